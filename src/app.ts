@@ -1,0 +1,201 @@
+import type { Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { GatewayConfig } from './config/config.js';
+import { ClusterService } from './domains/clusters/index.js';
+import { createAuthenticator } from './domains/identity/index.js';
+import { createApolloHandler } from './graphql/apollo.js';
+import { createContextFactory } from './graphql/context.js';
+import { createErrorFormatter } from './graphql/errors.js';
+import { createClusterEventSource } from './graphql/cluster-event-source.js';
+import { createGraphiqlHandler } from './graphql/graphiql.js';
+import { closeServer, createHttpServer, listen, type ReadinessReport } from './graphql/http-server.js';
+import { DEFAULT_QUERY_LIMITS } from './graphql/limits.js';
+import { renderMetrics } from './graphql/metrics.js';
+import { buildGatewaySchema } from './graphql/schema.js';
+import { SubscriptionHub } from './graphql/subscription-hub.js';
+import { attachWebsocket } from './graphql/websocket.js';
+import { createSecretBox, loadOrCreateLocalSecretKey } from './infra/crypto/secret-box.js';
+import { createClusterStore } from './infra/db/cluster-store.js';
+import { openDatabase } from './infra/db/data-source.js';
+import { createClusterProbe } from './infra/k8s/cluster-probe.js';
+import { InformerPool } from './infra/k8s/informer-pool.js';
+import { createMemoryBus } from './infra/nats/memory-bus.js';
+import { createNatsBus } from './infra/nats/nats-bus.js';
+import type { EventBus } from './shared/event-bus.js';
+import type { Logger } from './shared/logger.js';
+import { startDemoClusters } from './demo-clusters.js';
+
+export const GRAPHQL_PATH = '/graphql';
+const MAX_BODY_BYTES = 1024 * 1024;
+const SHUTDOWN_GRACE_MS = 5_000;
+
+export interface AppOptions {
+  readonly logger: Logger;
+  /** Allow kubeconfigs whose users run exec/auth-provider plugins on the gateway host. */
+  readonly allowExecCredentials?: boolean;
+}
+
+export interface App {
+  /** http://host:port of the running gateway. */
+  readonly url: string;
+  readonly server: Server;
+  /** What to print for a person who just started the gateway. */
+  banner(): string;
+  /** Drains HTTP and websockets, stops watches, drains the bus, closes the database. */
+  stop(): Promise<void>;
+}
+
+async function openBus(config: GatewayConfig, logger: Logger): Promise<EventBus> {
+  return config.bus.kind === 'nats' ? createNatsBus({ url: config.bus.url, logger }) : createMemoryBus();
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+async function checkDatabase(dataSource: DataSource): Promise<void> {
+  await dataSource.query('SELECT 1');
+}
+
+/** The one composition root: builds the edges, the domain services, the schema and the servers. */
+export async function createApp(config: GatewayConfig, options: AppOptions): Promise<App> {
+  const { logger } = options;
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error('error while stopping', { error: error instanceof Error ? error.stack : String(error) });
+      }
+    }
+  };
+
+  try {
+    const secretKey = config.secretKey ?? (await loadOrCreateLocalSecretKey(config.dataDir));
+    const dataSource = await openDatabase(config.database);
+    cleanups.push(() => dataSource.destroy());
+
+    const bus = await openBus(config, logger);
+    cleanups.push(() => bus.close());
+
+    const hub = new SubscriptionHub(bus);
+    cleanups.push(async () => hub.close());
+
+    const informers = new InformerPool({ bus, logger });
+    cleanups.push(() => informers.stopAll());
+
+    const clusters = new ClusterService({
+      store: createClusterStore(dataSource),
+      connections: {
+        connect: (clusterId, kubeconfig, context) => informers.connect(clusterId, kubeconfig, context),
+        disconnect: (clusterId) => informers.disconnect(clusterId),
+        view: (clusterId) => informers.get(clusterId),
+      },
+      probe: createClusterProbe({ allowExecCredentials: options.allowExecCredentials ?? false, timeoutMs: 10_000 }),
+      sealer: createSecretBox(secretKey),
+      events: createClusterEventSource(hub),
+      logger,
+    });
+    informers.onStatusChange((clusterId, status) => {
+      clusters.recordStatus(clusterId, status).catch((error: unknown) => logger.warn('cannot record cluster status', { clusterId, error: String(error) }));
+    });
+
+    if (config.simulator) {
+      const started = await startDemoClusters(clusters, logger);
+      // Stop watching before the simulated apiservers go away, so no reconnect noise is logged.
+      cleanups.push(async () => {
+        await informers.stopAll();
+        await started.close();
+      });
+    }
+    await clusters.connectAll();
+
+    const schema = await buildGatewaySchema();
+    const contexts = createContextFactory({ authenticator: createAuthenticator({ adminToken: config.adminToken }), clusters });
+    const formatError = createErrorFormatter(logger);
+    const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES });
+    cleanups.push(() => apollo.stop());
+
+    let websocketConnections = 0;
+    const server = createHttpServer({
+      graphqlPath: GRAPHQL_PATH,
+      graphql: (request, response) => apollo.handle(request, response),
+      routes: [
+        createGraphiqlHandler({
+          endpointPath: GRAPHQL_PATH,
+          // The embedded default's token is well known; pre-filling it saves a first-time user a step,
+          // but only while nobody but this machine can load the page.
+          ...(config.embedded && config.adminToken && isLoopback(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
+        }),
+      ],
+      readiness: async (): Promise<ReadinessReport> => {
+        const checks: Record<string, { ok: boolean; detail?: string }> = {};
+        const probe = async (name: string, check: () => Promise<void>) => {
+          try {
+            await check();
+            checks[name] = { ok: true };
+          } catch (error) {
+            checks[name] = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+          }
+        };
+        await probe('database', () => checkDatabase(dataSource));
+        await probe('bus', () => bus.checkReady());
+        // One unreachable cluster must not take the gateway out of rotation: reported, not required.
+        for (const snapshot of await clusters.list().catch(() => [])) {
+          const status = clusters.liveStatus(snapshot);
+          checks[`cluster:${snapshot.record.name}`] = { ok: status.state === 'RUNNING', ...(status.reason ? { detail: status.reason } : { detail: status.state }) };
+        }
+        return { ready: checks.database?.ok === true && checks.bus?.ok === true, checks };
+      },
+      metrics: () =>
+        renderMetrics([
+          { name: 'kda_websocket_connections', help: 'Open graphql-ws connections.', collect: () => [{ value: websocketConnections }] },
+          { name: 'kda_subscription_hub_subjects', help: 'Bus subscriptions held by the subscription hub.', collect: () => [{ value: hub.activeSubjects().length }] },
+          {
+            name: 'kda_cluster_up',
+            help: '1 when the cluster is RUNNING.',
+            collect: () => informers.clusterIds().map((clusterId) => ({ labels: { cluster_id: clusterId }, value: informers.get(clusterId)?.status().state === 'RUNNING' ? 1 : 0 })),
+          },
+        ]),
+      logger,
+    });
+    const websocket = attachWebsocket({
+      httpServer: server,
+      path: GRAPHQL_PATH,
+      schema,
+      contexts,
+      formatError,
+      limits: DEFAULT_QUERY_LIMITS,
+      maxPayloadBytes: MAX_BODY_BYTES,
+      onConnectionCountChange: (open) => {
+        websocketConnections = open;
+      },
+    });
+    const port = await listen(server, config.host, config.port);
+    cleanups.push(() => closeServer(server, SHUTDOWN_GRACE_MS));
+    cleanups.push(() => websocket.stop());
+
+    const displayHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = `http://${displayHost}:${port}`;
+    logger.info('gateway listening', { url: `${url}${GRAPHQL_PATH}`, database: config.database.kind, bus: config.bus.kind, simulator: config.simulator });
+    return {
+      url,
+      server,
+      banner: () =>
+        [
+          '',
+          `KDA Gateway is up: open ${url}${GRAPHQL_PATH} in a browser for GraphiQL.`,
+          config.embedded ? `Embedded mode: database ${config.database.kind === 'embedded' ? config.database.file : ''}, in-process event bus, simulated clusters.` : '',
+          config.embedded && config.adminToken ? `Admin token: ${config.adminToken} (send "Authorization: Bearer ${config.adminToken}"; GraphiQL has it pre-filled).` : '',
+          '',
+        ]
+          .filter((line, index, lines) => line !== '' || index === 0 || index === lines.length - 1)
+          .join('\n'),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import { Field, InputType } from 'type-graphql';
+import type { ClusterProvider } from './cluster-record.js';
+import { ClusterProviderEnum } from './graphql-types.js';
+
+@InputType({ description: 'A cluster to connect, by kubeconfig.' })
+export class RegisterClusterInput {
+  @Field({ description: 'Kubeconfig YAML. Token, client-certificate and CA data are supported; exec and auth-provider plugins are refused unless the administrator allowed them. Stored encrypted; never returned.' })
+  kubeconfig!: string;
+
+  @Field(() => String, { nullable: true, description: 'Context of the kubeconfig to use; its current context when omitted.' })
+  context?: string | null;
+
+  @Field({ description: 'Unique name: 1-63 lowercase letters, digits or dashes.' })
+  name!: string;
+
+  @Field(() => ClusterProviderEnum, { description: 'Where the cluster runs.' })
+  provider!: ClusterProvider;
+
+  @Field({ description: 'Region or site, e.g. Seoul or asia-northeast1.' })
+  region!: string;
+}

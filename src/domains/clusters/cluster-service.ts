@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { BadInputError, DomainError, NotFoundError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { CLUSTER_PROVIDERS, type ClusterProvider, type ClusterRecord } from './cluster-record.js';
+import type { ClusterConnections, ClusterEventSource, ClusterLiveView, ClusterProbe, ClusterStore, LiveClusterStatus, SecretSealer } from './ports.js';
+
+export interface RegisterClusterInput {
+  readonly name: string;
+  readonly provider: ClusterProvider;
+  readonly region: string;
+  readonly kubeconfig: string;
+  readonly context?: string | null;
+}
+
+/** A registered cluster together with what its watches currently know. */
+export interface ClusterSnapshot {
+  readonly record: ClusterRecord;
+  readonly live: ClusterLiveView | undefined;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_KUBECONFIG_BYTES = 256 * 1024;
+
+export interface ClusterServiceDeps {
+  readonly store: ClusterStore;
+  readonly connections: ClusterConnections;
+  readonly probe: ClusterProbe;
+  readonly sealer: SecretSealer;
+  readonly events: ClusterEventSource;
+  readonly logger: Logger;
+}
+
+export class ClusterService {
+  constructor(private readonly deps: ClusterServiceDeps) {}
+
+  async list(): Promise<ClusterSnapshot[]> {
+    const records = await this.deps.store.list();
+    return records.map((record) => this.snapshot(record));
+  }
+
+  async get(id: string): Promise<ClusterSnapshot | null> {
+    const record = await this.deps.store.findById(id);
+    return record === null ? null : this.snapshot(record);
+  }
+
+  async getMany(ids: readonly string[]): Promise<ClusterSnapshot[]> {
+    const records = await this.deps.store.findByIds(ids);
+    return records.map((record) => this.snapshot(record));
+  }
+
+  async require(id: string): Promise<ClusterSnapshot> {
+    const found = await this.get(id);
+    if (found === null) throw new NotFoundError('Cluster', id);
+    return found;
+  }
+
+  liveStatus(snapshot: ClusterSnapshot): LiveClusterStatus {
+    if (snapshot.live !== undefined) return snapshot.live.status();
+    const { record } = snapshot;
+    return { state: record.status, ...(record.statusReason ? { reason: record.statusReason } : {}), ...(record.lastSeenAt ? { lastSeenAt: record.lastSeenAt.toISOString() } : {}) };
+  }
+
+  /** Validates, checks the cluster answers, then saves and starts watching it. */
+  async register(input: RegisterClusterInput): Promise<ClusterSnapshot> {
+    const valid = validateRegistration(input);
+    if ((await this.deps.store.findByName(valid.name)) !== null) {
+      throw new DomainError('BAD_USER_INPUT', `name: a cluster named ${valid.name} already exists`, { field: 'name' });
+    }
+    const { kubernetesVersion } = await this.probe(valid.kubeconfig, valid.context);
+    const now = new Date();
+    const record: ClusterRecord = {
+      id: randomUUID(),
+      name: valid.name,
+      provider: valid.provider,
+      region: valid.region,
+      kubeconfigEncrypted: this.deps.sealer.seal(valid.kubeconfig),
+      context: valid.context,
+      status: 'CONNECTING',
+      statusReason: null,
+      kubernetesVersion,
+      lastSeenAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.deps.store.insert(record);
+    this.deps.connections.connect(record.id, valid.kubeconfig, record.context);
+    return this.snapshot(record);
+  }
+
+  /**
+   * Registers a cluster, or refreshes the connection details of one with the same name. The embedded
+   * default uses it for its simulated clusters, whose address changes at every start.
+   */
+  async registerOrRefresh(input: RegisterClusterInput): Promise<ClusterSnapshot> {
+    const existing = await this.deps.store.findByName(input.name);
+    if (existing === null) return this.register(input);
+    const valid = validateRegistration(input);
+    const { kubernetesVersion } = await this.probe(valid.kubeconfig, valid.context);
+    const patch = { kubeconfigEncrypted: this.deps.sealer.seal(valid.kubeconfig), context: valid.context, provider: valid.provider, region: valid.region, kubernetesVersion };
+    await this.deps.store.update(existing.id, patch);
+    await this.deps.connections.disconnect(existing.id);
+    this.deps.connections.connect(existing.id, valid.kubeconfig, valid.context);
+    return this.snapshot({ ...existing, ...patch });
+  }
+
+  /** Starts the watches of every stored cluster; called once at start. */
+  async connectAll(): Promise<void> {
+    for (const record of await this.deps.store.list()) {
+      try {
+        this.deps.connections.connect(record.id, this.deps.sealer.open(record.kubeconfigEncrypted), record.context);
+      } catch (error) {
+        this.deps.logger.error('cannot open the stored kubeconfig of a cluster', { clusterId: record.id, error: String(error) });
+      }
+    }
+  }
+
+  /** Remembers the last observed status, so a restart or a list of stored clusters shows it. */
+  async recordStatus(clusterId: string, status: LiveClusterStatus): Promise<void> {
+    await this.deps.store.update(clusterId, {
+      status: status.state,
+      statusReason: status.reason ?? null,
+      ...(status.lastSeenAt ? { lastSeenAt: new Date(status.lastSeenAt) } : {}),
+    });
+  }
+
+  podEvents(clusterId: string, namespace: string | undefined, after: string | undefined) {
+    return this.deps.events.podEvents(clusterId, namespace, after);
+  }
+
+  private async probe(kubeconfig: string, context: string | null): Promise<{ kubernetesVersion: string }> {
+    try {
+      return await this.deps.probe.probe(kubeconfig, context);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new DomainError('BAD_USER_INPUT', `kubeconfig: the cluster did not answer: ${error instanceof Error ? error.message : String(error)}`, { field: 'kubeconfig' });
+    }
+  }
+
+  private snapshot(record: ClusterRecord): ClusterSnapshot {
+    return { record, live: this.deps.connections.view(record.id) };
+  }
+}
+
+type ValidRegistration = Omit<Required<RegisterClusterInput>, 'context'> & { readonly context: string | null };
+
+function validateRegistration(input: RegisterClusterInput): ValidRegistration {
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 63 || !DNS_LABEL.test(name)) {
+    throw new BadInputError('name', 'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit');
+  }
+  if (!CLUSTER_PROVIDERS.includes(input.provider)) throw new BadInputError('provider', `must be one of ${CLUSTER_PROVIDERS.join(', ')}`);
+  const region = input.region.trim();
+  if (region.length === 0 || region.length > 64) throw new BadInputError('region', 'must be 1-64 characters');
+  if (input.kubeconfig.trim().length === 0) throw new BadInputError('kubeconfig', 'must not be empty');
+  if (Buffer.byteLength(input.kubeconfig) > MAX_KUBECONFIG_BYTES) throw new BadInputError('kubeconfig', 'is larger than 256 KiB');
+  const context = input.context?.trim() || null;
+  return { name, provider: input.provider, region, kubeconfig: input.kubeconfig, context };
+}

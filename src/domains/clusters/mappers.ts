@@ -1,0 +1,110 @@
+import type { Cluster } from './cluster-type.js';
+import type { ClusterSnapshot } from './cluster-service.js';
+import type { Container, Node, Pod, Resources } from './graphql-types.js';
+import { WatchEventKind } from './graphql-types.js';
+import type { LiveClusterStatus } from './ports.js';
+import type { ContainerProjection, NodeProjection, PodProjection, ResourceQuantities } from './model.js';
+
+export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus): Cluster {
+  const { record } = snapshot;
+  return {
+    id: record.id,
+    name: record.name,
+    provider: record.provider,
+    region: record.region,
+    status: status.state,
+    statusReason: status.reason ?? null,
+    lastSeenAt: status.lastSeenAt ?? null,
+    version: record.kubernetesVersion,
+    live: snapshot.live,
+  };
+}
+
+export function toResources(quantities: ResourceQuantities): Resources {
+  return { cpuCores: quantities.cpuCores, memoryBytes: quantities.memoryBytes, storageBytes: quantities.storageBytes, pods: quantities.pods };
+}
+
+export function sumResources(items: readonly ResourceQuantities[]): Resources {
+  const total: Resources = { cpuCores: 0, memoryBytes: 0, storageBytes: 0, pods: 0 };
+  for (const item of items) {
+    total.cpuCores += item.cpuCores;
+    total.memoryBytes += item.memoryBytes;
+    total.storageBytes += item.storageBytes;
+    total.pods += item.pods;
+  }
+  // Cores are summed from millicores; keep the answer free of float noise.
+  total.cpuCores = Math.round(total.cpuCores * 1000) / 1000;
+  return total;
+}
+
+/** Pods that still hold their requests on a node (the scheduler's view). */
+export function isActivePod(pod: PodProjection): boolean {
+  return pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
+}
+
+export function requestedResources(pods: readonly PodProjection[]): Resources {
+  return sumResources(
+    pods.filter(isActivePod).map((pod) => ({
+      cpuCores: pod.containers.reduce((sum, container) => sum + container.requests.cpuCores, 0),
+      memoryBytes: pod.containers.reduce((sum, container) => sum + container.requests.memoryBytes, 0),
+      storageBytes: 0,
+      pods: 1,
+    })),
+  );
+}
+
+export function toNode(node: NodeProjection, podCount: number): Node {
+  return {
+    name: node.name,
+    roles: node.roles,
+    ready: node.ready,
+    schedulable: !node.unschedulable,
+    kubeletVersion: node.kubeletVersion ?? null,
+    internalIP: node.internalIP ?? null,
+    capacity: toResources(node.capacity),
+    allocatable: toResources(node.allocatable),
+    conditions: node.conditions.map((condition) => ({ type: condition.type, status: condition.status, reason: condition.reason ?? null, message: condition.message ?? null })),
+    taints: node.taints.map((taint) => ({ key: taint.key, value: taint.value ?? null, effect: taint.effect })),
+    labels: node.labels,
+    podCount,
+  };
+}
+
+function toContainer(container: ContainerProjection): Container {
+  return {
+    name: container.name,
+    image: container.image,
+    ready: container.ready,
+    restartCount: container.restartCount,
+    state: container.state,
+    reason: container.reason ?? null,
+    startedAt: container.startedAt ?? null,
+  };
+}
+
+export function podId(clusterId: string, uid: string): string {
+  return `${clusterId}:${uid}`;
+}
+
+export function toPod(clusterId: string, pod: PodProjection): Pod {
+  return {
+    id: podId(clusterId, pod.uid),
+    clusterId,
+    name: pod.name,
+    namespace: pod.namespace,
+    uid: pod.uid,
+    phase: pod.phase,
+    ready: pod.ready,
+    restarts: pod.restarts,
+    nodeName: pod.nodeName ?? null,
+    podIP: pod.podIP ?? null,
+    startedAt: pod.startedAt ?? null,
+    labels: pod.labels,
+    containers: pod.containers.map(toContainer),
+    owner: pod.owner ? { kind: pod.owner.kind, name: pod.owner.name, uid: pod.owner.uid } : null,
+  };
+}
+
+export function toWatchEventKind(type: string): WatchEventKind {
+  return WatchEventKind[type as keyof typeof WatchEventKind];
+}

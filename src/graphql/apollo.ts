@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { DomainError } from '../shared/errors.js';
+import type { ContextFactory, GatewayContext } from './context.js';
+import { readJsonBody, RequestBodyError } from './http-body.js';
+import { queryLimitRules, type QueryLimits } from './limits.js';
+
+export interface ApolloHandlerOptions {
+  readonly schema: GraphQLSchema;
+  readonly contexts: ContextFactory;
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  readonly limits: QueryLimits;
+  readonly maxBodyBytes: number;
+}
+
+export interface ApolloHandler {
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function toHeaderMap(request: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** Apollo Server 5 on a plain node:http server (GraphQL-over-HTTP: POST and GET). */
+export async function createApolloHandler(options: ApolloHandlerOptions): Promise<ApolloHandler> {
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: options.schema,
+    formatError: options.formatError,
+    validationRules: queryLimitRules(options.limits),
+    introspection: true,
+    csrfPrevention: true,
+    // GraphiQL is served from local assets by our own route; Apollo's page would load from a CDN.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const contextFor = async (request: IncomingMessage): Promise<GatewayContext> => {
+    try {
+      return options.contexts.create(await options.contexts.authenticate(request.headers.authorization));
+    } catch (error) {
+      if (error instanceof DomainError) {
+        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 } } });
+      }
+      throw error;
+    }
+  };
+
+  return {
+    async handle(request, response) {
+      let body: unknown;
+      try {
+        body = request.method === 'POST' ? await readJsonBody(request, options.maxBodyBytes) : undefined;
+      } catch (error) {
+        if (!(error instanceof RequestBodyError)) throw error;
+        response.writeHead(error.status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
+        return;
+      }
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'GET', headers: toHeaderMap(request), search: new URL(request.url ?? '/', 'http://gateway').search, body },
+        context: () => contextFor(request),
+      });
+      for (const [name, value] of result.headers) response.setHeader(name, value);
+      response.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        response.end(result.body.string);
+        return;
+      }
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    },
+    stop: () => apollo.stop(),
+  };
+}

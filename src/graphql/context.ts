@@ -1,0 +1,31 @@
+import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext } from '../domains/clusters/index.js';
+import type { Authenticator, IdentityContext, Principal } from '../domains/identity/index.js';
+
+/** The one per-request context: who calls, the services, and this request's DataLoaders. */
+export interface GatewayContext extends ClustersContext, IdentityContext {
+  readonly principal: Principal | null;
+  readonly clusters: ClusterService;
+  readonly loaders: ClusterLoaders;
+}
+
+export interface GatewayServices {
+  readonly authenticator: Authenticator;
+  readonly clusters: ClusterService;
+}
+
+/**
+ * Authenticates once per HTTP request or websocket connection, then builds a context per operation
+ * (fresh DataLoaders each time, so no cached row outlives the operation that read it).
+ */
+export interface ContextFactory {
+  /** `null` for no credentials; throws UNAUTHENTICATED for bad ones. */
+  authenticate(authorization: string | undefined | null): Promise<Principal | null>;
+  create(principal: Principal | null): GatewayContext;
+}
+
+export function createContextFactory(services: GatewayServices): ContextFactory {
+  return {
+    authenticate: (authorization) => services.authenticator.authenticate(authorization),
+    create: (principal) => ({ principal, clusters: services.clusters, loaders: createClusterLoaders(services.clusters) }),
+  };
+}

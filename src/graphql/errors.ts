@@ -1,0 +1,37 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+
+const GRAPHQL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN']);
+
+function findDomainError(error: unknown): DomainError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current instanceof DomainError) return current;
+    current = current instanceof GraphQLError ? current.originalError : current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * The one place that decides what a client sees of an error: domain errors keep their message and
+ * become `extensions.code`; GraphQL's own errors (syntax, validation) pass; anything else is logged
+ * and hidden behind a generic message.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const domainError = findDomainError(error);
+    if (domainError !== undefined) {
+      return { ...formatted, message: domainError.message, extensions: { ...domainError.details, code: domainError.code } };
+    }
+    const code = formatted.extensions?.code;
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (typeof code === 'string' && GRAPHQL_CODES.has(code)) return formatted;
+    if (original === undefined || original === null) {
+      // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was bad.
+      return { ...formatted, extensions: { ...formatted.extensions, code: code ?? 'BAD_USER_INPUT' } };
+    }
+    logger.error('unexpected error while resolving', { error: original instanceof Error ? original.stack : String(original), path: formatted.path });
+    return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

@@ -1,0 +1,72 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../shared/logger.js';
+
+/** Handles the request and returns true, or returns false to let the next route try. */
+export type Route = (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string }>>;
+}
+
+export interface HttpServerOptions {
+  readonly graphqlPath: string;
+  readonly graphql: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** Tried before the GraphQL endpoint (GraphiQL's page and assets). */
+  readonly routes: readonly Route[];
+  readonly readiness: () => Promise<ReadinessReport>;
+  readonly metrics: () => string;
+  readonly logger: Logger;
+}
+
+function send(response: ServerResponse, status: number, contentType: string, body: string): void {
+  response.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  response.end(body);
+}
+
+/** The single HTTP server: GraphQL, GraphiQL, health, readiness and metrics on one port. */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const dispatch = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
+    if (path === '/readyz') {
+      const report = await options.readiness();
+      return send(response, report.ready ? 200 : 503, 'application/json', JSON.stringify(report));
+    }
+    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', options.metrics());
+    for (const route of options.routes) {
+      if (await route(request, response)) return;
+    }
+    if (path === options.graphqlPath) return options.graphql(request, response);
+    send(response, 404, 'text/plain; charset=utf-8', `Not found. The GraphQL endpoint is ${options.graphqlPath}\n`);
+  };
+
+  return createServer((request, response) => {
+    dispatch(request, response).catch((error: unknown) => {
+      options.logger.error('request failed', { url: request.url, error: error instanceof Error ? error.stack : String(error) });
+      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ errors: [{ message: 'Internal server error' }] }));
+      else response.destroy();
+    });
+  });
+}
+
+export async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stops accepting, lets in-flight requests finish for `graceMs`, then cuts what is left. */
+export async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}

@@ -1,0 +1,49 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema, type AuthChecker } from 'type-graphql';
+import { ClusterResolver, PodResolver } from '../domains/clusters/index.js';
+import { IdentityResolver } from '../domains/identity/index.js';
+import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
+import type { GatewayContext } from './context.js';
+
+export const SCHEMA_FILE = 'schema/schema.graphql';
+
+/** `@Authorized()` needs a caller; `@Authorized('ADMIN')` a system administrator. */
+const authChecker: AuthChecker<GatewayContext> = ({ context }, roles) => {
+  if (context.principal === null) throw new UnauthenticatedError();
+  if (roles.length === 0 || roles.includes(context.principal.systemRole)) return true;
+  throw new ForbiddenError();
+};
+
+const ROOT_DESCRIPTIONS = {
+  Query: 'Reads: clusters and what runs on them, as the caller may see them.',
+  Mutation: 'Changes. Each checks the caller\'s role and either applies completely or not at all.',
+  Subscription: 'Live events over websocket (graphql-transport-ws on the same /graphql path).',
+} as const;
+
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [IdentityResolver, ClusterResolver, PodResolver],
+    authChecker,
+    validate: false,
+    // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still
+    // insists on a PubSub, so it gets one that refuses topic-based use.
+    pubSub: {
+      publish: () => {
+        throw new Error('topic-based subscriptions are not used: publish through the event bus');
+      },
+      subscribe: () => {
+        throw new Error('topic-based subscriptions are not used: subscribe through the subscription hub');
+      },
+    },
+  });
+  // type-graphql has no way to describe the root types; the docs pane starts there.
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
+  return schema;
+}
+
+/** The SDL checked in at schema/schema.graphql: sorted, so it diffs cleanly. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

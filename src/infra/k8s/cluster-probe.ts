@@ -1,0 +1,44 @@
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import type { ClusterProbe } from '../../domains/clusters/ports.js';
+import { BadInputError, DomainError } from '../../shared/errors.js';
+
+export interface ClusterProbeOptions {
+  /** `exec` and `auth-provider` users run commands on the gateway host; only an admin's configuration allows them. */
+  readonly allowExecCredentials: boolean;
+  readonly timeoutMs: number;
+}
+
+/** Parses a kubeconfig and selects its context, refusing credentials that would run programs. */
+export function loadKubeConfig(kubeconfig: string, context: string | null, allowExecCredentials: boolean): KubeConfig {
+  const config = new KubeConfig();
+  try {
+    config.loadFromString(kubeconfig);
+  } catch (error) {
+    throw new BadInputError('kubeconfig', `is not a valid kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (context !== null) {
+    if (config.getContextObject(context) === null) throw new BadInputError('context', `no context named ${context} in the kubeconfig`);
+    config.setCurrentContext(context);
+  }
+  if (config.getCurrentCluster() === null) throw new BadInputError('kubeconfig', 'names no cluster for its current context');
+  const user = config.getCurrentUser();
+  if (!allowExecCredentials && (user?.exec !== undefined || user?.authProvider !== undefined)) {
+    throw new BadInputError('kubeconfig', 'uses an exec or auth-provider credential plugin, which this gateway does not allow');
+  }
+  return config;
+}
+
+/** Asks the API server its version: proves the address, the CA and the credentials work. */
+export function createClusterProbe(options: ClusterProbeOptions): ClusterProbe {
+  return {
+    async probe(kubeconfig, context) {
+      const config = loadKubeConfig(kubeconfig, context, options.allowExecCredentials);
+      const api = config.makeApiClient(VersionApi);
+      const timeout = new Promise<never>((_, reject) => {
+        setTimeout(() => reject(new DomainError('BAD_USER_INPUT', `kubeconfig: the cluster did not answer within ${options.timeoutMs} ms`, { field: 'kubeconfig' })), options.timeoutMs).unref();
+      });
+      const version = await Promise.race([api.getCode(), timeout]);
+      return { kubernetesVersion: version.gitVersion };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * Every cluster connection of this gateway: one ClusterInformers per cluster, hence one watch per
+ * (cluster, kind) whatever the number of subscribers. Owns their lifecycle (replace on new
+ * kubeconfig, stop on disconnect and at shutdown).
+ */
+import type { EventBus } from '../../shared/event-bus.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import {
+  ClusterInformers,
+  type ClusterConnectionStatus,
+  type ClusterInformersOptions,
+} from './cluster-informers.js';
+import { describeError } from './kube-transport.js';
+import type { ReflectorTuning } from './reflector.js';
+
+export interface InformerPoolOptions {
+  readonly bus: EventBus;
+  readonly logger?: Logger;
+  readonly tuning?: ReflectorTuning;
+  /** Replaces the apiserver transport (tests). */
+  readonly transportFor?: ClusterInformersOptions['transportFor'];
+}
+
+export type PoolStatusListener = (clusterId: string, status: ClusterConnectionStatus) => void;
+
+interface PoolEntry {
+  readonly informers: ClusterInformers;
+  /** What the connection was made from; a different one means reconnect. */
+  readonly fingerprint: string;
+}
+
+export class InformerPool {
+  private readonly entries = new Map<string, PoolEntry>();
+  private readonly listeners = new Set<PoolStatusListener>();
+  /** Replaced connections still shutting down; stopAll waits for them. */
+  private readonly stopping = new Set<Promise<void>>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: InformerPoolOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /**
+   * Idempotent: the same cluster with the same kubeconfig and context returns the running
+   * connection; a different kubeconfig or context replaces it. Throws on an unusable kubeconfig.
+   */
+  connect(clusterId: string, kubeconfigYaml: string, context?: string | null): ClusterInformers {
+    const fingerprint = JSON.stringify([kubeconfigYaml, context ?? null]);
+    const existing = this.entries.get(clusterId);
+    if (existing?.fingerprint === fingerprint) return existing.informers;
+
+    const informers = new ClusterInformers({
+      clusterId,
+      kubeconfigYaml,
+      context: context ?? null,
+      bus: this.options.bus,
+      logger: this.logger,
+      ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
+      ...(this.options.transportFor ? { transportFor: this.options.transportFor } : {}),
+    });
+    informers.onStatusChange((status) => {
+      // A replaced connection may still be winding down; only the current one speaks for the cluster.
+      if (this.entries.get(clusterId)?.informers === informers) this.notify(clusterId, status);
+    });
+    this.entries.set(clusterId, { informers, fingerprint });
+    if (existing !== undefined) this.stopInBackground(clusterId, existing.informers);
+    informers.start();
+    this.logger.info('cluster connection started', { clusterId });
+    return informers;
+  }
+
+  async disconnect(clusterId: string): Promise<void> {
+    const entry = this.entries.get(clusterId);
+    if (entry === undefined) return;
+    this.entries.delete(clusterId);
+    await entry.informers.stop();
+    this.logger.info('cluster connection stopped', { clusterId });
+  }
+
+  get(clusterId: string): ClusterInformers | undefined {
+    return this.entries.get(clusterId)?.informers;
+  }
+
+  clusterIds(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Status changes of every connected cluster; returns an unsubscribe. */
+  onStatusChange(listener: PoolStatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stopAll(): Promise<void> {
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all([...entries.map((entry) => entry.informers.stop()), ...this.stopping]);
+  }
+
+  private stopInBackground(clusterId: string, informers: ClusterInformers): void {
+    const stopped = informers
+      .stop()
+      .catch((error: unknown) => this.logger.warn('cannot stop a replaced cluster connection', { clusterId, error: describeError(error) }))
+      .finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
+  }
+
+  private notify(clusterId: string, status: ClusterConnectionStatus): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(clusterId, status);
+      } catch (error) {
+        this.logger.error('cluster status listener threw', { clusterId, error: describeError(error) });
+      }
+    }
+  }
+}

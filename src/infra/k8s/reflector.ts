@@ -1,0 +1,430 @@
+/**
+ * A list+watch reflector in the manner of client-go's, because the client library's informer
+ * stops for good after a network error, loops without backoff on 410 Gone and hangs on a silent
+ * watch (DESIGN.md, "What the libraries do not do for us").
+ *
+ * Cycle: paged list -> diff against the cache (differences become events) -> watch from the
+ * list's resourceVersion with bookmarks -> when the watch ends, resume from the last seen
+ * resourceVersion; on 410 Gone relist once and diff again. The cache keeps projections only, and
+ * a change whose projection is unchanged (ignoring resourceVersion) produces no event.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { WatchEventType } from '../../domains/clusters/model.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import { Backoff, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.js';
+import {
+  describeError,
+  errorFromStatus,
+  isGone,
+  KubeApiTransport,
+  type ReflectorTransport,
+  type WatchHandle,
+} from './kube-transport.js';
+import { resourceVersionOf } from './raw-object.js';
+import { sameProjection } from './same-projection.js';
+import { realTimers, type Timers } from './timers.js';
+
+export interface ReflectorEvent<T> {
+  readonly type: WatchEventType;
+  readonly object: T;
+}
+
+export interface ReflectorState {
+  /** The cache has been filled by a first successful list (stays true afterwards). */
+  readonly synced: boolean;
+  /** The last list or watch connection attempt reached the apiserver. */
+  readonly healthy: boolean;
+  readonly error?: string;
+}
+
+export interface ReflectorTuning {
+  readonly backoff?: BackoffSettings;
+  /** A watch with no event and no bookmark for this long is destroyed and resumed. */
+  readonly watchDeadlineMs?: number;
+  /** Server-side watch timeout, so watches rotate even when the connection stays healthy. */
+  readonly watchTimeoutSeconds?: number;
+  /** `limit` per list page. */
+  readonly pageSize?: number;
+  readonly listTimeoutMs?: number;
+  /** A watch closed cleanly sooner than this without any event counts as a failure (backoff). */
+  readonly minHealthyWatchMs?: number;
+}
+
+export interface ReflectorOptions<T extends object> extends ReflectorTuning {
+  /** Used in logs. */
+  readonly name?: string;
+  /** Collection path, e.g. `/api/v1/pods`. */
+  readonly listPath: string;
+  /** Either a kubeconfig (the real apiserver transport is built from it) or a transport. */
+  readonly kubeConfig?: KubeConfig;
+  readonly transport?: ReflectorTransport;
+  readonly project: (raw: unknown) => T;
+  readonly keyOf: (item: T) => string;
+  /** Object identity (uid): same key with another identity is a delete plus an add, not a modify. */
+  readonly identityOf?: (item: T) => string;
+  readonly onEvent?: (event: ReflectorEvent<T>) => void;
+  readonly onStateChange?: (state: ReflectorState) => void;
+  readonly logger?: Logger;
+  readonly timers?: Timers;
+  readonly random?: () => number;
+}
+
+export const REFLECTOR_DEFAULTS = {
+  watchDeadlineMs: 120_000,
+  watchTimeoutSeconds: 300,
+  pageSize: 500,
+  listTimeoutMs: 60_000,
+  minHealthyWatchMs: 1_000,
+} as const;
+
+type WatchOutcome =
+  | { readonly kind: 'stopped' }
+  | { readonly kind: 'closed'; readonly productive: boolean }
+  | { readonly kind: 'deadline'; readonly connected: boolean }
+  | { readonly kind: 'failed'; readonly error: unknown; readonly connected: boolean };
+
+export class Reflector<T extends object> {
+  private readonly cache = new Map<string, T>();
+  private readonly transport: ReflectorTransport;
+  private readonly backoff: Backoff;
+  private readonly timers: Timers;
+  private readonly logger: Logger;
+  private readonly tuning: Required<Omit<ReflectorTuning, 'backoff'>>;
+  private resourceVersion: string | undefined;
+  private state: ReflectorState = { synced: false, healthy: true };
+  private contactAt: number | undefined;
+  private watchEventsSinceList = false;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private listAbort: AbortController | undefined;
+  private abortWatch: (() => void) | undefined;
+  private wakeSleeper: (() => void) | undefined;
+
+  constructor(private readonly options: ReflectorOptions<T>) {
+    this.timers = options.timers ?? realTimers;
+    this.logger = (options.logger ?? silentLogger).child({ reflector: options.name ?? options.listPath });
+    this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, options.random);
+    this.tuning = {
+      watchDeadlineMs: options.watchDeadlineMs ?? REFLECTOR_DEFAULTS.watchDeadlineMs,
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? REFLECTOR_DEFAULTS.watchTimeoutSeconds,
+      pageSize: options.pageSize ?? REFLECTOR_DEFAULTS.pageSize,
+      listTimeoutMs: options.listTimeoutMs ?? REFLECTOR_DEFAULTS.listTimeoutMs,
+      minHealthyWatchMs: options.minHealthyWatchMs ?? REFLECTOR_DEFAULTS.minHealthyWatchMs,
+    };
+    if (options.transport) {
+      this.transport = options.transport;
+    } else if (options.kubeConfig) {
+      this.transport = new KubeApiTransport(options.kubeConfig, {
+        // Slightly longer than our deadline so that ours, which also counts bookmarks, fires first.
+        watchInactivityMs: this.tuning.watchDeadlineMs + 1_000,
+        listTimeoutMs: this.tuning.listTimeoutMs,
+      });
+    } else {
+      throw new Error('Reflector needs a kubeConfig or a transport');
+    }
+  }
+
+  start(): void {
+    if (this.loop !== undefined || this.stopped) return;
+    this.loop = this.run().catch((error: unknown) => {
+      this.logger.error('reflector loop crashed', { error: describeError(error) });
+    });
+  }
+
+  /** Aborts the list or watch in flight and clears timers; no callback fires once this is called. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.listAbort?.abort();
+    this.abortWatch?.();
+    this.wakeSleeper?.();
+    await this.loop;
+  }
+
+  items(): T[] {
+    return [...this.cache.values()];
+  }
+
+  get(key: string): T | undefined {
+    return this.cache.get(key);
+  }
+
+  get hasSynced(): boolean {
+    return this.state.synced;
+  }
+
+  get lastResourceVersion(): string | undefined {
+    return this.resourceVersion;
+  }
+
+  get currentState(): ReflectorState {
+    return this.state;
+  }
+
+  /** When the apiserver last answered (list page, watch accepted, event or bookmark); epoch ms. */
+  get lastContactAt(): number | undefined {
+    return this.contactAt;
+  }
+
+  private async run(): Promise<void> {
+    let needList = true;
+    while (!this.stopped) {
+      if (needList) {
+        if (!(await this.listAndReplace())) {
+          await this.sleep(this.backoff.next());
+          continue;
+        }
+        needList = false;
+      }
+      const outcome = await this.watchOnce();
+      if (this.stopped) return;
+      needList = await this.afterWatch(outcome);
+    }
+  }
+
+  /** Decides how to go on after a watch ended; returns whether to relist. */
+  private async afterWatch(outcome: WatchOutcome): Promise<boolean> {
+    switch (outcome.kind) {
+      case 'stopped':
+        return false;
+      case 'closed':
+        if (!outcome.productive) await this.sleep(this.backoff.next());
+        return false;
+      case 'deadline':
+        if (!outcome.connected) {
+          this.setState({ synced: this.state.synced, healthy: false, error: 'watch connection timed out' });
+          await this.sleep(this.backoff.next());
+        } else {
+          this.logger.warn('watch went silent past its deadline; resuming', { resourceVersion: this.resourceVersion });
+        }
+        return false;
+      case 'failed':
+        if (isGone(outcome.error)) {
+          this.logger.info('resourceVersion too old (410 Gone); relisting', { resourceVersion: this.resourceVersion });
+          // A watch that is Gone straight after a relist must not turn into a relist loop.
+          if (!this.watchEventsSinceList) await this.sleep(this.backoff.next());
+          return true;
+        }
+        if (!outcome.connected) {
+          this.setState({ synced: this.state.synced, healthy: false, error: describeError(outcome.error) });
+        }
+        this.logger.warn('watch ended with an error; resuming', {
+          error: describeError(outcome.error),
+          resourceVersion: this.resourceVersion,
+        });
+        await this.sleep(this.backoff.next());
+        return false;
+    }
+  }
+
+  /** Paged list; on success the cache is replaced and the differences are emitted. */
+  private async listAndReplace(): Promise<boolean> {
+    const abort = new AbortController();
+    this.listAbort = abort;
+    try {
+      const items: unknown[] = [];
+      let continueToken: string | undefined;
+      let resourceVersion: string;
+      do {
+        const page = await this.transport.list(this.options.listPath, {
+          limit: this.tuning.pageSize,
+          ...(continueToken === undefined ? {} : { continueToken }),
+          signal: abort.signal,
+        });
+        if (this.stopped) return false;
+        this.contactAt = this.timers.now();
+        for (const item of page.items) items.push(item);
+        resourceVersion = page.resourceVersion;
+        continueToken = page.continueToken;
+      } while (continueToken !== undefined);
+      this.replaceAll(items, resourceVersion);
+      this.backoff.reset();
+      this.setState({ synced: true, healthy: true });
+      return true;
+    } catch (error) {
+      if (this.stopped) return false;
+      this.logger.warn('list failed', { error: describeError(error) });
+      // An expired continue token (410) just means "start the list over"; the cluster is fine.
+      if (!isGone(error)) this.setState({ synced: this.state.synced, healthy: false, error: describeError(error) });
+      return false;
+    } finally {
+      this.listAbort = undefined;
+    }
+  }
+
+  private replaceAll(rawItems: readonly unknown[], resourceVersion: string): void {
+    const listed = new Set<string>();
+    for (const raw of rawItems) {
+      const item = this.projectSafely(raw);
+      if (item === undefined) continue;
+      listed.add(this.options.keyOf(item));
+      this.upsert(item);
+    }
+    for (const [key, cached] of this.cache) {
+      if (!listed.has(key)) {
+        this.cache.delete(key);
+        this.emit('DELETED', cached);
+      }
+    }
+    this.resourceVersion = resourceVersion;
+    this.watchEventsSinceList = false;
+  }
+
+  private watchOnce(): Promise<WatchOutcome> {
+    // stop() may land between a list and this watch, when there was nothing in flight to abort.
+    if (this.stopped) return Promise.resolve({ kind: 'stopped' });
+    return new Promise<WatchOutcome>((resolve) => {
+      const startedAt = this.timers.now();
+      let connected = false;
+      let received = false;
+      let settled = false;
+      let handle: WatchHandle | undefined;
+      let deadline: unknown;
+      const finish = (outcome: WatchOutcome): void => {
+        if (settled) return;
+        settled = true;
+        this.timers.clearTimeout(deadline);
+        this.abortWatch = undefined;
+        handle?.abort();
+        resolve(outcome);
+      };
+      const armDeadline = (): void => {
+        this.timers.clearTimeout(deadline);
+        deadline = this.timers.setTimeout(() => finish({ kind: 'deadline', connected }), this.tuning.watchDeadlineMs);
+      };
+      this.abortWatch = () => finish({ kind: 'stopped' });
+      armDeadline();
+      this.transport
+        .watch(
+          this.options.listPath,
+          {
+            ...(this.resourceVersion === undefined ? {} : { resourceVersion: this.resourceVersion }),
+            timeoutSeconds: this.tuning.watchTimeoutSeconds,
+            allowWatchBookmarks: true,
+          },
+          {
+            onEvent: (type, object) => {
+              if (settled || this.stopped) return;
+              if (!received) this.backoff.reset();
+              received = true;
+              connected = true;
+              this.contactAt = this.timers.now();
+              armDeadline();
+              const error = this.applyWatchEvent(type, object);
+              if (error !== undefined) finish({ kind: 'failed', error, connected: true });
+            },
+            onDone: (error) => {
+              const productive = received || this.timers.now() - startedAt >= this.tuning.minHealthyWatchMs;
+              finish(error === undefined ? { kind: 'closed', productive } : { kind: 'failed', error, connected: true });
+            },
+          },
+        )
+        .then(
+          (accepted) => {
+            handle = accepted;
+            if (settled) {
+              accepted.abort();
+              return;
+            }
+            connected = true;
+            this.contactAt = this.timers.now();
+            this.setState({ synced: this.state.synced, healthy: true });
+          },
+          (error: unknown) => finish({ kind: 'failed', error, connected: false }),
+        );
+    });
+  }
+
+  /** Applies one watch event to the cache; returns an error when the watch must end. */
+  private applyWatchEvent(type: string, raw: unknown): unknown {
+    switch (type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        const item = this.projectSafely(raw);
+        if (item !== undefined) this.upsert(item);
+        break;
+      }
+      case 'DELETED': {
+        const item = this.projectSafely(raw);
+        if (item !== undefined) this.remove(item);
+        break;
+      }
+      case 'BOOKMARK':
+        break;
+      case 'ERROR':
+        return errorFromStatus(raw);
+      default:
+        this.logger.warn('unknown watch event type', { type });
+        return undefined;
+    }
+    this.resourceVersion = resourceVersionOf(raw) ?? this.resourceVersion;
+    this.watchEventsSinceList = true;
+    return undefined;
+  }
+
+  private upsert(item: T): void {
+    const key = this.options.keyOf(item);
+    const previous = this.cache.get(key);
+    this.cache.set(key, item);
+    if (previous === undefined) {
+      this.emit('ADDED', item);
+    } else if (this.options.identityOf && this.options.identityOf(previous) !== this.options.identityOf(item)) {
+      this.emit('DELETED', previous);
+      this.emit('ADDED', item);
+    } else if (!sameProjection(previous, item)) {
+      this.emit('MODIFIED', item);
+    }
+  }
+
+  private remove(item: T): void {
+    const key = this.options.keyOf(item);
+    const previous = this.cache.get(key);
+    // Unknown, or a newer incarnation under the same name: nothing of ours was deleted.
+    if (previous === undefined) return;
+    if (this.options.identityOf && this.options.identityOf(previous) !== this.options.identityOf(item)) return;
+    this.cache.delete(key);
+    this.emit('DELETED', item);
+  }
+
+  private projectSafely(raw: unknown): T | undefined {
+    try {
+      return this.options.project(raw);
+    } catch (error) {
+      this.logger.warn('skipping object that cannot be projected', { error: describeError(error) });
+      return undefined;
+    }
+  }
+
+  private emit(type: WatchEventType, object: T): void {
+    if (this.stopped) return;
+    try {
+      this.options.onEvent?.({ type, object });
+    } catch (error) {
+      this.logger.error('onEvent listener threw', { error: describeError(error) });
+    }
+  }
+
+  private setState(next: ReflectorState): void {
+    const current = this.state;
+    if (current.synced === next.synced && current.healthy === next.healthy && current.error === next.error) return;
+    this.state = next;
+    if (this.stopped) return;
+    try {
+      this.options.onStateChange?.(next);
+    } catch (error) {
+      this.logger.error('onStateChange listener threw', { error: describeError(error) });
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        this.timers.clearTimeout(handle);
+        this.wakeSleeper = undefined;
+        resolve();
+      };
+      const handle = this.timers.setTimeout(wake, ms);
+      this.wakeSleeper = wake;
+    });
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * EventBus over NATS JetStream (production and tests).
+ *
+ * - One stream (default `KDA`) captures `kda.v1.>`; it is created or updated at connect.
+ * - Every subscription is a JetStream ordered consumer, so every delivered message carries its
+ *   stream sequence as cursor. A live subscription starts at `last_seq + 1` read just before the
+ *   consumer is created (not at deliver policy "new", whose start is decided later on the
+ *   server): whatever is published after `subscribe` resolved is delivered, and the library's
+ *   ordered-consumer resets (reconnect, missed heartbeats, consumer gone) resume from the last
+ *   delivered sequence + 1, so a reconnect loses nothing the stream still holds.
+ * - `subjectPrefix` moves everything onto `<prefix>.kda.v1.>` on the wire while callers keep
+ *   using the subjects from subjects.ts; this isolates test runs (two streams may not capture
+ *   overlapping subjects) and tenants sharing one NATS account.
+ */
+import {
+  connect,
+  DiscardPolicy,
+  Events,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  StringCodec,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+  type StreamInfo,
+} from 'nats';
+import {
+  InvalidCursorError,
+  type BusMessage,
+  type EventBus,
+  type MessageHandler,
+  type PublishOptions,
+  type SubscribeOptions,
+  type Unsubscribe,
+} from '../../shared/event-bus.js';
+import { createJsonLogger, type Logger } from '../../shared/logger.js';
+import { decodeJetStreamCursor, encodeJetStreamCursor } from './cursor.js';
+import { assertPublishable, assertSubscribable, InvalidSubjectError } from './subject-match.js';
+import { subjects } from './subjects.js';
+
+export interface NatsBusOptions {
+  /** e.g. nats://127.0.0.1:4222; a comma-separated list is accepted for clusters. */
+  readonly url: string;
+  readonly streamName?: string;
+  /** Wire prefix (dot-separated tokens) put in front of every subject; see the file comment. */
+  readonly subjectPrefix?: string;
+  /** Retention of the stream (default 24 h): cursors older than this expire. */
+  readonly maxAgeMs?: number;
+  /** Retention of the stream by count (default 1,000,000 messages). */
+  readonly maxMessages?: number;
+  /** How long a messageId is remembered for de-duplication (default 2 minutes). */
+  readonly duplicateWindowMs?: number;
+  readonly connectionName?: string;
+  /**
+   * Lifetime of each pull request (default 10 s). Heartbeats come every half of it, so it bounds
+   * how soon a subscription notices its consumer is gone (server restart) and how long the
+   * library backs off between recovery attempts. The library default (30 s) recovers too slowly.
+   */
+  readonly pullExpiresMs?: number;
+  readonly logger?: Logger;
+}
+
+const DEFAULTS = {
+  streamName: 'KDA',
+  maxAgeMs: 24 * 60 * 60 * 1000,
+  maxMessages: 1_000_000,
+  duplicateWindowMs: 2 * 60 * 1000,
+  pullExpiresMs: 10_000,
+} as const;
+
+const JS_STREAM_NOT_FOUND = 10059;
+const JS_STREAM_NAME_IN_USE = 10058;
+const PREFIX_TOKENS = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+const codec = StringCodec();
+
+function jsErrorCode(error: unknown): number | undefined {
+  const apiError = (error as { api_error?: { err_code?: number } } | null)?.api_error;
+  return apiError?.err_code;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface StreamSettings {
+  readonly name: string;
+  readonly wireScope: string;
+  readonly maxAgeMs: number;
+  readonly maxMessages: number;
+  readonly duplicateWindowMs: number;
+}
+
+/** Creates the stream, or brings an existing one to these limits; safe when replicas race. */
+async function ensureStream(jsm: JetStreamManager, settings: StreamSettings, logger: Logger): Promise<void> {
+  const limits = {
+    subjects: [settings.wireScope],
+    max_age: nanos(settings.maxAgeMs),
+    max_msgs: settings.maxMessages,
+    duplicate_window: nanos(settings.duplicateWindowMs),
+  };
+  let existing: StreamInfo | undefined;
+  try {
+    existing = await jsm.streams.info(settings.name);
+  } catch (error) {
+    if (jsErrorCode(error) !== JS_STREAM_NOT_FOUND) throw error;
+  }
+  if (!existing) {
+    try {
+      await jsm.streams.add({
+        name: settings.name,
+        ...limits,
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        discard: DiscardPolicy.Old,
+      });
+      logger.info('created JetStream stream', { stream: settings.name, subjects: limits.subjects });
+      return;
+    } catch (error) {
+      // Another replica created it first: fall through to the update.
+      if (jsErrorCode(error) !== JS_STREAM_NAME_IN_USE) throw error;
+      existing = await jsm.streams.info(settings.name);
+    }
+  }
+  const config = existing.config;
+  const upToDate =
+    config.subjects?.length === 1 &&
+    config.subjects[0] === settings.wireScope &&
+    config.max_age === limits.max_age &&
+    config.max_msgs === limits.max_msgs &&
+    config.duplicate_window === limits.duplicate_window;
+  if (!upToDate) {
+    await jsm.streams.update(settings.name, limits);
+    logger.info('updated JetStream stream limits', { stream: settings.name, subjects: limits.subjects });
+  }
+}
+
+async function logConnectionStatus(nc: NatsConnection, logger: Logger, onChange: (connected: boolean) => void): Promise<void> {
+  for await (const status of nc.status()) {
+    if (status.type === Events.Disconnect) {
+      onChange(false);
+      logger.warn('NATS disconnected; the client keeps reconnecting', { server: String(status.data) });
+    } else if (status.type === Events.Reconnect) {
+      onChange(true);
+      logger.info('NATS reconnected', { server: String(status.data) });
+    } else if (status.type === Events.Error) {
+      logger.error('NATS async error', { error: String(status.data) });
+    }
+  }
+}
+
+async function logConsumerStatus(messages: ConsumerMessages, logger: Logger): Promise<void> {
+  for await (const status of await messages.status()) {
+    if (status.type === 'ordered_consumer_recreated') {
+      logger.info('JetStream ordered consumer recreated (resuming after last delivered message)');
+    } else if (status.type === 'heartbeats_missed') {
+      logger.warn('JetStream consumer missed heartbeats', { count: String(status.data) });
+    } else if (status.type === 'stream_not_found') {
+      logger.error('JetStream stream not found for a subscription; retrying');
+    }
+  }
+}
+
+export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> {
+  const streamName = options.streamName ?? DEFAULTS.streamName;
+  const prefix = options.subjectPrefix;
+  if (prefix !== undefined && !PREFIX_TOKENS.test(prefix)) {
+    throw new InvalidSubjectError(prefix, 'subjectPrefix needs dot-separated literal tokens of [A-Za-z0-9_-]');
+  }
+  const logger = options.logger ?? createJsonLogger({ base: { component: 'nats-bus' } });
+  const pullExpiresMs = options.pullExpiresMs ?? DEFAULTS.pullExpiresMs;
+  const toWire = (subject: string): string => (prefix === undefined ? subject : `${prefix}.${subject}`);
+  const fromWire = (subject: string): string => (prefix === undefined ? subject : subject.slice(prefix.length + 1));
+
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: options.url.split(',').map((server) => server.trim()),
+      name: options.connectionName ?? 'kda-gateway',
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
+  } catch (error) {
+    throw new Error(`NATS is not reachable at ${options.url}: ${describe(error)}`, { cause: error });
+  }
+
+  let jsm: JetStreamManager;
+  let js: JetStreamClient;
+  try {
+    jsm = await nc.jetstreamManager();
+    js = nc.jetstream();
+    await ensureStream(
+      jsm,
+      {
+        name: streamName,
+        wireScope: toWire(subjects.all),
+        maxAgeMs: options.maxAgeMs ?? DEFAULTS.maxAgeMs,
+        maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
+        duplicateWindowMs: options.duplicateWindowMs ?? DEFAULTS.duplicateWindowMs,
+      },
+      logger,
+    );
+  } catch (error) {
+    await nc.close();
+    throw new Error(`NATS JetStream stream ${streamName} is not usable: ${describe(error)}`, { cause: error });
+  }
+
+  let connected = true;
+  let closing = false;
+  const openSubscriptions = new Set<Unsubscribe>();
+  logConnectionStatus(nc, logger, (value) => {
+    connected = value;
+  }).catch((error: unknown) => logger.error('NATS status monitor stopped', { error: describe(error) }));
+
+  const assertOpen = (): void => {
+    if (closing || nc.isClosed()) throw new Error('Event bus is closed');
+  };
+
+  /** First stream sequence this subscription must see. */
+  const startSequence = async (after: string | undefined): Promise<number> => {
+    const cursorSequence = after === undefined ? undefined : decodeJetStreamCursor(after);
+    const { state } = await jsm.streams.info(streamName);
+    if (after === undefined || cursorSequence === undefined) return state.last_seq + 1;
+    // A cursor beyond the stream's end was issued by another (recreated) stream.
+    if (cursorSequence > state.last_seq) throw new InvalidCursorError(after);
+    // Messages after the cursor have aged out (an emptied stream has first_seq = last_seq + 1):
+    // resuming would silently skip them. Strict even when the lost ones were on other subjects.
+    if (cursorSequence + 1 < state.first_seq) throw new InvalidCursorError(after);
+    return cursorSequence + 1;
+  };
+
+  return {
+    async publish(subject: string, data: unknown, publishOptions: PublishOptions = {}): Promise<void> {
+      assertOpen();
+      assertPublishable(subject, subjects.all);
+      const payload = codec.encode(JSON.stringify(data ?? null));
+      const messageId = publishOptions.messageId;
+      await js.publish(toWire(subject), payload, messageId === undefined ? undefined : { msgID: messageId });
+    },
+
+    async subscribe<T>(subject: string, handler: MessageHandler<T>, subscribeOptions: SubscribeOptions = {}): Promise<Unsubscribe> {
+      assertOpen();
+      assertSubscribable(subject, subjects.all);
+      const optStartSeq = await startSequence(subscribeOptions.after);
+      let active = true;
+      const deliver = (jsMessage: JsMsg): void => {
+        if (!active) return;
+        let data: unknown;
+        try {
+          data = JSON.parse(codec.decode(jsMessage.data));
+        } catch {
+          logger.error('dropped a non-JSON message', { subject: jsMessage.subject, sequence: jsMessage.seq });
+          return;
+        }
+        const message: BusMessage<T> = {
+          subject: fromWire(jsMessage.subject),
+          data: data as T,
+          cursor: encodeJetStreamCursor(jsMessage.seq),
+        };
+        try {
+          handler(message);
+        } catch (error) {
+          // A throwing callback would stop the library's consumer: keep the subscription alive.
+          logger.error('event bus handler failed', { subject: message.subject, error: describe(error) });
+        }
+      };
+
+      const consumer = await js.consumers.get(streamName, {
+        filterSubjects: toWire(subject),
+        opt_start_seq: optStartSeq,
+        name_prefix: 'kda_',
+      });
+      // Resolves once the consumer exists on the server; from then on nothing after optStartSeq is missed.
+      const messages = await consumer.consume({ callback: deliver, expires: pullExpiresMs });
+      logConsumerStatus(messages, logger).catch(() => undefined);
+      messages
+        .closed()
+        .then((error) => {
+          if (active && error) logger.error('JetStream subscription ended', { subject, error: describe(error) });
+        })
+        .catch(() => undefined);
+
+      const unsubscribe: Unsubscribe = async () => {
+        if (!active) return;
+        active = false;
+        openSubscriptions.delete(unsubscribe);
+        await messages.close();
+        // Ordered consumers are ephemeral (inactive threshold) but removing them now is tidier.
+        await consumer.delete().catch(() => false);
+      };
+      openSubscriptions.add(unsubscribe);
+      return unsubscribe;
+    },
+
+    async checkReady(): Promise<void> {
+      if (closing || nc.isClosed()) throw new Error('NATS connection is closed');
+      if (!connected) throw new Error(`NATS is disconnected from ${options.url} (reconnecting)`);
+      try {
+        await jsm.streams.info(streamName);
+      } catch (error) {
+        throw new Error(`JetStream stream ${streamName} is unavailable: ${describe(error)}`, { cause: error });
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      await Promise.all([...openSubscriptions].map((unsubscribe) => unsubscribe()));
+      if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { compileLabelSelector, LabelSelectorSyntaxError } from './label-selector.js';
+
+describe('label selectors', () => {
+  const web = { app: 'web', tier: 'front', env: 'prod' };
+  const db = { app: 'db', env: 'stage' };
+
+  test.each([
+    ['app=web', true, false],
+    ['app==web', true, false],
+    ['app!=web', false, true],
+    ['env in (prod, stage)', true, true],
+    ['env notin (prod)', false, true],
+    ['tier', true, false],
+    ['!tier', false, true],
+    ['app=web,env in (prod),tier', true, false],
+    ['', true, true],
+  ])('%s', (selector, matchesWeb, matchesDb) => {
+    const matches = compileLabelSelector(selector);
+    expect(matches(web)).toBe(matchesWeb);
+    expect(matches(db)).toBe(matchesDb);
+  });
+
+  test('an empty value selects labels set to ""', () => {
+    expect(compileLabelSelector('app=')({ app: '' })).toBe(true);
+    expect(compileLabelSelector('app=')(web)).toBe(false);
+  });
+
+  test.each(['app=web,', '=web', 'app in (a b)', 'app=we b', 'Ap p'])('rejects %j', (selector) => {
+    expect(() => compileLabelSelector(selector)).toThrow(LabelSelectorSyntaxError);
+  });
+});

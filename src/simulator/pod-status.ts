@@ -1,0 +1,99 @@
+/**
+ * Pod status as a kubelet would report it for each lifecycle step. Each function mutates a draft
+ * pod (inside `updatePod` or while building a new one).
+ */
+import { createHash } from 'node:crypto';
+import type { Condition, ContainerStatus, PodObject, PodPhase } from './k8s-types.js';
+
+function condition(type: string, ok: boolean, at: string, reason?: string): Condition {
+  return { type, status: ok ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: at, ...(reason === undefined ? {} : { reason }) };
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function containerStatus(pod: PodObject, index: number, restartCount: number): ContainerStatus {
+  const container = pod.spec.containers[index];
+  const name = container?.name ?? `container-${index}`;
+  const image = container?.image ?? 'unknown';
+  return {
+    name,
+    image,
+    imageID: `${image.split(':')[0] ?? image}@sha256:${digest(image)}`,
+    ready: false,
+    started: false,
+    restartCount,
+    state: {},
+    lastState: {},
+  };
+}
+
+/** Not yet placed on a node: no node has room (or none is schedulable). */
+export function markUnschedulable(pod: PodObject, at: string, message: string): void {
+  pod.status = {
+    phase: 'Pending',
+    conditions: [{ ...condition('PodScheduled', false, at, 'Unschedulable'), message }],
+    qosClass: pod.status.qosClass ?? 'Burstable',
+  };
+}
+
+/**
+ * Moves a pod to `phase` on its node. `hostIP`/`podIP` are only kept once the pod runs, as kubelet
+ * reports them then.
+ */
+export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, addresses?: { hostIP: string; podIP: string }): void {
+  const previous = pod.status.containerStatuses ?? [];
+  const restarts = (index: number) => previous[index]?.restartCount ?? 0;
+  const statuses = pod.spec.containers.map((_container, index) => containerStatus(pod, index, restarts(index)));
+  const hostIP = addresses?.hostIP ?? pod.status.hostIP;
+  const podIP = addresses?.podIP ?? pod.status.podIP;
+  const running = phase === 'Running';
+  const finished = phase === 'Succeeded' || phase === 'Failed';
+  for (const [index, status] of statuses.entries()) {
+    status.containerID = `containerd://${digest(`${pod.metadata.uid}/${status.name}/${restarts(index)}`)}`;
+    if (running) {
+      status.ready = true;
+      status.started = true;
+      status.state = { running: { startedAt: at } };
+    } else if (finished) {
+      const failed = phase === 'Failed';
+      status.state = {
+        terminated: { exitCode: failed ? 1 : 0, reason: failed ? 'Error' : 'Completed', startedAt: pod.status.startTime ?? at, finishedAt: at },
+      };
+    } else {
+      delete status.containerID;
+      status.state = { waiting: { reason: 'ContainerCreating' } };
+    }
+    status.lastState = previous[index]?.lastState ?? {};
+  }
+  pod.status = {
+    phase,
+    conditions: [
+      condition('PodReadyToStartContainers', running || finished, at),
+      condition('Initialized', true, at),
+      condition('Ready', running, at, running ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
+      condition('ContainersReady', running, at, running ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
+      condition('PodScheduled', true, at),
+    ],
+    ...(hostIP === undefined ? {} : { hostIP }),
+    ...(podIP === undefined || phase === 'Pending' ? {} : { podIP, podIPs: [{ ip: podIP }] }),
+    startTime: pod.status.startTime ?? at,
+    qosClass: pod.status.qosClass ?? 'Burstable',
+    containerStatuses: statuses,
+  };
+}
+
+/** A container exited and kubelet started it again: restartCount + 1, last state terminated. */
+export function restartContainer(pod: PodObject, at: string, containerName?: string, reason = 'Error'): void {
+  const statuses = pod.status.containerStatuses ?? [];
+  const status = containerName === undefined ? statuses[0] : statuses.find((entry) => entry.name === containerName);
+  if (status === undefined) return;
+  const startedAt = status.state.running?.startedAt ?? at;
+  status.lastState = { terminated: { exitCode: reason === 'OOMKilled' ? 137 : 1, reason, startedAt, finishedAt: at } };
+  status.restartCount += 1;
+  status.containerID = `containerd://${digest(`${pod.metadata.uid}/${status.name}/${status.restartCount}`)}`;
+  status.state = { running: { startedAt: at } };
+  status.ready = true;
+  status.started = true;
+}

@@ -1,0 +1,136 @@
+import { collect } from './support/subscription.js';
+import { startSmallCluster } from './support/cluster.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import type { SimulatedCluster } from '../src/simulator/index.js';
+
+const REGISTER = `mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id name } }`;
+
+describe('authentication', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  test('a query without a token is refused with UNAUTHENTICATED', async () => {
+    const response = await gateway.request(`{ clusters { id } }`, {}, null);
+    expect(response.data?.clusters ?? null).toBeNull();
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('a wrong token is refused with UNAUTHENTICATED and HTTP 401', async () => {
+    const response = await gateway.request(`{ me { id } }`, {}, 'not-the-token');
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('the admin token answers `me`', async () => {
+    const response = await gateway.request<{ me: { id: string; systemRole: string } }>(`{ me { id systemRole } }`);
+    expect(response.data?.me).toEqual({ id: 'bootstrap-admin', systemRole: 'ADMIN' });
+  });
+
+  test.each([
+    ['no connection params', null],
+    ['a wrong token', 'Bearer wrong'],
+  ])('a websocket with %s is closed with 4403', async (_case, authorization) => {
+    const subscription = collect(gateway.websocket(authorization), `subscription { podEvents(clusterId: "x") { cursor } }`);
+    await expect(subscription.done).rejects.toMatchObject({ code: 4403 });
+  });
+
+  test('a subscription to an unknown cluster ends with NOT_FOUND', async () => {
+    const subscription = collect(gateway.websocket(), `subscription { podEvents(clusterId: "no-such-cluster") { cursor } }`);
+    // graphql-ws sends an error raised before the stream starts as one result, then completes.
+    await subscription.done;
+    expect(subscription.results).toEqual([{ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })] }]);
+  });
+
+  test('a subscription with a bad namespace is refused with BAD_USER_INPUT', async () => {
+    const subscription = collect(gateway.websocket(), `subscription { podEvents(clusterId: "x", namespace: "a.b>") { cursor } }`);
+    await subscription.done;
+    expect(subscription.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'namespace' });
+  });
+
+  test('queries deeper than the limit are refused before they run', async () => {
+    const deep = `{ clusters { nodes { name } pods { edges { node { cluster { pods { edges { node { cluster { pods { edges { node { cluster { name } } } } } } } } } } } } } }`;
+    const response = await gateway.request(deep);
+    expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('registerCluster refuses bad input and saves nothing', () => {
+  let gateway: TestGateway;
+  let simulator: SimulatedCluster;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    simulator = await startSmallCluster();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await simulator?.close();
+  });
+
+  async function clusterNames(): Promise<string[]> {
+    const response = await gateway.request<{ clusters: Array<{ name: string }> }>(`{ clusters { name } }`);
+    return response.data?.clusters.map((cluster) => cluster.name) ?? [];
+  }
+
+  const valid = () => ({ kubeconfig: simulator.kubeconfig(), name: 'good-name', provider: 'ON_PREMISE', region: 'Seoul' });
+
+  test.each([
+    ['name', { name: 'Not A DNS Label' }],
+    ['region', { region: '' }],
+    ['kubeconfig', { kubeconfig: 'this: [is not a kubeconfig' }],
+    ['kubeconfig', { kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n' }],
+    ['context', { context: 'no-such-context' }],
+  ])('bad %s', async (field, override) => {
+    const response = await gateway.request(REGISTER, { input: { ...valid(), ...override } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await clusterNames()).toEqual([]);
+  });
+
+  test('an unreachable API server', async () => {
+    const unreachable = simulator.kubeconfig().replace(simulator.url, 'http://127.0.0.1:1');
+    const response = await gateway.request(REGISTER, { input: { ...valid(), kubeconfig: unreachable } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kubeconfig' });
+    expect(await clusterNames()).toEqual([]);
+  });
+
+  test('a wrong bearer token', async () => {
+    const response = await gateway.request(REGISTER, { input: { ...valid(), kubeconfig: simulator.kubeconfig().replace(simulator.token, 'wrong-token') } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kubeconfig' });
+    expect(await clusterNames()).toEqual([]);
+  });
+
+  test('an exec credential plugin is refused', async () => {
+    const withExec = `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "${simulator.url}" } }]
+users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: /bin/sh, args: ["-c", "touch /tmp/pwned"] } } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`;
+    const response = await gateway.request(REGISTER, { input: { ...valid(), kubeconfig: withExec } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kubeconfig' });
+    expect(await clusterNames()).toEqual([]);
+  });
+
+  test('a name already used', async () => {
+    const first = await gateway.request(REGISTER, { input: valid() });
+    expect(first.errors).toBeUndefined();
+    const second = await gateway.request(REGISTER, { input: valid() });
+    expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(await clusterNames()).toEqual(['good-name']);
+  });
+
+  test('a registered cluster never returns its kubeconfig', async () => {
+    const response = await gateway.request(`{ __type(name: "Cluster") { fields { name } } }`);
+    const fields = (response.data as { __type: { fields: Array<{ name: string }> } }).__type.fields.map((field) => field.name);
+    expect(fields.filter((name) => /kubeconfig|token|secret/i.test(name))).toEqual([]);
+  });
+});

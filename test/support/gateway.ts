@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ClientError, rawRequest } from 'graphql-request';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createApp, GRAPHQL_PATH, type App } from '../../src/app.js';
+import type { GatewayConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { NATS_URL } from './services.js';
+
+export interface GraphqlResponse<T> {
+  readonly status: number;
+  readonly data?: T;
+  readonly errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown>; path?: ReadonlyArray<string | number> }>;
+}
+
+export interface TestGateway {
+  readonly url: string;
+  readonly graphqlUrl: string;
+  readonly adminToken: string;
+  readonly database: TestDatabase;
+  /** POSTs a GraphQL request; `token: null` sends none. */
+  request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse<T>>;
+  /** A graphql-ws client; `authorization: null` sends no connection params. */
+  websocket(authorization?: string | null): Client;
+  stop(): Promise<void>;
+}
+
+/** The whole gateway against real MariaDB and NATS, on a random port, with a database of its own. */
+export async function startTestGateway(): Promise<TestGateway> {
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
+  const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
+  const config: GatewayConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    database: { kind: 'mysql', url: database.url },
+    bus: { kind: 'nats', url: NATS_URL },
+    adminToken,
+    secretKey: randomBytes(32).toString('base64url'),
+    dataDir,
+    simulator: false,
+    embedded: false,
+  };
+  let app: App;
+  try {
+    app = await createApp(config, { logger: silentLogger });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const graphqlUrl = `${app.url}${GRAPHQL_PATH}`;
+  const clients: Client[] = [];
+  return {
+    url: app.url,
+    graphqlUrl,
+    adminToken,
+    database,
+    async request<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) {
+      const headers = token === null ? {} : { authorization: `Bearer ${token}` };
+      try {
+        const response = await rawRequest<T>({ url: graphqlUrl, query, variables, requestHeaders: headers });
+        return { status: response.status, data: response.data };
+      } catch (error) {
+        if (!(error instanceof ClientError)) throw error;
+        const { status, data, errors } = error.response;
+        return { status, ...(data ? { data: data as T } : {}), ...(errors ? { errors: errors as GraphqlResponse<T>['errors'] } : {}) };
+      }
+    },
+    websocket(authorization = `Bearer ${adminToken}`) {
+      const client = createClient({
+        url: graphqlUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        ...(authorization === null ? {} : { connectionParams: { authorization } }),
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await app.stop();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
