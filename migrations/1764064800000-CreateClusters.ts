@@ -1,4 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { timestampColumns } from './portable.js';
 
 export class CreateClusters1764064800000 implements MigrationInterface {
   name = 'CreateClusters1764064800000';
@@ -18,8 +19,7 @@ export class CreateClusters1764064800000 implements MigrationInterface {
           { name: 'status_reason', type: 'varchar', length: '1024', isNullable: true },
           { name: 'kubernetes_version', type: 'varchar', length: '64', isNullable: true },
           { name: 'last_seen_at', type: 'datetime', isNullable: true },
-          { name: 'created_at', type: 'datetime', precision: 6, default: 'CURRENT_TIMESTAMP(6)' },
-          { name: 'updated_at', type: 'datetime', precision: 6, default: 'CURRENT_TIMESTAMP(6)', onUpdate: 'CURRENT_TIMESTAMP(6)' },
+          ...timestampColumns(queryRunner),
         ],
         uniques: [{ name: 'UQ_clusters_name', columnNames: ['name'] }],
       }),

@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/infra/db/data-source.js';
 import { migrations } from '../migrations/index.js';
@@ -40,5 +43,22 @@ describe('migrations on MariaDB', () => {
     // Schema sync would emit statements if the entities and the migrations disagreed.
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+});
+
+describe('migrations on the embedded database (sql.js)', () => {
+  test('run up and down', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'kda-migrations-'));
+    const dataSource = await createDataSource({ kind: 'embedded', file: path.join(folder, 'kda.sqlite') }).initialize();
+    try {
+      expect((await dataSource.runMigrations()).length).toBe(migrations.length);
+      await dataSource.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES ('1', 'a', 'GKE', 'Tokyo', 'x', 'RUNNING')`);
+      for (let index = 0; index < migrations.length; index += 1) await dataSource.undoLastMigration();
+      const rows = (await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'clusters'`)) as unknown[];
+      expect(rows).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

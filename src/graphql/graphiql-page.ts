@@ -12,6 +12,8 @@ export interface GraphiqlPageAssets {
 export interface GraphiqlPageConfig {
   /** JSON text pre-filled in the headers editor, or undefined for an empty editor. */
   readonly defaultHeaders: string | undefined;
+  /** The first tab's query, shown instead of GraphiQL's welcome text. */
+  readonly defaultQuery: string;
 }
 
 /** JSON inside a `<script type="application/json">` must not be able to close the element. */
@@ -135,6 +137,7 @@ export const GRAPHIQL_INIT_SCRIPT = `(function () {
 
   var props = { fetcher: fetcher, defaultEditorToolsVisibility: 'headers' };
   if (typeof config.defaultHeaders === 'string') props.defaultHeaders = config.defaultHeaders;
+  if (typeof config.defaultQuery === 'string') props.defaultQuery = config.defaultQuery;
   var root = window.ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(window.React.createElement(window.GraphiQL, props));
 })();

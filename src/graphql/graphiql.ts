@@ -137,10 +137,33 @@ function sendError(req: IncomingMessage, res: ServerResponse, status: number, me
   endWithBody(req, res, message);
 }
 
+/** What a first-time visitor sees: the clusters at a glance, and how to watch them live. */
+export const DEFAULT_QUERY = `# KDA Gateway: one graph over all your clusters. Press the run button.
+# The Docs pane (book icon, top left) describes every type and field.
+{
+  clusters {
+    id
+    name
+    provider
+    region
+    status
+    version
+    capacity { cpuCores memoryBytes pods }
+    nodes { name roles ready }
+    pods(first: 5) { totalCount edges { node { namespace name phase restarts } } }
+  }
+}
+
+# Live pod changes: paste a cluster id from the answer, then run this instead.
+# subscription {
+#   podEvents(clusterId: "<id>") { type cursor pod { namespace name phase restarts } }
+# }
+`;
+
 async function servePage(req: IncomingMessage, res: ServerResponse, assetsUrlPrefix: string, defaultHeaders: string | undefined): Promise<void> {
   const assets = await loadAssets();
   const urlOf = (spec: AssetSpec): string => `${assetsUrlPrefix}${spec.name}?v=${assets.get(spec.name)?.version ?? ''}`;
-  const html = renderGraphiqlPage({ stylesheets: STYLESHEETS.map(urlOf), scripts: SCRIPTS.map(urlOf) }, { defaultHeaders });
+  const html = renderGraphiqlPage({ stylesheets: STYLESHEETS.map(urlOf), scripts: SCRIPTS.map(urlOf) }, { defaultHeaders, defaultQuery: DEFAULT_QUERY });
   res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
     // The page may carry a token in its default headers: never store it.
