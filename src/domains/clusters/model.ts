@@ -95,6 +95,150 @@ export interface ClusterObjectEvent<T> {
   readonly v: 1;
   readonly type: WatchEventType;
   readonly clusterId: string;
-  readonly kind: 'pods' | 'nodes' | 'namespaces';
+  readonly kind: ClusterObjectKindName;
   readonly object: T;
 }
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+
+export interface WorkloadProjection {
+  readonly uid: string;
+  readonly kind: WorkloadKind;
+  readonly name: string;
+  readonly namespace: string;
+  readonly resourceVersion: string;
+  readonly labels: Record<string, string>;
+  /** The pod selector's matchLabels (workloads whose selector uses expressions also fill this with what they can). */
+  readonly selector: Record<string, string>;
+  /** Desired replicas (Deployment/StatefulSet: spec.replicas; DaemonSet: desiredNumberScheduled; Job: parallelism; CronJob: 0). */
+  readonly desired: number;
+  /** Pods reporting Ready. */
+  readonly ready: number;
+  /** Available (Deployment, DaemonSet), current (StatefulSet), active (Job/CronJob). */
+  readonly available: number;
+  /** Pods on the newest template (rolling updates). */
+  readonly updated: number;
+  readonly images: string[];
+  /** Deployment/StatefulSet/DaemonSet: Progressing, Available…; Job: Complete/Failed. */
+  readonly conditions: Array<{ readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string }>;
+  /** Job: succeeded pods; others: undefined. */
+  readonly succeeded?: number;
+  /** Job: failed pods. */
+  readonly failed?: number;
+  /** CronJob: schedule and suspend flag, last schedule time. */
+  readonly schedule?: string;
+  readonly suspended?: boolean;
+  readonly lastScheduleTime?: string;
+  /** Job/CronJob owner (a Job created by a CronJob). */
+  readonly owner?: OwnerReference;
+  /** Generation observed by the controller, to tell a finished rollout from one in progress. */
+  readonly generation: number;
+  readonly observedGeneration: number;
+  /** kubectl.kubernetes.io/restartedAt of the pod template, set by a rollout restart. */
+  readonly restartedAt?: string;
+  readonly createdAt?: string;
+}
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly protocol: string;
+  readonly port: number;
+  readonly targetPort?: string;
+  readonly nodePort?: number;
+}
+
+export interface ServiceProjection {
+  readonly uid: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly resourceVersion: string;
+  /** ClusterIP, NodePort, LoadBalancer, ExternalName */
+  readonly type: string;
+  readonly clusterIP?: string;
+  readonly externalIPs: string[];
+  readonly ports: ServicePort[];
+  readonly selector: Record<string, string>;
+  readonly labels: Record<string, string>;
+  readonly createdAt?: string;
+}
+
+export interface PersistentVolumeProjection {
+  readonly uid: string;
+  readonly name: string;
+  readonly resourceVersion: string;
+  readonly capacityBytes: number;
+  readonly accessModes: string[];
+  readonly reclaimPolicy?: string;
+  readonly storageClassName?: string;
+  /** Available, Bound, Released, Failed */
+  readonly phase: string;
+  /** namespace/name of the bound claim */
+  readonly claim?: { readonly namespace: string; readonly name: string };
+  readonly createdAt?: string;
+}
+
+export interface PersistentVolumeClaimProjection {
+  readonly uid: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly resourceVersion: string;
+  readonly requestedBytes: number;
+  readonly capacityBytes: number;
+  readonly accessModes: string[];
+  readonly storageClassName?: string;
+  /** Pending, Bound, Lost */
+  readonly phase: string;
+  readonly volumeName?: string;
+  readonly createdAt?: string;
+}
+
+export interface StorageClassProjection {
+  readonly uid: string;
+  readonly name: string;
+  readonly resourceVersion: string;
+  readonly provisioner: string;
+  readonly reclaimPolicy?: string;
+  readonly volumeBindingMode?: string;
+  readonly allowVolumeExpansion: boolean;
+  readonly isDefault: boolean;
+}
+
+export interface KubernetesEventProjection {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly resourceVersion: string;
+  /** Normal or Warning */
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly involvedObject: { readonly kind: string; readonly name: string; readonly namespace?: string };
+  readonly count: number;
+  readonly firstSeen?: string;
+  /** Newest occurrence (lastTimestamp, or eventTime, or creationTimestamp). */
+  readonly lastSeen: string;
+  readonly source?: string;
+}
+
+export interface PodDisruptionBudgetProjection {
+  readonly uid: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly resourceVersion: string;
+  readonly selector: Record<string, string>;
+  readonly minAvailable?: string;
+  readonly maxUnavailable?: string;
+  readonly disruptionsAllowed: number;
+}
+
+/** Every kind the informers watch per cluster. */
+export type ClusterObjectKindName =
+  | 'pods'
+  | 'nodes'
+  | 'namespaces'
+  | 'workloads'
+  | 'services'
+  | 'persistentvolumes'
+  | 'persistentvolumeclaims'
+  | 'storageclasses'
+  | 'events'
+  | 'poddisruptionbudgets';

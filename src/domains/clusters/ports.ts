@@ -1,5 +1,17 @@
 import type { ClusterRecord, ClusterState } from './cluster-record.js';
-import type { ClusterObjectEvent, NamespaceProjection, NodeProjection, PodProjection } from './model.js';
+import type {
+  ClusterObjectEvent,
+  KubernetesEventProjection,
+  NamespaceProjection,
+  NodeProjection,
+  PersistentVolumeClaimProjection,
+  PersistentVolumeProjection,
+  PodDisruptionBudgetProjection,
+  PodProjection,
+  ServiceProjection,
+  StorageClassProjection,
+  WorkloadProjection,
+} from './model.js';
 
 /** Persistence of registered clusters (implemented in src/infra/db). */
 export interface ClusterStore {
@@ -23,6 +35,14 @@ export interface ClusterLiveView {
   nodes(): NodeProjection[];
   namespaces(): NamespaceProjection[];
   pods(namespace?: string): PodProjection[];
+  workloads(namespace?: string): WorkloadProjection[];
+  services(namespace?: string): ServiceProjection[];
+  persistentVolumes(): PersistentVolumeProjection[];
+  persistentVolumeClaims(namespace?: string): PersistentVolumeClaimProjection[];
+  storageClasses(): StorageClassProjection[];
+  /** Kubernetes events, newest first. */
+  events(namespace?: string): KubernetesEventProjection[];
+  podDisruptionBudgets(namespace?: string): PodDisruptionBudgetProjection[];
 }
 
 /** The live connections to clusters (implemented by the informer pool in src/infra/k8s). */
@@ -57,4 +77,24 @@ export interface ClusterEventSource {
 export interface SecretSealer {
   seal(plaintext: string): string;
   open(sealed: string): string;
+}
+
+export type ScalableKind = 'Deployment' | 'StatefulSet';
+export type RestartableKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export type EvictionOutcome = 'EVICTED' | 'GONE' | 'BLOCKED_BY_DISRUPTION_BUDGET';
+
+/**
+ * Writes to a cluster's API server (implemented in src/infra/k8s). Failures are DomainErrors:
+ * NOT_FOUND for a missing object, BAD_USER_INPUT for one the API server rejects as invalid,
+ * UNAVAILABLE (with `clusterId`) when the cluster cannot be reached.
+ */
+export interface ClusterOperations {
+  scaleWorkload(clusterId: string, kind: ScalableKind, namespace: string, name: string, replicas: number): Promise<void>;
+  /** What `kubectl rollout restart` does: stamps the pod template so the controller rolls every pod. */
+  restartWorkload(clusterId: string, kind: RestartableKind, namespace: string, name: string, restartedAt: string): Promise<void>;
+  deletePod(clusterId: string, namespace: string, name: string): Promise<void>;
+  setNodeSchedulable(clusterId: string, nodeName: string, schedulable: boolean): Promise<void>;
+  /** One eviction through the Eviction API, which honours PodDisruptionBudgets (429 → blocked). */
+  evictPod(clusterId: string, namespace: string, name: string): Promise<EvictionOutcome>;
 }

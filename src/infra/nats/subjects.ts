@@ -1,3 +1,5 @@
+import type { ClusterObjectKindName } from '../../domains/clusters/model.js';
+
 /**
  * Every NATS subject the gateway uses, in one place (DESIGN.md, "Public contract").
  * Tokens are validated so that a namespace or id can never inject wildcards or extra tokens.
@@ -8,7 +10,7 @@ const SUBJECT_TOKEN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 export const CLUSTER_SCOPE = '_';
 export const ANY_TOKEN = '*';
 
-export type ClusterObjectKind = 'pods' | 'nodes' | 'namespaces' | 'workloads' | 'status';
+export type ClusterObjectKind = ClusterObjectKindName | 'status';
 
 function token(value: string): string {
   if (value === ANY_TOKEN) return value;
