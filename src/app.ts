@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from './config/config.js';
-import { ClusterService } from './domains/clusters/index.js';
-import { createAuthenticator } from './domains/identity/index.js';
+import { ClusterService, DayTwoService } from './domains/clusters/index.js';
+import { createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
 import { createContextFactory } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
@@ -15,9 +15,12 @@ import { buildGatewaySchema } from './graphql/schema.js';
 import { SubscriptionHub } from './graphql/subscription-hub.js';
 import { attachWebsocket } from './graphql/websocket.js';
 import { createSecretBox, loadOrCreateLocalSecretKey } from './infra/crypto/secret-box.js';
+import { createApiTokenStore } from './infra/db/api-token-store.js';
 import { createClusterStore } from './infra/db/cluster-store.js';
+import { createUserStore } from './infra/db/user-store.js';
 import { openDatabase } from './infra/db/data-source.js';
 import { createClusterProbe } from './infra/k8s/cluster-probe.js';
+import { createClusterOperations } from './infra/k8s/cluster-operations.js';
 import { InformerPool } from './infra/k8s/informer-pool.js';
 import { createMemoryBus } from './infra/nats/memory-bus.js';
 import { createNatsBus } from './infra/nats/nats-bus.js';
@@ -111,8 +114,17 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     await clusters.connectAll();
 
+    const dayTwo = new DayTwoService({
+      operations: createClusterOperations(informers),
+      liveView: (clusterId) => clusters.liveView(clusterId),
+      now: () => new Date(),
+      delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+
     const schema = await buildGatewaySchema();
-    const contexts = createContextFactory({ authenticator: createAuthenticator({ adminToken: config.adminToken }), clusters });
+    const identity = new IdentityService({ users: createUserStore(dataSource), tokens: createApiTokenStore(dataSource), now: () => new Date(), logger });
+    const authenticator = createAuthenticator({ adminToken: config.adminToken, identity, jwt: createJwtVerifier(config.jwt ?? {}) });
+    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity });
     const formatError = createErrorFormatter(logger);
     const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES });
     cleanups.push(() => apollo.stop());

@@ -2,6 +2,7 @@ import { collect } from './support/subscription.js';
 import { startSmallCluster } from './support/cluster.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import type { SimulatedCluster } from '../src/simulator/index.js';
+import { UNRELATED_CA_PEM } from './support/unrelated-ca.js';
 
 const REGISTER = `mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id name } }`;
 
@@ -97,6 +98,14 @@ describe('registerCluster refuses bad input and saves nothing', () => {
   test('an unreachable API server', async () => {
     const unreachable = simulator.kubeconfig().replace(simulator.url, 'http://127.0.0.1:1');
     const response = await gateway.request(REGISTER, { input: { ...valid(), kubeconfig: unreachable } });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kubeconfig' });
+    expect(await clusterNames()).toEqual([]);
+  });
+
+  test('a CA that did not sign the server certificate', async () => {
+    const wrongCa = simulator.kubeconfig().replace(/certificate-authority-data: \S+/, `certificate-authority-data: ${Buffer.from(UNRELATED_CA_PEM).toString('base64')}`);
+    expect(wrongCa).not.toBe(simulator.kubeconfig());
+    const response = await gateway.request(REGISTER, { input: { ...valid(), kubeconfig: wrongCa } });
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'kubeconfig' });
     expect(await clusterNames()).toEqual([]);
   });

@@ -21,6 +21,15 @@ export interface GatewayConfig {
   readonly simulator: boolean;
   /** True when neither DATABASE_URL nor NATS_URL is set: the zero-install local mode. */
   readonly embedded: boolean;
+  /** Which JWTs are accepted as bearer tokens; none when absent. */
+  readonly jwt?: JwtConfig;
+}
+
+export interface JwtConfig {
+  /** KDA_JWT_SECRET, with optional KDA_JWT_ISSUER / KDA_JWT_AUDIENCE that tokens must then carry. */
+  readonly hs256?: { readonly secret: string; readonly issuer?: string | undefined; readonly audience?: string | undefined } | undefined;
+  /** KDA_OIDC_ISSUER and KDA_OIDC_AUDIENCE: keys found through the issuer's discovery document. */
+  readonly oidc?: { readonly issuer: string; readonly audience: string } | undefined;
 }
 
 /** The well-known admin token of the embedded default; the README names it. */
@@ -40,6 +49,35 @@ function parseSwitch(name: string, raw: string | undefined, fallback: boolean, p
   if (['off', 'false', '0', 'no'].includes(value)) return false;
   problems.push(`${name} must be on or off, got ${JSON.stringify(raw)}`);
   return fallback;
+}
+
+function parseJwtConfig(env: NodeJS.ProcessEnv, problems: string[]): JwtConfig | undefined {
+  const secret = env.KDA_JWT_SECRET?.trim() || undefined;
+  const hsIssuer = env.KDA_JWT_ISSUER?.trim() || undefined;
+  const hsAudience = env.KDA_JWT_AUDIENCE?.trim() || undefined;
+  const issuer = env.KDA_OIDC_ISSUER?.trim() || undefined;
+  const audience = env.KDA_OIDC_AUDIENCE?.trim() || undefined;
+  // HS256 is as strong as its secret: 32 bytes is what RFC 7518 §3.2 asks for.
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) problems.push('KDA_JWT_SECRET must be at least 32 bytes long');
+  if (secret === undefined && (hsIssuer !== undefined || hsAudience !== undefined)) problems.push('KDA_JWT_ISSUER and KDA_JWT_AUDIENCE need KDA_JWT_SECRET');
+  if (issuer !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(issuer);
+    } catch {
+      problems.push(`KDA_OIDC_ISSUER must be a URL, got ${JSON.stringify(issuer)}`);
+    }
+    // Keys fetched over plain HTTP could be swapped on the way; only a local issuer may skip TLS.
+    if (url !== undefined && url.protocol !== 'https:' && !(url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))) {
+      problems.push('KDA_OIDC_ISSUER must be an https:// URL');
+    }
+    if (audience === undefined) problems.push('KDA_OIDC_AUDIENCE is required with KDA_OIDC_ISSUER: the client id tokens must be issued for');
+  } else if (audience !== undefined) problems.push('KDA_OIDC_AUDIENCE needs KDA_OIDC_ISSUER');
+  if (secret === undefined && issuer === undefined) return undefined;
+  return {
+    ...(secret !== undefined ? { hs256: { secret, issuer: hsIssuer, audience: hsAudience } } : {}),
+    ...(issuer !== undefined && audience !== undefined ? { oidc: { issuer, audience } } : {}),
+  };
 }
 
 /** Reads the environment once; lists every problem at once instead of failing on the first. */
@@ -67,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   }
   if (secretKey !== undefined && secretKey.length < 16) problems.push('KDA_SECRET_KEY must be at least 16 characters long');
 
+  const jwt = parseJwtConfig(env, problems);
   const simulator = parseSwitch('KDA_SIMULATOR', env.KDA_SIMULATOR, embedded, problems);
   const dataDir = path.resolve(cwd, env.KDA_DATA_DIR ?? '.data');
 
@@ -83,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     dataDir,
     simulator,
     embedded,
+    ...(jwt !== undefined ? { jwt } : {}),
   });
 }

@@ -1,4 +1,4 @@
-import type { ClusterEventSource, ClusterObjectEvent, PodProjection, StreamedEvent } from '../domains/clusters/index.js';
+import type { ClusterEventSource, ClusterObjectEvent, ClusterStatusEvent, PodProjection, StreamedEvent, WorkloadProjection } from '../domains/clusters/index.js';
 import { ANY_TOKEN, subjects } from '../infra/nats/subjects.js';
 import { InvalidCursorError, type BusMessage } from '../shared/event-bus.js';
 import { BadInputError } from '../shared/errors.js';
@@ -37,5 +37,8 @@ async function open<T>(hub: SubscriptionHub, subject: string, after: string | un
 export function createClusterEventSource(hub: SubscriptionHub): ClusterEventSource {
   return {
     podEvents: (clusterId, namespace, after) => open<ClusterObjectEvent<PodProjection>>(hub, subjects.clusterObjects(clusterId, 'pods', namespace ?? ANY_TOKEN), after),
+    workloadEvents: (clusterId, namespace, after) =>
+      open<ClusterObjectEvent<WorkloadProjection>>(hub, subjects.clusterObjects(clusterId, 'workloads', namespace ?? ANY_TOKEN), after),
+    statusEvents: () => open<ClusterStatusEvent>(hub, subjects.clusterObjects(ANY_TOKEN, 'status'), undefined),
   };
 }

@@ -1,16 +1,19 @@
-import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext } from '../domains/clusters/index.js';
-import type { Authenticator, IdentityContext, Principal } from '../domains/identity/index.js';
+import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
+import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
 export interface GatewayContext extends ClustersContext, IdentityContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
+  readonly dayTwo: DayTwoService;
   readonly loaders: ClusterLoaders;
 }
 
 export interface GatewayServices {
   readonly authenticator: Authenticator;
   readonly clusters: ClusterService;
+  readonly dayTwo: DayTwoService;
+  readonly identity: IdentityService;
 }
 
 /**
@@ -26,6 +29,6 @@ export interface ContextFactory {
 export function createContextFactory(services: GatewayServices): ContextFactory {
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
-    create: (principal) => ({ principal, clusters: services.clusters, loaders: createClusterLoaders(services.clusters) }),
+    create: (principal) => ({ principal, clusters: services.clusters, dayTwo: services.dayTwo, loaders: createClusterLoaders(services.clusters), identity: services.identity, identityLoaders: createIdentityLoaders(services.identity) }),
   };
 }

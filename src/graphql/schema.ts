@@ -1,15 +1,17 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker } from 'type-graphql';
-import { ClusterResolver, PodResolver } from '../domains/clusters/index.js';
-import { IdentityResolver } from '../domains/identity/index.js';
+import { ClusterFieldsResolver, ClusterResolver, NodeResolver, PodResolver, WorkloadResolver } from '../domains/clusters/index.js';
+import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/identity/index.js';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import type { GatewayContext } from './context.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 
 /** `@Authorized()` needs a caller; `@Authorized('ADMIN')` a system administrator. */
-const authChecker: AuthChecker<GatewayContext> = ({ context }, roles) => {
+const authChecker: AuthChecker<GatewayContext> = ({ context, info }, roles) => {
   if (context.principal === null) throw new UnauthenticatedError();
+  // API tokens without `write` may read but not change: checked here, once, for every field.
+  checkScope(context.principal, info.operation.operation);
   if (roles.length === 0 || roles.includes(context.principal.systemRole)) return true;
   throw new ForbiddenError();
 };
@@ -22,7 +24,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ClusterResolver, PodResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still

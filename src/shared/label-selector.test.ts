@@ -29,3 +29,19 @@ describe('label selectors', () => {
     expect(() => compileLabelSelector(selector)).toThrow(LabelSelectorSyntaxError);
   });
 });
+
+describe('numeric label comparisons', () => {
+  test.each([
+    ['version>2', { version: '3' }, true],
+    ['version>2', { version: '2' }, false],
+    ['version<3', { version: '2' }, true],
+    ['version<3', { version: 'x' }, false],
+    ['version<3', {}, false],
+  ])('%s on %j', (selector, labels, expected) => {
+    expect(compileLabelSelector(selector)(labels)).toBe(expected);
+  });
+
+  test('rejects a comparison with a bad key', () => {
+    expect(() => compileLabelSelector('-bad>1')).toThrow(LabelSelectorSyntaxError);
+  });
+});

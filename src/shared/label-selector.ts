@@ -1,7 +1,11 @@
-/** Kubernetes label selectors (`app=web,tier!=db,env in (prod,stage),!legacy`). */
+/**
+ * Kubernetes label selectors (`app=web,tier!=db,env in (prod,stage),!legacy,version>2`), with the
+ * apiserver's syntax and key/value validation; the simulated apiserver uses this parser too.
+ */
 export type LabelRequirement =
   | { readonly key: string; readonly op: 'in' | 'notin'; readonly values: readonly string[] }
-  | { readonly key: string; readonly op: 'exists' | 'doesnotexist' };
+  | { readonly key: string; readonly op: 'exists' | 'doesnotexist' }
+  | { readonly key: string; readonly op: 'gt' | 'lt'; readonly value: number };
 
 export type LabelMatcher = (labels: Readonly<Record<string, string>>) => boolean;
 
@@ -57,6 +61,11 @@ function parseTerm(selector: string, term: string): LabelRequirement {
     const values = list.split(',').map((value) => checkValue(selector, value.trim()));
     return { key: checkKey(selector, key), op: op === 'in' ? 'in' : 'notin', values };
   }
+  const comparison = /^([^=!<>\s]+)\s*(<|>)\s*(-?\d+)$/.exec(term);
+  if (comparison) {
+    const [, key = '', op, value = '0'] = comparison;
+    return { key: checkKey(selector, key), op: op === '>' ? 'gt' : 'lt', value: Number(value) };
+  }
   const equality = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
   if (equality) {
     const [, key = '', op, value = ''] = equality;
@@ -80,6 +89,12 @@ export function compileLabelSelector(selector: string | undefined | null): Label
           return value !== undefined && requirement.values.includes(value);
         case 'notin':
           return value === undefined || !requirement.values.includes(value);
+        case 'gt':
+        case 'lt': {
+          // Like the apiserver: only labels whose value is an integer can be compared.
+          if (value === undefined || !/^-?\d+$/.test(value)) return false;
+          return requirement.op === 'gt' ? Number(value) > requirement.value : Number(value) < requirement.value;
+        }
       }
     });
 }

@@ -4,10 +4,11 @@
  * per-node CIDRs, namespaces that take their pods with them.
  */
 import { randomUUID } from 'node:crypto';
-import type { ContainerObject, NamespaceObject, NodeObject, OwnerReference, PodObject, PodPhase, Taint } from './k8s-types.js';
+import type { ContainerObject, NamespaceObject, NodeObject, OwnerReference, PodObject, PodPhase, Taint, Toleration } from './k8s-types.js';
+import type { PodTemplateObject } from './object-types.js';
 import { markUnschedulable, setPodPhase } from './pod-status.js';
 import { formatBytes, formatCpu, formatKibibytes, parseQuantity } from './quantity.js';
-import { objectKey } from './resources.js';
+import { objectKey, resourceNames, resourceTypes } from './resources.js';
 import { ObjectMissing, type ObjectStore } from './store.js';
 
 export interface NodeSpec {
@@ -42,6 +43,22 @@ export interface ContainerSpec {
   memoryLimitBytes?: number;
   /** Restarts this container has already had. */
   restartCount?: number;
+}
+
+export interface TemplatePodOptions {
+  namespace: string;
+  name?: string;
+  generateName?: string;
+  template: PodTemplateObject;
+  /** Added to the template's labels (pod-template-hash, controller-revision-hash, ...). */
+  labels?: Record<string, string>;
+  /** The controller; pods made over the API have none (or bring their own ownerReferences). */
+  owner?: OwnerReference;
+  ownerReferences?: OwnerReference[];
+  /** DaemonSet pods are bound to their node; others go through the scheduler. */
+  nodeName?: string;
+  phase: PodPhase;
+  createdAt?: Date;
 }
 
 export interface PodSpec {
@@ -86,6 +103,7 @@ export class ClusterState {
   private readonly nodeSpecs = new Map<string, NodeSpec>();
   private readonly nodeIndexes = new Map<string, number>();
   private readonly usage = new Map<string, NodeUsage>();
+  private readonly unscheduled = new Set<string>();
   private nameSeed: number;
 
   constructor(
@@ -244,6 +262,10 @@ export class ClusterState {
   removeNamespace(name: string): void {
     if (!this.hasNamespace(name)) throw new ObjectMissing(`namespaces "${name}" not found`);
     for (const pod of [...this.store.objects('pods', name)]) this.deletePod(name, pod.metadata.name);
+    for (const resource of resourceNames) {
+      if (resource === 'pods' || !resourceTypes[resource].namespaced) continue;
+      for (const object of [...this.store.objects(resource, name)]) this.store.delete(resource, objectKey(name, object.metadata.name));
+    }
     this.store.delete('namespaces', name);
   }
 
@@ -254,20 +276,96 @@ export class ClusterState {
     const name = spec.name ?? this.generateName(spec.namespace, spec.generateName ?? 'pod-');
     const at = (spec.createdAt ?? new Date()).toISOString();
     const pod = this.buildPod(spec, name, at);
-    const nodeName = spec.nodeName ?? this.schedule(pod);
+    return this.place(pod, spec.nodeName, spec.phase ?? 'Running', at, spec.containers.map((container) => container.restartCount));
+  }
+
+  /** A pod as a controller makes it from its template: named, labelled, owned, then scheduled. */
+  createPodFromTemplate(options: TemplatePodOptions): PodObject {
+    const { namespace, template } = options;
+    if (!this.hasNamespace(namespace)) this.addNamespace(namespace);
+    const name = options.name ?? this.generateName(namespace, options.generateName ?? 'pod-');
+    const at = (options.createdAt ?? new Date()).toISOString();
+    const spec = structuredClone(template.spec);
+    spec.restartPolicy ??= 'Always';
+    spec.schedulerName ??= 'default-scheduler';
+    spec.serviceAccountName ??= 'default';
+    spec.containers = spec.containers.map((container) => ({ imagePullPolicy: 'IfNotPresent', ...container, resources: container.resources ?? {} }));
+    delete spec.nodeName;
+    const hasRequests = spec.containers.some((container) => container.resources.requests !== undefined);
+    const pod: PodObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace,
+        ...(options.generateName === undefined ? {} : { generateName: options.generateName }),
+        uid: randomUUID(),
+        resourceVersion: '',
+        creationTimestamp: at,
+        labels: { ...template.metadata.labels, ...options.labels },
+        ...(template.metadata.annotations === undefined ? {} : { annotations: { ...template.metadata.annotations } }),
+        ...(options.owner === undefined
+          ? options.ownerReferences === undefined
+            ? {}
+            : { ownerReferences: structuredClone(options.ownerReferences) }
+          : { ownerReferences: [{ ...options.owner, controller: true, blockOwnerDeletion: true }] }),
+      },
+      spec,
+      status: { phase: 'Pending', conditions: [], qosClass: hasRequests ? 'Burstable' : 'BestEffort' },
+    };
+    return this.place(pod, options.nodeName, options.phase, at, []);
+  }
+
+  /** Pods the scheduler could not place yet; tried again when nodes change. */
+  retryUnscheduled(): PodObject[] {
+    const placed: PodObject[] = [];
+    for (const key of [...this.unscheduled]) {
+      const pod = this.store.get('pods', key);
+      if (pod === undefined || pod.spec.nodeName !== undefined) {
+        this.unscheduled.delete(key);
+        continue;
+      }
+      const nodeName = this.schedule(pod);
+      if (nodeName === undefined) continue;
+      this.unscheduled.delete(key);
+      placed.push(
+        this.updatePod(pod.metadata.namespace, pod.metadata.name, (draft) => {
+          draft.spec.nodeName = nodeName;
+          setPodPhase(draft, 'Pending', new Date().toISOString());
+        }),
+      );
+    }
+    return placed;
+  }
+
+  nodeNames(): string[] {
+    return [...this.nodeSpecs.keys()];
+  }
+
+  /** Whether a DaemonSet pod with these tolerations belongs on the node (ready or not, like the real controller). */
+  daemonPodFits(nodeName: string, tolerations: readonly Toleration[] | undefined, nodeSelector: Readonly<Record<string, string>> | undefined): boolean {
+    const spec = this.nodeSpecs.get(nodeName);
+    const node = this.store.get('nodes', nodeName);
+    if (spec === undefined || node === undefined) return false;
+    if (!selectorFits(nodeSelector, node.metadata.labels)) return false;
+    return (spec.taints ?? []).every((taint) => taint.effect === 'PreferNoSchedule' || tolerated(taint, tolerations));
+  }
+
+  private place(pod: PodObject, requestedNode: string | undefined, phase: PodPhase, at: string, restartCounts: ReadonlyArray<number | undefined>): PodObject {
+    const nodeName = requestedNode ?? this.schedule(pod);
     if (nodeName === undefined) {
       markUnschedulable(pod, at, '0/' + String(this.nodeSpecs.size) + ' nodes are available: insufficient resources or untolerated taints.');
     } else {
       pod.spec.nodeName = nodeName;
-      const phase = spec.phase ?? 'Running';
       // A pod gets its IP only once its sandbox runs; a pending one is given it by setPhase later.
-      setPodPhase(pod, phase, at, phase === 'Pending' ? undefined : this.addressesFor(nodeName, spec.hostNetwork === true));
-      spec.containers.forEach((container, index) => {
+      setPodPhase(pod, phase, at, phase === 'Pending' ? undefined : this.addressesFor(nodeName, pod.spec.hostNetwork === true));
+      restartCounts.forEach((count, index) => {
         const status = pod.status.containerStatuses?.[index];
-        if (status !== undefined && container.restartCount !== undefined) status.restartCount = container.restartCount;
+        if (status !== undefined && count !== undefined) status.restartCount = count;
       });
     }
     const created = this.store.create('pods', pod);
+    if (nodeName === undefined) this.unscheduled.add(objectKey(created.metadata.namespace, created.metadata.name));
     this.account(created, 1);
     return created;
   }
@@ -293,6 +391,7 @@ export class ClusterState {
   }
 
   deletePod(namespace: string, name: string): PodObject {
+    this.unscheduled.delete(objectKey(namespace, name));
     const deleted = this.store.delete('pods', objectKey(namespace, name));
     this.account(deleted, -1);
     return deleted;
@@ -383,13 +482,14 @@ export class ClusterState {
   /** The node with the most free CPU among those that fit the pod's requests. */
   private schedule(pod: PodObject): string | undefined {
     const { cpu, memoryBytes } = requestsOf(pod);
-    const toleratesAll = pod.spec.tolerations?.some((toleration) => toleration.operator === 'Exists' && toleration.key === undefined) === true;
+    const tolerations = pod.spec.tolerations;
     let best: string | undefined;
     let bestFree = -Infinity;
     for (const [name, spec] of this.nodeSpecs) {
       const usage = this.usage.get(name);
       if (usage === undefined || spec.ready === false || spec.unschedulable === true) continue;
-      if (!toleratesAll && (spec.taints ?? []).some((taint) => taint.effect !== 'PreferNoSchedule')) continue;
+      if ((spec.taints ?? []).some((taint) => taint.effect !== 'PreferNoSchedule' && !tolerated(taint, tolerations))) continue;
+      if (pod.spec.nodeSelector !== undefined && !selectorFits(pod.spec.nodeSelector, this.store.get('nodes', name)?.metadata.labels)) continue;
       if (usage.pods.size >= (spec.maxPods ?? 110)) continue;
       const freeCpu = spec.cpu - usage.cpu;
       if (freeCpu + 1e-9 < cpu || spec.memoryBytes - usage.memoryBytes < memoryBytes) continue;
@@ -469,6 +569,19 @@ function containerSpecFrom(container: ContainerObject): ContainerSpec {
     ...(cpuLimit === undefined ? {} : { cpuLimit }),
     ...(memoryLimitBytes === undefined ? {} : { memoryLimitBytes }),
   };
+}
+
+function tolerated(taint: Taint, tolerations: readonly Toleration[] | undefined): boolean {
+  return (tolerations ?? []).some((toleration) => {
+    if (toleration.effect !== undefined && toleration.effect !== '' && toleration.effect !== taint.effect) return false;
+    if (toleration.key === undefined || toleration.key === '') return toleration.operator === 'Exists';
+    if (toleration.key !== taint.key) return false;
+    return toleration.operator === 'Exists' || (toleration.value ?? '') === (taint.value ?? '');
+  });
+}
+
+function selectorFits(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
 }
 
 function splitKey(key: string): [string, string] {

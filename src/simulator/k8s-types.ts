@@ -22,6 +22,8 @@ export interface ObjectMeta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
+  /** Set on objects whose spec changes are tracked (workloads, budgets); bumped on each spec change. */
+  generation?: number;
 }
 
 export interface Taint {
@@ -84,8 +86,29 @@ export interface ContainerObject {
   name: string;
   image: string;
   imagePullPolicy?: string;
+  command?: string[];
+  args?: string[];
+  env?: Array<{ name: string; value?: string }>;
   ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
   resources: { requests?: ResourceList; limits?: ResourceList };
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+export interface VolumeObject {
+  name: string;
+  emptyDir?: Record<string, unknown>;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  configMap?: { name: string };
+  secret?: { secretName: string };
+  hostPath?: { path: string; type?: string };
 }
 
 export interface ContainerState {
@@ -119,8 +142,12 @@ export interface PodObject {
     restartPolicy: string;
     schedulerName: string;
     serviceAccountName: string;
-    tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>;
+    tolerations?: Toleration[];
     priority?: number;
+    nodeSelector?: Record<string, string>;
+    volumes?: VolumeObject[];
+    terminationGracePeriodSeconds?: number;
+    dnsPolicy?: string;
   };
   status: {
     phase: PodPhase;
@@ -136,7 +163,9 @@ export interface PodObject {
   };
 }
 
-export type KubeObject = NodeObject | NamespaceObject | PodObject;
+export type PodSpecObject = PodObject['spec'];
+
+export type { KubeObject } from './object-types.js';
 
 export interface StatusObject {
   kind: 'Status';
@@ -146,7 +175,7 @@ export interface StatusObject {
   message: string;
   reason: string;
   code: number;
-  details?: { name?: string; kind?: string };
+  details?: { name?: string; group?: string; kind?: string; causes?: Array<{ reason?: string; message: string; field?: string }> };
 }
 
 export function statusObject(code: number, reason: string, message: string, details?: StatusObject['details']): StatusObject {

@@ -3,7 +3,7 @@
  * a consistent snapshot (every page of one list is cut from the state at the first page's
  * version, as etcd serves it). Snapshots are sorted once and kept briefly for the following pages.
  */
-import type { KubeObject } from './k8s-types.js';
+import type { KubeObject } from './object-types.js';
 import { objectKey, resourceTypes, type ResourceName } from './resources.js';
 import type { Selector } from './selectors.js';
 import { ResourceVersionTooOld, type ObjectStore } from './store.js';

@@ -1,11 +1,10 @@
 /**
  * Label and field selectors with the apiserver's query syntax. Parsed once per request, then
- * matched per object/event, so matching is plain map look-ups.
+ * matched per object/event, so matching is plain map look-ups. Label selectors are parsed by the
+ * project's shared parser; field selectors are an apiserver matter and live here.
  */
-export type LabelRequirement =
-  | { readonly key: string; readonly op: 'in' | 'notin'; readonly values: ReadonlySet<string> }
-  | { readonly key: string; readonly op: 'exists' | '!' }
-  | { readonly key: string; readonly op: 'gt' | 'lt'; readonly value: number };
+import { compileLabelSelector, LabelSelectorSyntaxError } from '../shared/label-selector.js';
+import type { LabelSelectorObject } from './object-types.js';
 
 export interface Selector {
   readonly empty: boolean;
@@ -18,75 +17,30 @@ export const everything: Selector = { empty: true, matches: () => true };
 
 export function parseLabelSelector(text: string | null | undefined): Selector {
   if (text === null || text === undefined || text.trim() === '') return everything;
-  const requirements = splitTopLevel(text).map(parseLabelRequirement);
-  return {
-    empty: false,
-    matches: (labels) => requirements.every((requirement) => labelRequirementMatches(requirement, labels)),
-  };
-}
-
-function labelRequirementMatches(requirement: LabelRequirement, labels: Readonly<Record<string, string>>): boolean {
-  const has = Object.hasOwn(labels, requirement.key);
-  const value = labels[requirement.key];
-  switch (requirement.op) {
-    case 'in':
-      return has && value !== undefined && requirement.values.has(value);
-    case 'notin':
-      return !has || value === undefined || !requirement.values.has(value);
-    case 'exists':
-      return has;
-    case '!':
-      return !has;
-    case 'gt':
-    case 'lt': {
-      const number = Number(value);
-      if (!has || value === undefined || value.trim() === '' || !Number.isFinite(number)) return false;
-      return requirement.op === 'gt' ? number > requirement.value : number < requirement.value;
-    }
+  try {
+    return { empty: false, matches: compileLabelSelector(text) };
+  } catch (error) {
+    if (error instanceof LabelSelectorSyntaxError) throw new SelectorError(error.message);
+    throw error;
   }
 }
 
-/** Splits on commas that are not inside a `(...)` value set. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (char === '(') depth += 1;
-    else if (char === ')') depth -= 1;
-    else if (char === ',' && depth === 0) {
-      parts.push(text.slice(start, index));
-      start = index + 1;
-    }
+/** A metav1.LabelSelector object (matchLabels/matchExpressions) in the query syntax. */
+export function labelSelectorText(selector: LabelSelectorObject | undefined): string {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const requirement of selector?.matchExpressions ?? []) {
+    const values = (requirement.values ?? []).join(',');
+    if (requirement.operator === 'In') parts.push(`${requirement.key} in (${values})`);
+    else if (requirement.operator === 'NotIn') parts.push(`${requirement.key} notin (${values})`);
+    else if (requirement.operator === 'Exists') parts.push(requirement.key);
+    else parts.push(`!${requirement.key}`);
   }
-  parts.push(text.slice(start));
-  return parts.map((part) => part.trim()).filter((part) => part !== '');
+  return parts.join(',');
 }
 
-const SET_OPERATION = /^([^\s!=<>(),]+)\s+(in|notin)\s*\(([^)]*)\)$/;
-const EQUALITY = /^([^\s!=<>(),]+)\s*(==|=|!=)\s*([^\s!=<>(),]*)$/;
-const COMPARISON = /^([^\s!=<>(),]+)\s*(<|>)\s*(-?\d+)$/;
-const EXISTS = /^(!?)\s*([^\s!=<>(),]+)$/;
-
-function parseLabelRequirement(text: string): LabelRequirement {
-  const set = SET_OPERATION.exec(text);
-  if (set) {
-    const values = new Set((set[3] ?? '').split(',').map((value) => value.trim()).filter((value) => value !== ''));
-    return { key: set[1] ?? '', op: set[2] === 'in' ? 'in' : 'notin', values };
-  }
-  const equality = EQUALITY.exec(text);
-  if (equality) {
-    const values = new Set([equality[3] ?? '']);
-    return { key: equality[1] ?? '', op: equality[2] === '!=' ? 'notin' : 'in', values };
-  }
-  const comparison = COMPARISON.exec(text);
-  if (comparison) {
-    return { key: comparison[1] ?? '', op: comparison[2] === '>' ? 'gt' : 'lt', value: Number(comparison[3]) };
-  }
-  const exists = EXISTS.exec(text);
-  if (exists) return { key: exists[2] ?? '', op: exists[1] === '!' ? '!' : 'exists' };
-  throw new SelectorError(`unable to parse requirement: ${JSON.stringify(text)}`);
+/** Matcher for a metav1.LabelSelector; an empty selector matches everything, as for PDBs. */
+export function labelSelectorMatcher(selector: LabelSelectorObject | undefined): (labels: Readonly<Record<string, string>>) => boolean {
+  return compileLabelSelector(labelSelectorText(selector));
 }
 
 interface FieldRequirement {

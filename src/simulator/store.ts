@@ -4,10 +4,10 @@
  * consistent paged lists. Stored objects are never mutated: every change stores a new object, so
  * events, snapshots and list pages can share references without copying.
  */
-import type { KubeObject, NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
-import { objectKey, type ResourceName } from './resources.js';
+import type { KubeObject, ObjectTypes } from './object-types.js';
+import { objectKey, resourceNames, type ResourceName } from './resources.js';
 
-export type ObjectFor<R extends ResourceName> = { nodes: NodeObject; namespaces: NamespaceObject; pods: PodObject }[R];
+export type ObjectFor<R extends ResourceName> = ObjectTypes[R];
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -33,10 +33,14 @@ export class ResourceVersionTooOld extends Error {
 export class ObjectConflict extends Error {}
 export class ObjectMissing extends Error {}
 
-/** Objects of one resource, plus an index for O(1) random picks (the scenario needs them). */
+/**
+ * Objects of one resource, plus an index for O(1) random picks (the scenario needs them) and one
+ * by owner uid, so controllers and the garbage collector find dependents without scanning.
+ */
 class Collection {
   readonly objects = new Map<string, KubeObject>();
   readonly byNamespace = new Map<string, Map<string, KubeObject>>();
+  readonly byOwner = new Map<string, Set<string>>();
   private readonly keys: string[] = [];
   private readonly keyPositions = new Map<string, number>();
 
@@ -44,6 +48,16 @@ class Collection {
     if (!this.keyPositions.has(key)) {
       this.keyPositions.set(key, this.keys.length);
       this.keys.push(key);
+    }
+    const previous = this.objects.get(key);
+    if (previous !== undefined) this.unindexOwners(key, previous);
+    for (const owner of object.metadata.ownerReferences ?? []) {
+      let keys = this.byOwner.get(owner.uid);
+      if (!keys) {
+        keys = new Set();
+        this.byOwner.set(owner.uid, keys);
+      }
+      keys.add(key);
     }
     this.objects.set(key, object);
     const namespace = object.metadata.namespace;
@@ -57,7 +71,16 @@ class Collection {
     }
   }
 
+  private unindexOwners(key: string, object: KubeObject): void {
+    for (const owner of object.metadata.ownerReferences ?? []) {
+      const keys = this.byOwner.get(owner.uid);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byOwner.delete(owner.uid);
+    }
+  }
+
   delete(key: string, object: KubeObject): void {
+    this.unindexOwners(key, object);
     this.objects.delete(key);
     const position = this.keyPositions.get(key);
     if (position !== undefined) {
@@ -84,11 +107,7 @@ class Collection {
 
 export class ObjectStore {
   private revision = 1;
-  private readonly collections: Record<ResourceName, Collection> = {
-    nodes: new Collection(),
-    namespaces: new Collection(),
-    pods: new Collection(),
-  };
+  private readonly collections = Object.fromEntries(resourceNames.map((name) => [name, new Collection()])) as Record<ResourceName, Collection>;
   private history: ChangeEvent[] = [];
   private historyStart = 0;
   /** Every event with a resourceVersion above this one is still in `history`. */
@@ -127,6 +146,17 @@ export class ObjectStore {
     return this.collections[resource].randomKey(random);
   }
 
+  /** Objects of `resource` that name `ownerUid` in their ownerReferences. */
+  dependents<R extends ResourceName>(resource: R, ownerUid: string): Array<ObjectFor<R>> {
+    const collection = this.collections[resource];
+    const found: Array<ObjectFor<R>> = [];
+    for (const key of collection.byOwner.get(ownerUid) ?? []) {
+      const object = collection.objects.get(key);
+      if (object !== undefined) found.push(object as ObjectFor<R>);
+    }
+    return found;
+  }
+
   /** Stores a new object; the store stamps its resourceVersion. */
   create<R extends ResourceName>(resource: R, object: ObjectFor<R>): ObjectFor<R> {
     const key = objectKey(object.metadata.namespace, object.metadata.name);
@@ -146,6 +176,12 @@ export class ObjectStore {
     mutate(draft);
     draft.metadata.name = previous.metadata.name;
     if (previous.metadata.namespace !== undefined) draft.metadata.namespace = previous.metadata.namespace;
+    const generation = previous.metadata.generation;
+    if (generation !== undefined && 'spec' in previous && 'spec' in draft && JSON.stringify(previous.spec) !== JSON.stringify(draft.spec)) {
+      draft.metadata.generation = generation + 1;
+    } else if (generation !== undefined) {
+      draft.metadata.generation = generation;
+    }
     const revision = this.nextRevision();
     draft.metadata.resourceVersion = String(revision);
     this.collections[resource].set(key, draft);

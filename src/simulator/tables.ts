@@ -2,7 +2,9 @@
  * Server-side printing (meta.k8s.io/v1 Table), which kubectl asks for on `get`: the apiserver,
  * not kubectl, decides the columns. Column names and cell texts follow the real apiserver's.
  */
-import type { KubeObject, NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
+import type { NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
+import type { KubeObject } from './object-types.js';
+import { moreCells, moreColumns } from './printers.js';
 import type { ResourceName } from './resources.js';
 
 export interface ColumnDefinition {
@@ -28,11 +30,12 @@ export interface Table {
   rows: TableRow[];
 }
 
-function column(name: string, priority = 0, format = ''): ColumnDefinition {
+export function column(name: string, priority = 0, format = ''): ColumnDefinition {
   return { name, type: 'string', format, description: name, priority };
 }
 
 const columns: Readonly<Record<ResourceName, ColumnDefinition[]>> = {
+  ...moreColumns,
   pods: [
     column('Name', 0, 'name'),
     column('Ready'),
@@ -105,6 +108,8 @@ function cellsFor(resource: ResourceName, object: KubeObject, now: number): Arra
       return nodeCells(object as NodeObject, age);
     case 'namespaces':
       return [object.metadata.name, (object as NamespaceObject).status.phase, age];
+    default:
+      return moreCells(resource, object, age, now, humanDuration);
   }
 }
 

@@ -4,8 +4,9 @@
  * written to every watcher that wants that variant.
  */
 import type { ServerResponse } from 'node:http';
-import { statusObject, type KubeObject } from './k8s-types.js';
-import { resourceTypes, type ResourceName } from './resources.js';
+import { statusObject } from './k8s-types.js';
+import type { KubeObject } from './object-types.js';
+import { apiVersionOf, resourceNames, resourceTypes, type ResourceName } from './resources.js';
 import type { Selector } from './selectors.js';
 import type { ChangeEvent, ObjectStore } from './store.js';
 import { toTable, type IncludeObject } from './tables.js';
@@ -100,7 +101,7 @@ export function goneLine(resourceVersion: number): string {
 }
 
 export class WatchHub {
-  private readonly watchers: Record<ResourceName, Set<Watcher>> = { nodes: new Set(), namespaces: new Set(), pods: new Set() };
+  private readonly watchers = Object.fromEntries(resourceNames.map((name) => [name, new Set<Watcher>()])) as Record<ResourceName, Set<Watcher>>;
   private silent = false;
   private readonly bookmarkTimer: NodeJS.Timeout;
 
@@ -113,7 +114,9 @@ export class WatchHub {
   }
 
   get count(): number {
-    return this.watchers.nodes.size + this.watchers.namespaces.size + this.watchers.pods.size;
+    let total = 0;
+    for (const name of resourceNames) total += this.watchers[name].size;
+    return total;
   }
 
   open(response: ServerResponse, options: WatchOptions): void {
@@ -213,7 +216,7 @@ export class WatchHub {
       const watchers = [...this.watchers[resource]].filter((watcher) => watcher.started && watcher.options.allowBookmarks);
       if (watchers.length === 0) continue;
       const { kind } = resourceTypes[resource];
-      const line = `${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion: 'v1', metadata: { resourceVersion } } })}\n`;
+      const line = `${JSON.stringify({ type: 'BOOKMARK', object: { kind, apiVersion: apiVersionOf(resource), metadata: { resourceVersion } } })}\n`;
       for (const watcher of watchers) watcher.write(line);
     }
   }

@@ -30,8 +30,11 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** The whole gateway against real MariaDB and NATS, on a random port, with a database of its own. */
-export async function startTestGateway(): Promise<TestGateway> {
+/**
+ * The whole gateway against real MariaDB and NATS, on a random port, with a database of its own.
+ * `overrides` replace parts of the configuration (e.g. `jwt`).
+ */
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
   const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
@@ -45,6 +48,7 @@ export async function startTestGateway(): Promise<TestGateway> {
     dataDir,
     simulator: false,
     embedded: false,
+    ...overrides,
   };
   let app: App;
   try {

@@ -19,3 +19,21 @@ export class RegisterClusterInput {
   @Field({ description: 'Region or site, e.g. Seoul or asia-northeast1.' })
   region!: string;
 }
+
+@InputType({ description: 'Changes to a registered cluster; omitted fields stay as they are.' })
+export class UpdateClusterInput {
+  @Field(() => String, { nullable: true, description: 'New unique name.' })
+  name?: string | null;
+
+  @Field(() => ClusterProviderEnum, { nullable: true, description: 'Where the cluster runs.' })
+  provider?: ClusterProvider | null;
+
+  @Field(() => String, { nullable: true, description: 'Region or site.' })
+  region?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A new kubeconfig (e.g. rotated credentials); checked against the cluster before it replaces the old one.' })
+  kubeconfig?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Context of the kubeconfig to use; null for its current context.' })
+  context?: string | null;
+}

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { BadInputError, DomainError, NotFoundError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { CLUSTER_PROVIDERS, type ClusterProvider, type ClusterRecord } from './cluster-record.js';
+import { clusterUnavailable } from './errors.js';
 import type { ClusterConnections, ClusterEventSource, ClusterLiveView, ClusterProbe, ClusterStore, LiveClusterStatus, SecretSealer } from './ports.js';
+
+export interface UpdateClusterInput {
+  readonly name?: string | null;
+  readonly provider?: ClusterProvider | null;
+  readonly region?: string | null;
+  readonly kubeconfig?: string | null;
+  /** `null` clears it (the kubeconfig's current context is used); undefined keeps it. */
+  readonly context?: string | null;
+}
 
 export interface RegisterClusterInput {
   readonly name: string;
@@ -60,6 +70,22 @@ export class ClusterService {
     return { state: record.status, ...(record.statusReason ? { reason: record.statusReason } : {}), ...(record.lastSeenAt ? { lastSeenAt: record.lastSeenAt.toISOString() } : {}) };
   }
 
+  /**
+   * The caches of a cluster that can answer now. A cluster that is unreachable or still connecting
+   * is an UNAVAILABLE error naming it, so one broken cluster fails only its own fields.
+   */
+  async liveView(clusterId: string): Promise<ClusterLiveView> {
+    return this.liveViewOf(await this.require(clusterId));
+  }
+
+  liveViewOf(snapshot: ClusterSnapshot): ClusterLiveView {
+    const status = this.liveStatus(snapshot);
+    if (snapshot.live === undefined || (status.state !== 'RUNNING' && status.state !== 'DEGRADED')) {
+      throw clusterUnavailable(snapshot.record.id, snapshot.record.name, status.state, status.reason);
+    }
+    return snapshot.live;
+  }
+
   /** Validates, checks the cluster answers, then saves and starts watching it. */
   async register(input: RegisterClusterInput): Promise<ClusterSnapshot> {
     const valid = validateRegistration(input);
@@ -103,6 +129,42 @@ export class ClusterService {
     return this.snapshot({ ...existing, ...patch });
   }
 
+  /** Renames or re-describes a cluster; a new kubeconfig is checked like at registration, then swapped in. */
+  async update(id: string, input: UpdateClusterInput): Promise<ClusterSnapshot> {
+    const existing = (await this.require(id)).record;
+    const merged = validateRegistration({
+      name: input.name ?? existing.name,
+      provider: input.provider ?? existing.provider,
+      region: input.region ?? existing.region,
+      kubeconfig: input.kubeconfig ?? this.deps.sealer.open(existing.kubeconfigEncrypted),
+      context: input.context === undefined ? existing.context : input.context,
+    });
+    if (merged.name !== existing.name && (await this.deps.store.findByName(merged.name)) !== null) {
+      throw new DomainError('BAD_USER_INPUT', `name: a cluster named ${merged.name} already exists`, { field: 'name' });
+    }
+    const connectionChanged = input.kubeconfig != null || input.context !== undefined;
+    const patch: Partial<ClusterRecord> = { name: merged.name, provider: merged.provider, region: merged.region };
+    if (connectionChanged) {
+      patch.kubernetesVersion = (await this.probe(merged.kubeconfig, merged.context)).kubernetesVersion;
+      patch.kubeconfigEncrypted = this.deps.sealer.seal(merged.kubeconfig);
+      patch.context = merged.context;
+    }
+    await this.deps.store.update(id, patch);
+    if (connectionChanged) {
+      await this.deps.connections.disconnect(id);
+      this.deps.connections.connect(id, merged.kubeconfig, merged.context);
+    }
+    return this.snapshot({ ...existing, ...patch });
+  }
+
+  /** Stops every watch of the cluster, then forgets it. */
+  async remove(id: string): Promise<ClusterRecord> {
+    const existing = (await this.require(id)).record;
+    await this.deps.connections.disconnect(id);
+    await this.deps.store.remove(id);
+    return existing;
+  }
+
   /** Starts the watches of every stored cluster; called once at start. */
   async connectAll(): Promise<void> {
     for (const record of await this.deps.store.list()) {
@@ -125,6 +187,14 @@ export class ClusterService {
 
   podEvents(clusterId: string, namespace: string | undefined, after: string | undefined) {
     return this.deps.events.podEvents(clusterId, namespace, after);
+  }
+
+  workloadEvents(clusterId: string, namespace: string | undefined, after: string | undefined) {
+    return this.deps.events.workloadEvents(clusterId, namespace, after);
+  }
+
+  statusEvents() {
+    return this.deps.events.statusEvents();
   }
 
   private async probe(kubeconfig: string, context: string | null): Promise<{ kubernetesVersion: string }> {

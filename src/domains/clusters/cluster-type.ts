@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { ClusterProvider, ClusterState } from './cluster-record.js';
 import { ClusterProviderEnum, ClusterStateEnum } from './graphql-types.js';
-import type { ClusterLiveView } from './ports.js';
+import type { ClusterSnapshot } from './cluster-service.js';
 
 @ObjectType({ description: 'A Kubernetes cluster registered with the gateway. Live figures come from its watches, never from a per-request API call.' })
 export class Cluster {
@@ -29,6 +29,6 @@ export class Cluster {
   @Field(() => String, { nullable: true, description: 'Kubernetes version of the API server, e.g. v1.31.4.' })
   version!: string | null;
 
-  /** Not a field: the informer caches behind the lazily resolved fields. */
-  live!: ClusterLiveView | undefined;
+  /** Not a field: the record and informer caches behind the lazily resolved fields. */
+  snapshot!: ClusterSnapshot;
 }

@@ -57,8 +57,8 @@ export class Resources {
   pods!: number;
 }
 
-@ObjectType({ description: 'A condition reported by a node (Ready, MemoryPressure, DiskPressure, …).' })
-export class NodeCondition {
+@ObjectType({ description: 'A condition Kubernetes reports for a node (Ready, MemoryPressure…) or a workload (Available, Progressing, Complete…).' })
+export class Condition {
   @Field({ description: 'Condition type, e.g. Ready.' })
   type!: string;
 
@@ -110,8 +110,8 @@ export class Node {
   @Field(() => Resources, { description: 'Resources available to pods after system reservations.' })
   allocatable!: Resources;
 
-  @Field(() => [NodeCondition], { description: 'Conditions the node reports.' })
-  conditions!: NodeCondition[];
+  @Field(() => [Condition], { description: 'Conditions the node reports.' })
+  conditions!: Condition[];
 
   @Field(() => [Taint], { description: 'Taints on the node.' })
   taints!: Taint[];
@@ -121,6 +121,9 @@ export class Node {
 
   @Field(() => Int, { description: 'Number of pods placed on this node.' })
   podCount!: number;
+
+  /** Not a field: lets `Node.pods` find its cluster. */
+  clusterId!: string;
 }
 
 @ObjectType({ description: 'A container of a pod.' })

@@ -1,7 +1,7 @@
 import type { Cluster } from './cluster-type.js';
 import type { ClusterSnapshot } from './cluster-service.js';
 import type { Container, Node, Pod, Resources } from './graphql-types.js';
-import { WatchEventKind } from './graphql-types.js';
+import { objectId } from './object-mappers.js';
 import type { LiveClusterStatus } from './ports.js';
 import type { ContainerProjection, NodeProjection, PodProjection, ResourceQuantities } from './model.js';
 
@@ -16,7 +16,7 @@ export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus):
     statusReason: status.reason ?? null,
     lastSeenAt: status.lastSeenAt ?? null,
     version: record.kubernetesVersion,
-    live: snapshot.live,
+    snapshot,
   };
 }
 
@@ -53,8 +53,9 @@ export function requestedResources(pods: readonly PodProjection[]): Resources {
   );
 }
 
-export function toNode(node: NodeProjection, podCount: number): Node {
+export function toNode(clusterId: string, node: NodeProjection, podCount: number): Node {
   return {
+    clusterId,
     name: node.name,
     roles: node.roles,
     ready: node.ready,
@@ -82,13 +83,9 @@ function toContainer(container: ContainerProjection): Container {
   };
 }
 
-export function podId(clusterId: string, uid: string): string {
-  return `${clusterId}:${uid}`;
-}
-
 export function toPod(clusterId: string, pod: PodProjection): Pod {
   return {
-    id: podId(clusterId, pod.uid),
+    id: objectId(clusterId, pod.uid),
     clusterId,
     name: pod.name,
     namespace: pod.namespace,
@@ -103,8 +100,4 @@ export function toPod(clusterId: string, pod: PodProjection): Pod {
     containers: pod.containers.map(toContainer),
     owner: pod.owner ? { kind: pod.owner.kind, name: pod.owner.name, uid: pod.owner.uid } : null,
   };
-}
-
-export function toWatchEventKind(type: string): WatchEventKind {
-  return WatchEventKind[type as keyof typeof WatchEventKind];
 }

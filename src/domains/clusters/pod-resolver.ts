@@ -1,9 +1,11 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '../../shared/errors.js';
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Cluster } from './cluster-type.js';
-import type { ClustersContext } from './cluster-resolver.js';
-import { Pod } from './graphql-types.js';
-import { toCluster } from './mappers.js';
+import { openClusterStream, type ClustersContext } from './context.js';
+import { Pod, PodEvent, WatchEventKind } from './graphql-types.js';
+import { toCluster, toPod } from './mappers.js';
+import type { ClusterObjectEvent, PodProjection } from './model.js';
+import type { StreamedEvent } from './ports.js';
 
 @Resolver(() => Pod)
 export class PodResolver {
@@ -12,5 +14,30 @@ export class PodResolver {
     const snapshot = await context.loaders.clusterById.load(pod.clusterId);
     if (snapshot === null) throw new NotFoundError('Cluster', pod.clusterId);
     return toCluster(snapshot, context.clusters.liveStatus(snapshot));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Pod, { description: 'Deletes a pod (its controller, if any, replaces it). Returns the pod as last seen.' })
+  async deletePod(
+    @Arg('clusterId', () => ID, { description: 'Cluster of the pod.' }) clusterId: string,
+    @Arg('namespace', { description: 'Namespace of the pod.' }) namespace: string,
+    @Arg('name', { description: 'Name of the pod.' }) name: string,
+    @Ctx() context: ClustersContext,
+  ): Promise<Pod> {
+    return toPod(clusterId, await context.dayTwo.deletePod({ clusterId, namespace, name }));
+  }
+
+  @Authorized()
+  @Subscription(() => PodEvent, {
+    description: 'Pods added, changed and deleted in a cluster, live. Pass `after` (a cursor of an earlier event) to resume right after it, with nothing lost.',
+    subscribe: ({ args, context }) => openClusterStream(context, args, (clusters, clusterId, namespace, after) => clusters.podEvents(clusterId, namespace, after)),
+  })
+  podEvents(
+    @Root() message: StreamedEvent<ClusterObjectEvent<PodProjection>>,
+    @Arg('clusterId', () => ID, { description: 'Cluster to watch.' }) _clusterId: string,
+    @Arg('namespace', () => String, { nullable: true, description: 'Only pods of this namespace.' }) _namespace?: string,
+    @Arg('after', () => String, { nullable: true, description: 'Resume right after the event with this cursor.' }) _after?: string,
+  ): PodEvent {
+    return { type: WatchEventKind[message.event.type], pod: toPod(message.event.clusterId, message.event.object), cursor: message.cursor };
   }
 }

@@ -21,6 +21,7 @@ export interface ClusterStore {
   findByName(name: string): Promise<ClusterRecord | null>;
   insert(record: ClusterRecord): Promise<void>;
   update(id: string, patch: Partial<Omit<ClusterRecord, 'id' | 'createdAt'>>): Promise<void>;
+  remove(id: string): Promise<void>;
 }
 
 export interface LiveClusterStatus {
@@ -63,14 +64,29 @@ export interface StreamedEvent<T> {
   readonly cursor: string;
 }
 
-/** Live pod changes, fed from the event bus. */
+/** Published when a cluster's connection status changes. */
+export interface ClusterStatusEvent {
+  readonly v: 1;
+  readonly clusterId: string;
+  readonly state: ClusterState;
+  readonly reason?: string;
+  readonly lastSeenAt?: string;
+}
+
+/** Live cluster changes, fed from the event bus. Each resolves once the subscription is live. */
 export interface ClusterEventSource {
-  /** Resolves once the subscription is live: every later change is delivered. */
   podEvents(
     clusterId: string,
     namespace: string | undefined,
     after: string | undefined,
   ): Promise<AsyncIterableIterator<StreamedEvent<ClusterObjectEvent<PodProjection>>>>;
+  workloadEvents(
+    clusterId: string,
+    namespace: string | undefined,
+    after: string | undefined,
+  ): Promise<AsyncIterableIterator<StreamedEvent<ClusterObjectEvent<WorkloadProjection>>>>;
+  /** Status changes of every cluster. */
+  statusEvents(): Promise<AsyncIterableIterator<StreamedEvent<ClusterStatusEvent>>>;
 }
 
 /** Seals kubeconfigs at rest. */

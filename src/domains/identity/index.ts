@@ -1,3 +1,14 @@
-export { createAuthenticator, type Authenticator } from './authenticator.js';
-export { IdentityResolver, type IdentityContext } from './identity-resolver.js';
-export type { Principal, SystemRole } from './principal.js';
+export { createAuthenticator, bearerToken, type Authenticator, type AuthenticatorOptions } from './authenticator.js';
+export { ApiTokenResolver } from './api-token-resolver.js';
+export { ApiToken } from './api-token-type.js';
+export { callerOf, type IdentityContext } from './context.js';
+export { IdentityResolver } from './identity-resolver.js';
+export { BOOTSTRAP_ADMIN, IdentityService, type CreateApiTokenInput, type CreateUserInput, type IdentityServiceDeps, type JwtIdentity } from './identity-service.js';
+export { createJwtVerifier, type JwtSettings, type JwtVerifier } from './jwt-verifier.js';
+export { createIdentityLoaders, type IdentityLoaders } from './loaders.js';
+export { toUser } from './mappers.js';
+export type { ApiTokenStore, UserStore } from './ports.js';
+export { BOOTSTRAP_ADMIN_ID, type AuthMethod, type Principal } from './principal.js';
+export { SYSTEM_ROLES, TOKEN_SCOPES, type ApiTokenRecord, type SystemRole, type TokenScope, type UserRecord } from './records.js';
+export { checkScope, requiredScope, type OperationKind } from './scopes.js';
+export { User } from './user-type.js';

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import type { SystemRole } from './principal.js';
+import type { SystemRole } from './records.js';
 
 export const SystemRoleEnum = { ADMIN: 'ADMIN', USER: 'USER' } as const satisfies { [K in SystemRole]: K };
 registerEnumType(SystemRoleEnum, {
@@ -11,13 +11,17 @@ registerEnumType(SystemRoleEnum, {
   },
 });
 
+/** Other domains add their relations (e.g. `workspaces`) with a `@FieldResolver` on `@Resolver(() => User)`. */
 @ObjectType({ description: 'A person or tool that calls the gateway.' })
 export class User {
-  @Field(() => ID, { description: 'User id.' })
+  @Field(() => ID, { description: 'User id (`bootstrap-admin` for the administrator configured by KDA_ADMIN_TOKEN).' })
   id!: string;
 
   @Field({ description: 'Name to show.' })
   name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Email address, unique; null only for the bootstrap administrator, who is not a stored user.' })
+  email!: string | null;
 
   @Field(() => SystemRoleEnum, { description: 'Role across the whole gateway.' })
   systemRole!: SystemRole;

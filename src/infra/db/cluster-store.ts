@@ -16,5 +16,8 @@ export function createClusterStore(dataSource: DataSource): ClusterStore {
     update: async (id, patch) => {
       await repository.update({ id }, patch);
     },
+    remove: async (id) => {
+      await repository.delete({ id });
+    },
   };
 }

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../config/config.js';
 import { migrations } from '../../../migrations/index.js';
+import { ApiTokenEntity } from './api-token-entity.js';
 import { ClusterEntity } from './cluster-entity.js';
+import { UserEntity } from './user-entity.js';
 
-export const entities = [ClusterEntity];
+export const entities = [ClusterEntity, UserEntity, ApiTokenEntity];
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {

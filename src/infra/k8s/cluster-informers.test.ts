@@ -1,5 +1,7 @@
 import type { ClusterObjectEvent, PodProjection } from '../../domains/clusters/model.js';
 import { ClusterInformers, type ClusterConnectionStatus, type InformedKind } from './cluster-informers.js';
+import { INFORMED_KINDS, MAX_EVENTS_PER_CLUSTER } from './informed-kinds.js';
+import { KubeApiError } from './kube-transport.js';
 import { InformerPool } from './informer-pool.js';
 import { FakeApiServer } from './testing/fake-api-server.js';
 import { RecordingBus } from './testing/recording-bus.js';
@@ -27,7 +29,11 @@ current-context: fake
 const TUNING = { backoff: { initialMs: 1, maxMs: 5, jitter: 0.5 }, watchDeadlineMs: 60_000 };
 
 function fakeCluster(): Record<InformedKind, FakeApiServer> {
-  return { nodes: new FakeApiServer(), namespaces: new FakeApiServer(), pods: new FakeApiServer() };
+  return Object.fromEntries(INFORMED_KINDS.map((kind) => [kind, new FakeApiServer()])) as Record<InformedKind, FakeApiServer>;
+}
+
+function readyNode(name: string, labels: Record<string, string> = {}, ready = true): Parameters<FakeApiServer['apply']>[0] {
+  return { metadata: { name, labels }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } };
 }
 
 function pod(namespace: string, name: string, phase = 'Running'): Parameters<FakeApiServer['apply']>[0] {
@@ -55,7 +61,7 @@ function startInformers(servers: Record<InformedKind, FakeApiServer>, bus = new 
 describe('ClusterInformers', () => {
   it('syncs every kind, serves cache reads with a namespace index and reports RUNNING', async () => {
     const servers = fakeCluster();
-    servers.nodes.apply({ metadata: { name: 'n1', labels: { 'node-role.kubernetes.io/worker': '' } } });
+    servers.nodes.apply(readyNode('n1', { 'node-role.kubernetes.io/worker': '' }));
     servers.namespaces.apply({ metadata: { name: 'shop' } });
     servers.namespaces.apply({ metadata: { name: 'blog' } });
     servers.pods.apply(pod('shop', 'web-1'));
@@ -138,6 +144,122 @@ describe('ClusterInformers', () => {
   });
 });
 
+function objectsOn(bus: RecordingBus, subject: string): string[] {
+  return bus.on(subject).map((entry) => {
+    const event = entry.data as ClusterObjectEvent<{ name?: string; reason?: string }>;
+    return `${event.type} ${event.kind} ${event.object.name ?? event.object.reason ?? ''}`;
+  });
+}
+
+const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } };
+
+describe('ClusterInformers, the rest of the cluster picture', () => {
+  it('caches every kind, indexed by namespace, and publishes each under its kind name (workloads for all five)', async () => {
+    const servers = fakeCluster();
+    servers.nodes.apply(readyNode('n1'));
+    servers.deployments.apply({ metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 2, template }, status: { readyReplicas: 2 } });
+    servers.statefulsets.apply({ metadata: { name: 'db', namespace: 'shop' }, spec: { replicas: 1, template } });
+    servers.daemonsets.apply({ metadata: { name: 'agent', namespace: 'ops' }, spec: { template } });
+    servers.jobs.apply({ metadata: { name: 'migrate', namespace: 'shop' }, spec: { template }, status: { succeeded: 1 } });
+    servers.cronjobs.apply({ metadata: { name: 'report', namespace: 'ops' }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template } } } });
+    servers.services.apply({ metadata: { name: 'web', namespace: 'shop' }, spec: { ports: [{ port: 80 }] } });
+    servers.persistentvolumes.apply({ metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' } }, status: { phase: 'Available' } });
+    servers.persistentvolumeclaims.apply({ metadata: { name: 'data', namespace: 'shop' }, spec: { resources: { requests: { storage: '1Gi' } } } });
+    servers.storageclasses.apply({ metadata: { name: 'standard' }, provisioner: 'local' });
+    servers.poddisruptionbudgets.apply({ metadata: { name: 'db', namespace: 'shop' }, spec: { minAvailable: 1 }, status: { disruptionsAllowed: 0 } });
+    servers.events.apply({ metadata: { name: 'e-old', namespace: 'shop' }, reason: 'Old', lastTimestamp: '2024-05-01T10:00:00Z' });
+    servers.events.apply({ metadata: { name: 'e-new', namespace: 'shop' }, reason: 'New', lastTimestamp: '2024-05-01T11:00:00Z' });
+    servers.events.apply({ metadata: { name: 'e-ops', namespace: 'ops' }, reason: 'Ops', lastTimestamp: '2024-05-01T10:30:00Z' });
+    const { informers, bus } = startInformers(servers);
+    await expect(informers.whenSynced(5_000)).resolves.toBe(true);
+    expect(informers.status().state).toBe('RUNNING');
+
+    expect(informers.workloads('shop').map((w) => `${w.kind} ${w.name}`).sort()).toEqual(['Deployment web', 'Job migrate', 'StatefulSet db']);
+    expect(informers.workloads().map((w) => w.kind).sort()).toEqual(['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet']);
+    expect(informers.workloads('shop').find((w) => w.kind === 'Deployment')).toMatchObject({ desired: 2, ready: 2, images: ['nginx:1.27'] });
+    expect(informers.services('shop').map((service) => service.name)).toEqual(['web']);
+    expect(informers.services('ops')).toEqual([]);
+    expect(informers.persistentVolumes().map((pv) => pv.capacityBytes)).toEqual([2 ** 30]);
+    expect(informers.persistentVolumeClaims('shop').map((pvc) => pvc.name)).toEqual(['data']);
+    expect(informers.storageClasses().map((sc) => sc.provisioner)).toEqual(['local']);
+    expect(informers.podDisruptionBudgets('shop')).toEqual([expect.objectContaining({ name: 'db', minAvailable: '1', disruptionsAllowed: 0 })]);
+    expect(informers.events().map((event) => event.reason)).toEqual(['New', 'Ops', 'Old']);
+    expect(informers.events('shop').map((event) => event.reason)).toEqual(['New', 'Old']);
+    expect(informers.absentKinds()).toEqual([]);
+
+    await waitFor(() => bus.on('kda.v1.c1.events.').length === 3, 'all published');
+    expect(objectsOn(bus, 'kda.v1.c1.workloads.shop').sort()).toEqual(['ADDED workloads db', 'ADDED workloads migrate', 'ADDED workloads web']);
+    expect(objectsOn(bus, 'kda.v1.c1.workloads.ops').sort()).toEqual(['ADDED workloads agent', 'ADDED workloads report']);
+    expect(objectsOn(bus, 'kda.v1.c1.services.shop')).toEqual(['ADDED services web']);
+    expect(objectsOn(bus, 'kda.v1.c1.persistentvolumes._')).toEqual(['ADDED persistentvolumes pv-1']);
+    expect(objectsOn(bus, 'kda.v1.c1.persistentvolumeclaims.shop')).toEqual(['ADDED persistentvolumeclaims data']);
+    expect(objectsOn(bus, 'kda.v1.c1.storageclasses._')).toEqual(['ADDED storageclasses standard']);
+    expect(objectsOn(bus, 'kda.v1.c1.poddisruptionbudgets.shop')).toEqual(['ADDED poddisruptionbudgets db']);
+    expect(objectsOn(bus, 'kda.v1.c1.events.ops')).toEqual(['ADDED events Ops']);
+    expect(bus.duplicateMessageIds()).toEqual([]);
+
+    await waitFor(() => servers.deployments.activeWatches === 1, 'deployments watched');
+    servers.deployments.apply({ metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 3, template }, status: { readyReplicas: 2 } });
+    await waitFor(() => informers.workloads('shop').some((w) => w.name === 'web' && w.desired === 3), 'scaled in cache');
+    await waitFor(() => objectsOn(bus, 'kda.v1.c1.workloads.shop').includes('MODIFIED workloads web'), 'MODIFIED on the bus');
+  });
+
+  it('keeps only the newest events of a cluster', async () => {
+    const servers = fakeCluster();
+    servers.nodes.apply(readyNode('n1'));
+    const total = MAX_EVENTS_PER_CLUSTER + 5;
+    for (let index = 0; index < total; index += 1) {
+      const at = new Date(Date.UTC(2024, 0, 1) + index * 1_000).toISOString();
+      servers.events.apply({ metadata: { name: `e-${index}`, namespace: index % 2 === 0 ? 'even' : 'odd' }, reason: `r${index}`, lastTimestamp: at });
+    }
+    const { informers } = startInformers(servers);
+    await informers.whenSynced(5_000);
+    const events = informers.events();
+    expect(events).toHaveLength(MAX_EVENTS_PER_CLUSTER);
+    expect(events[0]?.reason).toBe(`r${total - 1}`);
+    expect(events.at(-1)?.reason).toBe('r5');
+    expect(informers.events('even').length + informers.events('odd').length).toBe(MAX_EVENTS_PER_CLUSTER);
+  });
+
+  it('stays RUNNING without a kind the server does not serve (404), and is DEGRADED, not down, for a forbidden one', async () => {
+    const servers = fakeCluster();
+    servers.nodes.apply(readyNode('n1'));
+    servers.poddisruptionbudgets.listError = new KubeApiError(404, 'the server could not find the requested resource', 'NotFound');
+    servers.events.listError = new KubeApiError(403, 'events is forbidden: User "gw" cannot list resource "events"', 'Forbidden');
+    const { informers, bus } = startInformers(servers);
+
+    await waitFor(() => informers.status().state === 'DEGRADED', 'degraded');
+    expect(informers.status().reason).toBe('events: events is forbidden: User "gw" cannot list resource "events"');
+    expect(informers.absentKinds()).toEqual(['poddisruptionbudgets']);
+    expect(informers.podDisruptionBudgets()).toEqual([]);
+    expect(informers.pods()).toEqual([]);
+
+    servers.events.listError = undefined;
+    await waitFor(() => informers.status().state === 'RUNNING', 'running once allowed');
+    await expect(informers.whenSynced(1_000)).resolves.toBe(true);
+    await waitFor(() => bus.on('kda.v1.c1.status._').length === 2, 'both published');
+    expect(bus.on('kda.v1.c1.status._').map((entry) => (entry.data as ClusterConnectionStatus).state)).toEqual(['DEGRADED', 'RUNNING']);
+  });
+
+  it('is DEGRADED while some nodes are NotReady, and says which', async () => {
+    const servers = fakeCluster();
+    servers.nodes.apply(readyNode('n1'));
+    servers.nodes.apply(readyNode('n2'));
+    const { informers, bus } = startInformers(servers);
+    await informers.whenSynced(5_000);
+    expect(informers.status().state).toBe('RUNNING');
+    await waitFor(() => servers.nodes.activeWatches === 1, 'nodes watched');
+
+    servers.nodes.apply(readyNode('n2', {}, false));
+    await waitFor(() => informers.status().state === 'DEGRADED', 'degraded');
+    expect(informers.status().reason).toBe('1 of 2 nodes NotReady (n2)');
+    servers.nodes.apply(readyNode('n2'));
+    await waitFor(() => informers.status().state === 'RUNNING', 'running again');
+    await waitFor(() => bus.on('kda.v1.c1.status._').length === 3, 'published');
+    expect(bus.on('kda.v1.c1.status._').map((entry) => (entry.data as ClusterConnectionStatus).state)).toEqual(['RUNNING', 'DEGRADED', 'RUNNING']);
+  });
+});
+
 describe('InformerPool', () => {
   it('keeps one connection per cluster, replaces it on a new kubeconfig or context, and stops them all', async () => {
     const created: InformedKind[] = [];
@@ -157,12 +279,15 @@ describe('InformerPool', () => {
     const first = pool.connect('c1', KUBECONFIG);
     expect(pool.connect('c1', KUBECONFIG)).toBe(first);
     expect(pool.connect('c1', KUBECONFIG, null)).toBe(first);
-    expect(created).toHaveLength(3);
+    expect(created).toHaveLength(INFORMED_KINDS.length);
     await first.whenSynced(5_000);
     expect(statuses).toEqual(['c1:RUNNING']);
 
+    expect(pool.kubeConfigOf('c1')?.getCurrentCluster()?.server).toBe('https://127.0.0.1:1');
     const second = pool.connect('c1', KUBECONFIG, 'other');
     expect(second).not.toBe(first);
+    expect(pool.kubeConfigOf('c1')?.getCurrentCluster()?.server).toBe('https://127.0.0.1:2');
+    expect(pool.kubeConfigOf('nope')).toBeUndefined();
     expect(pool.get('c1')).toBe(second);
     expect(pool.clusterIds()).toEqual(['c1']);
     await pool.disconnect('c1');

@@ -1,40 +1,37 @@
 /**
- * The watches of one cluster: ONE reflector per kind (nodes, namespaces, pods), whatever the
- * number of readers or subscribers (DESIGN.md, "one shared informer per (cluster, kind)").
- * Serves cache reads, publishes every change and every status change on the event bus.
+ * The watches of one cluster: ONE reflector per kind (see informed-kinds.ts), whatever the number
+ * of readers or subscribers (DESIGN.md, "one shared informer per (cluster, kind)"). Serves cache
+ * reads (it is the cluster's ClusterLiveView), publishes every change and every status change on
+ * the event bus.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import type {
   ClusterObjectEvent,
+  ClusterObjectKindName,
+  KubernetesEventProjection,
   NamespaceProjection,
   NodeProjection,
+  PersistentVolumeClaimProjection,
+  PersistentVolumeProjection,
+  PodDisruptionBudgetProjection,
   PodProjection,
+  ServiceProjection,
+  StorageClassProjection,
   WatchEventType,
+  WorkloadProjection,
 } from '../../domains/clusters/model.js';
+import type { ClusterLiveView } from '../../domains/clusters/ports.js';
 import type { EventBus, PublishOptions } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { subjects } from '../nats/subjects.js';
+import { clusterStatusOf, type ClusterConnectionStatus } from './cluster-status.js';
+import { INFORMED_KINDS, KIND_DEFINITIONS, type InformedKind, type InformedProjections, type KindDefinition } from './informed-kinds.js';
 import { describeError, type ReflectorTransport } from './kube-transport.js';
-import { projectNamespace, projectNode, projectPod } from './projections.js';
 import { Reflector, type ReflectorEvent, type ReflectorTuning } from './reflector.js';
 import { realTimers, type Timers } from './timers.js';
 
-export type InformedKind = 'nodes' | 'namespaces' | 'pods';
-
-export const LIST_PATHS: Readonly<Record<InformedKind, string>> = {
-  nodes: '/api/v1/nodes',
-  namespaces: '/api/v1/namespaces',
-  pods: '/api/v1/pods',
-};
-
-export type ClusterConnectionState = 'CONNECTING' | 'RUNNING' | 'UNREACHABLE';
-
-export interface ClusterConnectionStatus {
-  readonly state: ClusterConnectionState;
-  readonly reason?: string;
-  /** ISO time we last heard from the apiserver. */
-  readonly lastSeenAt?: string;
-}
+export { LIST_PATHS, type InformedKind } from './informed-kinds.js';
+export type { ClusterConnectionState, ClusterConnectionStatus } from './cluster-status.js';
 
 /** Published on `kda.v1.<clusterId>.status._`. */
 export interface ClusterStatusMessage extends ClusterConnectionStatus {
@@ -57,20 +54,17 @@ export interface ClusterInformersOptions {
   readonly timers?: Timers;
 }
 
-/** The kind-independent side of a reflector. */
-type ReflectorControl = Pick<Reflector<object>, 'start' | 'stop' | 'currentState' | 'hasSynced' | 'lastContactAt'>;
+type Reflectors = { readonly [K in InformedKind]: Reflector<InformedProjections[K]> };
 
-const podKey = (pod: PodProjection): string => `${pod.namespace}/${pod.name}`;
+const WORKLOAD_KINDS = ['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'] as const;
 
-export class ClusterInformers {
+export class ClusterInformers implements ClusterLiveView {
   readonly clusterId: string;
+  /** The connection's credentials, also used by the write operations. */
+  readonly kubeConfig: KubeConfig;
   private readonly logger: Logger;
   private readonly timers: Timers;
-  private readonly nodeReflector: Reflector<NodeProjection>;
-  private readonly namespaceReflector: Reflector<NamespaceProjection>;
-  private readonly podReflector: Reflector<PodProjection>;
-  /** namespace -> pod keys, so a namespace read is not a scan of every pod. */
-  private readonly podKeysByNamespace = new Map<string, Set<string>>();
+  private readonly reflectors: Reflectors;
   private readonly statusListeners = new Set<ClusterStatusListener>();
   private readonly syncWaiters = new Set<(synced: boolean) => void>();
   private lastStatus: ClusterConnectionStatus = { state: 'CONNECTING' };
@@ -84,68 +78,67 @@ export class ClusterInformers {
     subjects.clusterObjects(options.clusterId, 'status');
     this.logger = (options.logger ?? silentLogger).child({ clusterId: options.clusterId });
     this.timers = options.timers ?? realTimers;
-    const kubeConfig = loadKubeConfig(options.kubeconfigYaml, options.context ?? undefined);
-    const common = <T extends object>(kind: InformedKind) => ({
-      ...options.tuning,
-      name: `${options.clusterId}/${kind}`,
-      listPath: LIST_PATHS[kind],
-      ...(options.transportFor ? { transport: options.transportFor(kind, kubeConfig) } : { kubeConfig }),
-      logger: this.logger,
-      timers: this.timers,
-      identityOf: (item: T & { uid: string }) => item.uid,
-      onStateChange: () => this.refreshStatus(),
-    });
-    this.nodeReflector = new Reflector<NodeProjection>({
-      ...common<NodeProjection>('nodes'),
-      project: projectNode,
-      keyOf: (node) => node.name,
-      onEvent: (event) => this.publishObject('nodes', event, undefined),
-    });
-    this.namespaceReflector = new Reflector<NamespaceProjection>({
-      ...common<NamespaceProjection>('namespaces'),
-      project: projectNamespace,
-      keyOf: (namespace) => namespace.name,
-      onEvent: (event) => this.publishObject('namespaces', event, undefined),
-    });
-    this.podReflector = new Reflector<PodProjection>({
-      ...common<PodProjection>('pods'),
-      project: projectPod,
-      keyOf: podKey,
-      onEvent: (event) => {
-        this.indexPod(event);
-        this.publishObject('pods', event, event.object.namespace);
-      },
-    });
+    this.kubeConfig = loadKubeConfig(options.kubeconfigYaml, options.context ?? undefined);
+    const reflectors: Partial<Record<InformedKind, unknown>> = {};
+    for (const kind of INFORMED_KINDS) reflectors[kind] = this.createReflector(kind);
+    this.reflectors = reflectors as Reflectors;
   }
 
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    for (const reflector of this.reflectors()) reflector.start();
+    for (const reflector of this.allReflectors()) reflector.start();
   }
 
   nodes(): NodeProjection[] {
-    return this.nodeReflector.items();
+    return this.reflectors.nodes.items();
   }
 
   namespaces(): NamespaceProjection[] {
-    return this.namespaceReflector.items();
+    return this.reflectors.namespaces.items();
   }
 
   pods(namespace?: string): PodProjection[] {
-    if (namespace === undefined) return this.podReflector.items();
-    const keys = this.podKeysByNamespace.get(namespace);
-    if (keys === undefined) return [];
-    const pods: PodProjection[] = [];
-    for (const key of keys) {
-      const pod = this.podReflector.get(key);
-      if (pod !== undefined) pods.push(pod);
-    }
-    return pods;
+    return this.read('pods', namespace);
+  }
+
+  /** Deployments, StatefulSets, DaemonSets, Jobs and CronJobs together. */
+  workloads(namespace?: string): WorkloadProjection[] {
+    return WORKLOAD_KINDS.flatMap((kind) => this.read(kind, namespace));
+  }
+
+  services(namespace?: string): ServiceProjection[] {
+    return this.read('services', namespace);
+  }
+
+  persistentVolumes(): PersistentVolumeProjection[] {
+    return this.reflectors.persistentvolumes.items();
+  }
+
+  persistentVolumeClaims(namespace?: string): PersistentVolumeClaimProjection[] {
+    return this.read('persistentvolumeclaims', namespace);
+  }
+
+  storageClasses(): StorageClassProjection[] {
+    return this.reflectors.storageclasses.items();
+  }
+
+  /** The newest events first (at most MAX_EVENTS_PER_CLUSTER are kept). */
+  events(namespace?: string): KubernetesEventProjection[] {
+    return this.read('events', namespace).sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
+  }
+
+  podDisruptionBudgets(namespace?: string): PodDisruptionBudgetProjection[] {
+    return this.read('poddisruptionbudgets', namespace);
   }
 
   status(): ClusterConnectionStatus {
     return { ...this.lastStatus, ...this.lastSeen() };
+  }
+
+  /** Kinds this cluster's apiserver does not serve (404 on their list path); empty in the caches. */
+  absentKinds(): InformedKind[] {
+    return INFORMED_KINDS.filter((kind) => this.reflectors[kind].currentState.absent === true);
   }
 
   /** Listener for the composition root (e.g. to persist the status); returns an unsubscribe. */
@@ -154,7 +147,10 @@ export class ClusterInformers {
     return () => this.statusListeners.delete(listener);
   }
 
-  /** Resolves true once every kind has been listed, false on timeout or stop. */
+  /**
+   * Resolves true once every kind has been listed (a kind the cluster does not serve counts as
+   * listed), false on timeout or stop. A kind that keeps failing (403) keeps this false.
+   */
   whenSynced(timeoutMs: number): Promise<boolean> {
     if (this.allSynced()) return Promise.resolve(true);
     if (this.stopped) return Promise.resolve(false);
@@ -173,39 +169,51 @@ export class ClusterInformers {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const settle of [...this.syncWaiters]) settle(false);
-    await Promise.all(this.reflectors().map((reflector) => reflector.stop()));
+    await Promise.all(this.allReflectors().map((reflector) => reflector.stop()));
     await this.publishing;
   }
 
-  private reflectors(): ReflectorControl[] {
-    return [this.nodeReflector, this.namespaceReflector, this.podReflector];
+  private createReflector<K extends InformedKind>(kind: K): Reflector<InformedProjections[K]> {
+    type T = InformedProjections[K];
+    // TypeScript cannot correlate the mapped type's key with its value here; the table's type does.
+    const definition = KIND_DEFINITIONS[kind] as KindDefinition<T>;
+    const { transportFor, tuning } = this.options;
+    return new Reflector<T>({
+      ...tuning,
+      name: `${this.clusterId}/${kind}`,
+      listPath: definition.listPath,
+      ...(transportFor ? { transport: transportFor(kind, this.kubeConfig) } : { kubeConfig: this.kubeConfig }),
+      logger: this.logger,
+      timers: this.timers,
+      project: definition.project,
+      keyOf: definition.keyOf,
+      identityOf: (item) => (item as { uid: string }).uid,
+      ...(definition.namespaceOf ? { namespaceOf: definition.namespaceOf } : {}),
+      ...(definition.bound ? { bound: definition.bound } : {}),
+      absentWhenNotFound: !definition.required,
+      onEvent: (event) => {
+        this.publishObject(definition.publishAs, event, definition.namespaceOf?.(event.object));
+        // Node readiness is part of the cluster's status.
+        if (kind === 'nodes') this.refreshStatus();
+      },
+      onStateChange: () => this.refreshStatus(),
+    });
   }
 
-  private indexPod(event: ReflectorEvent<PodProjection>): void {
-    const { namespace } = event.object;
-    const key = podKey(event.object);
-    if (event.type === 'DELETED') {
-      const keys = this.podKeysByNamespace.get(namespace);
-      keys?.delete(key);
-      if (keys?.size === 0) this.podKeysByNamespace.delete(namespace);
-      return;
-    }
-    let keys = this.podKeysByNamespace.get(namespace);
-    if (keys === undefined) {
-      keys = new Set();
-      this.podKeysByNamespace.set(namespace, keys);
-    }
-    keys.add(key);
+  private read<K extends InformedKind>(kind: K, namespace: string | undefined): InformedProjections[K][] {
+    const reflector = this.reflectors[kind] as Reflector<InformedProjections[K]>;
+    return namespace === undefined ? reflector.items() : reflector.itemsIn(namespace);
   }
 
-  private publishObject<T extends { uid: string; resourceVersion: string }>(
-    kind: InformedKind,
-    event: ReflectorEvent<T>,
-    namespace: string | undefined,
-  ): void {
+  private allReflectors(): Reflector<object>[] {
+    return INFORMED_KINDS.map((kind) => this.reflectors[kind] as Reflector<object>);
+  }
+
+  private publishObject<T extends object>(kind: ClusterObjectKindName, event: ReflectorEvent<T>, namespace: string | undefined): void {
+    const object = event.object as T & { uid: string; resourceVersion: string };
     const payload: ClusterObjectEvent<T> = { v: 1, type: event.type, clusterId: this.clusterId, kind, object: event.object };
     this.enqueuePublish(subjects.clusterObjects(this.clusterId, kind, namespace), payload, {
-      messageId: objectMessageId(this.clusterId, kind, event.type, event.object),
+      messageId: objectMessageId(this.clusterId, kind, event.type, object),
     });
   }
 
@@ -213,9 +221,11 @@ export class ClusterInformers {
     if (this.stopped) return;
     if (this.allSynced()) for (const settle of [...this.syncWaiters]) settle(true);
     const next = this.computeStatus();
-    const changed = next.state !== this.lastStatus.state;
+    const previous = this.lastStatus;
     // The reason stays current for reads, but only a change of state is news: while the apiserver
     // is down each kind fails and recovers on its own schedule, and that should not flap the bus.
+    // A DEGRADED reason is news though (another kind failing, other nodes NotReady).
+    const changed = next.state !== previous.state || (next.state === 'DEGRADED' && next.reason !== previous.reason);
     this.lastStatus = next;
     if (!changed) return;
     const status = this.status();
@@ -232,25 +242,20 @@ export class ClusterInformers {
   }
 
   private computeStatus(): ClusterConnectionStatus {
-    const kinds: [InformedKind, ReflectorControl][] = [
-      ['nodes', this.nodeReflector],
-      ['namespaces', this.namespaceReflector],
-      ['pods', this.podReflector],
-    ];
-    const unhealthy = kinds.find(([, reflector]) => !reflector.currentState.healthy);
-    if (unhealthy !== undefined) {
-      const [kind, reflector] = unhealthy;
-      return { state: 'UNREACHABLE', reason: `${kind}: ${reflector.currentState.error ?? 'unreachable'}` };
-    }
-    return this.allSynced() ? { state: 'RUNNING' } : { state: 'CONNECTING' };
+    const kinds = INFORMED_KINDS.map((kind) => ({
+      kind,
+      required: KIND_DEFINITIONS[kind].required,
+      state: this.reflectors[kind].currentState,
+    }));
+    return clusterStatusOf(kinds, this.reflectors.nodes.items());
   }
 
   private allSynced(): boolean {
-    return this.nodeReflector.hasSynced && this.namespaceReflector.hasSynced && this.podReflector.hasSynced;
+    return this.allReflectors().every((reflector) => reflector.hasSynced);
   }
 
   private lastSeen(): { lastSeenAt?: string } {
-    const times = this.reflectors()
+    const times = this.allReflectors()
       .map((reflector) => reflector.lastContactAt)
       .filter((time): time is number => time !== undefined);
     return times.length === 0 ? {} : { lastSeenAt: new Date(Math.max(...times)).toISOString() };
@@ -271,7 +276,7 @@ export class ClusterInformers {
  */
 export function objectMessageId(
   clusterId: string,
-  kind: InformedKind,
+  kind: ClusterObjectKindName,
   type: WatchEventType,
   object: { uid: string; resourceVersion: string },
 ): string {

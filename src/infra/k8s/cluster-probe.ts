@@ -1,4 +1,5 @@
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { ApiException, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { describeError } from './kube-transport.js';
 import type { ClusterProbe } from '../../domains/clusters/ports.js';
 import { BadInputError, DomainError } from '../../shared/errors.js';
 
@@ -28,6 +29,22 @@ export function loadKubeConfig(kubeconfig: string, context: string | null, allow
   return config;
 }
 
+/** Says why a cluster did not answer in words that point at the part of the kubeconfig to fix. */
+function probeFailure(error: unknown): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error instanceof ApiException) {
+    const code = Number(error.code);
+    const why =
+      code === 401
+        ? 'the API server refused the credentials (HTTP 401): the token or client certificate is wrong or expired'
+        : code === 403
+          ? 'the credentials may not read the API server version (HTTP 403)'
+          : `the API server answered HTTP ${code}`;
+    return new BadInputError('kubeconfig', why);
+  }
+  return new BadInputError('kubeconfig', `cannot reach the API server: ${describeError(error)}`);
+}
+
 /** Asks the API server its version: proves the address, the CA and the credentials work. */
 export function createClusterProbe(options: ClusterProbeOptions): ClusterProbe {
   return {
@@ -37,8 +54,12 @@ export function createClusterProbe(options: ClusterProbeOptions): ClusterProbe {
       const timeout = new Promise<never>((_, reject) => {
         setTimeout(() => reject(new DomainError('BAD_USER_INPUT', `kubeconfig: the cluster did not answer within ${options.timeoutMs} ms`, { field: 'kubeconfig' })), options.timeoutMs).unref();
       });
-      const version = await Promise.race([api.getCode(), timeout]);
-      return { kubernetesVersion: version.gitVersion };
+      try {
+        const version = await Promise.race([api.getCode(), timeout]);
+        return { kubernetesVersion: version.gitVersion };
+      } catch (error) {
+        throw probeFailure(error);
+      }
     },
   };
 }

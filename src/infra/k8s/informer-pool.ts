@@ -3,6 +3,7 @@
  * (cluster, kind) whatever the number of subscribers. Owns their lifecycle (replace on new
  * kubeconfig, stop on disconnect and at shutdown).
  */
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import {
@@ -79,6 +80,11 @@ export class InformerPool {
 
   get(clusterId: string): ClusterInformers | undefined {
     return this.entries.get(clusterId)?.informers;
+  }
+
+  /** The credentials of a connected cluster, for the write operations (undefined when not connected). */
+  kubeConfigOf(clusterId: string): KubeConfig | undefined {
+    return this.entries.get(clusterId)?.informers.kubeConfig;
   }
 
   clusterIds(): string[] {

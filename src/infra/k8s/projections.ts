@@ -13,6 +13,8 @@ import type {
   PodProjection,
   ResourceQuantities,
 } from '../../domains/clusters/model.js';
+import { intern, internValues } from './intern.js';
+import { conditionIsTrue, controllerOwner, requiredString } from './projection-helpers.js';
 import { toBytes, toCores, toCount } from './quantity.js';
 import {
   asArray,
@@ -81,18 +83,18 @@ export function projectPod(raw: unknown): PodProjection {
   return compact<PodProjection>({
     uid: requiredString(metadata['uid'], 'metadata.uid'),
     name: requiredString(metadata['name'], 'metadata.name'),
-    namespace: requiredString(metadata['namespace'], 'metadata.namespace'),
+    namespace: intern(requiredString(metadata['namespace'], 'metadata.namespace')),
     resourceVersion: asString(metadata['resourceVersion']) ?? '',
-    phase: asString(status['phase']) ?? 'Unknown',
+    phase: intern(asString(status['phase']) ?? 'Unknown'),
     ready: conditionIsTrue(asArray(status['conditions']).map(asRecord), 'Ready'),
     restarts: [...statusesByName.values()].reduce((sum, entry) => sum + asNumber(entry['restartCount']), 0),
-    nodeName: asString(spec['nodeName']),
+    nodeName: intern(asString(spec['nodeName'])),
     podIP: asString(status['podIP']),
     startedAt: asTimestamp(status['startTime']),
     createdAt: asTimestamp(metadata['creationTimestamp']),
-    labels: asStringMap(metadata['labels']),
+    labels: internValues(asStringMap(metadata['labels'])),
     containers,
-    owner: controllerOwner(metadata['ownerReferences']),
+    owner: internedOwner(controllerOwner(metadata['ownerReferences'])),
     deletionTimestamp: asTimestamp(metadata['deletionTimestamp']),
   });
 }
@@ -103,12 +105,12 @@ function projectContainer(container: RawRecord, status: RawRecord | undefined): 
   const limits = asRecord(resources['limits']);
   const state = containerState(asRecord(status?.['state']));
   return compact<ContainerProjection>({
-    name: asString(container['name']) ?? '',
-    image: asString(container['image']) ?? asString(status?.['image']) ?? '',
+    name: intern(asString(container['name']) ?? ''),
+    image: intern(asString(container['image']) ?? asString(status?.['image']) ?? ''),
     ready: status?.['ready'] === true,
     restartCount: asNumber(status?.['restartCount']),
     state: state.state,
-    reason: state.reason,
+    reason: intern(state.reason),
     startedAt: state.startedAt,
     requests: { cpuCores: toCores(requests['cpu']), memoryBytes: toBytes(requests['memory']) },
     limits: { cpuCores: toCores(limits['cpu']), memoryBytes: toBytes(limits['memory']) },
@@ -129,16 +131,9 @@ function containerState(state: RawRecord): { state: string; reason?: string; sta
   return { state: 'unknown' };
 }
 
-function controllerOwner(value: unknown): OwnerReference | undefined {
-  const controller = asArray(value)
-    .map(asRecord)
-    .find((reference) => reference['controller'] === true);
-  if (controller === undefined) return undefined;
-  return {
-    kind: asString(controller['kind']) ?? '',
-    name: asString(controller['name']) ?? '',
-    uid: asString(controller['uid']) ?? '',
-  };
+
+function internedOwner(owner: OwnerReference | undefined): OwnerReference | undefined {
+  return owner === undefined ? undefined : { kind: intern(owner.kind), name: intern(owner.name), uid: intern(owner.uid) };
 }
 
 export function nodeRoles(labels: Readonly<Record<string, string>>): string[] {
@@ -185,14 +180,4 @@ function nodeTaint(taint: RawRecord): NodeTaint {
     value: asString(taint['value']),
     effect: asString(taint['effect']) ?? '',
   });
-}
-
-function conditionIsTrue(conditions: readonly RawRecord[], type: string): boolean {
-  return conditions.some((condition) => condition['type'] === type && condition['status'] === 'True');
-}
-
-function requiredString(value: unknown, field: string): string {
-  const text = asString(value);
-  if (text === undefined) throw new Error(`Kubernetes object without ${field}`);
-  return text;
 }

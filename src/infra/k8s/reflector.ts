@@ -16,10 +16,12 @@ import {
   describeError,
   errorFromStatus,
   isGone,
+  KubeApiError,
   KubeApiTransport,
   type ReflectorTransport,
   type WatchHandle,
 } from './kube-transport.js';
+import { ProjectionCache, type CacheBound } from './projection-cache.js';
 import { resourceVersionOf } from './raw-object.js';
 import { sameProjection } from './same-projection.js';
 import { realTimers, type Timers } from './timers.js';
@@ -35,6 +37,10 @@ export interface ReflectorState {
   /** The last list or watch connection attempt reached the apiserver. */
   readonly healthy: boolean;
   readonly error?: string;
+  /** With `error`: the HTTP status the apiserver answered with; absent when it did not answer at all. */
+  readonly statusCode?: number;
+  /** The apiserver does not serve this kind (404 on its list path): the cache is empty and stays so. */
+  readonly absent?: true;
 }
 
 export interface ReflectorTuning {
@@ -48,6 +54,8 @@ export interface ReflectorTuning {
   readonly listTimeoutMs?: number;
   /** A watch closed cleanly sooner than this without any event counts as a failure (backoff). */
   readonly minHealthyWatchMs?: number;
+  /** How often a kind found absent (404) is listed again, in case its API got installed. */
+  readonly absentRecheckMs?: number;
 }
 
 export interface ReflectorOptions<T extends object> extends ReflectorTuning {
@@ -62,6 +70,12 @@ export interface ReflectorOptions<T extends object> extends ReflectorTuning {
   readonly keyOf: (item: T) => string;
   /** Object identity (uid): same key with another identity is a delete plus an add, not a modify. */
   readonly identityOf?: (item: T) => string;
+  /** Indexes the cache by namespace (see `itemsIn`). */
+  readonly namespaceOf?: (item: T) => string | undefined;
+  /** Keeps only the newest items; older ones are forgotten silently (no DELETED event). */
+  readonly bound?: CacheBound<T>;
+  /** A 404 on the list path means the kind is not served: empty and synced, not a failure. */
+  readonly absentWhenNotFound?: boolean;
   readonly onEvent?: (event: ReflectorEvent<T>) => void;
   readonly onStateChange?: (state: ReflectorState) => void;
   readonly logger?: Logger;
@@ -75,7 +89,10 @@ export const REFLECTOR_DEFAULTS = {
   pageSize: 500,
   listTimeoutMs: 60_000,
   minHealthyWatchMs: 1_000,
+  absentRecheckMs: 300_000,
 } as const;
+
+type ListOutcome = 'listed' | 'failed' | 'absent';
 
 type WatchOutcome =
   | { readonly kind: 'stopped' }
@@ -84,7 +101,7 @@ type WatchOutcome =
   | { readonly kind: 'failed'; readonly error: unknown; readonly connected: boolean };
 
 export class Reflector<T extends object> {
-  private readonly cache = new Map<string, T>();
+  private readonly cache: ProjectionCache<T>;
   private readonly transport: ReflectorTransport;
   private readonly backoff: Backoff;
   private readonly timers: Timers;
@@ -103,6 +120,10 @@ export class Reflector<T extends object> {
   constructor(private readonly options: ReflectorOptions<T>) {
     this.timers = options.timers ?? realTimers;
     this.logger = (options.logger ?? silentLogger).child({ reflector: options.name ?? options.listPath });
+    this.cache = new ProjectionCache<T>({
+      ...(options.namespaceOf ? { namespaceOf: options.namespaceOf } : {}),
+      ...(options.bound ? { bound: options.bound } : {}),
+    });
     this.backoff = new Backoff(options.backoff ?? DEFAULT_BACKOFF, options.random);
     this.tuning = {
       watchDeadlineMs: options.watchDeadlineMs ?? REFLECTOR_DEFAULTS.watchDeadlineMs,
@@ -110,6 +131,7 @@ export class Reflector<T extends object> {
       pageSize: options.pageSize ?? REFLECTOR_DEFAULTS.pageSize,
       listTimeoutMs: options.listTimeoutMs ?? REFLECTOR_DEFAULTS.listTimeoutMs,
       minHealthyWatchMs: options.minHealthyWatchMs ?? REFLECTOR_DEFAULTS.minHealthyWatchMs,
+      absentRecheckMs: options.absentRecheckMs ?? REFLECTOR_DEFAULTS.absentRecheckMs,
     };
     if (options.transport) {
       this.transport = options.transport;
@@ -141,7 +163,12 @@ export class Reflector<T extends object> {
   }
 
   items(): T[] {
-    return [...this.cache.values()];
+    return this.cache.values();
+  }
+
+  /** Items of one namespace, from the namespace index (needs `namespaceOf`). */
+  itemsIn(namespace: string): T[] {
+    return this.cache.inNamespace(namespace);
   }
 
   get(key: string): T | undefined {
@@ -169,8 +196,13 @@ export class Reflector<T extends object> {
     let needList = true;
     while (!this.stopped) {
       if (needList) {
-        if (!(await this.listAndReplace())) {
+        const listed = await this.listAndReplace();
+        if (listed === 'failed') {
           await this.sleep(this.backoff.next());
+          continue;
+        }
+        if (listed === 'absent') {
+          await this.sleep(this.tuning.absentRecheckMs);
           continue;
         }
         needList = false;
@@ -204,9 +236,7 @@ export class Reflector<T extends object> {
           if (!this.watchEventsSinceList) await this.sleep(this.backoff.next());
           return true;
         }
-        if (!outcome.connected) {
-          this.setState({ synced: this.state.synced, healthy: false, error: describeError(outcome.error) });
-        }
+        if (!outcome.connected) this.setFailed(outcome.error);
         this.logger.warn('watch ended with an error; resuming', {
           error: describeError(outcome.error),
           resourceVersion: this.resourceVersion,
@@ -217,7 +247,7 @@ export class Reflector<T extends object> {
   }
 
   /** Paged list; on success the cache is replaced and the differences are emitted. */
-  private async listAndReplace(): Promise<boolean> {
+  private async listAndReplace(): Promise<ListOutcome> {
     const abort = new AbortController();
     this.listAbort = abort;
     try {
@@ -230,7 +260,7 @@ export class Reflector<T extends object> {
           ...(continueToken === undefined ? {} : { continueToken }),
           signal: abort.signal,
         });
-        if (this.stopped) return false;
+        if (this.stopped) return 'failed';
         this.contactAt = this.timers.now();
         for (const item of page.items) items.push(item);
         resourceVersion = page.resourceVersion;
@@ -239,31 +269,49 @@ export class Reflector<T extends object> {
       this.replaceAll(items, resourceVersion);
       this.backoff.reset();
       this.setState({ synced: true, healthy: true });
-      return true;
+      return 'listed';
     } catch (error) {
-      if (this.stopped) return false;
+      if (this.stopped) return 'failed';
+      if (this.options.absentWhenNotFound && error instanceof KubeApiError && error.statusCode === 404) {
+        this.markAbsent();
+        return 'absent';
+      }
       this.logger.warn('list failed', { error: describeError(error) });
       // An expired continue token (410) just means "start the list over"; the cluster is fine.
-      if (!isGone(error)) this.setState({ synced: this.state.synced, healthy: false, error: describeError(error) });
-      return false;
+      if (!isGone(error)) this.setFailed(error);
+      return 'failed';
     } finally {
       this.listAbort = undefined;
     }
   }
 
-  private replaceAll(rawItems: readonly unknown[], resourceVersion: string): void {
+  /** Not served: whatever we had is gone (the API was removed), and that is logged once. */
+  private markAbsent(): void {
+    if (!this.state.absent) this.logger.info('kind not served by this cluster (404 on its list path); treating it as empty');
+    this.replaceAll([], undefined);
+    this.backoff.reset();
+    this.contactAt = this.timers.now();
+    this.setState({ synced: true, healthy: true, absent: true });
+  }
+
+  private replaceAll(rawItems: readonly unknown[], resourceVersion: string | undefined): void {
     const listed = new Set<string>();
+    const projected: T[] = [];
     for (const raw of rawItems) {
       const item = this.projectSafely(raw);
       if (item === undefined) continue;
       listed.add(this.options.keyOf(item));
-      this.upsert(item);
+      projected.push(item);
     }
-    for (const [key, cached] of this.cache) {
-      if (!listed.has(key)) {
-        this.cache.delete(key);
-        this.emit('DELETED', cached);
-      }
+    const kept = this.cache.newestKeys(projected, this.options.keyOf);
+    for (const item of projected) {
+      if (kept.has(this.options.keyOf(item))) this.upsert(item, false);
+    }
+    for (const [key, cached] of [...this.cache.entries()]) {
+      if (kept.has(key)) continue;
+      this.cache.delete(key);
+      // Listed but beyond the bound: forgotten, not deleted.
+      if (!listed.has(key)) this.emit('DELETED', cached);
     }
     this.resourceVersion = resourceVersion;
     this.watchEventsSinceList = false;
@@ -361,9 +409,11 @@ export class Reflector<T extends object> {
     return undefined;
   }
 
-  private upsert(item: T): void {
+  /** `admit` false: the caller trims the cache itself afterwards (a relist). */
+  private upsert(item: T, admit = true): void {
     const key = this.options.keyOf(item);
     const previous = this.cache.get(key);
+    if (previous === undefined && admit && !this.cache.admit(key, item)) return;
     this.cache.set(key, item);
     if (previous === undefined) {
       this.emit('ADDED', item);
@@ -403,9 +453,27 @@ export class Reflector<T extends object> {
     }
   }
 
+  private setFailed(error: unknown): void {
+    const statusCode = error instanceof KubeApiError ? error.statusCode : undefined;
+    this.setState({
+      synced: this.state.synced,
+      healthy: false,
+      error: describeError(error),
+      ...(statusCode === undefined ? {} : { statusCode }),
+    });
+  }
+
   private setState(next: ReflectorState): void {
     const current = this.state;
-    if (current.synced === next.synced && current.healthy === next.healthy && current.error === next.error) return;
+    if (
+      current.synced === next.synced &&
+      current.healthy === next.healthy &&
+      current.error === next.error &&
+      current.statusCode === next.statusCode &&
+      current.absent === next.absent
+    ) {
+      return;
+    }
     this.state = next;
     if (this.stopped) return;
     try {

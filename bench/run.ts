@@ -1,0 +1,105 @@
+/**
+ * `npm run bench`: speed and memory of the real gateway as ratios against baselines measured in
+ * the same run (DESIGN.md). Loopback only, bounded loops, exits 0 whatever the numbers: a
+ * benchmark reports, it does not judge. A scenario that cannot finish prints why instead.
+ *
+ * BENCH_ONLY=fanout,query,memory runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
+ */
+import 'reflect-metadata';
+import { cpus } from 'node:os';
+import type { BusConfig } from '../src/config/config.js';
+import { runFanoutScenario } from './fanout.js';
+import { natsReachable, NATS_URL } from './gateway.js';
+import { runMemoryScenario } from './informer-memory.js';
+import { runQueryScenario } from './query-throughput.js';
+import { formatMs, progress, renderTable, type ResultRow } from './support.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,memory').split(',').map((name) => name.trim()));
+
+interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  run(): Promise<ResultRow[]>;
+}
+
+function failedRow(title: string, error: unknown): ResultRow {
+  const message = error instanceof Error ? error.message : String(error);
+  return { scenario: title, measured: 'FAILED', baseline: '-', ratio: '-', note: message.replace(/\s+/g, ' ') };
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const nats = await natsReachable();
+  const natsBus: BusConfig = { kind: 'nats', url: NATS_URL };
+  const scenarios: Scenario[] = [
+    {
+      name: 'fanout',
+      title: 'fan-out (memory bus)',
+      run: () =>
+        runFanoutScenario({ bus: { kind: 'memory' }, subscriberCounts: quick ? [1, 200] : [1, 1_000, 5_000], eventsPerRound: quick ? 5 : 20, rounds: quick ? 3 : 5, batchSize: 250 }),
+    },
+    ...(nats
+      ? [
+          {
+            name: 'fanout',
+            title: 'fan-out (nats bus)',
+            // One size only: the bus changes the event path, not the per-subscriber work.
+            run: () => runFanoutScenario({ bus: natsBus, subscriberCounts: quick ? [1, 200] : [1, 1_000], eventsPerRound: quick ? 5 : 20, rounds: quick ? 3 : 5, batchSize: 250 }),
+          },
+        ]
+      : []),
+    {
+      name: 'query',
+      title: 'query throughput',
+      run: () => runQueryScenario({ concurrency: 4, gatewayRequests: quick ? 40 : 300, baselineRequests: quick ? 200 : 2_000 }),
+    },
+    {
+      name: 'memory',
+      title: 'informer memory',
+      run: () => runMemoryScenario({ pods: quick ? 2_000 : 10_000, gatewayBuses: nats ? [{ kind: 'memory' }, natsBus] : [{ kind: 'memory' }] }),
+    },
+  ];
+
+  const rows: ResultRow[] = [];
+  for (const scenario of scenarios.filter((candidate) => only.has(candidate.name))) {
+    progress(`${scenario.title}…`);
+    try {
+      rows.push(...(await scenario.run()));
+    } catch (error) {
+      progress(`${scenario.title} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      rows.push(failedRow(scenario.title, error));
+    }
+  }
+
+  const cpu = cpus();
+  process.stdout.write(
+    [
+      '',
+      `KDA Gateway benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${quick ? 'QUICK sizes, ' : ''}NATS ${nats ? 'reachable' : `not reachable at ${NATS_URL} (nats rows skipped)`}`,
+      'measured = the gateway; baseline = the same work done the cheapest way, in the same run; ratio = measured / baseline',
+      '',
+      renderTable(rows),
+      '',
+      `total ${formatMs(Date.now() - startedAt)}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`benchmark aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  })
+  .finally(() => {
+    // Everything started here has been stopped; if something still holds the loop, say what
+    // instead of hanging, then leave.
+    const leftovers = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap');
+    if (leftovers.length > 0) {
+      const exit = setTimeout(() => {
+        progress(`still open after the run, exiting anyway: ${process.getActiveResourcesInfo().join(', ')}`);
+        process.exit(0);
+      }, 5_000);
+      exit.unref();
+    }
+  });

@@ -1,0 +1,74 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { NotFoundError } from '../../shared/errors.js';
+import { Cluster } from './cluster-type.js';
+import { openClusterStream, type ClustersContext } from './context.js';
+import { Pod, WatchEventKind } from './graphql-types.js';
+import { toCluster, toPod } from './mappers.js';
+import type { ClusterObjectEvent, WorkloadProjection } from './model.js';
+import { toWorkload } from './object-mappers.js';
+import { RestartWorkloadInput, ScaleWorkloadInput } from './operation-inputs.js';
+import type { StreamedEvent } from './ports.js';
+import { Workload, WorkloadEvent } from './workload-types.js';
+
+async function clusterOf(context: ClustersContext, clusterId: string) {
+  const snapshot = await context.loaders.clusterById.load(clusterId);
+  if (snapshot === null) throw new NotFoundError('Cluster', clusterId);
+  return snapshot;
+}
+
+@Resolver(() => Workload)
+export class WorkloadResolver {
+  @FieldResolver(() => [Pod], { description: 'Pods the workload selects, by name.' })
+  async pods(@Root() workload: Workload, @Ctx() context: ClustersContext): Promise<Pod[]> {
+    const live = context.clusters.liveViewOf(await clusterOf(context, workload.clusterId));
+    const selector = Object.entries(workload.selector);
+    // An empty selector would select every pod of the namespace; Kubernetes refuses those for workloads.
+    if (selector.length === 0) return [];
+    return live
+      .pods(workload.namespace)
+      .filter((pod) => selector.every(([key, value]) => pod.labels[key] === value))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((pod) => toPod(workload.clusterId, pod));
+  }
+
+  @FieldResolver(() => Cluster, { description: 'The cluster the workload runs in.' })
+  async cluster(@Root() workload: Workload, @Ctx() context: ClustersContext): Promise<Cluster> {
+    const snapshot = await clusterOf(context, workload.clusterId);
+    return toCluster(snapshot, context.clusters.liveStatus(snapshot));
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Workload, { description: 'Sets the replica count of a Deployment or StatefulSet. Returns the workload as last seen; follow `workloadEvents` to watch the pods change.' })
+  async scaleWorkload(@Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput, @Ctx() context: ClustersContext): Promise<Workload> {
+    await context.dayTwo.scaleWorkload(input, input.kind, input.replicas);
+    return this.current(context, input.clusterId, input.namespace, input.kind, input.name);
+  }
+
+  @Authorized('ADMIN')
+  @Mutation(() => Workload, { description: 'Rolls every pod of a workload, a few at a time, like `kubectl rollout restart`.' })
+  async restartWorkload(@Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput, @Ctx() context: ClustersContext): Promise<Workload> {
+    await context.dayTwo.restartWorkload(input, input.kind);
+    return this.current(context, input.clusterId, input.namespace, input.kind, input.name);
+  }
+
+  @Authorized()
+  @Subscription(() => WorkloadEvent, {
+    description: 'Workloads added, changed (replicas, rollouts, job progress) and deleted in a cluster, live. Pass `after` to resume right after an earlier event.',
+    subscribe: ({ args, context }) => openClusterStream(context, args, (clusters, clusterId, namespace, after) => clusters.workloadEvents(clusterId, namespace, after)),
+  })
+  workloadEvents(
+    @Root() message: StreamedEvent<ClusterObjectEvent<WorkloadProjection>>,
+    @Arg('clusterId', () => ID, { description: 'Cluster to watch.' }) _clusterId: string,
+    @Arg('namespace', () => String, { nullable: true, description: 'Only workloads of this namespace.' }) _namespace?: string,
+    @Arg('after', () => String, { nullable: true, description: 'Resume right after the event with this cursor.' }) _after?: string,
+  ): WorkloadEvent {
+    return { type: WatchEventKind[message.event.type], workload: toWorkload(message.event.clusterId, message.event.object), cursor: message.cursor };
+  }
+
+  private async current(context: ClustersContext, clusterId: string, namespace: string, kind: string, name: string): Promise<Workload> {
+    const live = await context.clusters.liveView(clusterId);
+    const workload = live.workloads(namespace).find((candidate) => candidate.kind === kind && candidate.name === name);
+    if (workload === undefined) throw new NotFoundError(kind, `${namespace}/${name}`);
+    return toWorkload(clusterId, workload);
+  }
+}

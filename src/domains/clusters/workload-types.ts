@@ -1,0 +1,115 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Condition, WatchEventKind } from './graphql-types.js';
+import type { WorkloadKind } from './model.js';
+
+export const WorkloadKindEnum = {
+  Deployment: 'Deployment',
+  StatefulSet: 'StatefulSet',
+  DaemonSet: 'DaemonSet',
+  Job: 'Job',
+  CronJob: 'CronJob',
+} as const satisfies { [K in WorkloadKind]: K };
+registerEnumType(WorkloadKindEnum, {
+  name: 'WorkloadKind',
+  description: 'Kubernetes controller kinds the gateway shows as workloads.',
+  valuesConfig: {
+    Deployment: { description: 'Stateless replicas rolled out through ReplicaSets.' },
+    StatefulSet: { description: 'Replicas with stable names and storage.' },
+    DaemonSet: { description: 'One pod per eligible node.' },
+    Job: { description: 'Pods that run to completion.' },
+    CronJob: { description: 'Jobs created on a schedule.' },
+  },
+});
+
+export const ScalableKindEnum = { Deployment: 'Deployment', StatefulSet: 'StatefulSet' } as const;
+registerEnumType(ScalableKindEnum, {
+  name: 'ScalableWorkloadKind',
+  description: 'Workload kinds whose replica count can be set.',
+  valuesConfig: { Deployment: { description: 'A Deployment.' }, StatefulSet: { description: 'A StatefulSet.' } },
+});
+
+export const RestartableKindEnum = { Deployment: 'Deployment', StatefulSet: 'StatefulSet', DaemonSet: 'DaemonSet' } as const;
+registerEnumType(RestartableKindEnum, {
+  name: 'RestartableWorkloadKind',
+  description: 'Workload kinds that can be restarted by a rolling replacement of their pods.',
+  valuesConfig: { Deployment: { description: 'A Deployment.' }, StatefulSet: { description: 'A StatefulSet.' }, DaemonSet: { description: 'A DaemonSet.' } },
+});
+
+@ObjectType({ description: 'A Deployment, StatefulSet, DaemonSet, Job or CronJob, as the gateway last saw it.' })
+export class Workload {
+  @Field(() => ID, { description: 'Gateway id: unique across clusters.' })
+  id!: string;
+
+  @Field(() => WorkloadKindEnum, { description: 'Controller kind.' })
+  kind!: WorkloadKind;
+
+  @Field({ description: 'Name.' })
+  name!: string;
+
+  @Field({ description: 'Namespace.' })
+  namespace!: string;
+
+  @Field(() => Int, { description: 'Replicas wanted (DaemonSet: nodes it should run on; Job: parallelism; CronJob: 0).' })
+  desired!: number;
+
+  @Field(() => Int, { description: 'Pods reporting Ready.' })
+  ready!: number;
+
+  @Field(() => Int, { description: 'Pods available to serve (Deployment, DaemonSet), current (StatefulSet) or active (Job, CronJob).' })
+  available!: number;
+
+  @Field(() => Int, { description: 'Pods running the newest template.' })
+  updated!: number;
+
+  @Field({ description: 'Whether the controller has caught up with the latest spec and every wanted pod is ready.' })
+  rolledOut!: boolean;
+
+  @Field(() => [String], { description: 'Container images of the pod template.' })
+  images!: string[];
+
+  @Field(() => [Condition], { description: 'Controller conditions.' })
+  conditions!: Condition[];
+
+  @Field(() => GraphQLJSONObject, { description: 'Labels of the workload.' })
+  labels!: Record<string, string>;
+
+  @Field(() => GraphQLJSONObject, { description: 'Labels that select its pods.' })
+  selector!: Record<string, string>;
+
+  @Field(() => Int, { nullable: true, description: 'Job: pods that succeeded.' })
+  succeeded!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Job: pods that failed.' })
+  failed!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'CronJob: schedule in cron syntax.' })
+  schedule!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'CronJob: whether new runs are suspended.' })
+  suspended!: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'CronJob: when a Job was last created (ISO 8601).' })
+  lastScheduleTime!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last rollout restart requested (ISO 8601).' })
+  restartedAt!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When the workload was created (ISO 8601).' })
+  createdAt!: string | null;
+
+  /** Not a field: lets nested fields find the cluster. */
+  clusterId!: string;
+}
+
+@ObjectType({ description: 'A change to a workload, streamed live.' })
+export class WorkloadEvent {
+  @Field(() => WatchEventKind, { description: 'ADDED, MODIFIED or DELETED.' })
+  type!: WatchEventKind;
+
+  @Field(() => Workload, { description: 'The workload after the change (for DELETED: its last state).' })
+  workload!: Workload;
+
+  @Field({ description: 'Opaque position in the event stream; pass as `after` to resume right after this event.' })
+  cursor!: string;
+}

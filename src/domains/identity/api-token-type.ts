@@ -1,0 +1,51 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { TokenScope } from './records.js';
+
+export const ApiTokenScopeEnum = { READ: 'read', WRITE: 'write' } as const satisfies Record<string, TokenScope>;
+registerEnumType(ApiTokenScopeEnum, {
+  name: 'ApiTokenScope',
+  description: 'What an API token may do.',
+  valuesConfig: {
+    READ: { description: 'Run queries and subscriptions.' },
+    WRITE: { description: 'Run mutations.' },
+  },
+});
+
+@ObjectType({ description: 'An API token for a person or a third-party tool. Its secret is shown once, when created; only its hash is kept.' })
+export class ApiToken {
+  @Field(() => ID, { description: 'Token id (not the secret): pass it to revokeApiToken.' })
+  id!: string;
+
+  @Field(() => ID, { description: 'The user the token acts as.' })
+  userId!: string;
+
+  @Field({ description: 'Name given when it was created, e.g. the tool that uses it.' })
+  name!: string;
+
+  @Field({ description: 'The first characters of the secret, to tell tokens apart.' })
+  prefix!: string;
+
+  @Field(() => [ApiTokenScopeEnum], { description: 'What the token may do.' })
+  scopes!: TokenScope[];
+
+  @Field(() => String, { nullable: true, description: 'When it stops working (ISO 8601); null: never.' })
+  expiresAt!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last time it was used (ISO 8601), recorded at most once a minute; null: never used.' })
+  lastUsedAt!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When it was revoked (ISO 8601); null: not revoked.' })
+  revokedAt!: string | null;
+
+  @Field({ description: 'When it was created (ISO 8601).' })
+  createdAt!: string;
+}
+
+@ObjectType({ description: 'A new API token and its secret.' })
+export class CreateApiTokenPayload {
+  @Field({ description: 'The secret (`kda_…`), shown only this once: send it as "Authorization: Bearer <token>".' })
+  token!: string;
+
+  @Field(() => ApiToken, { description: 'The stored token.' })
+  apiToken!: ApiToken;
+}

@@ -1,0 +1,125 @@
+/**
+ * The simulated kubelets: start pods bound to their node a moment after they are created
+ * (Pulled/Created/Started events, log lines), run job pods to completion, and make running pods
+ * write a line to their log now and then.
+ */
+import type { ClusterState } from '../cluster-state.js';
+import type { PodObject } from '../k8s-types.js';
+import { chatterLine, type PodLogs } from '../pod-logs.js';
+import { objectKey } from '../resources.js';
+import type { ObjectStore } from '../store.js';
+import type { EventRecorder } from './events.js';
+
+/** How long a job pod runs, in ms, when its template does not say (annotation below). */
+export const RUN_MS_ANNOTATION = 'simulator.kda.io/run-ms';
+/** Exit code a job pod ends with (default 0: Succeeded; anything else: Failed). */
+export const EXIT_CODE_ANNOTATION = 'simulator.kda.io/exit-code';
+
+export interface KubeletOptions {
+  readonly startDelayMs: number;
+  readonly jobRunMs: number;
+  readonly chatterIntervalMs: number;
+}
+
+export class Kubelet {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly chatter: NodeJS.Timeout;
+  private random = 0x2545f491;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly state: ClusterState,
+    private readonly events: EventRecorder,
+    private readonly logs: PodLogs,
+    private readonly options: KubeletOptions,
+  ) {
+    this.chatter = setInterval(() => this.chat(), options.chatterIntervalMs);
+    this.chatter.unref();
+  }
+
+  /** A pod bound to a node starts after the start delay (if it is still Pending then). */
+  startSoon(pod: PodObject): void {
+    if (pod.spec.nodeName === undefined) return;
+    this.after(this.options.startDelayMs, () => this.start(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid));
+  }
+
+  /** A pod that runs to completion (restartPolicy Never/OnFailure) ends after its run time. */
+  finishSoon(pod: PodObject): void {
+    const annotated = Number(pod.metadata.annotations?.[RUN_MS_ANNOTATION]);
+    const runMs = Number.isFinite(annotated) && annotated >= 0 ? annotated : this.options.jobRunMs;
+    this.after(runMs, () => this.finish(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid));
+  }
+
+  writeLog(pod: PodObject, container: string, text: string): void {
+    this.logs.append(pod, container, text);
+  }
+
+  close(): void {
+    clearInterval(this.chatter);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private after(delayMs: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private current(namespace: string, name: string, uid: string): PodObject | undefined {
+    const pod = this.store.get('pods', objectKey(namespace, name));
+    return pod?.metadata.uid === uid ? pod : undefined;
+  }
+
+  private start(namespace: string, name: string, uid: string): void {
+    const pod = this.current(namespace, name, uid);
+    if (pod?.status.phase !== 'Pending' || pod.spec.nodeName === undefined) return;
+    const source = { component: 'kubelet', host: pod.spec.nodeName };
+    for (const container of pod.spec.containers) {
+      const fieldPath = `spec.containers{${container.name}}`;
+      const involved = { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath };
+      this.events.record({ involvedObject: involved, reason: 'Pulled', message: `Container image "${container.image}" already present on machine`, source });
+      this.events.record({ involvedObject: involved, reason: 'Created', message: `Created container ${container.name}`, source });
+      this.events.record({ involvedObject: involved, reason: 'Started', message: `Started container ${container.name}`, source });
+    }
+    const running = this.state.setPhase(namespace, name, 'Running');
+    for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
+    if (running.spec.restartPolicy !== 'Always') this.finishSoon(running);
+  }
+
+  private finish(namespace: string, name: string, uid: string): void {
+    const pod = this.current(namespace, name, uid);
+    if (pod?.status.phase !== 'Running') return;
+    const exitCode = Number(pod.metadata.annotations?.[EXIT_CODE_ANNOTATION] ?? 0);
+    const failed = Number.isFinite(exitCode) && exitCode !== 0;
+    for (const container of pod.spec.containers) {
+      this.logs.append(pod, container.name, failed ? `${new Date().toISOString()} ERROR exiting with code ${exitCode}` : `${new Date().toISOString()} INFO done`);
+    }
+    this.state.setPhase(namespace, name, failed ? 'Failed' : 'Succeeded');
+  }
+
+  /** Followed pods always get a line; a few random running pods get one too. */
+  private chat(): void {
+    const now = new Date();
+    const keys = new Set(this.logs.followedPods());
+    for (let pick = 0; pick < 3; pick += 1) {
+      const key = this.store.randomKey('pods', () => this.next());
+      if (key !== undefined) keys.add(key);
+    }
+    for (const key of keys) {
+      const pod = this.store.get('pods', key);
+      if (pod?.status.phase !== 'Running') continue;
+      for (const container of pod.spec.containers) this.logs.append(pod, container.name, chatterLine(container.image, now, () => this.next()), now);
+    }
+  }
+
+  private next(): number {
+    // xorshift32: the chatter need not be reproducible, only cheap.
+    this.random ^= this.random << 13;
+    this.random ^= this.random >>> 17;
+    this.random ^= this.random << 5;
+    return (this.random >>> 0) / 4294967296;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The simulated kube-controller-manager: watches every change in the store (without scanning:
+ * each event marks the few objects it concerns), and reconciles what was marked shortly after,
+ * in batches, until nothing changes. Also the garbage collector (dependents of deleted owners).
+ */
+import type { ClusterState } from '../cluster-state.js';
+import type { PodObject } from '../k8s-types.js';
+import type { KubeObject, PersistentVolumeClaimObject } from '../object-types.js';
+import { objectKey, resourceOfKind, type ResourceName } from '../resources.js';
+import type { ChangeEvent, ObjectStore } from '../store.js';
+import { controllerOf, type ControllerContext } from './context.js';
+import { reconcileDaemonSet } from './daemonsets.js';
+import { reconcileDeployment } from './deployments.js';
+import { budgetMatches, reconcileBudget } from './disruption.js';
+import type { EventRecorder } from './events.js';
+import { reconcileCronJob, reconcileJob } from './jobs.js';
+import type { Kubelet } from './kubelet.js';
+import { reconcileReplicaSet } from './replicasets.js';
+import { reconcileStatefulSet } from './statefulsets.js';
+import { reconcileClaim, releaseVolume } from './storage.js';
+
+type Reconciled = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets' | 'persistentvolumeclaims';
+
+/** Dependents the garbage collector looks for when an owner goes. */
+const DEPENDENT_RESOURCES: readonly ResourceName[] = ['replicasets', 'pods', 'jobs'];
+/** Reconciles per batch before yielding to I/O, so a large change does not stall the server. */
+const BATCH_LIMIT = 5_000;
+
+export class ControllerManager {
+  private readonly dirty = new Set<string>();
+  private readonly orphanedOwners = new Set<string>();
+  private scheduled: NodeJS.Immediate | undefined;
+  private nodesChanged = false;
+  private instant = false;
+  private closed = false;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly state: ClusterState,
+    private readonly events: EventRecorder,
+    private readonly kubelet: Kubelet,
+  ) {}
+
+  /** Called for every change event, in order. Only marks; never writes. */
+  observe(event: ChangeEvent): void {
+    const object = event.object;
+    const namespace = object.metadata.namespace ?? '';
+    switch (event.resource) {
+      case 'pods': {
+        const owner = controllerOf(object);
+        const ownerResource = owner === undefined ? undefined : resourceOfKind(owner.kind);
+        if (owner !== undefined && ownerResource !== undefined) this.mark(ownerResource, objectKey(namespace, owner.name));
+        this.markBudgets(event);
+        break;
+      }
+      case 'nodes':
+        this.nodesChanged = true;
+        for (const daemonSet of this.store.objects('daemonsets')) this.mark('daemonsets', objectKey(daemonSet.metadata.namespace, daemonSet.metadata.name));
+        break;
+      case 'replicasets':
+      case 'jobs': {
+        const owner = controllerOf(object);
+        const ownerResource = owner === undefined ? undefined : resourceOfKind(owner.kind);
+        if (owner !== undefined && ownerResource !== undefined) this.mark(ownerResource, objectKey(namespace, owner.name));
+        if (event.type !== 'DELETED') this.mark(event.resource, objectKey(namespace, object.metadata.name));
+        break;
+      }
+      case 'deployments':
+      case 'statefulsets':
+      case 'daemonsets':
+      case 'cronjobs':
+      case 'poddisruptionbudgets':
+        if (event.type !== 'DELETED') this.mark(event.resource, objectKey(namespace, object.metadata.name));
+        break;
+      case 'persistentvolumeclaims':
+        if (event.type === 'DELETED') this.releaseLater(object as PersistentVolumeClaimObject);
+        else this.mark('persistentvolumeclaims', objectKey(namespace, object.metadata.name));
+        break;
+      default:
+        break;
+    }
+    if (event.type === 'DELETED' && event.resource !== 'events') this.orphanedOwners.add(object.metadata.uid);
+    this.schedule();
+  }
+
+  /** Runs `change` and reconciles everything it caused right away, settled (seeding). */
+  settle<T>(change: () => T): T {
+    const wasInstant = this.instant;
+    this.instant = true;
+    const wasEnabled = this.events.enabled;
+    this.events.enabled = false;
+    try {
+      const result = change();
+      this.flush(Number.POSITIVE_INFINITY);
+      return result;
+    } finally {
+      this.instant = wasInstant;
+      this.events.enabled = wasEnabled;
+    }
+  }
+
+  /** Reconciles everything marked so far (tests and the control API call this to be synchronous). */
+  flush(limit = BATCH_LIMIT): void {
+    let done = 0;
+    while ((this.dirty.size > 0 || this.orphanedOwners.size > 0 || this.nodesChanged || this.pendingReleases.length > 0) && done < limit) {
+      if (this.nodesChanged) {
+        this.nodesChanged = false;
+        for (const pod of this.state.retryUnscheduled()) this.kubelet.startSoon(pod);
+      }
+      for (const claim of this.pendingReleases.splice(0)) releaseVolume(this.context(), claim);
+      const owners = [...this.orphanedOwners];
+      this.orphanedOwners.clear();
+      for (const uid of owners) this.collectGarbage(uid);
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const entry of batch) {
+        this.reconcile(entry);
+        done += 1;
+      }
+    }
+    if (this.dirty.size > 0 || this.orphanedOwners.size > 0) this.schedule();
+  }
+
+  context(): ControllerContext {
+    return { store: this.store, state: this.state, events: this.events, kubelet: this.kubelet, instant: this.instant };
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+  }
+
+  private readonly pendingReleases: PersistentVolumeClaimObject[] = [];
+
+  private releaseLater(claim: PersistentVolumeClaimObject): void {
+    this.pendingReleases.push(claim);
+  }
+
+  private mark(resource: ResourceName, key: string): void {
+    this.dirty.add(`${resource}|${key}`);
+  }
+
+  /** Budgets in the pod's namespace that matched it before or after the change (few per namespace). */
+  private markBudgets(event: ChangeEvent): void {
+    const pod = event.object as PodObject;
+    for (const budget of this.store.objects('poddisruptionbudgets', pod.metadata.namespace)) {
+      const before = event.previous !== undefined && budgetMatches(budget, event.previous as PodObject);
+      if (before || budgetMatches(budget, pod)) this.mark('poddisruptionbudgets', objectKey(budget.metadata.namespace, budget.metadata.name));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled !== undefined || this.closed || this.instant) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = undefined;
+      this.flush();
+    });
+  }
+
+  private reconcile(entry: string): void {
+    const separator = entry.indexOf('|');
+    const resource = entry.slice(0, separator) as Reconciled;
+    const key = entry.slice(separator + 1);
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const context = this.context();
+    switch (resource) {
+      case 'deployments':
+        return reconcileDeployment(context, namespace, name);
+      case 'replicasets':
+        return reconcileReplicaSet(context, namespace, name);
+      case 'statefulsets':
+        return reconcileStatefulSet(context, namespace, name);
+      case 'daemonsets':
+        return reconcileDaemonSet(context, namespace, name);
+      case 'jobs':
+        return reconcileJob(context, namespace, name);
+      case 'cronjobs':
+        return reconcileCronJob(context, namespace, name);
+      case 'poddisruptionbudgets':
+        return reconcileBudget(this.store, namespace, name);
+      case 'persistentvolumeclaims':
+        return reconcileClaim(context, namespace, name);
+    }
+  }
+
+  /** Background cascading deletion: what the deleted object owned goes too (and what that owned). */
+  private collectGarbage(ownerUid: string): void {
+    for (const resource of DEPENDENT_RESOURCES) {
+      for (const dependent of this.store.dependents(resource, ownerUid)) {
+        const remaining = (dependent.metadata.ownerReferences ?? []).filter((reference) => reference.uid !== ownerUid);
+        const key = objectKey(dependent.metadata.namespace, dependent.metadata.name);
+        if (remaining.length > 0) {
+          // Still owned by someone else: only drop the reference to the deleted owner.
+          this.store.update(resource, key, (draft: KubeObject) => {
+            draft.metadata.ownerReferences = remaining;
+          });
+        } else if (resource === 'pods') {
+          this.state.deletePod(dependent.metadata.namespace ?? '', dependent.metadata.name);
+        } else {
+          this.store.delete(resource, key);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { collect } from './support/subscription.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { waitFor } from './support/wait.js';
+import { CREATE_TOKEN, CREATE_USER, createToken, createUser, ME, openTables, REVOKE_TOKEN } from './identity-support.js';
+
+type Tables = Awaited<ReturnType<typeof openTables>>;
+
+describe('identity: users and API tokens end to end', () => {
+  let gateway: TestGateway;
+  let tables: Tables;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    tables = await openTables(gateway);
+  });
+
+  afterAll(async () => {
+    await tables?.close();
+    await gateway?.stop();
+  });
+
+  async function counts(): Promise<{ users: number; tokens: number }> {
+    const [row] = await tables.query<{ users: number; tokens: number }>('SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM api_tokens) AS tokens');
+    return { users: Number(row?.users), tokens: Number(row?.tokens) };
+  }
+
+  test('the lifecycle of a token: create, use over HTTP and websocket, last use recorded, revoke, refused', async () => {
+    const ada = await createUser(gateway, { name: 'Ada', email: 'ada@example.com', systemRole: 'USER' });
+    const created = await gateway.request<{ createApiToken: { token: string; apiToken: { id: string; userId: string; prefix: string; scopes: string[]; lastUsedAt: string | null } } }>(CREATE_TOKEN, {
+      input: { name: 'grafana', userId: ada.id, scopes: ['READ', 'WRITE'] },
+    });
+    const { token, apiToken } = created.data!.createApiToken;
+    expect(token).toMatch(/^kda_[0-9A-Za-z]{40}$/);
+    expect(apiToken).toMatchObject({ userId: ada.id, scopes: ['READ', 'WRITE'], lastUsedAt: null });
+    expect(token.startsWith(apiToken.prefix)).toBe(true);
+
+    // Only the hash is stored.
+    const [row] = await tables.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = ?', [apiToken.id]);
+    expect(row?.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(JSON.stringify(row)).not.toContain(token);
+
+    // HTTP: the token acts as its user, who sees their tokens but never a hash.
+    const me = await gateway.request<{ me: { id: string; email: string; systemRole: string; apiTokens: Array<{ id: string; name: string }> } }>(ME, {}, token);
+    expect(me.data?.me).toMatchObject({ id: ada.id, email: 'ada@example.com', systemRole: 'USER', apiTokens: [{ id: apiToken.id, name: 'grafana' }] });
+    expect((await gateway.request(`{ me { apiTokens { tokenHash } } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    // Websocket: the same token opens a connection (a query over graphql-ws answers as Ada).
+    const overSocket = collect<{ me: { id: string } }>(gateway.websocket(`Bearer ${token}`), `{ me { id } }`);
+    await overSocket.done;
+    expect(overSocket.results).toEqual([{ data: { me: { id: ada.id } } }]);
+
+    // Last use was recorded.
+    const lastUsed = await waitFor('last use recorded', async () => {
+      const [stored] = await tables.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens WHERE id = ?', [apiToken.id]);
+      return stored?.last_used_at ?? false;
+    });
+    expect(lastUsed).toBeInstanceOf(Date);
+    const seen = await gateway.request<{ me: { apiTokens: Array<{ lastUsedAt: string | null }> } }>(ME, {}, token);
+    expect(seen.data?.me.apiTokens[0]?.lastUsedAt).toBe(lastUsed.toISOString());
+
+    // Revoked by its owner: refused over HTTP (401) and websocket (4403) from then on.
+    const revoked = await gateway.request<{ revokeApiToken: { id: string; revokedAt: string | null } }>(REVOKE_TOKEN, { id: apiToken.id }, token);
+    expect(revoked.data?.revokeApiToken.revokedAt).toEqual(expect.any(String));
+    const refused = await gateway.request(ME, {}, token);
+    expect(refused.status).toBe(401);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const refusedSocket = collect(gateway.websocket(`Bearer ${token}`), `{ me { id } }`);
+    await expect(refusedSocket.done).rejects.toMatchObject({ code: 4403 });
+
+    // The administrator sees it as revoked.
+    const listed = await gateway.request<{ users: Array<{ id: string; apiTokens: Array<{ id: string; revokedAt: string | null }> }> }>(`{ users { id apiTokens { id revokedAt } } }`);
+    expect(listed.data?.users.find((user) => user.id === ada.id)?.apiTokens).toEqual([{ id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.revokedAt }]);
+  });
+
+  test('an expired token is UNAUTHENTICATED', async () => {
+    const user = await createUser(gateway, { name: 'Exp', email: 'exp@example.com', systemRole: 'USER' });
+    const { token, id } = await createToken(gateway, { name: 'short', userId: user.id, scopes: ['READ'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect((await gateway.request(ME, {}, token)).data?.me).toBeDefined();
+    // Time cannot be moved in a running gateway; move the expiry instead.
+    await tables.query('UPDATE api_tokens SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000), id]);
+    const response = await gateway.request(ME, {}, token);
+    expect(response.errors?.[0]).toMatchObject({ message: expect.stringMatching(/expired/), extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  test('a made-up kda_ token is UNAUTHENTICATED', async () => {
+    const response = await gateway.request(ME, {}, `kda_${'A'.repeat(40)}`);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('a read-only token reads but may not run mutations (FORBIDDEN, nothing written)', async () => {
+    const user = await createUser(gateway, { name: 'Reader', email: 'reader@example.com', systemRole: 'ADMIN' });
+    const { token } = await createToken(gateway, { name: 'dashboard', userId: user.id, scopes: ['READ'] });
+    expect((await gateway.request(`{ users { id } }`, {}, token)).data?.users).toBeDefined();
+    const before = await counts();
+    for (const [query, variables] of [
+      [CREATE_USER, { input: { name: 'Nope', email: 'nope@example.com', systemRole: 'USER' } }],
+      [CREATE_TOKEN, { input: { name: 'escalate', scopes: ['READ'] } }],
+    ] as const) {
+      const response = await gateway.request(query, variables, token);
+      expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  test('a write-only token may not read', async () => {
+    const user = await createUser(gateway, { name: 'Writer', email: 'writer@example.com', systemRole: 'USER' });
+    const { token } = await createToken(gateway, { name: 'pipeline', userId: user.id, scopes: ['WRITE'] });
+    expect((await gateway.request(`{ me { id } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  test('a USER: no user list, no users created, no tokens for others, cannot revoke others\' tokens', async () => {
+    const mallory = await createUser(gateway, { name: 'Mallory', email: 'mallory@example.com', systemRole: 'USER' });
+    const victim = await createUser(gateway, { name: 'Victim', email: 'victim@example.com', systemRole: 'USER' });
+    const { token } = await createToken(gateway, { name: 'own', userId: mallory.id, scopes: ['READ', 'WRITE'] });
+    const victimToken = await createToken(gateway, { name: 'theirs', userId: victim.id, scopes: ['READ'] });
+    const before = await counts();
+
+    expect((await gateway.request(`{ users { id } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gateway.request(CREATE_USER, { input: { name: 'X', email: 'x@example.com', systemRole: 'ADMIN' } }, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gateway.request(CREATE_TOKEN, { input: { name: 'steal', userId: victim.id, scopes: ['READ'] } }, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const revoke = await gateway.request(REVOKE_TOKEN, { id: victimToken.id }, token);
+    expect(revoke.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(await counts()).toEqual(before);
+    expect((await gateway.request(ME, {}, victimToken.token)).data?.me).toBeDefined();
+
+    // Their own token they can make for themselves.
+    const own = await createToken(gateway, { name: 'second', scopes: ['READ'] }, token);
+    expect(own.token).toMatch(/^kda_/);
+  });
+
+  test('the bootstrap administrator is a principal without a user row', async () => {
+    const response = await gateway.request<{ me: { id: string; email: string | null; systemRole: string; apiTokens: unknown[] } }>(ME);
+    expect(response.data?.me).toMatchObject({ id: 'bootstrap-admin', email: null, systemRole: 'ADMIN', apiTokens: [] });
+    const own = await gateway.request(CREATE_TOKEN, { input: { name: 'mine', scopes: ['READ'] } });
+    expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
+  });
+
+  describe('bad input is BAD_USER_INPUT naming the field, and writes nothing', () => {
+    let existing: { id: string };
+
+    beforeAll(async () => {
+      existing = await createUser(gateway, { name: 'Taken', email: 'taken@example.com', systemRole: 'USER' });
+    });
+
+    const user = (override: Record<string, unknown>) => ({ name: 'Someone', email: 'someone@example.com', systemRole: 'USER', ...override });
+
+    test.each([
+      ['email', 'a duplicate email', { email: 'TAKEN@example.com' }],
+      ['email', 'an invalid email', { email: 'someone-at-example.com' }],
+      ['email', 'an over-long email', { email: `${'a'.repeat(250)}@example.com` }],
+      ['name', 'an over-long name', { name: 'n'.repeat(101) }],
+      ['name', 'an empty name', { name: '   ' }],
+    ])('createUser: %s (%s)', async (field, _case, override) => {
+      const before = await counts();
+      const response = await gateway.request(CREATE_USER, { input: user(override) });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(response.errors?.[0]?.message).toMatch(new RegExp(`^${field}: `));
+      expect(await counts()).toEqual(before);
+    });
+
+    test('createUser: an invalid role is refused by the schema, naming systemRole', async () => {
+      const before = await counts();
+      const response = await gateway.request(CREATE_USER, { input: user({ systemRole: 'GOD' }) });
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0]?.message).toContain('systemRole');
+      expect(await counts()).toEqual(before);
+    });
+
+    test.each([
+      ['userId', 'an unknown user', { userId: '00000000-0000-0000-0000-000000000000' }],
+      ['expiresAt', 'an expiry in the past', { expiresAt: '2001-01-01T00:00:00Z' }],
+      ['expiresAt', 'an expiry that is not a date', { expiresAt: 'next week' }],
+      ['name', 'an over-long name', { name: 't'.repeat(101) }],
+      ['scopes', 'no scopes', { scopes: [] }],
+    ])('createApiToken: %s (%s)', async (field, _case, override) => {
+      const before = await counts();
+      const response = await gateway.request(CREATE_TOKEN, { input: { name: 'tool', userId: existing.id, scopes: ['READ'], ...override } });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(await counts()).toEqual(before);
+    });
+
+    test('createApiToken: an unknown scope is refused by the schema', async () => {
+      const response = await gateway.request(CREATE_TOKEN, { input: { name: 'tool', userId: existing.id, scopes: ['ADMIN'] } });
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0]?.message).toContain('scopes');
+    });
+
+    test('revokeApiToken: an unknown id', async () => {
+      const response = await gateway.request(REVOKE_TOKEN, { id: 'no-such-token' });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    });
+  });
+});
