@@ -4,7 +4,9 @@ import type { GatewayConfig } from './config/config.js';
 import { ClusterService, DayTwoService } from './domains/clusters/index.js';
 import { createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
+import { AccessCache } from './graphql/access-cache.js';
 import { createContextFactory } from './graphql/context.js';
+import { NO_ACCESS } from './shared/access.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
@@ -85,6 +87,11 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const hub = new SubscriptionHub(bus);
     cleanups.push(async () => hub.close());
 
+    // Until workspaces grant rights, only system administrators see clusters.
+    const access = new AccessCache(async () => NO_ACCESS, bus, logger);
+    await access.start();
+    cleanups.push(() => access.stop());
+
     const informers = new InformerPool({ bus, logger });
     cleanups.push(() => informers.stopAll());
 
@@ -124,7 +131,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const schema = await buildGatewaySchema();
     const identity = new IdentityService({ users: createUserStore(dataSource), tokens: createApiTokenStore(dataSource), now: () => new Date(), logger });
     const authenticator = createAuthenticator({ adminToken: config.adminToken, identity, jwt: createJwtVerifier(config.jwt ?? {}) });
-    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity });
+    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access });
     const formatError = createErrorFormatter(logger);
     const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES });
     cleanups.push(() => apollo.stop());

@@ -5,6 +5,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterObjectEvent } from '../src/domains/clusters/model.js';
 import { ClusterInformers, type InformedKind } from '../src/infra/k8s/cluster-informers.js';
 import { KubeApiTransport, type ReflectorTransport } from '../src/infra/k8s/kube-transport.js';
 import { RecordingBus } from '../src/infra/k8s/testing/recording-bus.js';
@@ -63,5 +64,74 @@ describe('informers and kinds a cluster does not serve', () => {
     await waitFor(() => informers.pods('shop').length === 1, 'other kinds keep working', WAIT_MS);
     expect(states).not.toContain('UNREACHABLE');
     expect(states.at(-1)).toBe('RUNNING');
+  });
+});
+
+const containers = [{ name: 'app', image: 'nginx:1.27' }];
+
+function published(bus: RecordingBus, clusterId: string, kind: string, namespace = '_'): string[] {
+  return bus.on(`kda.v1.${clusterId}.${kind}.${namespace}`).map((entry) => {
+    const event = entry.data as ClusterObjectEvent<{ name?: string; reason?: string }>;
+    return `${event.type} ${event.object.name ?? event.object.reason ?? ''}`;
+  });
+}
+
+describe('informers for every kind', () => {
+  it('brings every kind created in the cluster into the caches and onto the bus', async () => {
+    const { cluster, clusterId } = await simulator();
+    const bus = new RecordingBus();
+    const informers = new ClusterInformers({ clusterId, kubeconfigYaml: cluster.kubeconfig(), bus, tuning: TUNING });
+    cleanups.push(() => informers.stop());
+    informers.start();
+    expect(await informers.whenSynced(WAIT_MS)).toBe(true);
+    expect(informers.absentKinds()).toEqual([]);
+
+    cluster.addDeployment({ namespace: 'shop', name: 'web', replicas: 2, labels: { app: 'web' }, containers });
+    cluster.addStatefulSet({ namespace: 'shop', name: 'db', replicas: 1, containers });
+    cluster.addDaemonSet({ namespace: 'shop', name: 'agent', toleratesAllTaints: true, containers });
+    cluster.addJob({ namespace: 'shop', name: 'migrate', containers });
+    cluster.addCronJob({ namespace: 'shop', name: 'report', schedule: '*/5 * * * *', containers });
+    cluster.addService({ namespace: 'shop', name: 'web', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+    cluster.addStorageClass({ name: 'manual', provisioner: 'kubernetes.io/no-provisioner', isDefault: true });
+    cluster.addPersistentVolume({ name: 'pv-1', capacity: '10Gi', storageClassName: 'manual', accessModes: ['ReadWriteOnce'] });
+    cluster.addPersistentVolumeClaim({ namespace: 'shop', name: 'data', storage: '1Gi', storageClassName: 'manual', accessModes: ['ReadWriteOnce'] });
+    cluster.addPodDisruptionBudget({ namespace: 'shop', name: 'web', selector: { app: 'web' }, minAvailable: 1 });
+    cluster.recordEvent({ involvedObject: { kind: 'Deployment', name: 'web', namespace: 'shop' }, reason: 'Tested', message: 'hello from the test', type: 'Warning' });
+
+    const kinds = ['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet'];
+    await waitFor(() => kinds.every((kind) => informers.workloads('shop').some((workload) => workload.kind === kind)), 'all five workload kinds', WAIT_MS);
+    await waitFor(() => informers.workloads('shop').some((w) => w.kind === 'Deployment' && w.ready === 2), 'deployment ready', WAIT_MS);
+    await waitFor(() => informers.pods('shop').filter((pod) => pod.owner?.kind === 'ReplicaSet').length === 2, 'deployment pods', WAIT_MS);
+    expect(informers.workloads('shop').find((w) => w.kind === 'Deployment')).toMatchObject({ name: 'web', desired: 2, images: ['nginx:1.27'], selector: { app: 'web' } });
+    expect(informers.workloads('shop').find((w) => w.kind === 'CronJob')).toMatchObject({ name: 'report', schedule: '*/5 * * * *', suspended: false });
+
+    await waitFor(() => informers.services('shop').length === 1, 'service', WAIT_MS);
+    expect(informers.services('shop')[0]).toMatchObject({ name: 'web', type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: '8080', protocol: 'TCP' }] });
+    await waitFor(() => informers.storageClasses().some((sc) => sc.name === 'manual'), 'storage class', WAIT_MS);
+    expect(informers.storageClasses().find((sc) => sc.name === 'manual')).toMatchObject({ isDefault: true, provisioner: 'kubernetes.io/no-provisioner' });
+    await waitFor(() => informers.persistentVolumes().some((pv) => pv.name === 'pv-1'), 'persistent volume', WAIT_MS);
+    expect(informers.persistentVolumes().find((pv) => pv.name === 'pv-1')?.capacityBytes).toBe(10 * 2 ** 30);
+    await waitFor(() => informers.persistentVolumeClaims('shop').some((pvc) => pvc.name === 'data'), 'claim', WAIT_MS);
+    expect(informers.persistentVolumeClaims('shop').find((pvc) => pvc.name === 'data')?.requestedBytes).toBe(2 ** 30);
+    await waitFor(() => informers.podDisruptionBudgets('shop').some((pdb) => pdb.name === 'web'), 'disruption budget', WAIT_MS);
+    expect(informers.podDisruptionBudgets('shop').find((pdb) => pdb.name === 'web')).toMatchObject({ minAvailable: '1', selector: { app: 'web' } });
+    await waitFor(() => informers.events('shop').some((event) => event.reason === 'Tested'), 'event', WAIT_MS);
+    expect(informers.events('shop').find((event) => event.reason === 'Tested')).toMatchObject({
+      type: 'Warning',
+      message: 'hello from the test',
+      involvedObject: { kind: 'Deployment', name: 'web', namespace: 'shop' },
+    });
+
+    await waitFor(() => published(bus, clusterId, 'poddisruptionbudgets', 'shop').length > 0, 'published', WAIT_MS);
+    const workloadNames = published(bus, clusterId, 'workloads', 'shop').filter((entry) => entry.startsWith('ADDED'));
+    expect(workloadNames.sort()).toEqual(['ADDED agent', 'ADDED db', 'ADDED migrate', 'ADDED report', 'ADDED web']);
+    expect(published(bus, clusterId, 'services', 'shop')).toContain('ADDED web');
+    expect(published(bus, clusterId, 'storageclasses')).toContain('ADDED manual');
+    expect(published(bus, clusterId, 'persistentvolumes')).toContain('ADDED pv-1');
+    expect(published(bus, clusterId, 'persistentvolumeclaims', 'shop')).toContain('ADDED data');
+    expect(published(bus, clusterId, 'poddisruptionbudgets', 'shop')).toContain('ADDED web');
+    expect(published(bus, clusterId, 'events', 'shop')).toContain('ADDED Tested');
+    expect(bus.duplicateMessageIds()).toEqual([]);
+    expect(informers.status().state).toBe('RUNNING');
   });
 });

@@ -1,3 +1,5 @@
+import { NO_ACCESS } from '../shared/access.js';
+import type { AccessCache } from './access-cache.js';
 import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
 import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
 
@@ -14,6 +16,7 @@ export interface GatewayServices {
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
   readonly identity: IdentityService;
+  readonly access: AccessCache;
 }
 
 /**
@@ -29,6 +32,6 @@ export interface ContextFactory {
 export function createContextFactory(services: GatewayServices): ContextFactory {
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
-    create: (principal) => ({ principal, clusters: services.clusters, dayTwo: services.dayTwo, loaders: createClusterLoaders(services.clusters), identity: services.identity, identityLoaders: createIdentityLoaders(services.identity) }),
+    create: (principal) => ({ principal, access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)), clusters: services.clusters, dayTwo: services.dayTwo, loaders: createClusterLoaders(services.clusters), identity: services.identity, identityLoaders: createIdentityLoaders(services.identity) }),
   };
 }

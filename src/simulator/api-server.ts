@@ -1,15 +1,20 @@
 /**
- * The HTTP face of the simulator: authentication, discovery, and the REST paths of nodes,
- * namespaces and pods (list, watch, get, create, delete, log), answering with the same status
- * codes and `Status` bodies the real kube-apiserver uses.
+ * The HTTP face of the simulator: authentication, discovery, and the REST paths of every served
+ * resource (list, watch, get, create, replace, patch, delete) with the scale, eviction and log
+ * subresources, answering with the status codes and `Status` bodies the real kube-apiserver uses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { podSpecFromObject, type ClusterState } from './cluster-state.js';
+import { ApiError, badRequest, methodNotAllowed, objectNotFound, pathNotFound } from './api-errors.js';
+import type { ClusterState } from './cluster-state.js';
+import { apiGroup, apiGroupList, apiResourceList } from './discovery.js';
 import { statusObject, type PodObject } from './k8s-types.js';
 import { ListError, parseVersion, type ListService } from './lists.js';
-import { objectKey, isResourceName, resourceTypes, type ResourceName } from './resources.js';
+import { isScalable, type ObjectService } from './object-service.js';
+import { patchTypeOf } from './patches.js';
+import type { PodLogs } from './pod-logs.js';
+import { apiVersionOf, objectKey, resourceAt, resourceTypes, type ResourceName } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type Selector } from './selectors.js';
-import { ObjectConflict, ObjectMissing, type ObjectStore } from './store.js';
+import { ObjectMissing, type ObjectStore } from './store.js';
 import { acceptsTable, parseIncludeObject, toTable } from './tables.js';
 import type { WatchHub } from './watch-hub.js';
 
@@ -22,33 +27,34 @@ export interface ApiContext {
   readonly state: ClusterState;
   readonly hub: WatchHub;
   readonly lists: ListService;
-  /** A pod created over the API starts Pending; the simulated kubelet starts it shortly after. */
-  startPodSoon(namespace: string, name: string): void;
+  readonly objects: ObjectService;
+  readonly logs: PodLogs;
+  /** Every response waits this long first (a slow cluster). */
+  latencyMs(): number;
   countRequest(url: string): void;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly code: number,
-    readonly reason: string,
-    message: string,
-    readonly details?: { name?: string; kind?: string },
-  ) {
-    super(message);
-  }
+interface Target {
+  readonly resource: ResourceName;
+  readonly namespace: string | undefined;
+  readonly name: string | undefined;
+  readonly subresource: string | undefined;
 }
 
 export function createApiHandler(context: ApiContext): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     context.countRequest(request.url ?? '/');
-    handle(context, request, response).catch((error: unknown) => sendError(response, error));
+    const latency = context.latencyMs();
+    const run = () => handle(context, request, response).catch((error: unknown) => sendError(response, error));
+    if (latency > 0) setTimeout(run, latency);
+    else void run();
   };
 }
 
 async function handle(context: ApiContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://simulator');
   if (request.headers.authorization !== `Bearer ${context.token}`) {
-    throw new HttpError(401, 'Unauthorized', 'Unauthorized');
+    throw new ApiError(401, 'Unauthorized', 'Unauthorized');
   }
   const method = request.method ?? 'GET';
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
@@ -67,63 +73,135 @@ async function handle(context: ApiContext, request: IncomingMessage, response: S
         versions: ['v1'],
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: request.headers.host ?? '' }],
       });
-    case '/api/v1':
-      return sendJson(response, 200, apiResourceList());
     case '/apis':
-      return sendJson(response, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [] });
+      return sendJson(response, 200, apiGroupList());
   }
 
-  if (segments[0] !== 'api' || segments[1] !== 'v1') throw notFound();
-  const rest = segments.slice(2);
-  // /api/v1/{nodes|namespaces|pods}[/{name}]
-  if (rest.length <= 2 && rest[0] !== undefined && isResourceName(rest[0]) && !(rest.length === 2 && rest[0] === 'pods')) {
-    return serveResource(context, request, response, url, method, rest[0], undefined, rest[1]);
-  }
-  // /api/v1/namespaces/{ns}/pods[/{name}[/log]]
-  if (rest[0] === 'namespaces' && rest[1] !== undefined && rest[2] === 'pods' && rest.length <= 5) {
-    const namespace = rest[1];
-    const name = rest[3];
-    if (rest.length === 5) {
-      if (rest[4] !== 'log' || name === undefined) throw notFound();
-      requireMethod(method, ['GET']);
-      return sendPodLog(context, response, url, namespace, name);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api' && segments[1] === 'v1') {
+    group = '';
+    version = 'v1';
+    rest = segments.slice(2);
+  } else if (segments[0] === 'apis' && segments[1] !== undefined) {
+    group = segments[1];
+    if (segments[2] === undefined) {
+      const document = apiGroup(group);
+      if (document === undefined) throw pathNotFound();
+      return sendJson(response, 200, document);
     }
-    return serveResource(context, request, response, url, method, 'pods', namespace, name);
+    version = segments[2];
+    rest = segments.slice(3);
+  } else {
+    throw pathNotFound();
   }
-  throw notFound();
+  if (rest.length === 0) {
+    const document = apiResourceList(group, version);
+    if (document === undefined) throw pathNotFound();
+    return sendJson(response, 200, document);
+  }
+  const target = parseTarget(group, version, rest);
+  if (target === undefined) throw pathNotFound();
+  return serve(context, request, response, url, method, target);
 }
 
-async function serveResource(
+/** [res], [res, name], [res, name, sub], [namespaces, ns, res], [namespaces, ns, res, name], [..., sub]. */
+function parseTarget(group: string, version: string, rest: string[]): Target | undefined {
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    const [, namespace, name, objectName, subresource, extra] = rest;
+    if (extra !== undefined || namespace === undefined || name === undefined) return undefined;
+    const resource = resourceAt(group, version, name);
+    if (resource === undefined || !resourceTypes[resource].namespaced) return undefined;
+    return { resource, namespace, name: objectName, subresource };
+  }
+  const [name, objectName, subresource, extra] = rest;
+  if (extra !== undefined || name === undefined) return undefined;
+  const resource = resourceAt(group, version, name);
+  if (resource === undefined) return undefined;
+  // A namespaced resource without a namespace is only a collection (list/watch across namespaces).
+  if (resourceTypes[resource].namespaced && objectName !== undefined) return undefined;
+  return { resource, namespace: undefined, name: objectName, subresource };
+}
+
+async function serve(context: ApiContext, request: IncomingMessage, response: ServerResponse, url: URL, method: string, target: Target): Promise<void> {
+  const { resource, namespace, name, subresource } = target;
+  if (name === undefined) {
+    if (method === 'GET') return serveCollection(context, request, response, url, target);
+    if (method === 'POST') {
+      if (namespace === undefined && resourceTypes[resource].namespaced) throw methodNotAllowed(method);
+      return sendJson(response, 201, context.objects.create(resource, namespace, await readJsonBody(request)));
+    }
+    throw methodNotAllowed(method);
+  }
+  if (subresource !== undefined) return serveSubresource(context, request, response, url, method, { ...target, name });
+  switch (method) {
+    case 'GET': {
+      const object = context.objects.get(resource, namespace, name);
+      const table = acceptsTable(request.headers.accept);
+      const body = table ? toTable(resource, [object], object.metadata.resourceVersion, parseIncludeObject(url.searchParams.get('includeObject')), Date.now()) : object;
+      return sendJson(response, 200, body);
+    }
+    case 'PUT':
+      return sendJson(response, 200, context.objects.replace(resource, namespace, name, await readJsonBody(request)));
+    case 'PATCH': {
+      const type = patchTypeOf(request.headers['content-type']);
+      const { object, created } = context.objects.patch(resource, namespace, name, type, await readJsonBody(request));
+      return sendJson(response, created ? 201 : 200, object);
+    }
+    case 'DELETE': {
+      const body = await readOptionalJsonBody(request);
+      const fromBody = typeof body === 'object' && body !== null ? (body as { propagationPolicy?: unknown }).propagationPolicy : undefined;
+      const propagation = url.searchParams.get('propagationPolicy') ?? (typeof fromBody === 'string' ? fromBody : undefined);
+      return sendJson(response, 200, context.objects.remove(resource, namespace, name, propagation));
+    }
+    default:
+      throw methodNotAllowed(method);
+  }
+}
+
+async function serveSubresource(
   context: ApiContext,
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
   method: string,
-  resource: ResourceName,
-  namespace: string | undefined,
-  name: string | undefined,
+  target: Target & { name: string },
 ): Promise<void> {
-  const type = resourceTypes[resource];
-  const table = acceptsTable(request.headers.accept);
-  const includeObject = parseIncludeObject(url.searchParams.get('includeObject'));
-  if (name !== undefined) {
-    const key = objectKey(type.namespaced ? namespace : undefined, name);
-    if (method === 'GET') {
-      const object = context.store.get(resource, key);
-      if (object === undefined) throw objectNotFound(resource, name);
-      const body = table ? toTable(resource, [object], object.metadata.resourceVersion, includeObject, Date.now()) : object;
-      return sendJson(response, 200, body);
-    }
-    if (method === 'DELETE' && resource === 'pods' && namespace !== undefined) {
-      if (context.store.get('pods', key) === undefined) throw objectNotFound(resource, name);
-      return sendJson(response, 200, context.state.deletePod(namespace, name));
+  const { resource, namespace, name, subresource } = target;
+  if (resource === 'pods' && subresource === 'log' && namespace !== undefined) {
+    requireMethod(method, ['GET']);
+    return sendPodLog(context, response, url, namespace, name);
+  }
+  if (resource === 'pods' && subresource === 'eviction' && namespace !== undefined) {
+    requireMethod(method, ['POST']);
+    const body = await readJsonBody(request);
+    const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
+    if (kind !== undefined && kind !== 'Eviction' && kind !== 'DeleteOptions') throw badRequest(`expected an Eviction object, got ${String(kind)}`);
+    context.objects.evict(namespace, name);
+    return sendJson(response, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+  }
+  if (subresource === 'scale' && isScalable(resource) && namespace !== undefined) {
+    if (method === 'GET') return sendJson(response, 200, context.objects.scaleOf(resource, namespace, name));
+    if (method === 'PUT') return sendJson(response, 200, context.objects.setScale(resource, namespace, name, 'replace', await readJsonBody(request)));
+    if (method === 'PATCH') {
+      const type = patchTypeOf(request.headers['content-type']);
+      return sendJson(response, 200, context.objects.setScale(resource, namespace, name, type, await readJsonBody(request)));
     }
     throw methodNotAllowed(method);
   }
-  if (method === 'POST' && resource === 'pods' && namespace !== undefined) {
-    return sendJson(response, 201, createPod(context, namespace, await readJsonBody(request)));
+  if (subresource === 'status' && resourceTypes[resource].subresources.some((entry) => entry.name === 'status')) {
+    requireMethod(method, ['GET']);
+    return sendJson(response, 200, context.objects.get(resource, namespace, name));
   }
-  requireMethod(method, ['GET']);
+  throw pathNotFound();
+}
+
+function serveCollection(context: ApiContext, request: IncomingMessage, response: ServerResponse, url: URL, target: Target): void {
+  const { resource, namespace } = target;
+  const type = resourceTypes[resource];
+  const table = acceptsTable(request.headers.accept);
+  const includeObject = parseIncludeObject(url.searchParams.get('includeObject'));
   const labelSelector = selector(() => parseLabelSelector(url.searchParams.get('labelSelector')));
   const fieldSelector = selector(() => parseFieldSelector(url.searchParams.get('fieldSelector'), type.fieldNames));
   const watch = url.searchParams.get('watch');
@@ -159,7 +237,7 @@ async function serveResource(
   }
   sendJson(response, 200, {
     kind: type.listKind,
-    apiVersion: 'v1',
+    apiVersion: apiVersionOf(resource),
     metadata: {
       resourceVersion: result.resourceVersion,
       ...(result.continueToken === undefined ? {} : { continue: result.continueToken }),
@@ -169,94 +247,39 @@ async function serveResource(
   });
 }
 
-function createPod(context: ApiContext, namespace: string, body: unknown): PodObject {
-  if (typeof body !== 'object' || body === null) throw new HttpError(400, 'BadRequest', 'the request body is not a Pod object');
-  const manifest = body as Partial<PodObject> & { metadata?: Partial<PodObject['metadata']> };
-  if (manifest.kind !== undefined && manifest.kind !== 'Pod') {
-    throw new HttpError(400, 'BadRequest', `the API version in the data (${String(manifest.apiVersion)}) does not match the expected API version (v1)`);
-  }
-  const metadata: Partial<PodObject['metadata']> = manifest.metadata ?? {};
-  if (metadata.namespace !== undefined && metadata.namespace !== namespace) {
-    throw new HttpError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
-  }
-  if (!context.state.hasNamespace(namespace)) throw new HttpError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
-  const containers = Array.isArray(manifest.spec?.containers) ? manifest.spec.containers : [];
-  const invalid = (message: string) => new HttpError(422, 'Invalid', `Pod "${metadata.name ?? ''}" is invalid: ${message}`, { name: metadata.name ?? '', kind: 'Pod' });
-  if (!metadata.name && !metadata.generateName) throw invalid('metadata.name: Required value: name or generateName is required');
-  if (containers.length === 0) throw invalid('spec.containers: Required value');
-  if (containers.some((container) => typeof container.name !== 'string' || typeof container.image !== 'string')) {
-    throw invalid('spec.containers: each container needs a name and an image');
-  }
-  const spec = podSpecFromObject({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: metadata.name ?? '',
-      namespace,
-      uid: '',
-      resourceVersion: '',
-      creationTimestamp: '',
-      ...(metadata.generateName === undefined ? {} : { generateName: metadata.generateName }),
-      ...(metadata.labels === undefined ? {} : { labels: metadata.labels }),
-      ...(metadata.annotations === undefined ? {} : { annotations: metadata.annotations }),
-      ...(metadata.ownerReferences === undefined ? {} : { ownerReferences: metadata.ownerReferences }),
-    },
-    spec: {
-      containers: containers.map((container) => ({ ...container, resources: container.resources ?? {} })),
-      restartPolicy: 'Always',
-      schedulerName: 'default-scheduler',
-      serviceAccountName: 'default',
-      ...(manifest.spec?.tolerations === undefined ? {} : { tolerations: manifest.spec.tolerations }),
-      ...(manifest.spec?.hostNetwork === true ? { hostNetwork: true } : {}),
-    },
-    status: { phase: 'Pending', conditions: [] },
-  });
-  if (metadata.name) spec.name = metadata.name;
-  if (manifest.spec?.nodeName !== undefined) spec.nodeName = manifest.spec.nodeName;
-  spec.phase = 'Pending';
-  try {
-    const created = context.state.createPod(spec);
-    if (created.spec.nodeName !== undefined) context.startPodSoon(namespace, created.metadata.name);
-    return created;
-  } catch (error) {
-    if (error instanceof ObjectConflict) {
-      throw new HttpError(409, 'AlreadyExists', `pods "${metadata.name ?? ''}" already exists`, { name: metadata.name ?? '', kind: 'pods' });
-    }
-    throw error;
-  }
-}
-
 function sendPodLog(context: ApiContext, response: ServerResponse, url: URL, namespace: string, name: string): void {
-  const pod = context.state.getPod(namespace, name);
+  const pod = context.store.get('pods', objectKey(namespace, name));
   if (pod === undefined) throw objectNotFound('pods', name);
   const names = pod.spec.containers.map((container) => container.name);
   const requested = url.searchParams.get('container');
   const container = requested ?? (names.length === 1 ? names[0] : undefined);
   if (container === undefined) {
-    throw new HttpError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
   }
-  if (!names.includes(container)) throw new HttpError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
-  const startedAt = pod.status.startTime ?? pod.metadata.creationTimestamp;
-  const lines = [
-    `${startedAt} INFO starting ${container} (${pod.spec.containers.find((entry) => entry.name === container)?.image ?? ''})`,
-    `${startedAt} INFO ${pod.metadata.namespace}/${pod.metadata.name} listening`,
-    `${startedAt} INFO ready`,
-  ];
-  sendText(response, 200, `${lines.join('\n')}\n`);
+  if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (pod.status.phase === 'Pending') {
+    const reason = pod.status.containerStatuses?.find((status) => status.name === container)?.state.waiting?.reason ?? 'ContainerCreating';
+    throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
+  }
+  if (url.searchParams.get('previous') === 'true') {
+    const status = pod.status.containerStatuses?.find((entry) => entry.name === container);
+    if (status?.lastState.terminated === undefined) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`);
+  }
+  const options = {
+    tailLines: optionalInteger(url.searchParams.get('tailLines'), 'tailLines'),
+    sinceSeconds: optionalInteger(url.searchParams.get('sinceSeconds'), 'sinceSeconds'),
+    timestamps: url.searchParams.get('timestamps') === 'true',
+  };
+  const follow = url.searchParams.get('follow') === 'true';
+  if (follow && isRunningPod(pod)) {
+    context.logs.follow(pod, container, response, options);
+    return;
+  }
+  sendText(response, 200, context.logs.read(pod, container, options));
 }
 
-function apiResourceList(): unknown {
-  const resources: Array<Record<string, unknown>> = Object.values(resourceTypes).map((type) => ({
-    name: type.name,
-    singularName: type.singularName,
-    namespaced: type.namespaced,
-    kind: type.kind,
-    verbs: type.verbs,
-    shortNames: type.shortNames,
-    ...(type.name === 'pods' ? { categories: ['all'] } : {}),
-  }));
-  resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'], shortNames: [] });
-  return { kind: 'APIResourceList', groupVersion: 'v1', resources };
+function isRunningPod(pod: PodObject): boolean {
+  return pod.status.phase === 'Running' || pod.status.phase === 'Pending';
 }
 
 function versionInfo(gitVersion: string): unknown {
@@ -278,7 +301,7 @@ function selector(parse: () => Selector): Selector {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof SelectorError) throw new HttpError(400, 'BadRequest', error.message);
+    if (error instanceof SelectorError) throw badRequest(error.message);
     throw error;
   }
 }
@@ -287,14 +310,14 @@ function listError<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof ListError) throw new HttpError(error.code, error.reason, error.message);
+    if (error instanceof ListError) throw new ApiError(error.code, error.reason, error.message);
     throw error;
   }
 }
 
 function optionalInteger(text: string | null, name: string): number | undefined {
   if (text === null || text === '') return undefined;
-  if (!/^\d+$/.test(text)) throw new HttpError(400, 'BadRequest', `invalid ${name}: ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text)) throw badRequest(`invalid ${name}: ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -302,31 +325,38 @@ function requireMethod(method: string, allowed: readonly string[]): void {
   if (!allowed.includes(method)) throw methodNotAllowed(method);
 }
 
-function methodNotAllowed(method: string): HttpError {
-  return new HttpError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
-}
-
-function notFound(): HttpError {
-  return new HttpError(404, 'NotFound', 'the server could not find the requested resource');
-}
-
-function objectNotFound(resource: ResourceName, name: string): HttpError {
-  return new HttpError(404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
-}
-
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'RequestEntityTooLarge', 'the request body is too large');
+    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
     chunks.push(buffer);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const text = await readBody(request);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpError(400, 'BadRequest', 'the request body is not valid JSON');
+    throw badRequest(
+      (request.headers['content-type'] ?? '').startsWith('application/apply-patch+yaml')
+        ? 'the simulated apiserver accepts server-side apply bodies in JSON (the form kubectl sends), not YAML'
+        : 'the request body is not valid JSON',
+    );
+  }
+}
+
+async function readOptionalJsonBody(request: IncomingMessage): Promise<unknown> {
+  const text = await readBody(request);
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('the request body is not valid JSON');
   }
 }
 
@@ -346,7 +376,7 @@ function sendError(response: ServerResponse, error: unknown): void {
     response.destroy();
     return;
   }
-  if (error instanceof HttpError) {
+  if (error instanceof ApiError) {
     sendJson(response, error.code, statusObject(error.code, error.reason, error.message, error.details));
     return;
   }

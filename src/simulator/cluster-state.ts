@@ -43,6 +43,8 @@ export interface ContainerSpec {
   memoryLimitBytes?: number;
   /** Restarts this container has already had. */
   restartCount?: number;
+  /** Container ports (TCP). */
+  ports?: number[];
 }
 
 export interface TemplatePodOptions {
@@ -433,25 +435,7 @@ export class ClusterState {
               blockOwnerDeletion: true,
             },
           ];
-    const containers: ContainerObject[] = spec.containers.map((container) => {
-      const requests = {
-        ...(container.cpu === undefined ? {} : { cpu: formatCpu(container.cpu) }),
-        ...(container.memoryBytes === undefined ? {} : { memory: formatBytes(container.memoryBytes) }),
-      };
-      const limits = {
-        ...(container.cpuLimit === undefined ? {} : { cpu: formatCpu(container.cpuLimit) }),
-        ...(container.memoryLimitBytes === undefined ? {} : { memory: formatBytes(container.memoryLimitBytes) }),
-      };
-      return {
-        name: container.name,
-        image: container.image,
-        imagePullPolicy: 'IfNotPresent',
-        resources: {
-          ...(Object.keys(requests).length === 0 ? {} : { requests }),
-          ...(Object.keys(limits).length === 0 ? {} : { limits }),
-        },
-      };
-    });
+    const containers: ContainerObject[] = spec.containers.map(containerObject);
     const hasRequests = containers.some((container) => container.resources.requests !== undefined);
     return {
       apiVersion: 'v1',
@@ -527,6 +511,28 @@ export class ClusterState {
     usage.cpu += sign * cpu;
     usage.memoryBytes += sign * memoryBytes;
   }
+}
+
+/** A container as it appears in a pod spec, from the simulator's short description of it. */
+export function containerObject(container: ContainerSpec): ContainerObject {
+  const requests = {
+    ...(container.cpu === undefined ? {} : { cpu: formatCpu(container.cpu) }),
+    ...(container.memoryBytes === undefined ? {} : { memory: formatBytes(container.memoryBytes) }),
+  };
+  const limits = {
+    ...(container.cpuLimit === undefined ? {} : { cpu: formatCpu(container.cpuLimit) }),
+    ...(container.memoryLimitBytes === undefined ? {} : { memory: formatBytes(container.memoryLimitBytes) }),
+  };
+  return {
+    name: container.name,
+    image: container.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(container.ports === undefined ? {} : { ports: container.ports.map((port) => ({ containerPort: port, protocol: 'TCP' })) }),
+    resources: {
+      ...(Object.keys(requests).length === 0 ? {} : { requests }),
+      ...(Object.keys(limits).length === 0 ? {} : { limits }),
+    },
+  };
 }
 
 export function requestsOf(pod: PodObject): { cpu: number; memoryBytes: number } {

@@ -3,10 +3,41 @@
  * nothing here imports from domains or infra.
  */
 export { startSimulatedCluster } from './simulated-cluster.js';
-export type { SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
+export type { AddOptions, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
 export type { NodeSpec, PodSpec, ContainerSpec } from './cluster-state.js';
+export type {
+  CronJobSpec,
+  DaemonSetSpec,
+  DeploymentSpec,
+  EventSpec,
+  JobSpec,
+  PersistentVolumeClaimSpec,
+  PersistentVolumeSpec,
+  PodDisruptionBudgetSpec,
+  PodTemplateSpec,
+  ServiceSpec,
+  StatefulSetSpec,
+  StorageClassSpec,
+} from './control-specs.js';
+export { RUN_MS_ANNOTATION, EXIT_CODE_ANNOTATION } from './controllers/kubelet.js';
 export type { ScenarioOptions } from './scenario.js';
 export { demoClusterProfiles, seedDemoCluster } from './demo-world.js';
 export type { DemoClusterProfile, DemoWorkload, DemoWorkloadKind } from './demo-world.js';
 export { restartContainer, setPodPhase } from './pod-status.js';
 export type { KubeObject, NodeObject, PodObject, NamespaceObject, PodPhase, Taint, StatusObject } from './k8s-types.js';
+export type {
+  CronJobObject,
+  DaemonSetObject,
+  DeploymentObject,
+  EventObject,
+  JobObject,
+  ObjectTypes,
+  PersistentVolumeClaimObject,
+  PersistentVolumeObject,
+  PodDisruptionBudgetObject,
+  ReplicaSetObject,
+  ResourceName,
+  ServiceObject,
+  StatefulSetObject,
+  StorageClassObject,
+} from './object-types.js';

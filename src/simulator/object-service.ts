@@ -68,9 +68,9 @@ export class ObjectService {
   }
 
   /** POST: a new object from a manifest. `settled` (control API seeding) reconciles at once, quietly. */
-  create(resource: ResourceName, namespace: string | undefined, body: unknown, settled = false): KubeObject {
-    if (settled) return this.controllers.settle(() => this.createNow(resource, namespace, body));
-    return this.createNow(resource, namespace, body);
+  create(resource: ResourceName, namespace: string | undefined, body: unknown, options: { settled?: boolean; createdAt?: Date } = {}): KubeObject {
+    const create = () => this.createNow(resource, namespace, body, options.createdAt);
+    return options.settled === true ? this.controllers.settle(create) : create();
   }
 
   /** PUT: the whole object; a stale metadata.resourceVersion is a 409 Conflict. */
@@ -208,13 +208,14 @@ export class ObjectService {
     this.remove('pods', namespace, name, undefined);
   }
 
-  private createNow(resource: ResourceName, namespace: string | undefined, body: unknown): KubeObject {
+  private createNow(resource: ResourceName, namespace: string | undefined, body: unknown, createdAt: Date | undefined): KubeObject {
     const type = resourceTypes[resource];
     if (type.namespaced && namespace === undefined) throw badRequest(`${type.kind} objects are namespaced: create them in a namespace`);
     if (type.namespaced && namespace !== undefined && !this.state.hasNamespace(namespace)) throw namespaceNotFound(namespace);
     const { metadata, invalid } = manifestCall(() => newMetadata(resource, body, type.namespaced ? namespace : undefined));
     const manifest = body as Json;
     if (metadata.name === '') metadata.name = this.freeName(resource, namespace, metadata.generateName ?? '');
+    if (createdAt !== undefined) metadata.creationTimestamp = createdAt.toISOString();
     if (this.store.get(resource, objectKey(metadata.namespace, metadata.name)) !== undefined) throw alreadyExists(resource, metadata.name);
     if (resource === 'pods') return this.createPod(metadata, manifest, invalid);
     if (resource === 'nodes') throw new ApiError(405, 'MethodNotAllowed', 'nodes join the simulated cluster through its control API');

@@ -1,12 +1,12 @@
 /**
- * Keeps a simulated cluster busy the way a live one is: replicas are replaced, containers
- * restart, deployments scale out and back. All choices come from a seeded generator, so a given
- * seed on a given starting state always produces the same sequence of changes.
+ * Keeps a simulated cluster busy the way a live one is, through its controllers: containers
+ * restart (with BackOff events), replicas die and are replaced, deployments scale out and back and
+ * now and then roll out, cron jobs run, probes fail. All choices come from a seeded generator, so a
+ * given seed on a given starting state always chooses the same sequence of actions.
  */
-import { podSpecFromObject, type ClusterState } from './cluster-state.js';
 import type { PodObject } from './k8s-types.js';
 import { restartContainer } from './pod-status.js';
-import type { ObjectStore } from './store.js';
+import type { SimulatedCluster } from './simulated-cluster.js';
 
 export interface ScenarioOptions {
   /** Time between changes (default 1000 ms). */
@@ -14,7 +14,8 @@ export interface ScenarioOptions {
   seed?: number;
 }
 
-const MAX_EXTRA_REPLICAS = 3;
+/** How far the scenario scales a deployment above what it had at the start. */
+const MAX_EXTRA_REPLICAS = 2;
 
 /** mulberry32: small, fast and good enough to pick what happens next. */
 export function seededRandom(seed: number): () => number {
@@ -27,20 +28,19 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-interface PodRef {
-  readonly namespace: string;
-  readonly name: string;
-}
+export type ScenarioWorld = Pick<
+  SimulatedCluster,
+  'listPods' | 'listObjects' | 'updatePod' | 'deletePod' | 'patchObject' | 'triggerCronJob' | 'recordEvent'
+>;
 
 export class Scenario {
   private timer: NodeJS.Timeout | undefined;
   private readonly random: () => number;
-  private starting: PodRef[] = [];
-  private readonly extras: PodRef[] = [];
+  /** Replicas each scaled deployment had before the scenario touched it. */
+  private readonly baseline = new Map<string, number>();
 
   constructor(
-    private readonly state: ClusterState,
-    private readonly store: ObjectStore,
+    private readonly world: ScenarioWorld,
     private readonly options: ScenarioOptions = {},
   ) {
     this.random = seededRandom(options.seed ?? 1);
@@ -48,7 +48,9 @@ export class Scenario {
 
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 1000);
+    this.timer = setInterval(() => {
+      this.tick();
+    }, this.options.intervalMs ?? 1000);
     this.timer.unref();
   }
 
@@ -57,80 +59,93 @@ export class Scenario {
     this.timer = undefined;
   }
 
-  /** One step: pods created last step start running, then one new change happens. */
-  tick(): void {
-    const due = this.starting;
-    this.starting = [];
-    for (const ref of due) {
-      const pod = this.state.getPod(ref.namespace, ref.name);
-      if (pod?.status.phase === 'Pending' && pod.spec.nodeName !== undefined) this.state.setPhase(ref.namespace, ref.name, 'Running');
-    }
+  /** One change; returns what it did (for logs and tests), or undefined when nothing fit. */
+  tick(): string | undefined {
     const roll = this.random();
-    if (roll < 0.4) this.restartSomeContainer();
-    else if (roll < 0.75) this.replaceSomeReplica();
-    else this.scaleSomething();
+    if (roll < 0.35) return this.restartSomeContainer();
+    if (roll < 0.6) return this.replaceSomeReplica();
+    if (roll < 0.78) return this.scaleSomething();
+    if (roll < 0.86) return this.rollOutSomething();
+    if (roll < 0.94) return this.runSomeCronJob();
+    return this.failSomeProbe();
   }
 
-  private restartSomeContainer(): void {
-    const pod = this.pickPod((candidate) => candidate.status.phase === 'Running');
-    if (pod === undefined) return;
-    const containers = pod.spec.containers;
-    const container = containers[Math.floor(this.random() * containers.length)]?.name;
-    const reason = this.random() < 0.2 ? 'OOMKilled' : 'Error';
-    this.state.updatePod(pod.metadata.namespace, pod.metadata.name, (draft) => restartContainer(draft, new Date().toISOString(), container, reason));
+  private pick<T>(items: readonly T[]): T | undefined {
+    return items.length === 0 ? undefined : items[Math.floor(this.random() * items.length)];
   }
 
-  /** A replica goes away and its controller creates a new one, which starts Pending. */
-  private replaceSomeReplica(): void {
-    const pod = this.pickPod((candidate) => ['ReplicaSet', 'StatefulSet'].includes(controllerKind(candidate) ?? ''));
-    if (pod === undefined) return this.restartSomeContainer();
-    const spec = podSpecFromObject(pod);
-    this.state.deletePod(pod.metadata.namespace, pod.metadata.name);
-    if (controllerKind(pod) === 'StatefulSet') spec.name = pod.metadata.name;
-    else spec.generateName = pod.metadata.generateName ?? namePrefix(pod.metadata.name);
-    this.createStarting(spec);
-  }
-
-  /** Scale out a Deployment by one pod, or back in once enough extras exist. */
-  private scaleSomething(): void {
-    if (this.extras.length >= MAX_EXTRA_REPLICAS) {
-      const extra = this.extras.shift();
-      if (extra !== undefined && this.state.getPod(extra.namespace, extra.name) !== undefined) {
-        this.state.deletePod(extra.namespace, extra.name);
-      }
-      return;
-    }
-    const pod = this.pickPod((candidate) => controllerKind(candidate) === 'ReplicaSet');
-    if (pod === undefined) return;
-    const spec = podSpecFromObject(pod);
-    spec.generateName = pod.metadata.generateName ?? namePrefix(pod.metadata.name);
-    const created = this.createStarting(spec);
-    this.extras.push({ namespace: created.metadata.namespace, name: created.metadata.name });
-  }
-
-  private createStarting(spec: ReturnType<typeof podSpecFromObject>): PodObject {
-    const created = this.state.createPod({ ...spec, phase: 'Pending' });
-    this.starting.push({ namespace: created.metadata.namespace, name: created.metadata.name });
-    return created;
-  }
-
-  /** A random pod passing `accept`; a few tries keep each step O(1) on large clusters. */
   private pickPod(accept: (pod: PodObject) => boolean): PodObject | undefined {
-    for (let attempt = 0; attempt < 8; attempt += 1) {
-      const key = this.store.randomKey('pods', this.random);
-      if (key === undefined) return undefined;
-      const pod = this.store.get('pods', key);
-      if (pod !== undefined && accept(pod)) return pod;
-    }
-    return undefined;
+    return this.pick(this.world.listPods().filter(accept));
+  }
+
+  private restartSomeContainer(): string | undefined {
+    const pod = this.pickPod((candidate) => candidate.status.phase === 'Running' && candidate.spec.restartPolicy === 'Always');
+    if (pod === undefined) return undefined;
+    const container = this.pick(pod.spec.containers)?.name;
+    if (container === undefined) return undefined;
+    const reason = this.random() < 0.2 ? 'OOMKilled' : 'Error';
+    this.world.updatePod(pod.metadata.namespace, pod.metadata.name, (draft) => restartContainer(draft, new Date().toISOString(), container, reason));
+    const involvedObject = { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, fieldPath: `spec.containers{${container}}` };
+    const source = { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) };
+    this.world.recordEvent({ involvedObject, reason: 'BackOff', message: `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, type: 'Warning', source });
+    this.world.recordEvent({ involvedObject, reason: 'Pulled', message: `Container image "${pod.spec.containers.find((entry) => entry.name === container)?.image ?? ''}" already present on machine`, source });
+    this.world.recordEvent({ involvedObject, reason: 'Started', message: `Started container ${container}`, source });
+    return `restart ${pod.metadata.namespace}/${pod.metadata.name} ${container} ${reason}`;
+  }
+
+  /** A replica goes away; its ReplicaSet or StatefulSet makes a new one, which starts Pending. */
+  private replaceSomeReplica(): string | undefined {
+    const pod = this.pickPod((candidate) => ['ReplicaSet', 'StatefulSet'].includes(controllerKind(candidate) ?? '') && candidate.status.phase === 'Running');
+    if (pod === undefined) return this.restartSomeContainer();
+    this.world.deletePod(pod.metadata.namespace, pod.metadata.name);
+    return `replace ${pod.metadata.namespace}/${pod.metadata.name}`;
+  }
+
+  /** Scale a Deployment out by one, or back to its starting size once it has grown enough. */
+  private scaleSomething(): string | undefined {
+    const deployment = this.pick(this.world.listObjects('deployments').filter((candidate) => candidate.status.availableReplicas === candidate.spec.replicas));
+    if (deployment === undefined) return undefined;
+    const key = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
+    const baseline = this.baseline.get(key) ?? deployment.spec.replicas;
+    this.baseline.set(key, baseline);
+    const replicas = deployment.spec.replicas - baseline >= MAX_EXTRA_REPLICAS ? baseline : deployment.spec.replicas + 1;
+    this.world.patchObject('deployments', deployment.metadata.namespace, deployment.metadata.name, { spec: { replicas } });
+    return `scale ${key} ${deployment.spec.replicas}->${replicas}`;
+  }
+
+  /** What `kubectl rollout restart` does: every pod of the Deployment is replaced, a few at a time. */
+  private rollOutSomething(): string | undefined {
+    const deployment = this.pick(this.world.listObjects('deployments').filter((candidate) => candidate.status.updatedReplicas === candidate.spec.replicas && candidate.spec.replicas > 0));
+    if (deployment === undefined) return undefined;
+    const restartedAt = new Date().toISOString();
+    this.world.patchObject('deployments', deployment.metadata.namespace, deployment.metadata.name, {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } },
+    });
+    return `rollout ${deployment.metadata.namespace}/${deployment.metadata.name}`;
+  }
+
+  private runSomeCronJob(): string | undefined {
+    const cronJob = this.pick(this.world.listObjects('cronjobs').filter((candidate) => !candidate.spec.suspend && (candidate.status.active ?? []).length === 0));
+    if (cronJob === undefined) return this.restartSomeContainer();
+    const job = this.world.triggerCronJob(cronJob.metadata.namespace, cronJob.metadata.name);
+    return `cronjob ${cronJob.metadata.namespace}/${cronJob.metadata.name} -> ${job.metadata.name}`;
+  }
+
+  private failSomeProbe(): string | undefined {
+    const pod = this.pickPod((candidate) => candidate.status.phase === 'Running');
+    const container = pod === undefined ? undefined : this.pick(pod.spec.containers)?.name;
+    if (pod === undefined || container === undefined) return undefined;
+    this.world.recordEvent({
+      involvedObject: { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, fieldPath: `spec.containers{${container}}` },
+      reason: 'Unhealthy',
+      message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+      type: 'Warning',
+      source: { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) },
+    });
+    return `probe ${pod.metadata.namespace}/${pod.metadata.name}`;
   }
 }
 
 function controllerKind(pod: PodObject): string | undefined {
   return pod.metadata.ownerReferences?.find((reference) => reference.controller === true)?.kind;
-}
-
-function namePrefix(name: string): string {
-  const dash = name.lastIndexOf('-');
-  return dash > 0 ? name.slice(0, dash + 1) : `${name}-`;
 }

@@ -6,14 +6,45 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ApiError } from './api-errors.js';
 import { createApiHandler } from './api-server.js';
 import { ClusterState, type NodeSpec, type PodSpec } from './cluster-state.js';
+import {
+  cronJobManifest,
+  daemonSetManifest,
+  deploymentManifest,
+  jobManifest,
+  persistentVolumeClaimManifest,
+  persistentVolumeManifest,
+  podDisruptionBudgetManifest,
+  serviceManifest,
+  statefulSetManifest,
+  storageClassManifest,
+  type CronJobSpec,
+  type DaemonSetSpec,
+  type DeploymentSpec,
+  type EventSpec,
+  type JobSpec,
+  type PersistentVolumeClaimSpec,
+  type PersistentVolumeSpec,
+  type PodDisruptionBudgetSpec,
+  type ServiceSpec,
+  type StatefulSetSpec,
+  type StorageClassSpec,
+} from './control-specs.js';
+import { EventRecorder } from './controllers/events.js';
+import { triggerCronJob } from './controllers/jobs.js';
+import { Kubelet } from './controllers/kubelet.js';
+import { ControllerManager } from './controllers/manager.js';
 import type { NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { ListService } from './lists.js';
-import { objectKey } from './resources.js';
+import { ObjectService } from './object-service.js';
+import type { EventObject, JobObject, ObjectTypes, ResourceName } from './object-types.js';
+import { PodLogs } from './pod-logs.js';
+import { objectKey, resourceTypes } from './resources.js';
 import { Scenario, type ScenarioOptions } from './scenario.js';
-import { ObjectStore } from './store.js';
+import { ObjectStore, type ObjectFor } from './store.js';
 import { simulatorCaCertificate, simulatorServerCertificate, simulatorServerKey } from './tls-fixture.js';
 import { WatchHub } from './watch-hub.js';
 
@@ -26,8 +57,14 @@ export interface SimulatedClusterOptions {
   bookmarkIntervalMs?: number;
   /** Watch events kept for resuming; older resourceVersions get 410 Gone. */
   historyLimit?: number;
-  /** Delay before a pod created over the API goes from Pending to Running (default 100 ms). */
+  /** Delay before a new pod (over the API or from a controller) goes from Pending to Running (default 100 ms). */
   podStartDelayMs?: number;
+  /** How long a job pod runs before it completes, unless its job says (default 1000 ms). */
+  jobRunMs?: number;
+  /** How often running pods write a log line (followed pods always do; default 1000 ms). */
+  logIntervalMs?: number;
+  /** Events kept; the oldest go first (default 1000). */
+  maxEvents?: number;
   /**
    * Serve HTTPS (default true) with a fixture CA that the kubeconfig carries. Plain HTTP works for
    * @kubernetes/client-node (the kubeconfig then skips TLS verification) but not for kubectl,
@@ -68,7 +105,41 @@ export interface SimulatedCluster {
   stopScenario(): void;
   watchCount(): number;
   requestCount(path?: RegExp): number;
+  /** Every response (and watch start) is delayed by this much: a slow cluster. 0 turns it off. */
+  setLatency(ms: number): void;
+
+  // Workloads, network, storage and policy. Each returns the stored object once its controllers
+  // have settled: pods already running (seeding), unless `settled: false` asks for a live start.
+  addDeployment(spec: DeploymentSpec, options?: AddOptions): ObjectTypes['deployments'];
+  addStatefulSet(spec: StatefulSetSpec, options?: AddOptions): ObjectTypes['statefulsets'];
+  addDaemonSet(spec: DaemonSetSpec, options?: AddOptions): ObjectTypes['daemonsets'];
+  addJob(spec: JobSpec, options?: AddOptions): ObjectTypes['jobs'];
+  addCronJob(spec: CronJobSpec, options?: AddOptions): ObjectTypes['cronjobs'];
+  /** A run of the CronJob now (there is no wall clock): creates its Job, whose pods then run. */
+  triggerCronJob(namespace: string, name: string): JobObject;
+  addService(spec: ServiceSpec): ObjectTypes['services'];
+  addPersistentVolume(spec: PersistentVolumeSpec): ObjectTypes['persistentvolumes'];
+  /** Binds to a fitting volume, or provisions one when its storage class has a provisioner. */
+  addPersistentVolumeClaim(spec: PersistentVolumeClaimSpec): ObjectTypes['persistentvolumeclaims'];
+  addStorageClass(spec: StorageClassSpec): ObjectTypes['storageclasses'];
+  addPodDisruptionBudget(spec: PodDisruptionBudgetSpec): ObjectTypes['poddisruptionbudgets'];
+  /** A core/v1 Event; repeats of the same one count up. Undefined when its namespace does not exist. */
+  recordEvent(spec: EventSpec): EventObject | undefined;
+  /** Writes a line to a container's log (streamed to `logs -f` followers). */
+  appendPodLog(namespace: string, name: string, container: string, line: string): void;
+  /** Any served object, e.g. getObject('deployments', 'shop', 'web'). */
+  getObject<R extends ResourceName>(resource: R, namespace: string | undefined, name: string): ObjectFor<R> | undefined;
+  listObjects<R extends ResourceName>(resource: R, namespace?: string): ReadonlyArray<ObjectFor<R>>;
+  /** A JSON merge patch, as `kubectl patch --type=merge` sends (e.g. `{ spec: { replicas: 3 } }`). */
+  patchObject<R extends ResourceName>(resource: R, namespace: string | undefined, name: string, patch: unknown): ObjectFor<R>;
+  /** Runs the controllers now on whatever changed (they otherwise run right after each change). */
+  reconcile(): void;
   close(): Promise<void>;
+}
+
+export interface AddOptions {
+  /** Default true: created as if it had been running a while. False: pods start Pending and come up live. */
+  settled?: boolean;
 }
 
 const ignore = (): undefined => undefined;
@@ -81,7 +152,12 @@ class SimulatedClusterServer implements SimulatedCluster {
   private readonly hub: WatchHub;
   private readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
   private readonly requests = new Map<string, number>();
-  private readonly podStarts = new Set<NodeJS.Timeout>();
+  private readonly logs = new PodLogs();
+  private readonly events: EventRecorder;
+  private readonly kubelet: Kubelet;
+  private readonly controllers: ControllerManager;
+  private readonly objects: ObjectService;
+  private latencyMs = 0;
   private server: Server | undefined;
   private port = 0;
   /** The latest listener transition (listen again, or stop); later ones chain after it. */
@@ -94,8 +170,20 @@ class SimulatedClusterServer implements SimulatedCluster {
     this.name = options.name;
     this.token = options.token ?? randomBytes(24).toString('base64url');
     this.hub = new WatchHub(() => this.store, options.bookmarkIntervalMs ?? 10_000);
-    this.store = new ObjectStore(options.historyLimit ?? 10_000, (event) => this.hub.dispatch(event));
+    this.store = new ObjectStore(options.historyLimit ?? 10_000, (event) => {
+      this.hub.dispatch(event);
+      this.logs.observe(event);
+      this.controllers.observe(event);
+    });
     this.state = new ClusterState(this.store, options.kubernetesVersion ?? 'v1.31.4', options.name);
+    this.events = new EventRecorder(this.store, options.maxEvents ?? 1000);
+    this.kubelet = new Kubelet(this.store, this.state, this.events, this.logs, {
+      startDelayMs: options.podStartDelayMs ?? 100,
+      jobRunMs: options.jobRunMs ?? 1000,
+      chatterIntervalMs: options.logIntervalMs ?? 1000,
+    });
+    this.controllers = new ControllerManager(this.store, this.state, this.events, this.kubelet);
+    this.objects = new ObjectService(this.store, this.state, this.controllers, this.kubelet, this.events);
     this.handler = createApiHandler({
       token: this.token,
       kubernetesVersion: options.kubernetesVersion ?? 'v1.31.4',
@@ -103,7 +191,9 @@ class SimulatedClusterServer implements SimulatedCluster {
       state: this.state,
       hub: this.hub,
       lists: new ListService(() => this.store),
-      startPodSoon: (namespace, name) => this.startPodSoon(namespace, name),
+      objects: this.objects,
+      logs: this.logs,
+      latencyMs: () => this.latencyMs,
       countRequest: (url) => this.requests.set(url, (this.requests.get(url) ?? 0) + 1),
     });
   }
@@ -199,8 +289,114 @@ class SimulatedClusterServer implements SimulatedCluster {
 
   startScenario(options?: ScenarioOptions): void {
     this.scenario?.stop();
-    this.scenario = new Scenario(this.state, this.store, options);
+    this.scenario = new Scenario(this, options);
     this.scenario.start();
+  }
+
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
+    this.latencyMs = ms;
+  }
+
+  addDeployment(spec: DeploymentSpec, options?: AddOptions): ObjectTypes['deployments'] {
+    return this.add('deployments', spec.namespace, deploymentManifest(spec), spec.createdAt, options);
+  }
+
+  addStatefulSet(spec: StatefulSetSpec, options?: AddOptions): ObjectTypes['statefulsets'] {
+    return this.add('statefulsets', spec.namespace, statefulSetManifest(spec), spec.createdAt, options);
+  }
+
+  addDaemonSet(spec: DaemonSetSpec, options?: AddOptions): ObjectTypes['daemonsets'] {
+    return this.add('daemonsets', spec.namespace, daemonSetManifest(spec), spec.createdAt, options);
+  }
+
+  addJob(spec: JobSpec, options?: AddOptions): ObjectTypes['jobs'] {
+    return this.add('jobs', spec.namespace, jobManifest(spec), spec.createdAt, options);
+  }
+
+  addCronJob(spec: CronJobSpec, options?: AddOptions): ObjectTypes['cronjobs'] {
+    return this.add('cronjobs', spec.namespace, cronJobManifest(spec), spec.createdAt, options);
+  }
+
+  triggerCronJob(namespace: string, name: string): JobObject {
+    const job = triggerCronJob(this.controllers.context(), namespace, name);
+    this.controllers.flush();
+    return this.store.get('jobs', objectKey(namespace, job.metadata.name)) ?? job;
+  }
+
+  addService(spec: ServiceSpec): ObjectTypes['services'] {
+    return this.add('services', spec.namespace, serviceManifest(spec), spec.createdAt);
+  }
+
+  addPersistentVolume(spec: PersistentVolumeSpec): ObjectTypes['persistentvolumes'] {
+    return this.add('persistentvolumes', undefined, persistentVolumeManifest(spec), spec.createdAt);
+  }
+
+  addPersistentVolumeClaim(spec: PersistentVolumeClaimSpec): ObjectTypes['persistentvolumeclaims'] {
+    return this.add('persistentvolumeclaims', spec.namespace, persistentVolumeClaimManifest(spec), spec.createdAt);
+  }
+
+  addStorageClass(spec: StorageClassSpec): ObjectTypes['storageclasses'] {
+    return this.add('storageclasses', undefined, storageClassManifest(spec), spec.createdAt);
+  }
+
+  addPodDisruptionBudget(spec: PodDisruptionBudgetSpec): ObjectTypes['poddisruptionbudgets'] {
+    return this.add('poddisruptionbudgets', spec.namespace, podDisruptionBudgetManifest(spec), spec.createdAt);
+  }
+
+  recordEvent(spec: EventSpec): EventObject | undefined {
+    const involved = spec.involvedObject;
+    const resource = Object.values(resourceTypes).find((type) => type.kind === involved.kind)?.name;
+    const live = resource === undefined ? undefined : this.store.get(resource, objectKey(resourceTypes[resource].namespaced ? involved.namespace : undefined, involved.name));
+    return this.events.record({
+      involvedObject: live ?? { apiVersion: involved.apiVersion ?? 'v1', kind: involved.kind, name: involved.name, ...(involved.namespace === undefined ? {} : { namespace: involved.namespace }), ...(involved.uid === undefined ? {} : { uid: involved.uid }) },
+      reason: spec.reason,
+      message: spec.message,
+      ...(spec.type === undefined ? {} : { type: spec.type }),
+      ...(spec.source === undefined ? {} : { source: spec.source }),
+      ...(spec.at === undefined ? {} : { at: spec.at }),
+    });
+  }
+
+  appendPodLog(namespace: string, name: string, container: string, line: string): void {
+    const pod = this.store.get('pods', objectKey(namespace, name));
+    if (pod === undefined) throw new Error(`pods "${name}" not found in namespace "${namespace}"`);
+    if (!pod.spec.containers.some((entry) => entry.name === container)) throw new Error(`container ${container} is not valid for pod ${name}`);
+    this.logs.append(pod, container, line);
+  }
+
+  getObject<R extends ResourceName>(resource: R, namespace: string | undefined, name: string): ObjectFor<R> | undefined {
+    return this.store.get(resource, objectKey(resourceTypes[resource].namespaced ? namespace : undefined, name));
+  }
+
+  listObjects<R extends ResourceName>(resource: R, namespace?: string): ReadonlyArray<ObjectFor<R>> {
+    return [...this.store.objects(resource, namespace)];
+  }
+
+  patchObject<R extends ResourceName>(resource: R, namespace: string | undefined, name: string, patch: unknown): ObjectFor<R> {
+    try {
+      return this.objects.patch(resource, namespace, name, 'merge', patch).object as ObjectFor<R>;
+    } catch (error) {
+      if (error instanceof ApiError) throw new Error(error.message);
+      throw error;
+    }
+  }
+
+  reconcile(): void {
+    this.controllers.flush(Number.POSITIVE_INFINITY);
+  }
+
+  /** Creates through the same path as a POST; control-API errors are plain Errors with the apiserver's message. */
+  private add<R extends ResourceName>(resource: R, namespace: string | undefined, manifest: unknown, createdAt: Date | undefined, options: AddOptions = {}): ObjectFor<R> {
+    if (namespace !== undefined && !this.state.hasNamespace(namespace)) this.state.addNamespace(namespace, {}, createdAt);
+    try {
+      const created = this.objects.create(resource, namespace, manifest, { settled: options.settled !== false, ...(createdAt === undefined ? {} : { createdAt }) });
+      if (options.settled === false) this.controllers.flush();
+      return (this.store.get(resource, objectKey(created.metadata.namespace, created.metadata.name)) ?? created) as ObjectFor<R>;
+    } catch (error) {
+      if (error instanceof ApiError) throw new Error(error.message);
+      throw error;
+    }
   }
 
   stopScenario(): void {
@@ -224,20 +420,12 @@ class SimulatedClusterServer implements SimulatedCluster {
     if (this.closed) return;
     this.closed = true;
     this.stopScenario();
-    for (const timer of this.podStarts) clearTimeout(timer);
-    this.podStarts.clear();
+    this.controllers.close();
+    this.kubelet.close();
+    this.logs.close();
     this.hub.close();
     await this.listening.catch(ignore);
     await this.stopListening();
-  }
-
-  private startPodSoon(namespace: string, name: string): void {
-    const timer = setTimeout(() => {
-      this.podStarts.delete(timer);
-      const pod = this.store.get('pods', objectKey(namespace, name));
-      if (pod?.status.phase === 'Pending') this.state.setPhase(namespace, name, 'Running');
-    }, this.options.podStartDelayMs ?? 100);
-    this.podStarts.add(timer);
   }
 
   private async listenOn(port: number): Promise<void> {

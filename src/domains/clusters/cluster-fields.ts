@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { BadInputError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
-import { checkNamespace, labelMatcher, type ClustersContext } from './context.js';
+import { checkNamespace, labelMatcher, scopedLiveView, type ClustersContext } from './context.js';
 import { Node, PodConnection, Resources } from './graphql-types.js';
 import { requestedResources, sumResources, toNode, toPod } from './mappers.js';
 import type { WorkloadKind } from './model.js';
@@ -24,7 +24,7 @@ function byNamespaceAndName<T extends { namespace: string; name: string }>(a: T,
 @Resolver(() => Cluster)
 export class ClusterFieldsResolver {
   private live(cluster: Cluster, context: ClustersContext): ClusterLiveView {
-    return context.clusters.liveViewOf(cluster.snapshot);
+    return scopedLiveView(context, cluster);
   }
 
   @FieldResolver(() => [Node], { nullable: true, description: 'Nodes of the cluster, by name.' })

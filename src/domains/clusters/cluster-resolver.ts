@@ -2,7 +2,8 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription
 import { UnauthenticatedError } from '../../shared/errors.js';
 import { RegisterClusterInput, UpdateClusterInput } from './cluster-inputs.js';
 import { Cluster } from './cluster-type.js';
-import type { ClustersContext } from './context.js';
+import { namespaceScopeOf, requireVisibleCluster, visibleCluster, type ClustersContext } from './context.js';
+import { guardStream } from './guarded-stream.js';
 import { toCluster } from './mappers.js';
 import type { ClusterStatusEvent, StreamedEvent } from './ports.js';
 
@@ -11,22 +12,22 @@ export class ClusterResolver {
   @Authorized()
   @Query(() => [Cluster], { description: 'Every cluster the caller may see. A cluster that cannot answer still appears, with its status; its live fields are null with an UNAVAILABLE error naming it in `extensions.clusterId`.' })
   async clusters(@Ctx() context: ClustersContext): Promise<Cluster[]> {
-    const snapshots = await context.clusters.list();
-    return snapshots.map((snapshot) => toCluster(snapshot, context.clusters.liveStatus(snapshot)));
+    const visible = await Promise.all((await context.clusters.list()).map((snapshot) => visibleCluster(context, snapshot)));
+    return visible.filter((cluster): cluster is Cluster => cluster !== null);
   }
 
   @Authorized()
   @Query(() => Cluster, { nullable: true, description: 'One cluster by id; null when it does not exist.' })
   async cluster(@Arg('id', () => ID, { description: 'Cluster id.' }) id: string, @Ctx() context: ClustersContext): Promise<Cluster | null> {
     const snapshot = await context.clusters.get(id);
-    return snapshot === null ? null : toCluster(snapshot, context.clusters.liveStatus(snapshot));
+    return snapshot === null ? null : visibleCluster(context, snapshot);
   }
 
   @Authorized('ADMIN')
   @Mutation(() => Cluster, { description: 'Connects a cluster: checks that it answers, stores its kubeconfig encrypted, and starts watching it. System administrators only.' })
   async registerCluster(@Arg('input', () => RegisterClusterInput, { description: 'The cluster to connect.' }) input: RegisterClusterInput, @Ctx() context: ClustersContext): Promise<Cluster> {
     const snapshot = await context.clusters.register(input);
-    return toCluster(snapshot, context.clusters.liveStatus(snapshot));
+    return toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL');
   }
 
   @Authorized('ADMIN')
@@ -37,7 +38,7 @@ export class ClusterResolver {
     @Ctx() context: ClustersContext,
   ): Promise<Cluster> {
     const snapshot = await context.clusters.update(id, input);
-    return toCluster(snapshot, context.clusters.liveStatus(snapshot));
+    return toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL');
   }
 
   @Authorized('ADMIN')
@@ -50,14 +51,16 @@ export class ClusterResolver {
   @Subscription(() => Cluster, {
     description: 'A cluster each time its connection status changes (RUNNING, DEGRADED, UNREACHABLE…).',
     subscribe: async ({ context }) => {
-      const { clusters, principal } = context as ClustersContext;
+      const { clusters, principal, access } = context as ClustersContext;
       if (principal === null) throw new UnauthenticatedError();
-      return clusters.statusEvents();
+      // Status changes of clusters the caller cannot see (now) are not theirs to know.
+      return guardStream(await clusters.statusEvents(), async (message) => (namespaceScopeOf(await access(), message.event.clusterId) === null ? 'skip' : 'deliver'));
     },
   })
   async clusterStatus(@Root() message: StreamedEvent<ClusterStatusEvent>, @Ctx() context: ClustersContext): Promise<Cluster> {
-    const snapshot = await context.clusters.require(message.event.clusterId);
+    const cluster = await requireVisibleCluster(context, message.event.clusterId);
     const { state, reason, lastSeenAt } = message.event;
-    return toCluster(snapshot, { state, ...(reason ? { reason } : {}), ...(lastSeenAt ? { lastSeenAt } : {}) });
+    // The status as it was when the event was published, not as it is when it is delivered.
+    return { ...cluster, status: state, statusReason: reason ?? null, lastSeenAt: lastSeenAt ?? null };
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { NamespaceScope } from '../../shared/access.js';
 import type { ClusterProvider, ClusterState } from './cluster-record.js';
 import { ClusterProviderEnum, ClusterStateEnum } from './graphql-types.js';
 import type { ClusterSnapshot } from './cluster-service.js';
@@ -31,4 +32,7 @@ export class Cluster {
 
   /** Not a field: the record and informer caches behind the lazily resolved fields. */
   snapshot!: ClusterSnapshot;
+
+  /** Not a field: the namespaces the caller may see in this cluster. */
+  namespaceScope!: NamespaceScope;
 }

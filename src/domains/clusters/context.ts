@@ -1,6 +1,13 @@
-import { BadInputError, UnauthenticatedError } from '../../shared/errors.js';
+import { namespaceVisible, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
+import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
 import { compileLabelSelector, LabelSelectorSyntaxError, type LabelMatcher } from '../../shared/label-selector.js';
-import type { ClusterService } from './cluster-service.js';
+import type { ClusterService, ClusterSnapshot } from './cluster-service.js';
+import type { Cluster } from './cluster-type.js';
+import { guardStream } from './guarded-stream.js';
+import { toCluster } from './mappers.js';
+import type { ClusterObjectEvent } from './model.js';
+import type { ClusterLiveView, StreamedEvent } from './ports.js';
+import { scopeLiveView } from './scoped-view.js';
 import type { DayTwoService } from './day-two-service.js';
 import type { ClusterLoaders } from './loaders.js';
 
@@ -10,6 +17,8 @@ export interface ClustersContext {
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
   readonly loaders: ClusterLoaders;
+  /** The caller's rights now (shared cache, refreshed whenever memberships or allotments change). */
+  readonly access: () => Promise<AccessScope>;
 }
 
 export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -35,19 +44,65 @@ export interface ClusterStreamArgs {
   readonly after?: string | null;
 }
 
+/** The namespaces of a cluster the caller may see, or null when the cluster is not visible at all. */
+export function namespaceScopeOf(scope: AccessScope, clusterId: string): NamespaceScope | null {
+  const clusters = scope.visibleClusterIds();
+  return clusters === 'ALL' || clusters.has(clusterId) ? scope.namespacesOf(clusterId) : null;
+}
+
+/** The cluster as the caller may see it; null when they may not see it at all. */
+export async function visibleCluster(context: ClustersContext, snapshot: ClusterSnapshot): Promise<Cluster | null> {
+  const namespaces = namespaceScopeOf(await context.access(), snapshot.record.id);
+  return namespaces === null ? null : toCluster(snapshot, context.clusters.liveStatus(snapshot), namespaces);
+}
+
+/** A cluster the caller may see: absent and invisible clusters are the same NOT_FOUND, so ids cannot be probed. */
+export async function requireVisibleCluster(context: ClustersContext, clusterId: string): Promise<Cluster> {
+  const snapshot = await context.loaders.clusterById.load(clusterId);
+  const cluster = snapshot === null ? null : await visibleCluster(context, snapshot);
+  if (cluster === null) throw new NotFoundError('Cluster', clusterId);
+  return cluster;
+}
+
+/** The live caches of a visible, reachable cluster, narrowed to what the caller may see. */
+export function scopedLiveView(context: ClustersContext, cluster: Cluster): ClusterLiveView {
+  return scopeLiveView(context.clusters.liveViewOf(cluster.snapshot), cluster.namespaceScope);
+}
+
+/** Throws NOT_FOUND for a cluster the caller cannot see, FORBIDDEN for an action they may not take. */
+export async function requirePermission(context: ClustersContext, permission: Permission, clusterId: string, namespace?: string): Promise<void> {
+  await requireVisibleCluster(context, clusterId);
+  if (!(await context.access()).allows(permission, clusterId, namespace)) {
+    throw new ForbiddenError(`Not allowed to ${permission.replace(':', ' ')} ${namespace ? `in namespace ${namespace} of` : 'on'} cluster ${clusterId}`);
+  }
+}
+
+export interface ClusterStreamArgs {
+  readonly clusterId: string;
+  readonly namespace?: string | null;
+  readonly after?: string | null;
+}
+
 /**
- * The common start of every per-cluster subscription: a caller, a valid namespace, an existing
- * cluster — checked before the stream opens, so a bad request fails instead of staying silent.
+ * The common start of every per-cluster subscription: a caller who may see the cluster (and the
+ * namespace), checked before the stream opens; then each event is checked again when it arrives,
+ * so rights revoked mid-subscription end it with FORBIDDEN.
  */
-export async function openClusterStream<T>(
-  context: unknown,
+export async function openClusterStream<E extends ClusterObjectEvent<{ namespace: string }>>(
+  rawContext: unknown,
   args: unknown,
-  open: (clusters: ClusterService, clusterId: string, namespace: string | undefined, after: string | undefined) => Promise<T>,
-): Promise<T> {
-  const { clusters, principal } = context as ClustersContext;
-  if (principal === null) throw new UnauthenticatedError();
+  open: (clusters: ClusterService, clusterId: string, namespace: string | undefined, after: string | undefined) => Promise<AsyncIterableIterator<StreamedEvent<E>>>,
+): Promise<AsyncIterableIterator<StreamedEvent<E>>> {
+  const context = rawContext as ClustersContext;
+  if (context.principal === null) throw new UnauthenticatedError();
   const { clusterId, namespace, after } = args as ClusterStreamArgs;
   const validNamespace = checkNamespace(namespace);
-  await clusters.require(clusterId);
-  return open(clusters, clusterId, validNamespace, after ?? undefined);
+  const cluster = await requireVisibleCluster(context, clusterId);
+  if (validNamespace !== undefined && !namespaceVisible(cluster.namespaceScope, validNamespace)) throw new NotFoundError('Namespace', validNamespace);
+  const stream = await open(context.clusters, clusterId, validNamespace, after ?? undefined);
+  return guardStream(stream, async (message) => {
+    const namespaces = namespaceScopeOf(await context.access(), clusterId);
+    if (namespaces === null) throw new ForbiddenError(`Access to cluster ${cluster.name} was revoked`);
+    return namespaceVisible(namespaces, message.event.object.namespace) ? 'deliver' : 'skip';
+  });
 }

@@ -1,3 +1,4 @@
+import type { NamespaceScope } from '../../shared/access.js';
 import type { Cluster } from './cluster-type.js';
 import type { ClusterSnapshot } from './cluster-service.js';
 import type { Container, Node, Pod, Resources } from './graphql-types.js';
@@ -5,7 +6,7 @@ import { objectId } from './object-mappers.js';
 import type { LiveClusterStatus } from './ports.js';
 import type { ContainerProjection, NodeProjection, PodProjection, ResourceQuantities } from './model.js';
 
-export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus): Cluster {
+export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus, namespaceScope: NamespaceScope): Cluster {
   const { record } = snapshot;
   return {
     id: record.id,
@@ -17,6 +18,7 @@ export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus):
     lastSeenAt: status.lastSeenAt ?? null,
     version: record.kubernetesVersion,
     snapshot,
+    namespaceScope,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { BadInputError, NotFoundError } from '../../shared/errors.js';
-import type { ClustersContext } from './context.js';
+import { requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
 import { Node, Pod } from './graphql-types.js';
 import { toNode, toPod } from './mappers.js';
 import { DrainNodeInput } from './operation-inputs.js';
@@ -39,7 +39,7 @@ export class DrainResult {
 export class NodeResolver {
   @FieldResolver(() => [Pod], { description: 'Pods placed on this node, by namespace and name.' })
   async pods(@Root() node: Node, @Ctx() context: ClustersContext): Promise<Pod[]> {
-    const live = await context.clusters.liveView(node.clusterId);
+    const live = scopedLiveView(context, await requireVisibleCluster(context, node.clusterId));
     return live
       .pods()
       .filter((pod) => pod.nodeName === node.name)
@@ -47,35 +47,38 @@ export class NodeResolver {
       .map((pod) => toPod(node.clusterId, pod));
   }
 
-  @Authorized('ADMIN')
+  @Authorized()
   @Mutation(() => Node, { description: 'Marks a node unschedulable: running pods stay, new ones go elsewhere.' })
   async cordonNode(
     @Arg('clusterId', () => ID, { description: 'Cluster of the node.' }) clusterId: string,
     @Arg('name', { description: 'Node name.' }) name: string,
     @Ctx() context: ClustersContext,
   ): Promise<Node> {
+    await requirePermission(context, 'node:operate', clusterId);
     await context.dayTwo.setSchedulable(clusterId, name, false);
     return this.current(context, clusterId, name, { unschedulable: true });
   }
 
-  @Authorized('ADMIN')
+  @Authorized()
   @Mutation(() => Node, { description: 'Makes a cordoned node schedulable again.' })
   async uncordonNode(
     @Arg('clusterId', () => ID, { description: 'Cluster of the node.' }) clusterId: string,
     @Arg('name', { description: 'Node name.' }) name: string,
     @Ctx() context: ClustersContext,
   ): Promise<Node> {
+    await requirePermission(context, 'node:operate', clusterId);
     await context.dayTwo.setSchedulable(clusterId, name, true);
     return this.current(context, clusterId, name, { unschedulable: false });
   }
 
-  @Authorized('ADMIN')
+  @Authorized()
   @Mutation(() => DrainResult, { description: 'Cordons a node and evicts its pods through the Eviction API, honouring PodDisruptionBudgets, so the node can be removed without interrupting service.' })
   async drainNode(@Arg('input', () => DrainNodeInput, { description: 'The node to drain.' }) input: DrainNodeInput, @Ctx() context: ClustersContext): Promise<DrainResult> {
     const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS;
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 0 || timeoutSeconds > MAX_DRAIN_TIMEOUT_SECONDS) {
       throw new BadInputError('timeoutSeconds', `must be between 0 and ${MAX_DRAIN_TIMEOUT_SECONDS}`);
     }
+    await requirePermission(context, 'node:operate', input.clusterId);
     const report = await context.dayTwo.drain(input.clusterId, input.name, { timeoutMs: timeoutSeconds * 1000, ignoreDaemonSets: input.ignoreDaemonSets ?? true });
     const pod = (projection: Parameters<typeof toPod>[1]) => toPod(input.clusterId, projection);
     return {

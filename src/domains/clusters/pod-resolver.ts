@@ -1,9 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
-import { NotFoundError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
-import { openClusterStream, type ClustersContext } from './context.js';
+import { openClusterStream, requirePermission, requireVisibleCluster, type ClustersContext } from './context.js';
 import { Pod, PodEvent, WatchEventKind } from './graphql-types.js';
-import { toCluster, toPod } from './mappers.js';
+import { toPod } from './mappers.js';
 import type { ClusterObjectEvent, PodProjection } from './model.js';
 import type { StreamedEvent } from './ports.js';
 
@@ -11,12 +10,10 @@ import type { StreamedEvent } from './ports.js';
 export class PodResolver {
   @FieldResolver(() => Cluster, { description: 'The cluster the pod runs in.' })
   async cluster(@Root() pod: Pod, @Ctx() context: ClustersContext): Promise<Cluster> {
-    const snapshot = await context.loaders.clusterById.load(pod.clusterId);
-    if (snapshot === null) throw new NotFoundError('Cluster', pod.clusterId);
-    return toCluster(snapshot, context.clusters.liveStatus(snapshot));
+    return requireVisibleCluster(context, pod.clusterId);
   }
 
-  @Authorized('ADMIN')
+  @Authorized()
   @Mutation(() => Pod, { description: 'Deletes a pod (its controller, if any, replaces it). Returns the pod as last seen.' })
   async deletePod(
     @Arg('clusterId', () => ID, { description: 'Cluster of the pod.' }) clusterId: string,
@@ -24,6 +21,7 @@ export class PodResolver {
     @Arg('name', { description: 'Name of the pod.' }) name: string,
     @Ctx() context: ClustersContext,
   ): Promise<Pod> {
+    await requirePermission(context, 'workload:operate', clusterId, namespace);
     return toPod(clusterId, await context.dayTwo.deletePod({ clusterId, namespace, name }));
   }
 

@@ -1,26 +1,20 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import { NotFoundError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
-import { openClusterStream, type ClustersContext } from './context.js';
+import { openClusterStream, requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
 import { Pod, WatchEventKind } from './graphql-types.js';
-import { toCluster, toPod } from './mappers.js';
+import { toPod } from './mappers.js';
 import type { ClusterObjectEvent, WorkloadProjection } from './model.js';
 import { toWorkload } from './object-mappers.js';
 import { RestartWorkloadInput, ScaleWorkloadInput } from './operation-inputs.js';
 import type { StreamedEvent } from './ports.js';
 import { Workload, WorkloadEvent } from './workload-types.js';
 
-async function clusterOf(context: ClustersContext, clusterId: string) {
-  const snapshot = await context.loaders.clusterById.load(clusterId);
-  if (snapshot === null) throw new NotFoundError('Cluster', clusterId);
-  return snapshot;
-}
-
 @Resolver(() => Workload)
 export class WorkloadResolver {
   @FieldResolver(() => [Pod], { description: 'Pods the workload selects, by name.' })
   async pods(@Root() workload: Workload, @Ctx() context: ClustersContext): Promise<Pod[]> {
-    const live = context.clusters.liveViewOf(await clusterOf(context, workload.clusterId));
+    const live = scopedLiveView(context, await requireVisibleCluster(context, workload.clusterId));
     const selector = Object.entries(workload.selector);
     // An empty selector would select every pod of the namespace; Kubernetes refuses those for workloads.
     if (selector.length === 0) return [];
@@ -33,20 +27,21 @@ export class WorkloadResolver {
 
   @FieldResolver(() => Cluster, { description: 'The cluster the workload runs in.' })
   async cluster(@Root() workload: Workload, @Ctx() context: ClustersContext): Promise<Cluster> {
-    const snapshot = await clusterOf(context, workload.clusterId);
-    return toCluster(snapshot, context.clusters.liveStatus(snapshot));
+    return requireVisibleCluster(context, workload.clusterId);
   }
 
-  @Authorized('ADMIN')
+  @Authorized()
   @Mutation(() => Workload, { description: 'Sets the replica count of a Deployment or StatefulSet. Returns the workload as last seen; follow `workloadEvents` to watch the pods change.' })
   async scaleWorkload(@Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput, @Ctx() context: ClustersContext): Promise<Workload> {
+    await requirePermission(context, 'workload:operate', input.clusterId, input.namespace);
     await context.dayTwo.scaleWorkload(input, input.kind, input.replicas);
     return this.current(context, input.clusterId, input.namespace, input.kind, input.name);
   }
 
-  @Authorized('ADMIN')
+  @Authorized()
   @Mutation(() => Workload, { description: 'Rolls every pod of a workload, a few at a time, like `kubectl rollout restart`.' })
   async restartWorkload(@Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput, @Ctx() context: ClustersContext): Promise<Workload> {
+    await requirePermission(context, 'workload:operate', input.clusterId, input.namespace);
     await context.dayTwo.restartWorkload(input, input.kind);
     return this.current(context, input.clusterId, input.namespace, input.kind, input.name);
   }

@@ -24,6 +24,8 @@ function token(value: string): string {
 export const subjects = {
   /** Everything the gateway publishes; the JetStream stream covers this. */
   all: 'kda.v1.>',
+  /** Memberships or allotments changed: every replica drops its cached access scopes. */
+  accessChanged: 'kda.v1.access.changed',
   clusterObjects(clusterId: string, kind: ClusterObjectKind, namespace: string = CLUSTER_SCOPE): string {
     return `kda.v1.${token(clusterId)}.${kind}.${token(namespace)}`;
   },

@@ -30,7 +30,8 @@ export function createControlledPod(context: ControllerContext, owner: KubeObjec
     owner: ownerReference(owner),
     ...(pod.nodeName === undefined ? {} : { nodeName: pod.nodeName }),
     phase: context.instant ? settled : 'Pending',
-    ...(pod.createdAt === undefined ? {} : { createdAt: pod.createdAt }),
+    // Seeded pods are as old as their owner; live ones are new.
+    ...(pod.createdAt === undefined ? (context.instant ? { createdAt: new Date(owner.metadata.creationTimestamp) } : {}) : { createdAt: pod.createdAt }),
   });
   if (context.instant) return created;
   context.events.record({ involvedObject: owner, reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, source: { component: controllerName(owner) } });

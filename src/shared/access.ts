@@ -1,0 +1,50 @@
+/**
+ * What a caller may see and do, as one object per request (or per subscription event). Built by the
+ * workspaces domain from memberships and allotments; read by every other domain, which therefore
+ * never needs to know about workspaces. The role matrix lives in one place: workspaces/permissions.ts.
+ */
+export type Permission =
+  /** See a cluster, the namespaces allotted, and what runs in them (queries and subscriptions). */
+  | 'cluster:read'
+  /** Day-2 work on workloads and pods in an allotted namespace: scale, restart, delete a pod. */
+  | 'workload:operate'
+  /** Cordon, uncordon and drain nodes: cluster-wide, so never granted by a workspace role. */
+  | 'node:operate'
+  /** Register, change and remove clusters: system administrators only. */
+  | 'cluster:manage';
+
+/** Namespaces of one cluster a caller may see: all of them, or these. */
+export type NamespaceScope = 'ALL' | ReadonlySet<string>;
+
+export interface AccessScope {
+  /** System administrators see and may do everything. */
+  readonly isSystemAdmin: boolean;
+  /** Clusters visible at all: 'ALL' for administrators. */
+  visibleClusterIds(): 'ALL' | ReadonlySet<string>;
+  /** Namespaces of a cluster the caller may see; an empty set when the cluster is not visible. */
+  namespacesOf(clusterId: string): NamespaceScope;
+  /** Whether `permission` is granted on the cluster (and namespace, for namespaced permissions). */
+  allows(permission: Permission, clusterId: string, namespace?: string): boolean;
+}
+
+/** Builds the scope of a caller from the current memberships (never cached across requests). */
+export type AccessResolver = (principal: { readonly userId: string | null; readonly systemRole: string }) => Promise<AccessScope>;
+
+export const FULL_ACCESS: AccessScope = {
+  isSystemAdmin: true,
+  visibleClusterIds: () => 'ALL',
+  namespacesOf: () => 'ALL',
+  allows: () => true,
+};
+
+export function namespaceVisible(scope: NamespaceScope, namespace: string): boolean {
+  return scope === 'ALL' || scope.has(namespace);
+}
+
+/** A caller who belongs to no workspace: sees no cluster. */
+export const NO_ACCESS: AccessScope = {
+  isSystemAdmin: false,
+  visibleClusterIds: () => new Set<string>(),
+  namespacesOf: () => new Set<string>(),
+  allows: () => false,
+};
