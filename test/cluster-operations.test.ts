@@ -145,6 +145,15 @@ describe('cluster operations against the simulator', () => {
     await expect(operations.evictPod(clusterId, 'shop', 'never-existed')).resolves.toBe('GONE');
   });
 
+  it('gives up on a cluster slower than its timeout with UNAVAILABLE', async () => {
+    const { cluster, operations, clusterId } = await setup(100);
+    // Short: the simulator does not cancel delayed responses on close, and jest waits for them.
+    cluster.setLatency(400);
+    const slow = await rejection(operations.setNodeSchedulable(clusterId, 'worker-1', false));
+    expect(slow).toMatchObject({ code: 'UNAVAILABLE', message: `Cluster ${clusterId} did not answer within 100 ms (cordon Node worker-1)`, details: { clusterId } });
+    cluster.setLatency(0);
+  });
+
   it('answers UNAVAILABLE with the cluster id while the apiserver is down, and NOT_FOUND for a cluster not connected', async () => {
     const { cluster, operations, clusterId } = await setup(2_000);
     cluster.setReachable(false);

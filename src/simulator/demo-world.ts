@@ -1,14 +1,16 @@
 /**
- * The two clusters of the product demo, described as nodes and workloads. Seeding expands each
- * workload into pods the way its controller would (names, labels, owner references, one pod per
- * node for DaemonSets), so every figure the gateway shows is computed from these objects.
+ * The two clusters of the product demo, described as nodes, workloads, services, storage and
+ * disruption budgets. Seeding creates the workload objects and lets the simulated controllers make
+ * their ReplicaSets and pods (names, labels, owner references, one pod per node for DaemonSets),
+ * so every figure the gateway shows is computed from these objects, and rollouts are real.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ContainerSpec, NodeSpec } from './cluster-state.js';
+import type { PersistentVolumeClaimSpec, PodDisruptionBudgetSpec, ServiceSpec, StatefulSetSpec, StorageClassSpec } from './control-specs.js';
 import type { Taint } from './k8s-types.js';
 import type { SimulatedCluster } from './simulated-cluster.js';
 
-export type DemoWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'StaticPod';
+export type DemoWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'StaticPod' | 'CronJob';
 
 export interface DemoWorkload {
   readonly namespace: string;
@@ -22,6 +24,10 @@ export interface DemoWorkload {
   /** Restarts of the first replica's first container, so the demo shows some history. */
   readonly restarts?: number;
   readonly ageDays: number;
+  /** StatefulSets: one claim per pod per entry. */
+  readonly volumeClaims?: StatefulSetSpec['volumeClaims'];
+  /** CronJobs: the schedule; seeding records one finished run. */
+  readonly schedule?: string;
 }
 
 export interface DemoClusterProfile {
@@ -32,6 +38,11 @@ export interface DemoClusterProfile {
   readonly nodes: readonly NodeSpec[];
   readonly namespaces: readonly string[];
   readonly workloads: readonly DemoWorkload[];
+  readonly services: readonly ServiceSpec[];
+  readonly storageClasses: readonly StorageClassSpec[];
+  /** Claims besides those of StatefulSets. */
+  readonly claims: readonly PersistentVolumeClaimSpec[];
+  readonly disruptionBudgets: readonly PodDisruptionBudgetSpec[];
   /** How many days ago the cluster was built (node ages). */
   readonly ageDays: number;
 }
@@ -52,7 +63,7 @@ function workload(
   kind: DemoWorkloadKind,
   replicas: number,
   containers: ContainerSpec[],
-  extra: Partial<Pick<DemoWorkload, 'labels' | 'hostNetwork' | 'restarts' | 'ageDays'>> = {},
+  extra: Partial<Pick<DemoWorkload, 'labels' | 'hostNetwork' | 'restarts' | 'ageDays' | 'volumeClaims' | 'schedule'>> = {},
 ): DemoWorkload {
   return { namespace, name, kind, replicas, containers, ageDays: extra.ageDays ?? 30, ...extra };
 }
@@ -79,8 +90,8 @@ const acornWorkloads: DemoWorkload[] = [
   workload('kube-system', 'metrics-server', 'Deployment', 1, [container('metrics-server', `${K8S}/metrics-server/metrics-server:v0.7.2`, 0.1, 200 * Mi)], { labels: { 'k8s-app': 'metrics-server' }, ageDays: 118 }),
   workload('kube-system', 'nfs-subdir-external-provisioner', 'Deployment', 1, [container('nfs-subdir-external-provisioner', `${K8S}/sig-storage/nfs-subdir-external-provisioner:v4.0.2`, 0.05, 64 * Mi)], { labels: { app: 'nfs-subdir-external-provisioner' }, ageDays: 118 }),
   // monitoring
-  workload('monitoring', 'prometheus-server', 'StatefulSet', 1, [container('prometheus', 'quay.io/prometheus/prometheus:v2.54.1', 0.5, 1 * Gi), container('config-reloader', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1', 0.05, 32 * Mi)], { labels: { 'app.kubernetes.io/name': 'prometheus' }, ageDays: 110 }),
-  workload('monitoring', 'alertmanager', 'StatefulSet', 1, [container('alertmanager', 'quay.io/prometheus/alertmanager:v0.27.0', 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'alertmanager' }, ageDays: 110 }),
+  workload('monitoring', 'prometheus-server', 'StatefulSet', 1, [container('prometheus', 'quay.io/prometheus/prometheus:v2.54.1', 0.5, 1 * Gi), container('config-reloader', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1', 0.05, 32 * Mi)], { labels: { 'app.kubernetes.io/name': 'prometheus' }, ageDays: 110, volumeClaims: [{ name: 'prometheus-data', storage: '50Gi' }] }),
+  workload('monitoring', 'alertmanager', 'StatefulSet', 1, [container('alertmanager', 'quay.io/prometheus/alertmanager:v0.27.0', 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'alertmanager' }, ageDays: 110, volumeClaims: [{ name: 'alertmanager-data', storage: '2Gi' }] }),
   workload('monitoring', 'grafana', 'Deployment', 1, [container('grafana', 'docker.io/grafana/grafana:11.2.2', 0.2, 256 * Mi)], { labels: { 'app.kubernetes.io/name': 'grafana' }, ageDays: 110 }),
   workload('monitoring', 'kube-state-metrics', 'Deployment', 1, [container('kube-state-metrics', `${K8S}/kube-state-metrics/kube-state-metrics:v2.13.0`, 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'kube-state-metrics' }, ageDays: 110 }),
   workload('monitoring', 'prometheus-operator', 'Deployment', 1, [container('prometheus-operator', 'quay.io/prometheus-operator/prometheus-operator:v0.77.1', 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'prometheus-operator' }, ageDays: 110 }),
@@ -91,7 +102,7 @@ const acornWorkloads: DemoWorkload[] = [
   ...(
     [
       ['cocktail-api-server', 1, 0.5, 1 * Gi],
-      ['cocktail-dashboard', 2, 0.2, 256 * Mi],
+      ['cocktail-dashboard', 1, 0.2, 256 * Mi],
       ['cocktail-builder-api', 1, 0.2, 512 * Mi],
       ['cocktail-cluster-api', 1, 0.2, 512 * Mi],
       ['cocktail-auth', 1, 0.1, 256 * Mi],
@@ -102,13 +113,15 @@ const acornWorkloads: DemoWorkload[] = [
   ).map(([name, replicas, cpu, memory]) =>
     workload('cocktail-system', name, 'Deployment', replicas, [container(name, `regi.acloud.run/cocktail/${name}:4.9.2`, cpu, memory)], { labels: { app: name, 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90 }),
   ),
-  workload('cocktail-system', 'cocktail-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.5, 1 * Gi)], { labels: { app: 'cocktail-mysql', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90 }),
-  workload('cocktail-system', 'cocktail-nats', 'StatefulSet', 3, [container('nats', 'docker.io/library/nats:2.10.21-alpine', 0.1, 128 * Mi)], { labels: { app: 'cocktail-nats', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90 }),
+  workload('cocktail-system', 'cocktail-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.5, 1 * Gi)], { labels: { app: 'cocktail-mysql', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90, volumeClaims: [{ name: 'data', storage: '20Gi' }] }),
+  workload('cocktail-system', 'cocktail-nats', 'StatefulSet', 3, [container('nats', 'docker.io/library/nats:2.10.21-alpine', 0.1, 128 * Mi)], { labels: { app: 'cocktail-nats', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90, volumeClaims: [{ name: 'nats-js', storage: '5Gi' }] }),
+  // A nightly backup; seeding records one finished run (its Job and pod).
+  workload('cocktail-system', 'cocktail-db-backup', 'CronJob', 1, [container('backup', 'docker.io/library/mysql:8.0.39', 0.1, 128 * Mi)], { labels: { app: 'cocktail-db-backup', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90, schedule: '0 3 * * *' }),
   // demo applications
   workload('demo-was', 'demo-was-ant', 'Deployment', 3, [container('was', 'regi.acloud.run/demo/demo-was-ant:1.0.3', 0.25, 512 * Mi)], { labels: { app: 'demo-was-ant', tier: 'was' }, restarts: 1, ageDays: 21 }),
-  workload('demo-was', 'demo-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.25, 512 * Mi)], { labels: { app: 'demo-mysql', tier: 'db' }, ageDays: 21 }),
-  workload('demo-was', 'demo-postgresql', 'StatefulSet', 1, [container('postgresql', 'docker.io/library/postgres:16.4', 0.25, 512 * Mi)], { labels: { app: 'demo-postgresql', tier: 'db' }, ageDays: 21 }),
-  workload('elastic', 'elasticsearch-master', 'StatefulSet', 3, [container('elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch:8.15.2', 0.5, 1 * Gi)], { labels: { app: 'elasticsearch-master' }, ageDays: 14 }),
+  workload('demo-was', 'demo-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.25, 512 * Mi)], { labels: { app: 'demo-mysql', tier: 'db' }, ageDays: 21, volumeClaims: [{ name: 'data', storage: '8Gi' }] }),
+  workload('demo-was', 'demo-postgresql', 'StatefulSet', 1, [container('postgresql', 'docker.io/library/postgres:16.4', 0.25, 512 * Mi)], { labels: { app: 'demo-postgresql', tier: 'db' }, ageDays: 21, volumeClaims: [{ name: 'data', storage: '8Gi' }] }),
+  workload('elastic', 'elasticsearch-master', 'StatefulSet', 3, [container('elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch:8.15.2', 0.5, 1 * Gi)], { labels: { app: 'elasticsearch-master' }, ageDays: 14, volumeClaims: [{ name: 'elasticsearch-master', storage: '30Gi' }] }),
   workload('elastic', 'kibana', 'Deployment', 1, [container('kibana', 'docker.elastic.co/kibana/kibana:8.15.2', 0.25, 512 * Mi)], { labels: { app: 'kibana' }, ageDays: 14 }),
   workload('jupyter-spark-demo', 'jupyterlab', 'Deployment', 1, [container('jupyterlab', 'quay.io/jupyter/pyspark-notebook:spark-3.5.3', 0.5, 1 * Gi)], { labels: { app: 'jupyterlab' }, ageDays: 10 }),
   workload('jupyter-spark-demo', 'spark-master', 'StatefulSet', 1, [container('spark-master', 'docker.io/bitnami/spark:3.5.3', 0.25, 512 * Mi)], { labels: { app: 'spark', component: 'master' }, ageDays: 10 }),
@@ -116,7 +129,7 @@ const acornWorkloads: DemoWorkload[] = [
   workload('electro-shop-demo', 'frontend', 'Deployment', 2, [container('frontend', 'regi.acloud.run/demo/electro-shop-frontend:2.1.0', 0.1, 128 * Mi)], { labels: { app: 'frontend' }, ageDays: 7 }),
   workload('electro-shop-demo', 'product-api', 'Deployment', 1, [container('product-api', 'regi.acloud.run/demo/electro-shop-product-api:2.1.0', 0.2, 256 * Mi)], { labels: { app: 'product-api' }, restarts: 4, ageDays: 7 }),
   workload('electro-shop-demo', 'cart-api', 'Deployment', 1, [container('cart-api', 'regi.acloud.run/demo/electro-shop-cart-api:2.1.0', 0.1, 256 * Mi)], { labels: { app: 'cart-api' }, ageDays: 7 }),
-  workload('electro-shop-demo', 'redis', 'StatefulSet', 1, [container('redis', 'docker.io/library/redis:7.4.1-alpine', 0.1, 128 * Mi)], { labels: { app: 'redis' }, ageDays: 7 }),
+  workload('electro-shop-demo', 'redis', 'StatefulSet', 1, [container('redis', 'docker.io/library/redis:7.4.1-alpine', 0.1, 128 * Mi)], { labels: { app: 'redis' }, ageDays: 7, volumeClaims: [{ name: 'redis-data', storage: '2Gi' }] }),
   ...(
     [
       ['carts', 'weaveworksdemos/carts:0.4.8', 0.1, 256 * Mi],
@@ -167,6 +180,59 @@ const gkeWorkloads: DemoWorkload[] = [
   workload('default', 'nginx', 'Deployment', 1, [container('nginx', 'docker.io/library/nginx:1.27.2', 0.1, 128 * Mi)], { labels: { app: 'nginx' }, ageDays: 30 }),
 ];
 
+function kubernetesService(clusterIP: string): ServiceSpec {
+  return {
+    namespace: 'default',
+    name: 'kubernetes',
+    clusterIP,
+    labels: { component: 'apiserver', provider: 'kubernetes' },
+    ports: [{ name: 'https', port: 443, targetPort: 6443 }],
+  };
+}
+
+function service(namespace: string, name: string, selector: Record<string, string>, port: number, targetPort: number | string, type: ServiceSpec['type'] = 'ClusterIP', extra: Partial<ServiceSpec> = {}): ServiceSpec {
+  return { namespace, name, selector, type, ports: [{ name: port === 443 ? 'https' : 'http', port, targetPort }], ...extra };
+}
+
+const acornServices: ServiceSpec[] = [
+  kubernetesService('10.96.0.1'),
+  {
+    namespace: 'kube-system',
+    name: 'kube-dns',
+    clusterIP: '10.96.0.10',
+    selector: { 'k8s-app': 'kube-dns' },
+    labels: { 'k8s-app': 'kube-dns' },
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+      { name: 'dns-tcp', port: 53, targetPort: 53 },
+      { name: 'metrics', port: 9153, targetPort: 9153 },
+    ],
+  },
+  service('kube-system', 'metrics-server', { 'k8s-app': 'metrics-server' }, 443, 'https'),
+  service('monitoring', 'prometheus-server', { 'app.kubernetes.io/name': 'prometheus' }, 9090, 9090),
+  service('monitoring', 'alertmanager', { 'app.kubernetes.io/name': 'alertmanager' }, 9093, 9093),
+  service('monitoring', 'grafana', { 'app.kubernetes.io/name': 'grafana' }, 80, 3000, 'NodePort'),
+  {
+    namespace: 'ingress-nginx',
+    name: 'ingress-nginx-controller',
+    type: 'LoadBalancer',
+    selector: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+    ports: [
+      { name: 'http', port: 80, targetPort: 'http' },
+      { name: 'https', port: 443, targetPort: 'https' },
+    ],
+  },
+  service('cocktail-system', 'cocktail-api-server', { app: 'cocktail-api-server' }, 8080, 8080),
+  service('cocktail-system', 'cocktail-dashboard', { app: 'cocktail-dashboard' }, 80, 8080, 'NodePort'),
+  service('cocktail-system', 'cocktail-mysql', { app: 'cocktail-mysql' }, 3306, 3306),
+  service('cocktail-system', 'cocktail-nats', { app: 'cocktail-nats' }, 4222, 4222, 'ClusterIP', { clusterIP: 'None' }),
+  service('demo-was', 'demo-was-ant', { app: 'demo-was-ant' }, 8080, 8080, 'NodePort'),
+  service('elastic', 'elasticsearch-master', { app: 'elasticsearch-master' }, 9200, 9200),
+  service('elastic', 'kibana', { app: 'kibana' }, 5601, 5601),
+  service('electro-shop-demo', 'frontend', { app: 'frontend' }, 80, 8080, 'LoadBalancer'),
+  service('sock-shop', 'front-end', { name: 'front-end' }, 80, 8079, 'NodePort'),
+];
+
 export const demoClusterProfiles: ReadonlyArray<DemoClusterProfile> = [
   {
     name: 'acorn-demo-cluster',
@@ -176,6 +242,17 @@ export const demoClusterProfiles: ReadonlyArray<DemoClusterProfile> = [
     nodes: acornNodes,
     namespaces: ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'monitoring', 'ingress-nginx', 'cocktail-system', 'demo-was', 'elastic', 'jupyter-spark-demo', 'electro-shop-demo', 'sock-shop'],
     workloads: acornWorkloads,
+    services: acornServices,
+    storageClasses: [
+      { name: 'nfs-client', provisioner: 'cluster.local/nfs-subdir-external-provisioner', isDefault: true, reclaimPolicy: 'Delete', allowVolumeExpansion: true, parameters: { server: '192.168.100.5', archiveOnDelete: 'false' } },
+      { name: 'local-storage', provisioner: 'kubernetes.io/no-provisioner', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' },
+    ],
+    claims: [],
+    disruptionBudgets: [
+      { namespace: 'kube-system', name: 'coredns', selector: { 'k8s-app': 'kube-dns' }, maxUnavailable: 1 },
+      { namespace: 'elastic', name: 'elasticsearch-master-pdb', selector: { app: 'elasticsearch-master' }, maxUnavailable: 1 },
+      { namespace: 'cocktail-system', name: 'cocktail-nats', selector: { app: 'cocktail-nats' }, minAvailable: 2 },
+    ],
     ageDays: 120,
   },
   {
@@ -186,22 +263,21 @@ export const demoClusterProfiles: ReadonlyArray<DemoClusterProfile> = [
     nodes: gkeNodes,
     namespaces: ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'gke-managed-system'],
     workloads: gkeWorkloads,
+    services: [kubernetesService('10.8.0.1')],
+    storageClasses: [
+      { name: 'standard-rwo', provisioner: 'pd.csi.storage.gke.io', isDefault: true, volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, parameters: { type: 'pd-balanced' } },
+      { name: 'premium-rwo', provisioner: 'pd.csi.storage.gke.io', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, parameters: { type: 'pd-ssd' } },
+      { name: 'standard', provisioner: 'kubernetes.io/gce-pd', parameters: { type: 'pd-standard' } },
+    ],
+    claims: [{ namespace: 'default', name: 'nginx-content', storage: '5Gi' }],
+    disruptionBudgets: [{ namespace: 'kube-system', name: 'konnectivity-agent', selector: { 'k8s-app': 'konnectivity-agent' }, maxUnavailable: 1 }],
     ageDays: 60,
   },
 ];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A stable short hash, like the pod-template-hash a controller derives from its template. */
-function templateHash(text: string, length: number): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  const digest = createHash('sha256').update(text).digest();
-  let hash = '';
-  for (let index = 0; index < length; index += 1) hash += alphabet[(digest[index] ?? 0) % alphabet.length];
-  return hash;
-}
-
-/** Adds the profile's nodes, namespaces and workload pods to a (fresh) simulated cluster. */
+/** Adds the profile's nodes, namespaces, storage, workloads, services and budgets to a fresh simulated cluster. */
 export function seedDemoCluster(cluster: SimulatedCluster, profile: DemoClusterProfile): void {
   const now = Date.now();
   const daysAgo = (days: number, jitterMinutes = 0) => new Date(now - days * DAY_MS - jitterMinutes * 60_000);
@@ -210,72 +286,76 @@ export function seedDemoCluster(cluster: SimulatedCluster, profile: DemoClusterP
   for (const namespace of profile.namespaces) {
     if (!existing.has(namespace)) cluster.addNamespace(namespace, {}, daysAgo(profile.ageDays));
   }
+  for (const storageClass of profile.storageClasses) cluster.addStorageClass({ ...storageClass, createdAt: daysAgo(profile.ageDays) });
   const controlPlane = profile.nodes.filter((node) => node.roles?.includes('control-plane') === true);
   // Managed clusters (GKE) hide their control plane: their static pods run on every node.
   const staticPodNodes = controlPlane.length > 0 ? controlPlane : profile.nodes;
 
   for (const item of profile.workloads) {
     const createdAt = daysAgo(item.ageDays);
-    const containers = (index: number) =>
-      item.containers.map((spec, containerIndex) => ({
-        ...spec,
-        ...(index === 0 && containerIndex === 0 && item.restarts !== undefined ? { restartCount: item.restarts } : {}),
-      }));
-    const common = { namespace: item.namespace, createdAt, ...(item.hostNetwork === true ? { hostNetwork: true } : {}) };
+    const common = {
+      namespace: item.namespace,
+      name: item.name,
+      labels: { ...item.labels },
+      containers: [...item.containers],
+      createdAt,
+      ...(item.hostNetwork === true ? { hostNetwork: true } : {}),
+    };
     switch (item.kind) {
       case 'StaticPod':
         staticPodNodes.forEach((node, index) => {
           cluster.createPod({
-            ...common,
+            namespace: item.namespace,
+            createdAt,
+            ...(item.hostNetwork === true ? { hostNetwork: true } : {}),
             name: `${item.name}-${node.name}`,
             labels: { ...item.labels },
-            annotations: { 'kubernetes.io/config.source': 'file' },
+            // kubelet's mirror pods: `kubectl drain` leaves them alone.
+            annotations: { 'kubernetes.io/config.source': 'file', 'kubernetes.io/config.mirror': randomUUID().replaceAll('-', '') },
             nodeName: node.name,
             owner: { kind: 'Node', name: node.name, uid: randomUUID() },
             toleratesAllTaints: true,
-            containers: containers(index),
+            containers: item.containers.map((spec, containerIndex) => ({
+              ...spec,
+              ...(index === 0 && containerIndex === 0 && item.restarts !== undefined ? { restartCount: item.restarts } : {}),
+            })),
           });
         });
+        continue;
+      case 'DaemonSet':
+        cluster.addDaemonSet({ ...common, toleratesAllTaints: true });
         break;
-      case 'DaemonSet': {
-        const uid = randomUUID();
-        const revision = templateHash(`${item.namespace}/${item.name}/ds`, 10);
-        profile.nodes.forEach((node, index) => {
-          cluster.createPod({
-            ...common,
-            generateName: `${item.name}-`,
-            labels: { ...item.labels, 'controller-revision-hash': revision, 'pod-template-generation': '1' },
-            nodeName: node.name,
-            owner: { kind: 'DaemonSet', name: item.name, uid },
-            toleratesAllTaints: true,
-            containers: containers(index),
-          });
-        });
+      case 'Deployment':
+        cluster.addDeployment({ ...common, replicas: item.replicas ?? 1 });
         break;
-      }
-      case 'Deployment': {
-        const hash = templateHash(`${item.namespace}/${item.name}/rs`, 10);
-        const owner = { kind: 'ReplicaSet', name: `${item.name}-${hash}`, uid: randomUUID() };
-        for (let index = 0; index < (item.replicas ?? 1); index += 1) {
-          cluster.createPod({ ...common, generateName: `${owner.name}-`, labels: { ...item.labels, 'pod-template-hash': hash }, owner, containers: containers(index) });
-        }
+      case 'StatefulSet':
+        cluster.addStatefulSet({ ...common, replicas: item.replicas ?? 1, ...(item.volumeClaims === undefined ? {} : { volumeClaims: item.volumeClaims }) });
         break;
-      }
-      case 'StatefulSet': {
-        const owner = { kind: 'StatefulSet', name: item.name, uid: randomUUID() };
-        const revision = `${item.name}-${templateHash(`${item.namespace}/${item.name}/sts`, 10)}`;
-        for (let index = 0; index < (item.replicas ?? 1); index += 1) {
-          const name = `${item.name}-${index}`;
-          cluster.createPod({
-            ...common,
-            name,
-            labels: { ...item.labels, 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(index) },
-            owner,
-            containers: containers(index),
-          });
-        }
+      case 'CronJob':
+        cluster.addCronJob({ ...common, schedule: item.schedule ?? '0 0 * * *', successfulJobsHistoryLimit: 1 });
+        cluster.triggerCronJob(item.namespace, item.name, { settled: true, at: daysAgo(0, 60 * 5) });
         break;
-      }
     }
+    if (item.restarts !== undefined) addRestarts(cluster, item, item.restarts);
   }
+  for (const claim of profile.claims) cluster.addPersistentVolumeClaim({ ...claim, createdAt: daysAgo(profile.ageDays / 2) });
+  for (const service of profile.services) cluster.addService({ ...service, createdAt: daysAgo(profile.ageDays) });
+  for (const budget of profile.disruptionBudgets) cluster.addPodDisruptionBudget({ ...budget, createdAt: daysAgo(profile.ageDays) });
+  cluster.reconcile();
+}
+
+/** The workload's first pod (by name) shows `restarts` earlier crashes of its first container. */
+function addRestarts(cluster: SimulatedCluster, item: DemoWorkload, restarts: number): void {
+  const pod = cluster
+    .listPods(item.namespace)
+    .filter((candidate) => Object.entries(item.labels ?? {}).every(([key, value]) => candidate.metadata.labels?.[key] === value))
+    .sort((left, right) => left.metadata.name.localeCompare(right.metadata.name))[0];
+  if (pod === undefined) return;
+  cluster.updatePod(pod.metadata.namespace, pod.metadata.name, (draft) => {
+    const status = draft.status.containerStatuses?.[0];
+    if (status === undefined) return;
+    const finishedAt = new Date(Date.now() - 3 * DAY_MS).toISOString();
+    status.restartCount = restarts;
+    status.lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt: draft.status.startTime ?? finishedAt, finishedAt } };
+  });
 }

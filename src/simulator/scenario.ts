@@ -103,7 +103,7 @@ export class Scenario {
 
   /** Scale a Deployment out by one, or back to its starting size once it has grown enough. */
   private scaleSomething(): string | undefined {
-    const deployment = this.pick(this.world.listObjects('deployments').filter((candidate) => candidate.status.availableReplicas === candidate.spec.replicas));
+    const deployment = this.pick(this.world.listObjects('deployments'));
     if (deployment === undefined) return undefined;
     const key = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
     const baseline = this.baseline.get(key) ?? deployment.spec.replicas;

@@ -116,7 +116,7 @@ export interface SimulatedCluster {
   addJob(spec: JobSpec, options?: AddOptions): ObjectTypes['jobs'];
   addCronJob(spec: CronJobSpec, options?: AddOptions): ObjectTypes['cronjobs'];
   /** A run of the CronJob now (there is no wall clock): creates its Job, whose pods then run. */
-  triggerCronJob(namespace: string, name: string): JobObject;
+  triggerCronJob(namespace: string, name: string, options?: { settled?: boolean; at?: Date }): JobObject;
   addService(spec: ServiceSpec): ObjectTypes['services'];
   addPersistentVolume(spec: PersistentVolumeSpec): ObjectTypes['persistentvolumes'];
   /** Binds to a fitting volume, or provisions one when its storage class has a provisioner. */
@@ -318,8 +318,9 @@ class SimulatedClusterServer implements SimulatedCluster {
     return this.add('cronjobs', spec.namespace, cronJobManifest(spec), spec.createdAt, options);
   }
 
-  triggerCronJob(namespace: string, name: string): JobObject {
-    const job = triggerCronJob(this.controllers.context(), namespace, name);
+  triggerCronJob(namespace: string, name: string, options: { settled?: boolean; at?: Date } = {}): JobObject {
+    const run = () => triggerCronJob(this.controllers.context(), namespace, name, options.at);
+    const job = options.settled === true ? this.controllers.settle(run) : run();
     this.controllers.flush();
     return this.store.get('jobs', objectKey(namespace, job.metadata.name)) ?? job;
   }

@@ -190,10 +190,19 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     expect(JSON.parse((await get('/version')).body)).toMatchObject({ major: '1', minor: '31', gitVersion: 'v1.31.4' });
     expect(JSON.parse((await get('/api')).body)).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const resources = JSON.parse((await get('/api/v1')).body) as { resources: Array<{ name: string }> };
-    expect(resources.resources.map((resource) => resource.name)).toEqual(['nodes', 'namespaces', 'pods', 'pods/log']);
-    expect(JSON.parse((await get('/apis')).body)).toMatchObject({ kind: 'APIGroupList', groups: [] });
+    expect(resources.resources.map((resource) => resource.name)).toEqual(
+      expect.arrayContaining(['nodes', 'namespaces', 'pods', 'pods/log', 'pods/eviction', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'events']),
+    );
+    const groups = JSON.parse((await get('/apis')).body) as { kind: string; groups: Array<{ name: string; preferredVersion: { groupVersion: string } }> };
+    expect(groups.kind).toBe('APIGroupList');
+    expect(groups.groups.map((group) => group.preferredVersion.groupVersion).sort()).toEqual(['apps/v1', 'batch/v1', 'policy/v1', 'storage.k8s.io/v1']);
+    const apps = JSON.parse((await get('/apis/apps/v1')).body) as { groupVersion: string; resources: Array<{ name: string; kind: string; group?: string; shortNames?: string[] }> };
+    expect(apps.groupVersion).toBe('apps/v1');
+    expect(apps.resources.find((resource) => resource.name === 'deployments/scale')).toMatchObject({ kind: 'Scale', group: 'autoscaling' });
+    expect(apps.resources.find((resource) => resource.name === 'deployments')?.shortNames).toEqual(['deploy']);
+    expect((await get('/apis/nothing.example/v1')).status).toBe(404);
     expect(await get('/healthz')).toEqual({ status: 200, body: 'ok' });
-    const unknown = await get('/api/v1/services');
+    const unknown = await get('/api/v1/configmaps');
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
     expect((await get('/openapi/v2')).status).toBe(404);

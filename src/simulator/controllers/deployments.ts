@@ -132,26 +132,27 @@ export function reconcileDeployment(context: ControllerContext, namespace: strin
 function rollingStep(context: ControllerContext, deployment: DeploymentObject, newReplicaSet: ReplicaSetObject, olds: ReplicaSetObject[]): void {
   const desired = deployment.spec.replicas;
   const all = [newReplicaSet, ...olds];
-  const total = all.reduce((sum, replicaSet) => sum + replicaSet.spec.replicas, 0);
-  // Scale the new ReplicaSet up as far as the surge allows (or down to the desired count).
-  if (newReplicaSet.spec.replicas > desired) {
-    scale(context, deployment, newReplicaSet, desired);
-  } else if (newReplicaSet.spec.replicas < desired) {
-    const room = desired + maxSurge(deployment) - total;
-    if (room > 0) scale(context, deployment, newReplicaSet, Math.min(desired, newReplicaSet.spec.replicas + room));
-  }
-  // Scale old ReplicaSets down: unhealthy replicas first, then as many as availability allows.
+  // Old ReplicaSets first: unhealthy replicas go, then as many as availability allows. Doing this
+  // before scaling up means their pods go before new ones come, so live pods stay within the surge.
   const minAvailable = desired - maxUnavailable(deployment);
-  let available = all.reduce((sum, replicaSet) => sum + (replicaSet.status.availableReplicas ?? 0), 0);
+  const available = all.reduce((sum, replicaSet) => sum + (replicaSet.status.availableReplicas ?? 0), 0);
   let budget = Math.max(0, available - minAvailable);
+  let total = newReplicaSet.spec.replicas;
   for (const old of olds) {
     if (old.spec.replicas === 0) continue;
     const unhealthy = Math.max(0, old.spec.replicas - (old.status.availableReplicas ?? 0));
     const healthyCut = Math.min(budget, old.spec.replicas - unhealthy);
     const target = old.spec.replicas - unhealthy - healthyCut;
     budget -= healthyCut;
-    available -= healthyCut;
+    total += target;
     scale(context, deployment, old, target);
+  }
+  // Then the new ReplicaSet, as far as the surge allows (or down to the desired count).
+  if (newReplicaSet.spec.replicas > desired) {
+    scale(context, deployment, newReplicaSet, desired);
+  } else if (newReplicaSet.spec.replicas < desired) {
+    const room = desired + maxSurge(deployment) - total;
+    if (room > 0) scale(context, deployment, newReplicaSet, Math.min(desired, newReplicaSet.spec.replicas + room));
   }
 }
 

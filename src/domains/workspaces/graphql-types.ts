@@ -1,0 +1,63 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { WorkspaceRole } from './records.js';
+
+export const WorkspaceRoleEnum = { MANAGER: 'MANAGER', DEVOPS: 'DEVOPS', OPERATOR: 'OPERATOR', VIEWER: 'VIEWER' } as const satisfies { [K in WorkspaceRole]: K };
+registerEnumType(WorkspaceRoleEnum, {
+  name: 'WorkspaceRole',
+  description: 'A member\'s role in a workspace. Rights apply to the clusters and namespaces allotted to the workspace only.',
+  valuesConfig: {
+    MANAGER: { description: 'Everything an OPERATOR may do, and manages the workspace and its members.' },
+    DEVOPS: { description: 'Sees the allotted clusters and operates workloads in them (builds and deployments as they come).' },
+    OPERATOR: { description: 'Sees the allotted clusters and operates workloads in them: scale, restart, delete pods.' },
+    VIEWER: { description: 'Sees the allotted clusters and what runs in them; changes nothing.' },
+  },
+});
+
+@ObjectType({ description: 'A team\'s space: its members, and the clusters (or namespaces of them) allotted to it. Members see only what their workspaces are allotted.' })
+export class Workspace {
+  @Field(() => ID, { description: 'Workspace id.' })
+  id!: string;
+
+  @Field({ description: 'Unique name.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'What the workspace is for; null when not described.' })
+  description!: string | null;
+
+  @Field({ description: 'When it was created (ISO 8601).' })
+  createdAt!: string;
+
+  @Field({ description: 'When its name or description last changed (ISO 8601).' })
+  updatedAt!: string;
+}
+
+@ObjectType({ description: 'A user\'s membership of a workspace.' })
+export class Member {
+  /** Not a field: resolved to `user` through the identity loader. */
+  userId!: string;
+
+  /** Not a field. */
+  workspaceId!: string;
+
+  @Field(() => WorkspaceRoleEnum, { description: 'What the member may do in the workspace.' })
+  role!: WorkspaceRole;
+
+  @Field({ description: 'When the user joined the workspace (ISO 8601).' })
+  addedAt!: string;
+}
+
+@ObjectType({ description: 'A cluster allotted to a workspace, whole or limited to some namespaces.' })
+export class ClusterAllotment {
+  @Field(() => ID, { description: 'The workspace it is allotted to.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The allotted cluster.' })
+  clusterId!: string;
+
+  @Field(() => [String], { nullable: true, description: 'The namespaces allotted, sorted; null: every namespace of the cluster.' })
+  namespaces!: string[] | null;
+
+  @Field({ description: 'When it was first allotted (ISO 8601).' })
+  allottedAt!: string;
+}
+

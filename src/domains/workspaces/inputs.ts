@@ -1,0 +1,46 @@
+import { Field, ID, InputType } from 'type-graphql';
+import { WorkspaceRoleEnum } from './graphql-types.js';
+import type { WorkspaceRole } from './records.js';
+import { MAX_ALLOTTED_NAMESPACES, MAX_DESCRIPTION_LENGTH, MAX_WORKSPACE_NAME_LENGTH } from './validation.js';
+
+@InputType({ description: 'A workspace to create.' })
+export class CreateWorkspaceInput {
+  @Field({ description: `Unique name, 1-${MAX_WORKSPACE_NAME_LENGTH} characters.` })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: `What it is for, at most ${MAX_DESCRIPTION_LENGTH} characters.` })
+  description?: string | null;
+}
+
+@InputType({ description: 'Changes to a workspace; omitted fields stay as they are.' })
+export class UpdateWorkspaceInput {
+  @Field(() => String, { nullable: true, description: `New unique name, 1-${MAX_WORKSPACE_NAME_LENGTH} characters.` })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: `New description, at most ${MAX_DESCRIPTION_LENGTH} characters; null or empty removes it.` })
+  description?: string | null;
+}
+
+@InputType({ description: 'A member to add to a workspace, or whose role to change.' })
+export class WorkspaceMemberInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The user.' })
+  userId!: string;
+
+  @Field(() => WorkspaceRoleEnum, { description: 'The role they get.' })
+  role!: WorkspaceRole;
+}
+
+@InputType({ description: 'A cluster (or some of its namespaces) to allot to a workspace.' })
+export class AllotClusterInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The cluster.' })
+  clusterId!: string;
+
+  @Field(() => [String], { nullable: true, description: `Namespaces to allot (at most ${MAX_ALLOTTED_NAMESPACES}); null or omitted: the whole cluster. Allotting an allotted cluster again replaces its namespaces.` })
+  namespaces?: string[] | null;
+}

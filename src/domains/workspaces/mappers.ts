@@ -1,0 +1,14 @@
+import type { ClusterAllotment, Member, Workspace } from './graphql-types.js';
+import type { AllotmentRecord, MemberRecord, WorkspaceRecord } from './records.js';
+
+export function toWorkspace(record: WorkspaceRecord): Workspace {
+  return { id: record.id, name: record.name, description: record.description, createdAt: record.createdAt.toISOString(), updatedAt: record.updatedAt.toISOString() };
+}
+
+export function toMember(record: MemberRecord): Member {
+  return { workspaceId: record.workspaceId, userId: record.userId, role: record.role, addedAt: record.createdAt.toISOString() };
+}
+
+export function toAllotment(record: AllotmentRecord): ClusterAllotment {
+  return { workspaceId: record.workspaceId, clusterId: record.clusterId, namespaces: record.namespaces, allottedAt: record.createdAt.toISOString() };
+}

@@ -1,0 +1,111 @@
+import { FULL_ACCESS, NO_ACCESS, type AccessResolver, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
+import type { AccessGrant, WorkspaceRole } from './records.js';
+
+/** What a role allows on the workspace itself (as opposed to its clusters). */
+export type WorkspacePermission =
+  /** See the workspace, its members and its allotments. */
+  | 'workspace:read'
+  /** Rename and describe it; add, remove and change members. */
+  | 'workspace:manage';
+
+export interface RoleGrants {
+  /** Granted on the clusters and namespaces allotted to the workspace, nowhere else. */
+  readonly clusters: readonly Permission[];
+  readonly workspace: readonly WorkspacePermission[];
+}
+
+/**
+ * THE role matrix: everything a workspace role allows. `node:operate` and `cluster:manage` act on a
+ * whole cluster, beyond any one workspace's share of it, so no workspace role grants them: they stay
+ * with system administrators (who get FULL_ACCESS).
+ * DEVOPS and OPERATOR differ only in what later domains add (builds, deployments).
+ */
+export const ROLE_MATRIX: Readonly<Record<WorkspaceRole, RoleGrants>> = {
+  //         on allotted clusters / namespaces               on the workspace
+  MANAGER: { clusters: ['cluster:read', 'workload:operate'], workspace: ['workspace:read', 'workspace:manage'] },
+  DEVOPS: { clusters: ['cluster:read', 'workload:operate'], workspace: ['workspace:read'] },
+  OPERATOR: { clusters: ['cluster:read', 'workload:operate'], workspace: ['workspace:read'] },
+  VIEWER: { clusters: ['cluster:read'], workspace: ['workspace:read'] },
+};
+
+export function roleAllowsOnWorkspace(role: WorkspaceRole, permission: WorkspacePermission): boolean {
+  return ROLE_MATRIX[role].workspace.includes(permission);
+}
+
+export function roleAllowsOnClusters(role: WorkspaceRole, permission: Permission): boolean {
+  return ROLE_MATRIX[role].clusters.includes(permission);
+}
+
+interface ClusterGrants {
+  /** Permissions on every namespace (from allotments of the whole cluster). */
+  readonly wholeCluster: Set<Permission>;
+  readonly byNamespace: Map<string, Set<Permission>>;
+}
+
+function addAll(target: Set<Permission>, permissions: readonly Permission[]): void {
+  for (const permission of permissions) target.add(permission);
+}
+
+/**
+ * The scope given by a user's grants (their roles times their workspaces' allotments). A user in
+ * several workspaces gets the union. Asked without a namespace, `allows` answers for the whole
+ * cluster — except `cluster:read`, which then means "may see the cluster at all".
+ */
+export function buildAccessScope(grants: readonly AccessGrant[]): AccessScope {
+  const byCluster = new Map<string, ClusterGrants>();
+  for (const grant of grants) {
+    let cluster = byCluster.get(grant.clusterId);
+    if (cluster === undefined) {
+      cluster = { wholeCluster: new Set(), byNamespace: new Map() };
+      byCluster.set(grant.clusterId, cluster);
+    }
+    const permissions = ROLE_MATRIX[grant.role].clusters;
+    if (grant.namespaces === null) {
+      addAll(cluster.wholeCluster, permissions);
+      continue;
+    }
+    for (const namespace of grant.namespaces) {
+      let granted = cluster.byNamespace.get(namespace);
+      if (granted === undefined) {
+        granted = new Set();
+        cluster.byNamespace.set(namespace, granted);
+      }
+      addAll(granted, permissions);
+    }
+  }
+
+  const readableNamespaces = (cluster: ClusterGrants): Set<string> =>
+    new Set([...cluster.byNamespace].filter(([, granted]) => granted.has('cluster:read')).map(([namespace]) => namespace));
+  const visible = new Set([...byCluster].filter(([, cluster]) => cluster.wholeCluster.has('cluster:read') || readableNamespaces(cluster).size > 0).map(([clusterId]) => clusterId));
+
+  return {
+    isSystemAdmin: false,
+    visibleClusterIds: () => visible,
+    namespacesOf(clusterId): NamespaceScope {
+      const cluster = byCluster.get(clusterId);
+      if (cluster === undefined) return new Set<string>();
+      return cluster.wholeCluster.has('cluster:read') ? 'ALL' : readableNamespaces(cluster);
+    },
+    allows(permission, clusterId, namespace) {
+      const cluster = byCluster.get(clusterId);
+      if (cluster === undefined) return false;
+      if (cluster.wholeCluster.has(permission)) return true;
+      if (namespace !== undefined) return cluster.byNamespace.get(namespace)?.has(permission) ?? false;
+      return permission === 'cluster:read' && visible.has(clusterId);
+    },
+  };
+}
+
+/** Reads the grants of one user; implemented with one statement (memberships joined to allotments). */
+export interface AccessGrantReader {
+  grantsOf(userId: string): Promise<AccessGrant[]>;
+}
+
+/** The AccessResolver of src/shared/access.ts: one query per caller, none for administrators. */
+export function createAccessResolver(deps: { readonly grants: AccessGrantReader }): AccessResolver {
+  return async (principal) => {
+    if (principal.systemRole === 'ADMIN') return FULL_ACCESS;
+    if (principal.userId === null) return NO_ACCESS;
+    return buildAccessScope(await deps.grants.grantsOf(principal.userId));
+  };
+}

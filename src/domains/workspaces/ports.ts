@@ -1,0 +1,54 @@
+import type { MemberChange } from './member-rules.js';
+import type { AccessGrant, AllotmentRecord, MemberRecord, WorkspaceRecord } from './records.js';
+
+/** Persistence of workspaces (implemented in src/infra/db). */
+export interface WorkspaceStore {
+  /** Every workspace, by name. */
+  list(): Promise<WorkspaceRecord[]>;
+  findById(id: string): Promise<WorkspaceRecord | null>;
+  findByIds(ids: readonly string[]): Promise<WorkspaceRecord[]>;
+  findByName(name: string): Promise<WorkspaceRecord | null>;
+  /** `duplicate-name` when the unique index refuses it (a concurrent insert won the race). */
+  insert(record: WorkspaceRecord): Promise<'inserted' | 'duplicate-name'>;
+  update(id: string, changes: Partial<Pick<WorkspaceRecord, 'name' | 'description'>>): Promise<'updated' | 'missing' | 'duplicate-name'>;
+  /** Members and allotments go with it (ON DELETE CASCADE). */
+  delete(id: string): Promise<boolean>;
+}
+
+export interface MemberStore {
+  find(workspaceId: string, userId: string): Promise<MemberRecord | null>;
+  /** Members of these workspaces, oldest first. */
+  listByWorkspaceIds(workspaceIds: readonly string[]): Promise<MemberRecord[]>;
+  /** Memberships of these users. */
+  listByUserIds(userIds: readonly string[]): Promise<MemberRecord[]>;
+  countByWorkspaceIds(workspaceIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Reads the workspace's members while holding a lock on the workspace, lets `decide` choose a
+   * change (or throw), and applies it in the same transaction: two managers removing each other at
+   * once cannot leave the workspace without one. `missing-workspace` when it does not exist.
+   */
+  change(workspaceId: string, decide: (members: readonly MemberRecord[]) => MemberChange): Promise<'applied' | 'missing-workspace'>;
+}
+
+export interface AllotmentStore {
+  find(workspaceId: string, clusterId: string): Promise<AllotmentRecord | null>;
+  listByWorkspaceIds(workspaceIds: readonly string[]): Promise<AllotmentRecord[]>;
+  countByWorkspaceIds(workspaceIds: readonly string[]): Promise<Map<string, number>>;
+  /** Inserts, or replaces the namespaces of an existing allotment (keeping its creation time). */
+  put(record: AllotmentRecord): Promise<void>;
+  delete(workspaceId: string, clusterId: string): Promise<boolean>;
+}
+
+/** Every grant of a user in one statement: their memberships joined to their workspaces' allotments. */
+export interface AccessGrantStore {
+  grantsOf(userId: string): Promise<AccessGrant[]>;
+}
+
+/** What this domain needs to know of users and clusters, which other domains own. */
+export interface UserDirectory {
+  exists(userId: string): Promise<boolean>;
+}
+
+export interface ClusterDirectory {
+  exists(clusterId: string): Promise<boolean>;
+}

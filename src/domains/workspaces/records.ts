@@ -1,0 +1,48 @@
+/** Roles inside a workspace (values are part of the API). What each may do: permissions.ts. */
+export const WORKSPACE_ROLES = ['MANAGER', 'DEVOPS', 'OPERATOR', 'VIEWER'] as const;
+export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+
+/** A team's space, as stored. */
+export interface WorkspaceRecord {
+  id: string;
+  /** Unique. */
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A user's membership of a workspace. */
+export interface MemberRecord {
+  workspaceId: string;
+  userId: string;
+  role: WorkspaceRole;
+  createdAt: Date;
+}
+
+/** A cluster allotted to a workspace, whole (`namespaces: null`) or limited to some namespaces. */
+export interface AllotmentRecord {
+  workspaceId: string;
+  clusterId: string;
+  /** Sorted, without duplicates; `null`: every namespace of the cluster. */
+  namespaces: string[] | null;
+  createdAt: Date;
+}
+
+/** One row of "what a user may reach": a role of theirs and one allotment of that workspace. */
+export interface AccessGrant {
+  readonly workspaceId: string;
+  readonly role: WorkspaceRole;
+  readonly clusterId: string;
+  readonly namespaces: readonly string[] | null;
+}
+
+/** Who is asking. Kept to what this domain needs, so it does not depend on identity's Principal. */
+export interface Caller {
+  readonly userId: string | null;
+  readonly systemRole: string;
+}
+
+export function isSystemAdmin(caller: Caller): boolean {
+  return caller.systemRole === 'ADMIN';
+}

@@ -1,0 +1,53 @@
+import { BadInputError } from '../../shared/errors.js';
+import { WORKSPACE_ROLES, type WorkspaceRole } from './records.js';
+
+export const MAX_WORKSPACE_NAME_LENGTH = 100;
+export const MAX_DESCRIPTION_LENGTH = 1000;
+export const MAX_ALLOTTED_NAMESPACES = 100;
+/** Ids are UUIDs; anything far longer is not an id and is refused before it reaches a query. */
+const MAX_ID_LENGTH = 64;
+/** A Kubernetes namespace is a DNS label (RFC 1123). */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function validWorkspaceName(field: string, raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw new BadInputError(field, 'must not be empty');
+  if (name.length > MAX_WORKSPACE_NAME_LENGTH) throw new BadInputError(field, `must be at most ${MAX_WORKSPACE_NAME_LENGTH} characters`);
+  // Control characters end up in logs and tables; nobody needs them in a name.
+  if (/\p{Cc}/u.test(name)) throw new BadInputError(field, 'must not contain control characters');
+  return name;
+}
+
+/** Empty or blank means "no description". Line breaks are allowed, other control characters are not. */
+export function validDescription(field: string, raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const description = raw.trim();
+  if (description === '') return null;
+  if (description.length > MAX_DESCRIPTION_LENGTH) throw new BadInputError(field, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  if (/[^\P{Cc}\n\r\t]/u.test(description)) throw new BadInputError(field, 'must not contain control characters other than line breaks and tabs');
+  return description;
+}
+
+export function validRole(field: string, raw: string): WorkspaceRole {
+  const role = WORKSPACE_ROLES.find((candidate) => candidate === raw);
+  if (role === undefined) throw new BadInputError(field, `must be one of ${WORKSPACE_ROLES.join(', ')}`);
+  return role;
+}
+
+export function validId(field: string, raw: string): string {
+  const id = raw.trim();
+  if (id === '') throw new BadInputError(field, 'must not be empty');
+  if (id.length > MAX_ID_LENGTH) throw new BadInputError(field, `is not a known id`);
+  return id;
+}
+
+/** `null`/`undefined`: the whole cluster. Otherwise at least one valid namespace, deduplicated and sorted. */
+export function validNamespaces(field: string, raw: readonly string[] | null | undefined): string[] | null {
+  if (raw === null || raw === undefined) return null;
+  if (raw.length === 0) throw new BadInputError(field, 'name at least one namespace, or pass null to allot the whole cluster');
+  if (raw.length > MAX_ALLOTTED_NAMESPACES) throw new BadInputError(field, `at most ${MAX_ALLOTTED_NAMESPACES} namespaces; allot the whole cluster instead`);
+  for (const namespace of raw) {
+    if (!NAMESPACE_NAME.test(namespace)) throw new BadInputError(field, `${JSON.stringify(namespace.slice(0, 80))} is not a valid namespace name`);
+  }
+  return [...new Set(raw)].sort();
+}

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { BadInputError, ForbiddenError } from '../../shared/errors.js';
+import { decideAdd, decideRemoval, decideRoleChange, type MemberChange } from './member-rules.js';
+import { roleAllowsOnWorkspace, type WorkspacePermission } from './permissions.js';
+import type { AllotmentStore, ClusterDirectory, MemberStore, UserDirectory, WorkspaceStore } from './ports.js';
+import { isSystemAdmin, type AllotmentRecord, type Caller, type MemberRecord, type WorkspaceRecord } from './records.js';
+import { validDescription, validId, validNamespaces, validRole, validWorkspaceName } from './validation.js';
+
+export interface WorkspaceServiceDeps {
+  readonly workspaces: WorkspaceStore;
+  readonly members: MemberStore;
+  readonly allotments: AllotmentStore;
+  readonly users: UserDirectory;
+  readonly clusters: ClusterDirectory;
+  /** Called after memberships or allotments change, so cached access scopes are dropped everywhere. */
+  readonly accessChanged: () => Promise<void>;
+  readonly now: () => Date;
+}
+
+export interface CreateWorkspaceInput {
+  readonly name: string;
+  readonly description?: string | null;
+}
+
+export interface UpdateWorkspaceInput {
+  readonly name?: string | null;
+  /** `undefined`: unchanged; `null` or blank: removed. */
+  readonly description?: string | null;
+}
+
+export interface MemberInput {
+  readonly workspaceId: string;
+  readonly userId: string;
+  readonly role: string;
+}
+
+export interface AllotClusterInput {
+  readonly workspaceId: string;
+  readonly clusterId: string;
+  /** `null`/omitted: the whole cluster. */
+  readonly namespaces?: readonly string[] | null;
+}
+
+export class WorkspaceService {
+  constructor(private readonly deps: WorkspaceServiceDeps) {}
+
+  // Reads. Batch methods serve the DataLoaders; the others decide what a caller may see.
+
+  /** Every workspace for an administrator; the caller's own otherwise. */
+  async listVisible(caller: Caller): Promise<WorkspaceRecord[]> {
+    if (isSystemAdmin(caller)) return this.deps.workspaces.list();
+    if (caller.userId === null) return [];
+    const ids = (await this.deps.members.listByUserIds([caller.userId])).map((member) => member.workspaceId);
+    const found = await this.deps.workspaces.findByIds(ids);
+    return found.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** `null` both for an unknown id and for a workspace the caller is not in: ids cannot be probed. */
+  async getVisible(caller: Caller, id: string): Promise<WorkspaceRecord | null> {
+    if (!isSystemAdmin(caller)) {
+      if (caller.userId === null || (await this.deps.members.find(id, caller.userId)) === null) return null;
+    }
+    return this.deps.workspaces.findById(id);
+  }
+
+  getMany(ids: readonly string[]): Promise<WorkspaceRecord[]> {
+    return this.deps.workspaces.findByIds(ids);
+  }
+
+  membersOf(workspaceIds: readonly string[]): Promise<MemberRecord[]> {
+    return this.deps.members.listByWorkspaceIds(workspaceIds);
+  }
+
+  membershipsOf(userIds: readonly string[]): Promise<MemberRecord[]> {
+    return this.deps.members.listByUserIds(userIds);
+  }
+
+  memberCounts(workspaceIds: readonly string[]): Promise<Map<string, number>> {
+    return this.deps.members.countByWorkspaceIds(workspaceIds);
+  }
+
+  allotmentsOf(workspaceIds: readonly string[]): Promise<AllotmentRecord[]> {
+    return this.deps.allotments.listByWorkspaceIds(workspaceIds);
+  }
+
+  allotmentCounts(workspaceIds: readonly string[]): Promise<Map<string, number>> {
+    return this.deps.allotments.countByWorkspaceIds(workspaceIds);
+  }
+
+  // Changes.
+
+  async create(caller: Caller, input: CreateWorkspaceInput): Promise<WorkspaceRecord> {
+    this.requireAdmin(caller, 'creates workspaces');
+    const name = validWorkspaceName('name', input.name);
+    const description = validDescription('description', input.description);
+    if ((await this.deps.workspaces.findByName(name)) !== null) throw duplicateName(name);
+    const now = this.deps.now();
+    const record: WorkspaceRecord = { id: randomUUID(), name, description, createdAt: now, updatedAt: now };
+    if ((await this.deps.workspaces.insert(record)) === 'duplicate-name') throw duplicateName(name);
+    return record;
+  }
+
+  async update(caller: Caller, rawId: string, input: UpdateWorkspaceInput): Promise<WorkspaceRecord> {
+    const id = validId('id', rawId);
+    const changes: { name?: string; description?: string | null } = {};
+    if (input.name !== undefined && input.name !== null) changes.name = validWorkspaceName('name', input.name);
+    if (input.description !== undefined) changes.description = validDescription('description', input.description);
+    await this.requireOnWorkspace(caller, id, 'workspace:manage', 'id', 'change workspace');
+    if (changes.name !== undefined) {
+      const holder = await this.deps.workspaces.findByName(changes.name);
+      if (holder !== null && holder.id !== id) throw duplicateName(changes.name);
+    }
+    const outcome = Object.keys(changes).length === 0 ? 'updated' : await this.deps.workspaces.update(id, changes);
+    if (outcome === 'duplicate-name') throw duplicateName(changes.name ?? '');
+    const updated = outcome === 'missing' ? null : await this.deps.workspaces.findById(id);
+    if (updated === null) throw noWorkspace('id', id);
+    return updated;
+  }
+
+  async delete(caller: Caller, rawId: string): Promise<string> {
+    this.requireAdmin(caller, 'deletes workspaces');
+    const id = validId('id', rawId);
+    if (!(await this.deps.workspaces.delete(id))) throw noWorkspace('id', id);
+    await this.deps.accessChanged();
+    return id;
+  }
+
+  async addMember(caller: Caller, input: MemberInput): Promise<MemberRecord> {
+    const { workspaceId, userId, role } = this.memberInput(input);
+    await this.requireOnWorkspace(caller, workspaceId, 'workspace:manage', 'workspaceId', 'add members to workspace');
+    if (!(await this.deps.users.exists(userId))) throw new BadInputError('userId', `no user ${userId}`);
+    const member: MemberRecord = { workspaceId, userId, role, createdAt: this.deps.now() };
+    await this.changeMembers(workspaceId, (members) => decideAdd(members, member));
+    return member;
+  }
+
+  async updateMember(caller: Caller, input: MemberInput): Promise<MemberRecord> {
+    const { workspaceId, userId, role } = this.memberInput(input);
+    await this.requireOnWorkspace(caller, workspaceId, 'workspace:manage', 'workspaceId', 'change members of workspace');
+    await this.changeMembers(workspaceId, (members) => decideRoleChange(members, userId, role));
+    const updated = await this.deps.members.find(workspaceId, userId);
+    if (updated === null) throw new BadInputError('userId', `user ${userId} is not a member of this workspace`);
+    return updated;
+  }
+
+  async removeMember(caller: Caller, rawWorkspaceId: string, rawUserId: string): Promise<WorkspaceRecord> {
+    const workspaceId = validId('workspaceId', rawWorkspaceId);
+    const userId = validId('userId', rawUserId);
+    await this.requireOnWorkspace(caller, workspaceId, 'workspace:manage', 'workspaceId', 'remove members from workspace');
+    await this.changeMembers(workspaceId, (members) => decideRemoval(members, userId));
+    return this.requireWorkspace('workspaceId', workspaceId);
+  }
+
+  async allotCluster(caller: Caller, input: AllotClusterInput): Promise<AllotmentRecord> {
+    this.requireAdmin(caller, 'allots clusters');
+    const workspaceId = validId('workspaceId', input.workspaceId);
+    const clusterId = validId('clusterId', input.clusterId);
+    const namespaces = validNamespaces('namespaces', input.namespaces);
+    await this.requireWorkspace('workspaceId', workspaceId);
+    if (!(await this.deps.clusters.exists(clusterId))) throw new BadInputError('clusterId', `no cluster ${clusterId}`);
+    const existing = await this.deps.allotments.find(workspaceId, clusterId);
+    const record: AllotmentRecord = { workspaceId, clusterId, namespaces, createdAt: existing?.createdAt ?? this.deps.now() };
+    await this.deps.allotments.put(record);
+    await this.deps.accessChanged();
+    return (await this.deps.allotments.find(workspaceId, clusterId)) ?? record;
+  }
+
+  async revokeClusterAllotment(caller: Caller, rawWorkspaceId: string, rawClusterId: string): Promise<WorkspaceRecord> {
+    this.requireAdmin(caller, 'revokes cluster allotments');
+    const workspaceId = validId('workspaceId', rawWorkspaceId);
+    const clusterId = validId('clusterId', rawClusterId);
+    const workspace = await this.requireWorkspace('workspaceId', workspaceId);
+    if (!(await this.deps.allotments.delete(workspaceId, clusterId))) throw new BadInputError('clusterId', `cluster ${clusterId} is not allotted to this workspace`);
+    await this.deps.accessChanged();
+    return workspace;
+  }
+
+  /** Whether the caller holds `permission` on the workspace (administrators hold all). */
+  async may(caller: Caller, workspaceId: string, permission: WorkspacePermission): Promise<boolean> {
+    if (isSystemAdmin(caller)) return true;
+    if (caller.userId === null) return false;
+    const membership = await this.deps.members.find(workspaceId, caller.userId);
+    return membership !== null && roleAllowsOnWorkspace(membership.role, permission);
+  }
+
+  private memberInput(input: MemberInput): { workspaceId: string; userId: string; role: MemberRecord['role'] } {
+    return { workspaceId: validId('workspaceId', input.workspaceId), userId: validId('userId', input.userId), role: validRole('role', input.role) };
+  }
+
+  private async changeMembers(workspaceId: string, decide: (members: readonly MemberRecord[]) => MemberChange): Promise<void> {
+    if ((await this.deps.members.change(workspaceId, decide)) === 'missing-workspace') throw noWorkspace('workspaceId', workspaceId);
+    await this.deps.accessChanged();
+  }
+
+  private requireAdmin(caller: Caller, what: string): void {
+    if (!isSystemAdmin(caller)) throw new ForbiddenError(`Only a system administrator ${what}`);
+  }
+
+  /**
+   * Administrators learn that an id is unknown; anyone else without the permission gets the same
+   * FORBIDDEN whether or not the workspace exists, so workspaces of others cannot be discovered.
+   */
+  private async requireOnWorkspace(caller: Caller, workspaceId: string, permission: WorkspacePermission, field: string, action: string): Promise<void> {
+    if (isSystemAdmin(caller)) {
+      await this.requireWorkspace(field, workspaceId);
+      return;
+    }
+    if (!(await this.may(caller, workspaceId, permission))) {
+      throw new ForbiddenError(`Only a system administrator or a MANAGER of the workspace may ${action} ${workspaceId}`);
+    }
+  }
+
+  private async requireWorkspace(field: string, id: string): Promise<WorkspaceRecord> {
+    const workspace = await this.deps.workspaces.findById(id);
+    if (workspace === null) throw noWorkspace(field, id);
+    return workspace;
+  }
+}
+
+function duplicateName(name: string): BadInputError {
+  return new BadInputError('name', `a workspace named ${JSON.stringify(name)} already exists`);
+}
+
+function noWorkspace(field: string, id: string): BadInputError {
+  return new BadInputError(field, `no workspace ${id}`);
+}
