@@ -477,9 +477,12 @@ export class ClusterState {
       if (usage.pods.size >= (spec.maxPods ?? 110)) continue;
       const freeCpu = spec.cpu - usage.cpu;
       if (freeCpu + 1e-9 < cpu || spec.memoryBytes - usage.memoryBytes < memoryBytes) continue;
-      if (freeCpu > bestFree) {
+      // Like the scheduler's scoring, a pod without requests still counts a little (100m), so
+      // best-effort pods spread over nodes instead of piling onto the first.
+      const score = freeCpu - 0.1 * usage.pods.size;
+      if (score > bestFree) {
         best = name;
-        bestFree = freeCpu;
+        bestFree = score;
       }
     }
     return best;

@@ -7,6 +7,7 @@ import { alreadyExists, ApiError, badRequest, conflict, namespaceNotFound, objec
 import type { ClusterState } from './cluster-state.js';
 import { canonicalJson } from './controllers/context.js';
 import { budgetsFor } from './controllers/disruption.js';
+import { defaultStorageClassName } from './controllers/storage.js';
 import type { EventRecorder } from './controllers/events.js';
 import type { Kubelet } from './controllers/kubelet.js';
 import type { ControllerManager } from './controllers/manager.js';
@@ -57,8 +58,7 @@ export class ObjectService {
       return 30000 + ((port - 30000) % 2768);
     },
     loadBalancerIP: () => `192.168.100.${this.nextLoadBalancerIP++ % 256}`,
-    defaultStorageClass: () =>
-      [...this.store.objects('storageclasses')].find((storageClass) => storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')?.metadata.name,
+    defaultStorageClass: () => defaultStorageClassName(this.store),
   };
 
   get(resource: ResourceName, namespace: string | undefined, name: string): KubeObject {

@@ -10,6 +10,7 @@ import type { PersistentVolumeClaimObject, PodTemplateObject, StatefulSetObject 
 import { objectKey } from '../resources.js';
 import { canonicalJson, controlled, isActive, isReady, shortHash, writeStatus, type ControllerContext } from './context.js';
 import { createControlledPod, deleteControlledPod } from './pods.js';
+import { defaultStorageClassName } from './storage.js';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -35,6 +36,8 @@ function podTemplate(context: ControllerContext, statefulSet: StatefulSetObject,
 function ensureClaim(context: ControllerContext, statefulSet: StatefulSetObject, claimTemplate: PersistentVolumeClaimObject, claimName: string): void {
   const namespace = statefulSet.metadata.namespace;
   if (context.store.get('persistentvolumeclaims', objectKey(namespace, claimName)) !== undefined) return;
+  // The DefaultStorageClass admission plugin's doing, for claims that name no class.
+  const storageClassName = claimTemplate.spec.storageClassName ?? defaultStorageClassName(context.store);
   const claim: PersistentVolumeClaimObject = {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -49,7 +52,7 @@ function ensureClaim(context: ControllerContext, statefulSet: StatefulSetObject,
     spec: {
       accessModes: claimTemplate.spec.accessModes ?? ['ReadWriteOnce'],
       resources: claimTemplate.spec.resources,
-      ...(claimTemplate.spec.storageClassName === undefined ? {} : { storageClassName: claimTemplate.spec.storageClassName }),
+      ...(storageClassName === undefined ? {} : { storageClassName }),
       volumeMode: claimTemplate.spec.volumeMode ?? 'Filesystem',
     },
     status: { phase: 'Pending' },

@@ -7,9 +7,17 @@ import { randomUUID } from 'node:crypto';
 import type { PersistentVolumeClaimObject, PersistentVolumeObject } from '../object-types.js';
 import { parseQuantity } from '../quantity.js';
 import { objectKey } from '../resources.js';
+import type { ObjectStore } from '../store.js';
 import type { ControllerContext } from './context.js';
 
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
+export function defaultStorageClassName(store: ObjectStore): string | undefined {
+  for (const storageClass of store.objects('storageclasses')) {
+    if (storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true') return storageClass.metadata.name;
+  }
+  return undefined;
+}
 
 export function reconcileClaim(context: ControllerContext, namespace: string, name: string): void {
   const claim = context.store.get('persistentvolumeclaims', objectKey(namespace, name));

@@ -1,0 +1,92 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'One mutation as recorded: who, what, on which object, when, and the outcome.' })
+export class AuditEntry {
+  @Field(() => ID, { description: 'Entry id.' })
+  id!: string;
+
+  @Field({ description: 'When the mutation ran (ISO 8601).' })
+  at!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Who ran it (a user id, or bootstrap-admin); null when the caller sent no credentials.' })
+  actorId!: string | null;
+
+  @Field({ description: 'The caller\'s name at the time.' })
+  actorName!: string;
+
+  @Field({ description: 'The mutation, e.g. addWorkspaceMember.' })
+  action!: string;
+
+  @Field(() => String, { nullable: true, description: 'Kind of object acted on, e.g. Workspace, WorkspaceMember, Cluster.' })
+  targetType!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Id of the object acted on, when known.' })
+  targetId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The workspace concerned, when there is one.' })
+  workspaceId!: string | null;
+
+  @Field({ description: 'OK, or the error code the caller got (FORBIDDEN, BAD_USER_INPUT, …).' })
+  outcome!: string;
+
+  @Field(() => String, { nullable: true, description: 'The error message, for a failed mutation.' })
+  message!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'The mutation\'s arguments; kubeconfigs, passwords and tokens are replaced by "[redacted]".' })
+  variables!: Record<string, unknown>;
+}
+
+@ObjectType({ description: 'An audit entry in a page.' })
+export class AuditEntryEdge {
+  @Field({ description: 'Position of the entry; pass as `after` for the entries before it.' })
+  cursor!: string;
+
+  @Field(() => AuditEntry, { description: 'The entry.' })
+  node!: AuditEntry;
+}
+
+@ObjectType({ description: 'Paging information of the audit log.' })
+export class AuditPageInfo {
+  @Field({ description: 'Whether older entries follow endCursor.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'A page of the audit log, newest first.' })
+export class AuditEntryConnection {
+  @Field(() => Int, { description: 'Entries matching the filter, over all pages.' })
+  totalCount!: number;
+
+  @Field(() => [AuditEntryEdge], { description: 'The entries of this page.' })
+  edges!: AuditEntryEdge[];
+
+  @Field(() => AuditPageInfo, { description: 'Paging information.' })
+  pageInfo!: AuditPageInfo;
+}
+
+@InputType({ description: 'Which audit entries to list; every given field must match.' })
+export class AuditLogFilter {
+  @Field(() => ID, { nullable: true, description: 'Only entries of this actor.' })
+  actorId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this mutation, e.g. createWorkspace.' })
+  action?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only entries about this object.' })
+  targetId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only entries concerning this workspace.' })
+  workspaceId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this outcome: OK or an error code.' })
+  outcome?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'From this instant on (ISO 8601, inclusive).' })
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Before this instant (ISO 8601, exclusive).' })
+  to?: string | null;
+}
