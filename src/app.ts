@@ -6,7 +6,6 @@ import { createAuthenticator, createJwtVerifier, IdentityService } from './domai
 import { createApolloHandler } from './graphql/apollo.js';
 import { AccessCache } from './graphql/access-cache.js';
 import { createContextFactory } from './graphql/context.js';
-import { NO_ACCESS } from './shared/access.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
@@ -20,6 +19,10 @@ import { createSecretBox, loadOrCreateLocalSecretKey } from './infra/crypto/secr
 import { createApiTokenStore } from './infra/db/api-token-store.js';
 import { createClusterStore } from './infra/db/cluster-store.js';
 import { createUserStore } from './infra/db/user-store.js';
+import { createWorkspaceStores } from './infra/db/workspace-stores.js';
+import { createAuditLogStore } from './infra/db/audit-log-store.js';
+import { createAccessResolver, WorkspaceService } from './domains/workspaces/index.js';
+import { createAuditRecorder } from './graphql/audit-middleware.js';
 import { openDatabase } from './infra/db/data-source.js';
 import { createClusterProbe } from './infra/k8s/cluster-probe.js';
 import { createClusterOperations } from './infra/k8s/cluster-operations.js';
@@ -38,6 +41,8 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Allow kubeconfigs whose users run exec/auth-provider plugins on the gateway host. */
   readonly allowExecCredentials?: boolean;
+  /** Test seam: hands over the opened database (e.g. to read its statement counters). */
+  readonly onDatabaseOpen?: (dataSource: DataSource) => void;
 }
 
 export interface App {
@@ -80,6 +85,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const secretKey = config.secretKey ?? (await loadOrCreateLocalSecretKey(config.dataDir));
     const dataSource = await openDatabase(config.database);
     cleanups.push(() => dataSource.destroy());
+    options.onDatabaseOpen?.(dataSource);
 
     const bus = await openBus(config, logger);
     cleanups.push(() => bus.close());
@@ -87,8 +93,8 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const hub = new SubscriptionHub(bus);
     cleanups.push(async () => hub.close());
 
-    // Until workspaces grant rights, only system administrators see clusters.
-    const access = new AccessCache(async () => NO_ACCESS, bus, logger);
+    const workspaceStores = createWorkspaceStores(dataSource);
+    const access = new AccessCache(createAccessResolver({ grants: workspaceStores.grants }), bus, logger);
     await access.start();
     cleanups.push(() => access.stop());
 
@@ -131,7 +137,16 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const schema = await buildGatewaySchema();
     const identity = new IdentityService({ users: createUserStore(dataSource), tokens: createApiTokenStore(dataSource), now: () => new Date(), logger });
     const authenticator = createAuthenticator({ adminToken: config.adminToken, identity, jwt: createJwtVerifier(config.jwt ?? {}) });
-    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access });
+    const workspaces = new WorkspaceService({
+      ...workspaceStores,
+      users: { exists: async (userId) => (await identity.getUser(userId)) !== null },
+      clusters: { exists: async (clusterId) => (await clusters.get(clusterId)) !== null },
+      accessChanged: () => access.invalidate(),
+      now: () => new Date(),
+    });
+    const auditLog = createAuditLogStore(dataSource);
+    const audit = createAuditRecorder(auditLog, logger);
+    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit });
     const formatError = createErrorFormatter(logger);
     const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES });
     cleanups.push(() => apollo.stop());

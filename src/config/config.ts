@@ -2,7 +2,8 @@ import path from 'node:path';
 
 /** Where the gateway keeps its state and finds its events. */
 export type DatabaseConfig =
-  | { readonly kind: 'mysql'; readonly url: string }
+  /** `connectionLimit`: size of the connection pool (mysql2's default, 10, when absent). */
+  | { readonly kind: 'mysql'; readonly url: string; readonly connectionLimit?: number }
   | { readonly kind: 'embedded'; readonly file: string };
 
 export type BusConfig = { readonly kind: 'nats'; readonly url: string } | { readonly kind: 'memory' };

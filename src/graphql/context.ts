@@ -2,13 +2,17 @@ import { NO_ACCESS } from '../shared/access.js';
 import type { AccessCache } from './access-cache.js';
 import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
 import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
+import { createWorkspaceLoaders, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
+import type { AuditRecorder } from './audit-middleware.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
-export interface GatewayContext extends ClustersContext, IdentityContext {
+export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
   readonly loaders: ClusterLoaders;
+  /** Records every mutation (see audit-middleware.ts). */
+  readonly audit: AuditRecorder;
 }
 
 export interface GatewayServices {
@@ -17,6 +21,9 @@ export interface GatewayServices {
   readonly dayTwo: DayTwoService;
   readonly identity: IdentityService;
   readonly access: AccessCache;
+  readonly workspaces: WorkspaceService;
+  readonly auditLog: AuditLog;
+  readonly audit: AuditRecorder;
 }
 
 /**
@@ -32,6 +39,6 @@ export interface ContextFactory {
 export function createContextFactory(services: GatewayServices): ContextFactory {
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
-    create: (principal) => ({ principal, access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)), clusters: services.clusters, dayTwo: services.dayTwo, loaders: createClusterLoaders(services.clusters), identity: services.identity, identityLoaders: createIdentityLoaders(services.identity) }),
+    create: (principal) => ({ principal, access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)), clusters: services.clusters, dayTwo: services.dayTwo, loaders: createClusterLoaders(services.clusters), identity: services.identity, identityLoaders: createIdentityLoaders(services.identity), workspaces: services.workspaces, workspaceLoaders: createWorkspaceLoaders(services.workspaces), auditLog: services.auditLog, audit: services.audit }),
   };
 }

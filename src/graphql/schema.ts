@@ -3,7 +3,10 @@ import { buildSchema, type AuthChecker } from 'type-graphql';
 import { ClusterFieldsResolver, ClusterResolver, NodeResolver, PodResolver, WorkloadResolver } from '../domains/clusters/index.js';
 import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/identity/index.js';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
+import { AuditResolver, MemberResolver, UserWorkspacesResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
+import { auditMutations } from './audit-middleware.js';
 import type { GatewayContext } from './context.js';
+import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 
@@ -24,7 +27,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, ClusterAllotmentResolver, MemberResolver, UserWorkspacesResolver, AuditResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still
@@ -38,6 +41,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       },
     },
   });
+  auditMutations(schema);
   // type-graphql has no way to describe the root types; the docs pane starts there.
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];

@@ -55,6 +55,29 @@ describe('demo world', () => {
     expect(controlPlane?.spec.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
   });
 
+  it('expresses acorn-demo-cluster through settled workloads, services, storage and budgets', async () => {
+    const cluster = await seeded(0);
+    const deployments = cluster.listObjects('deployments');
+    expect(deployments.every((deployment) => deployment.status.readyReplicas === deployment.spec.replicas && deployment.status.observedGeneration === 1)).toBe(true);
+    expect(cluster.listObjects('replicasets')).toHaveLength(deployments.length);
+    expect(cluster.listObjects('statefulsets').every((statefulSet) => statefulSet.status.readyReplicas === statefulSet.spec.replicas)).toBe(true);
+    expect(cluster.listObjects('daemonsets').map((daemonSet) => daemonSet.status.numberReady)).toEqual([4, 4, 4]);
+    expect(cluster.listObjects('jobs').map((job) => job.status.succeeded)).toEqual([1]);
+    expect(cluster.listObjects('services')).toHaveLength(16);
+    const claims = cluster.listObjects('persistentvolumeclaims');
+    expect(claims.every((claim) => claim.status.phase === 'Bound' && claim.spec.storageClassName === 'nfs-client')).toBe(true);
+    const claimed = claims.reduce((total, claim) => total + (parseQuantity(claim.spec.resources.requests.storage) ?? 0), 0);
+    expect(claimed / GB).toBeGreaterThan(190);
+    expect(claimed / GB).toBeLessThan(235);
+    expect(cluster.listObjects('persistentvolumes')).toHaveLength(claims.length);
+    const defaults = cluster.listObjects('storageclasses').filter((storageClass) => storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    expect(defaults.map((storageClass) => storageClass.metadata.name)).toEqual(['nfs-client']);
+    const budgets = cluster.listObjects('poddisruptionbudgets').map((budget) => `${budget.metadata.name} ${budget.status.currentHealthy}/${budget.status.expectedPods} allowed ${budget.status.disruptionsAllowed}`);
+    expect(budgets.sort()).toEqual(['cocktail-nats 3/3 allowed 1', 'coredns 2/2 allowed 1', 'elasticsearch-master-pdb 3/3 allowed 1']);
+    // Seeding is history: no events were recorded for it.
+    expect(cluster.listObjects('events')).toEqual([]);
+  });
+
   it('seeds gke-acornsoft-demo-cluster near its targets', async () => {
     const cluster = await seeded(1);
     const { cores, memory, storage, pods } = totals(cluster);
@@ -64,6 +87,8 @@ describe('demo world', () => {
     expect(storage / GB).toBeGreaterThan(15);
     expect(storage / GB).toBeLessThan(17);
     expect(pods).toBe(9);
+    expect(cluster.listObjects('services').map((service) => service.metadata.name)).toEqual(['kubernetes']);
+    expect(cluster.listObjects('persistentvolumeclaims').map((claim) => claim.status.phase)).toEqual(['Bound']);
   });
 });
 

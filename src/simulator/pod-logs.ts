@@ -8,7 +8,9 @@ import type { PodObject } from './k8s-types.js';
 import { objectKey } from './resources.js';
 import type { ChangeEvent } from './store.js';
 
-const MAX_LINES_PER_CONTAINER = 1000;
+const MAX_LINES_PER_CONTAINER = 500;
+/** Pods whose logs are kept; the least recently written go first (their startup lines come back). */
+const MAX_PODS_WITH_LOGS = 2000;
 
 interface LogLine {
   readonly at: string;
@@ -95,9 +97,14 @@ export class PodLogs {
   private linesOf(pod: PodObject, container: string): LogLine[] {
     const key = podKey(pod);
     let containers = this.buffers.get(key);
-    if (!containers) {
+    if (containers) {
+      // Most recently used last, so the oldest entry is the one to drop.
+      this.buffers.delete(key);
+      this.buffers.set(key, containers);
+    } else {
       containers = new Map();
       this.buffers.set(key, containers);
+      this.trim();
     }
     let lines = containers.get(container);
     if (!lines) {
@@ -105,6 +112,13 @@ export class PodLogs {
       containers.set(container, lines);
     }
     return lines;
+  }
+
+  private trim(): void {
+    for (const key of this.buffers.keys()) {
+      if (this.buffers.size <= MAX_PODS_WITH_LOGS) return;
+      if (!this.followers.has(key)) this.buffers.delete(key);
+    }
   }
 
   private select(pod: PodObject, container: string, options: LogReadOptions): LogLine[] {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClientError, rawRequest } from 'graphql-request';
 import { createClient, type Client } from 'graphql-ws';
+import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { createApp, GRAPHQL_PATH, type App } from '../../src/app.js';
 import type { GatewayConfig } from '../../src/config/config.js';
@@ -23,6 +24,8 @@ export interface TestGateway {
   readonly graphqlUrl: string;
   readonly adminToken: string;
   readonly database: TestDatabase;
+  /** The gateway's own database connection pool (e.g. to read its statement counters). */
+  readonly dataSource: DataSource;
   /** POSTs a GraphQL request; `token: null` sends none. */
   request<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphqlResponse<T>>;
   /** A graphql-ws client; `authorization: null` sends no connection params. */
@@ -32,16 +35,16 @@ export interface TestGateway {
 
 /**
  * The whole gateway against real MariaDB and NATS, on a random port, with a database of its own.
- * `overrides` replace parts of the configuration (e.g. `jwt`).
+ * `overrides` replace parts of the configuration (e.g. `jwt`); `connectionLimit` sizes its database pool.
  */
-export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, options: { readonly connectionLimit?: number } = {}): Promise<TestGateway> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
   const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
   const config: GatewayConfig = {
     host: '127.0.0.1',
     port: 0,
-    database: { kind: 'mysql', url: database.url },
+    database: { kind: 'mysql', url: database.url, ...(options.connectionLimit !== undefined ? { connectionLimit: options.connectionLimit } : {}) },
     bus: { kind: 'nats', url: NATS_URL },
     adminToken,
     secretKey: randomBytes(32).toString('base64url'),
@@ -51,12 +54,14 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     ...overrides,
   };
   let app: App;
+  let dataSource: DataSource | undefined;
   try {
-    app = await createApp(config, { logger: silentLogger });
+    app = await createApp(config, { logger: silentLogger, onDatabaseOpen: (opened) => (dataSource = opened) });
   } catch (error) {
     await database.drop();
     throw error;
   }
+  if (dataSource === undefined) throw new Error('the gateway opened no database');
   const graphqlUrl = `${app.url}${GRAPHQL_PATH}`;
   const clients: Client[] = [];
   return {
@@ -64,6 +69,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     graphqlUrl,
     adminToken,
     database,
+    dataSource,
     async request<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = adminToken) {
       const headers = token === null ? {} : { authorization: `Bearer ${token}` };
       try {

@@ -24,7 +24,7 @@ export function createDataSource(config: DatabaseConfig): DataSource {
   if (config.kind === 'mysql') {
     // typeorm reads MariaDB's catalog differently (e.g. quoted defaults): it must know which it talks to.
     const type = config.url.startsWith('mariadb:') ? 'mariadb' : 'mysql';
-    return new DataSource({ ...common, type, url: config.url, timezone: 'Z', charset: 'utf8mb4' });
+    return new DataSource({ ...common, type, url: config.url, timezone: 'Z', charset: 'utf8mb4', ...(config.connectionLimit !== undefined ? { extra: { connectionLimit: config.connectionLimit } } : {}) });
   }
   return new DataSource({
     ...common,

@@ -1,0 +1,70 @@
+import type { Permission } from '../../shared/access.js';
+import { buildAccessScope, createAccessResolver, ROLE_MATRIX, roleAllowsOnClusters, roleAllowsOnWorkspace, type WorkspacePermission } from './permissions.js';
+import { WORKSPACE_ROLES, type AccessGrant, type WorkspaceRole } from './records.js';
+
+// The matrix as a reader expects it, written out independently of permissions.ts.
+//   role       cluster:read  workload:operate  node:operate  cluster:manage  workspace:read  workspace:manage
+const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean]> = [
+  ['MANAGER',  true,         true,             false,        false,          true,           true],
+  ['DEVOPS',   true,         true,             false,        false,          true,           false],
+  ['OPERATOR', true,         true,             false,        false,          true,           false],
+  ['VIEWER',   true,         false,            false,        false,          true,           false],
+];
+const CLUSTER_PERMISSIONS: Permission[] = ['cluster:read', 'workload:operate', 'node:operate', 'cluster:manage'];
+const WORKSPACE_PERMISSIONS: WorkspacePermission[] = ['workspace:read', 'workspace:manage'];
+
+describe('the role matrix', () => {
+  test('covers every role', () => {
+    expect(EXPECTED.map(([role]) => role).sort()).toEqual([...WORKSPACE_ROLES].sort());
+    expect(Object.keys(ROLE_MATRIX).sort()).toEqual([...WORKSPACE_ROLES].sort());
+  });
+
+  test.each(EXPECTED)('%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, see workspace %s, manage workspace %s', (role, ...expected) => {
+    const actual = [...CLUSTER_PERMISSIONS.map((permission) => roleAllowsOnClusters(role, permission)), ...WORKSPACE_PERMISSIONS.map((permission) => roleAllowsOnWorkspace(role, permission))];
+    expect(actual).toEqual(expected);
+  });
+
+  test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, read, operate, nodes, manage) => {
+    const scope = buildAccessScope([{ workspaceId: 'w', role, clusterId: 'c1', namespaces: ['shop'] }]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual([read, operate, nodes, manage]);
+    // Nothing at all outside the allotment: another namespace, another cluster.
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'billing'))).toEqual([false, false, false, false]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c2', 'shop'))).toEqual([false, false, false, false]);
+  });
+});
+
+describe('the access scope of a user', () => {
+  const grant = (role: WorkspaceRole, clusterId: string, namespaces: string[] | null, workspaceId = 'w1'): AccessGrant => ({ workspaceId, role, clusterId, namespaces });
+
+  test('a whole-cluster allotment shows every namespace; a limited one only its own', () => {
+    const scope = buildAccessScope([grant('VIEWER', 'whole', null), grant('VIEWER', 'part', ['a', 'b'])]);
+    expect(scope.isSystemAdmin).toBe(false);
+    expect(scope.visibleClusterIds()).toEqual(new Set(['whole', 'part']));
+    expect(scope.namespacesOf('whole')).toBe('ALL');
+    expect(scope.namespacesOf('part')).toEqual(new Set(['a', 'b']));
+    expect(scope.namespacesOf('elsewhere')).toEqual(new Set());
+    expect(scope.allows('cluster:read', 'part')).toBe(true);
+    expect(scope.allows('cluster:read', 'elsewhere')).toBe(false);
+  });
+
+  test('several workspaces add up, each role on its own allotment', () => {
+    const scope = buildAccessScope([grant('VIEWER', 'c', ['shop'], 'w1'), grant('OPERATOR', 'c', ['batch'], 'w2')]);
+    expect(scope.namespacesOf('c')).toEqual(new Set(['shop', 'batch']));
+    expect(scope.allows('workload:operate', 'c', 'batch')).toBe(true);
+    expect(scope.allows('workload:operate', 'c', 'shop')).toBe(false);
+    // Without a namespace, an action needs the whole cluster.
+    expect(scope.allows('workload:operate', 'c')).toBe(false);
+  });
+
+  test('administrators get everything and cost no query; a user without grants sees nothing', async () => {
+    const asked: string[] = [];
+    const resolve = createAccessResolver({ grants: { grantsOf: async (userId) => (asked.push(userId), []) } });
+    const admin = await resolve({ userId: 'root', systemRole: 'ADMIN' });
+    expect(admin.allows('node:operate', 'any')).toBe(true);
+    expect(asked).toEqual([]);
+    const nobody = await resolve({ userId: 'u1', systemRole: 'USER' });
+    expect(nobody.visibleClusterIds()).toEqual(new Set());
+    expect(nobody.allows('cluster:read', 'any')).toBe(false);
+    expect(asked).toEqual(['u1']);
+  });
+});

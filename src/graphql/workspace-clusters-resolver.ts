@@ -1,0 +1,33 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Cluster } from '../domains/clusters/cluster-type.js';
+import { visibleCluster } from '../domains/clusters/context.js';
+import { ClusterAllotment, Workspace } from '../domains/workspaces/index.js';
+import type { GatewayContext } from './context.js';
+
+/**
+ * Where workspaces meet clusters. Neither domain imports the other, so the composition root owns
+ * these two fields. Each cluster is shown as the caller may see it (FULL for administrators).
+ */
+@Resolver(() => Workspace)
+export class WorkspaceClustersResolver {
+  @FieldResolver(() => [Cluster], { description: 'The clusters allotted to the workspace, with their live status.' })
+  async clusters(@Root() workspace: Workspace, @Ctx() context: GatewayContext): Promise<Cluster[]> {
+    const allotments = await context.workspaceLoaders.allotmentsByWorkspaceId.load(workspace.id);
+    const clusters = await Promise.all(allotments.map((allotment) => clusterFor(context, allotment.clusterId)));
+    return clusters.filter((cluster): cluster is Cluster => cluster !== null);
+  }
+}
+
+@Resolver(() => ClusterAllotment)
+export class ClusterAllotmentResolver {
+  @FieldResolver(() => Cluster, { nullable: true, description: 'The allotted cluster, with its live status.' })
+  async cluster(@Root() allotment: ClusterAllotment, @Ctx() context: GatewayContext): Promise<Cluster | null> {
+    return clusterFor(context, allotment.clusterId);
+  }
+}
+
+async function clusterFor(context: GatewayContext, clusterId: string): Promise<Cluster | null> {
+  // Through the request's loader: the clusters of every workspace in a list cost one statement.
+  const snapshot = await context.loaders.clusterById.load(clusterId);
+  return snapshot === null ? null : visibleCluster(context, snapshot);
+}

@@ -1,0 +1,138 @@
+import { createToken, createUser, openTables } from './identity-support.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+
+type Tables = Awaited<ReturnType<typeof openTables>>;
+
+interface Entry {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  workspaceId: string | null;
+  outcome: string;
+  message: string | null;
+  variables: Record<string, unknown>;
+}
+
+interface Page {
+  auditLog: { totalCount: number; edges: Array<{ cursor: string; node: Entry }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+const AUDIT = `query ($filter: AuditLogFilter, $first: Int, $after: String) {
+  auditLog(filter: $filter, first: $first, after: $after) {
+    totalCount
+    edges { cursor node { id at actorId actorName action targetType targetId workspaceId outcome message variables } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe('the audit log', () => {
+  let gateway: TestGateway;
+  let tables: Tables;
+
+  async function audit(variables: Record<string, unknown>): Promise<Page['auditLog']> {
+    const response = await gateway.request<Page>(AUDIT, variables);
+    if (!response.data) throw new Error(JSON.stringify(response.errors));
+    return response.data.auditLog;
+  }
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    tables = await openTables(gateway);
+  });
+
+  afterAll(async () => {
+    await tables?.close();
+    await gateway?.stop();
+  });
+
+  test('records every mutation — who, what, target, when, outcome — and pages through them with filters', async () => {
+    const started = new Date(Date.now() - 1000).toISOString();
+    const mia = await createUser(gateway, { name: 'Mia', email: 'mia@example.com', systemRole: 'USER' });
+    const { token } = await createToken(gateway, { name: 'cli', userId: mia.id, scopes: ['READ', 'WRITE'] });
+    const created = await gateway.request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Audited" }) { id } }`);
+    const workspaceId = created.data?.createWorkspace.id as string;
+    await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: mia.id, role: 'MANAGER' } });
+    // Failures are recorded with the code the caller got.
+    await gateway.request(`mutation { createWorkspace(input: { name: "Audited" }) { id } }`);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Sneaky" }) { id } }`, {}, token);
+    await gateway.request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: workspaceId, u: mia.id }, token);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Anonymous" }) { id } }`, {}, null);
+    await gateway.request(`mutation ($id: ID!, $name: String!) { updateWorkspace(id: $id, input: { name: $name }) { id } }`, { id: workspaceId, name: 'Audited Team' }, token);
+
+    const all = await audit({ filter: { from: started } });
+    expect(all.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
+      ['updateWorkspace', 'OK'],
+      ['createWorkspace', 'UNAUTHENTICATED'],
+      ['removeWorkspaceMember', 'BAD_USER_INPUT'],
+      ['createWorkspace', 'FORBIDDEN'],
+      ['createWorkspace', 'BAD_USER_INPUT'],
+      ['addWorkspaceMember', 'OK'],
+      ['createWorkspace', 'OK'],
+      ['createApiToken', 'OK'],
+      ['createUser', 'OK'],
+    ]);
+    expect(all.totalCount).toBe(9);
+
+    const [update, anonymous, lastManager, forbidden] = all.edges.map((edge) => edge.node);
+    expect(update).toMatchObject({ actorId: mia.id, actorName: 'Mia', targetType: 'Workspace', targetId: workspaceId, workspaceId, message: null, variables: { id: workspaceId, input: { name: 'Audited Team' } } });
+    expect(anonymous).toMatchObject({ actorId: null, actorName: 'anonymous' });
+    expect(lastManager).toMatchObject({ targetType: 'WorkspaceMember', targetId: mia.id, workspaceId, message: expect.stringMatching(/last MANAGER/) });
+    expect(forbidden).toMatchObject({ actorId: mia.id, targetType: 'Workspace', targetId: null });
+    const adminEntry = all.edges.find(({ node }) => node.action === 'addWorkspaceMember')?.node;
+    expect(adminEntry).toMatchObject({ actorId: 'bootstrap-admin', targetType: 'WorkspaceMember', targetId: mia.id, workspaceId });
+    expect(new Date(adminEntry?.at ?? 0).getTime()).toBeGreaterThanOrEqual(new Date(started).getTime());
+
+    // Filters.
+    expect((await audit({ filter: { actorId: mia.id } })).edges.map(({ node }) => node.action)).toEqual(['updateWorkspace', 'removeWorkspaceMember', 'createWorkspace']);
+    expect((await audit({ filter: { outcome: 'FORBIDDEN' } })).edges.map(({ node }) => node.actorId)).toEqual([mia.id]);
+    expect((await audit({ filter: { workspaceId, outcome: 'OK' } })).edges.map(({ node }) => node.action)).toEqual(['updateWorkspace', 'addWorkspaceMember', 'createWorkspace']);
+    expect((await audit({ filter: { action: 'createUser', targetId: mia.id } })).totalCount).toBe(1);
+    expect((await audit({ filter: { to: started } })).totalCount).toBe(0);
+
+    // Paging: three pages of three, no entry twice, none missed.
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pageNumber = 0; pageNumber < 3; pageNumber += 1) {
+      const page: Page['auditLog'] = await audit({ filter: { from: started }, first: 3, after });
+      expect(page.totalCount).toBe(9);
+      expect(page.edges).toHaveLength(3);
+      expect(page.pageInfo.hasNextPage).toBe(pageNumber < 2);
+      seen.push(...page.edges.map(({ node }) => node.id));
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all.edges.map(({ node }) => node.id));
+  });
+
+  test('secrets in arguments are never stored', async () => {
+    const kubeconfig = 'apiVersion: v1\nkind: Config\nusers: [{ name: u, user: { token: very-secret-value } }]';
+    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id } }`, { input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig } });
+    const [entry] = (await audit({ filter: { action: 'registerCluster' } })).edges.map(({ node }) => node);
+    expect(entry?.outcome).not.toBe('OK');
+    expect(entry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky', kubeconfig: '[redacted]' }) });
+    const rows = await tables.query<Record<string, unknown>>('SELECT * FROM audit_log');
+    expect(JSON.stringify(rows)).not.toContain('very-secret-value');
+
+    const token = await gateway.request<{ createApiToken: { token: string } }>(`mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }`, {
+      input: { name: 'tool', userId: (await createUser(gateway, { name: 'Tool', email: 'tool@example.com', systemRole: 'USER' })).id, scopes: ['READ'] },
+    });
+    expect(JSON.stringify(await tables.query('SELECT * FROM audit_log'))).not.toContain(token.data?.createApiToken.token);
+  });
+
+  test('bad filters and cursors are BAD_USER_INPUT naming the field', async () => {
+    for (const [variables, field] of [
+      [{ filter: { from: 'yesterday' } }, 'filter.from'],
+      [{ filter: { from: '2030-01-02T00:00:00Z', to: '2030-01-01T00:00:00Z' } }, 'filter.to'],
+      [{ filter: { action: 'a'.repeat(201) } }, 'filter.action'],
+      [{ first: 0 }, 'first'],
+      [{ first: 100_000 }, 'first'],
+      [{ after: 'not-a-cursor' }, 'after'],
+    ] as const) {
+      const response = await gateway.request(AUDIT, variables);
+      expect({ variables, code: response.errors?.[0]?.extensions?.code, field: response.errors?.[0]?.extensions?.field }).toEqual({ variables, code: 'BAD_USER_INPUT', field });
+    }
+  });
+});

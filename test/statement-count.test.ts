@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { openTables } from './identity-support.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+
+type Tables = Awaited<ReturnType<typeof openTables>>;
+
+const USERS = 30;
+const CLUSTERS = 12;
+const MEMBERS_PER_WORKSPACE = 3;
+const CLUSTERS_PER_WORKSPACE = 2;
+
+const LIST = `{ workspaces { name memberCount clusterCount members { role user { name email } } } }`;
+const WIDER = `{ workspaces { name myRole clusters { name status } allotments { namespaces cluster { name } } members { addedAt user { name workspaces { name } } } } }`;
+
+/**
+ * The statement count of a request does not grow with list sizes (DataLoader on every relation),
+ * proven with MariaDB's own per-session counter: the test gateway gets a pool of one connection,
+ * so `Questions` of that session counts every statement the request made — and nothing from other
+ * test files, which use databases and connections of their own.
+ */
+describe('SQL statements per request', () => {
+  let gateway: TestGateway;
+  let tables: Tables;
+  const userIds: string[] = [];
+  const clusterIds: string[] = [];
+  let workspaces = 0;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({}, { connectionLimit: 1 });
+    tables = await openTables(gateway);
+    for (let index = 0; index < USERS; index += 1) {
+      const id = randomUUID();
+      userIds.push(id);
+      await tables.query(`INSERT INTO users (id, name, email, system_role) VALUES (?, ?, ?, 'USER')`, [id, `User ${index}`, `user${index}@example.com`]);
+    }
+    for (let index = 0; index < CLUSTERS; index += 1) {
+      const id = randomUUID();
+      clusterIds.push(id);
+      await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, ?, 'GKE', 'Tokyo', 'x', 'UNREACHABLE')`, [id, `cluster-${index}`]);
+    }
+  });
+
+  afterAll(async () => {
+    await tables?.close();
+    await gateway?.stop();
+  });
+
+  async function seedWorkspaces(upTo: number): Promise<void> {
+    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][] } = { workspaces: [], members: [], allotments: [] };
+    for (; workspaces < upTo; workspaces += 1) {
+      const id = randomUUID();
+      rows.workspaces.push([id, `workspace-${String(workspaces).padStart(4, '0')}`, 'seeded']);
+      for (let index = 0; index < MEMBERS_PER_WORKSPACE; index += 1) {
+        rows.members.push([id, userIds[(workspaces + index) % USERS], ['MANAGER', 'DEVOPS', 'VIEWER'][index]]);
+      }
+      for (let index = 0; index < CLUSTERS_PER_WORKSPACE; index += 1) {
+        rows.allotments.push([id, clusterIds[(workspaces + index) % CLUSTERS], index === 0 ? null : JSON.stringify(['shop'])]);
+      }
+    }
+    await tables.query('INSERT INTO workspaces (id, name, description) VALUES ?', [rows.workspaces]);
+    await tables.query('INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ?', [rows.members]);
+    await tables.query('INSERT INTO workspace_clusters (workspace_id, cluster_id, namespaces) VALUES ?', [rows.allotments]);
+  }
+
+  /** Statements the gateway's one connection ran for `query`. */
+  async function statementsFor(query: string, expectedWorkspaces: number): Promise<number> {
+    const questions = async () => {
+      const [row] = (await gateway.dataSource.query(`SHOW SESSION STATUS LIKE 'Questions'`)) as Array<{ Value: string }>;
+      return Number(row?.Value);
+    };
+    const before = await questions();
+    const response = await gateway.request<{ workspaces: Array<{ members: unknown[] }> }>(query);
+    const after = await questions();
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.workspaces).toHaveLength(expectedWorkspaces);
+    expect(response.data?.workspaces.every((workspace) => workspace.members.length === MEMBERS_PER_WORKSPACE)).toBe(true);
+    return after - before;
+  }
+
+  test('10 and 200 workspaces with members and clusters cost the same number of statements', async () => {
+    await seedWorkspaces(10);
+    const small = { list: await statementsFor(LIST, 10), wider: await statementsFor(WIDER, 10) };
+    await seedWorkspaces(200);
+    const large = { list: await statementsFor(LIST, 200), wider: await statementsFor(WIDER, 200) };
+
+    expect(large).toEqual(small);
+    // And small in absolute terms: a handful of statements, not one per workspace or member.
+    expect(small.list).toBeGreaterThan(0);
+    expect(small.list).toBeLessThanOrEqual(8);
+    expect(small.wider).toBeLessThanOrEqual(10);
+  });
+});
