@@ -118,7 +118,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     });
 
     if (config.simulator) {
-      const started = await startDemoClusters(clusters, logger);
+      const started = await startDemoClusters(clusters, logger, config.dataDir);
       // Stop watching before the simulated apiservers go away, so no reconnect noise is logged.
       cleanups.push(async () => {
         await informers.stopAll();

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ClusterProvider, ClusterService } from './domains/clusters/index.js';
 import type { Logger } from './shared/logger.js';
 import { demoClusterProfiles, seedDemoCluster, startSimulatedCluster, type SimulatedCluster } from './simulator/index.js';
@@ -13,12 +15,13 @@ const PROVIDERS: Record<string, ClusterProvider> = { 'on-premise': 'ON_PREMISE',
  * The embedded default's world: simulated apiservers on loopback, seeded like the product demo,
  * with pods that keep changing, registered by kubeconfig exactly as a real cluster would be.
  */
-export async function startDemoClusters(clusters: ClusterService, logger: Logger): Promise<DemoClusters> {
+export async function startDemoClusters(clusters: ClusterService, logger: Logger, kubeconfigDir: string): Promise<DemoClusters> {
   const started: SimulatedCluster[] = [];
   const close = async () => {
     await Promise.all(started.map((cluster) => cluster.close()));
   };
   try {
+    await mkdir(kubeconfigDir, { recursive: true });
     for (const [index, profile] of demoClusterProfiles.entries()) {
       const simulated = await startSimulatedCluster({ name: profile.name });
       started.push(simulated);
@@ -30,7 +33,10 @@ export async function startDemoClusters(clusters: ClusterService, logger: Logger
         region: profile.region,
         kubeconfig: simulated.kubeconfig(),
       });
-      logger.info('simulated cluster started', { name: profile.name, url: simulated.url });
+      // So a person can point kubectl at the same cluster the gateway watches.
+      const kubeconfigFile = path.join(kubeconfigDir, `kubeconfig-${profile.name}.yaml`);
+      await writeFile(kubeconfigFile, simulated.kubeconfig(), { mode: 0o600 });
+      logger.info('simulated cluster started', { name: profile.name, url: simulated.url, kubeconfig: kubeconfigFile });
     }
   } catch (error) {
     await close();

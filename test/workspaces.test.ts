@@ -156,6 +156,19 @@ describe('workspaces: members, roles, allotments', () => {
     ]);
   });
 
+  test('two managers removed at the same moment: one goes, one stays', async () => {
+    const team = await workspace('Race Team');
+    await add(team, people.otto, 'MANAGER');
+    await add(team, people.vic, 'MANAGER');
+    const [first, second] = await Promise.all([
+      gateway.request(REMOVE, { workspaceId: team, userId: people.otto.id }),
+      gateway.request(REMOVE, { workspaceId: team, userId: people.vic.id }),
+    ]);
+    expect([codeOf(first), codeOf(second)].sort()).toEqual(['BAD_USER_INPUT', undefined].sort());
+    const managers = await tables.query<{ user_id: string }>(`SELECT user_id FROM workspace_members WHERE workspace_id = ? AND role = 'MANAGER'`, [team]);
+    expect(managers).toHaveLength(1);
+  });
+
   test('allotted clusters and namespaces are what members see, and only while allotted', async () => {
     const team = await workspace('MIS Team');
     await add(team, people.otto, 'VIEWER');

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ClientError, rawRequest } from 'graphql-request';
+import type { DataSource } from 'typeorm';
+import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
+import { silentLogger } from '../src/shared/logger.js';
+
+/** The same workspace flow on the embedded database (sql.js), which the zero-install mode uses. */
+describe('workspaces on the embedded database', () => {
+  const adminToken = `embedded-admin-${randomBytes(8).toString('hex')}`;
+  let folder: string;
+  let app: App;
+  let dataSource: DataSource | undefined;
+
+  async function request<T>(query: string, variables: Record<string, unknown> = {}, token = adminToken): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+    try {
+      return { data: (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${token}` } })).data };
+    } catch (error) {
+      if (!(error instanceof ClientError)) throw error;
+      return { ...(error.response.data ? { data: error.response.data as T } : {}), ...(error.response.errors ? { errors: error.response.errors as never } : {}) };
+    }
+  }
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'kda-embedded-'));
+    app = await createApp(
+      { host: '127.0.0.1', port: 0, database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') }, bus: { kind: 'memory' }, adminToken, secretKey: randomBytes(32).toString('base64url'), dataDir: folder, simulator: false, embedded: true },
+      { logger: silentLogger, onDatabaseOpen: (opened) => (dataSource = opened) },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  test('members, the last-manager rule, allotments, access and the audit log', async () => {
+    const user = (await request<{ createUser: { id: string } }>(`mutation { createUser(input: { name: "Eve", email: "eve@example.com", systemRole: USER }) { id } }`)).data?.createUser.id as string;
+    const token = (await request<{ createApiToken: { token: string } }>(`mutation ($u: ID!) { createApiToken(input: { name: "cli", userId: $u, scopes: [READ, WRITE] }) { token } }`, { u: user })).data?.createApiToken.token as string;
+    const workspace = (await request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Local Team" }) { id } }`)).data?.createWorkspace.id as string;
+    expect((await request(`mutation { createWorkspace(input: { name: "Local Team" }) { id } }`)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+
+    const member = `mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`;
+    expect((await request(member, { input: { workspaceId: workspace, userId: user, role: 'MANAGER' } })).errors).toBeUndefined();
+    const leave = await request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: workspace, u: user }, token);
+    expect(leave.errors?.[0]?.message).toMatch(/last MANAGER/);
+
+    const clusterId = randomUUID();
+    await dataSource?.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'local', 'ON_PREMISE', 'Seoul', 'x', 'UNREACHABLE')`, [clusterId]);
+    const allotted = await request<{ allotCluster: { namespaces: string[] } }>(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { namespaces } }`, { input: { workspaceId: workspace, clusterId, namespaces: ['team'] } });
+    expect(allotted.data?.allotCluster.namespaces).toEqual(['team']);
+    expect((await request<{ clusters: Array<{ name: string }> }>(`{ clusters { name } }`, {}, token)).data?.clusters).toEqual([{ name: 'local' }]);
+
+    const log = await request<{ auditLog: { totalCount: number; edges: Array<{ node: { action: string; outcome: string } }> } }>(`{ auditLog(first: 3) { totalCount edges { node { action outcome } } } }`);
+    expect(log.data?.auditLog.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
+      ['allotCluster', 'OK'],
+      ['removeWorkspaceMember', 'BAD_USER_INPUT'],
+      ['addWorkspaceMember', 'OK'],
+    ]);
+    expect(log.data?.auditLog.totalCount).toBe(7);
+  });
+});
