@@ -1,6 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { Cluster } from '../domains/clusters/cluster-type.js';
-import { visibleCluster } from '../domains/clusters/context.js';
+import { Cluster, visibleCluster } from '../domains/clusters/index.js';
 import { ClusterAllotment, Workspace } from '../domains/workspaces/index.js';
 import type { GatewayContext } from './context.js';
 

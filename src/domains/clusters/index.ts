@@ -11,3 +11,5 @@ export type * from './ports.js';
 export type * from './model.js';
 export type { ClusterRecord, ClusterProvider, ClusterState } from './cluster-record.js';
 
+export { Cluster } from './cluster-type.js';
+export { visibleCluster } from './context.js';

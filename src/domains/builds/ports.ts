@@ -1,0 +1,157 @@
+import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord, RunStatus } from './records.js';
+
+/** Persistence (implemented in src/infra/db). */
+export interface RegistryStore {
+  list(): Promise<RegistryRecord[]>;
+  findById(id: string): Promise<RegistryRecord | null>;
+  findByIds(ids: readonly string[]): Promise<RegistryRecord[]>;
+  /** `duplicate-name` when the unique index refuses it. */
+  insert(record: RegistryRecord): Promise<'inserted' | 'duplicate-name'>;
+  allot(workspaceId: string, registryId: string): Promise<void>;
+  isAllotted(workspaceId: string, registryId: string): Promise<boolean>;
+  listByWorkspace(workspaceId: string): Promise<RegistryRecord[]>;
+}
+
+export interface BuildStore {
+  findById(id: string): Promise<BuildRecord | null>;
+  listByWorkspace(workspaceId: string): Promise<BuildRecord[]>;
+  insert(record: BuildRecord): Promise<'inserted' | 'duplicate-name'>;
+}
+
+export interface BuildRunStore {
+  findById(id: string): Promise<BuildRunRecord | null>;
+  /** Newest first. */
+  listByBuild(buildId: string, limit: number): Promise<BuildRunRecord[]>;
+  /** The newest run of each build. */
+  lastRuns(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord>>;
+  /** Numbers the run (max + 1 for its build) in one transaction; returns the stored record. */
+  insertNumbered(record: Omit<BuildRunRecord, 'number'>): Promise<BuildRunRecord>;
+  update(id: string, changes: Partial<Omit<BuildRunRecord, 'id' | 'buildId' | 'workspaceId' | 'number'>>): Promise<BuildRunRecord | null>;
+  delete(id: string): Promise<void>;
+  /** Runs not finished (to follow again after a restart). */
+  listUnfinished(): Promise<BuildRunRecord[]>;
+}
+
+export interface BuildLogStore {
+  append(lines: readonly BuildLogLineRecord[]): Promise<void>;
+  /** Lines with number >= fromLine, in order, at most `limit`. */
+  read(runId: string, fromLine: number, limit: number): Promise<BuildLogLineRecord[]>;
+  lastNumber(runId: string): Promise<number>;
+  /** Drops lines of runs finished before `before` (the retention setting). */
+  prune(before: Date): Promise<number>;
+}
+
+/** What the caller may do with a workspace's builds; answered by the workspaces' role matrix. */
+export type BuildPermission = 'build:read' | 'build:run';
+
+export interface PrincipalLike {
+  readonly userId: string | null;
+  readonly systemRole: string;
+}
+
+export interface WorkspaceGate {
+  exists(workspaceId: string): Promise<boolean>;
+  allows(principal: PrincipalLike, workspaceId: string, permission: BuildPermission): Promise<boolean>;
+  clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
+}
+
+export interface RegistryCredentials {
+  readonly username: string | null;
+  readonly password: string | null;
+}
+
+export interface ImageManifestInfo {
+  readonly digest: string;
+  /** Config plus layers, as the manifest declares them. */
+  readonly sizeBytes: number;
+}
+
+/** The registry HTTP API v2 (implemented in src/infra/registry). Errors are RegistryAccessError. */
+export interface RegistryApi {
+  /** GET /v2/: resolves when reachable and the credentials are accepted. */
+  check(url: string, credentials: RegistryCredentials): Promise<void>;
+  repositories(url: string, credentials: RegistryCredentials): Promise<string[]>;
+  tags(url: string, credentials: RegistryCredentials, repository: string): Promise<string[]>;
+  manifest(url: string, credentials: RegistryCredentials, repository: string, reference: string): Promise<ImageManifestInfo | null>;
+}
+
+export type RegistryProblem = 'unreachable' | 'unauthorized' | 'protocol';
+
+export class RegistryAccessError extends Error {
+  constructor(
+    readonly problem: RegistryProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RegistryAccessError';
+  }
+}
+
+/** Checks that a source repository can be reached before a build is saved. */
+export interface SourceProbe {
+  /** Resolves when reachable; rejects with a reason a person can act on. */
+  check(url: string): Promise<void>;
+}
+
+export interface BuildJobSpec {
+  readonly runId: string;
+  readonly jobName: string;
+  readonly namespace: string;
+  readonly clusterId: string;
+  readonly sourceUrl: string;
+  readonly ref: string;
+  readonly preset: string;
+  readonly dockerfile: string | null;
+  /** host[:port]/repository:tag */
+  readonly destination: string;
+  readonly registryUrl: string;
+  readonly credentials: RegistryCredentials;
+  readonly steps: readonly string[];
+}
+
+export type JobOutcome = 'succeeded' | 'failed' | 'missing';
+
+export interface BuildJobHandlers {
+  /** The pod started: log lines follow. */
+  onStarted(): void;
+  /** Each log line, in order. */
+  onLine(text: string, at: Date): void;
+}
+
+/** Build Jobs in a cluster (implemented in src/infra/k8s/build-jobs.ts). */
+export interface BuildJobs {
+  /** Creates the Job (and its registry credentials Secret). Throws on failure, leaving nothing behind. */
+  create(spec: BuildJobSpec): Promise<void>;
+  /** Deletes the Job, its pods and its Secret; missing ones are fine. */
+  delete(clusterId: string, namespace: string, jobName: string): Promise<void>;
+  /** Follows the Job's pod log until the pod ends; resolves with how the Job ended. */
+  follow(clusterId: string, namespace: string, jobName: string, handlers: BuildJobHandlers, signal: AbortSignal): Promise<JobOutcome>;
+}
+
+/** Payloads on the bus (DESIGN.md: normalized JSON with a version field). */
+export type BuildLogEvent =
+  | { readonly v: 1; readonly type: 'line'; readonly runId: string; readonly number: number; readonly step: number; readonly text: string; readonly at: string }
+  | { readonly v: 1; readonly type: 'end'; readonly runId: string; readonly lastLine: number; readonly status: RunStatus };
+
+export interface BuildRunUpdateEvent {
+  readonly v: 1;
+  readonly workspaceId: string;
+  readonly runId: string;
+  readonly status: RunStatus;
+}
+
+export interface BuildEventPublisher {
+  logEvent(event: BuildLogEvent): Promise<void>;
+  runUpdate(event: BuildRunUpdateEvent): Promise<void>;
+}
+
+/** Live streams from the bus; each resolves once the subscription is live. */
+export interface BuildEventSource {
+  logEvents(runId: string): Promise<AsyncIterableIterator<BuildLogEvent>>;
+  runUpdates(workspaceId: string): Promise<AsyncIterableIterator<BuildRunUpdateEvent>>;
+}
+
+export interface SecretSealer {
+  seal(plaintext: string): string;
+  open(sealed: string): string;
+}
