@@ -66,6 +66,15 @@ describe('cluster access through workspace allotments', () => {
     expect(explicit.data?.cluster.pods.totalCount).toBe(0);
   });
 
+  test('clusters(workspaceId) shows a workspace\'s clusters narrowed to its namespaces, to its members and administrators only', async () => {
+    const asAdmin = await gateway.request<{ clusters: Array<{ id: string; namespaces: string[] }> }>(`query ($w: ID!) { clusters(workspaceId: $w) { id namespaces } }`, { w: workspaceId });
+    expect(asAdmin.data?.clusters).toEqual([{ id: cluster.id, namespaces: ['team-a'] }]);
+    const asViewer = await gateway.request<{ workspace: { clusters: Array<{ namespaces: string[] }> } }>(`query ($w: ID!) { workspace(id: $w) { clusters { namespaces } } }`, { w: workspaceId }, viewer.token);
+    expect(asViewer.data?.workspace.clusters).toEqual([{ namespaces: ['team-a'] }]);
+    const asOutsider = await gateway.request(`query ($w: ID!) { clusters(workspaceId: $w) { id } }`, { w: workspaceId }, outsider.token);
+    expect(asOutsider.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   test('someone in no workspace sees no cluster, and cannot reach one by id', async () => {
     const list = await gateway.request<{ clusters: unknown[] }>(`{ clusters { id } }`, {}, outsider.token);
     expect(list.data?.clusters).toEqual([]);

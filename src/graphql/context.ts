@@ -39,6 +39,25 @@ export interface ContextFactory {
 export function createContextFactory(services: GatewayServices): ContextFactory {
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
-    create: (principal) => ({ principal, access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)), clusters: services.clusters, dayTwo: services.dayTwo, loaders: createClusterLoaders(services.clusters), identity: services.identity, identityLoaders: createIdentityLoaders(services.identity), workspaces: services.workspaces, workspaceLoaders: createWorkspaceLoaders(services.workspaces), auditLog: services.auditLog, audit: services.audit }),
+    create: (principal) => {
+      const workspaceLoaders = createWorkspaceLoaders(services.workspaces);
+      return {
+        principal,
+        access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
+        allotmentsOf: async (workspaceId: string) => {
+          const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;
+          return visible ? workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId) : null;
+        },
+        clusters: services.clusters,
+        dayTwo: services.dayTwo,
+        loaders: createClusterLoaders(services.clusters),
+        identity: services.identity,
+        identityLoaders: createIdentityLoaders(services.identity),
+        workspaces: services.workspaces,
+        workspaceLoaders,
+        auditLog: services.auditLog,
+        audit: services.audit,
+      };
+    },
   };
 }

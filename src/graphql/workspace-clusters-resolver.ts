@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { Cluster, visibleCluster } from '../domains/clusters/index.js';
+import { Cluster, narrowToAllotment, visibleCluster } from '../domains/clusters/index.js';
 import { ClusterAllotment, Workspace } from '../domains/workspaces/index.js';
 import type { GatewayContext } from './context.js';
 
@@ -12,7 +12,10 @@ export class WorkspaceClustersResolver {
   @FieldResolver(() => [Cluster], { description: 'The clusters allotted to the workspace, with their live status.' })
   async clusters(@Root() workspace: Workspace, @Ctx() context: GatewayContext): Promise<Cluster[]> {
     const allotments = await context.workspaceLoaders.allotmentsByWorkspaceId.load(workspace.id);
-    const clusters = await Promise.all(allotments.map((allotment) => clusterFor(context, allotment.clusterId)));
+    const clusters = await Promise.all(allotments.map(async (allotment) => {
+      const cluster = await clusterFor(context, allotment.clusterId);
+      return cluster === null ? null : narrowToAllotment(cluster, allotment);
+    }));
     return clusters.filter((cluster): cluster is Cluster => cluster !== null);
   }
 }

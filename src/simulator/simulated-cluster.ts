@@ -63,6 +63,8 @@ export interface SimulatedClusterOptions {
   jobRunMs?: number;
   /** How often running pods write a log line (followed pods always do; default 1000 ms). */
   logIntervalMs?: number;
+  /** Pace of build pods' log lines, in ms (default 150). */
+  buildLineIntervalMs?: number;
   /** Events kept; the oldest go first (default 1000). */
   maxEvents?: number;
   /**
@@ -181,6 +183,7 @@ class SimulatedClusterServer implements SimulatedCluster {
       startDelayMs: options.podStartDelayMs ?? 100,
       jobRunMs: options.jobRunMs ?? 1000,
       chatterIntervalMs: options.logIntervalMs ?? 1000,
+      ...(options.buildLineIntervalMs !== undefined ? { buildLineIntervalMs: options.buildLineIntervalMs } : {}),
     });
     this.controllers = new ControllerManager(this.store, this.state, this.events, this.kubelet);
     this.objects = new ObjectService(this.store, this.state, this.controllers, this.kubelet, this.events);

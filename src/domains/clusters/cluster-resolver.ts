@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription
 import { UnauthenticatedError } from '../../shared/errors.js';
 import { RegisterClusterInput, UpdateClusterInput } from './cluster-inputs.js';
 import { Cluster } from './cluster-type.js';
-import { namespaceScopeOf, requireVisibleCluster, visibleCluster, type ClustersContext } from './context.js';
+import { namespaceScopeOf, narrowToAllotment, requireAllotments, requireVisibleCluster, visibleCluster, type ClustersContext } from './context.js';
 import { guardStream } from './guarded-stream.js';
 import { toCluster } from './mappers.js';
 import type { ClusterStatusEvent, StreamedEvent } from './ports.js';
@@ -11,9 +11,18 @@ import type { ClusterStatusEvent, StreamedEvent } from './ports.js';
 export class ClusterResolver {
   @Authorized()
   @Query(() => [Cluster], { description: 'Every cluster the caller may see. A cluster that cannot answer still appears, with its status; its live fields are null with an UNAVAILABLE error naming it in `extensions.clusterId`.' })
-  async clusters(@Ctx() context: ClustersContext): Promise<Cluster[]> {
+  async clusters(
+    @Ctx() context: ClustersContext,
+    @Arg('workspaceId', () => ID, { nullable: true, description: 'Only the clusters allotted to this workspace, narrowed to its namespaces.' }) workspaceId?: string | null,
+  ): Promise<Cluster[]> {
     const visible = await Promise.all((await context.clusters.list()).map((snapshot) => visibleCluster(context, snapshot)));
-    return visible.filter((cluster): cluster is Cluster => cluster !== null);
+    const clusters = visible.filter((cluster): cluster is Cluster => cluster !== null);
+    if (workspaceId == null) return clusters;
+    const allotments = new Map((await requireAllotments(context, workspaceId)).map((allotment) => [allotment.clusterId, allotment]));
+    return clusters.flatMap((cluster) => {
+      const allotment = allotments.get(cluster.id);
+      return allotment === undefined ? [] : [narrowToAllotment(cluster, allotment)];
+    });
   }
 
   @Authorized()
@@ -50,14 +59,24 @@ export class ClusterResolver {
   @Authorized()
   @Subscription(() => Cluster, {
     description: 'A cluster each time its connection status changes (RUNNING, DEGRADED, UNREACHABLE…).',
-    subscribe: async ({ context }) => {
-      const { clusters, principal, access } = context as ClustersContext;
-      if (principal === null) throw new UnauthenticatedError();
+    subscribe: async ({ context, args }) => {
+      const clustersContext = context as ClustersContext;
+      if (clustersContext.principal === null) throw new UnauthenticatedError();
+      const { workspaceId } = args as { workspaceId?: string | null };
+      const inWorkspace = workspaceId == null ? null : new Set((await requireAllotments(clustersContext, workspaceId)).map((allotment) => allotment.clusterId));
       // Status changes of clusters the caller cannot see (now) are not theirs to know.
-      return guardStream(await clusters.statusEvents(), async (message) => (namespaceScopeOf(await access(), message.event.clusterId) === null ? 'skip' : 'deliver'));
+      return guardStream(await clustersContext.clusters.statusEvents(), async (message) => {
+        const { clusterId } = message.event;
+        if (inWorkspace !== null && !inWorkspace.has(clusterId)) return 'skip';
+        return namespaceScopeOf(await clustersContext.access(), clusterId) === null ? 'skip' : 'deliver';
+      });
     },
   })
-  async clusterStatus(@Root() message: StreamedEvent<ClusterStatusEvent>, @Ctx() context: ClustersContext): Promise<Cluster> {
+  async clusterStatus(
+    @Root() message: StreamedEvent<ClusterStatusEvent>,
+    @Ctx() context: ClustersContext,
+    @Arg('workspaceId', () => ID, { nullable: true, description: 'Only the clusters allotted to this workspace.' }) _workspaceId?: string | null,
+  ): Promise<Cluster> {
     const cluster = await requireVisibleCluster(context, message.event.clusterId);
     const { state, reason, lastSeenAt } = message.event;
     // The status as it was when the event was published, not as it is when it is delivered.

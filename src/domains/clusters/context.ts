@@ -19,6 +19,28 @@ export interface ClustersContext {
   readonly loaders: ClusterLoaders;
   /** The caller's rights now (shared cache, refreshed whenever memberships or allotments change). */
   readonly access: () => Promise<AccessScope>;
+  /** The clusters allotted to a workspace the caller belongs to; null when it is not theirs to see. */
+  readonly allotmentsOf: (workspaceId: string) => Promise<readonly WorkspaceAllotment[] | null>;
+}
+
+export interface WorkspaceAllotment {
+  readonly clusterId: string;
+  /** null: the whole cluster. */
+  readonly namespaces: readonly string[] | null;
+}
+
+/** A cluster seen through one workspace: only the namespaces allotted to it (and visible to the caller). */
+export function narrowToAllotment(cluster: Cluster, allotment: WorkspaceAllotment): Cluster {
+  if (allotment.namespaces === null) return cluster;
+  const allotted = allotment.namespaces.filter((namespace) => namespaceVisible(cluster.namespaceScope, namespace));
+  return { ...cluster, namespaceScope: new Set(allotted) };
+}
+
+/** The allotments of a workspace the caller may see; FORBIDDEN otherwise (unknown ids look the same). */
+export async function requireAllotments(context: ClustersContext, workspaceId: string): Promise<readonly WorkspaceAllotment[]> {
+  const allotments = await context.allotmentsOf(workspaceId);
+  if (allotments === null) throw new ForbiddenError(`Workspace ${workspaceId} is not one of yours`);
+  return allotments;
 }
 
 export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -12,4 +12,4 @@ export type * from './model.js';
 export type { ClusterRecord, ClusterProvider, ClusterState } from './cluster-record.js';
 
 export { Cluster } from './cluster-type.js';
-export { visibleCluster } from './context.js';
+export { narrowToAllotment, visibleCluster, type WorkspaceAllotment } from './context.js';

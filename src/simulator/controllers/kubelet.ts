@@ -9,6 +9,7 @@ import { chatterLine, type PodLogs } from '../pod-logs.js';
 import { objectKey } from '../resources.js';
 import type { ObjectStore } from '../store.js';
 import type { EventRecorder } from './events.js';
+import { BuildRunner, isBuildPod } from '../builds/build-runner.js';
 
 /** How long a job pod runs, in ms, when its template does not say (annotation below). */
 export const RUN_MS_ANNOTATION = 'simulator.kda.io/run-ms';
@@ -19,12 +20,15 @@ export interface KubeletOptions {
   readonly startDelayMs: number;
   readonly jobRunMs: number;
   readonly chatterIntervalMs: number;
+  /** Pace of build pods' log lines (see builds/build-runner.ts). */
+  readonly buildLineIntervalMs?: number;
 }
 
 export class Kubelet {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly chatter: NodeJS.Timeout;
   private random = 0x2545f491;
+  private readonly builds: BuildRunner;
 
   constructor(
     private readonly store: ObjectStore,
@@ -35,6 +39,19 @@ export class Kubelet {
   ) {
     this.chatter = setInterval(() => this.chat(), options.chatterIntervalMs);
     this.chatter.unref();
+    this.builds = new BuildRunner(
+      {
+        current: (pod) => {
+          const current = this.current(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid);
+          return current?.status.phase === 'Running' ? current : undefined;
+        },
+        appendLog: (pod, container, text) => this.logs.append(pod, container, text),
+        finish: (pod, succeeded) => {
+          if (this.current(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)?.status.phase === 'Running') this.state.setPhase(pod.metadata.namespace, pod.metadata.name, succeeded ? 'Succeeded' : 'Failed');
+        },
+      },
+      options.buildLineIntervalMs ?? 150,
+    );
   }
 
   /** A pod bound to a node starts after the start delay (if it is still Pending then). */
@@ -56,6 +73,7 @@ export class Kubelet {
 
   close(): void {
     clearInterval(this.chatter);
+    this.builds.close();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -85,6 +103,11 @@ export class Kubelet {
       this.events.record({ involvedObject: involved, reason: 'Started', message: `Started container ${container.name}`, source });
     }
     const running = this.state.setPhase(namespace, name, 'Running');
+    // A build pod's log is the builder's: no kubelet lines, no chatter; it ends when the build does.
+    if (isBuildPod(running)) {
+      this.builds.run(running);
+      return;
+    }
     for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
     if (running.spec.restartPolicy !== 'Always') this.finishSoon(running);
   }
@@ -110,7 +133,7 @@ export class Kubelet {
     }
     for (const key of keys) {
       const pod = this.store.get('pods', key);
-      if (pod?.status.phase !== 'Running') continue;
+      if (pod?.status.phase !== 'Running' || isBuildPod(pod)) continue;
       for (const container of pod.spec.containers) this.logs.append(pod, container.name, chatterLine(container.image, now, () => this.next()), now);
     }
   }
