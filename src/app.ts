@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from './config/config.js';
 import { ClusterService, DayTwoService } from './domains/clusters/index.js';
-import { createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
+import { BOOTSTRAP_ADMIN, createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
 import { AccessCache } from './graphql/access-cache.js';
 import { createContextFactory } from './graphql/context.js';
@@ -32,6 +32,7 @@ import { createNatsBus } from './infra/nats/nats-bus.js';
 import type { EventBus } from './shared/event-bus.js';
 import type { Logger } from './shared/logger.js';
 import { startDemoClusters } from './demo-clusters.js';
+import { seedDemoWorkspaces } from './demo-workspaces.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -144,6 +145,10 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       accessChanged: () => access.invalidate(),
       now: () => new Date(),
     });
+    if (config.simulator) {
+      const clusterIdByName = new Map((await clusters.list()).map((snapshot) => [snapshot.record.name, snapshot.record.id]));
+      await seedDemoWorkspaces({ identity, workspaces, admin: BOOTSTRAP_ADMIN, clusterIdByName, logger });
+    }
     const auditLog = createAuditLogStore(dataSource);
     const audit = createAuditRecorder(auditLog, logger);
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit });
