@@ -9,7 +9,8 @@ import { createContextFactory } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
-import { closeServer, createHttpServer, listen, type ReadinessReport } from './graphql/http-server.js';
+import { createReadiness } from './graphql/health.js';
+import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
 import { DEFAULT_QUERY_LIMITS } from './graphql/limits.js';
 import { renderMetrics } from './graphql/metrics.js';
 import { buildGatewaySchema } from './graphql/schema.js';
@@ -168,25 +169,16 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
           ...(config.embedded && config.adminToken && isLoopback(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
         }),
       ],
-      readiness: async (): Promise<ReadinessReport> => {
-        const checks: Record<string, { ok: boolean; detail?: string }> = {};
-        const probe = async (name: string, check: () => Promise<void>) => {
-          try {
-            await check();
-            checks[name] = { ok: true };
-          } catch (error) {
-            checks[name] = { ok: false, detail: error instanceof Error ? error.message : String(error) };
-          }
-        };
-        await probe('database', () => checkDatabase(dataSource));
-        await probe('bus', () => bus.checkReady());
-        // One unreachable cluster must not take the gateway out of rotation: reported, not required.
-        for (const snapshot of await clusters.list().catch(() => [])) {
-          const status = clusters.liveStatus(snapshot);
-          checks[`cluster:${snapshot.record.name}`] = { ok: status.state === 'RUNNING', ...(status.reason ? { detail: status.reason } : { detail: status.state }) };
-        }
-        return { ready: checks.database?.ok === true && checks.bus?.ok === true, checks };
-      },
+      readiness: createReadiness({
+        required: { database: () => checkDatabase(dataSource), bus: () => bus.checkReady() },
+        informational: async () =>
+          Object.fromEntries(
+            (await clusters.list()).map((snapshot) => {
+              const status = clusters.liveStatus(snapshot);
+              return [`cluster:${snapshot.record.name}`, { ok: status.state === 'RUNNING', detail: status.reason ?? status.state }];
+            }),
+          ),
+      }),
       metrics: () =>
         renderMetrics([
           { name: 'kda_websocket_connections', help: 'Open graphql-ws connections.', collect: () => [{ value: websocketConnections }] },

@@ -93,8 +93,9 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, o
       return client;
     },
     async stop() {
-      await Promise.all(clients.map((client) => client.dispose()));
+      // The gateway first, as in production: its clients see it go away (1001), then let go.
       await app.stop();
+      await Promise.all(clients.map((client) => client.dispose()));
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

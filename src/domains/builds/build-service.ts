@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { BadInputError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import { openLogStream } from './log-stream.js';
+import type { BuildEventSource, BuildJobs, BuildLogStore, BuildPermission, BuildRunStore, BuildRunUpdateEvent, BuildStore, BuildEventPublisher, PrincipalLike, RegistryStore, SourceProbe, WorkspaceGate } from './ports.js';
+import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';
+import type { RegistryService } from './registry-service.js';
+import type { RunFollowers } from './run-follower.js';
+import { BUILD_STEPS, checkImageRepository, checkName, checkPreset, checkRef, checkSourceUrl } from './validation.js';
+
+/** Where build Jobs run in the build cluster. */
+export const BUILD_NAMESPACE = 'kda-builds';
+const MAX_LOG_PAGE = 5_000;
+
+export interface CreateBuildInput {
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly sourceUrl: string;
+  readonly ref: string;
+  readonly preset: string;
+  readonly dockerfile?: string | null | undefined;
+  readonly imageRepository: string;
+  readonly registryId: string;
+  readonly clusterId: string;
+}
+
+export interface BuildServiceDeps {
+  readonly builds: BuildStore;
+  readonly runs: BuildRunStore;
+  readonly logs: BuildLogStore;
+  readonly registryStore: RegistryStore;
+  readonly registries: RegistryService;
+  readonly gate: WorkspaceGate;
+  readonly sources: SourceProbe;
+  readonly jobs: BuildJobs;
+  readonly followers: RunFollowers;
+  readonly publisher: BuildEventPublisher;
+  readonly events: BuildEventSource;
+  readonly now: () => Date;
+}
+
+/** The image reference pushed: registry host, repository, and the run number as tag. */
+export function imageReference(registryUrl: string, repository: string, runNumber: number): string {
+  return `${new URL(registryUrl).host}/${repository}:run-${runNumber}`;
+}
+
+export class BuildService {
+  constructor(private readonly deps: BuildServiceDeps) {}
+
+  private async require(principal: PrincipalLike, workspaceId: string, permission: BuildPermission, what: string): Promise<void> {
+    if (!(await this.deps.gate.allows(principal, workspaceId, permission))) {
+      throw new ForbiddenError(`Not allowed to ${permission === 'build:run' ? 'create or run' : 'see'} ${what} of workspace ${workspaceId}`);
+    }
+  }
+
+  async create(principal: PrincipalLike, input: CreateBuildInput): Promise<BuildRecord> {
+    const { gate, registryStore, sources } = this.deps;
+    if (!(await gate.exists(input.workspaceId))) throw new NotFoundError('Workspace', input.workspaceId);
+    await this.require(principal, input.workspaceId, 'build:run', 'builds');
+    const name = checkName('name', input.name);
+    const source = checkSourceUrl(input.sourceUrl);
+    const ref = checkRef(input.ref);
+    const { preset, dockerfile } = checkPreset(input.preset, input.dockerfile);
+    const imageRepository = checkImageRepository(input.imageRepository);
+    if (!(await gate.clusterAllotted(input.workspaceId, input.clusterId))) throw new BadInputError('clusterId', `cluster ${input.clusterId} is not allotted to workspace ${input.workspaceId}`);
+    if ((await registryStore.findById(input.registryId)) === null) throw new BadInputError('registryId', `registry ${input.registryId} does not exist`);
+    if (!(await registryStore.isAllotted(input.workspaceId, input.registryId))) throw new BadInputError('registryId', `registry ${input.registryId} is not allotted to workspace ${input.workspaceId}`);
+    if (source.kind === 'http') {
+      try {
+        await sources.check(source.url);
+      } catch (error) {
+        throw new BadInputError('sourceUrl', `the repository cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const record: BuildRecord = { id: randomUUID(), workspaceId: input.workspaceId, name, sourceUrl: source.url, ref, preset, dockerfile, imageRepository, registryId: input.registryId, clusterId: input.clusterId, createdAt: this.deps.now() };
+    if ((await this.deps.builds.insert(record)) === 'duplicate-name') throw new DomainError('CONFLICT', `Workspace ${input.workspaceId} already has a build named ${name}`, { field: 'name' });
+    return record;
+  }
+
+  async get(principal: PrincipalLike, id: string): Promise<BuildRecord> {
+    const build = await this.deps.builds.findById(id);
+    if (build === null) throw new NotFoundError('Build', id);
+    await this.require(principal, build.workspaceId, 'build:read', 'builds');
+    return build;
+  }
+
+  async list(principal: PrincipalLike, workspaceId: string): Promise<BuildRecord[]> {
+    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
+    await this.require(principal, workspaceId, 'build:read', 'builds');
+    return this.deps.builds.listByWorkspace(workspaceId);
+  }
+
+  async getRun(principal: PrincipalLike, id: string, permission: BuildPermission = 'build:read'): Promise<BuildRunRecord> {
+    const run = await this.deps.runs.findById(id);
+    if (run === null) throw new NotFoundError('BuildRun', id);
+    await this.require(principal, run.workspaceId, permission, 'build runs');
+    return run;
+  }
+
+  /** Newest first. Callers have checked the build. */
+  runsOf(buildId: string, first: number): Promise<BuildRunRecord[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadInputError('first', 'must be from 1 to 100');
+    return this.deps.runs.listByBuild(buildId, first);
+  }
+
+  lastRuns(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord>> {
+    return this.deps.runs.lastRuns(buildIds);
+  }
+
+  async logOf(run: BuildRunRecord, fromLine: number, first: number): Promise<BuildLogLineRecord[]> {
+    if (!Number.isInteger(fromLine) || fromLine < 1) throw new BadInputError('fromLine', 'must be a line number from 1');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_LOG_PAGE) throw new BadInputError('first', `must be from 1 to ${MAX_LOG_PAGE}`);
+    return this.deps.logs.read(run.id, fromLine, first);
+  }
+
+  /**
+   * Starts a run: the row first (PENDING), then the Job; if the Job cannot be created the row goes
+   * again, and if recording the start fails the Job goes again — never one without the other.
+   */
+  async run(principal: PrincipalLike, buildId: string): Promise<BuildRunRecord> {
+    const build = await this.deps.builds.findById(buildId);
+    if (build === null) throw new NotFoundError('Build', buildId);
+    await this.require(principal, build.workspaceId, 'build:run', 'builds');
+    const { gate, registryStore, runs, jobs } = this.deps;
+    // Allotments may have changed since the build was defined.
+    if (!(await gate.clusterAllotted(build.workspaceId, build.clusterId))) throw new BadInputError('buildId', `the build's cluster ${build.clusterId} is no longer allotted to workspace ${build.workspaceId}`);
+    const registry = await registryStore.findById(build.registryId);
+    if (registry === null || !(await registryStore.isAllotted(build.workspaceId, registry.id))) throw new BadInputError('buildId', `the build's registry ${build.registryId} is no longer allotted to workspace ${build.workspaceId}`);
+
+    const id = randomUUID();
+    const jobName = `kda-build-${id}`;
+    const pending = await runs.insertNumbered({
+      id,
+      buildId: build.id,
+      workspaceId: build.workspaceId,
+      status: 'PENDING',
+      stepsTotal: BUILD_STEPS.length,
+      stepsDone: 0,
+      failedStep: null,
+      image: '',
+      imageDigest: null,
+      imageSizeBytes: null,
+      clusterId: build.clusterId,
+      namespace: BUILD_NAMESPACE,
+      jobName,
+      message: null,
+      createdAt: this.deps.now(),
+      startedAt: null,
+      finishedAt: null,
+    });
+    const image = imageReference(registry.url, build.imageRepository, pending.number);
+    let run: BuildRunRecord;
+    try {
+      run = (await runs.update(id, { image })) ?? { ...pending, image };
+    } catch (error) {
+      await runs.delete(id);
+      throw error;
+    }
+    try {
+      await jobs.create({
+        runId: id,
+        jobName,
+        namespace: BUILD_NAMESPACE,
+        clusterId: build.clusterId,
+        sourceUrl: build.sourceUrl,
+        ref: build.ref,
+        preset: build.preset,
+        dockerfile: build.dockerfile,
+        destination: image,
+        registryUrl: registry.url,
+        credentials: this.deps.registries.credentialsOf(registry),
+        steps: BUILD_STEPS,
+      });
+    } catch (error) {
+      await runs.delete(id);
+      // A create that failed after the apiserver accepted it (e.g. timeout) must not leave a Job.
+      await jobs.delete(build.clusterId, BUILD_NAMESPACE, jobName).catch(() => undefined);
+      throw error;
+    }
+    await this.deps.publisher.runUpdate({ v: 1, workspaceId: run.workspaceId, runId: run.id, status: run.status });
+    this.deps.followers.follow(run);
+    return run;
+  }
+
+  async cancel(principal: PrincipalLike, runId: string): Promise<BuildRunRecord> {
+    const run = await this.getRun(principal, runId, 'build:run');
+    if (isFinished(run.status)) throw new BadInputError('id', `run ${runId} has already finished (${run.status})`);
+    await this.deps.jobs.delete(run.clusterId, run.namespace, run.jobName);
+    if (this.deps.followers.isFollowing(runId)) {
+      await this.deps.followers.cancel(runId);
+    } else {
+      // Followed by another replica (or nobody): record it here.
+      const cancelled = await this.deps.runs.update(runId, { status: 'CANCELLED', finishedAt: this.deps.now(), message: 'cancelled' });
+      await this.deps.publisher.runUpdate({ v: 1, workspaceId: run.workspaceId, runId, status: 'CANCELLED' });
+      await this.deps.publisher.logEvent({ v: 1, type: 'end', runId, lastLine: await this.deps.logs.lastNumber(runId), status: 'CANCELLED' });
+      return cancelled ?? run;
+    }
+    return (await this.deps.runs.findById(runId)) ?? run;
+  }
+
+  /** Lines from `fromLine`, then the live tail; ends after the last line of a finished run. */
+  async streamLog(principal: PrincipalLike, runId: string, fromLine: number): Promise<AsyncIterableIterator<BuildLogLineRecord>> {
+    if (!Number.isInteger(fromLine) || fromLine < 1) throw new BadInputError('fromLine', 'must be a line number from 1');
+    await this.getRun(principal, runId);
+    const live = await this.deps.events.logEvents(runId);
+    return openLogStream(runId, fromLine, live, { logs: this.deps.logs, statusOf: async () => (await this.deps.runs.findById(runId))?.status ?? null });
+  }
+
+  async streamUpdates(principal: PrincipalLike, workspaceId: string): Promise<AsyncIterableIterator<BuildRunUpdateEvent>> {
+    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
+    await this.require(principal, workspaceId, 'build:read', 'builds');
+    return this.deps.events.runUpdates(workspaceId);
+  }
+
+  /** After a restart: follow again the runs that had not finished (their log is read again from the start). */
+  async resumeUnfinished(): Promise<void> {
+    for (const run of await this.deps.runs.listUnfinished()) {
+      this.deps.followers.follow(run, await this.deps.logs.lastNumber(run.id));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { BadInputError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import { RegistryAccessError, type PrincipalLike, type RegistryApi, type RegistryCredentials, type RegistryStore, type SecretSealer, type WorkspaceGate } from './ports.js';
+import type { RegistryKind, RegistryRecord } from './records.js';
+import { checkName, checkRegistryKind, checkRegistryUrl } from './validation.js';
+
+export interface CreateRegistryInput {
+  readonly name: string;
+  readonly url: string;
+  readonly kind: string;
+  readonly username?: string | null | undefined;
+  readonly password?: string | null | undefined;
+}
+
+export interface RegistryTagView {
+  readonly name: string;
+  readonly digest: string | null;
+  readonly sizeBytes: number | null;
+}
+
+export interface RegistryRepositoryView {
+  readonly name: string;
+  readonly tags: RegistryTagView[];
+}
+
+export interface RegistryServiceDeps {
+  readonly store: RegistryStore;
+  readonly api: RegistryApi;
+  readonly sealer: SecretSealer;
+  readonly gate: WorkspaceGate;
+  readonly now: () => Date;
+}
+
+/** Turns what the registry said into an error naming the input to fix. */
+export function registryInputError(error: unknown): Error {
+  if (!(error instanceof RegistryAccessError)) return error instanceof Error ? error : new Error(String(error));
+  if (error.problem === 'unauthorized') return new BadInputError('password', `the registry refused the credentials: ${error.message}`);
+  return new BadInputError('url', error.message);
+}
+
+export class RegistryService {
+  constructor(private readonly deps: RegistryServiceDeps) {}
+
+  /** System administrators only (checked at the edge). The credentials are tried before anything is saved. */
+  async create(input: CreateRegistryInput): Promise<RegistryRecord> {
+    const name = checkName('name', input.name);
+    const url = checkRegistryUrl(input.url);
+    const kind: RegistryKind = checkRegistryKind(input.kind);
+    const username = input.username?.trim() || null;
+    const password = input.password ?? null;
+    if ((username === null) !== (password === null || password === '')) throw new BadInputError(username === null ? 'username' : 'password', 'username and password go together');
+    if (kind === 'PRIVATE' && username === null) throw new BadInputError('username', 'a PRIVATE registry needs credentials');
+    const credentials = { username, password };
+    try {
+      await this.deps.api.check(url, credentials);
+    } catch (error) {
+      throw registryInputError(error);
+    }
+    const record: RegistryRecord = { id: randomUUID(), name, url, kind, username, sealedPassword: password === null ? null : this.deps.sealer.seal(password), createdAt: this.deps.now() };
+    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new DomainError('CONFLICT', `A registry named ${name} already exists`, { field: 'name' });
+    return record;
+  }
+
+  async allot(workspaceId: string, registryId: string): Promise<RegistryRecord> {
+    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
+    const registry = await this.deps.store.findById(registryId);
+    if (registry === null) throw new NotFoundError('Registry', registryId);
+    await this.deps.store.allot(workspaceId, registryId);
+    return registry;
+  }
+
+  async list(): Promise<RegistryRecord[]> {
+    return this.deps.store.list();
+  }
+
+  async listForWorkspace(principal: PrincipalLike, workspaceId: string): Promise<RegistryRecord[]> {
+    if (!(await this.deps.gate.allows(principal, workspaceId, 'build:read'))) throw new ForbiddenError(`Not allowed to see the registries of workspace ${workspaceId}`);
+    return this.deps.store.listByWorkspace(workspaceId);
+  }
+
+  async get(id: string): Promise<RegistryRecord | null> {
+    return this.deps.store.findById(id);
+  }
+
+  credentialsOf(registry: RegistryRecord): RegistryCredentials {
+    return { username: registry.username, password: registry.sealedPassword === null ? null : this.deps.sealer.open(registry.sealedPassword) };
+  }
+
+  /** Repositories, tags, digests and sizes, read through the registry API now. */
+  async repositories(registry: RegistryRecord, limit: number): Promise<RegistryRepositoryView[]> {
+    const credentials = this.credentialsOf(registry);
+    const { api } = this.deps;
+    try {
+      const names = (await api.repositories(registry.url, credentials)).slice(0, limit);
+      return await Promise.all(
+        names.map(async (name) => {
+          const tags = await api.tags(registry.url, credentials, name);
+          return {
+            name,
+            tags: await Promise.all(
+              tags.map(async (tag) => {
+                const manifest = await api.manifest(registry.url, credentials, name, tag);
+                return { name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
+              }),
+            ),
+          };
+        }),
+      );
+    } catch (error) {
+      if (error instanceof RegistryAccessError) throw new DomainError('UNAVAILABLE', `Registry ${registry.name}: ${error.message}`, { registryId: registry.id });
+      throw error;
+    }
+  }
+}

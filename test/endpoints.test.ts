@@ -1,0 +1,43 @@
+import { collect } from './support/subscription.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { waitFor } from './support/wait.js';
+
+describe('health, readiness, metrics and a clean stop', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  test('/healthz, /readyz and /metrics answer without a token', async () => {
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, checks: { database: { ok: true }, bus: { ok: true } } });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/^# TYPE kda_websocket_connections gauge$/m);
+    expect((await fetch(`${gateway.url}/nope`)).status).toBe(404);
+  });
+
+  test('oversized and malformed request bodies are refused before they run', async () => {
+    const huge = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ me { id } }`, padding: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(huge.status).toBe(413);
+    const broken = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(broken.status).toBe(400);
+  });
+});
+
+describe('stopping', () => {
+  test('open subscriptions are closed as "going away" and the port is released', async () => {
+    const gateway = await startTestGateway();
+    const subscription = collect(gateway.websocket(), `subscription { clusterStatus { id } }`);
+    await waitFor('the socket to be open', async () => /^kda_websocket_connections 1$/m.test(await (await fetch(`${gateway.url}/metrics`)).text()));
+    await gateway.stop();
+    await expect(subscription.done).rejects.toMatchObject({ code: 1001 });
+    await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
+  });
+});
