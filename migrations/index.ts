@@ -2,6 +2,7 @@ import { CreateClusters1764064800000 } from './1764064800000-CreateClusters.js';
 import { CreateUsersAndApiTokens1764151200000 } from './1764151200000-CreateUsersAndApiTokens.js';
 import { CreateWorkspaces1764237600000 } from './1764237600000-CreateWorkspaces.js';
 import { CreateAuditLog1764237700000 } from './1764237700000-CreateAuditLog.js';
+import { CreateBuilds1764237800000 } from './1764237800000-CreateBuilds.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
-export const migrations = [CreateClusters1764064800000, CreateUsersAndApiTokens1764151200000, CreateWorkspaces1764237600000, CreateAuditLog1764237700000];
+export const migrations = [CreateClusters1764064800000, CreateUsersAndApiTokens1764151200000, CreateWorkspaces1764237600000, CreateAuditLog1764237700000, CreateBuilds1764237800000];

@@ -45,6 +45,8 @@ export interface AppOptions {
   readonly allowExecCredentials?: boolean;
   /** Test seam: hands over the opened database (e.g. to read its statement counters). */
   readonly onDatabaseOpen?: (dataSource: DataSource) => void;
+  /** How often open websockets re-present their credentials (default 30 s). */
+  readonly credentialRecheckMs?: number;
 }
 
 export interface App {
@@ -199,6 +201,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       formatError,
       limits: DEFAULT_QUERY_LIMITS,
       maxPayloadBytes: MAX_BODY_BYTES,
+      credentialRecheckMs: options.credentialRecheckMs ?? 30_000,
       onConnectionCountChange: (open) => {
         websocketConnections = open;
       },

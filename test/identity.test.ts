@@ -59,6 +59,10 @@ describe('identity: users and API tokens end to end', () => {
     const seen = await gateway.request<{ me: { apiTokens: Array<{ lastUsedAt: string | null }> } }>(ME, {}, token);
     expect(seen.data?.me.apiTokens[0]?.lastUsedAt).toBe(lastUsed.toISOString());
 
+    // A live subscription opened with the token before it is revoked.
+    const openBeforeRevoke = collect(gateway.websocket(`Bearer ${token}`), `subscription { clusterStatus { id } }`);
+    await waitFor('the socket to be open', async () => /^kda_websocket_connections [1-9]/m.test(await (await fetch(`${gateway.url}/metrics`)).text()));
+
     // Revoked by its owner: refused over HTTP (401) and websocket (4403) from then on.
     const revoked = await gateway.request<{ revokeApiToken: { id: string; revokedAt: string | null } }>(REVOKE_TOKEN, { id: apiToken.id }, token);
     expect(revoked.data?.revokeApiToken.revokedAt).toEqual(expect.any(String));
@@ -67,6 +71,8 @@ describe('identity: users and API tokens end to end', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const refusedSocket = collect(gateway.websocket(`Bearer ${token}`), `{ me { id } }`);
     await expect(refusedSocket.done).rejects.toMatchObject({ code: 4403 });
+    // The socket opened before the revocation is cut off too, at its next credential check.
+    await expect(openBeforeRevoke.done).rejects.toMatchObject({ code: 4403 });
 
     // The administrator sees it as revoked.
     const listed = await gateway.request<{ users: Array<{ id: string; apiTokens: Array<{ id: string; revokedAt: string | null }> }> }>(`{ users { id apiTokens { id revokedAt } } }`);

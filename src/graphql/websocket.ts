@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
@@ -16,6 +16,8 @@ export interface WebsocketOptions {
   readonly limits: QueryLimits;
   readonly maxPayloadBytes: number;
   readonly onConnectionCountChange?: (open: number) => void;
+  /** How often open sockets re-present their credentials: a revoked or expired token is cut off. */
+  readonly credentialRecheckMs: number;
 }
 
 export interface WebsocketEndpoint {
@@ -25,11 +27,27 @@ export interface WebsocketEndpoint {
 
 /**
  * graphql-ws on the HTTP server's port and path. graphql-ws runs none of Apollo's rules, so the
- * same limits are applied here, and the caller is authenticated once, when the socket opens.
+ * same limits are applied here. The caller is authenticated when the socket opens, and again every
+ * `credentialRecheckMs`, so a socket outlives neither a revoked API token nor an expired JWT.
  */
 export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   const server = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes });
   const principals = new WeakMap<Context, Principal>();
+  const credentials = new Map<Context, { readonly authorization: string; readonly socket: WebSocket }>();
+  const recheck = setInterval(() => {
+    for (const [context, { authorization, socket }] of credentials) {
+      options.contexts.authenticate(authorization).then(
+        (principal) => {
+          if (principal === null) throw new Error('no credentials');
+        },
+        () => {
+          credentials.delete(context);
+          socket.close(4403, 'Forbidden: the credentials are no longer valid');
+        },
+      );
+    }
+  }, options.credentialRecheckMs);
+  recheck.unref();
   const rules = [...specifiedRules, ...queryLimitRules(options.limits)];
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
@@ -43,8 +61,9 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         try {
           const principal = await options.contexts.authenticate(typeof authorization === 'string' ? authorization : undefined);
-          if (principal === null) return false;
+          if (principal === null || typeof authorization !== 'string') return false;
           principals.set(context, principal);
+          credentials.set(context, { authorization, socket: context.extra.socket });
           return true;
         } catch {
           // graphql-ws closes the socket with 4403 Forbidden.
@@ -72,13 +91,17 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       onNext: (_context, _id, _payload, _args, result) =>
         result.errors === undefined ? undefined : { ...result, errors: format(result.errors) },
       onError: (_context, _id, _payload, errors) => format(errors),
-      onClose: () => options.onConnectionCountChange?.(server.clients.size),
+      onClose: (context) => {
+        credentials.delete(context);
+        options.onConnectionCountChange?.(server.clients.size);
+      },
     },
     server,
   );
 
   return {
     async stop() {
+      clearInterval(recheck);
       for (const client of server.clients) client.close(1001, 'Server shutting down');
       await disposable.dispose();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -56,7 +56,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, o
   let app: App;
   let dataSource: DataSource | undefined;
   try {
-    app = await createApp(config, { logger: silentLogger, onDatabaseOpen: (opened) => (dataSource = opened) });
+    app = await createApp(config, { logger: silentLogger, credentialRecheckMs: 200, onDatabaseOpen: (opened) => (dataSource = opened) });
   } catch (error) {
     await database.drop();
     throw error;

@@ -8,8 +8,9 @@ import { ClusterEntity } from './cluster-entity.js';
 import { UserEntity } from './user-entity.js';
 import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
+import { buildEntities } from './build-entities.js';
 
-export const entities = [ClusterEntity, UserEntity, ApiTokenEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceClusterEntity, AuditEntryEntity];
+export const entities = [ClusterEntity, UserEntity, ApiTokenEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceClusterEntity, AuditEntryEntity, ...buildEntities];
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {

@@ -1,0 +1,130 @@
+import { In, LessThan, MoreThanOrEqual, Not, type DataSource } from 'typeorm';
+import type { BuildLogStore, BuildRunStore, BuildStore, RegistryStore } from '../../domains/builds/ports.js';
+import type { BuildRecord, BuildRunRecord, RegistryRecord, BuildLogLineRecord } from '../../domains/builds/records.js';
+import { BuildEntity, BuildLogLineEntity, BuildRunEntity, RegistryEntity, WorkspaceRegistryEntity } from './build-entities.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+const UNFINISHED = ['PENDING', 'RUNNING'];
+/** Rows per INSERT: MySQL's placeholder limit is far away, this keeps statements small. */
+const LOG_INSERT_CHUNK = 200;
+
+export interface BuildStores {
+  readonly registries: RegistryStore;
+  readonly builds: BuildStore;
+  readonly runs: BuildRunStore;
+  readonly logs: BuildLogStore;
+}
+
+function strip<T extends object>(row: T & { workspace?: unknown; registry?: unknown; build?: unknown; run?: unknown }): T {
+  const { workspace: _w, registry: _r, build: _b, run: _run, ...rest } = row;
+  return rest as T;
+}
+
+export function createBuildStores(dataSource: DataSource): BuildStores {
+  const registries = dataSource.getRepository(RegistryEntity);
+  const allotments = dataSource.getRepository(WorkspaceRegistryEntity);
+  const builds = dataSource.getRepository(BuildEntity);
+  const runs = dataSource.getRepository(BuildRunEntity);
+  const lines = dataSource.getRepository(BuildLogLineEntity);
+
+  const registryStore: RegistryStore = {
+    list: () => registries.find({ order: { name: 'ASC' } }),
+    findById: (id) => registries.findOneBy({ id }),
+    findByIds: async (ids) => (ids.length === 0 ? [] : registries.findBy({ id: In([...ids]) })),
+    insert: async (record: RegistryRecord) => {
+      try {
+        await registries.insert(record);
+        return 'inserted';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'duplicate-name';
+        throw error;
+      }
+    },
+    allot: async (workspaceId, registryId) => {
+      try {
+        await allotments.insert({ workspaceId, registryId, createdAt: new Date() });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    },
+    isAllotted: (workspaceId, registryId) => allotments.existsBy({ workspaceId, registryId }),
+    listByWorkspace: async (workspaceId) => {
+      const rows = await allotments.findBy({ workspaceId });
+      if (rows.length === 0) return [];
+      return registries.find({ where: { id: In(rows.map((row) => row.registryId)) }, order: { name: 'ASC' } });
+    },
+  };
+
+  const buildStore: BuildStore = {
+    findById: async (id) => {
+      const row = await builds.findOneBy({ id });
+      return row === null ? null : strip<BuildRecord>(row);
+    },
+    listByWorkspace: async (workspaceId) => (await builds.find({ where: { workspaceId }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
+    insert: async (record) => {
+      try {
+        await builds.insert(record);
+        return 'inserted';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'duplicate-name';
+        throw error;
+      }
+    },
+  };
+
+  const runStore: BuildRunStore = {
+    findById: async (id) => {
+      const row = await runs.findOneBy({ id });
+      return row === null ? null : strip<BuildRunRecord>(row);
+    },
+    listByBuild: async (buildId, limit) => (await runs.find({ where: { buildId }, order: { number: 'DESC' }, take: limit })).map((row) => strip<BuildRunRecord>(row)),
+    lastRuns: async (buildIds) => {
+      if (buildIds.length === 0) return new Map();
+      // One statement: each build's highest number, joined back to its row.
+      const rows = await runs
+        .createQueryBuilder('run')
+        .innerJoin((query) => query.select('latest.build_id', 'build_id').addSelect('MAX(latest.number)', 'number').from('build_runs', 'latest').where('latest.build_id IN (:...ids)', { ids: [...buildIds] }).groupBy('latest.build_id'), 'newest', 'newest.build_id = run.build_id AND newest.number = run.number')
+        .getMany();
+      return new Map(rows.map((row) => [row.buildId, strip<BuildRunRecord>(row)]));
+    },
+    insertNumbered: async (record) => {
+      // Two runs started at once may pick the same number: the unique index refuses one, which tries again.
+      for (let attempt = 0; ; attempt += 1) {
+        const newest = await runs.findOne({ where: { buildId: record.buildId }, order: { number: 'DESC' }, select: { number: true, id: true } });
+        const numbered: BuildRunRecord = { ...record, number: (newest?.number ?? 0) + 1 };
+        try {
+          await runs.insert(numbered);
+          return numbered;
+        } catch (error) {
+          if (!isUniqueViolation(error) || attempt >= 10) throw error;
+        }
+      }
+    },
+    update: async (id, changes) => {
+      await runs.update({ id }, changes);
+      const row = await runs.findOneBy({ id });
+      return row === null ? null : strip<BuildRunRecord>(row);
+    },
+    delete: async (id) => {
+      await runs.delete({ id });
+    },
+    listUnfinished: async () => (await runs.findBy({ status: In(UNFINISHED) })).map((row) => strip<BuildRunRecord>(row)),
+  };
+
+  const logStore: BuildLogStore = {
+    append: async (batch) => {
+      for (let index = 0; index < batch.length; index += LOG_INSERT_CHUNK) {
+        await lines.insert(batch.slice(index, index + LOG_INSERT_CHUNK).map((line) => ({ ...line })));
+      }
+    },
+    read: async (runId, fromLine, limit) => (await lines.find({ where: { runId, number: MoreThanOrEqual(fromLine) }, order: { number: 'ASC' }, take: limit })).map((row) => strip<BuildLogLineRecord>(row)),
+    lastNumber: async (runId) => (await lines.findOne({ where: { runId }, order: { number: 'DESC' }, select: { number: true, runId: true } }))?.number ?? 0,
+    prune: async (before) => {
+      const old = await runs.find({ where: { finishedAt: LessThan(before), status: Not(In(UNFINISHED)) }, select: { id: true } });
+      if (old.length === 0) return 0;
+      return (await lines.delete({ runId: In(old.map((run) => run.id)) })).affected ?? 0;
+    },
+  };
+
+  return { registries: registryStore, builds: buildStore, runs: runStore, logs: logStore };
+}
