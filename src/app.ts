@@ -10,6 +10,7 @@ import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings } from './graphql/rate-limit.js';
 import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
 import { DEFAULT_QUERY_LIMITS } from './graphql/limits.js';
 import { renderMetrics } from './graphql/metrics.js';
@@ -22,7 +23,7 @@ import { createClusterStore } from './infra/db/cluster-store.js';
 import { createUserStore } from './infra/db/user-store.js';
 import { createWorkspaceStores } from './infra/db/workspace-stores.js';
 import { createAuditLogStore } from './infra/db/audit-log-store.js';
-import { createAccessResolver, WorkspaceService } from './domains/workspaces/index.js';
+import { createAccessResolver, roleAllowsOnClusters, WorkspaceService } from './domains/workspaces/index.js';
 import { createAuditRecorder } from './graphql/audit-middleware.js';
 import { openDatabase } from './infra/db/data-source.js';
 import { createClusterProbe } from './infra/k8s/cluster-probe.js';
@@ -33,6 +34,12 @@ import { createNatsBus } from './infra/nats/nats-bus.js';
 import type { EventBus } from './shared/event-bus.js';
 import type { Logger } from './shared/logger.js';
 import { startDemoClusters } from './demo-clusters.js';
+import { BuildService, RegistryService, RunFollowers, type WorkspaceGate } from './domains/builds/index.js';
+import { createBuildEventPublisher, createBuildEventSource } from './graphql/build-event-source.js';
+import { createBuildStores } from './infra/db/build-stores.js';
+import { createBuildJobs } from './infra/k8s/build-jobs.js';
+import { createRegistryClient } from './infra/registry/registry-client.js';
+import { createSourceProbe } from './infra/registry/source-probe.js';
 import { seedDemoWorkspaces } from './demo-workspaces.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -47,6 +54,8 @@ export interface AppOptions {
   readonly onDatabaseOpen?: (dataSource: DataSource) => void;
   /** How often open websockets re-present their credentials (default 30 s). */
   readonly credentialRecheckMs?: number;
+  /** Per-caller request budget (default DEFAULT_RATE_LIMIT). */
+  readonly rateLimit?: RateLimitSettings;
 }
 
 export interface App {
@@ -154,9 +163,42 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     const auditLog = createAuditLogStore(dataSource);
     const audit = createAuditRecorder(auditLog, logger);
-    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit });
+    // Builds: the workspaces' role matrix decides build:read / build:run on a workspace's builds.
+    const buildStores = createBuildStores(dataSource);
+    const buildGate: WorkspaceGate = {
+      exists: async (workspaceId) => (await workspaceStores.workspaces.findById(workspaceId)) !== null,
+      allows: async (principal, workspaceId, permission) => {
+        if (principal.systemRole === 'ADMIN') return true;
+        const member = principal.userId === null ? null : await workspaceStores.members.find(workspaceId, principal.userId);
+        return member !== null && roleAllowsOnClusters(member.role, permission);
+      },
+      clusterAllotted: async (workspaceId, clusterId) => (await workspaceStores.allotments.find(workspaceId, clusterId)) !== null,
+    };
+    const registryApi = createRegistryClient();
+    const registries = new RegistryService({ store: buildStores.registries, api: registryApi, sealer: createSecretBox(secretKey), gate: buildGate, now: () => new Date() });
+    const buildJobs = createBuildJobs(informers);
+    const buildPublisher = createBuildEventPublisher(bus);
+    const followers = new RunFollowers({
+      jobs: buildJobs,
+      runs: buildStores.runs,
+      logs: buildStores.logs,
+      events: buildPublisher,
+      imageOf: async (run) => {
+        const build = await buildStores.builds.findById(run.buildId);
+        const registry = build === null ? null : await buildStores.registries.findById(build.registryId);
+        const tag = run.image.slice(run.image.lastIndexOf(':') + 1);
+        return build === null || registry === null ? null : registryApi.manifest(registry.url, registries.credentialsOf(registry), build.imageRepository, tag);
+      },
+      logger,
+      now: () => new Date(),
+    });
+    cleanups.push(() => followers.stopAll());
+    const builds = new BuildService({ ...buildStores, registryStore: buildStores.registries, registries, gate: buildGate, sources: createSourceProbe(), jobs: buildJobs, followers, publisher: buildPublisher, events: createBuildEventSource(hub), now: () => new Date() });
+    await builds.resumeUnfinished();
+    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
     const formatError = createErrorFormatter(logger);
-    const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES });
+    const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES, rateLimiter });
     cleanups.push(() => apollo.stop());
 
     let websocketConnections = 0;
@@ -202,6 +244,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       limits: DEFAULT_QUERY_LIMITS,
       maxPayloadBytes: MAX_BODY_BYTES,
       credentialRecheckMs: options.credentialRecheckMs ?? 30_000,
+      rateLimiter,
       onConnectionCountChange: (open) => {
         websocketConnections = open;
       },

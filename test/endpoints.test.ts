@@ -41,3 +41,21 @@ describe('stopping', () => {
     await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe('per-caller rate limit', () => {
+  test('a caller over its budget gets RATE_LIMITED (HTTP 429) on HTTP and websocket; others are not affected', async () => {
+    const gateway = await startTestGateway({}, { rateLimit: { burst: 3, perSecond: 0.001 } });
+    try {
+      for (let request = 0; request < 3; request += 1) expect((await gateway.request(`{ me { id } }`)).errors).toBeUndefined();
+      const limited = await gateway.request(`{ me { id } }`);
+      expect(limited.status).toBe(429);
+      expect(limited.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      const overSocket = collect(gateway.websocket(), `{ me { id } }`);
+      await expect(overSocket.done).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })]);
+      // An anonymous caller has a budget of its own (and is then refused for want of a token).
+      expect((await gateway.request(`{ me { id } }`, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { DomainError } from '../shared/errors.js';
 import type { ContextFactory, GatewayContext } from './context.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
+import { rateLimitKey, type RateLimiter } from './rate-limit.js';
 
 export interface ApolloHandlerOptions {
   readonly schema: GraphQLSchema;
@@ -13,6 +14,7 @@ export interface ApolloHandlerOptions {
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   readonly limits: QueryLimits;
   readonly maxBodyBytes: number;
+  readonly rateLimiter: RateLimiter;
 }
 
 export interface ApolloHandler {
@@ -46,7 +48,9 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
 
   const contextFor = async (request: IncomingMessage): Promise<GatewayContext> => {
     try {
-      return options.contexts.create(await options.contexts.authenticate(request.headers.authorization));
+      const principal = await options.contexts.authenticate(request.headers.authorization);
+      options.rateLimiter.take(rateLimitKey(principal, request.socket.remoteAddress));
+      return options.contexts.create(principal);
     } catch (error) {
       if (error instanceof DomainError) {
         throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 } } });

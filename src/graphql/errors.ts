@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
-const GRAPHQL_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN']);
+const GRAPHQL_CODES = new Set(['RATE_LIMITED', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN']);
 
 function findDomainError(error: unknown): DomainError | undefined {
   let current: unknown = error;
@@ -26,7 +26,11 @@ export function createErrorFormatter(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     const original = error instanceof GraphQLError ? error.originalError : error;
-    if (typeof code === 'string' && GRAPHQL_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && GRAPHQL_CODES.has(code)) {
+      // `http` steers Apollo's status code; it is not for clients (graphql-ws would pass it on).
+      const { http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
     if (original === undefined || original === null) {
       // A GraphQLError raised by graphql-js itself (e.g. variable coercion): the input was bad.
       return { ...formatted, extensions: { ...formatted.extensions, code: code ?? 'BAD_USER_INPUT' } };

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
+import { rateLimitKey, type RateLimiter } from './rate-limit.js';
 
 export interface WebsocketOptions {
   readonly httpServer: Server;
@@ -18,6 +19,7 @@ export interface WebsocketOptions {
   readonly onConnectionCountChange?: (open: number) => void;
   /** How often open sockets re-present their credentials: a revoked or expired token is cut off. */
   readonly credentialRecheckMs: number;
+  readonly rateLimiter: RateLimiter;
 }
 
 export interface WebsocketEndpoint {
@@ -71,6 +73,13 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         }
       },
       onSubscribe: (context, _id, payload) => {
+        const principal = principals.get(context) ?? null;
+        try {
+          options.rateLimiter.take(rateLimitKey(principal, context.extra.request.socket.remoteAddress));
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query);
@@ -85,7 +94,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
-          contextValue: options.contexts.create(principals.get(context) ?? null),
+          contextValue: options.contexts.create(principal),
         };
       },
       onNext: (_context, _id, _payload, _args, result) =>

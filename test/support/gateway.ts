@@ -9,7 +9,11 @@ import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { createApp, GRAPHQL_PATH, type App } from '../../src/app.js';
 import type { GatewayConfig } from '../../src/config/config.js';
+import type { RateLimitSettings } from '../../src/graphql/rate-limit.js';
 import { silentLogger } from '../../src/shared/logger.js';
+
+/** Tests seed through the API at full speed; the one rate-limit test sets its own budget. */
+const UNLIMITED: RateLimitSettings = { burst: 1e9, perSecond: 1e9 };
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { NATS_URL } from './services.js';
 
@@ -37,7 +41,10 @@ export interface TestGateway {
  * The whole gateway against real MariaDB and NATS, on a random port, with a database of its own.
  * `overrides` replace parts of the configuration (e.g. `jwt`); `connectionLimit` sizes its database pool.
  */
-export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, options: { readonly connectionLimit?: number } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Partial<GatewayConfig> = {},
+  options: { readonly connectionLimit?: number; readonly rateLimit?: RateLimitSettings } = {},
+): Promise<TestGateway> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
   const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
@@ -56,7 +63,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}, o
   let app: App;
   let dataSource: DataSource | undefined;
   try {
-    app = await createApp(config, { logger: silentLogger, credentialRecheckMs: 200, onDatabaseOpen: (opened) => (dataSource = opened) });
+    app = await createApp(config, { logger: silentLogger, credentialRecheckMs: 200, rateLimit: options.rateLimit ?? UNLIMITED, onDatabaseOpen: (opened) => (dataSource = opened) });
   } catch (error) {
     await database.drop();
     throw error;
