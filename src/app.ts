@@ -10,6 +10,7 @@ import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
+import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings } from './graphql/rate-limit.js';
 import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
 import { DEFAULT_QUERY_LIMITS } from './graphql/limits.js';
@@ -197,6 +198,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await builds.resumeUnfinished();
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
     const formatError = createErrorFormatter(logger);
+    const sharedSubscriptions = new SharedSubscriptions(subscriptionScope);
     const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
     const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES, rateLimiter });
     cleanups.push(() => apollo.stop());
@@ -226,6 +228,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       metrics: () =>
         renderMetrics([
           { name: 'kda_websocket_connections', help: 'Open graphql-ws connections.', collect: () => [{ value: websocketConnections }] },
+          { name: 'kda_shared_subscription_groups', help: 'Distinct subscriptions executed once for all their subscribers.', collect: () => [{ value: sharedSubscriptions.groupCount() }] },
           { name: 'kda_subscription_hub_subjects', help: 'Bus subscriptions held by the subscription hub.', collect: () => [{ value: hub.activeSubjects().length }] },
           {
             name: 'kda_cluster_up',
@@ -245,6 +248,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       maxPayloadBytes: MAX_BODY_BYTES,
       credentialRecheckMs: options.credentialRecheckMs ?? 30_000,
       rateLimiter,
+      sharedSubscriptions,
       onConnectionCountChange: (open) => {
         websocketConnections = open;
       },

@@ -7,6 +7,7 @@ import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { rateLimitKey, type RateLimiter } from './rate-limit.js';
+import type { SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
   readonly httpServer: Server;
@@ -20,6 +21,7 @@ export interface WebsocketOptions {
   /** How often open sockets re-present their credentials: a revoked or expired token is cut off. */
   readonly credentialRecheckMs: number;
   readonly rateLimiter: RateLimiter;
+  readonly sharedSubscriptions: SharedSubscriptions;
 }
 
 export interface WebsocketEndpoint {
@@ -59,6 +61,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   const disposable = useServer(
     {
       schema: options.schema,
+      subscribe: (args) => options.sharedSubscriptions.subscribe(args),
       onConnect: async (context) => {
         const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         try {
