@@ -48,7 +48,8 @@ export async function startBenchGateway(bus: BusConfig): Promise<BenchGateway> {
   };
   let app;
   try {
-    app = await createApp(config, { logger: silentLogger });
+    // The benchmark opens thousands of subscriptions with one token: measure throughput, not the rate limit.
+    app = await createApp(config, { logger: silentLogger, rateLimit: { burst: 1e9, perSecond: 1e9 } });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;

@@ -196,6 +196,13 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     cleanups.push(() => followers.stopAll());
     const builds = new BuildService({ ...buildStores, registryStore: buildStores.registries, registries, gate: buildGate, sources: createSourceProbe(), jobs: buildJobs, followers, publisher: buildPublisher, events: createBuildEventSource(hub), now: () => new Date() });
     await builds.resumeUnfinished();
+    if (config.registryUrl !== undefined) await registries.ensureBuiltin(config.registryUrl);
+    const retentionMs = (config.buildLogRetentionDays ?? 30) * 86_400_000;
+    const pruneLogs = setInterval(() => {
+      buildStores.logs.prune(new Date(Date.now() - retentionMs)).catch((error: unknown) => logger.warn('cannot prune build logs', { error: String(error) }));
+    }, 3_600_000);
+    pruneLogs.unref();
+    cleanups.push(async () => clearInterval(pruneLogs));
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
     const formatError = createErrorFormatter(logger);
     const sharedSubscriptions = new SharedSubscriptions(subscriptionScope);

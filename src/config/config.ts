@@ -24,6 +24,10 @@ export interface GatewayConfig {
   readonly embedded: boolean;
   /** Which JWTs are accepted as bearer tokens; none when absent. */
   readonly jwt?: JwtConfig;
+  /** KDA_REGISTRY_URL: the platform's own registry, registered as the BUILTIN one at start. */
+  readonly registryUrl?: string;
+  /** KDA_BUILD_LOG_RETENTION_DAYS: stored build log lines of runs finished longer ago are dropped (default 30). */
+  readonly buildLogRetentionDays?: number;
 }
 
 export interface JwtConfig {
@@ -109,6 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const jwt = parseJwtConfig(env, problems);
   const simulator = parseSwitch('KDA_SIMULATOR', env.KDA_SIMULATOR, embedded, problems);
   const dataDir = path.resolve(cwd, env.KDA_DATA_DIR ?? '.data');
+  const registryUrl = env.KDA_REGISTRY_URL?.trim() || undefined;
+  if (registryUrl !== undefined && !/^https?:\/\/[^/]+/.test(registryUrl)) problems.push('KDA_REGISTRY_URL must look like https://registry.example.com');
+  const retentionRaw = env.KDA_BUILD_LOG_RETENTION_DAYS?.trim() || undefined;
+  const buildLogRetentionDays = retentionRaw === undefined ? undefined : Number(retentionRaw);
+  if (buildLogRetentionDays !== undefined && (!Number.isInteger(buildLogRetentionDays) || buildLogRetentionDays < 1)) problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };
@@ -124,5 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     simulator,
     embedded,
     ...(jwt !== undefined ? { jwt } : {}),
+    ...(registryUrl !== undefined ? { registryUrl } : {}),
+    ...(buildLogRetentionDays !== undefined ? { buildLogRetentionDays } : {}),
   });
 }

@@ -4,9 +4,10 @@ import { createClusterLoaders, type ClusterLoaders, type ClusterService, type Cl
 import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
 import { createWorkspaceLoaders, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
 import type { AuditRecorder } from './audit-middleware.js';
+import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
-export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext {
+export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
@@ -24,6 +25,8 @@ export interface GatewayServices {
   readonly workspaces: WorkspaceService;
   readonly auditLog: AuditLog;
   readonly audit: AuditRecorder;
+  readonly builds: BuildService;
+  readonly registries: RegistryService;
 }
 
 /**
@@ -43,6 +46,8 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
       const workspaceLoaders = createWorkspaceLoaders(services.workspaces);
       return {
         principal,
+        builds: services.builds,
+        registries: services.registries,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;

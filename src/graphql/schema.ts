@@ -5,6 +5,7 @@ import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/ident
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { AuditResolver, MemberResolver, UserWorkspacesResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
 import { auditMutations } from './audit-middleware.js';
+import { BuildResolver, BuildRunResolver, RegistryResolver } from '../domains/builds/index.js';
 import type { GatewayContext } from './context.js';
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 
@@ -27,7 +28,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, ClusterAllotmentResolver, MemberResolver, UserWorkspacesResolver, AuditResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, ClusterAllotmentResolver, MemberResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still

@@ -11,7 +11,11 @@ export type Permission =
   /** Cordon, uncordon and drain nodes: cluster-wide, so never granted by a workspace role. */
   | 'node:operate'
   /** Register, change and remove clusters: system administrators only. */
-  | 'cluster:manage';
+  | 'cluster:manage'
+  /** See a workspace's builds, runs, logs and registries (checked per workspace, not per cluster). */
+  | 'build:read'
+  /** Define and run builds of a workspace, and cancel runs (per workspace). */
+  | 'build:run';
 
 /** Namespaces of one cluster a caller may see: all of them, or these. */
 export type NamespaceScope = 'ALL' | ReadonlySet<string>;

@@ -61,6 +61,19 @@ export class RegistryService {
     return record;
   }
 
+  /**
+   * The platform's own registry (KDA_REGISTRY_URL), registered once as BUILTIN without a check:
+   * at start it may not be up yet, and builds report a registry that does not answer.
+   */
+  async ensureBuiltin(rawUrl: string): Promise<RegistryRecord> {
+    const url = checkRegistryUrl(rawUrl);
+    const existing = (await this.deps.store.list()).find((registry) => registry.kind === 'BUILTIN' && registry.url === url);
+    if (existing !== undefined) return existing;
+    const record: RegistryRecord = { id: randomUUID(), name: 'platform', url, kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: this.deps.now() };
+    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new Error(`KDA_REGISTRY_URL: a registry named "platform" already exists with another URL`);
+    return record;
+  }
+
   async allot(workspaceId: string, registryId: string): Promise<RegistryRecord> {
     if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
     const registry = await this.deps.store.findById(registryId);

@@ -3,14 +3,14 @@ import { buildAccessScope, createAccessResolver, ROLE_MATRIX, roleAllowsOnCluste
 import { WORKSPACE_ROLES, type AccessGrant, type WorkspaceRole } from './records.js';
 
 // The matrix as a reader expects it, written out independently of permissions.ts.
-//   role       cluster:read  workload:operate  node:operate  cluster:manage  workspace:read  workspace:manage
-const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean]> = [
-  ['MANAGER',  true,         true,             false,        false,          true,           true],
-  ['DEVOPS',   true,         true,             false,        false,          true,           false],
-  ['OPERATOR', true,         true,             false,        false,          true,           false],
-  ['VIEWER',   true,         false,            false,        false,          true,           false],
+//   role       cluster:read  workload:operate  node:operate  cluster:manage  build:read  build:run  workspace:read  workspace:manage
+const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = [
+  ['MANAGER',  true,         true,             false,        false,          true,       true,      true,           true],
+  ['DEVOPS',   true,         true,             false,        false,          true,       true,      true,           false],
+  ['OPERATOR', true,         true,             false,        false,          true,       false,     true,           false],
+  ['VIEWER',   true,         false,            false,        false,          true,       false,     true,           false],
 ];
-const CLUSTER_PERMISSIONS: Permission[] = ['cluster:read', 'workload:operate', 'node:operate', 'cluster:manage'];
+const CLUSTER_PERMISSIONS: Permission[] = ['cluster:read', 'workload:operate', 'node:operate', 'cluster:manage', 'build:read', 'build:run'];
 const WORKSPACE_PERMISSIONS: WorkspacePermission[] = ['workspace:read', 'workspace:manage'];
 
 describe('the role matrix', () => {
@@ -19,17 +19,17 @@ describe('the role matrix', () => {
     expect(Object.keys(ROLE_MATRIX).sort()).toEqual([...WORKSPACE_ROLES].sort());
   });
 
-  test.each(EXPECTED)('%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, see workspace %s, manage workspace %s', (role, ...expected) => {
+  test.each(EXPECTED)('%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, see workspace %s, manage workspace %s', (role, ...expected) => {
     const actual = [...CLUSTER_PERMISSIONS.map((permission) => roleAllowsOnClusters(role, permission)), ...WORKSPACE_PERMISSIONS.map((permission) => roleAllowsOnWorkspace(role, permission))];
     expect(actual).toEqual(expected);
   });
 
-  test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, read, operate, nodes, manage) => {
+  test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, read, operate, nodes, manage, buildRead, buildRun) => {
     const scope = buildAccessScope([{ workspaceId: 'w', role, clusterId: 'c1', namespaces: ['shop'] }]);
-    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual([read, operate, nodes, manage]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual([read, operate, nodes, manage, buildRead, buildRun]);
     // Nothing at all outside the allotment: another namespace, another cluster.
-    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'billing'))).toEqual([false, false, false, false]);
-    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c2', 'shop'))).toEqual([false, false, false, false]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'billing'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c2', 'shop'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
   });
 });
 

@@ -21,11 +21,11 @@ export interface RoleGrants {
  * DEVOPS and OPERATOR differ only in what later domains add (builds, deployments).
  */
 export const ROLE_MATRIX: Readonly<Record<WorkspaceRole, RoleGrants>> = {
-  //         on allotted clusters / namespaces               on the workspace
-  MANAGER: { clusters: ['cluster:read', 'workload:operate'], workspace: ['workspace:read', 'workspace:manage'] },
-  DEVOPS: { clusters: ['cluster:read', 'workload:operate'], workspace: ['workspace:read'] },
-  OPERATOR: { clusters: ['cluster:read', 'workload:operate'], workspace: ['workspace:read'] },
-  VIEWER: { clusters: ['cluster:read'], workspace: ['workspace:read'] },
+  //         on allotted clusters / namespaces, and the workspace's builds                   on the workspace
+  MANAGER: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run'], workspace: ['workspace:read', 'workspace:manage'] },
+  DEVOPS: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run'], workspace: ['workspace:read'] },
+  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read'], workspace: ['workspace:read'] },
+  VIEWER: { clusters: ['cluster:read', 'build:read'], workspace: ['workspace:read'] },
 };
 
 export function roleAllowsOnWorkspace(role: WorkspaceRole, permission: WorkspacePermission): boolean {

@@ -219,7 +219,11 @@ async function followOnce(kubeConfig: KubeConfig, core: CoreV1Api, namespace: st
   const onAbort = () => local.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   let lastData = Date.now();
-  sink.on('pipe', (source: NodeJS.ReadableStream) => source.on('data', () => (lastData = Date.now())));
+  sink.on('pipe', (source: NodeJS.ReadableStream) => {
+    source.on('data', () => (lastData = Date.now()));
+    // Aborting (below) or a dropped connection errors the response stream: the loop above follows again.
+    source.on('error', () => local.abort());
+  });
   const finished = new Promise<void>((resolve) => {
     sink.on('finish', resolve);
     sink.on('error', () => resolve());

@@ -1,0 +1,114 @@
+import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { callerOf, loadersOf, type BuildsContext } from './context.js';
+import { Build, BuildLogLine, BuildRun, CreateBuildInput, Registry } from './graphql-types.js';
+import { statusDisplay } from './log-lines.js';
+import { toBuild, toBuildRun, toLogLine, toRegistry } from './mappers.js';
+import type { BuildRunUpdateEvent } from './ports.js';
+import type { BuildLogLineRecord } from './records.js';
+
+@Resolver(() => Build)
+export class BuildResolver {
+  @Authorized()
+  @Mutation(() => Build, { description: 'Defines a build in a workspace. The cluster and the registry must be allotted to it; an http(s) source must answer.' })
+  async createBuild(@Arg('input', () => CreateBuildInput, { description: 'The build definition.' }) input: CreateBuildInput, @Ctx() context: BuildsContext): Promise<Build> {
+    return toBuild(await context.builds.create(callerOf(context), input));
+  }
+
+  @Authorized()
+  @Mutation(() => BuildRun, { description: 'Starts a run: a Job in the build cluster (clone, build, push). Follow it with buildLog and buildRunUpdates.' })
+  async runBuild(@Arg('buildId', () => ID, { description: 'The build to run.' }) buildId: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
+    return toBuildRun(await context.builds.run(callerOf(context), buildId));
+  }
+
+  @Authorized()
+  @Mutation(() => BuildRun, { description: 'Stops a run that has not finished: its Job is deleted.' })
+  async cancelBuildRun(@Arg('id', () => ID, { description: 'The run to cancel.' }) id: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
+    return toBuildRun(await context.builds.cancel(callerOf(context), id));
+  }
+
+  @Authorized()
+  @Query(() => Build, { nullable: true, description: 'A build of a workspace the caller belongs to.' })
+  async build(@Arg('id', () => ID, { description: 'Build id.' }) id: string, @Ctx() context: BuildsContext): Promise<Build> {
+    return toBuild(await context.builds.get(callerOf(context), id));
+  }
+
+  @Authorized()
+  @Query(() => BuildRun, { nullable: true, description: 'A run, with its status, image and stored log.' })
+  async buildRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
+    return toBuildRun(await context.builds.getRun(callerOf(context), id));
+  }
+
+  @Authorized()
+  @Query(() => [Build], { description: 'The builds of a workspace, by name (the build list).' })
+  async builds(@Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string, @Ctx() context: BuildsContext): Promise<Build[]> {
+    return (await context.builds.list(callerOf(context), workspaceId)).map(toBuild);
+  }
+
+  @FieldResolver(() => Registry, { nullable: true, description: 'Where its images are pushed.' })
+  async registry(@Root() build: Build, @Ctx() context: BuildsContext): Promise<Registry | null> {
+    const record = await loadersOf(context).registry.load(build.record.registryId);
+    return record === null ? null : toRegistry(record);
+  }
+
+  @FieldResolver(() => [BuildRun], { description: 'Newest first.' })
+  async runs(@Root() build: Build, @Arg('first', () => Int, { defaultValue: 20, description: 'At most this many (1-100).' }) first: number, @Ctx() context: BuildsContext): Promise<BuildRun[]> {
+    return (await context.builds.runsOf(build.id, first)).map(toBuildRun);
+  }
+
+  @FieldResolver(() => BuildRun, { nullable: true, description: 'Its newest run; null: never run.' })
+  async lastRun(@Root() build: Build, @Ctx() context: BuildsContext): Promise<BuildRun | null> {
+    const run = await loadersOf(context).lastRun.load(build.id);
+    return run === null ? null : toBuildRun(run);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Of the last run: DONE, RUNNING, ERROR 4/6 (failed step of the total), CANCELLED; null: never run.' })
+  async status(@Root() build: Build, @Ctx() context: BuildsContext): Promise<string | null> {
+    return statusDisplay(await loadersOf(context).lastRun.load(build.id));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'When the last run finished (or started, while it runs).' })
+  async lastBuiltAt(@Root() build: Build, @Ctx() context: BuildsContext): Promise<string | null> {
+    const run = await loadersOf(context).lastRun.load(build.id);
+    return (run?.finishedAt ?? run?.startedAt)?.toISOString() ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: 'Size of the image the last run pushed, in bytes.' })
+  async imageSizeBytes(@Root() build: Build, @Ctx() context: BuildsContext): Promise<number | null> {
+    return (await loadersOf(context).lastRun.load(build.id))?.imageSizeBytes ?? null;
+  }
+
+  @Authorized()
+  @Subscription(() => BuildLogLine, {
+    description: 'A run\'s log: the stored lines from fromLine (default 1), then live ones, without gap or repeat; completes when the run has finished.',
+    subscribe: async ({ args, context }) => {
+      const builds = context as BuildsContext;
+      const { runId, fromLine } = args as { runId: string; fromLine?: number | null };
+      return builds.builds.streamLog(callerOf(builds), runId, fromLine ?? 1);
+    },
+  })
+  buildLog(@Root() line: BuildLogLineRecord, @Arg('runId', () => ID, { description: 'The run.' }) _runId: string, @Arg('fromLine', () => Int, { nullable: true, description: 'First line to send (default 1).' }) _fromLine: number | null): BuildLogLine {
+    return toLogLine(line);
+  }
+
+  @Authorized()
+  @Subscription(() => BuildRun, {
+    description: 'Runs of a workspace\'s builds as they start, move through their steps and end.',
+    subscribe: async ({ args, context }) => {
+      const builds = context as BuildsContext;
+      const { workspaceId } = args as { workspaceId: string };
+      return builds.builds.streamUpdates(callerOf(builds), workspaceId);
+    },
+  })
+  async buildRunUpdates(@Root() event: BuildRunUpdateEvent, @Arg('workspaceId', () => ID, { description: 'The workspace whose runs to follow.' }) _workspaceId: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
+    // Read now, with the caller's rights now: rights revoked mid-subscription end it with FORBIDDEN.
+    return toBuildRun(await context.builds.getRun(callerOf(context), event.runId));
+  }
+}
+
+@Resolver(() => BuildRun)
+export class BuildRunResolver {
+  @FieldResolver(() => [BuildLogLine], { description: 'Stored lines from fromLine (default 1), at most first (default 1000).' })
+  async log(@Root() run: BuildRun, @Arg('fromLine', () => Int, { defaultValue: 1, description: 'First line number.' }) fromLine: number, @Arg('first', () => Int, { defaultValue: 1000, description: 'At most this many lines (1-5000).' }) first: number, @Ctx() context: BuildsContext): Promise<BuildLogLine[]> {
+    return (await context.builds.logOf(run.record, fromLine, first)).map(toLogLine);
+  }
+}

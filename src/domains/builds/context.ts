@@ -1,0 +1,44 @@
+import DataLoader from 'dataloader';
+import { UnauthenticatedError } from '../../shared/errors.js';
+import type { BuildService } from './build-service.js';
+import type { PrincipalLike } from './ports.js';
+import type { BuildRunRecord, RegistryRecord } from './records.js';
+import type { RegistryService } from './registry-service.js';
+
+/** The part of the per-request context this domain reads. */
+export interface BuildsContext {
+  readonly principal: PrincipalLike | null;
+  readonly builds: BuildService;
+  readonly registries: RegistryService;
+}
+
+export interface BuildLoaders {
+  readonly lastRun: DataLoader<string, BuildRunRecord | null>;
+  readonly registry: DataLoader<string, RegistryRecord | null>;
+}
+
+/** Per-request loaders, kept beside the context object (so the shared context needs no field for them). */
+const loadersByContext = new WeakMap<BuildsContext, BuildLoaders>();
+
+export function loadersOf(context: BuildsContext): BuildLoaders {
+  let loaders = loadersByContext.get(context);
+  if (loaders === undefined) {
+    loaders = {
+      lastRun: new DataLoader(async (ids: readonly string[]) => {
+        const found = await context.builds.lastRuns(ids);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      registry: new DataLoader(async (ids: readonly string[]) => {
+        const found = new Map((await Promise.all(ids.map((id) => context.registries.get(id)))).flatMap((record) => (record === null ? [] : [[record.id, record] as const])));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+    };
+    loadersByContext.set(context, loaders);
+  }
+  return loaders;
+}
+
+export function callerOf(context: BuildsContext): PrincipalLike {
+  if (context.principal === null) throw new UnauthenticatedError();
+  return context.principal;
+}

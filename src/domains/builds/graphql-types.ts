@@ -1,0 +1,228 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
+
+export const RegistryKindEnum = { BUILTIN: 'BUILTIN', PRIVATE: 'PRIVATE', PUBLIC: 'PUBLIC' } as const;
+registerEnumType(RegistryKindEnum, {
+  name: 'RegistryKind',
+  description: 'Where images go.',
+  valuesConfig: {
+    BUILTIN: { description: 'The registry the platform runs.' },
+    PRIVATE: { description: 'A private registry reached with credentials.' },
+    PUBLIC: { description: 'A public registry (credentials optional, e.g. to push).' },
+  },
+});
+
+export const BuildPresetEnum = { NODEJS: 'NODEJS', JAVA_MAVEN: 'JAVA_MAVEN', PYTHON: 'PYTHON', GO: 'GO', DOCKERFILE: 'DOCKERFILE' } as const;
+registerEnumType(BuildPresetEnum, {
+  name: 'BuildPreset',
+  description: 'How the image is built: a language preset, or the repository\'s own Dockerfile (DOCKERFILE, with `dockerfile`).',
+  valuesConfig: {
+    NODEJS: { description: 'Node.js: npm ci, npm run build, a node runtime image.' },
+    JAVA_MAVEN: { description: 'Java with Maven: mvn package, a JRE runtime image.' },
+    PYTHON: { description: 'Python: pip install, a python runtime image.' },
+    GO: { description: 'Go: go build, a static binary in a small image.' },
+    DOCKERFILE: { description: 'The repository\'s own Dockerfile, at `dockerfile`.' },
+  },
+});
+
+export const BuildRunStatusEnum = { PENDING: 'PENDING', RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED', CANCELLED: 'CANCELLED' } as const;
+registerEnumType(BuildRunStatusEnum, {
+  name: 'BuildRunStatus',
+  description: 'Where a build run is.',
+  valuesConfig: {
+    PENDING: { description: 'Its Job is created; its pod has not started.' },
+    RUNNING: { description: 'Its pod runs the steps.' },
+    SUCCEEDED: { description: 'Every step passed and the image is in the registry.' },
+    FAILED: { description: 'A step failed (see failedStep).' },
+    CANCELLED: { description: 'Stopped by cancelBuildRun.' },
+  },
+});
+
+@ObjectType({ description: 'A tag of a repository in a registry, with its manifest digest and image size (config plus layers).' })
+export class RegistryTag {
+  @Field({ description: 'Tag name.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Manifest digest (sha256:…); null when the manifest cannot be read.' })
+  digest!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Bytes: the image config and its layers (compressed), as the manifest declares.' })
+  sizeBytes!: number | null;
+}
+
+@ObjectType({ description: 'A repository of a registry.' })
+export class RegistryRepository {
+  @Field({ description: 'Repository name, e.g. team/app.' })
+  name!: string;
+
+  @Field(() => [RegistryTag], { description: 'Its tags, sorted.' })
+  tags!: RegistryTag[];
+}
+
+@ObjectType({ description: 'An image registry. Its password is stored encrypted and never shown.' })
+export class Registry {
+  record!: RegistryRecord;
+
+  @Field(() => ID, { description: 'Registry id.' })
+  id!: string;
+
+  @Field({ description: 'Unique name.' })
+  name!: string;
+
+  @Field({ description: 'Base URL (the API is at <url>/v2/).' })
+  url!: string;
+
+  @Field(() => RegistryKindEnum, { description: 'Built-in, private or public.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true, description: 'User the gateway signs in as; null: anonymous.' })
+  username!: string | null;
+}
+
+@ObjectType({ description: 'How an image is built from source: repository, ref, preset, and where it is pushed.' })
+export class Build {
+  record!: BuildRecord;
+
+  @Field(() => ID, { description: 'Build id.' })
+  id!: string;
+
+  @Field(() => ID, { description: 'The workspace it belongs to.' })
+  workspaceId!: string;
+
+  @Field({ description: 'Unique in its workspace.' })
+  name!: string;
+
+  @Field({ description: 'Source repository URL.' })
+  sourceUrl!: string;
+
+  @Field({ description: 'Branch, tag or commit built.' })
+  ref!: string;
+
+  @Field(() => BuildPresetEnum, { description: 'How the image is built.' })
+  preset!: string;
+
+  @Field(() => String, { nullable: true, description: 'Dockerfile path (preset DOCKERFILE).' })
+  dockerfile!: string | null;
+
+  @Field({ description: 'Repository in the registry, e.g. team/app.' })
+  imageRepository!: string;
+
+  @Field(() => ID, { description: 'The build cluster its Jobs run in.' })
+  clusterId!: string;
+
+  @Field(() => Int, { description: 'Steps a run goes through (clone, prepare, dependencies, compile, image, push).' })
+  stepsTotal!: number;
+
+  @Field({ description: 'When it was defined (ISO 8601).' })
+  createdAt!: string;
+}
+
+@ObjectType({ description: 'One line of a run\'s log.' })
+export class BuildLogLine {
+  @Field(() => Int, { description: 'From 1 per run.' })
+  number!: number;
+
+  @Field(() => Int, { description: 'The step it belongs to (0: before the first step).' })
+  step!: number;
+
+  @Field({ description: 'The line, without its newline.' })
+  text!: string;
+
+  @Field({ description: 'When the gateway read it (ISO 8601).' })
+  at!: string;
+}
+
+@ObjectType({ description: 'One run of a build: a Kubernetes Job in the build cluster.' })
+export class BuildRun {
+  record!: BuildRunRecord;
+
+  @Field(() => ID, { description: 'Run id.' })
+  id!: string;
+
+  @Field(() => ID, { description: 'The build it is a run of.' })
+  buildId!: string;
+
+  @Field(() => Int, { description: 'From 1 per build.' })
+  number!: number;
+
+  @Field(() => BuildRunStatusEnum, { description: 'Where the run is.' })
+  status!: string;
+
+  @Field({ description: 'As the build list shows it: DONE, RUNNING, ERROR 4/6, CANCELLED.' })
+  statusDisplay!: string;
+
+  @Field(() => Int, { description: 'Steps of the run.' })
+  stepsTotal!: number;
+
+  @Field(() => Int, { description: 'Steps completed.' })
+  stepsDone!: number;
+
+  @Field(() => Int, { nullable: true, description: 'The step that failed (1-based), when it failed.' })
+  failedStep!: number | null;
+
+  @Field({ description: 'host/repository:tag pushed.' })
+  image!: string;
+
+  @Field(() => String, { nullable: true, description: 'Digest of the pushed manifest, once pushed.' })
+  imageDigest!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Read from the registry once pushed: config plus layers, in bytes.' })
+  imageSizeBytes!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it failed or ended, when it did.' })
+  message!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When its pod started (ISO 8601).' })
+  startedAt!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When it ended (ISO 8601).' })
+  finishedAt!: string | null;
+}
+
+@InputType({ description: 'A registry to add; the credentials are tried against its /v2/ first.' })
+export class CreateRegistryInput {
+  @Field({ description: 'Unique name: lowercase letters, digits, dashes.' })
+  name!: string;
+
+  @Field({ description: 'http(s) base URL.' })
+  url!: string;
+
+  @Field(() => RegistryKindEnum, { description: 'Built-in, private or public.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true, description: 'User to sign in as; with password.' })
+  username?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Stored encrypted; never returned.' })
+  password?: string | null;
+}
+
+@InputType({ description: 'A build definition.' })
+export class CreateBuildInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field({ description: 'Unique in the workspace: lowercase letters, digits, dashes.' })
+  name!: string;
+
+  @Field({ description: 'http(s)://, git://, ssh:// or git@host:path; http(s) ones must answer.' })
+  sourceUrl!: string;
+
+  @Field({ description: 'Branch, tag or commit to build.' })
+  ref!: string;
+
+  @Field(() => BuildPresetEnum, { description: 'Language preset, or DOCKERFILE.' })
+  preset!: string;
+
+  @Field(() => String, { nullable: true, description: 'With preset DOCKERFILE: its path in the repository.' })
+  dockerfile?: string | null;
+
+  @Field({ description: 'Repository to push to, e.g. team/app; the tag is run-<number>.' })
+  imageRepository!: string;
+
+  @Field(() => ID, { description: 'A registry allotted to the workspace.' })
+  registryId!: string;
+
+  @Field(() => ID, { description: 'The build cluster: one allotted to the workspace.' })
+  clusterId!: string;
+}

@@ -1,0 +1,68 @@
+import { openLogStream } from './log-stream.js';
+import type { BuildLogEvent, BuildLogStore } from './ports.js';
+import type { BuildLogLineRecord, RunStatus } from './records.js';
+
+const RUN = 'run-1';
+
+function line(number: number): BuildLogLineRecord {
+  return { runId: RUN, number, step: 1, text: `line ${number}`, at: new Date(0) };
+}
+
+function store(lines: BuildLogLineRecord[]): BuildLogStore {
+  return {
+    append: async () => undefined,
+    read: async (_runId, fromLine, limit) => lines.filter((entry) => entry.number >= fromLine).slice(0, limit),
+    lastNumber: async () => lines.at(-1)?.number ?? 0,
+    prune: async () => 0,
+  };
+}
+
+function live(events: BuildLogEvent[]): AsyncIterableIterator<BuildLogEvent> & { returned: boolean } {
+  const iterator = {
+    returned: false,
+    next: async (): Promise<IteratorResult<BuildLogEvent>> => {
+      const event = events.shift();
+      return event === undefined ? { done: true, value: undefined } : { done: false, value: event };
+    },
+    return: async (): Promise<IteratorResult<BuildLogEvent>> => {
+      iterator.returned = true;
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+function lineEvent(number: number): BuildLogEvent {
+  return { v: 1, type: 'line', runId: RUN, number, step: 1, text: `line ${number}`, at: new Date(0).toISOString() };
+}
+
+async function drain(stream: AsyncIterableIterator<BuildLogLineRecord>): Promise<number[]> {
+  const numbers: number[] = [];
+  for await (const entry of stream) numbers.push(entry.number);
+  return numbers;
+}
+
+describe('openLogStream', () => {
+  const status = (value: RunStatus) => async () => value;
+
+  it('sends history, then live lines after it, each once, and ends with the run', async () => {
+    const events = live([lineEvent(4), lineEvent(5), lineEvent(6), lineEvent(7), { v: 1, type: 'end', runId: RUN, lastLine: 7, status: 'SUCCEEDED' }]);
+    const stream = await openLogStream(RUN, 1, events, { logs: store([1, 2, 3, 4, 5].map(line)), statusOf: status('RUNNING') });
+    expect(await drain(stream)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(events.returned).toBe(true);
+  });
+
+  it('starts at fromLine, skipping earlier live lines too', async () => {
+    const events = live([lineEvent(2), lineEvent(3), lineEvent(4), { v: 1, type: 'end', runId: RUN, lastLine: 4, status: 'FAILED' }]);
+    const stream = await openLogStream(RUN, 3, events, { logs: store([1, 2].map(line)), statusOf: status('RUNNING') });
+    expect(await drain(stream)).toEqual([3, 4]);
+  });
+
+  it('ends after the history of a run that had already finished', async () => {
+    const events = live([lineEvent(99)]);
+    const stream = await openLogStream(RUN, 2, events, { logs: store([1, 2, 3].map(line)), statusOf: status('SUCCEEDED') });
+    expect(await drain(stream)).toEqual([2, 3]);
+    expect(events.returned).toBe(true);
+  });
+});

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { createRegistryClient } from '../src/infra/registry/registry-client.js';
+import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
+import { createToken, createUser } from './identity-support.js';
+import { registerCluster } from './support/cluster.js';
+import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
+import { startTestRegistry, type TestRegistry } from './support/registry.js';
+import { collect } from './support/subscription.js';
+import { waitFor } from './support/wait.js';
+
+const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`;
+const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`;
+const REVOKE_CLUSTER = `mutation ($workspaceId: ID!, $clusterId: ID!) { revokeClusterAllotment(workspaceId: $workspaceId, clusterId: $clusterId) { id } }`;
+const ADD_MEMBER = `mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`;
+const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id } }`;
+const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRegistry(workspaceId: $workspaceId, registryId: $registryId) { id } }`;
+const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { id name preset stepsTotal registry { id } } }`;
+const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(buildId: $buildId) { id number status image } }`;
+const CANCEL = `mutation ($id: ID!) { cancelBuildRun(id: $id) { id status } }`;
+const RUN = `query ($id: ID!) { buildRun(id: $id) { id number status statusDisplay stepsTotal stepsDone failedStep image imageDigest imageSizeBytes startedAt finishedAt log(first: 1000) { number step text } } }`;
+const BUILDS = `query ($workspaceId: ID!) { builds(workspaceId: $workspaceId) { name imageRepository stepsTotal status lastBuiltAt imageSizeBytes runs { number } lastRun { number } } }`;
+const BUILD_LOG = `subscription ($runId: ID!, $fromLine: Int) { buildLog(runId: $runId, fromLine: $fromLine) { number step text } }`;
+const RUN_UPDATES = `subscription ($workspaceId: ID!) { buildRunUpdates(workspaceId: $workspaceId) { id status stepsDone } }`;
+
+interface LogLine {
+  readonly number: number;
+  readonly step: number;
+  readonly text: string;
+}
+
+interface Run {
+  readonly id: string;
+  readonly number: number;
+  readonly status: string;
+  readonly statusDisplay: string;
+  readonly stepsTotal: number;
+  readonly stepsDone: number;
+  readonly failedStep: number | null;
+  readonly image: string;
+  readonly imageDigest: string | null;
+  readonly imageSizeBytes: number | null;
+  readonly finishedAt: string | null;
+  readonly log: LogLine[];
+}
+
+function data<T>(response: GraphqlResponse<T>, what: string): T {
+  if (response.data === undefined || response.data === null || response.errors !== undefined) throw new Error(`${what} failed: ${JSON.stringify(response.errors)}`);
+  return response.data;
+}
+
+async function refusedUrl(): Promise<string> {
+  // A loopback port that was free a moment ago: connections to it are refused.
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 1));
+    });
+  });
+  return `http://127.0.0.1:${port}/team/app.git`;
+}
+
+function expectContiguous(lines: readonly LogLine[], from = 1): void {
+  expect(lines.map((line) => line.number)).toEqual(lines.map((_, index) => index + from));
+}
+
+describe('builds: runs as Jobs in the build cluster, live logs, images in a real registry', () => {
+  let gateway: TestGateway;
+  let registry: TestRegistry;
+  let simulator: SimulatedCluster;
+  let clusterId: string;
+  let workspaceId: string;
+  let otherWorkspaceId: string;
+  let registryId: string;
+
+  async function createBuild(name: string, ref: string, overrides: Record<string, unknown> = {}): Promise<GraphqlResponse<{ createBuild: { id: string } }>> {
+    return gateway.request(CREATE_BUILD, {
+      input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref, preset: 'NODEJS', imageRepository: `team/${name}`, registryId, clusterId, ...overrides },
+    });
+  }
+
+  async function hubSubjects(): Promise<number> {
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    return Number(/^kda_subscription_hub_subjects (\d+)/m.exec(metrics)?.[1] ?? 0);
+  }
+
+  async function finishedRun(runId: string): Promise<Run> {
+    return waitFor(`run ${runId} to finish`, async () => {
+      const run = data(await gateway.request<{ buildRun: Run }>(RUN, { id: runId }), 'buildRun').buildRun;
+      return run.finishedAt !== null ? run : undefined;
+    });
+  }
+
+  beforeAll(async () => {
+    [gateway, registry, simulator] = await Promise.all([
+      startTestGateway(),
+      startTestRegistry(),
+      startSimulatedCluster({ name: `builds-${randomBytes(3).toString('hex')}`, bookmarkIntervalMs: 200, podStartDelayMs: 20, buildLineIntervalMs: 40 }),
+    ]);
+    simulator.addNode({ name: 'builder-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * 2 ** 30, storageBytes: 100 * 2 ** 30, maxPods: 110 });
+    clusterId = (await registerCluster(gateway, simulator)).id;
+    workspaceId = data(await gateway.request<{ createWorkspace: { id: string } }>(CREATE_WORKSPACE, { input: { name: 'Cloud Team' } }), 'createWorkspace').createWorkspace.id;
+    otherWorkspaceId = data(await gateway.request<{ createWorkspace: { id: string } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace').createWorkspace.id;
+    data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
+    registryId = data(await gateway.request<{ createRegistry: { id: string } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }), 'createRegistry').createRegistry.id;
+    data(await gateway.request(ALLOT_REGISTRY, { workspaceId, registryId }), 'allotRegistry');
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await Promise.all([simulator?.close(), registry?.stop()]);
+  });
+
+  it('refuses bad build definitions with the field named, and creates nothing', async () => {
+    const unknownPreset = await createBuild('rusty', 'main', { preset: 'RUST' });
+    expect(unknownPreset.errors?.[0]?.message).toMatch(/BuildPreset/);
+
+    const unreachable = await createBuild('unreachable', 'main', { sourceUrl: await refusedUrl() });
+    expect(unreachable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceUrl' });
+    expect(unreachable.errors?.[0]?.message).toMatch(/cannot be reached/);
+
+    const notAUrl = await createBuild('not-a-url', 'main', { sourceUrl: 'team/app' });
+    expect(notAUrl.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceUrl' });
+
+    const noDockerfile = await createBuild('plain', 'main', { preset: 'DOCKERFILE' });
+    expect(noDockerfile.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dockerfile' });
+
+    const otherCluster = await gateway.request(CREATE_BUILD, {
+      input: { workspaceId: otherWorkspaceId, name: 'elsewhere', sourceUrl: 'git://git.example.com/a.git', ref: 'main', preset: 'GO', imageRepository: 'a/b', registryId, clusterId },
+    });
+    expect(otherCluster.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clusterId' });
+
+    expect(data(await gateway.request<{ builds: unknown[] }>(BUILDS, { workspaceId }), 'builds').builds).toEqual([]);
+    expect(data(await gateway.request<{ builds: unknown[] }>(BUILDS, { workspaceId: otherWorkspaceId }), 'builds').builds).toEqual([]);
+  });
+
+  it('runs a build live: the log streams, a late subscriber gets it all without gap, the image lands in the registry', async () => {
+    const buildId = data(await createBuild('web', 'main'), 'createBuild').createBuild.id;
+    const subjectsBefore = await hubSubjects();
+    const updates = collect<{ buildRunUpdates: { id: string; status: string } }>(gateway.websocket(), RUN_UPDATES, { workspaceId });
+    await waitFor('the updates subscription to be live', async () => (await hubSubjects()) > subjectsBefore);
+    const run = data(await gateway.request<{ runBuild: { id: string; number: number; status: string; image: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    expect(run).toMatchObject({ number: 1, status: 'PENDING' });
+    expect(run.image).toBe(`${new URL(registry.url).host}/team/web:run-1`);
+
+    const early = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
+    // Join mid-build: once some lines are stored.
+    await waitFor('a few stored lines', async () => (data(await gateway.request<{ buildRun: Run }>(RUN, { id: run.id }), 'buildRun').buildRun.log.length >= 5 ? true : undefined));
+    const late = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id, fromLine: 1 });
+    await Promise.all([early.done, late.done]);
+
+    const finished = await finishedRun(run.id);
+    expect(finished).toMatchObject({ status: 'SUCCEEDED', statusDisplay: 'DONE', stepsTotal: 6, stepsDone: 6, failedStep: null });
+    const earlyLines = early.results.map((result) => result.data?.buildLog);
+    const lateLines = late.results.map((result) => result.data?.buildLog);
+    expect(earlyLines).toEqual(finished.log);
+    expect(lateLines).toEqual(finished.log);
+    expectContiguous(finished.log);
+    expect(finished.log.filter((line) => line.text.startsWith('[kda] step')).map((line) => line.step)).toEqual([1, 2, 3, 4, 5, 6]);
+
+    // The image is really there, and the size shown is the registry's.
+    const client = createRegistryClient();
+    const anonymous = { username: null, password: null };
+    expect(await client.tags(registry.url, anonymous, 'team/web')).toEqual(['run-1']);
+    const manifest = await client.manifest(registry.url, anonymous, 'team/web', 'run-1');
+    expect(manifest).not.toBeNull();
+    expect(finished.imageDigest).toBe(manifest?.digest);
+    expect(finished.imageSizeBytes).toBe(manifest?.sizeBytes);
+    expect(finished.imageSizeBytes).toBeGreaterThan(0);
+
+    // Joining after the end: the stored lines from fromLine, then the subscription completes.
+    const after = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id, fromLine: 5 });
+    await after.done;
+    expect(after.results.map((result) => result.data?.buildLog)).toEqual(finished.log.slice(4));
+
+    const list = data(await gateway.request<{ builds: Array<Record<string, unknown>> }>(BUILDS, { workspaceId }), 'builds').builds;
+    expect(list).toEqual([{ name: 'web', imageRepository: 'team/web', stepsTotal: 6, status: 'DONE', lastBuiltAt: finished.finishedAt, imageSizeBytes: finished.imageSizeBytes, runs: [{ number: 1 }], lastRun: { number: 1 } }]);
+
+    await waitFor('the run updates up to SUCCEEDED', () => updates.results.some((result) => result.data?.buildRunUpdates.status === 'SUCCEEDED'));
+    expect(updates.results.every((result) => result.data?.buildRunUpdates.id === run.id)).toBe(true);
+    expect(updates.results[0]?.data?.buildRunUpdates.status).toBe('PENDING');
+    updates.unsubscribe();
+  });
+
+  it('a failing step shows as ERROR k/n, and no image is pushed', async () => {
+    const buildId = data(await createBuild('broken', 'simulate/fail-at-4'), 'createBuild').createBuild.id;
+    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const finished = await finishedRun(run.id);
+    expect(finished).toMatchObject({ status: 'FAILED', statusDisplay: 'ERROR 4/6', failedStep: 4, stepsDone: 3, imageDigest: null });
+    expect(finished.log.at(-1)?.text).toMatch(/step 4 \(compile\) failed/);
+    expectContiguous(finished.log);
+    const list = data(await gateway.request<{ builds: Array<{ name: string; status: string }> }>(BUILDS, { workspaceId }), 'builds').builds;
+    expect(list.find((build) => build.name === 'broken')?.status).toBe('ERROR 4/6');
+    expect(await createRegistryClient().tags(registry.url, { username: null, password: null }, 'team/broken')).toEqual([]);
+  });
+
+  it('cancels a run: its Job goes, the run is CANCELLED and its log stream completes', async () => {
+    const buildId = data(await createBuild('slow', 'main'), 'createBuild').createBuild.id;
+    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const log = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
+    await waitFor('the build to log', async () => (data(await gateway.request<{ buildRun: Run }>(RUN, { id: run.id }), 'buildRun').buildRun.log.length >= 2 ? true : undefined));
+    const cancelled = data(await gateway.request<{ cancelBuildRun: { status: string } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun;
+    expect(cancelled.status).toBe('CANCELLED');
+    await log.done;
+    await waitFor('the Job to be deleted', () => simulator.listObjects('jobs', 'kda-builds').every((job) => job.metadata.name !== `kda-build-${run.id}`));
+    const again = await gateway.request(CANCEL, { id: run.id });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('refuses a run on a cluster no longer allotted, and a run the cluster cannot take leaves no row', async () => {
+    const buildId = data(await createBuild('orphan-check', 'main'), 'createBuild').createBuild.id;
+    simulator.setReachable(false);
+    const unreachable = await gateway.request(RUN_BUILD, { buildId });
+    simulator.setReachable(true);
+    expect(unreachable.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+    const [rows] = await Promise.all([gateway.dataSource.query<unknown[]>('SELECT id FROM build_runs WHERE build_id = ?', [buildId])]);
+    expect(rows).toEqual([]);
+
+    data(await gateway.request(REVOKE_CLUSTER, { workspaceId, clusterId }), 'revokeClusterAllotment');
+    const revoked = await gateway.request(RUN_BUILD, { buildId });
+    expect(revoked.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'buildId' });
+    expect(revoked.errors?.[0]?.message).toMatch(/no longer allotted/);
+    data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
+  });
+
+  it("refuses another workspace's member the runs and logs", async () => {
+    const runs = await gateway.dataSource.query<Array<{ id: string }>>('SELECT id FROM build_runs LIMIT 1');
+    const runId = runs[0]?.id;
+    if (runId === undefined) throw new Error('the earlier tests left no run');
+    const outsider = await createUser(gateway, { name: 'Otto', email: `otto-${randomBytes(3).toString('hex')}@example.com`, systemRole: 'USER' });
+    data(await gateway.request(ADD_MEMBER, { input: { workspaceId: otherWorkspaceId, userId: outsider.id, role: 'MANAGER' } }), 'addWorkspaceMember');
+    const { token } = await createToken(gateway, { name: 'cli', userId: outsider.id, scopes: ['READ', 'WRITE'] });
+
+    const read = await gateway.request(RUN, { id: runId }, token);
+    expect(read.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const log = collect<{ buildLog: LogLine }>(gateway.websocket(`Bearer ${token}`), BUILD_LOG, { runId });
+    // Refused before the stream opens: one result carrying the error, then the end.
+    await log.done;
+    expect(log.results).toEqual([expect.objectContaining({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] })]);
+    const list = await gateway.request(BUILDS, { workspaceId }, token);
+    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
