@@ -240,4 +240,20 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const list = await gateway.request(BUILDS, { workspaceId }, token);
     expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('the role matrix: a VIEWER sees the builds but may not run one; a DEVOPS engineer may', async () => {
+    const buildId = data(await createBuild('roles', 'main'), 'createBuild').createBuild.id;
+    const member = async (name: string, role: string) => {
+      const user = await createUser(gateway, { name, email: `${name}-${randomBytes(3).toString('hex')}@example.com`, systemRole: 'USER' });
+      data(await gateway.request(ADD_MEMBER, { input: { workspaceId, userId: user.id, role } }), 'addWorkspaceMember');
+      return (await createToken(gateway, { name: 'cli', userId: user.id, scopes: ['READ', 'WRITE'] })).token;
+    };
+    const viewer = await member('vera', 'VIEWER');
+    const devops = await member('dev', 'DEVOPS');
+
+    expect((await gateway.request<{ builds: Array<{ name: string }> }>(BUILDS, { workspaceId }, viewer)).data?.builds.map((build) => build.name)).toContain('roles');
+    expect((await gateway.request(RUN_BUILD, { buildId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild;
+    await finishedRun(run.id);
+  });
 });
