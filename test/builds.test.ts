@@ -252,6 +252,13 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const devops = await member('dev', 'DEVOPS');
 
     expect((await gateway.request<{ builds: Array<{ name: string }> }>(BUILDS, { workspaceId }, viewer)).data?.builds.map((build) => build.name)).toContain('roles');
+    const viaWorkspace = await gateway.request<{ workspace: { builds: Array<{ name: string }>; registries: Array<{ name: string }> } }>(
+      `query ($id: ID!) { workspace(id: $id) { builds { name } registries { name } } }`,
+      { id: workspaceId },
+      viewer,
+    );
+    expect(viaWorkspace.data?.workspace.builds.map((build) => build.name)).toContain('roles');
+    expect(viaWorkspace.data?.workspace.registries.map((registry) => registry.name)).toEqual(['platform']);
     expect((await gateway.request(RUN_BUILD, { buildId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild;
     await finishedRun(run.id);

@@ -7,6 +7,7 @@ import { AuditResolver, MemberResolver, UserWorkspacesResolver, WorkspaceResolve
 import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryResolver } from '../domains/builds/index.js';
 import type { GatewayContext } from './context.js';
+import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
@@ -28,7 +29,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, ClusterAllotmentResolver, MemberResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, MemberResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still

@@ -7,3 +7,6 @@ export { RegistryResolver } from './registry-resolver.js';
 export { RegistryService, type CreateRegistryInput, type RegistryServiceDeps } from './registry-service.js';
 export { RunFollowers, type RunFollowerDeps } from './run-follower.js';
 export { BUILD_STEPS } from './validation.js';
+export { Build, Registry } from './graphql-types.js';
+export { callerOf } from './context.js';
+export { toBuild, toRegistry } from './mappers.js';
