@@ -52,7 +52,7 @@ export class BuildResolver {
 
   @FieldResolver(() => [BuildRun], { description: 'Newest first.' })
   async runs(@Root() build: Build, @Arg('first', () => Int, { defaultValue: 20, description: 'At most this many (1-100).' }) first: number, @Ctx() context: BuildsContext): Promise<BuildRun[]> {
-    return (await context.builds.runsOf(build.id, first)).map(toBuildRun);
+    return (await loadersOf(context).recentRuns.load({ buildId: build.id, first })).map(toBuildRun);
   }
 
   @FieldResolver(() => BuildRun, { nullable: true, description: 'Its newest run; null: never run.' })

@@ -96,10 +96,10 @@ export class BuildService {
     return run;
   }
 
-  /** Newest first. Callers have checked the build. */
-  runsOf(buildId: string, first: number): Promise<BuildRunRecord[]> {
+  /** Newest first, for many builds at once. Callers have checked the builds. */
+  recentRuns(buildIds: readonly string[], first: number): Promise<Map<string, BuildRunRecord[]>> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadInputError('first', 'must be from 1 to 100');
-    return this.deps.runs.listByBuild(buildId, first);
+    return this.deps.runs.recentRuns(buildIds, first);
   }
 
   lastRuns(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord>> {

@@ -14,6 +14,8 @@ export interface BuildsContext {
 
 export interface BuildLoaders {
   readonly lastRun: DataLoader<string, BuildRunRecord | null>;
+  /** Keyed by build id and page size: the runs of every build in a list cost one statement. */
+  readonly recentRuns: DataLoader<{ readonly buildId: string; readonly first: number }, BuildRunRecord[], string>;
   readonly registry: DataLoader<string, RegistryRecord | null>;
 }
 
@@ -28,6 +30,18 @@ export function loadersOf(context: BuildsContext): BuildLoaders {
         const found = await context.builds.lastRuns(ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
+      recentRuns: new DataLoader(
+        async (keys) => {
+          const byFirst = new Map<number, string[]>();
+          for (const key of keys) byFirst.set(key.first, [...(byFirst.get(key.first) ?? []), key.buildId]);
+          const found = new Map<string, BuildRunRecord[]>();
+          for (const [first, buildIds] of byFirst) {
+            for (const [buildId, runs] of await context.builds.recentRuns(buildIds, first)) found.set(`${buildId}:${first}`, runs);
+          }
+          return keys.map((key) => found.get(`${key.buildId}:${key.first}`) ?? []);
+        },
+        { cacheKeyFn: (key) => `${key.buildId}:${key.first}` },
+      ),
       registry: new DataLoader(async (ids: readonly string[]) => {
         const found = new Map((await Promise.all(ids.map((id) => context.registries.get(id)))).flatMap((record) => (record === null ? [] : [[record.id, record] as const])));
         return ids.map((id) => found.get(id) ?? null);

@@ -20,8 +20,8 @@ export interface BuildStore {
 
 export interface BuildRunStore {
   findById(id: string): Promise<BuildRunRecord | null>;
-  /** Newest first. */
-  listByBuild(buildId: string, limit: number): Promise<BuildRunRecord[]>;
+  /** The newest `perBuild` runs of each build, newest first, in one statement. */
+  recentRuns(buildIds: readonly string[], perBuild: number): Promise<Map<string, BuildRunRecord[]>>;
   /** The newest run of each build. */
   lastRuns(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord>>;
   /** Numbers the run (max + 1 for its build) in one transaction; returns the stored record. */

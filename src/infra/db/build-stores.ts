@@ -77,7 +77,19 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       const row = await runs.findOneBy({ id });
       return row === null ? null : strip<BuildRunRecord>(row);
     },
-    listByBuild: async (buildId, limit) => (await runs.find({ where: { buildId }, order: { number: 'DESC' }, take: limit })).map((row) => strip<BuildRunRecord>(row)),
+    recentRuns: async (buildIds, perBuild) => {
+      if (buildIds.length === 0) return new Map();
+      // A run is among the newest N of its build when fewer than N runs of that build are newer.
+      const rows = await runs
+        .createQueryBuilder('run')
+        .where('run.build_id IN (:...ids)', { ids: [...buildIds] })
+        .andWhere('(SELECT COUNT(*) FROM build_runs newer WHERE newer.build_id = run.build_id AND newer.number > run.number) < :perBuild', { perBuild })
+        .orderBy('run.number', 'DESC')
+        .getMany();
+      const byBuild = new Map<string, BuildRunRecord[]>();
+      for (const row of rows) byBuild.set(row.buildId, [...(byBuild.get(row.buildId) ?? []), strip<BuildRunRecord>(row)]);
+      return byBuild;
+    },
     lastRuns: async (buildIds) => {
       if (buildIds.length === 0) return new Map();
       // One statement: each build's highest number, joined back to its row.
