@@ -3,11 +3,12 @@ import { buildSchema, type AuthChecker } from 'type-graphql';
 import { ClusterFieldsResolver, ClusterResolver, NodeResolver, PodResolver, WorkloadResolver } from '../domains/clusters/index.js';
 import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/identity/index.js';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
-import { AuditResolver, MemberResolver, UserWorkspacesResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
+import { AuditResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
 import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryResolver } from '../domains/builds/index.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
+import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
@@ -29,7 +30,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, MemberResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still

@@ -1,22 +1,19 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { User } from '../identity/index.js';
 import { callerOf, type WorkspacesContext } from './context.js';
-import { Workspace } from './graphql-types.js';
+import type { Workspace } from './graphql-types.js';
 import { toWorkspace } from './mappers.js';
 import { isSystemAdmin, type WorkspaceRecord } from './records.js';
 
-@Resolver(() => User)
-export class UserWorkspacesResolver {
-  @FieldResolver(() => [Workspace], {
-    description: 'The workspaces the user belongs to, by name. Of another user, only the workspaces the caller shares with them (all for a system administrator).',
-  })
-  async workspaces(@Root() user: User, @Ctx() context: WorkspacesContext): Promise<Workspace[]> {
+/**
+ * The workspaces a user belongs to, by name. Of another user, only the workspaces the caller shares
+ * with them (all for a system administrator): a fellow member's other teams are not theirs to know.
+ */
+export async function workspacesOfUser(context: WorkspacesContext, userId: string): Promise<Workspace[]> {
     const caller = callerOf(context);
     const loaders = context.workspaceLoaders;
-    const seesAll = isSystemAdmin(caller) || caller.userId === user.id;
+    const seesAll = isSystemAdmin(caller) || caller.userId === userId;
     // Both in one batch: one statement for the user's memberships and the caller's.
     const [memberships, own] = await Promise.all([
-      loaders.membershipsByUserId.load(user.id),
+      loaders.membershipsByUserId.load(userId),
       seesAll || caller.userId === null ? Promise.resolve([]) : loaders.membershipsByUserId.load(caller.userId),
     ]);
     const shared = new Set(own.map((member) => member.workspaceId));
@@ -28,5 +25,4 @@ export class UserWorkspacesResolver {
       if (record !== null) records.push(record);
     }
     return records.sort((a, b) => a.name.localeCompare(b.name)).map(toWorkspace);
-  }
 }
