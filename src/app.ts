@@ -24,7 +24,7 @@ import { createClusterStore } from './infra/db/cluster-store.js';
 import { createUserStore } from './infra/db/user-store.js';
 import { createWorkspaceStores } from './infra/db/workspace-stores.js';
 import { createAuditLogStore } from './infra/db/audit-log-store.js';
-import { createAccessResolver, roleAllowsOnClusters, WorkspaceService } from './domains/workspaces/index.js';
+import { createAccessResolver, WorkspaceService } from './domains/workspaces/index.js';
 import { createAuditRecorder } from './graphql/audit-middleware.js';
 import { openDatabase } from './infra/db/data-source.js';
 import { createClusterProbe } from './infra/k8s/cluster-probe.js';
@@ -35,13 +35,8 @@ import { createNatsBus } from './infra/nats/nats-bus.js';
 import type { EventBus } from './shared/event-bus.js';
 import type { Logger } from './shared/logger.js';
 import { startDemoClusters } from './demo-clusters.js';
-import { BuildService, RegistryService, RunFollowers, type WorkspaceGate } from './domains/builds/index.js';
-import { createBuildEventPublisher, createBuildEventSource } from './graphql/build-event-source.js';
-import { createBuildStores } from './infra/db/build-stores.js';
-import { createBuildJobs } from './infra/k8s/build-jobs.js';
-import { createRegistryClient } from './infra/registry/registry-client.js';
-import { createSourceProbe } from './infra/registry/source-probe.js';
 import { seedDemoWorkspaces } from './demo-workspaces.js';
+import { wireBuilds } from './wire-builds.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -164,45 +159,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     const auditLog = createAuditLogStore(dataSource);
     const audit = createAuditRecorder(auditLog, logger);
-    // Builds: the workspaces' role matrix decides build:read / build:run on a workspace's builds.
-    const buildStores = createBuildStores(dataSource);
-    const buildGate: WorkspaceGate = {
-      exists: async (workspaceId) => (await workspaceStores.workspaces.findById(workspaceId)) !== null,
-      allows: async (principal, workspaceId, permission) => {
-        if (principal.systemRole === 'ADMIN') return true;
-        const member = principal.userId === null ? null : await workspaceStores.members.find(workspaceId, principal.userId);
-        return member !== null && roleAllowsOnClusters(member.role, permission);
-      },
-      clusterAllotted: async (workspaceId, clusterId) => (await workspaceStores.allotments.find(workspaceId, clusterId)) !== null,
-    };
-    const registryApi = createRegistryClient();
-    const registries = new RegistryService({ store: buildStores.registries, api: registryApi, sealer: createSecretBox(secretKey), gate: buildGate, now: () => new Date() });
-    const buildJobs = createBuildJobs(informers);
-    const buildPublisher = createBuildEventPublisher(bus);
-    const followers = new RunFollowers({
-      jobs: buildJobs,
-      runs: buildStores.runs,
-      logs: buildStores.logs,
-      events: buildPublisher,
-      imageOf: async (run) => {
-        const build = await buildStores.builds.findById(run.buildId);
-        const registry = build === null ? null : await buildStores.registries.findById(build.registryId);
-        const tag = run.image.slice(run.image.lastIndexOf(':') + 1);
-        return build === null || registry === null ? null : registryApi.manifest(registry.url, registries.credentialsOf(registry), build.imageRepository, tag);
-      },
-      logger,
-      now: () => new Date(),
-    });
-    cleanups.push(() => followers.stopAll());
-    const builds = new BuildService({ ...buildStores, registryStore: buildStores.registries, registries, gate: buildGate, sources: createSourceProbe(), jobs: buildJobs, followers, publisher: buildPublisher, events: createBuildEventSource(hub), now: () => new Date() });
-    await builds.resumeUnfinished();
-    if (config.registryUrl !== undefined) await registries.ensureBuiltin(config.registryUrl);
-    const retentionMs = (config.buildLogRetentionDays ?? 30) * 86_400_000;
-    const pruneLogs = setInterval(() => {
-      buildStores.logs.prune(new Date(Date.now() - retentionMs)).catch((error: unknown) => logger.warn('cannot prune build logs', { error: String(error) }));
-    }, 3_600_000);
-    pruneLogs.unref();
-    cleanups.push(async () => clearInterval(pruneLogs));
+    const { builds, registries } = await wireBuilds({ dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups });
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
     const formatError = createErrorFormatter(logger);
     const sharedSubscriptions = new SharedSubscriptions(subscriptionScope);

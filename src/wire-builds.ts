@@ -1,0 +1,83 @@
+import type { DataSource } from 'typeorm';
+import type { GatewayConfig } from './config/config.js';
+import { BuildService, RegistryService, RunFollowers, type WorkspaceGate } from './domains/builds/index.js';
+import { roleAllowsOnClusters } from './domains/workspaces/index.js';
+import { createBuildEventPublisher, createBuildEventSource } from './graphql/build-event-source.js';
+import type { SubscriptionHub } from './graphql/subscription-hub.js';
+import { createSecretBox } from './infra/crypto/secret-box.js';
+import { createBuildStores } from './infra/db/build-stores.js';
+import type { createWorkspaceStores } from './infra/db/workspace-stores.js';
+import { createBuildJobs } from './infra/k8s/build-jobs.js';
+import type { InformerPool } from './infra/k8s/informer-pool.js';
+import { createRegistryClient } from './infra/registry/registry-client.js';
+import { createSourceProbe } from './infra/registry/source-probe.js';
+import type { EventBus } from './shared/event-bus.js';
+import type { Logger } from './shared/logger.js';
+
+export interface BuildWiring {
+  readonly dataSource: DataSource;
+  readonly secretKey: string;
+  readonly informers: InformerPool;
+  readonly bus: EventBus;
+  readonly hub: SubscriptionHub;
+  readonly workspaceStores: ReturnType<typeof createWorkspaceStores>;
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  /** Where the composition root collects what to stop. */
+  readonly cleanups: Array<() => Promise<void>>;
+}
+
+/** Part of the composition root: builds and registries, gated by the workspaces' role matrix. */
+export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildService; registries: RegistryService }> {
+  const { dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups } = wiring;
+  const buildStores = createBuildStores(dataSource);
+  const buildGate: WorkspaceGate = {
+    exists: async (workspaceId) => (await workspaceStores.workspaces.findById(workspaceId)) !== null,
+    allows: async (principal, workspaceId, permission) => {
+      if (principal.systemRole === 'ADMIN') return true;
+      const member = principal.userId === null ? null : await workspaceStores.members.find(workspaceId, principal.userId);
+      return member !== null && roleAllowsOnClusters(member.role, permission);
+    },
+    clusterAllotted: async (workspaceId, clusterId) => (await workspaceStores.allotments.find(workspaceId, clusterId)) !== null,
+  };
+  const registryApi = createRegistryClient();
+  const registries = new RegistryService({ store: buildStores.registries, api: registryApi, sealer: createSecretBox(secretKey), gate: buildGate, now: () => new Date() });
+  const buildJobs = createBuildJobs(informers);
+  const buildPublisher = createBuildEventPublisher(bus);
+  const followers = new RunFollowers({
+    jobs: buildJobs,
+    runs: buildStores.runs,
+    logs: buildStores.logs,
+    events: buildPublisher,
+    imageOf: async (run) => {
+      const build = await buildStores.builds.findById(run.buildId);
+      const registry = build === null ? null : await buildStores.registries.findById(build.registryId);
+      const tag = run.image.slice(run.image.lastIndexOf(':') + 1);
+      return build === null || registry === null ? null : registryApi.manifest(registry.url, registries.credentialsOf(registry), build.imageRepository, tag);
+    },
+    logger,
+    now: () => new Date(),
+  });
+  cleanups.push(() => followers.stopAll());
+  const builds = new BuildService({
+    ...buildStores,
+    registryStore: buildStores.registries,
+    registries,
+    gate: buildGate,
+    sources: createSourceProbe(),
+    jobs: buildJobs,
+    followers,
+    publisher: buildPublisher,
+    events: createBuildEventSource(hub),
+    now: () => new Date(),
+  });
+  await builds.resumeUnfinished();
+  if (config.registryUrl !== undefined) await registries.ensureBuiltin(config.registryUrl);
+  const retentionMs = (config.buildLogRetentionDays ?? 30) * 86_400_000;
+  const pruneLogs = setInterval(() => {
+    buildStores.logs.prune(new Date(Date.now() - retentionMs)).catch((error: unknown) => logger.warn('cannot prune build logs', { error: String(error) }));
+  }, 3_600_000);
+  pruneLogs.unref();
+  cleanups.push(async () => clearInterval(pruneLogs));
+  return { builds, registries };
+}
