@@ -44,8 +44,6 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface AppOptions {
   readonly logger: Logger;
-  /** Allow kubeconfigs whose users run exec/auth-provider plugins on the gateway host. */
-  readonly allowExecCredentials?: boolean;
   /** Test seam: hands over the opened database (e.g. to read its statement counters). */
   readonly onDatabaseOpen?: (dataSource: DataSource) => void;
   /** How often open websockets re-present their credentials (default 30 s). */
@@ -117,7 +115,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         disconnect: (clusterId) => informers.disconnect(clusterId),
         view: (clusterId) => informers.get(clusterId),
       },
-      probe: createClusterProbe({ allowExecCredentials: options.allowExecCredentials ?? false, timeoutMs: 10_000 }),
+      probe: createClusterProbe({ allowExecCredentials: config.allowExecCredentials ?? false, timeoutMs: 10_000 }),
       sealer: createSecretBox(secretKey),
       events: createClusterEventSource(hub),
       logger,

@@ -143,3 +143,28 @@ current-context: x
     expect(fields.filter((name) => /kubeconfig|token|secret/i.test(name))).toEqual([]);
   });
 });
+
+describe('exec credential plugins, when an administrator allows them', () => {
+  test('a kubeconfig whose user runs a plugin registers once KDA_ALLOW_EXEC_CREDENTIALS is on', async () => {
+    const gateway = await startTestGateway({ allowExecCredentials: true });
+    const simulator = await startSmallCluster();
+    try {
+      const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: simulator.token } });
+      const original = simulator.kubeconfig();
+      const ca = /certificate-authority-data: (\S+)/.exec(original)?.[1];
+      const withExec = `apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: "${simulator.url}", certificate-authority-data: "${ca}" } }]
+users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: /bin/echo, args: [${JSON.stringify(credential)}], interactiveMode: Never } } }]
+contexts: [{ name: x, context: { cluster: c, user: u } }]
+current-context: x
+`;
+      const response = await gateway.request<{ registerCluster: { name: string; version: string } }>(REGISTER, { input: { kubeconfig: withExec, name: 'with-exec', provider: 'EKS', region: 'us-east-1' } });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.registerCluster.name).toBe('with-exec');
+    } finally {
+      await gateway.stop();
+      await simulator.close();
+    }
+  });
+});

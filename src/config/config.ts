@@ -20,6 +20,8 @@ export interface GatewayConfig {
   readonly dataDir: string;
   /** Start the built-in simulated clusters and register them. */
   readonly simulator: boolean;
+  /** Accept kubeconfigs whose users run exec/auth-provider plugins (they run programs on the gateway host). */
+  readonly allowExecCredentials?: boolean;
   /** True when neither DATABASE_URL nor NATS_URL is set: the zero-install local mode. */
   readonly embedded: boolean;
   /** Which JWTs are accepted as bearer tokens; none when absent. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
 
   const jwt = parseJwtConfig(env, problems);
   const simulator = parseSwitch('KDA_SIMULATOR', env.KDA_SIMULATOR, embedded, problems);
+  const allowExecCredentials = parseSwitch('KDA_ALLOW_EXEC_CREDENTIALS', env.KDA_ALLOW_EXEC_CREDENTIALS, false, problems);
   const dataDir = path.resolve(cwd, env.KDA_DATA_DIR ?? '.data');
   const registryUrl = env.KDA_REGISTRY_URL?.trim() || undefined;
   if (registryUrl !== undefined && !/^https?:\/\/[^/]+/.test(registryUrl)) problems.push('KDA_REGISTRY_URL must look like https://registry.example.com');
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     secretKey,
     dataDir,
     simulator,
+    allowExecCredentials,
     embedded,
     ...(jwt !== undefined ? { jwt } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),
