@@ -36,6 +36,7 @@ import type { EventBus } from './shared/event-bus.js';
 import type { Logger } from './shared/logger.js';
 import { startDemoClusters } from './demo-clusters.js';
 import { seedDemoWorkspaces } from './demo-workspaces.js';
+import { seedDemoBuilds, startDemoRegistry } from './demo-builds.js';
 import { wireBuilds } from './wire-builds.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -124,6 +125,9 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       clusters.recordStatus(clusterId, status).catch((error: unknown) => logger.warn('cannot record cluster status', { clusterId, error: String(error) }));
     });
 
+    // The embedded default's image registry, unless a real one is configured.
+    const demoRegistry = config.simulator && config.registryUrl === undefined ? await startDemoRegistry(logger) : undefined;
+    if (demoRegistry !== undefined) cleanups.push(() => demoRegistry.close());
     if (config.simulator) {
       const started = await startDemoClusters(clusters, logger, config.dataDir);
       // Stop watching before the simulated apiservers go away, so no reconnect noise is logged.
@@ -147,7 +151,10 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const workspaces = new WorkspaceService({
       ...workspaceStores,
       users: { exists: async (userId) => (await identity.getUser(userId)) !== null },
-      clusters: { exists: async (clusterId) => (await clusters.get(clusterId)) !== null },
+      clusters: {
+        exists: async (clusterId) => (await clusters.get(clusterId)) !== null,
+        storageClassNames: async (clusterId) => new Set((await clusters.liveView(clusterId)).storageClasses().map((storageClass) => storageClass.name)),
+      },
       accessChanged: () => access.invalidate(),
       now: () => new Date(),
     });
@@ -157,7 +164,11 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     const auditLog = createAuditLogStore(dataSource);
     const audit = createAuditRecorder(auditLog, logger);
-    const { builds, registries } = await wireBuilds({ dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups });
+    const { builds, registries, builtinRegistry } = await wireBuilds({ dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups, simulatedRegistryUrl: demoRegistry?.url });
+    if (demoRegistry !== undefined && builtinRegistry !== null) {
+      const clusterIdByName = new Map((await clusters.list()).map((snapshot) => [snapshot.record.name, snapshot.record.id]));
+      await seedDemoBuilds({ builds, registries, workspaces, admin: BOOTSTRAP_ADMIN, registry: builtinRegistry, clusterIdByName, logger });
+    }
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
     const formatError = createErrorFormatter(logger);
     const sharedSubscriptions = new SharedSubscriptions(subscriptionScope);

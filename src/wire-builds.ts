@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from './config/config.js';
-import { BuildService, RegistryService, RunFollowers, type WorkspaceGate } from './domains/builds/index.js';
+import { BuildService, RegistryService, RunFollowers, type RegistryRecord, type WorkspaceGate } from './domains/builds/index.js';
 import { roleAllowsOnClusters } from './domains/workspaces/index.js';
 import { createBuildEventPublisher, createBuildEventSource } from './graphql/build-event-source.js';
 import type { SubscriptionHub } from './graphql/subscription-hub.js';
@@ -25,10 +25,12 @@ export interface BuildWiring {
   readonly logger: Logger;
   /** Where the composition root collects what to stop. */
   readonly cleanups: Array<() => Promise<void>>;
+  /** The embedded default's simulated registry, the BUILTIN one when KDA_REGISTRY_URL is not set. */
+  readonly simulatedRegistryUrl?: string | undefined;
 }
 
 /** Part of the composition root: builds and registries, gated by the workspaces' role matrix. */
-export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildService; registries: RegistryService }> {
+export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildService; registries: RegistryService; builtinRegistry: RegistryRecord | null }> {
   const { dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups } = wiring;
   const buildStores = createBuildStores(dataSource);
   const buildGate: WorkspaceGate = {
@@ -71,13 +73,15 @@ export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildSe
     events: createBuildEventSource(hub),
     now: () => new Date(),
   });
+  // Before resuming: a resumed run reads its image from the registry's current address.
+  const builtinUrl = config.registryUrl ?? wiring.simulatedRegistryUrl;
+  const builtinRegistry = builtinUrl === undefined ? null : await registries.ensureBuiltin(builtinUrl);
   await builds.resumeUnfinished();
-  if (config.registryUrl !== undefined) await registries.ensureBuiltin(config.registryUrl);
   const retentionMs = (config.buildLogRetentionDays ?? 30) * 86_400_000;
   const pruneLogs = setInterval(() => {
     buildStores.logs.prune(new Date(Date.now() - retentionMs)).catch((error: unknown) => logger.warn('cannot prune build logs', { error: String(error) }));
   }, 3_600_000);
   pruneLogs.unref();
   cleanups.push(async () => clearInterval(pruneLogs));
-  return { builds, registries };
+  return { builds, registries, builtinRegistry };
 }

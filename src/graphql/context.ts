@@ -51,7 +51,9 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;
-          return visible ? workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId) : null;
+          if (!visible) return null;
+          const [allotments, storage] = await Promise.all([workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId), workspaceLoaders.storageByWorkspaceId.load(workspaceId)]);
+          return allotments.map((allotment) => ({ ...allotment, storageClasses: storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName) }));
         },
         clusters: services.clusters,
         dayTwo: services.dayTwo,

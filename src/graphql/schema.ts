@@ -10,6 +10,7 @@ import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
+import { StorageAllotmentResolver } from './workspace-storage-resolver.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 
@@ -30,7 +31,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still

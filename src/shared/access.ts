@@ -20,6 +20,9 @@ export type Permission =
 /** Namespaces of one cluster a caller may see: all of them, or these. */
 export type NamespaceScope = 'ALL' | ReadonlySet<string>;
 
+/** Storage classes of one cluster a caller may see and use: all of them, or these (by name). */
+export type StorageClassScope = 'ALL' | ReadonlySet<string>;
+
 export interface AccessScope {
   /** System administrators see and may do everything. */
   readonly isSystemAdmin: boolean;
@@ -27,6 +30,12 @@ export interface AccessScope {
   visibleClusterIds(): 'ALL' | ReadonlySet<string>;
   /** Namespaces of a cluster the caller may see; an empty set when the cluster is not visible. */
   namespacesOf(clusterId: string): NamespaceScope;
+  /**
+   * Storage classes of a cluster the caller may see: 'ALL' for administrators and whole-cluster
+   * allotments, otherwise those allotted to the caller's workspaces there (empty when none, or when
+   * the cluster is not visible).
+   */
+  storageClassesOf(clusterId: string): StorageClassScope;
   /** Whether `permission` is granted on the cluster (and namespace, for namespaced permissions). */
   allows(permission: Permission, clusterId: string, namespace?: string): boolean;
 }
@@ -38,6 +47,7 @@ export const FULL_ACCESS: AccessScope = {
   isSystemAdmin: true,
   visibleClusterIds: () => 'ALL',
   namespacesOf: () => 'ALL',
+  storageClassesOf: () => 'ALL',
   allows: () => true,
 };
 
@@ -45,10 +55,15 @@ export function namespaceVisible(scope: NamespaceScope, namespace: string): bool
   return scope === 'ALL' || scope.has(namespace);
 }
 
+export function storageClassVisible(scope: StorageClassScope, storageClassName: string): boolean {
+  return scope === 'ALL' || scope.has(storageClassName);
+}
+
 /** A caller who belongs to no workspace: sees no cluster. */
 export const NO_ACCESS: AccessScope = {
   isSystemAdmin: false,
   visibleClusterIds: () => new Set<string>(),
   namespacesOf: () => new Set<string>(),
+  storageClassesOf: () => new Set<string>(),
   allows: () => false,
 };

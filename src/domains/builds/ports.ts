@@ -7,6 +7,8 @@ export interface RegistryStore {
   findByIds(ids: readonly string[]): Promise<RegistryRecord[]>;
   /** `duplicate-name` when the unique index refuses it. */
   insert(record: RegistryRecord): Promise<'inserted' | 'duplicate-name'>;
+  /** Points a registry at a new address (the built-in one when its URL changed between starts). */
+  updateUrl(id: string, url: string): Promise<void>;
   allot(workspaceId: string, registryId: string): Promise<void>;
   isAllotted(workspaceId: string, registryId: string): Promise<boolean>;
   listByWorkspace(workspaceId: string): Promise<RegistryRecord[]>;

@@ -38,6 +38,9 @@ export function registryInputError(error: unknown): Error {
   return new BadInputError('url', error.message);
 }
 
+/** The name of the platform's own (BUILTIN) registry. */
+const BUILTIN_NAME = 'platform';
+
 export class RegistryService {
   constructor(private readonly deps: RegistryServiceDeps) {}
 
@@ -62,15 +65,26 @@ export class RegistryService {
   }
 
   /**
-   * The platform's own registry (KDA_REGISTRY_URL), registered once as BUILTIN without a check:
-   * at start it may not be up yet, and builds report a registry that does not answer.
+   * The platform's own registry (KDA_REGISTRY_URL, or the simulated one of the embedded default),
+   * registered as BUILTIN `platform` without a check: at start it may not be up yet, and builds
+   * report a registry that does not answer. When its URL changed since the last start (a new
+   * address, or the simulated registry's new port), the row follows, so builds defined on it keep
+   * pushing to the registry that is there now.
    */
   async ensureBuiltin(rawUrl: string): Promise<RegistryRecord> {
     const url = checkRegistryUrl(rawUrl);
-    const existing = (await this.deps.store.list()).find((registry) => registry.kind === 'BUILTIN' && registry.url === url);
-    if (existing !== undefined) return existing;
-    const record: RegistryRecord = { id: randomUUID(), name: 'platform', url, kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: this.deps.now() };
-    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new Error(`KDA_REGISTRY_URL: a registry named "platform" already exists with another URL`);
+    const registries = await this.deps.store.list();
+    const same = registries.find((registry) => registry.kind === 'BUILTIN' && registry.url === url);
+    if (same !== undefined) return same;
+    const platform = registries.find((registry) => registry.name === BUILTIN_NAME);
+    if (platform !== undefined) {
+      // A registry someone created under that name is theirs: never re-pointed.
+      if (platform.kind !== 'BUILTIN') throw new Error(`the platform registry cannot be registered: a ${platform.kind} registry named "${BUILTIN_NAME}" already exists`);
+      await this.deps.store.updateUrl(platform.id, url);
+      return { ...platform, url };
+    }
+    const record: RegistryRecord = { id: randomUUID(), name: BUILTIN_NAME, url, kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: this.deps.now() };
+    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new Error(`the platform registry cannot be registered: a registry named "${BUILTIN_NAME}" was created meanwhile`);
     return record;
   }
 

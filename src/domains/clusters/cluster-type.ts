@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { NamespaceScope } from '../../shared/access.js';
+import type { NamespaceScope, StorageClassScope } from '../../shared/access.js';
 import type { ClusterProvider, ClusterState } from './cluster-record.js';
 import { ClusterProviderEnum, ClusterStateEnum } from './graphql-types.js';
 import type { ClusterSnapshot } from './cluster-service.js';
@@ -35,4 +35,7 @@ export class Cluster {
 
   /** Not a field: the namespaces the caller may see in this cluster. */
   namespaceScope!: NamespaceScope;
+
+  /** Not a field: the storage classes the caller may see in this cluster. */
+  storageClassScope!: StorageClassScope;
 }

@@ -1,4 +1,4 @@
-import { namespaceVisible, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
+import { namespaceVisible, storageClassVisible, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
 import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
 import { compileLabelSelector, LabelSelectorSyntaxError, type LabelMatcher } from '../../shared/label-selector.js';
 import type { ClusterService, ClusterSnapshot } from './cluster-service.js';
@@ -27,13 +27,19 @@ export interface WorkspaceAllotment {
   readonly clusterId: string;
   /** null: the whole cluster. */
   readonly namespaces: readonly string[] | null;
+  /** The storage classes allotted with it (only read when limited to namespaces); omitted: none. */
+  readonly storageClasses?: readonly string[];
 }
 
-/** A cluster seen through one workspace: only the namespaces allotted to it (and visible to the caller). */
+/**
+ * A cluster seen through one workspace: only the namespaces and storage classes allotted to it (and
+ * visible to the caller). The whole cluster allotted brings all its storage classes.
+ */
 export function narrowToAllotment(cluster: Cluster, allotment: WorkspaceAllotment): Cluster {
   if (allotment.namespaces === null) return cluster;
   const allotted = allotment.namespaces.filter((namespace) => namespaceVisible(cluster.namespaceScope, namespace));
-  return { ...cluster, namespaceScope: new Set(allotted) };
+  const storageClasses = (allotment.storageClasses ?? []).filter((name) => storageClassVisible(cluster.storageClassScope, name));
+  return { ...cluster, namespaceScope: new Set(allotted), storageClassScope: new Set(storageClasses) };
 }
 
 /** The allotments of a workspace the caller may see; FORBIDDEN otherwise (unknown ids look the same). */
@@ -74,8 +80,9 @@ export function namespaceScopeOf(scope: AccessScope, clusterId: string): Namespa
 
 /** The cluster as the caller may see it; null when they may not see it at all. */
 export async function visibleCluster(context: ClustersContext, snapshot: ClusterSnapshot): Promise<Cluster | null> {
-  const namespaces = namespaceScopeOf(await context.access(), snapshot.record.id);
-  return namespaces === null ? null : toCluster(snapshot, context.clusters.liveStatus(snapshot), namespaces);
+  const scope = await context.access();
+  const namespaces = namespaceScopeOf(scope, snapshot.record.id);
+  return namespaces === null ? null : toCluster(snapshot, context.clusters.liveStatus(snapshot), namespaces, scope.storageClassesOf(snapshot.record.id));
 }
 
 /** A cluster the caller may see: absent and invisible clusters are the same NOT_FOUND, so ids cannot be probed. */
@@ -88,7 +95,7 @@ export async function requireVisibleCluster(context: ClustersContext, clusterId:
 
 /** The live caches of a visible, reachable cluster, narrowed to what the caller may see. */
 export function scopedLiveView(context: ClustersContext, cluster: Cluster): ClusterLiveView {
-  return scopeLiveView(context.clusters.liveViewOf(cluster.snapshot), cluster.namespaceScope);
+  return scopeLiveView(context.clusters.liveViewOf(cluster.snapshot), cluster.namespaceScope, cluster.storageClassScope);
 }
 
 /** Throws NOT_FOUND for a cluster the caller cannot see, FORBIDDEN for an action they may not take. */

@@ -1,4 +1,4 @@
-import type { NamespaceScope } from '../../shared/access.js';
+import type { NamespaceScope, StorageClassScope } from '../../shared/access.js';
 import type { Cluster } from './cluster-type.js';
 import type { ClusterSnapshot } from './cluster-service.js';
 import type { Container, Node, Pod, Resources } from './graphql-types.js';
@@ -6,7 +6,7 @@ import { objectId } from './object-mappers.js';
 import type { LiveClusterStatus } from './ports.js';
 import type { ContainerProjection, NodeProjection, PodProjection, ResourceQuantities } from './model.js';
 
-export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus, namespaceScope: NamespaceScope): Cluster {
+export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus, namespaceScope: NamespaceScope, storageClassScope: StorageClassScope = 'ALL'): Cluster {
   const { record } = snapshot;
   return {
     id: record.id,
@@ -19,6 +19,7 @@ export function toCluster(snapshot: ClusterSnapshot, status: LiveClusterStatus, 
     version: record.kubernetesVersion,
     snapshot,
     namespaceScope,
+    storageClassScope,
   };
 }
 

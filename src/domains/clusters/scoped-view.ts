@@ -1,12 +1,13 @@
-import { namespaceVisible, type NamespaceScope } from '../../shared/access.js';
+import { namespaceVisible, storageClassVisible, type NamespaceScope, type StorageClassScope } from '../../shared/access.js';
 import type { ClusterLiveView } from './ports.js';
 
 /**
  * A cluster's caches as one caller may see them: namespaced objects only in the namespaces allotted
- * to them; cluster-wide storage only with the whole cluster allotted. Nodes stay visible, since a
- * workspace must see the capacity it runs on.
+ * to them; storage classes only those allotted to them; persistent volumes (cluster-wide, anyone's)
+ * only with the whole cluster allotted. Nodes stay visible, since a workspace must see the capacity
+ * it runs on.
  */
-export function scopeLiveView(live: ClusterLiveView, scope: NamespaceScope): ClusterLiveView {
+export function scopeLiveView(live: ClusterLiveView, scope: NamespaceScope, storageClasses: StorageClassScope): ClusterLiveView {
   if (scope === 'ALL') return live;
   const visible = <T extends { namespace: string }>(items: T[]) => items.filter((item) => scope.has(item.namespace));
   const within = <T extends { namespace: string }>(read: (namespace?: string) => T[]) => (namespace?: string) =>
@@ -20,7 +21,7 @@ export function scopeLiveView(live: ClusterLiveView, scope: NamespaceScope): Clu
     services: within((namespace) => live.services(namespace)),
     persistentVolumes: () => [],
     persistentVolumeClaims: within((namespace) => live.persistentVolumeClaims(namespace)),
-    storageClasses: () => [],
+    storageClasses: () => live.storageClasses().filter((storageClass) => storageClassVisible(storageClasses, storageClass.name)),
     events: within((namespace) => live.events(namespace)),
     podDisruptionBudgets: within((namespace) => live.podDisruptionBudgets(namespace)),
   };

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { WorkspaceRole } from './records.js';
 
 export const WorkspaceRoleEnum = { MANAGER: 'MANAGER', DEVOPS: 'DEVOPS', OPERATOR: 'OPERATOR', VIEWER: 'VIEWER' } as const satisfies { [K in WorkspaceRole]: K };
@@ -61,3 +61,21 @@ export class ClusterAllotment {
   allottedAt!: string;
 }
 
+
+@ObjectType({ description: 'A storage class of an allotted cluster, allotted to a workspace with an optional quota. Members limited to namespaces see only the storage classes allotted to them.' })
+export class StorageAllotment {
+  @Field(() => ID, { description: 'The workspace it is allotted to.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The cluster the storage class belongs to.' })
+  clusterId!: string;
+
+  @Field({ description: 'The allotted storage class.' })
+  storageClassName!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Bytes the workspace\'s claims of this class may request in all; null: unlimited.' })
+  quotaBytes!: number | null;
+
+  @Field({ description: 'When it was first allotted (ISO 8601).' })
+  allottedAt!: string;
+}

@@ -1,11 +1,11 @@
 export * from './audit/index.js';
 export { callerOf, type WorkspacesContext } from './context.js';
-export { ClusterAllotment, Member, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
+export { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 export { createWorkspaceLoaders, type WorkspaceLoaders } from './loaders.js';
 export { decideAdd, decideRemoval, decideRoleChange, type MemberChange } from './member-rules.js';
 export { buildAccessScope, createAccessResolver, ROLE_MATRIX, roleAllowsOnClusters, roleAllowsOnWorkspace, type AccessGrantReader, type RoleGrants, type WorkspacePermission } from './permissions.js';
-export type { AccessGrantStore, AllotmentStore, ClusterDirectory, MemberStore, UserDirectory, WorkspaceStore } from './ports.js';
-export { WORKSPACE_ROLES, isSystemAdmin, type AccessGrant, type AllotmentRecord, type Caller, type MemberRecord, type WorkspaceRecord, type WorkspaceRole } from './records.js';
+export type { AccessGrantStore, AllotmentStore, ClusterDirectory, MemberStore, StorageAllotmentStore, UserDirectory, WorkspaceStore } from './ports.js';
+export { WORKSPACE_ROLES, isSystemAdmin, type AccessGrant, type AllotmentRecord, type Caller, type MemberRecord, type StorageAllotmentRecord, type StorageGrant, type WorkspaceRecord, type WorkspaceRole } from './records.js';
 export { workspacesOfUser } from './user-workspaces.js';
 export { WorkspaceResolver } from './workspace-resolver.js';
-export { WorkspaceService, type AllotClusterInput, type CreateWorkspaceInput, type MemberInput, type UpdateWorkspaceInput, type WorkspaceServiceDeps } from './workspace-service.js';
+export { WorkspaceService, type AllotClusterInput, type AllotStorageInput, type CreateWorkspaceInput, type MemberInput, type UpdateWorkspaceInput, type WorkspaceServiceDeps } from './workspace-service.js';

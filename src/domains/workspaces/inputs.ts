@@ -1,7 +1,7 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, Float, ID, InputType } from 'type-graphql';
 import { WorkspaceRoleEnum } from './graphql-types.js';
 import type { WorkspaceRole } from './records.js';
-import { MAX_ALLOTTED_NAMESPACES, MAX_DESCRIPTION_LENGTH, MAX_WORKSPACE_NAME_LENGTH } from './validation.js';
+import { MAX_ALLOTTED_NAMESPACES, MAX_DESCRIPTION_LENGTH, MAX_QUOTA_BYTES, MAX_WORKSPACE_NAME_LENGTH } from './validation.js';
 
 @InputType({ description: 'A workspace to create.' })
 export class CreateWorkspaceInput {
@@ -43,4 +43,19 @@ export class AllotClusterInput {
 
   @Field(() => [String], { nullable: true, description: `Namespaces to allot (at most ${MAX_ALLOTTED_NAMESPACES}); null or omitted: the whole cluster. Allotting an allotted cluster again replaces its namespaces.` })
   namespaces?: string[] | null;
+}
+
+@InputType({ description: 'A storage class of a cluster already allotted to a workspace, to allot to it with a quota.' })
+export class AllotStorageInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The cluster; it must be allotted to the workspace already.' })
+  clusterId!: string;
+
+  @Field({ description: 'A storage class the cluster has.' })
+  storageClassName!: string;
+
+  @Field(() => Float, { nullable: true, description: `Bytes the workspace's claims of this class may request in all, 0 to ${MAX_QUOTA_BYTES} (1 PiB); null or omitted: unlimited. Allotting the class again replaces the quota.` })
+  quotaBytes?: number | null;
 }

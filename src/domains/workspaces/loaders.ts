@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { AllotmentRecord, MemberRecord, WorkspaceRecord } from './records.js';
+import type { AllotmentRecord, MemberRecord, StorageAllotmentRecord, WorkspaceRecord } from './records.js';
 import type { WorkspaceService } from './workspace-service.js';
 
 /** One statement per relation per request, however many workspaces or users ask. */
@@ -8,6 +8,7 @@ export interface WorkspaceLoaders {
   readonly membersByWorkspaceId: DataLoader<string, MemberRecord[]>;
   readonly membershipsByUserId: DataLoader<string, MemberRecord[]>;
   readonly allotmentsByWorkspaceId: DataLoader<string, AllotmentRecord[]>;
+  readonly storageByWorkspaceId: DataLoader<string, StorageAllotmentRecord[]>;
   readonly memberCountByWorkspaceId: DataLoader<string, number>;
   readonly allotmentCountByWorkspaceId: DataLoader<string, number>;
 }
@@ -32,6 +33,7 @@ export function createWorkspaceLoaders(workspaces: WorkspaceService): WorkspaceL
     membersByWorkspaceId: new DataLoader(async (ids) => groupBy(ids, await workspaces.membersOf(ids), (member) => member.workspaceId)),
     membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await workspaces.membershipsOf(ids), (member) => member.userId)),
     allotmentsByWorkspaceId: new DataLoader(async (ids) => groupBy(ids, await workspaces.allotmentsOf(ids), (allotment) => allotment.workspaceId)),
+    storageByWorkspaceId: new DataLoader(async (ids) => groupBy(ids, await workspaces.storageOf(ids), (allotment) => allotment.workspaceId)),
     memberCountByWorkspaceId: new DataLoader(async (ids) => {
       const counts = await workspaces.memberCounts(ids);
       return ids.map((id) => counts.get(id) ?? 0);

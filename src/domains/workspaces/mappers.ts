@@ -1,5 +1,5 @@
-import type { ClusterAllotment, Member, Workspace } from './graphql-types.js';
-import type { AllotmentRecord, MemberRecord, WorkspaceRecord } from './records.js';
+import type { ClusterAllotment, Member, StorageAllotment, Workspace } from './graphql-types.js';
+import type { AllotmentRecord, MemberRecord, StorageAllotmentRecord, WorkspaceRecord } from './records.js';
 
 export function toWorkspace(record: WorkspaceRecord): Workspace {
   return { id: record.id, name: record.name, description: record.description, createdAt: record.createdAt.toISOString(), updatedAt: record.updatedAt.toISOString() };
@@ -11,4 +11,8 @@ export function toMember(record: MemberRecord): Member {
 
 export function toAllotment(record: AllotmentRecord): ClusterAllotment {
   return { workspaceId: record.workspaceId, clusterId: record.clusterId, namespaces: record.namespaces, allottedAt: record.createdAt.toISOString() };
+}
+
+export function toStorageAllotment(record: StorageAllotmentRecord): StorageAllotment {
+  return { workspaceId: record.workspaceId, clusterId: record.clusterId, storageClassName: record.storageClassName, quotaBytes: record.quotaBytes, allottedAt: record.createdAt.toISOString() };
 }

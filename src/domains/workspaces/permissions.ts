@@ -1,5 +1,5 @@
-import { FULL_ACCESS, NO_ACCESS, type AccessResolver, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
-import type { AccessGrant, WorkspaceRole } from './records.js';
+import { FULL_ACCESS, NO_ACCESS, type AccessResolver, type AccessScope, type NamespaceScope, type Permission, type StorageClassScope } from '../../shared/access.js';
+import type { AccessGrant, StorageGrant, WorkspaceRole } from './records.js';
 
 /** What a role allows on the workspace itself (as opposed to its clusters). */
 export type WorkspacePermission =
@@ -51,7 +51,7 @@ function addAll(target: Set<Permission>, permissions: readonly Permission[]): vo
  * several workspaces gets the union. Asked without a namespace, `allows` answers for the whole
  * cluster — except `cluster:read`, which then means "may see the cluster at all".
  */
-export function buildAccessScope(grants: readonly AccessGrant[]): AccessScope {
+export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: readonly StorageGrant[] = []): AccessScope {
   const byCluster = new Map<string, ClusterGrants>();
   for (const grant of grants) {
     let cluster = byCluster.get(grant.clusterId);
@@ -78,9 +78,26 @@ export function buildAccessScope(grants: readonly AccessGrant[]): AccessScope {
     new Set([...cluster.byNamespace].filter(([, granted]) => granted.has('cluster:read')).map(([namespace]) => namespace));
   const visible = new Set([...byCluster].filter(([, cluster]) => cluster.wholeCluster.has('cluster:read') || readableNamespaces(cluster).size > 0).map(([clusterId]) => clusterId));
 
+  // A storage class counts only through a workspace that still has the cluster allotted.
+  const allotted = new Set(grants.map((grant) => `${grant.workspaceId}/${grant.clusterId}`));
+  const storageByCluster = new Map<string, Set<string>>();
+  for (const storage of storageGrants) {
+    if (!allotted.has(`${storage.workspaceId}/${storage.clusterId}`)) continue;
+    const classes = storageByCluster.get(storage.clusterId) ?? new Set<string>();
+    classes.add(storage.storageClassName);
+    storageByCluster.set(storage.clusterId, classes);
+  }
+
   return {
     isSystemAdmin: false,
     visibleClusterIds: () => visible,
+    storageClassesOf(clusterId): StorageClassScope {
+      const cluster = byCluster.get(clusterId);
+      if (cluster === undefined || !visible.has(clusterId)) return new Set<string>();
+      // The whole cluster allotted: its storage classes come with it.
+      if (cluster.wholeCluster.has('cluster:read')) return 'ALL';
+      return storageByCluster.get(clusterId) ?? new Set<string>();
+    },
     namespacesOf(clusterId): NamespaceScope {
       const cluster = byCluster.get(clusterId);
       if (cluster === undefined) return new Set<string>();
@@ -96,16 +113,18 @@ export function buildAccessScope(grants: readonly AccessGrant[]): AccessScope {
   };
 }
 
-/** Reads the grants of one user; implemented with one statement (memberships joined to allotments). */
+/** Reads the grants of one user; each method is one statement (memberships joined to allotments). */
 export interface AccessGrantReader {
   grantsOf(userId: string): Promise<AccessGrant[]>;
+  storageGrantsOf(userId: string): Promise<StorageGrant[]>;
 }
 
-/** The AccessResolver of src/shared/access.ts: one query per caller, none for administrators. */
+/** The AccessResolver of src/shared/access.ts: two queries per caller (run together), none for administrators. */
 export function createAccessResolver(deps: { readonly grants: AccessGrantReader }): AccessResolver {
   return async (principal) => {
     if (principal.systemRole === 'ADMIN') return FULL_ACCESS;
     if (principal.userId === null) return NO_ACCESS;
-    return buildAccessScope(await deps.grants.grantsOf(principal.userId));
+    const [grants, storageGrants] = await Promise.all([deps.grants.grantsOf(principal.userId), deps.grants.storageGrantsOf(principal.userId)]);
+    return buildAccessScope(grants, storageGrants);
   };
 }

@@ -1,5 +1,5 @@
 import type { MemberChange } from './member-rules.js';
-import type { AccessGrant, AllotmentRecord, MemberRecord, WorkspaceRecord } from './records.js';
+import type { AccessGrant, AllotmentRecord, MemberRecord, StorageAllotmentRecord, StorageGrant, WorkspaceRecord } from './records.js';
 
 /** Persistence of workspaces (implemented in src/infra/db). */
 export interface WorkspaceStore {
@@ -39,9 +39,20 @@ export interface AllotmentStore {
   delete(workspaceId: string, clusterId: string): Promise<boolean>;
 }
 
-/** Every grant of a user in one statement: their memberships joined to their workspaces' allotments. */
+/** Storage classes allotted to workspaces; they go with the cluster allotment (ON DELETE CASCADE). */
+export interface StorageAllotmentStore {
+  find(workspaceId: string, clusterId: string, storageClassName: string): Promise<StorageAllotmentRecord | null>;
+  /** By cluster, then class name. */
+  listByWorkspaceIds(workspaceIds: readonly string[]): Promise<StorageAllotmentRecord[]>;
+  /** Inserts, or replaces the quota of an existing allotment (keeping its creation time). */
+  put(record: StorageAllotmentRecord): Promise<void>;
+  delete(workspaceId: string, clusterId: string, storageClassName: string): Promise<boolean>;
+}
+
+/** Every grant of a user, each kind in one statement: their memberships joined to their workspaces' allotments. */
 export interface AccessGrantStore {
   grantsOf(userId: string): Promise<AccessGrant[]>;
+  storageGrantsOf(userId: string): Promise<StorageGrant[]>;
 }
 
 /** What this domain needs to know of users and clusters, which other domains own. */
@@ -51,4 +62,6 @@ export interface UserDirectory {
 
 export interface ClusterDirectory {
   exists(clusterId: string): Promise<boolean>;
+  /** Names of the cluster's storage classes, from its watch cache; throws (UNAVAILABLE) when it cannot answer. */
+  storageClassNames(clusterId: string): Promise<ReadonlySet<string>>;
 }

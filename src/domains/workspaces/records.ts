@@ -29,6 +29,23 @@ export interface AllotmentRecord {
   createdAt: Date;
 }
 
+/** A storage class of an allotted cluster, allotted to a workspace with an optional quota. */
+export interface StorageAllotmentRecord {
+  workspaceId: string;
+  clusterId: string;
+  storageClassName: string;
+  /** Bytes the workspace's claims of this class may request in all; `null`: unlimited. */
+  quotaBytes: number | null;
+  createdAt: Date;
+}
+
+/** One storage class a user may use: allotted to one of their workspaces on a cluster. */
+export interface StorageGrant {
+  readonly workspaceId: string;
+  readonly clusterId: string;
+  readonly storageClassName: string;
+}
+
 /** One row of "what a user may reach": a role of theirs and one allotment of that workspace. */
 export interface AccessGrant {
   readonly workspaceId: string;

@@ -6,6 +6,11 @@ export const MAX_DESCRIPTION_LENGTH = 1000;
 export const MAX_ALLOTTED_NAMESPACES = 100;
 /** Ids are UUIDs; anything far longer is not an id and is refused before it reaches a query. */
 const MAX_ID_LENGTH = 64;
+/** 1 PiB: far beyond any one workspace's share, and still an exact integer in a double. */
+export const MAX_QUOTA_BYTES = 2 ** 50;
+/** A StorageClass name is a DNS subdomain (RFC 1123). */
+const STORAGE_CLASS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const MAX_STORAGE_CLASS_NAME_LENGTH = 253;
 /** A Kubernetes namespace is a DNS label (RFC 1123). */
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -50,4 +55,20 @@ export function validNamespaces(field: string, raw: readonly string[] | null | u
     if (!NAMESPACE_NAME.test(namespace)) throw new BadInputError(field, `${JSON.stringify(namespace.slice(0, 80))} is not a valid namespace name`);
   }
   return [...new Set(raw)].sort();
+}
+
+export function validStorageClassName(field: string, raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw new BadInputError(field, 'must not be empty');
+  if (name.length > MAX_STORAGE_CLASS_NAME_LENGTH || !STORAGE_CLASS_NAME.test(name)) throw new BadInputError(field, `${JSON.stringify(name.slice(0, 80))} is not a valid storage class name`);
+  return name;
+}
+
+/** `null`/`undefined`: unlimited. Otherwise whole bytes from 0 (allotted, but nothing may be claimed) to 1 PiB. */
+export function validQuotaBytes(field: string, raw: number | null | undefined): number | null {
+  if (raw === null || raw === undefined) return null;
+  if (!Number.isInteger(raw)) throw new BadInputError(field, 'must be a whole number of bytes');
+  if (raw < 0) throw new BadInputError(field, 'must not be negative');
+  if (raw > MAX_QUOTA_BYTES) throw new BadInputError(field, `must be at most ${MAX_QUOTA_BYTES} (1 PiB); pass null for no limit`);
+  return raw;
 }

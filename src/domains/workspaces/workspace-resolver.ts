@@ -1,13 +1,14 @@
 import { Arg, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { callerOf, type WorkspacesContext } from './context.js';
-import { ClusterAllotment, Member, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
-import { AllotClusterInput, CreateWorkspaceInput, UpdateWorkspaceInput, WorkspaceMemberInput } from './inputs.js';
-import { toAllotment, toMember, toWorkspace } from './mappers.js';
+import { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
+import { AllotClusterInput, AllotStorageInput, CreateWorkspaceInput, UpdateWorkspaceInput, WorkspaceMemberInput } from './inputs.js';
+import { toAllotment, toMember, toStorageAllotment, toWorkspace } from './mappers.js';
 import type { WorkspaceRole } from './records.js';
 
 /** Member and allotment changes name their target by an argument: the audit log records it. */
 const MEMBER_TARGET = { audit: { targetType: 'WorkspaceMember', targetIdArg: 'userId' } };
 const ALLOTMENT_TARGET = { audit: { targetType: 'ClusterAllotment', targetIdArg: 'clusterId' } };
+const STORAGE_TARGET = { audit: { targetType: 'StorageAllotment', targetIdArg: 'storageClassName' } };
 
 @Resolver(() => Workspace)
 export class WorkspaceResolver {
@@ -42,6 +43,11 @@ export class WorkspaceResolver {
   @FieldResolver(() => [ClusterAllotment], { description: 'The clusters allotted to it, with the namespaces each is limited to.' })
   async allotments(@Root() workspace: Workspace, @Ctx() context: WorkspacesContext): Promise<ClusterAllotment[]> {
     return (await context.workspaceLoaders.allotmentsByWorkspaceId.load(workspace.id)).map(toAllotment);
+  }
+
+  @FieldResolver(() => [StorageAllotment], { description: 'The storage classes allotted to it, by cluster and class name, with their quotas.' })
+  async storage(@Root() workspace: Workspace, @Ctx() context: WorkspacesContext): Promise<StorageAllotment[]> {
+    return (await context.workspaceLoaders.storageByWorkspaceId.load(workspace.id)).map(toStorageAllotment);
   }
 
   @FieldResolver(() => WorkspaceRoleEnum, { nullable: true, description: 'The caller\'s role in it; null when the caller is not a member (a system administrator looking in).' })
@@ -115,5 +121,24 @@ export class WorkspaceResolver {
     @Ctx() context: WorkspacesContext,
   ): Promise<Workspace> {
     return toWorkspace(await context.workspaces.revokeClusterAllotment(callerOf(context), workspaceId, clusterId));
+  }
+
+  @Authorized('ADMIN')
+  @Extensions(STORAGE_TARGET)
+  @Mutation(() => StorageAllotment, { description: 'Allots a storage class of a cluster already allotted to a workspace, with a quota; allotting it again replaces the quota. System administrators only.' })
+  async allotStorage(@Arg('input', () => AllotStorageInput, { description: 'Which storage class of which cluster for which workspace, and how much of it.' }) input: AllotStorageInput, @Ctx() context: WorkspacesContext): Promise<StorageAllotment> {
+    return toStorageAllotment(await context.workspaces.allotStorage(callerOf(context), input));
+  }
+
+  @Authorized('ADMIN')
+  @Extensions(STORAGE_TARGET)
+  @Mutation(() => Workspace, { description: 'Takes a storage class away from a workspace (its namespace-limited members stop seeing it at once) and returns the workspace. Claims already made stay. System administrators only.' })
+  async revokeStorageAllotment(
+    @Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string,
+    @Arg('clusterId', () => ID, { description: 'The cluster the storage class belongs to.' }) clusterId: string,
+    @Arg('storageClassName', { description: 'The storage class to take away.' }) storageClassName: string,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<Workspace> {
+    return toWorkspace(await context.workspaces.revokeStorageAllotment(callerOf(context), workspaceId, clusterId, storageClassName));
   }
 }

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { BadInputError, ForbiddenError } from '../../shared/errors.js';
 import { decideAdd, decideRemoval, decideRoleChange, type MemberChange } from './member-rules.js';
 import { roleAllowsOnWorkspace, type WorkspacePermission } from './permissions.js';
-import type { AllotmentStore, ClusterDirectory, MemberStore, UserDirectory, WorkspaceStore } from './ports.js';
-import { isSystemAdmin, type AllotmentRecord, type Caller, type MemberRecord, type WorkspaceRecord } from './records.js';
-import { validDescription, validId, validNamespaces, validRole, validWorkspaceName } from './validation.js';
+import type { AllotmentStore, ClusterDirectory, MemberStore, StorageAllotmentStore, UserDirectory, WorkspaceStore } from './ports.js';
+import { isSystemAdmin, type AllotmentRecord, type Caller, type MemberRecord, type StorageAllotmentRecord, type WorkspaceRecord } from './records.js';
+import { validDescription, validId, validNamespaces, validQuotaBytes, validRole, validStorageClassName, validWorkspaceName } from './validation.js';
 
 export interface WorkspaceServiceDeps {
   readonly workspaces: WorkspaceStore;
   readonly members: MemberStore;
   readonly allotments: AllotmentStore;
+  readonly storage: StorageAllotmentStore;
   readonly users: UserDirectory;
   readonly clusters: ClusterDirectory;
   /** Called after memberships or allotments change, so cached access scopes are dropped everywhere. */
@@ -39,6 +40,14 @@ export interface AllotClusterInput {
   readonly clusterId: string;
   /** `null`/omitted: the whole cluster. */
   readonly namespaces?: readonly string[] | null;
+}
+
+export interface AllotStorageInput {
+  readonly workspaceId: string;
+  readonly clusterId: string;
+  readonly storageClassName: string;
+  /** `null`/omitted: unlimited. */
+  readonly quotaBytes?: number | null;
 }
 
 export class WorkspaceService {
@@ -85,6 +94,10 @@ export class WorkspaceService {
 
   allotmentCounts(workspaceIds: readonly string[]): Promise<Map<string, number>> {
     return this.deps.allotments.countByWorkspaceIds(workspaceIds);
+  }
+
+  storageOf(workspaceIds: readonly string[]): Promise<StorageAllotmentRecord[]> {
+    return this.deps.storage.listByWorkspaceIds(workspaceIds);
   }
 
   // Changes.
@@ -171,6 +184,43 @@ export class WorkspaceService {
     const clusterId = validId('clusterId', rawClusterId);
     const workspace = await this.requireWorkspace('workspaceId', workspaceId);
     if (!(await this.deps.allotments.delete(workspaceId, clusterId))) throw new BadInputError('clusterId', `cluster ${clusterId} is not allotted to this workspace`);
+    await this.deps.accessChanged();
+    return workspace;
+  }
+
+  /**
+   * Allots a storage class of a cluster the workspace already has, with a quota (null: unlimited);
+   * allotting it again replaces the quota. The class must exist in the cluster's cache now.
+   */
+  async allotStorage(caller: Caller, input: AllotStorageInput): Promise<StorageAllotmentRecord> {
+    this.requireAdmin(caller, 'allots storage');
+    const workspaceId = validId('workspaceId', input.workspaceId);
+    const clusterId = validId('clusterId', input.clusterId);
+    const storageClassName = validStorageClassName('storageClassName', input.storageClassName);
+    const quotaBytes = validQuotaBytes('quotaBytes', input.quotaBytes);
+    await this.requireWorkspace('workspaceId', workspaceId);
+    if ((await this.deps.allotments.find(workspaceId, clusterId)) === null) {
+      throw new BadInputError('clusterId', `cluster ${clusterId} is not allotted to this workspace; allot the cluster first`);
+    }
+    if (!(await this.deps.clusters.storageClassNames(clusterId)).has(storageClassName)) {
+      throw new BadInputError('storageClassName', `cluster ${clusterId} has no storage class ${JSON.stringify(storageClassName)}`);
+    }
+    const existing = await this.deps.storage.find(workspaceId, clusterId, storageClassName);
+    const record: StorageAllotmentRecord = { workspaceId, clusterId, storageClassName, quotaBytes, createdAt: existing?.createdAt ?? this.deps.now() };
+    await this.deps.storage.put(record);
+    await this.deps.accessChanged();
+    return (await this.deps.storage.find(workspaceId, clusterId, storageClassName)) ?? record;
+  }
+
+  async revokeStorageAllotment(caller: Caller, rawWorkspaceId: string, rawClusterId: string, rawStorageClassName: string): Promise<WorkspaceRecord> {
+    this.requireAdmin(caller, 'revokes storage allotments');
+    const workspaceId = validId('workspaceId', rawWorkspaceId);
+    const clusterId = validId('clusterId', rawClusterId);
+    const storageClassName = validStorageClassName('storageClassName', rawStorageClassName);
+    const workspace = await this.requireWorkspace('workspaceId', workspaceId);
+    if (!(await this.deps.storage.delete(workspaceId, clusterId, storageClassName))) {
+      throw new BadInputError('storageClassName', `storage class ${JSON.stringify(storageClassName)} of cluster ${clusterId} is not allotted to this workspace`);
+    }
     await this.deps.accessChanged();
     return workspace;
   }

@@ -40,6 +40,9 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
         throw error;
       }
     },
+    updateUrl: async (id, url) => {
+      await registries.update({ id }, { url });
+    },
     allot: async (workspaceId, registryId) => {
       try {
         await allotments.insert({ workspaceId, registryId, createdAt: new Date() });

@@ -6,11 +6,11 @@ import { migrations } from '../../../migrations/index.js';
 import { ApiTokenEntity } from './api-token-entity.js';
 import { ClusterEntity } from './cluster-entity.js';
 import { UserEntity } from './user-entity.js';
-import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity } from './workspace-entities.js';
+import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
 import { buildEntities } from './build-entities.js';
 
-export const entities = [ClusterEntity, UserEntity, ApiTokenEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceClusterEntity, AuditEntryEntity, ...buildEntities];
+export const entities = [ClusterEntity, UserEntity, ApiTokenEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceClusterEntity, WorkspaceStorageEntity, AuditEntryEntity, ...buildEntities];
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {

@@ -1,9 +1,16 @@
 import { EntitySchema, type ValueTransformer } from 'typeorm';
-import type { AllotmentRecord, MemberRecord, WorkspaceRecord } from '../../domains/workspaces/records.js';
+import type { AllotmentRecord, MemberRecord, StorageAllotmentRecord, WorkspaceRecord } from '../../domains/workspaces/records.js';
 
 /** Parents declared only so the schema knows the foreign keys; the domain uses the id columns. */
 type MemberRow = MemberRecord & { workspace?: unknown; user?: unknown };
 type AllotmentRow = AllotmentRecord & { workspace?: unknown; cluster?: unknown };
+type StorageAllotmentRow = StorageAllotmentRecord & { allotment?: unknown };
+
+/** MySQL hands BIGINT over as a string; quotas (at most 1 PiB) fit a double exactly. */
+const bigintAsNumber: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (stored: string | number | null) => (stored === null ? null : Number(stored)),
+};
 
 /** Namespaces are JSON text (both MariaDB and SQLite keep it as a plain string); NULL is the whole cluster. */
 export const namespacesAsJson: ValueTransformer = {
@@ -59,4 +66,31 @@ export const WorkspaceClusterEntity = new EntitySchema<AllotmentRow>({
     cluster: { type: 'many-to-one', target: 'Cluster', joinColumn: { name: 'cluster_id', foreignKeyConstraintName: 'FK_workspace_clusters_cluster_id' }, onDelete: 'CASCADE' },
   },
   indices: [{ name: 'IDX_workspace_clusters_cluster_id', columns: ['clusterId'] }],
+});
+
+/**
+ * Its foreign key is the cluster allotment itself: a storage class can be allotted only with its
+ * cluster, and goes when the cluster allotment (or the workspace, or the cluster) goes.
+ */
+export const WorkspaceStorageEntity = new EntitySchema<StorageAllotmentRow>({
+  name: 'WorkspaceStorage',
+  tableName: 'workspace_storage',
+  columns: {
+    workspaceId: { name: 'workspace_id', type: 'varchar', length: 36, primary: true },
+    clusterId: { name: 'cluster_id', type: 'varchar', length: 36, primary: true },
+    storageClassName: { name: 'storage_class', type: 'varchar', length: 253, primary: true },
+    quotaBytes: { name: 'quota_bytes', type: 'bigint', nullable: true, transformer: bigintAsNumber },
+    createdAt: { name: 'created_at', type: 'datetime', precision: 6, createDate: true },
+  },
+  relations: {
+    allotment: {
+      type: 'many-to-one',
+      target: 'WorkspaceCluster',
+      joinColumn: [
+        { name: 'workspace_id', referencedColumnName: 'workspaceId', foreignKeyConstraintName: 'FK_workspace_storage_allotment' },
+        { name: 'cluster_id', referencedColumnName: 'clusterId', foreignKeyConstraintName: 'FK_workspace_storage_allotment' },
+      ],
+      onDelete: 'CASCADE',
+    },
+  },
 });

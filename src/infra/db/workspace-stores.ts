@@ -1,14 +1,15 @@
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { MemberChange } from '../../domains/workspaces/member-rules.js';
-import type { AccessGrantStore, AllotmentStore, MemberStore, WorkspaceStore } from '../../domains/workspaces/ports.js';
-import { WORKSPACE_ROLES, type AccessGrant, type AllotmentRecord, type MemberRecord, type WorkspaceRecord } from '../../domains/workspaces/records.js';
+import type { AccessGrantStore, AllotmentStore, MemberStore, StorageAllotmentStore, WorkspaceStore } from '../../domains/workspaces/ports.js';
+import { WORKSPACE_ROLES, type AccessGrant, type AllotmentRecord, type MemberRecord, type StorageAllotmentRecord, type StorageGrant, type WorkspaceRecord } from '../../domains/workspaces/records.js';
 import { isUniqueViolation } from './unique-violation.js';
-import { namespacesAsJson, WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity } from './workspace-entities.js';
+import { namespacesAsJson, WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 
 export interface WorkspaceStores {
   readonly workspaces: WorkspaceStore;
   readonly members: MemberStore;
   readonly allotments: AllotmentStore;
+  readonly storage: StorageAllotmentStore;
   readonly grants: AccessGrantStore;
 }
 
@@ -107,8 +108,35 @@ function createAllotmentStore(repository: Repository<AllotmentRecord>): Allotmen
   };
 }
 
+function createStorageAllotmentStore(repository: Repository<StorageAllotmentRecord>): StorageAllotmentStore {
+  return {
+    find: (workspaceId, clusterId, storageClassName) => repository.findOneBy({ workspaceId, clusterId, storageClassName }),
+    listByWorkspaceIds: async (ids) =>
+      ids.length === 0 ? [] : repository.find({ where: { workspaceId: In([...ids]) }, order: { clusterId: 'ASC', storageClassName: 'ASC' } }),
+    put: async (record) => {
+      try {
+        await repository.insert(record);
+      } catch (error) {
+        // Allotted already (or a concurrent allotStorage got there first): replace the quota.
+        if (!isUniqueViolation(error)) throw error;
+        await repository.update({ workspaceId: record.workspaceId, clusterId: record.clusterId, storageClassName: record.storageClassName }, { quotaBytes: record.quotaBytes });
+      }
+    },
+    delete: async (workspaceId, clusterId, storageClassName) => ((await repository.delete({ workspaceId, clusterId, storageClassName })).affected ?? 0) > 0,
+  };
+}
+
 function createGrantStore(repository: Repository<MemberRecord>): AccessGrantStore {
   return {
+    storageGrantsOf: (userId) =>
+      repository
+        .createQueryBuilder('member')
+        .innerJoin(WorkspaceStorageEntity.options.name, 'storage', 'storage.workspaceId = member.workspaceId')
+        .select('storage.workspaceId', 'workspaceId')
+        .addSelect('storage.clusterId', 'clusterId')
+        .addSelect('storage.storageClassName', 'storageClassName')
+        .where('member.userId = :userId', { userId })
+        .getRawMany<StorageGrant>(),
     grantsOf: async (userId) => {
       const rows = await repository
         .createQueryBuilder('member')
@@ -136,6 +164,7 @@ export function createWorkspaceStores(dataSource: DataSource): WorkspaceStores {
     workspaces: createWorkspaceStore(dataSource.getRepository(WorkspaceEntity)),
     members: createMemberStore(dataSource, members),
     allotments: createAllotmentStore(dataSource.getRepository(WorkspaceClusterEntity)),
+    storage: createStorageAllotmentStore(dataSource.getRepository(WorkspaceStorageEntity)),
     grants: createGrantStore(members),
   };
 }

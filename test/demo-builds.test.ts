@@ -1,0 +1,119 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rawRequest } from 'graphql-request';
+import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
+import type { GatewayConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/shared/logger.js';
+import { waitFor } from './support/wait.js';
+
+interface DemoBuild {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string | null;
+  readonly imageSizeBytes: number | null;
+  readonly runs: Array<{ number: number }>;
+  readonly lastRun: { statusDisplay: string; image: string; imageDigest: string | null } | null;
+}
+
+interface Registry {
+  readonly name: string;
+  readonly kind: string;
+  readonly url: string;
+  readonly repositories: Array<{ name: string; tags: Array<{ name: string; digest: string | null; sizeBytes: number | null }> }>;
+}
+
+const BUILDS = `query ($w: ID!) { builds(workspaceId: $w) { id name status imageSizeBytes runs { number } lastRun { statusDisplay image imageDigest } } }`;
+const REGISTRIES = `{ registries { name kind url repositories { name tags { name digest sizeBytes } } } }`;
+
+/** The embedded default as `npm start` runs it: simulated clusters and registry, demo teams and builds. */
+describe('demo builds on the embedded default', () => {
+  const adminToken = `demo-admin-${randomBytes(8).toString('hex')}`;
+  let folder: string;
+  let config: GatewayConfig;
+  let app: App | undefined;
+
+  async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    if (app === undefined) throw new Error('the gateway is not running');
+    return (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${adminToken}` } })).data;
+  }
+
+  async function workspaceIds(): Promise<Map<string, string>> {
+    const { workspaces } = await request<{ workspaces: Array<{ id: string; name: string }> }>(`{ workspaces { id name } }`);
+    return new Map(workspaces.map((workspace) => [workspace.name, workspace.id]));
+  }
+
+  async function buildsOf(workspaceId: string): Promise<DemoBuild[]> {
+    return (await request<{ builds: DemoBuild[] }>(BUILDS, { w: workspaceId })).builds;
+  }
+
+  async function platformRegistry(): Promise<Registry> {
+    const { registries } = await request<{ registries: Registry[] }>(REGISTRIES);
+    const platform = registries.find((registry) => registry.name === 'platform');
+    if (platform === undefined) throw new Error(`no platform registry among ${JSON.stringify(registries)}`);
+    return platform;
+  }
+
+  /** Every run of the team's builds finished (none RUNNING), so figures are final. */
+  async function finishedBuilds(workspaceId: string, count: number): Promise<DemoBuild[]> {
+    return waitFor(`${count} finished demo builds`, async () => {
+      const builds = await buildsOf(workspaceId);
+      return builds.length === count && builds.every((build) => build.status !== null && build.status !== 'RUNNING') ? builds : undefined;
+    });
+  }
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'kda-demo-builds-'));
+    config = { host: '127.0.0.1', port: 0, database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') }, bus: { kind: 'memory' }, adminToken, secretKey: randomBytes(32).toString('base64url'), dataDir: folder, simulator: true, embedded: true };
+    app = await createApp(config, { logger: silentLogger });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  test('the demo builds run for real at first start, and a restart keeps them without duplicates', async () => {
+    const teams = await workspaceIds();
+    const cloudTeam = teams.get('Cloud Team') as string;
+    const builds = await finishedBuilds(cloudTeam, 5);
+    expect(builds.map((build) => [build.name, build.status])).toEqual([
+      ['build-step', 'ERROR 4/6'],
+      ['demo-jupyterlab', 'DONE'],
+      ['demo-was-ant', 'DONE'],
+      ['nginx', 'DONE'],
+      ['rstudio', 'DONE'],
+    ]);
+    for (const team of ['Sports Team', 'MIS Team']) expect((await finishedBuilds(teams.get(team) as string, 1)).map((build) => build.status)).toEqual(['DONE']);
+
+    // Digests and sizes were read back from the simulated registry the builds pushed to.
+    const registry = await platformRegistry();
+    expect(registry.kind).toBe('BUILTIN');
+    const wasAnt = builds.find((build) => build.name === 'demo-was-ant');
+    expect(wasAnt?.lastRun?.image).toBe(`${new URL(registry.url).host}/cloud-team/demo-was-ant:run-1`);
+    const pushed = registry.repositories.find((repository) => repository.name === 'cloud-team/demo-was-ant')?.tags;
+    expect(pushed).toEqual([{ name: 'run-1', digest: wasAnt?.lastRun?.imageDigest, sizeBytes: wasAnt?.imageSizeBytes }]);
+    expect(registry.repositories.map((repository) => repository.name)).not.toContain('cloud-team/build-step');
+
+    // Restart on the same data: the simulated registry comes back empty on a new port.
+    await app?.stop();
+    app = undefined;
+    app = await createApp(config, { logger: silentLogger });
+    const restarted = await platformRegistry();
+    expect(restarted.repositories).toEqual([]);
+    const kept = await buildsOf(cloudTeam);
+    expect(kept.map((build) => [build.name, build.runs.length, build.lastRun?.imageDigest ?? null])).toEqual(builds.map((build) => [build.name, 1, build.lastRun?.imageDigest ?? null]));
+
+    // Building again pushes to the registry at its new address.
+    const { runBuild } = await request<{ runBuild: { id: string; image: string } }>(`mutation ($b: ID!) { runBuild(buildId: $b) { id image } }`, { b: wasAnt?.id });
+    expect(runBuild.image).toBe(`${new URL(restarted.url).host}/cloud-team/demo-was-ant:run-2`);
+    const rebuilt = await waitFor('the second run of demo-was-ant', async () => {
+      const { buildRun } = await request<{ buildRun: { status: string; imageDigest: string | null } }>(`query ($id: ID!) { buildRun(id: $id) { status imageDigest } }`, { id: runBuild.id });
+      return buildRun.status === 'SUCCEEDED' || buildRun.status === 'FAILED' ? buildRun : undefined;
+    });
+    expect(rebuilt.status).toBe('SUCCEEDED');
+    expect((await platformRegistry()).repositories).toEqual([{ name: 'cloud-team/demo-was-ant', tags: [{ name: 'run-2', digest: rebuilt.imageDigest, sizeBytes: expect.any(Number) as number }] }]);
+  });
+});
