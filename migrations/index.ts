@@ -4,6 +4,7 @@ import { CreateWorkspaces1764237600000 } from './1764237600000-CreateWorkspaces.
 import { CreateAuditLog1764237700000 } from './1764237700000-CreateAuditLog.js';
 import { CreateBuilds1764237800000 } from './1764237800000-CreateBuilds.js';
 import { CreateWorkspaceStorage1764237900000 } from './1764237900000-CreateWorkspaceStorage.js';
+import { AddBuildArguments1764238000000 } from './1764238000000-AddBuildArguments.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
-export const migrations = [CreateClusters1764064800000, CreateUsersAndApiTokens1764151200000, CreateWorkspaces1764237600000, CreateAuditLog1764237700000, CreateBuilds1764237800000, CreateWorkspaceStorage1764237900000];
+export const migrations = [CreateClusters1764064800000, CreateUsersAndApiTokens1764151200000, CreateWorkspaces1764237600000, CreateAuditLog1764237700000, CreateBuilds1764237800000, CreateWorkspaceStorage1764237900000, AddBuildArguments1764238000000];

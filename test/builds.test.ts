@@ -263,4 +263,24 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild;
     await finishedRun(run.id);
   });
+
+  it('build arguments: validated, shown on the build, handed to the build Job without touching its script', async () => {
+    const bad = await createBuild('bad-args', 'main', { buildArgs: [{ name: '1BAD', value: 'x' }] });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'buildArgs' });
+    const twoLines = await createBuild('bad-args', 'main', { buildArgs: [{ name: 'A', value: 'one\ntwo' }] });
+    expect(twoLines.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'buildArgs' });
+
+    const buildArgs = [{ name: 'NODE_ENV', value: 'production' }, { name: 'GREETING', value: 'hello "world" $(id)' }];
+    const created = await createBuild('with-args', 'main', { buildArgs });
+    const buildId = data(created, 'createBuild').createBuild.id;
+    const shown = await gateway.request<{ build: { buildArgs: Array<{ name: string; value: string }> } }>(`query ($id: ID!) { build(id: $id) { buildArgs { name value } } }`, { id: buildId });
+    expect(shown.data?.build.buildArgs).toEqual(buildArgs);
+
+    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const job = simulator.listObjects('jobs').find((candidate) => candidate.metadata.labels?.['kda.io/build-run'] === run.id || JSON.stringify(candidate).includes(run.id));
+    const container = job?.spec.template.spec?.containers[0];
+    expect(container?.env).toEqual(expect.arrayContaining([{ name: 'KDA_BUILD_ARGS', value: 'NODE_ENV=production\nGREETING=hello "world" $(id)' }]));
+    expect(container?.command?.join(' ')).not.toContain('$(id)');
+    await finishedRun(run.id);
+  });
 });

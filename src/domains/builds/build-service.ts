@@ -5,7 +5,7 @@ import type { BuildEventSource, BuildJobs, BuildLogStore, BuildPermission, Build
 import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';
 import type { RegistryService } from './registry-service.js';
 import type { RunFollowers } from './run-follower.js';
-import { BUILD_STEPS, checkImageRepository, checkName, checkPreset, checkRef, checkSourceUrl } from './validation.js';
+import { BUILD_STEPS, checkBuildArgs, checkImageRepository, checkName, checkPreset, checkRef, checkSourceUrl } from './validation.js';
 
 /** Where build Jobs run in the build cluster. */
 export const BUILD_NAMESPACE = 'kda-builds';
@@ -18,6 +18,7 @@ export interface CreateBuildInput {
   readonly ref: string;
   readonly preset: string;
   readonly dockerfile?: string | null | undefined;
+  readonly buildArgs?: ReadonlyArray<{ name: string; value: string }> | null | undefined;
   readonly imageRepository: string;
   readonly registryId: string;
   readonly clusterId: string;
@@ -60,6 +61,7 @@ export class BuildService {
     const source = checkSourceUrl(input.sourceUrl);
     const ref = checkRef(input.ref);
     const { preset, dockerfile } = checkPreset(input.preset, input.dockerfile);
+    const buildArgs = checkBuildArgs(input.buildArgs);
     const imageRepository = checkImageRepository(input.imageRepository);
     if (!(await gate.clusterAllotted(input.workspaceId, input.clusterId))) throw new BadInputError('clusterId', `cluster ${input.clusterId} is not allotted to workspace ${input.workspaceId}`);
     if ((await registryStore.findById(input.registryId)) === null) throw new BadInputError('registryId', `registry ${input.registryId} does not exist`);
@@ -71,7 +73,7 @@ export class BuildService {
         throw new BadInputError('sourceUrl', `the repository cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const record: BuildRecord = { id: randomUUID(), workspaceId: input.workspaceId, name, sourceUrl: source.url, ref, preset, dockerfile, imageRepository, registryId: input.registryId, clusterId: input.clusterId, createdAt: this.deps.now() };
+    const record: BuildRecord = { id: randomUUID(), workspaceId: input.workspaceId, name, sourceUrl: source.url, ref, preset, dockerfile, buildArgs, imageRepository, registryId: input.registryId, clusterId: input.clusterId, createdAt: this.deps.now() };
     if ((await this.deps.builds.insert(record)) === 'duplicate-name') throw new DomainError('CONFLICT', `Workspace ${input.workspaceId} already has a build named ${name}`, { field: 'name' });
     return record;
   }
@@ -165,6 +167,7 @@ export class BuildService {
         ref: build.ref,
         preset: build.preset,
         dockerfile: build.dockerfile,
+        buildArgs: build.buildArgs ?? [],
         destination: image,
         registryUrl: registry.url,
         credentials: this.deps.registries.credentialsOf(registry),

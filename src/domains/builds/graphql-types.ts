@@ -79,6 +79,15 @@ export class Registry {
   username!: string | null;
 }
 
+@ObjectType({ description: 'A build argument: `--build-arg NAME=VALUE`.' })
+export class BuildArgument {
+  @Field({ description: 'ARG name.' })
+  name!: string;
+
+  @Field({ description: 'Its value.' })
+  value!: string;
+}
+
 @ObjectType({ description: 'How an image is built from source: repository, ref, preset, and where it is pushed.' })
 export class Build {
   record!: BuildRecord;
@@ -103,6 +112,9 @@ export class Build {
 
   @Field(() => String, { nullable: true, description: 'Dockerfile path (preset DOCKERFILE).' })
   dockerfile!: string | null;
+
+  @Field(() => [BuildArgument], { description: 'Build arguments passed as `--build-arg NAME=VALUE`, in order.' })
+  buildArgs!: BuildArgument[];
 
   @Field({ description: 'Repository in the registry, e.g. team/app.' })
   imageRepository!: string;
@@ -197,6 +209,15 @@ export class CreateRegistryInput {
   password?: string | null;
 }
 
+@InputType({ description: 'One build argument.' })
+export class BuildArgumentInput {
+  @Field({ description: 'ARG name: letters, digits and underscores, not starting with a digit.' })
+  name!: string;
+
+  @Field({ description: 'Its value: one line, at most 4096 characters.' })
+  value!: string;
+}
+
 @InputType({ description: 'A build definition.' })
 export class CreateBuildInput {
   @Field(() => ID, { description: 'The workspace.' })
@@ -216,6 +237,9 @@ export class CreateBuildInput {
 
   @Field(() => String, { nullable: true, description: 'With preset DOCKERFILE: its path in the repository.' })
   dockerfile?: string | null;
+
+  @Field(() => [BuildArgumentInput], { nullable: true, description: 'Build arguments (Dockerfile ARGs): at most 50, names unique, values one line.' })
+  buildArgs?: BuildArgumentInput[] | null;
 
   @Field({ description: 'Repository to push to, e.g. team/app; the tag is run-<number>.' })
   imageRepository!: string;

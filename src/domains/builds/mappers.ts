@@ -17,6 +17,7 @@ export function toBuild(record: BuildRecord): Build {
     ref: record.ref,
     preset: record.preset,
     dockerfile: record.dockerfile,
+    buildArgs: (record.buildArgs ?? []).map(({ name, value }) => ({ name, value })),
     imageRepository: record.imageRepository,
     clusterId: record.clusterId,
     stepsTotal: BUILD_STEPS.length,

@@ -1,4 +1,4 @@
-import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord, RunStatus } from './records.js';
+import type { BuildArg, BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord, RunStatus } from './records.js';
 
 /** Persistence (implemented in src/infra/db). */
 export interface RegistryStore {
@@ -104,6 +104,7 @@ export interface BuildJobSpec {
   readonly ref: string;
   readonly preset: string;
   readonly dockerfile: string | null;
+  readonly buildArgs: readonly BuildArg[];
   /** host[:port]/repository:tag */
   readonly destination: string;
   readonly registryUrl: string;

@@ -24,6 +24,12 @@ export interface RegistryRecord {
   readonly createdAt: Date;
 }
 
+/** One `--build-arg NAME=VALUE`. */
+export interface BuildArg {
+  readonly name: string;
+  readonly value: string;
+}
+
 export interface BuildRecord {
   readonly id: string;
   readonly workspaceId: string;
@@ -33,6 +39,8 @@ export interface BuildRecord {
   readonly preset: BuildPreset;
   /** Dockerfile path inside the source (DOCKERFILE preset), else null. */
   readonly dockerfile: string | null;
+  /** `--build-arg` values, in order; null (rows from before they existed) means none. */
+  readonly buildArgs: readonly BuildArg[] | null;
   readonly imageRepository: string;
   readonly registryId: string;
   readonly clusterId: string;

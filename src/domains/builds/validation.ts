@@ -1,5 +1,5 @@
 import { BadInputError } from '../../shared/errors.js';
-import { BUILD_PRESETS, REGISTRY_KINDS, type BuildPreset, type RegistryKind } from './records.js';
+import { BUILD_PRESETS, REGISTRY_KINDS, type BuildArg, type BuildPreset, type RegistryKind } from './records.js';
 
 /** Every build goes through the same steps; the preset decides what happens inside them. */
 export const BUILD_STEPS = ['clone', 'prepare', 'dependencies', 'compile', 'image', 'push'] as const;
@@ -51,6 +51,23 @@ export function checkSourceUrl(value: string): { url: string; kind: SourceKind }
   if (url.protocol === 'http:' || url.protocol === 'https:') return { url: trimmed, kind: 'http' };
   if (url.protocol === 'git:' || url.protocol === 'ssh:') return { url: trimmed, kind: 'git' };
   throw new BadInputError('sourceUrl', `must be an http(s)://, git:// or ssh:// repository URL, got ${url.protocol}`);
+}
+
+const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const MAX_BUILD_ARGS = 50;
+
+/** Names as Dockerfile ARGs allow; values of one line (each becomes one `--build-arg`). */
+export function checkBuildArgs(args: ReadonlyArray<{ name: string; value: string }> | null | undefined): BuildArg[] {
+  const list = args ?? [];
+  if (list.length > MAX_BUILD_ARGS) throw new BadInputError('buildArgs', `at most ${MAX_BUILD_ARGS} build arguments`);
+  const seen = new Set<string>();
+  return list.map(({ name, value }) => {
+    if (!BUILD_ARG_NAME.test(name)) throw new BadInputError('buildArgs', `${JSON.stringify(name)} is not a build argument name (letters, digits, underscores; not starting with a digit)`);
+    if (seen.has(name)) throw new BadInputError('buildArgs', `${name} is given twice`);
+    seen.add(name);
+    if (value.length > 4096 || /[\n\r\0]/.test(value)) throw new BadInputError('buildArgs', `the value of ${name} must be one line of at most 4096 characters`);
+    return { name, value };
+  });
 }
 
 export function checkRef(value: string): string {

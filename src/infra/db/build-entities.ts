@@ -60,6 +60,7 @@ export const BuildEntity = new EntitySchema<WithParents<BuildRecord>>({
     ref: { type: 'varchar', length: 255 },
     preset: { type: 'varchar', length: 16 },
     dockerfile: { type: 'varchar', length: 500, nullable: true },
+    buildArgs: { name: 'build_args', type: 'simple-json', nullable: true },
     imageRepository: { name: 'image_repository', type: 'varchar', length: 255 },
     registryId: { name: 'registry_id', type: 'varchar', length: 36 },
     clusterId: { name: 'cluster_id', type: 'varchar', length: 36 },

@@ -30,7 +30,11 @@ function describe(error: unknown): string {
   return apiMessageOf(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
-/** The builder script a real cluster runs: markers, then kaniko. The simulator reads the env instead. */
+/**
+ * The builder script a real cluster runs: markers, then kaniko. The simulator reads the env instead.
+ * Every user-supplied value reaches kaniko through the environment, never spliced into the script,
+ * so no source URL, ref, path or build argument can run a command in the build pod.
+ */
 function builderScript(spec: BuildJobSpec): string {
   const total = spec.steps.length;
   const marker = (name: string) => `echo "[kda] step $((${spec.steps.indexOf(name) + 1}))/${total} ${name}"`;
@@ -43,7 +47,10 @@ function builderScript(spec: BuildJobSpec): string {
     marker('image'),
     marker('push'),
     // kaniko clones, builds and pushes in one go; its own output lands under the last markers.
-    `/kaniko/executor --context "git://${spec.sourceUrl.replace(/^https?:\/\//, '')}#refs/heads/${spec.ref}" --dockerfile "${spec.dockerfile ?? 'Dockerfile'}" --destination "${spec.destination}"`,
+    // One `--build-arg NAME=VALUE` per line of KDA_BUILD_ARGS, each a single word whatever it holds.
+    'set --',
+    'if [ -n "$KDA_BUILD_ARGS" ]; then while IFS= read -r arg; do set -- "$@" --build-arg "$arg"; done <<EOF\n$KDA_BUILD_ARGS\nEOF\nfi',
+    '/kaniko/executor --context "git://${KDA_BUILD_SOURCE#*://}#refs/heads/${KDA_BUILD_REF}" --dockerfile "${KDA_BUILD_DOCKERFILE:-Dockerfile}" --destination "$KDA_BUILD_DESTINATION" "$@"',
     'echo "[kda] build finished"',
   ].join('\n');
 }
@@ -57,6 +64,7 @@ export function buildJobManifest(spec: BuildJobSpec): V1Job {
     { name: 'KDA_BUILD_DESTINATION', value: spec.destination },
     { name: 'KDA_BUILD_REGISTRY_URL', value: spec.registryUrl },
     { name: 'KDA_BUILD_STEPS', value: spec.steps.join(',') },
+    ...(spec.buildArgs.length > 0 ? [{ name: 'KDA_BUILD_ARGS', value: spec.buildArgs.map((arg) => `${arg.name}=${arg.value}`).join('\n') }] : []),
     // TODO(secrets): move into a dockerconfigjson Secret once the simulator serves Secrets.
     ...(spec.credentials.username ? [{ name: 'KDA_REGISTRY_AUTH', value: Buffer.from(`${spec.credentials.username}:${spec.credentials.password ?? ''}`).toString('base64') }] : []),
   ];
