@@ -43,7 +43,7 @@ export function loadersOf(context: BuildsContext): BuildLoaders {
         { cacheKeyFn: (key) => `${key.buildId}:${key.first}` },
       ),
       registry: new DataLoader(async (ids: readonly string[]) => {
-        const found = new Map((await Promise.all(ids.map((id) => context.registries.get(id)))).flatMap((record) => (record === null ? [] : [[record.id, record] as const])));
+        const found = new Map((await context.registries.getMany(ids)).map((record) => [record.id, record]));
         return ids.map((id) => found.get(id) ?? null);
       }),
     };

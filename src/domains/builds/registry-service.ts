@@ -109,6 +109,10 @@ export class RegistryService {
     return this.deps.store.findById(id);
   }
 
+  getMany(ids: readonly string[]): Promise<RegistryRecord[]> {
+    return this.deps.store.findByIds(ids);
+  }
+
   credentialsOf(registry: RegistryRecord): RegistryCredentials {
     return { username: registry.username, password: registry.sealedPassword === null ? null : this.deps.sealer.open(registry.sealedPassword) };
   }

@@ -70,7 +70,8 @@ export class RunFollowers {
     const { deps } = this;
     let run = initial;
     let number = 0;
-    let step = 0;
+    // Resumed after a restart, the run already reached a step; if its pod is gone the log cannot tell again.
+    let step = run.stepsDone > 0 ? run.stepsDone + 1 : 0;
     let stepsTotal = run.stepsTotal;
     let buffer: BuildLogLineRecord[] = [];
     let flushing: Promise<void> = Promise.resolve();
@@ -147,6 +148,6 @@ export class RunFollowers {
     }
     await update(changes);
     // After the status: a reader that sees a finished run knows every line is stored.
-    await deps.events.logEvent({ v: 1, type: 'end', runId: run.id, lastLine: number, status });
+    await deps.events.logEvent({ v: 1, type: 'end', runId: run.id, lastLine: Math.max(number, startAfterLine), status });
   }
 }
