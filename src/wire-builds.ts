@@ -40,6 +40,13 @@ export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildSe
       const member = principal.userId === null ? null : await workspaceStores.members.find(workspaceId, principal.userId);
       return member !== null && roleAllowsOnClusters(member.role, permission);
     },
+    allowedAmong: async (principal, workspaceIds, permission) => {
+      if (principal.systemRole === 'ADMIN') return new Set(workspaceIds);
+      if (principal.userId === null) return new Set();
+      const memberships = await workspaceStores.members.listByUserIds([principal.userId]);
+      const wanted = new Set(workspaceIds);
+      return new Set(memberships.filter((member) => wanted.has(member.workspaceId) && roleAllowsOnClusters(member.role, permission)).map((member) => member.workspaceId));
+    },
     clusterAllotted: async (workspaceId, clusterId) => (await workspaceStores.allotments.find(workspaceId, clusterId)) !== null,
   };
   const registryApi = createRegistryClient();

@@ -11,6 +11,8 @@ const CLUSTERS_PER_WORKSPACE = 2;
 
 const LIST = `{ workspaces { name memberCount clusterCount members { role user { name email } } } }`;
 const WIDER = `{ workspaces { name myRole clusters { name status } allotments { namespaces cluster { name } } members { addedAt user { name workspaces { name } } } } }`;
+const BUILDS = `{ workspaces { name members { role } builds { name status imageSizeBytes registry { name } runs(first: 5) { number statusDisplay } lastRun { number } } } }`;
+const RUNS_PER_BUILD = 3;
 
 /**
  * The statement count of a request does not grow with list sizes (DataLoader on every relation),
@@ -25,9 +27,12 @@ describe('SQL statements per request', () => {
   const clusterIds: string[] = [];
   let workspaces = 0;
 
+  const registryId = randomUUID();
+
   beforeAll(async () => {
     gateway = await startTestGateway({}, { connectionLimit: 1 });
     tables = await openTables(gateway);
+    await tables.query(`INSERT INTO registries (id, name, url, kind, created_at) VALUES (?, 'platform', 'http://127.0.0.1:5000', 'BUILTIN', NOW(6))`, [registryId]);
     for (let index = 0; index < USERS; index += 1) {
       const id = randomUUID();
       userIds.push(id);
@@ -46,7 +51,7 @@ describe('SQL statements per request', () => {
   });
 
   async function seedWorkspaces(upTo: number): Promise<void> {
-    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][] } = { workspaces: [], members: [], allotments: [] };
+    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][]; builds: unknown[][]; runs: unknown[][] } = { workspaces: [], members: [], allotments: [], builds: [], runs: [] };
     for (; workspaces < upTo; workspaces += 1) {
       const id = randomUUID();
       rows.workspaces.push([id, `workspace-${String(workspaces).padStart(4, '0')}`, 'seeded']);
@@ -56,10 +61,18 @@ describe('SQL statements per request', () => {
       for (let index = 0; index < CLUSTERS_PER_WORKSPACE; index += 1) {
         rows.allotments.push([id, clusterIds[(workspaces + index) % CLUSTERS], index === 0 ? null : JSON.stringify(['shop'])]);
       }
+      const buildId = randomUUID();
+      const clusterId = clusterIds[workspaces % CLUSTERS];
+      rows.builds.push([buildId, id, 'app', 'git://git.example.com/app.git', 'main', 'NODEJS', 'team/app', registryId, clusterId, new Date()]);
+      for (let number = 1; number <= RUNS_PER_BUILD; number += 1) {
+        rows.runs.push([randomUUID(), buildId, id, number, number === RUNS_PER_BUILD ? 'FAILED' : 'SUCCEEDED', 6, number === RUNS_PER_BUILD ? 3 : 6, number === RUNS_PER_BUILD ? 4 : null, `127.0.0.1:5000/team/app:run-${number}`, clusterId, 'kda-builds', `build-app-${number}`, new Date()]);
+      }
     }
     await tables.query('INSERT INTO workspaces (id, name, description) VALUES ?', [rows.workspaces]);
     await tables.query('INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ?', [rows.members]);
     await tables.query('INSERT INTO workspace_clusters (workspace_id, cluster_id, namespaces) VALUES ?', [rows.allotments]);
+    await tables.query('INSERT INTO builds (id, workspace_id, name, source_url, ref, preset, image_repository, registry_id, cluster_id, created_at) VALUES ?', [rows.builds]);
+    await tables.query('INSERT INTO build_runs (id, build_id, workspace_id, number, status, steps_total, steps_done, failed_step, image, cluster_id, namespace, job_name, created_at) VALUES ?', [rows.runs]);
   }
 
   /** Statements the gateway's one connection ran for `query`. */
@@ -79,14 +92,15 @@ describe('SQL statements per request', () => {
 
   test('10 and 200 workspaces with members and clusters cost the same number of statements', async () => {
     await seedWorkspaces(10);
-    const small = { list: await statementsFor(LIST, 10), wider: await statementsFor(WIDER, 10) };
+    const small = { list: await statementsFor(LIST, 10), wider: await statementsFor(WIDER, 10), builds: await statementsFor(BUILDS, 10) };
     await seedWorkspaces(200);
-    const large = { list: await statementsFor(LIST, 200), wider: await statementsFor(WIDER, 200) };
+    const large = { list: await statementsFor(LIST, 200), wider: await statementsFor(WIDER, 200), builds: await statementsFor(BUILDS, 200) };
 
     expect(large).toEqual(small);
     // And small in absolute terms: a handful of statements, not one per workspace or member.
     expect(small.list).toBeGreaterThan(0);
     expect(small.list).toBeLessThanOrEqual(8);
     expect(small.wider).toBeLessThanOrEqual(10);
+    expect(small.builds).toBeLessThanOrEqual(10);
   });
 });

@@ -91,6 +91,15 @@ export class BuildService {
     return this.deps.builds.listByWorkspace(workspaceId);
   }
 
+  /** The builds of many workspaces at once (e.g. `workspaces { builds }`): a constant number of statements. */
+  async listForWorkspaces(principal: PrincipalLike, workspaceIds: readonly string[]): Promise<Map<string, BuildRecord[] | ForbiddenError>> {
+    const allowed = await this.deps.gate.allowedAmong(principal, workspaceIds, 'build:read');
+    const builds = await this.deps.builds.listByWorkspaces(workspaceIds.filter((id) => allowed.has(id)));
+    return new Map(
+      workspaceIds.map((id) => [id, allowed.has(id) ? builds.filter((build) => build.workspaceId === id) : new ForbiddenError(`Not allowed to see the builds of workspace ${id}`)]),
+    );
+  }
+
   async getRun(principal: PrincipalLike, id: string, permission: BuildPermission = 'build:read'): Promise<BuildRunRecord> {
     const run = await this.deps.runs.findById(id);
     if (run === null) throw new NotFoundError('BuildRun', id);

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { UnauthenticatedError } from '../../shared/errors.js';
 import type { BuildService } from './build-service.js';
 import type { PrincipalLike } from './ports.js';
-import type { BuildRunRecord, RegistryRecord } from './records.js';
+import type { BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
 import type { RegistryService } from './registry-service.js';
 
 /** The part of the per-request context this domain reads. */
@@ -17,6 +17,8 @@ export interface BuildLoaders {
   /** Keyed by build id and page size: the runs of every build in a list cost one statement. */
   readonly recentRuns: DataLoader<{ readonly buildId: string; readonly first: number }, BuildRunRecord[], string>;
   readonly registry: DataLoader<string, RegistryRecord | null>;
+  /** The builds of each workspace in a response, in one batch. */
+  readonly buildsByWorkspace: DataLoader<string, BuildRecord[]>;
 }
 
 /** Per-request loaders, kept beside the context object (so the shared context needs no field for them). */
@@ -42,6 +44,11 @@ export function loadersOf(context: BuildsContext): BuildLoaders {
         },
         { cacheKeyFn: (key) => `${key.buildId}:${key.first}` },
       ),
+      buildsByWorkspace: new DataLoader<string, BuildRecord[]>(async (ids) => {
+        const found = await context.builds.listForWorkspaces(callerOf(context), ids);
+        // An Error in the batch answer rejects that one key (a workspace the caller may not read).
+        return ids.map((id) => found.get(id) ?? []);
+      }),
       registry: new DataLoader(async (ids: readonly string[]) => {
         const found = new Map((await context.registries.getMany(ids)).map((record) => [record.id, record]));
         return ids.map((id) => found.get(id) ?? null);

@@ -10,3 +10,4 @@ export { BUILD_STEPS } from './validation.js';
 export { Build, Registry } from './graphql-types.js';
 export { callerOf } from './context.js';
 export { toBuild, toRegistry } from './mappers.js';
+export { loadersOf } from './context.js';

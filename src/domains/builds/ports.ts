@@ -17,6 +17,7 @@ export interface RegistryStore {
 export interface BuildStore {
   findById(id: string): Promise<BuildRecord | null>;
   listByWorkspace(workspaceId: string): Promise<BuildRecord[]>;
+  listByWorkspaces(workspaceIds: readonly string[]): Promise<BuildRecord[]>;
   insert(record: BuildRecord): Promise<'inserted' | 'duplicate-name'>;
 }
 
@@ -54,6 +55,8 @@ export interface PrincipalLike {
 export interface WorkspaceGate {
   exists(workspaceId: string): Promise<boolean>;
   allows(principal: PrincipalLike, workspaceId: string, permission: BuildPermission): Promise<boolean>;
+  /** The workspaces among `workspaceIds` where the caller has `permission`, in one lookup. */
+  allowedAmong(principal: PrincipalLike, workspaceIds: readonly string[], permission: BuildPermission): Promise<ReadonlySet<string>>;
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
 }
 

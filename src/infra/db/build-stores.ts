@@ -64,6 +64,8 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       return row === null ? null : strip<BuildRecord>(row);
     },
     listByWorkspace: async (workspaceId) => (await builds.find({ where: { workspaceId }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
+    listByWorkspaces: async (workspaceIds) =>
+      workspaceIds.length === 0 ? [] : (await builds.find({ where: { workspaceId: In([...workspaceIds]) }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
     insert: async (record) => {
       try {
         await builds.insert(record);
