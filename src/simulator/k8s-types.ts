@@ -88,10 +88,22 @@ export interface ContainerObject {
   imagePullPolicy?: string;
   command?: string[];
   args?: string[];
-  env?: Array<{ name: string; value?: string }>;
+  env?: EnvVarObject[];
   ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
   resources: { requests?: ResourceList; limits?: ResourceList };
-  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>;
+}
+
+export interface KeyReference {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVarObject {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: KeyReference; configMapKeyRef?: KeyReference; fieldRef?: { fieldPath: string } };
 }
 
 export interface Toleration {
@@ -107,7 +119,7 @@ export interface VolumeObject {
   emptyDir?: Record<string, unknown>;
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   configMap?: { name: string };
-  secret?: { secretName: string };
+  secret?: { secretName: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
   hostPath?: { path: string; type?: string };
 }
 

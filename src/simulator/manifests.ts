@@ -9,6 +9,7 @@ import type { ContainerObject, ObjectMeta, PodSpecObject } from './k8s-types.js'
 import type { JobSpecObject, KubeObject, LabelSelectorObject, PodTemplateObject, ResourceName } from './object-types.js';
 import { parseQuantity } from './quantity.js';
 import { apiVersionOf, resourceTypes } from './resources.js';
+import { buildSecret } from './secrets.js';
 import { labelSelectorMatcher } from './selectors.js';
 
 /** A manifest the apiserver refuses; `code` 422 Invalid unless said otherwise. */
@@ -307,6 +308,8 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
     }
     case 'namespaces':
       return { ...base, metadata: { ...metadata, labels: { 'kubernetes.io/metadata.name': metadata.name, ...metadata.labels } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } } as KubeObject;
+    case 'secrets':
+      return buildSecret(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
     case 'events':
       return { ...structuredClone(body), ...base, count: typeof body['count'] === 'number' ? body['count'] : 1 } as KubeObject;
     default:

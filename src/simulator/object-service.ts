@@ -13,9 +13,10 @@ import type { Kubelet } from './controllers/kubelet.js';
 import type { ControllerManager } from './controllers/manager.js';
 import type { NodeObject, ObjectMeta, PodObject } from './k8s-types.js';
 import { buildObject, ManifestError, newMetadata, podSpecDefaults, type Allocators } from './manifests.js';
-import type { DeploymentObject, KubeObject, ReplicaSetObject, ResourceName, StatefulSetObject } from './object-types.js';
+import type { DeploymentObject, KubeObject, ReplicaSetObject, ResourceName, SecretObject, StatefulSetObject } from './object-types.js';
 import { applyPatch, type PatchType } from './patches.js';
 import { objectKey, resourceNames, resourceTypes } from './resources.js';
+import { buildSecret } from './secrets.js';
 import { labelSelectorText } from './selectors.js';
 import { ObjectConflict, type ObjectFor, type ObjectStore } from './store.js';
 
@@ -270,7 +271,11 @@ export class ObjectService {
     };
     if (nextMeta['labels'] === null || (isObject(next['metadata']) && !('labels' in nextMeta))) delete metadata.labels;
     if (nextMeta['annotations'] === null || (isObject(next['metadata']) && !('annotations' in nextMeta))) delete metadata.annotations;
-    const rebuilt = manifestCall(() => buildObject(resource, { ...next, apiVersion: current.apiVersion, kind: current.kind }, metadata, invalid, this.allocators));
+    const manifest = { ...next, apiVersion: current.apiVersion, kind: current.kind };
+    // A Secret's update is checked against the stored one (type and immutable data may not change).
+    const rebuilt = manifestCall(() =>
+      resource === 'secrets' ? buildSecret(manifest, { ...metadata, namespace: current.metadata.namespace ?? '' }, invalid, current as SecretObject) : buildObject(resource, manifest, metadata, invalid, this.allocators),
+    );
     if (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets' || resource === 'replicasets') {
       const before = (current as DeploymentObject).spec.selector;
       const after = (rebuilt as DeploymentObject).spec.selector;

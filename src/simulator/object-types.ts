@@ -264,6 +264,17 @@ export interface EventObject {
   reportingInstance: string;
 }
 
+export interface SecretObject {
+  apiVersion: 'v1';
+  kind: 'Secret';
+  metadata: NamespacedMeta;
+  /** e.g. Opaque, kubernetes.io/dockerconfigjson; immutable once created. */
+  type: string;
+  /** Values base64-encoded, as the apiserver stores and serves them (`stringData` is folded in on write). */
+  data?: Record<string, string>;
+  immutable?: boolean;
+}
+
 /** Every resource the simulator serves, by its plural (URL) name. */
 export interface ObjectTypes {
   nodes: NodeObject;
@@ -281,6 +292,7 @@ export interface ObjectTypes {
   cronjobs: CronJobObject;
   storageclasses: StorageClassObject;
   poddisruptionbudgets: PodDisruptionBudgetObject;
+  secrets: SecretObject;
 }
 
 export type ResourceName = keyof ObjectTypes;

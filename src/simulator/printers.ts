@@ -16,6 +16,7 @@ import type {
   PodTemplateObject,
   ReplicaSetObject,
   ResourceName,
+  SecretObject,
   ServiceObject,
   StatefulSetObject,
   StorageClassObject,
@@ -66,6 +67,7 @@ export const moreColumns: Readonly<Record<MoreResource, ColumnDefinition[]>> = {
     col('VolumeMode', 1),
   ],
   persistentvolumeclaims: [name, col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), age, col('VolumeMode', 1)],
+  secrets: [name, col('Type'), col('Data', 0, '', 'integer'), age],
   storageclasses: [name, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), age],
   poddisruptionbudgets: [name, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 0, '', 'integer'), age],
   events: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1, '', 'integer'), col('Name', 1, 'name')],
@@ -158,6 +160,10 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
     case 'persistentvolumeclaims': {
       const claim = object as PersistentVolumeClaimObject;
       return [named, claim.status.phase, claim.spec.volumeName ?? '', claim.status.capacity?.storage ?? '', accessModes(claim.status.accessModes), claim.spec.storageClassName ?? '', '<unset>', objectAge, claim.spec.volumeMode];
+    }
+    case 'secrets': {
+      const secret = object as SecretObject;
+      return [named, secret.type, Object.keys(secret.data ?? {}).length, objectAge];
     }
     case 'storageclasses': {
       const storageClass = object as StorageClassObject;

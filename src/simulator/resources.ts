@@ -1,6 +1,6 @@
 /** What the simulator knows about each resource type it serves: names for discovery, scope, fields. */
 import type { NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
-import type { EventObject, KubeObject, ResourceName } from './object-types.js';
+import type { EventObject, KubeObject, ResourceName, SecretObject } from './object-types.js';
 
 export type { ResourceName } from './object-types.js';
 
@@ -110,6 +110,7 @@ export const resourceTypes: Readonly<Record<ResourceName, ResourceType>> = {
       'status.podIP': (object) => (object as PodObject).status.podIP ?? '',
     },
   }),
+  secrets: type('secrets', 'Secret', { verbs: WRITE_ALL, fields: { type: (object) => (object as SecretObject).type } }),
   services: type('services', 'Service', { shortNames: ['svc'], categories: ['all'], subresources: [status('Service')] }),
   persistentvolumes: type('persistentvolumes', 'PersistentVolume', { namespaced: false, shortNames: ['pv'], subresources: [status('PersistentVolume')] }),
   persistentvolumeclaims: type('persistentvolumeclaims', 'PersistentVolumeClaim', { shortNames: ['pvc'], subresources: [status('PersistentVolumeClaim')] }),

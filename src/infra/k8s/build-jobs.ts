@@ -2,9 +2,13 @@
  * Build Jobs in a cluster: create (namespace first, if needed), delete, and follow — the Job's pod
  * is found by its `job-name` label, its log followed through the Kubernetes log API (`Log`,
  * follow=true), and the Job's outcome read when the log ends.
+ *
+ * Registry credentials never appear in the Job: they go into a `kubernetes.io/dockerconfigjson`
+ * Secret owned by the Job (so the garbage collector removes it with the Job), mounted where kaniko
+ * reads them (/kaniko/.docker/config.json). Anyone who can read Jobs cannot read the password.
  */
 import { Writable } from 'node:stream';
-import { BatchV1Api, CoreV1Api, Log, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, Log, type KubeConfig, type V1Job, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import type { BuildJobHandlers, BuildJobs, BuildJobSpec, JobOutcome } from '../../domains/builds/ports.js';
 import { DomainError } from '../../shared/errors.js';
 import { apiMessageOf, apiStatusOf } from './operation-errors.js';
@@ -12,6 +16,12 @@ import { apiMessageOf, apiStatusOf } from './operation-errors.js';
 export const BUILD_RUN_LABEL = 'kda.io/build-run';
 /** kaniko's debug image has a shell, so the step markers can be printed around the executor. */
 const BUILDER_IMAGE = 'gcr.io/kaniko-project/executor:v1.23.2-debug';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kda-gateway' };
+const REGISTRY_AUTH_VOLUME = 'registry-auth';
+/** kaniko's DOCKER_CONFIG directory: it reads config.json there. */
+const KANIKO_DOCKER_DIR = '/kaniko/.docker';
+/** A pod waiting with one of these will not start by itself: the run fails, saying why. */
+const STUCK_REASONS = new Set(['CreateContainerConfigError', 'InvalidImageName', 'ErrImageNeverPull']);
 const POLL_MS = 100;
 /** A finished pod's log stream quiet this long is over (the apiserver should have closed it). */
 const QUIET_MS = 1_000;
@@ -55,6 +65,34 @@ function builderScript(spec: BuildJobSpec): string {
   ].join('\n');
 }
 
+/** The Secret holding the run's registry credentials: named after its Job. */
+export function registrySecretName(jobName: string): string {
+  return `${jobName}-registry-auth`;
+}
+
+function hasCredentials(spec: BuildJobSpec): boolean {
+  return spec.credentials.username !== null && spec.credentials.username !== '';
+}
+
+/** `{"auths":{"<host>":{"auth":"<base64 user:password>"}}}` for the destination's registry host. */
+export function dockerConfigJson(spec: BuildJobSpec): string {
+  const host = spec.destination.split('/')[0] ?? '';
+  const auth = Buffer.from(`${spec.credentials.username ?? ''}:${spec.credentials.password ?? ''}`).toString('base64');
+  return JSON.stringify({ auths: { [host]: { auth } } });
+}
+
+/** The run's dockerconfigjson Secret, or undefined when the registry takes no credentials. */
+export function registrySecretManifest(spec: BuildJobSpec): V1Secret | undefined {
+  if (!hasCredentials(spec)) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: registrySecretName(spec.jobName), namespace: spec.namespace, labels: { [BUILD_RUN_LABEL]: spec.runId, ...MANAGED_BY } },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from(dockerConfigJson(spec)).toString('base64') },
+  };
+}
+
 export function buildJobManifest(spec: BuildJobSpec): V1Job {
   const env = [
     { name: 'KDA_BUILD_SOURCE', value: spec.sourceUrl },
@@ -65,10 +103,12 @@ export function buildJobManifest(spec: BuildJobSpec): V1Job {
     { name: 'KDA_BUILD_REGISTRY_URL', value: spec.registryUrl },
     { name: 'KDA_BUILD_STEPS', value: spec.steps.join(',') },
     ...(spec.buildArgs.length > 0 ? [{ name: 'KDA_BUILD_ARGS', value: spec.buildArgs.map((arg) => `${arg.name}=${arg.value}`).join('\n') }] : []),
-    // TODO(secrets): move into a dockerconfigjson Secret once the simulator serves Secrets.
-    ...(spec.credentials.username ? [{ name: 'KDA_REGISTRY_AUTH', value: Buffer.from(`${spec.credentials.username}:${spec.credentials.password ?? ''}`).toString('base64') }] : []),
   ];
-  const labels = { [BUILD_RUN_LABEL]: spec.runId, 'app.kubernetes.io/managed-by': 'kda-gateway' };
+  const labels = { [BUILD_RUN_LABEL]: spec.runId, ...MANAGED_BY };
+  // Credentials by reference only: the Secret's config.json where kaniko looks for it.
+  const credentials = hasCredentials(spec);
+  const volumes = credentials ? [{ name: REGISTRY_AUTH_VOLUME, secret: { secretName: registrySecretName(spec.jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }] : [];
+  const volumeMounts = credentials ? [{ name: REGISTRY_AUTH_VOLUME, mountPath: KANIKO_DOCKER_DIR, readOnly: true }] : [];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -80,7 +120,8 @@ export function buildJobManifest(spec: BuildJobSpec): V1Job {
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          containers: [{ name: 'builder', image: BUILDER_IMAGE, command: ['/busybox/sh', '-c', builderScript(spec)], env }],
+          containers: [{ name: 'builder', image: BUILDER_IMAGE, command: ['/busybox/sh', '-c', builderScript(spec)], env, ...(credentials ? { volumeMounts } : {}) }],
+          ...(credentials ? { volumes } : {}),
         },
       },
     },
@@ -135,6 +176,23 @@ function lineSink(onLine: (text: string) => void): Writable & { flushRest(): voi
   });
 }
 
+async function deleteIgnoringMissing(remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (apiStatusOf(error) !== 404) throw error;
+  }
+}
+
+/** Why the pod's container waits for good (e.g. a missing Secret), if it does. */
+function stuckReason(pod: V1Pod): string | undefined {
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const waiting = status.state?.waiting;
+    if (waiting?.reason !== undefined && STUCK_REASONS.has(waiting.reason)) return `${waiting.reason}: ${waiting.message ?? ''}`.trim();
+  }
+  return undefined;
+}
+
 export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
   const apis = (clusterId: string) => {
     const kubeConfig = kubeConfigOrThrow(pool, clusterId);
@@ -154,25 +212,49 @@ export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
       } catch (error) {
         if (apiStatusOf(error) !== 404) throw new DomainError('UNAVAILABLE', `Cannot reach cluster ${spec.clusterId}: ${describe(error)}`, { clusterId: spec.clusterId });
         try {
-          await core.createNamespace({ body: { metadata: { name: spec.namespace, labels: { 'app.kubernetes.io/managed-by': 'kda-gateway' } } } });
+          await core.createNamespace({ body: { metadata: { name: spec.namespace, labels: MANAGED_BY } } });
         } catch (createError) {
           if (apiStatusOf(createError) !== 409) throw new DomainError('UNAVAILABLE', `Cannot create namespace ${spec.namespace}: ${describe(createError)}`, { clusterId: spec.clusterId });
         }
       }
+      // The Secret first, so the pod never starts without it; then the Job; then the Secret is
+      // handed to the Job (ownerReference) so deleting the Job deletes it. Any failure undoes it all.
+      const secret = registrySecretManifest(spec);
+      const unavailable = (what: string, error: unknown) => new DomainError('UNAVAILABLE', `Cannot ${what} in cluster ${spec.clusterId}: ${describe(error)}`, { clusterId: spec.clusterId });
+      const secretName = registrySecretName(spec.jobName);
+      let storedSecret: V1Secret | undefined;
+      if (secret !== undefined) {
+        try {
+          storedSecret = await core.createNamespacedSecret({ namespace: spec.namespace, body: secret });
+        } catch (error) {
+          throw unavailable('create the build registry Secret', error);
+        }
+      }
+      let job: V1Job;
       try {
-        await batch.createNamespacedJob({ namespace: spec.namespace, body: buildJobManifest(spec) });
+        job = await batch.createNamespacedJob({ namespace: spec.namespace, body: buildJobManifest(spec) });
       } catch (error) {
-        throw new DomainError('UNAVAILABLE', `Cannot create the build Job in cluster ${spec.clusterId}: ${describe(error)}`, { clusterId: spec.clusterId });
+        if (storedSecret !== undefined) await deleteIgnoringMissing(() => core.deleteNamespacedSecret({ namespace: spec.namespace, name: secretName })).catch(() => undefined);
+        throw unavailable('create the build Job', error);
+      }
+      if (storedSecret === undefined) return;
+      try {
+        const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name: spec.jobName, uid: job.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }];
+        if (ownerReferences[0]?.uid === '') throw new Error('the created Job has no uid');
+        await core.replaceNamespacedSecret({ namespace: spec.namespace, name: secretName, body: { ...storedSecret, metadata: { ...storedSecret.metadata, ownerReferences } } });
+      } catch (error) {
+        await deleteIgnoringMissing(() => batch.deleteNamespacedJob({ namespace: spec.namespace, name: spec.jobName, propagationPolicy: 'Background' })).catch(() => undefined);
+        await deleteIgnoringMissing(() => core.deleteNamespacedSecret({ namespace: spec.namespace, name: secretName })).catch(() => undefined);
+        throw unavailable('hand the build registry Secret to its Job', error);
       }
     },
 
     async delete(clusterId, namespace, jobName) {
-      const { batch } = apis(clusterId);
-      try {
-        await batch.deleteNamespacedJob({ namespace, name: jobName, propagationPolicy: 'Background' });
-      } catch (error) {
-        if (apiStatusOf(error) !== 404) throw error;
-      }
+      const { batch, core } = apis(clusterId);
+      await deleteIgnoringMissing(() => batch.deleteNamespacedJob({ namespace, name: jobName, propagationPolicy: 'Background' }));
+      // The garbage collector removes an owned Secret with its Job; deleting it here too covers a
+      // Secret left unowned (the gateway stopped between creating it and handing it to the Job).
+      await deleteIgnoringMissing(() => core.deleteNamespacedSecret({ namespace, name: registrySecretName(jobName) }));
     },
 
     async follow(clusterId, namespace, jobName, handlers: BuildJobHandlers, signal): Promise<JobOutcome> {
@@ -183,6 +265,13 @@ export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
         pod = await findPod(core, namespace, jobName).catch(() => undefined);
         const phase = pod?.status?.phase;
         if (phase !== undefined && phase !== 'Pending') break;
+        const stuck = pod === undefined ? undefined : stuckReason(pod);
+        if (stuck !== undefined) {
+          // The kubelet would retry forever (e.g. the credentials Secret is gone): end the run, saying why.
+          handlers.onStarted();
+          handlers.onLine(`error: the build pod cannot start: ${stuck}`, new Date());
+          return 'failed';
+        }
         const job = await batch.readNamespacedJob({ namespace, name: jobName }).catch((error: unknown) => (apiStatusOf(error) === 404 ? null : undefined));
         if (job === null) return 'missing';
         if (job !== undefined && jobOutcome(job) !== undefined && pod === undefined) return jobOutcome(job) ?? 'failed';

@@ -4,9 +4,15 @@
  * named in the pod's environment. A ref `simulate/fail-at-<k>` makes step k fail.
  *
  * The pod talks the gateway's builder protocol: env KDA_BUILD_* in, `[kda] step k/n name` markers out.
+ * Registry credentials come as kaniko takes them: a Docker config mounted at /kaniko/.docker/config.json
+ * (from the build's dockerconfigjson Secret; the kubelet resolves the mount and the environment).
  */
+import type { ContainerConfig } from '../controllers/container-config.js';
 import type { PodObject } from '../k8s-types.js';
 import { pushImage } from './image-push.js';
+
+/** Where kaniko reads registry credentials (DOCKER_CONFIG=/kaniko/.docker). */
+export const KANIKO_DOCKER_CONFIG = '/kaniko/.docker/config.json';
 
 /** Pods carrying this label are builds: the kubelet hands them to the BuildRunner. */
 export const BUILD_RUN_LABEL = 'kda.io/build-run';
@@ -23,13 +29,27 @@ export function isBuildPod(pod: PodObject): boolean {
   return pod.metadata.labels?.[BUILD_RUN_LABEL] !== undefined;
 }
 
-function envOf(pod: PodObject): Map<string, string> {
-  const container = pod.spec.containers[0];
-  return new Map((container?.env ?? []).flatMap((entry) => (entry.value === undefined ? [] : [[entry.name, entry.value] as const])));
+/**
+ * The Basic credentials for `registryHost` in a Docker config (`auths.<host>.auth`, or
+ * username/password), as kaniko picks them; undefined when the config names none for that host.
+ */
+export function dockerConfigAuth(configText: string, registryHost: string): string | undefined {
+  const config: unknown = JSON.parse(configText);
+  const auths = typeof config === 'object' && config !== null ? (config as { auths?: unknown }).auths : undefined;
+  if (typeof auths !== 'object' || auths === null) return undefined;
+  for (const [key, entry] of Object.entries(auths as Record<string, unknown>)) {
+    // Keys may be a bare host or a URL (https://host/v1/), as `docker login` writes them.
+    const host = /^[a-z]+:\/\//i.test(key) ? new URL(key).host : key.replace(/\/.*$/, '');
+    if (host !== registryHost || typeof entry !== 'object' || entry === null) continue;
+    const { auth, username, password } = entry as { auth?: unknown; username?: unknown; password?: unknown };
+    if (typeof auth === 'string' && auth !== '') return auth;
+    if (typeof username === 'string') return Buffer.from(`${username}:${typeof password === 'string' ? password : ''}`).toString('base64');
+  }
+  return undefined;
 }
 
 /** What each step says while it works: plausible, short. */
-function stepLines(step: string, env: Map<string, string>): string[] {
+function stepLines(step: string, env: ReadonlyMap<string, string>): string[] {
   const source = env.get('KDA_BUILD_SOURCE') ?? '';
   const ref = env.get('KDA_BUILD_REF') ?? '';
   const preset = env.get('KDA_BUILD_PRESET') ?? 'DOCKERFILE';
@@ -61,8 +81,9 @@ export class BuildRunner {
     private readonly lineIntervalMs: number,
   ) {}
 
-  run(pod: PodObject): void {
-    const env = envOf(pod);
+  /** Runs the build in `pod`'s builder container, configured as the kubelet resolved it. */
+  run(pod: PodObject, config: ContainerConfig): void {
+    const env = config.env;
     const container = pod.spec.containers[0]?.name ?? 'builder';
     const steps = (env.get('KDA_BUILD_STEPS') ?? 'clone,prepare,dependencies,compile,image,push').split(',').filter((step) => step !== '');
     const failAt = Number(FAIL_AT.exec(env.get('KDA_BUILD_REF') ?? '')?.[1] ?? 0);
@@ -84,7 +105,7 @@ export class BuildRunner {
         return;
       }
       for (const line of lines) script.push(say(line));
-      if (step === 'push') script.push(() => this.push(pod, container, env));
+      if (step === 'push') script.push(() => this.push(pod, container, config));
     });
     script.push(say('[kda] build finished'));
     this.step(pod, script, 0);
@@ -96,17 +117,26 @@ export class BuildRunner {
     this.timers.clear();
   }
 
-  private async push(pod: PodObject, container: string, env: Map<string, string>): Promise<'next' | 'failed'> {
+  private async push(pod: PodObject, container: string, config: ContainerConfig): Promise<'next' | 'failed'> {
+    const env = config.env;
     const destination = env.get('KDA_BUILD_DESTINATION') ?? '';
     const registryUrl = env.get('KDA_BUILD_REGISTRY_URL') ?? '';
-    const match = /^[^/]+\/(.+):([^:/]+)$/.exec(destination);
-    if (match?.[1] === undefined || match[2] === undefined || registryUrl === '') {
+    const match = /^([^/]+)\/(.+):([^:/]+)$/.exec(destination);
+    if (match?.[1] === undefined || match[2] === undefined || match[3] === undefined || registryUrl === '') {
       this.hooks.appendLog(pod, container, `error: cannot push: bad destination ${JSON.stringify(destination)}`);
+      return 'failed';
+    }
+    const dockerConfig = config.files.get(KANIKO_DOCKER_CONFIG);
+    let basicAuth: string | undefined;
+    try {
+      basicAuth = dockerConfig === undefined ? undefined : dockerConfigAuth(dockerConfig, match[1]);
+    } catch (error) {
+      this.hooks.appendLog(pod, container, `error: cannot read ${KANIKO_DOCKER_CONFIG}: ${error instanceof Error ? error.message : String(error)}`);
       return 'failed';
     }
     try {
       const pushed = await pushImage(
-        { registryUrl, repository: match[1], tag: match[2], basicAuth: env.get('KDA_REGISTRY_AUTH') },
+        { registryUrl, repository: match[2], tag: match[3], basicAuth },
         `${env.get('KDA_BUILD_PRESET') ?? ''} build of ${env.get('KDA_BUILD_SOURCE') ?? ''}@${env.get('KDA_BUILD_REF') ?? ''}`,
       );
       this.hooks.appendLog(pod, container, `Pushed ${destination}@${pushed.digest} (${pushed.sizeBytes} bytes)`);

@@ -10,11 +10,15 @@ import { objectKey } from '../resources.js';
 import type { ObjectStore } from '../store.js';
 import type { EventRecorder } from './events.js';
 import { BuildRunner, isBuildPod } from '../builds/build-runner.js';
+import { resolvePodConfig } from './container-config.js';
 
 /** How long a job pod runs, in ms, when its template does not say (annotation below). */
 export const RUN_MS_ANNOTATION = 'simulator.kda.io/run-ms';
 /** Exit code a job pod ends with (default 0: Succeeded; anything else: Failed). */
 export const EXIT_CODE_ANNOTATION = 'simulator.kda.io/exit-code';
+
+/** How often a pod held back by a missing Secret is tried again (a real kubelet backs off up to minutes). */
+const CONFIG_RETRY_MS = 250;
 
 export interface KubeletOptions {
   readonly startDelayMs: number;
@@ -95,6 +99,11 @@ export class Kubelet {
     const pod = this.current(namespace, name, uid);
     if (pod?.status.phase !== 'Pending' || pod.spec.nodeName === undefined) return;
     const source = { component: 'kubelet', host: pod.spec.nodeName };
+    const config = resolvePodConfig(this.store, pod);
+    if (!config.ok) {
+      this.holdBack(pod, config.failure, config.message, config.failure === 'CreateContainerConfigError' ? config.container : undefined);
+      return;
+    }
     for (const container of pod.spec.containers) {
       const fieldPath = `spec.containers{${container.name}}`;
       const involved = { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath };
@@ -105,11 +114,37 @@ export class Kubelet {
     const running = this.state.setPhase(namespace, name, 'Running');
     // A build pod's log is the builder's: no kubelet lines, no chatter; it ends when the build does.
     if (isBuildPod(running)) {
-      this.builds.run(running);
+      const builder = running.spec.containers[0]?.name ?? '';
+      this.builds.run(running, config.containers.get(builder) ?? { env: new Map(), files: new Map() });
       return;
     }
     for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
     if (running.spec.restartPolicy !== 'Always') this.finishSoon(running);
+  }
+
+  /**
+   * A pod whose Secrets are missing stays Pending, as with a real kubelet: a volume that cannot be
+   * mounted keeps it ContainerCreating (FailedMount), an unresolvable env reference shows as the
+   * container waiting in CreateContainerConfigError. Either is tried again until the Secret appears.
+   */
+  private holdBack(pod: PodObject, failure: 'FailedMount' | 'CreateContainerConfigError', message: string, containerName: string | undefined): void {
+    const { namespace, name, uid } = pod.metadata;
+    const source = { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) };
+    if (failure === 'FailedMount') {
+      this.events.record({ involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid }, reason: 'FailedMount', message, type: 'Warning', source });
+    } else {
+      const fieldPath = `spec.containers{${containerName ?? ''}}`;
+      this.events.record({ involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath }, reason: 'Failed', message: `Error: ${message}`, type: 'Warning', source });
+      const waiting = pod.status.containerStatuses?.find((status) => status.name === containerName)?.state.waiting;
+      if (waiting?.reason !== 'CreateContainerConfigError' || waiting.message !== message) {
+        this.state.updatePod(namespace, name, (draft) => {
+          for (const status of draft.status.containerStatuses ?? []) {
+            if (status.name === containerName) status.state = { waiting: { reason: 'CreateContainerConfigError', message } };
+          }
+        });
+      }
+    }
+    this.after(CONFIG_RETRY_MS, () => this.start(namespace, name, uid));
   }
 
   private finish(namespace: string, name: string, uid: string): void {

@@ -22,7 +22,7 @@ import { reconcileClaim, releaseVolume } from './storage.js';
 type Reconciled = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets' | 'persistentvolumeclaims';
 
 /** Dependents the garbage collector looks for when an owner goes. */
-const DEPENDENT_RESOURCES: readonly ResourceName[] = ['replicasets', 'pods', 'jobs'];
+const DEPENDENT_RESOURCES: readonly ResourceName[] = ['replicasets', 'pods', 'jobs', 'secrets'];
 /** Reconciles per batch before yielding to I/O, so a large change does not stall the server. */
 const BATCH_LIMIT = 5_000;
 
