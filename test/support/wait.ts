@@ -2,7 +2,7 @@
  * Polls until `probe` returns a value other than undefined/false. The bound only turns a hang into
  * a readable failure; tests never depend on how fast something happens.
  */
-export async function waitFor<T>(description: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(description: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
