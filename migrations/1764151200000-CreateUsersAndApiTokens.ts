@@ -1,14 +1,10 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { timestampColumns } from './portable.js';
+import { instantColumn, timestampColumns } from './portable.js';
 
 export class CreateUsersAndApiTokens1764151200000 implements MigrationInterface {
   name = 'CreateUsersAndApiTokens1764151200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const isSqlite = queryRunner.connection.driver.options.type === 'sqljs';
-    const instant = isSqlite ? {} : { precision: 6 };
-    const [createdAt] = timestampColumns(queryRunner).filter((column) => column.name === 'created_at');
-    if (createdAt === undefined) throw new Error('timestampColumns() no longer yields created_at');
 
     await queryRunner.createTable(
       new Table({
@@ -33,10 +29,10 @@ export class CreateUsersAndApiTokens1764151200000 implements MigrationInterface 
           { name: 'token_hash', type: 'varchar', length: '64' },
           { name: 'prefix', type: 'varchar', length: '16' },
           { name: 'scopes', type: 'varchar', length: '255' },
-          { name: 'expires_at', type: 'datetime', ...instant, isNullable: true },
-          { name: 'last_used_at', type: 'datetime', ...instant, isNullable: true },
-          { name: 'revoked_at', type: 'datetime', ...instant, isNullable: true },
-          createdAt,
+          instantColumn(queryRunner, 'expires_at', { nullable: true }),
+          instantColumn(queryRunner, 'last_used_at', { nullable: true }),
+          instantColumn(queryRunner, 'revoked_at', { nullable: true }),
+          instantColumn(queryRunner, 'created_at', { defaultNow: true }),
         ],
         uniques: [{ name: 'UQ_api_tokens_token_hash', columnNames: ['token_hash'] }],
         indices: [{ name: 'IDX_api_tokens_user_id', columnNames: ['user_id'] }],

@@ -1,12 +1,10 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { timestampColumns } from './portable.js';
+import { instantColumn, timestampColumns } from './portable.js';
 
 export class CreateWorkspaces1764237600000 implements MigrationInterface {
   name = 'CreateWorkspaces1764237600000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const [createdAt] = timestampColumns(queryRunner).filter((column) => column.name === 'created_at');
-    if (createdAt === undefined) throw new Error('timestampColumns() no longer yields created_at');
     const cascade = { onDelete: 'CASCADE', onUpdate: 'NO ACTION' } as const;
 
     await queryRunner.createTable(
@@ -29,7 +27,7 @@ export class CreateWorkspaces1764237600000 implements MigrationInterface {
           { name: 'workspace_id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
           { name: 'role', type: 'varchar', length: '16' },
-          createdAt,
+          instantColumn(queryRunner, 'created_at', { defaultNow: true }),
         ],
         indices: [{ name: 'IDX_workspace_members_user_id', columnNames: ['user_id'] }],
         foreignKeys: [
@@ -46,7 +44,7 @@ export class CreateWorkspaces1764237600000 implements MigrationInterface {
           { name: 'cluster_id', type: 'varchar', length: '36', isPrimary: true },
           // JSON array of namespace names; NULL: the whole cluster.
           { name: 'namespaces', type: 'text', isNullable: true },
-          createdAt,
+          instantColumn(queryRunner, 'created_at', { defaultNow: true }),
         ],
         indices: [{ name: 'IDX_workspace_clusters_cluster_id', columnNames: ['cluster_id'] }],
         foreignKeys: [

@@ -1,4 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { instantColumn, isEmbedded } from './portable.js';
 
 /**
  * No foreign keys on purpose: the history outlives the users, workspaces and clusters it names.
@@ -7,14 +8,13 @@ export class CreateAuditLog1764237700000 implements MigrationInterface {
   name = 'CreateAuditLog1764237700000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const isSqlite = queryRunner.connection.driver.options.type === 'sqljs';
     await queryRunner.createTable(
       new Table({
         name: 'audit_log',
         columns: [
           // SQLite autoincrements only an INTEGER PRIMARY KEY; MySQL's INTEGER would run out.
-          { name: 'id', type: isSqlite ? 'integer' : 'bigint', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-          { name: 'at', type: 'datetime', ...(isSqlite ? {} : { precision: 6 }) },
+          { name: 'id', type: isEmbedded(queryRunner) ? 'integer' : 'bigint', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          instantColumn(queryRunner, 'at'),
           { name: 'actor_id', type: 'varchar', length: '64', isNullable: true },
           { name: 'actor_name', type: 'varchar', length: '200' },
           { name: 'action', type: 'varchar', length: '100' },

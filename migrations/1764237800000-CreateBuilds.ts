@@ -1,12 +1,12 @@
 import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { instantColumn } from './portable.js';
 
 /** Registries (credentials sealed), their allotments to workspaces, builds, runs and run log lines. */
 export class CreateBuilds1764237800000 implements MigrationInterface {
   name = 'CreateBuilds1764237800000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const isSqlite = queryRunner.connection.driver.options.type === 'sqljs';
-    const time = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'datetime', ...(isSqlite ? {} : { precision: 6 }), isNullable: nullable });
+    const time = (name: string, nullable = false): TableColumnOptions => instantColumn(queryRunner, name, { nullable });
     const cascade = { onDelete: 'CASCADE', onUpdate: 'NO ACTION' } as const;
     const id = (name: string, primary = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: primary });
 

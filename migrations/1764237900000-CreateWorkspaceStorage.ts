@@ -1,11 +1,11 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { instantColumn } from './portable.js';
 
 /** Storage classes (with optional quotas) allotted to workspaces, on clusters allotted to them. */
 export class CreateWorkspaceStorage1764237900000 implements MigrationInterface {
   name = 'CreateWorkspaceStorage1764237900000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const isSqlite = queryRunner.connection.driver.options.type === 'sqljs';
     await queryRunner.createTable(
       new Table({
         name: 'workspace_storage',
@@ -16,7 +16,7 @@ export class CreateWorkspaceStorage1764237900000 implements MigrationInterface {
           { name: 'storage_class', type: 'varchar', length: '253', isPrimary: true },
           // NULL: unlimited.
           { name: 'quota_bytes', type: 'bigint', isNullable: true },
-          { name: 'created_at', type: 'datetime', ...(isSqlite ? { default: 'CURRENT_TIMESTAMP' } : { precision: 6, default: 'CURRENT_TIMESTAMP(6)' }) },
+          instantColumn(queryRunner, 'created_at', { defaultNow: true }),
         ],
         // Referencing the cluster allotment (not workspaces and clusters apart): no class without
         // its cluster allotted, and revoking the cluster (or deleting the workspace or the cluster)

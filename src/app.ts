@@ -5,7 +5,7 @@ import { ClusterService, DayTwoService } from './domains/clusters/index.js';
 import { BOOTSTRAP_ADMIN, createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
 import { AccessCache } from './graphql/access-cache.js';
-import { createContextFactory } from './graphql/context.js';
+import { createContextFactory, type GatewayContext } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
@@ -171,7 +171,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
     const formatError = createErrorFormatter(logger);
-    const sharedSubscriptions = new SharedSubscriptions(subscriptionScope);
+    const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
     const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
     const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES, rateLimiter });
     cleanups.push(() => apollo.stop());

@@ -15,7 +15,6 @@ import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/i
 
 const TUNING = { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 }, watchDeadlineMs: 2_000, watchTimeoutSeconds: 60 };
 const WAIT_MS = 15_000;
-jest.setTimeout(60_000);
 
 interface Setup {
   readonly cluster: SimulatedCluster;

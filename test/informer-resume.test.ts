@@ -20,7 +20,6 @@ const TUNING = {
   watchTimeoutSeconds: 60,
 };
 const WAIT_MS = 15_000;
-jest.setTimeout(60_000);
 
 interface Setup {
   readonly cluster: SimulatedCluster;

@@ -100,6 +100,25 @@ describe('a pod change in a cluster reaches the graph and a websocket subscriber
     resumed.unsubscribe();
   });
 
+  test('each event is resolved afresh: a cluster renamed mid-subscription shows its new name on the next event', async () => {
+    const events = collect<{ podEvents: { pod: { name: string; cluster: { name: string } } } }>(
+      gateway.websocket(),
+      `subscription ($clusterId: ID!) { podEvents(clusterId: $clusterId, namespace: "team-a") { pod { name cluster { name } } } }`,
+      { clusterId: cluster.id },
+    );
+    await waitFor('the subscription to be live', async () => (await liveSubscriptions()) >= 1);
+    const clusterNameOf = (pod: string) => events.results.find((result) => result.data?.podEvents.pod.name === pod)?.data?.podEvents.pod.cluster.name;
+    cluster.simulator.createPod({ namespace: 'team-a', name: 'before-rename', nodeName: 'worker-1', containers: [{ name: 'main', image: 'example/api:1' }] });
+    expect(await waitFor('before-rename', () => clusterNameOf('before-rename'))).toBe(cluster.name);
+
+    const renamed = await gateway.request(`mutation ($id: ID!) { updateCluster(id: $id, input: { name: "renamed-live" }) { name } }`, { id: cluster.id });
+    expect(renamed.errors).toBeUndefined();
+    cluster.simulator.createPod({ namespace: 'team-a', name: 'after-rename', nodeName: 'worker-1', containers: [{ name: 'main', image: 'example/api:1' }] });
+    expect(await waitFor('after-rename', () => clusterNameOf('after-rename'))).toBe('renamed-live');
+    events.unsubscribe();
+    await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(id: $id, input: { name: $name }) { name } }`, { id: cluster.id, name: cluster.name });
+  });
+
   test('a cursor this stream never issued is refused with BAD_USER_INPUT', async () => {
     const subscription = collect<PodEventResult>(gateway.websocket(), POD_EVENTS, { clusterId: cluster.id, after: 'bm90LWEtY3Vyc29y' });
     await subscription.done;

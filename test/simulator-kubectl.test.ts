@@ -3,6 +3,7 @@
  * (discovery, server-side Table printing, selectors, chunked watch). Skipped only without kubectl.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { waitFor } from './support/wait.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,13 +18,6 @@ if (!kubectlAvailable) {
 }
 const describeWithKubectl = kubectlAvailable ? describe : describe.skip;
 
-async function waitFor(description: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describeWithKubectl('kubectl against the simulated apiserver', () => {
   let cluster: SimulatedCluster;

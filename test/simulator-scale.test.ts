@@ -1,4 +1,5 @@
 import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { waitFor } from './support/wait.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 
 const CLUSTERS = 10;
@@ -7,13 +8,6 @@ const NODES_PER_CLUSTER = 100;
 const NAMESPACES = 20;
 const GiB = 2 ** 30;
 
-async function waitFor(description: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function heapMiB(): number {
   return Math.round(process.memoryUsage().heapUsed / 2 ** 20);

@@ -59,7 +59,7 @@ async function open(shared: SharedSubscriptions, schema: GraphQLSchema, query: s
 describe('shared subscriptions', () => {
   test('identical subscriptions run one execution per event; the source closes with the last subscriber', async () => {
     const { schema, stats, emit } = fixture();
-    const shared = new SharedSubscriptions(subscriptionScope);
+    const shared = new SharedSubscriptions(subscriptionScope, (contextValue) => contextValue);
     const subscribers = await Promise.all([1, 2, 3].map(() => open(shared, schema, 'subscription { ticks }')));
     expect(stats.openSources).toBe(1);
     emit(7);
@@ -81,7 +81,7 @@ describe('shared subscriptions', () => {
 
   test('different variables, different callers and replays each get their own execution', async () => {
     const { schema, stats } = fixture();
-    const shared = new SharedSubscriptions(subscriptionScope);
+    const shared = new SharedSubscriptions(subscriptionScope, (contextValue) => contextValue);
     const query = 'subscription ($label: String, $after: String) { ticks(label: $label, after: $after) }';
     const opened = [
       await open(shared, schema, query, { label: 'a' }),

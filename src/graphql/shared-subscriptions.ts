@@ -1,4 +1,4 @@
-import { getOperationAST, Kind, print, subscribe, type ExecutionArgs, type ExecutionResult, type ValueNode } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, Kind, print, type ExecutionArgs, type ExecutionResult, type ValueNode } from 'graphql';
 
 type Source = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
 
@@ -40,15 +40,22 @@ function replays(args: ExecutionArgs): boolean {
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly scopeOf: (contextValue: unknown) => string | null) {}
+  /**
+   * `freshContext` gives each event a context of its own (same caller, new DataLoaders): a
+   * subscription lives for hours, and a loader cache kept that long would serve stale rows.
+   */
+  constructor(
+    private readonly scopeOf: (contextValue: unknown) => string | null,
+    private readonly freshContext: (contextValue: unknown) => unknown,
+  ) {}
 
   async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const scope = this.scopeOf(args.contextValue);
-    if (scope === null || replays(args)) return subscribe(args);
+    if (scope === null || replays(args)) return this.execute(args);
     const key = JSON.stringify([scope, args.operationName ?? null, args.variableValues ?? null, print(args.document)]);
     let group = this.groups.get(key);
     if (group === undefined) {
-      const result = await subscribe(args);
+      const result = await this.execute(args);
       if (!(Symbol.asyncIterator in result)) return result;
       // Another subscriber may have created the group while this one awaited.
       const raced = this.groups.get(key);
@@ -62,6 +69,27 @@ export class SharedSubscriptions {
       }
     }
     return this.join(key, group);
+  }
+
+  /** graphql's `subscribe`, but each event executes with a fresh context. */
+  private async execute(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const events = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in events)) return events;
+    const source = events as AsyncIterableIterator<unknown>;
+    const iterator: AsyncIterableIterator<ExecutionResult> = {
+      next: async () => {
+        const event = await source.next();
+        if (event.done) return { done: true, value: undefined };
+        return { done: false, value: await execute({ ...args, rootValue: event.value, contextValue: this.freshContext(args.contextValue) }) };
+      },
+      // Straight to the source: graphql-ws's return() must release it at once, even mid-wait.
+      return: async () => {
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   /** Groups alive now (for /metrics and tests). */

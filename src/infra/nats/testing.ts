@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'nats';
 import type { BusMessage, EventBus } from '../../shared/event-bus.js';
 import { silentLogger } from '../../shared/logger.js';
+import { waitUntil } from '../../shared/testing/wait-until.js';
 import { createNatsBus, type NatsBusOptions } from './nats-bus.js';
 
 export const natsTestUrl = (): string => process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
@@ -64,14 +65,7 @@ export async function createIsolatedNatsBus(options: Partial<NatsBusOptions> = {
   };
 }
 
-/** Polls until `condition` holds; fails with `description` after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, description: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitUntil };
 
 /** Records what a subscription receives; `handler` is what you pass to `subscribe`. */
 export class MessageCollector<T = unknown> {
