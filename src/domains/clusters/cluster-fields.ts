@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { BadInputError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
 import { checkNamespace, labelMatcher, scopedLiveView, type ClustersContext } from './context.js';
-import { Node, PodConnection, Resources } from './graphql-types.js';
+import { ClusterNode, PodConnection, Resources } from './graphql-types.js';
 import { requestedResources, sumResources, toNode, toPod } from './mappers.js';
 import type { WorkloadKind } from './model.js';
 import { summarizeStorage, toClusterEvent, toPersistentVolume, toPersistentVolumeClaim, toService, toStorageClass, toWorkload } from './object-mappers.js';
@@ -27,8 +27,8 @@ export class ClusterFieldsResolver {
     return scopedLiveView(context, cluster);
   }
 
-  @FieldResolver(() => [Node], { nullable: true, description: 'Nodes of the cluster, by name.' })
-  nodes(@Root() cluster: Cluster, @Ctx() context: ClustersContext): Node[] {
+  @FieldResolver(() => [ClusterNode], { nullable: true, description: 'Nodes of the cluster, by name.' })
+  nodes(@Root() cluster: Cluster, @Ctx() context: ClustersContext): ClusterNode[] {
     const live = this.live(cluster, context);
     const podsPerNode = new Map<string, number>();
     for (const pod of live.pods()) {

@@ -84,8 +84,8 @@ export class Taint {
   effect!: string;
 }
 
-@ObjectType({ description: 'A Kubernetes node of a cluster.' })
-export class Node {
+@ObjectType({ description: 'A Kubernetes node of a cluster (a machine that runs pods).' })
+export class ClusterNode {
   @Field({ description: 'Node name, unique in its cluster.' })
   name!: string;
 
@@ -122,7 +122,7 @@ export class Node {
   @Field(() => Int, { description: 'Number of pods placed on this node.' })
   podCount!: number;
 
-  /** Not a field: lets `Node.pods` find its cluster. */
+  /** Not a field: lets `ClusterNode.pods` find its cluster. */
   clusterId!: string;
 }
 

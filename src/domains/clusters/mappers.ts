@@ -1,7 +1,7 @@
 import type { NamespaceScope, StorageClassScope } from '../../shared/access.js';
 import type { Cluster } from './cluster-type.js';
 import type { ClusterSnapshot } from './cluster-service.js';
-import type { Container, Node, Pod, Resources } from './graphql-types.js';
+import type { Container, ClusterNode, Pod, Resources } from './graphql-types.js';
 import { objectId } from './object-mappers.js';
 import type { LiveClusterStatus } from './ports.js';
 import type { ContainerProjection, NodeProjection, PodProjection, ResourceQuantities } from './model.js';
@@ -56,7 +56,7 @@ export function requestedResources(pods: readonly PodProjection[]): Resources {
   );
 }
 
-export function toNode(clusterId: string, node: NodeProjection, podCount: number): Node {
+export function toNode(clusterId: string, node: NodeProjection, podCount: number): ClusterNode {
   return {
     clusterId,
     name: node.name,

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { BadInputError, NotFoundError } from '../../shared/errors.js';
 import { requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
-import { Node, Pod } from './graphql-types.js';
+import { ClusterNode, Pod } from './graphql-types.js';
 import { toNode, toPod } from './mappers.js';
 import { DrainNodeInput } from './operation-inputs.js';
 
@@ -19,8 +19,8 @@ export class SkippedPod {
 
 @ObjectType({ description: 'What a drain did.' })
 export class DrainResult {
-  @Field(() => Node, { description: 'The node, now cordoned.' })
-  node!: Node;
+  @Field(() => ClusterNode, { description: 'The node, now cordoned.' })
+  node!: ClusterNode;
 
   @Field(() => [Pod], { description: 'Pods evicted (their controllers recreate them elsewhere).' })
   evicted!: Pod[];
@@ -35,10 +35,10 @@ export class DrainResult {
   complete!: boolean;
 }
 
-@Resolver(() => Node)
+@Resolver(() => ClusterNode)
 export class NodeResolver {
   @FieldResolver(() => [Pod], { description: 'Pods placed on this node, by namespace and name.' })
-  async pods(@Root() node: Node, @Ctx() context: ClustersContext): Promise<Pod[]> {
+  async pods(@Root() node: ClusterNode, @Ctx() context: ClustersContext): Promise<Pod[]> {
     const live = scopedLiveView(context, await requireVisibleCluster(context, node.clusterId));
     return live
       .pods()
@@ -48,24 +48,24 @@ export class NodeResolver {
   }
 
   @Authorized()
-  @Mutation(() => Node, { description: 'Marks a node unschedulable: running pods stay, new ones go elsewhere.' })
+  @Mutation(() => ClusterNode, { description: 'Marks a node unschedulable: running pods stay, new ones go elsewhere.' })
   async cordonNode(
     @Arg('clusterId', () => ID, { description: 'Cluster of the node.' }) clusterId: string,
     @Arg('name', { description: 'Node name.' }) name: string,
     @Ctx() context: ClustersContext,
-  ): Promise<Node> {
+  ): Promise<ClusterNode> {
     await requirePermission(context, 'node:operate', clusterId);
     await context.dayTwo.setSchedulable(clusterId, name, false);
     return this.current(context, clusterId, name, { unschedulable: true });
   }
 
   @Authorized()
-  @Mutation(() => Node, { description: 'Makes a cordoned node schedulable again.' })
+  @Mutation(() => ClusterNode, { description: 'Makes a cordoned node schedulable again.' })
   async uncordonNode(
     @Arg('clusterId', () => ID, { description: 'Cluster of the node.' }) clusterId: string,
     @Arg('name', { description: 'Node name.' }) name: string,
     @Ctx() context: ClustersContext,
-  ): Promise<Node> {
+  ): Promise<ClusterNode> {
     await requirePermission(context, 'node:operate', clusterId);
     await context.dayTwo.setSchedulable(clusterId, name, true);
     return this.current(context, clusterId, name, { unschedulable: false });
@@ -91,7 +91,7 @@ export class NodeResolver {
   }
 
   /** The node as cached, with the flag the API server just accepted (the watch may not have caught up yet). */
-  private async current(context: ClustersContext, clusterId: string, name: string, accepted: { unschedulable: boolean }): Promise<Node> {
+  private async current(context: ClustersContext, clusterId: string, name: string, accepted: { unschedulable: boolean }): Promise<ClusterNode> {
     const live = await context.clusters.liveView(clusterId);
     const node = live.nodes().find((candidate) => candidate.name === name);
     if (node === undefined) throw new NotFoundError('Node', name);
