@@ -18,7 +18,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-const SIZE_RULE = 'default 50, at most the gateway\'s maximum page size (KDA_MAX_PAGE_SIZE, 500 unless set)';
+const SIZE_RULE = 'default 50; at most the maximum page size, KDA_MAX_PAGE_SIZE, 500 unless set';
 
 /** `first/after` pages forwards, `last/before` backwards; mixing the two directions is refused. */
 @ArgsType()
