@@ -137,8 +137,8 @@ describe('identity: users and API tokens end to end', () => {
   });
 
   test('the bootstrap administrator is a principal without a user row', async () => {
-    const response = await gateway.request<{ me: { id: string; email: string | null; systemRole: string; apiTokens: unknown[] } }>(ME);
-    expect(response.data?.me).toMatchObject({ id: 'bootstrap-admin', email: null, systemRole: 'ADMIN', apiTokens: [] });
+    const response = await gateway.request<{ me: { id: string; email: string | null; systemRole: string; apiTokens: Connection<unknown> } }>(ME);
+    expect(response.data?.me).toMatchObject({ id: 'bootstrap-admin', email: null, systemRole: 'ADMIN', apiTokens: { edges: [] } });
     const own = await gateway.request(CREATE_TOKEN, { input: { name: 'mine', scopes: ['READ'] } });
     expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
   });
