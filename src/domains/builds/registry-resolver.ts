@@ -28,9 +28,7 @@ export class RegistryResolver {
     @Ctx() context: BuildsContext,
   ): Promise<RegistryConnection> {
     const caller = callerOf(context);
-    let records;
-    if (workspaceId == null) records = caller.systemRole === 'ADMIN' ? await context.registries.list() : [];
-    else records = await context.registries.listForWorkspace(caller, workspaceId);
+    const records = await (workspaceId != null ? context.registries.listForWorkspace(caller, workspaceId) : caller.systemRole === 'ADMIN' ? context.registries.list() : Promise.resolve([]));
     return paginate(context, 'Query.registries', page, records.map(toRegistry), BY_NAME, (registry) => registry);
   }
 

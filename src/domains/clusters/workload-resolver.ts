@@ -5,7 +5,7 @@ import { byName, PodConnection } from './connections.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
 import { openClusterStream, requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
-import { Pod, WatchEventKind } from './graphql-types.js';
+import { WatchEventKind } from './graphql-types.js';
 import { toPod } from './mappers.js';
 import type { ClusterObjectEvent, WorkloadProjection } from './model.js';
 import { toWorkload } from './object-mappers.js';

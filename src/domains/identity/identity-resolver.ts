@@ -3,7 +3,6 @@ import { ConnectionArgs } from '../../shared/connection-types.js';
 import { paginate } from '../../shared/pagination.js';
 import { ApiTokenConnection, TOKENS_NEWEST_FIRST, UserConnection, USERS_BY_NAME } from './connections.js';
 import { ForbiddenError } from '../../shared/errors.js';
-import { ApiToken } from './api-token-type.js';
 import { callerOf, type IdentityContext } from './context.js';
 import { CreateUserInput } from './identity-inputs.js';
 import { principalAsUser, toApiToken, toUser } from './mappers.js';
