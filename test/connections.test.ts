@@ -112,7 +112,9 @@ describe('connections: paging forwards and backwards, page sizes and cursors', (
     workspaceId = created.data!.createWorkspace.id;
     for (let index = 0; index < 6; index += 1) {
       const user = await createUser(gateway, { name: `Member ${index}`, email: `member${index}@example.com`, systemRole: 'USER' });
-      const added = await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: user.id, role: 'VIEWER' } });
+      const added = await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, {
+        input: { workspaceId, userId: user.id, role: 'VIEWER' },
+      });
       expect(added.errors).toBeUndefined();
     }
   });

@@ -82,7 +82,12 @@ function decodeCursor(list: string, cursor: string, field: string, isKey: (key: 
   } catch {
     throw new BadInputError(field, 'is not a cursor');
   }
-  if (!Array.isArray(parsed) || parsed.length < 2 || typeof parsed[0] !== 'string' || !parsed.slice(1).every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length < 2 ||
+    typeof parsed[0] !== 'string' ||
+    !parsed.slice(1).every((part) => typeof part === 'string' || (typeof part === 'number' && Number.isFinite(part)))
+  ) {
     throw new BadInputError(field, 'is not a cursor');
   }
   const key = parsed.slice(1) as CursorKey;

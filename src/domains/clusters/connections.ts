@@ -20,7 +20,11 @@ export type ServiceConnection = ConnectionValues<Service>;
 export const PersistentVolumeConnection = connectionType(PersistentVolume, { name: 'PersistentVolume', noun: 'persistent volume', plural: 'persistent volumes' });
 export type PersistentVolumeConnection = ConnectionValues<PersistentVolume>;
 
-export const PersistentVolumeClaimConnection = connectionType(PersistentVolumeClaim, { name: 'PersistentVolumeClaim', noun: 'persistent volume claim', plural: 'persistent volume claims' });
+export const PersistentVolumeClaimConnection = connectionType(PersistentVolumeClaim, {
+  name: 'PersistentVolumeClaim',
+  noun: 'persistent volume claim',
+  plural: 'persistent volume claims',
+});
 export type PersistentVolumeClaimConnection = ConnectionValues<PersistentVolumeClaim>;
 
 export const ClusterEventConnection = connectionType(ClusterEvent, { name: 'ClusterEvent', noun: 'event', plural: 'events' });

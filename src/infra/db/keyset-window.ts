@@ -15,10 +15,16 @@ export interface KeysetRequest {
  * existence check for the other side — a constant number of statements per page.
  * `descending`: the list runs from the largest value to the smallest (newest first).
  */
-export async function keysetWindow<T extends ObjectLiteral>(list: () => SelectQueryBuilder<T>, column: string, descending: boolean, request: KeysetRequest): Promise<PageWindow<T>> {
+export async function keysetWindow<T extends ObjectLiteral>(
+  list: () => SelectQueryBuilder<T>,
+  column: string,
+  descending: boolean,
+  request: KeysetRequest,
+): Promise<PageWindow<T>> {
   const follows = descending ? '<' : '>';
   const precedes = descending ? '>' : '<';
-  const exists = async (operator: string, value: string | number) => (await list().andWhere(`${column} ${operator} :edge`, { edge: value }).select(column).limit(1).getRawMany()).length > 0;
+  const exists = async (operator: string, value: string | number) =>
+    (await list().andWhere(`${column} ${operator} :edge`, { edge: value }).select(column).limit(1).getRawMany()).length > 0;
 
   const window = list();
   if (request.after !== undefined) window.andWhere(`${column} ${follows} :pageAfter`, { pageAfter: request.after });
@@ -26,7 +32,10 @@ export async function keysetWindow<T extends ObjectLiteral>(list: () => SelectQu
   const listOrder = descending ? 'DESC' : 'ASC';
   const reverseOrder = descending ? 'ASC' : 'DESC';
   // One more than asked tells whether the list goes on in the direction of paging.
-  const fetched = await window.orderBy(column, request.fromEnd ? reverseOrder : listOrder).take(request.size + 1).getMany();
+  const fetched = await window
+    .orderBy(column, request.fromEnd ? reverseOrder : listOrder)
+    .take(request.size + 1)
+    .getMany();
   const more = fetched.length > request.size;
   const page = fetched.slice(0, request.size);
   if (request.fromEnd) page.reverse();
