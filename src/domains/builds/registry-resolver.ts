@@ -21,10 +21,7 @@ export class RegistryResolver {
   @Query(() => [Registry], { description: 'Registries of a workspace; without workspaceId, every registry (system administrators only).' })
   async registries(@Arg('workspaceId', () => ID, { nullable: true, description: 'The workspace; omitted: every registry.' }) workspaceId: string | null | undefined, @Ctx() context: BuildsContext): Promise<Registry[]> {
     const caller = callerOf(context);
-    if (workspaceId == null) {
-      if (caller.systemRole !== 'ADMIN') return [];
-      return (await context.registries.list()).map(toRegistry);
-    }
+    if (workspaceId == null) return (await context.registries.list(caller)).map(toRegistry);
     return (await context.registries.listForWorkspace(caller, workspaceId)).map(toRegistry);
   }
 

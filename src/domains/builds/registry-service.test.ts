@@ -33,7 +33,7 @@ function service(store: RegistryStore): RegistryService {
     store,
     api: { check: unused, repositories: unused, tags: unused, manifest: unused } as RegistryApi,
     sealer: { seal: (text) => text, open: (text) => text },
-    gate: { exists: unused, allows: unused, allowedAmong: unused, clusterAllotted: unused } as WorkspaceGate,
+    gate: { exists: unused, allows: unused, allowedAmong: unused, clusterAllotted: unused, isSystemAdmin: unused } as WorkspaceGate,
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
 }

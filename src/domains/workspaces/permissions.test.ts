@@ -58,7 +58,7 @@ describe('the access scope of a user', () => {
 
   test('administrators get everything and cost no query; a user without grants sees nothing', async () => {
     const asked: string[] = [];
-    const resolve = createAccessResolver({ grants: { grantsOf: async (userId) => (asked.push(userId), []), storageGrantsOf: async () => [] } });
+    const resolve = createAccessResolver({ grants: { grantsOf: async (userId) => (asked.push(userId), []), storageGrantsOf: async () => [], membershipsOf: async () => [] } });
     const admin = await resolve({ userId: 'root', systemRole: 'ADMIN' });
     expect(admin.allows('node:operate', 'any')).toBe(true);
     expect(asked).toEqual([]);
