@@ -1,5 +1,5 @@
 import { createSourceEventStream, execute, getOperationAST, Kind, print, type ExecutionArgs, type ExecutionResult, type ValueNode } from 'graphql';
-import { accessScopeKey } from '../domains/workspaces/index.js';
+import { accessScopeKey } from '../domains/workspaces/access-cache.js';
 
 type Source = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
 
