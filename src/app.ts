@@ -71,7 +71,16 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
 
     if (config.simulator) {
-      const demo = await startDemo({ config, logger, clusters: clusters.service, identity: identity.service, workspaces: workspaces.service, ...builds, stopWatching: clusters.stopWatching });
+      const demo = await startDemo({
+        config,
+        logger,
+        clusters: clusters.service,
+        identity: identity.service,
+        workspaces: workspaces.service,
+        builds: builds.builds,
+        registries: builds.registries,
+        stopWatching: clusters.stopWatching,
+      });
       stops.add(() => demo.stop());
     }
     await clusters.start();
