@@ -79,7 +79,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         workspaces: workspaces.service,
         builds: builds.builds,
         registries: builds.registries,
-        stopWatching: clusters.stopWatching,
+        stopWatching: () => clusters.stopWatching(),
       });
       stops.add(() => demo.stop());
     }
@@ -152,7 +152,11 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     metrics: () =>
       renderMetrics([
         { name: 'kda_websocket_connections', help: 'Open graphql-ws connections.', collect: () => [{ value: websocketConnections }] },
-        { name: 'kda_shared_subscription_groups', help: 'Distinct subscriptions executed once for all their subscribers.', collect: () => [{ value: sharedSubscriptions.groupCount() }] },
+        {
+          name: 'kda_shared_subscription_groups',
+          help: 'Distinct subscriptions executed once for all their subscribers.',
+          collect: () => [{ value: sharedSubscriptions.groupCount() }],
+        },
         { name: 'kda_subscription_hub_subjects', help: 'Bus subscriptions held by the subscription hub.', collect: () => [{ value: hub.activeSubjects().length }] },
         {
           name: 'kda_cluster_up',

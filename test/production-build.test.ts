@@ -12,7 +12,11 @@ export function isTestOnly(file: string): boolean {
 
 describe('the production build (tsconfig.build.json)', () => {
   test('recognizes test files and helpers', () => {
-    expect(['test/support/gateway.ts', 'src/a/b.test.ts', 'src/domains/workspaces/memory-stores.test-support.ts', 'src/infra/nats/testing.ts', 'src/x/testing/y.ts'].map((file) => isTestOnly(path.join(root, file)))).toEqual([true, true, true, true, true]);
+    expect(
+      ['test/support/gateway.ts', 'src/a/b.test.ts', 'src/domains/workspaces/memory-stores.test-support.ts', 'src/infra/nats/testing.ts', 'src/x/testing/y.ts'].map((file) =>
+        isTestOnly(path.join(root, file)),
+      ),
+    ).toEqual([true, true, true, true, true]);
     expect(['src/app.ts', 'src/simulator/tls-fixture.ts', 'src/domains/builds/build-service.ts'].map((file) => isTestOnly(path.join(root, file)))).toEqual([false, false, false]);
   });
 

@@ -49,7 +49,15 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
     await seedDemoWorkspaces({ identity: deps.identity, workspaces: deps.workspaces, admin: BOOTSTRAP_ADMIN, clusterIdByName, logger });
     if (registry !== undefined) {
       const platformRegistry = await deps.registries.ensureBuiltin(registry.url);
-      await seedDemoBuilds({ builds: deps.builds, registries: deps.registries, workspaces: deps.workspaces, admin: BOOTSTRAP_ADMIN, registry: platformRegistry, clusterIdByName, logger });
+      await seedDemoBuilds({
+        builds: deps.builds,
+        registries: deps.registries,
+        workspaces: deps.workspaces,
+        admin: BOOTSTRAP_ADMIN,
+        registry: platformRegistry,
+        clusterIdByName,
+        logger,
+      });
     }
   } catch (error) {
     await stop();

@@ -20,14 +20,22 @@ const ADMIN = as('root');
 
 function setup() {
   const stores = memoryBuildStores();
-  const registryStore = memoryRegistryStore([{ id: 'r1', name: 'platform', url: 'http://registry.local:5000', kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: new Date(0) }]);
+  const registryStore = memoryRegistryStore([
+    { id: 'r1', name: 'platform', url: 'http://registry.local:5000', kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: new Date(0) },
+  ]);
   const jobs = idleBuildJobs();
   const updates: BuildRunUpdateEvent[] = [];
   const publisher = { logEvent: async () => undefined, runUpdate: async (event: BuildRunUpdateEvent) => void updates.push(event) };
   const unused = () => {
     throw new Error('not used here');
   };
-  const registries = new RegistryService({ store: registryStore, api: { check: unused, repositories: unused, tags: unused, manifest: unused } as RegistryApi, sealer: { seal: (text) => text, open: (text) => text }, gate: GATE, now: () => new Date(0) });
+  const registries = new RegistryService({
+    store: registryStore,
+    api: { check: unused, repositories: unused, tags: unused, manifest: unused } satisfies RegistryApi,
+    sealer: { seal: (text) => text, open: (text) => text },
+    gate: GATE,
+    now: () => new Date(0),
+  });
   const followers = new RunFollowers({ jobs, runs: stores.runs, logs: stores.logs, events: publisher, imageOf: async () => null, logger: silentLogger, now: () => new Date(0) });
   const noEvents = (async () => ({ [Symbol.asyncIterator]: unused, next: unused })) as unknown as BuildEventSource['logEvents'];
   const service = new BuildService({
@@ -116,7 +124,11 @@ describe('BuildService: who may do what', () => {
   ])('%s reading a build, its runs and the list: %s', async (userId, expected) => {
     const { service, build } = await ready();
     const run = await service.run(as('devops'), build.id);
-    expect([await codeOf(service.get(as(userId), build.id)), await codeOf(service.getRun(as(userId), run.id)), await codeOf(service.list(as(userId), 'w1'))]).toEqual([expected, expected, expected]);
+    expect([await codeOf(service.get(as(userId), build.id)), await codeOf(service.getRun(as(userId), run.id)), await codeOf(service.list(as(userId), 'w1'))]).toEqual([
+      expected,
+      expected,
+      expected,
+    ]);
     const many = await service.listForWorkspaces(as(userId), ['w1']);
     expect(many.get('w1') instanceof DomainError ? 'FORBIDDEN' : 'OK').toBe(expected);
   });
@@ -138,13 +150,16 @@ describe('BuildService: who may do what', () => {
   test("another workspace's builds are refused the same way for every id of theirs, and unknown ids are NOT_FOUND", async () => {
     const { service, build } = await ready();
     const run = await service.run(as('devops'), build.id);
-    expect(await Promise.all([service.get(as('outsider'), build.id), service.getRun(as('outsider'), run.id), service.run(as('outsider'), build.id), service.cancel(as('outsider'), run.id)].map(codeOf))).toEqual([
-      'FORBIDDEN',
-      'FORBIDDEN',
-      'FORBIDDEN',
-      'FORBIDDEN',
+    expect(
+      await Promise.all(
+        [service.get(as('outsider'), build.id), service.getRun(as('outsider'), run.id), service.run(as('outsider'), build.id), service.cancel(as('outsider'), run.id)].map(codeOf),
+      ),
+    ).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect(await Promise.all([service.get(ADMIN, 'no-such-build'), service.getRun(ADMIN, 'no-such-run'), service.list(ADMIN, 'no-such-workspace')].map(codeOf))).toEqual([
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'NOT_FOUND',
     ]);
-    expect(await Promise.all([service.get(ADMIN, 'no-such-build'), service.getRun(ADMIN, 'no-such-run'), service.list(ADMIN, 'no-such-workspace')].map(codeOf))).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
     // Listed among several workspaces, the foreign one is an error of its own, the others answer.
     const many = await service.listForWorkspaces(as('outsider'), ['w1', 'w2']);
     expect(many.get('w1')).toBeInstanceOf(DomainError);

@@ -47,8 +47,27 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
     },
     runs: {
       findById: async (id) => runs.find((run) => run.id === id) ?? null,
-      recentRuns: async (buildIds, perBuild) => new Map(buildIds.map((id) => [id, runs.filter((run) => run.buildId === id).sort(newestFirst).slice(0, perBuild)])),
-      lastRuns: async (buildIds) => new Map(buildIds.flatMap((id) => runs.filter((run) => run.buildId === id).sort(newestFirst).slice(0, 1)).map((run) => [run.buildId, run])),
+      recentRuns: async (buildIds, perBuild) =>
+        new Map(
+          buildIds.map((id) => [
+            id,
+            runs
+              .filter((run) => run.buildId === id)
+              .sort(newestFirst)
+              .slice(0, perBuild),
+          ]),
+        ),
+      lastRuns: async (buildIds) =>
+        new Map(
+          buildIds
+            .flatMap((id) =>
+              runs
+                .filter((run) => run.buildId === id)
+                .sort(newestFirst)
+                .slice(0, 1),
+            )
+            .map((run) => [run.buildId, run]),
+        ),
       insertNumbered: async (record) => {
         const run = { ...record, number: Math.max(0, ...runs.filter((other) => other.buildId === record.buildId).map((other) => other.number)) + 1 };
         runs.push(run);
@@ -94,7 +113,12 @@ export function idleBuildJobs(): BuildJobs & { readonly created: BuildJobSpec[];
  * role grants what is the workspaces domain's matrix, tested there; here only the build service's
  * use of the answers is under test.
  */
-export function tableGate(table: { readonly workspaces: readonly string[]; readonly admins?: readonly string[]; readonly grants: Readonly<Record<string, Readonly<Record<string, readonly BuildPermission[]>>>>; readonly allotted: readonly string[] }): WorkspaceGate {
+export function tableGate(table: {
+  readonly workspaces: readonly string[];
+  readonly admins?: readonly string[];
+  readonly grants: Readonly<Record<string, Readonly<Record<string, readonly BuildPermission[]>>>>;
+  readonly allotted: readonly string[];
+}): WorkspaceGate {
   const isAdmin = (principal: PrincipalLike) => principal.userId !== null && (table.admins ?? []).includes(principal.userId);
   const holds = (principal: PrincipalLike, workspaceId: string, permission: BuildPermission) =>
     isAdmin(principal) || (principal.userId !== null && (table.grants[principal.userId]?.[workspaceId] ?? []).includes(permission));

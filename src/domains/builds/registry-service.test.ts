@@ -10,14 +10,23 @@ function service(store: RegistryStore, gate?: WorkspaceGate): RegistryService {
   };
   return new RegistryService({
     store,
-    api: { check: unused, repositories: unused, tags: unused, manifest: unused } as RegistryApi,
+    api: { check: unused, repositories: unused, tags: unused, manifest: unused } satisfies RegistryApi,
     sealer: { seal: (text) => text, open: (text) => text },
-    gate: gate ?? ({ exists: unused, allows: unused, allowedAmong: unused, clusterAllotted: unused, isSystemAdmin: unused } as WorkspaceGate),
+    gate: gate ?? ({ exists: unused, allows: unused, allowedAmong: unused, clusterAllotted: unused, isSystemAdmin: unused } satisfies WorkspaceGate),
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
 }
 
-const registry = (overrides: Partial<RegistryRecord>): RegistryRecord => ({ id: 'r1', name: 'platform', url: 'http://127.0.0.1:5000', kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: new Date(0), ...overrides });
+const registry = (overrides: Partial<RegistryRecord>): RegistryRecord => ({
+  id: 'r1',
+  name: 'platform',
+  url: 'http://127.0.0.1:5000',
+  kind: 'BUILTIN',
+  username: null,
+  sealedPassword: null,
+  createdAt: new Date(0),
+  ...overrides,
+});
 
 describe('RegistryService.ensureBuiltin', () => {
   it('registers the platform registry once, then returns it as it is', async () => {
@@ -51,11 +60,15 @@ describe('RegistryService: who sees which registries', () => {
     await registries.allot('w1', 'r2');
     return registries;
   };
-  const codeOf = (promise: Promise<unknown>) =>
-    promise.then(
-      () => 'OK',
-      (error: unknown) => (error instanceof DomainError ? error.code : Promise.reject(error)),
-    );
+  const codeOf = async (promise: Promise<unknown>): Promise<string> => {
+    try {
+      await promise;
+      return 'OK';
+    } catch (error) {
+      if (error instanceof DomainError) return error.code;
+      throw error;
+    }
+  };
 
   it('lists every registry to a system administrator only', async () => {
     const registries = await setup();

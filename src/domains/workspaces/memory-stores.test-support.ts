@@ -60,7 +60,8 @@ export function memoryWorkspaceStores(): MemoryWorkspaceStores {
         if (!workspaces.has(workspaceId)) return 'missing-workspace';
         const change = decide(members.filter((member) => member.workspaceId === workspaceId));
         if (change.kind === 'add') members = [...members, change.member];
-        if (change.kind === 'set-role') members = members.map((member) => (member.workspaceId === workspaceId && member.userId === change.userId ? { ...member, role: change.role } : member));
+        if (change.kind === 'set-role')
+          members = members.map((member) => (member.workspaceId === workspaceId && member.userId === change.userId ? { ...member, role: change.role } : member));
         if (change.kind === 'remove') members = members.filter((member) => !(member.workspaceId === workspaceId && member.userId === change.userId));
         return 'applied';
       },
@@ -99,7 +100,11 @@ export function memoryWorkspaceStores(): MemoryWorkspaceStores {
         grantReads.push(`grants:${userId}`);
         return members
           .filter((member) => member.userId === userId)
-          .flatMap((member) => allotments.filter((row) => row.workspaceId === member.workspaceId).map((row) => ({ workspaceId: member.workspaceId, role: member.role, clusterId: row.clusterId, namespaces: row.namespaces })));
+          .flatMap((member) =>
+            allotments
+              .filter((row) => row.workspaceId === member.workspaceId)
+              .map((row) => ({ workspaceId: member.workspaceId, role: member.role, clusterId: row.clusterId, namespaces: row.namespaces })),
+          );
       },
       storageGrantsOf: async (userId) => {
         grantReads.push(`storage:${userId}`);

@@ -106,9 +106,15 @@ describe('WorkspaceService: allotments', () => {
     const workspace = await team(service);
     expect(await failure(service.allotCluster(user('boss'), { workspaceId: workspace.id, clusterId: 'c1' }))).toEqual({ code: 'FORBIDDEN', field: undefined });
     expect(await failure(service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'nowhere' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'clusterId' });
-    expect(await failure(service.allotStorage(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', storageClassName: 'fast' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'clusterId' });
+    expect(await failure(service.allotStorage(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', storageClassName: 'fast' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'clusterId',
+    });
     expect(await service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', namespaces: ['shop', 'shop', 'api'] })).toMatchObject({ namespaces: ['api', 'shop'] });
-    expect(await failure(service.allotStorage(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', storageClassName: 'gold' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'storageClassName' });
+    expect(await failure(service.allotStorage(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', storageClassName: 'gold' }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'storageClassName',
+    });
     expect(await service.allotStorage(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', storageClassName: 'fast', quotaBytes: 1024 })).toMatchObject({ quotaBytes: 1024 });
     // Allotting again replaces the namespaces and keeps the row.
     await service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', namespaces: null });
@@ -135,7 +141,9 @@ describe('the access scope, as other domains ask it', () => {
     const other = await team(service, 'Other');
     const caller = user(role === 'MANAGER' ? 'boss' : 'dev');
     expect([await access.allows(caller, workspace.id, 'build:read'), await access.allows(caller, workspace.id, 'build:run')]).toEqual([read, run]);
-    expect(await access.allowedAmong(caller, [workspace.id, other.id, 'no-such-workspace'], 'build:read')).toEqual(new Set(role === 'MANAGER' ? [workspace.id, other.id] : [workspace.id]));
+    expect(await access.allowedAmong(caller, [workspace.id, other.id, 'no-such-workspace'], 'build:read')).toEqual(
+      new Set(role === 'MANAGER' ? [workspace.id, other.id] : [workspace.id]),
+    );
     expect(await access.allows(user('stranger'), workspace.id, 'build:read')).toBe(false);
     expect(await access.isSystemAdmin(caller)).toBe(false);
   });
