@@ -59,7 +59,10 @@ export function violations(imports: readonly Import[], sources: readonly SourceF
       const other = domainOf(to);
       if (other !== undefined && other !== domain) say(`domain ${domain} imports domain ${other} (name a port instead)`);
       if (to.startsWith('src/infra/')) say(`domain ${domain} imports an infra implementation (name a port instead)`);
+      else if (other === undefined && !to.startsWith('src/shared/')) say(`domain ${domain} imports only itself and src/shared`);
     }
+    if (from.startsWith('src/infra/') && /^src\/(graphql|wiring|demo|app\.ts|main\.ts)/.test(to))
+      say('infra implements domain ports and knows nothing of the edge or the composition root');
     if (from.startsWith('src/simulator/') && !to.startsWith('src/simulator/') && !SIMULATOR_MAY_IMPORT.has(to)) say('the simulator imports nothing of the gateway');
   }
   for (const { file, text } of sources) {
@@ -93,6 +96,8 @@ describe('the layout rules', () => {
         made('src/simulator/store.ts', '../shared/logger.js'),
         made('src/domains/builds/build-service.ts', './ports.js'),
         made('src/wiring/builds.ts', '../infra/db/build-stores.js'),
+        made('src/domains/clusters/cluster-service.ts', '../../graphql/context.js'),
+        made('src/infra/nats/build-event-source.ts', '../../graphql/shared-subscriptions.js'),
       ],
       [
         { file: 'src/wiring/builds.ts', text: "import { roleAllowsOnClusters } from '../domains/workspaces/permissions.js';" },
@@ -105,6 +110,8 @@ describe('the layout rules', () => {
       expect.stringContaining('domain builds imports domain workspaces'),
       expect.stringContaining('domain builds imports an infra implementation'),
       expect.stringContaining('the simulator imports nothing of the gateway'),
+      expect.stringContaining('domain clusters imports only itself and src/shared'),
+      expect.stringContaining('infra implements domain ports and knows nothing of the edge'),
       'src/wiring/builds.ts uses roleAllowsOnClusters: role rules live in src/domains/workspaces; ask the access scope',
       'src/graphql/schema.ts uses ROLE_MATRIX: role rules live in src/domains/workspaces; ask the access scope',
     ]);
