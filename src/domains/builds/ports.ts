@@ -12,6 +12,8 @@ export interface RegistryStore {
   allot(workspaceId: string, registryId: string): Promise<void>;
   isAllotted(workspaceId: string, registryId: string): Promise<boolean>;
   listByWorkspace(workspaceId: string): Promise<RegistryRecord[]>;
+  /** The workspaces the registry is allotted to. */
+  workspaceIdsOf(registryId: string): Promise<string[]>;
 }
 
 export interface BuildStore {

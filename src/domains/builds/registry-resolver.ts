@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { localKeyOf } from '../../shared/global-id.js';
 import { callerOf, type BuildsContext } from './context.js';
 import { CreateRegistryInput, Registry, RegistryRepository } from './graphql-types.js';
 import { toRegistry } from './mappers.js';
@@ -25,7 +26,7 @@ export class RegistryResolver {
       if (caller.systemRole !== 'ADMIN') return [];
       return (await context.registries.list()).map(toRegistry);
     }
-    return (await context.registries.listForWorkspace(caller, workspaceId)).map(toRegistry);
+    return (await context.registries.listForWorkspace(caller, localKeyOf(workspaceId, 'Workspace'))).map(toRegistry);
   }
 
   @FieldResolver(() => [RegistryRepository], { description: 'Repositories with their tags, digests and sizes, read through the registry API v2 now.' })

@@ -22,6 +22,7 @@ function memoryStore(initial: RegistryRecord[]): RegistryStore & { rows: Registr
     allot: async () => undefined,
     isAllotted: async () => false,
     listByWorkspace: async () => [],
+    workspaceIdsOf: async () => [],
   };
 }
 

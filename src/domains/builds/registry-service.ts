@@ -12,13 +12,24 @@ export interface CreateRegistryInput {
   readonly password?: string | null | undefined;
 }
 
+/** Local keys of what a registry holds (the schema makes them global ids). Repository names may hold slashes, never colons. */
+export function repositoryKey(registryId: string, repository: string): string {
+  return `${registryId}/${repository}`;
+}
+
+export function tagKey(registryId: string, repository: string, tag: string): string {
+  return `${repositoryKey(registryId, repository)}:${tag}`;
+}
+
 export interface RegistryTagView {
+  readonly id: string;
   readonly name: string;
   readonly digest: string | null;
   readonly sizeBytes: number | null;
 }
 
 export interface RegistryRepositoryView {
+  readonly id: string;
   readonly name: string;
   readonly tags: RegistryTagView[];
 }
@@ -117,26 +128,51 @@ export class RegistryService {
     return { username: registry.username, password: registry.sealedPassword === null ? null : this.deps.sealer.open(registry.sealedPassword) };
   }
 
+  /**
+   * A registry the caller may see: every one for a system administrator; otherwise one allotted to a
+   * workspace whose builds they may read (as `registries(workspaceId:)` shows them). Null otherwise.
+   */
+  async getVisible(principal: PrincipalLike, id: string): Promise<RegistryRecord | null> {
+    const registry = await this.deps.store.findById(id);
+    if (registry === null || principal.systemRole === 'ADMIN') return registry;
+    const workspaceIds = await this.deps.store.workspaceIdsOf(id);
+    return (await this.deps.gate.allowedAmong(principal, workspaceIds, 'build:read')).size > 0 ? registry : null;
+  }
+
   /** Repositories, tags, digests and sizes, read through the registry API now. */
   async repositories(registry: RegistryRecord, limit: number): Promise<RegistryRepositoryView[]> {
-    const credentials = this.credentialsOf(registry);
+    return this.reading(registry, async (credentials) => {
+      const names = (await this.deps.api.repositories(registry.url, credentials)).slice(0, limit);
+      return Promise.all(names.map((name) => this.repositoryView(registry, credentials, name)));
+    });
+  }
+
+  /** One repository, or null when the registry does not list it. */
+  async repository(registry: RegistryRecord, name: string): Promise<RegistryRepositoryView | null> {
+    return this.reading(registry, async (credentials) => {
+      const names = await this.deps.api.repositories(registry.url, credentials);
+      return names.includes(name) ? this.repositoryView(registry, credentials, name) : null;
+    });
+  }
+
+  private async repositoryView(registry: RegistryRecord, credentials: RegistryCredentials, name: string): Promise<RegistryRepositoryView> {
     const { api } = this.deps;
-    try {
-      const names = (await api.repositories(registry.url, credentials)).slice(0, limit);
-      return await Promise.all(
-        names.map(async (name) => {
-          const tags = await api.tags(registry.url, credentials, name);
-          return {
-            name,
-            tags: await Promise.all(
-              tags.map(async (tag) => {
-                const manifest = await api.manifest(registry.url, credentials, name, tag);
-                return { name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
-              }),
-            ),
-          };
+    const tags = await api.tags(registry.url, credentials, name);
+    return {
+      id: repositoryKey(registry.id, name),
+      name,
+      tags: await Promise.all(
+        tags.map(async (tag) => {
+          const manifest = await api.manifest(registry.url, credentials, name, tag);
+          return { id: tagKey(registry.id, name, tag), name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
         }),
-      );
+      ),
+    };
+  }
+
+  private async reading<T>(registry: RegistryRecord, read: (credentials: RegistryCredentials) => Promise<T>): Promise<T> {
+    try {
+      return await read(this.credentialsOf(registry));
     } catch (error) {
       if (error instanceof RegistryAccessError) throw new DomainError('UNAVAILABLE', `Registry ${registry.name}: ${error.message}`, { registryId: registry.id });
       throw error;

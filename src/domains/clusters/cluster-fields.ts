@@ -131,7 +131,7 @@ export class ClusterFieldsResolver {
     return this.live(cluster, context)
       .persistentVolumes()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map(toPersistentVolume);
+      .map((volume) => toPersistentVolume(cluster.id, volume));
   }
 
   @FieldResolver(() => [PersistentVolumeClaim], { nullable: true, description: 'Persistent volume claims, by namespace and name.' })
@@ -143,7 +143,7 @@ export class ClusterFieldsResolver {
     return this.live(cluster, context)
       .persistentVolumeClaims(checkNamespace(namespace))
       .sort(byNamespaceAndName)
-      .map(toPersistentVolumeClaim);
+      .map((claim) => toPersistentVolumeClaim(cluster.id, claim));
   }
 
   @FieldResolver(() => [StorageClass], { nullable: true, description: 'Storage classes, by name.' })
@@ -151,7 +151,7 @@ export class ClusterFieldsResolver {
     return this.live(cluster, context)
       .storageClasses()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map(toStorageClass);
+      .map((storageClass) => toStorageClass(cluster.id, storageClass));
   }
 
   @FieldResolver(() => [ClusterEvent], { nullable: true, description: 'Kubernetes events, newest first.' })

@@ -9,3 +9,4 @@ export { WORKSPACE_ROLES, isSystemAdmin, type AccessGrant, type AllotmentRecord,
 export { workspacesOfUser } from './user-workspaces.js';
 export { WorkspaceResolver } from './workspace-resolver.js';
 export { WorkspaceService, type AllotClusterInput, type AllotStorageInput, type CreateWorkspaceInput, type MemberInput, type UpdateWorkspaceInput, type WorkspaceServiceDeps } from './workspace-service.js';
+export { workspaceNodeLookups } from './node-lookups.js';

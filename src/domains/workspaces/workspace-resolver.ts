@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { localKeyOf } from '../../shared/global-id.js';
+import { globalIdOf } from '../../shared/node.js';
 import { callerOf, type WorkspacesContext } from './context.js';
 import { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 import { AllotClusterInput, AllotStorageInput, CreateWorkspaceInput, UpdateWorkspaceInput, WorkspaceMemberInput } from './inputs.js';
@@ -21,7 +23,7 @@ export class WorkspaceResolver {
   @Authorized()
   @Query(() => Workspace, { nullable: true, description: 'One workspace by id; null when it does not exist or the caller is not a member (system administrators see all).' })
   async workspace(@Arg('id', () => ID, { description: 'Workspace id.' }) id: string, @Ctx() context: WorkspacesContext): Promise<Workspace | null> {
-    const record = await context.workspaces.getVisible(callerOf(context), id);
+    const record = await context.workspaces.getVisible(callerOf(context), localKeyOf(id, 'Workspace'));
     return record === null ? null : toWorkspace(record);
   }
 
@@ -75,6 +77,7 @@ export class WorkspaceResolver {
   }
 
   @Authorized('ADMIN')
+  @Extensions(globalIdOf('Workspace'))
   @Mutation(() => ID, { description: 'Deletes a workspace with its memberships and allotments (the clusters themselves stay). Returns the deleted id. System administrators only.' })
   async deleteWorkspace(@Arg('id', () => ID, { description: 'Workspace to delete.' }) id: string, @Ctx() context: WorkspacesContext): Promise<string> {
     return context.workspaces.delete(callerOf(context), id);

@@ -51,6 +51,7 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       }
     },
     isAllotted: (workspaceId, registryId) => allotments.existsBy({ workspaceId, registryId }),
+    workspaceIdsOf: async (registryId) => (await allotments.findBy({ registryId })).map((row) => row.workspaceId),
     listByWorkspace: async (workspaceId) => {
       const rows = await allotments.findBy({ workspaceId });
       if (rows.length === 0) return [];

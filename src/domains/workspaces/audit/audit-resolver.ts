@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { decodeGlobalId, localKeyOf, toGlobalId } from '../../../shared/global-id.js';
 import type { AuditLog } from './ports.js';
 import { auditCursor, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, queryAuditLog } from './audit-queries.js';
 import { AuditEntry, AuditEntryConnection, AuditLogFilter } from './graphql-types.js';
@@ -9,7 +10,20 @@ export interface AuditContext {
   readonly auditLog: AuditLog;
 }
 
-function toAuditEntry(record: AuditEntryRecord): AuditEntry {
+/**
+ * The GraphQL type of what an entry's targetId names: the audit names some targets after the
+ * mutation rather than the type (a member change is recorded by the user's id, an allotment by the
+ * cluster's).
+ */
+const TARGET_ID_TYPES: Readonly<Record<string, string>> = { WorkspaceMember: 'User', ClusterAllotment: 'Cluster', Node: 'ClusterNode' };
+
+function targetGlobalId(targetType: string | null, targetId: string | null): string | null {
+  if (targetId === null) return null;
+  const type = targetType === null ? 'Unknown' : (TARGET_ID_TYPES[targetType] ?? targetType);
+  return toGlobalId(/^[A-Z][A-Za-z]*$/.test(type) ? type : 'Unknown', targetId);
+}
+
+export function toAuditEntry(record: AuditEntryRecord): AuditEntry {
   let variables: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(record.variables);
@@ -24,12 +38,19 @@ function toAuditEntry(record: AuditEntryRecord): AuditEntry {
     actorName: record.actorName,
     action: record.action,
     targetType: record.targetType,
-    targetId: record.targetId,
+    targetId: targetGlobalId(record.targetType, record.targetId),
     workspaceId: record.workspaceId,
     outcome: record.outcome,
     message: record.message,
     variables,
   };
+}
+
+/** The filter's ids as the log stores them (local keys); a target id may be of any type. */
+function localFilter(filter: AuditLogFilter): AuditLogFilter {
+  const local = (id: string | null | undefined, typeName: string) => (id == null ? id : localKeyOf(id, typeName));
+  const targetId = filter.targetId == null ? filter.targetId : (decodeGlobalId(filter.targetId)?.localKey ?? filter.targetId);
+  return { ...filter, actorId: local(filter.actorId, 'User'), workspaceId: local(filter.workspaceId, 'Workspace'), targetId };
 }
 
 @Resolver(() => AuditEntry)
@@ -42,7 +63,7 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true, description: `Page size, 1-${MAX_AUDIT_PAGE}; ${DEFAULT_AUDIT_PAGE} when omitted.` }) first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after?: string | null,
   ): Promise<AuditEntryConnection> {
-    const page = await queryAuditLog(context.auditLog, filter, first, after);
+    const page = await queryAuditLog(context.auditLog, filter == null ? filter : localFilter(filter), first, after);
     const edges = page.entries.map((record) => ({ cursor: auditCursor(record), node: toAuditEntry(record) }));
     return { totalCount: page.totalCount, edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
