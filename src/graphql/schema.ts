@@ -49,8 +49,9 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       },
     },
   });
-  auditMutations(schema);
+  // Inside the audit: the log records the arguments as the client sent them.
   decodeMutationIdArguments(schema);
+  auditMutations(schema);
   encodeGlobalIds(schema);
   requireNodeLookups(schema);
   // type-graphql has no way to describe the root types; the docs pane starts there.
