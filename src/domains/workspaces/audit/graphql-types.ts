@@ -11,7 +11,7 @@ export class AuditEntry {
   at!: string;
 
   @Extensions(globalIdOf('User'))
-  @Field(() => ID, { nullable: true, description: 'Who ran it (a user id, or bootstrap-admin); null when the caller sent no credentials.' })
+  @Field(() => ID, { nullable: true, description: 'Who ran it (the global id of a user, or of the bootstrap administrator); null when the caller sent no credentials.' })
   actorId!: string | null;
 
   @Field({ description: 'The caller\'s name at the time.' })
