@@ -17,6 +17,10 @@ export interface BuildLoaders {
   /** Keyed by build id and page size: the runs of every build in a list cost one statement. */
   readonly recentRuns: DataLoader<{ readonly buildId: string; readonly first: number }, BuildRunRecord[], string>;
   readonly registry: DataLoader<string, RegistryRecord | null>;
+  readonly buildById: DataLoader<string, BuildRecord | null>;
+  readonly runById: DataLoader<string, BuildRunRecord | null>;
+  /** Whether the caller may read the builds of a workspace, for every workspace a response names at once. */
+  readonly buildsReadable: DataLoader<string, boolean>;
   /** The builds of each workspace in a response, in one batch. */
   readonly buildsByWorkspace: DataLoader<string, BuildRecord[]>;
 }
@@ -48,6 +52,18 @@ export function loadersOf(context: BuildsContext): BuildLoaders {
         const found = await context.builds.listForWorkspaces(callerOf(context), ids);
         // An Error in the batch answer rejects that one key (a workspace the caller may not read).
         return ids.map((id) => found.get(id) ?? []);
+      }),
+      buildById: new DataLoader(async (ids: readonly string[]) => {
+        const found = new Map((await context.builds.getMany(ids)).map((record) => [record.id, record]));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      runById: new DataLoader(async (ids: readonly string[]) => {
+        const found = new Map((await context.builds.getRuns(ids)).map((record) => [record.id, record]));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      buildsReadable: new DataLoader(async (workspaceIds: readonly string[]) => {
+        const readable = await context.builds.readableAmong(callerOf(context), workspaceIds);
+        return workspaceIds.map((id) => readable.has(id));
       }),
       registry: new DataLoader(async (ids: readonly string[]) => {
         const found = new Map((await context.registries.getMany(ids)).map((record) => [record.id, record]));

@@ -1,18 +1,12 @@
-import { DomainError } from '../../shared/errors.js';
 import type { NodeLookups } from '../../shared/node-lookup.js';
-import { callerOf, type BuildsContext } from './context.js';
+import { callerOf, loadersOf, type BuildsContext } from './context.js';
 import { toBuild, toBuildRun, toRegistry } from './mappers.js';
 import type { RegistryRecord } from './records.js';
 import type { RegistryRepositoryView } from './registry-service.js';
 
-/** `build(id:)` and `buildRun(id:)` refuse with NOT_FOUND or FORBIDDEN; to `node(id:)` both are null. */
-async function nullWhenHidden<T>(read: () => Promise<T>): Promise<T | null> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof DomainError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return null;
-    throw error;
-  }
+/** A build or run of a workspace whose builds the caller may read (as `build(id:)` decides), through batched loaders. */
+async function readable<T extends { workspaceId: string }>(context: BuildsContext, record: T | null): Promise<T | null> {
+  return record !== null && (await loadersOf(context).buildsReadable.load(record.workspaceId)) ? record : null;
 }
 
 /** `<registryId>/<repository>`: registry ids are uuids, repository names may hold slashes. */
@@ -27,8 +21,14 @@ async function repositoryOf(context: BuildsContext, key: string): Promise<{ regi
 
 /** `node(id:)` for the builds domain: the same rights as `build`, `buildRun` and `registries`. */
 export const buildNodeLookups: NodeLookups<BuildsContext> = {
-  Build: (context, buildId) => nullWhenHidden(async () => toBuild(await context.builds.get(callerOf(context), buildId))),
-  BuildRun: (context, runId) => nullWhenHidden(async () => toBuildRun(await context.builds.getRun(callerOf(context), runId))),
+  Build: async (context, buildId) => {
+    const build = await readable(context, await loadersOf(context).buildById.load(buildId));
+    return build === null ? null : toBuild(build);
+  },
+  BuildRun: async (context, runId) => {
+    const run = await readable(context, await loadersOf(context).runById.load(runId));
+    return run === null ? null : toBuildRun(run);
+  },
   Registry: async (context, registryId) => {
     const registry = await context.registries.getVisible(callerOf(context), registryId);
     return registry === null ? null : toRegistry(registry);

@@ -18,6 +18,7 @@ export interface RegistryStore {
 
 export interface BuildStore {
   findById(id: string): Promise<BuildRecord | null>;
+  findByIds(ids: readonly string[]): Promise<BuildRecord[]>;
   listByWorkspace(workspaceId: string): Promise<BuildRecord[]>;
   listByWorkspaces(workspaceIds: readonly string[]): Promise<BuildRecord[]>;
   insert(record: BuildRecord): Promise<'inserted' | 'duplicate-name'>;
@@ -25,6 +26,7 @@ export interface BuildStore {
 
 export interface BuildRunStore {
   findById(id: string): Promise<BuildRunRecord | null>;
+  findByIds(ids: readonly string[]): Promise<BuildRunRecord[]>;
   /** The newest `perBuild` runs of each build, newest first, in one statement. */
   recentRuns(buildIds: readonly string[], perBuild: number): Promise<Map<string, BuildRunRecord[]>>;
   /** The newest run of each build. */

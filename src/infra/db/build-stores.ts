@@ -64,6 +64,7 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       const row = await builds.findOneBy({ id });
       return row === null ? null : strip<BuildRecord>(row);
     },
+    findByIds: async (ids) => (ids.length === 0 ? [] : (await builds.findBy({ id: In([...ids]) })).map((row) => strip<BuildRecord>(row))),
     listByWorkspace: async (workspaceId) => (await builds.find({ where: { workspaceId }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
     listByWorkspaces: async (workspaceIds) =>
       workspaceIds.length === 0 ? [] : (await builds.find({ where: { workspaceId: In([...workspaceIds]) }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
@@ -83,6 +84,7 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       const row = await runs.findOneBy({ id });
       return row === null ? null : strip<BuildRunRecord>(row);
     },
+    findByIds: async (ids) => (ids.length === 0 ? [] : (await runs.findBy({ id: In([...ids]) })).map((row) => strip<BuildRunRecord>(row))),
     recentRuns: async (buildIds, perBuild) => {
       if (buildIds.length === 0) return new Map();
       // A run is among the newest N of its build when fewer than N runs of that build are newer.
