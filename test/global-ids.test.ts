@@ -38,7 +38,18 @@ function identified(everything: Record<string, unknown>): Identified[] {
   const add = (type: string, field: string) => (object: Record<string, unknown>) => found.push({ type, id: object.id as string, field, value: object[field] });
   type Row = Record<string, unknown> & { id: string };
   (everything.clusters as Row[]).forEach(add('Cluster', 'name'));
-  const clusters = [everything.live] as Array<Row & { nodes: Row[]; pods: { edges: Array<{ node: Row }> }; workloads: Row[]; services: Row[]; persistentVolumes: Row[]; persistentVolumeClaims: Row[]; storageClasses: Row[]; events: Row[] }>;
+  const clusters = [everything.live] as Array<
+    Row & {
+      nodes: Row[];
+      pods: { edges: Array<{ node: Row }> };
+      workloads: Row[];
+      services: Row[];
+      persistentVolumes: Row[];
+      persistentVolumeClaims: Row[];
+      storageClasses: Row[];
+      events: Row[];
+    }
+  >;
   for (const cluster of clusters) {
     cluster.nodes.forEach(add('ClusterNode', 'name'));
     cluster.pods.edges.map((edge) => edge.node).forEach(add('Pod', 'name'));
@@ -49,7 +60,13 @@ function identified(everything: Record<string, unknown>): Identified[] {
     cluster.storageClasses.forEach(add('StorageClass', 'name'));
     cluster.events.forEach(add('ClusterEvent', 'reason'));
   }
-  const a = everything.a as Row & { members: Array<Row & { user: Row }>; allotments: Row[]; storage: Row[]; registries: Array<Row & { repositories: Array<Row & { tags: Row[] }> }>; builds: Array<Row & { lastRun: Row | null }> };
+  const a = everything.a as Row & {
+    members: Array<Row & { user: Row }>;
+    allotments: Row[];
+    storage: Row[];
+    registries: Array<Row & { repositories: Array<Row & { tags: Row[] }> }>;
+    builds: Array<Row & { lastRun: Row | null }>;
+  };
   add('Workspace', 'name')(a);
   add('Workspace', 'name')(everything.b as Row);
   for (const member of a.members) {
@@ -118,15 +135,25 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     // A second cluster only team B sees (a row: it never needs to answer).
     const tables = await openTables(gateway);
     const hiddenKey = randomUUID();
-    await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'b-only', 'ON_PREMISE', 'Seoul', 'not-a-kubeconfig', 'UNREACHABLE')`, [hiddenKey]);
+    await tables.query(
+      `INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'b-only', 'ON_PREMISE', 'Seoul', 'not-a-kubeconfig', 'UNREACHABLE')`,
+      [hiddenKey],
+    );
     await tables.close();
     hiddenClusterId = toGlobalId('Cluster', hiddenKey);
 
-    const workspace = async (name: string) => data(await gateway.request<{ createWorkspace: { id: string } }>(`mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`, { input: { name } }), name).createWorkspace.id;
+    const workspace = async (name: string) =>
+      data(
+        await gateway.request<{ createWorkspace: { id: string } }>(`mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`, { input: { name } }),
+        name,
+      ).createWorkspace.id;
     [teamA, teamB] = [await workspace('Team A'), await workspace('Team B')];
     const person = async (name: string, workspaceId: string, role: string) => {
       const user = await createUser(gateway, { name, email: `${name.toLowerCase()}@example.com`, systemRole: 'USER' });
-      data(await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: user.id, role } }), 'addWorkspaceMember');
+      data(
+        await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: user.id, role } }),
+        'addWorkspaceMember',
+      );
       return { id: user.id, token: (await createToken(gateway, { name: 'cli', userId: user.id, scopes: ['READ', 'WRITE'] })).token };
     };
     viewerA = await person('Vera', teamA, 'VIEWER');
@@ -136,20 +163,44 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     data(await allot(teamA, clusterId, ['shop']), 'allot A');
     data(await allot(teamB, clusterId, ['secret']), 'allot B');
     data(await allot(teamB, hiddenClusterId, null), 'allot B hidden');
-    data(await gateway.request(`mutation ($input: AllotStorageInput!) { allotStorage(input: $input) { storageClassName } }`, { input: { workspaceId: teamA, clusterId, storageClassName: 'standard' } }), 'allotStorage');
+    data(
+      await gateway.request(`mutation ($input: AllotStorageInput!) { allotStorage(input: $input) { storageClassName } }`, {
+        input: { workspaceId: teamA, clusterId, storageClassName: 'standard' },
+      }),
+      'allotStorage',
+    );
 
     // A registry with a pushed image, a build with a finished run in each team.
-    const registryId = data(await gateway.request<{ createRegistry: { id: string } }>(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id } }`, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }), 'createRegistry').createRegistry.id;
+    const registryId = data(
+      await gateway.request<{ createRegistry: { id: string } }>(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id } }`, {
+        input: { name: 'platform', url: registry.url, kind: 'BUILTIN' },
+      }),
+      'createRegistry',
+    ).createRegistry.id;
     for (const team of [teamA, teamB]) {
       data(await gateway.request(`mutation ($w: ID!, $r: ID!) { allotRegistry(workspaceId: $w, registryId: $r) { id } }`, { w: team, r: registryId }), 'allotRegistry');
       const build = data(
         await gateway.request<{ createBuild: { id: string } }>(`mutation ($input: CreateBuildInput!) { createBuild(input: $input) { id } }`, {
-          input: { workspaceId: team, name: 'web', sourceUrl: 'git://git.example.com/team/web.git', ref: 'main', preset: 'NODEJS', imageRepository: team === teamA ? 'a/web' : 'b/web', registryId, clusterId },
+          input: {
+            workspaceId: team,
+            name: 'web',
+            sourceUrl: 'git://git.example.com/team/web.git',
+            ref: 'main',
+            preset: 'NODEJS',
+            imageRepository: team === teamA ? 'a/web' : 'b/web',
+            registryId,
+            clusterId,
+          },
         }),
         'createBuild',
       ).createBuild.id;
       const run = data(await gateway.request<{ runBuild: { id: string } }>(`mutation ($id: ID!) { runBuild(buildId: $id) { id } }`, { id: build }), 'runBuild').runBuild.id;
-      await waitFor(`run ${run} to finish`, async () => data(await gateway.request<{ buildRun: { finishedAt: string | null } }>(`query ($id: ID!) { buildRun(id: $id) { finishedAt } }`, { id: run }), 'buildRun').buildRun.finishedAt !== null);
+      await waitFor(
+        `run ${run} to finish`,
+        async () =>
+          data(await gateway.request<{ buildRun: { finishedAt: string | null } }>(`query ($id: ID!) { buildRun(id: $id) { finishedAt } }`, { id: run }), 'buildRun').buildRun
+            .finishedAt !== null,
+      );
     }
 
     everything = data(await gateway.request<Record<string, unknown>>(EVERYTHING, { a: teamA, b: teamB, c: clusterId }), 'everything');
@@ -164,7 +215,29 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     const objects = identified(everything);
     const types = new Set(objects.map((object) => object.type));
     expect([...types].sort()).toEqual(
-      ['ApiToken', 'AuditEntry', 'Build', 'BuildRun', 'Cluster', 'ClusterAllotment', 'ClusterEvent', 'ClusterNode', 'Member', 'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'Registry', 'RegistryRepository', 'RegistryTag', 'Service', 'StorageAllotment', 'StorageClass', 'User', 'Workload', 'Workspace'].sort(),
+      [
+        'ApiToken',
+        'AuditEntry',
+        'Build',
+        'BuildRun',
+        'Cluster',
+        'ClusterAllotment',
+        'ClusterEvent',
+        'ClusterNode',
+        'Member',
+        'PersistentVolume',
+        'PersistentVolumeClaim',
+        'Pod',
+        'Registry',
+        'RegistryRepository',
+        'RegistryTag',
+        'Service',
+        'StorageAllotment',
+        'StorageClass',
+        'User',
+        'Workload',
+        'Workspace',
+      ].sort(),
     );
     for (const object of objects) {
       expect(decodeGlobalId(object.id)?.typeName).toBe(object.type);
@@ -194,7 +267,16 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
   it('answers null, without an error, for garbage, a wrong-type id and a deleted object', async () => {
     const pod = identified(everything).find((object) => object.type === 'Pod')!;
     const wrongType = toGlobalId('Cluster', localKeyOf(teamA, 'Workspace'));
-    for (const id of ['garbage', '', '!!!', toGlobalId('Cluster', randomUUID()), toGlobalId('NoSuchType', 'x'), wrongType, toGlobalId('Pod', 'not/a/pod/key'), toGlobalId('Pod', localKeyOf(pod.id, 'Pod').replace(/\/[^/]+$/, '/another-uid'))]) {
+    for (const id of [
+      'garbage',
+      '',
+      '!!!',
+      toGlobalId('Cluster', randomUUID()),
+      toGlobalId('NoSuchType', 'x'),
+      wrongType,
+      toGlobalId('Pod', 'not/a/pod/key'),
+      toGlobalId('Pod', localKeyOf(pod.id, 'Pod').replace(/\/[^/]+$/, '/another-uid')),
+    ]) {
       const response = await gateway.request<{ node: unknown }>(NODE_ID, { id });
       expect(response).toMatchObject({ status: 200, data: { node: null } });
       expect(response.errors).toBeUndefined();
@@ -209,7 +291,14 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
   });
 
   it('gives a pod recreated under the same name a new id, and the old one answers null', async () => {
-    const podsOf = async () => data(await gateway.request<{ cluster: { pods: { edges: Array<{ node: { id: string; name: string } }> } } }>(`query ($id: ID!) { cluster(id: $id) { pods(namespace: "shop") { edges { node { id name } } } } }`, { id: clusterId }), 'pods').cluster.pods.edges.map((edge) => edge.node);
+    const podsOf = async () =>
+      data(
+        await gateway.request<{ cluster: { pods: { edges: Array<{ node: { id: string; name: string } }> } } }>(
+          `query ($id: ID!) { cluster(id: $id) { pods(namespace: "shop") { edges { node { id name } } } } }`,
+          { id: clusterId },
+        ),
+        'pods',
+      ).cluster.pods.edges.map((edge) => edge.node);
     simulator.createPod({ namespace: 'shop', name: 'phoenix', nodeName: 'worker-1', labels: { app: 'phoenix' }, containers: [{ name: 'main', image: 'example/phoenix:1' }] });
     const first = await waitFor('the pod to appear', async () => (await podsOf()).find((pod) => pod.name === 'phoenix'));
     simulator.deletePod('shop', 'phoenix');
@@ -222,9 +311,17 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     expect(await gateway.request(NODE_ID, { id: second.id })).toMatchObject({ data: { node: { __typename: 'Pod', id: second.id } } });
   });
 
-  it('shows another tenant\'s objects to nobody else: a VIEWER of team A gets null for team B\'s', async () => {
+  it("shows another tenant's objects to nobody else: a VIEWER of team A gets null for team B's", async () => {
     const teamBView = data(
-      await gateway.request<{ workspace: { members: Array<{ id: string; user: { id: string } }>; allotments: Array<{ id: string }>; builds: Array<{ id: string; lastRun: { id: string } }>; registries: Array<{ repositories: Array<{ id: string; tags: Array<{ id: string }> }> }> }; cluster: { pods: { edges: Array<{ node: { id: string; name: string } }> } } }>(
+      await gateway.request<{
+        workspace: {
+          members: Array<{ id: string; user: { id: string } }>;
+          allotments: Array<{ id: string }>;
+          builds: Array<{ id: string; lastRun: { id: string } }>;
+          registries: Array<{ repositories: Array<{ id: string; tags: Array<{ id: string }> }> }>;
+        };
+        cluster: { pods: { edges: Array<{ node: { id: string; name: string } }> } };
+      }>(
         `query ($b: ID!, $c: ID!) { workspace(id: $b) { members { id user { id } } allotments { id } builds { id lastRun { id } } registries { repositories { id tags { id } } } } cluster(id: $c) { pods(namespace: "secret") { edges { node { id name } } } } }`,
         { b: teamB, c: clusterId },
       ),
@@ -255,7 +352,12 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     expect(data(await asViewer<{ workspace: unknown }>(`query ($id: ID!) { workspace(id: $id) { id } }`, { id: teamB }), 'workspace').workspace).toBeNull();
     expect(data(await asViewer<{ cluster: unknown }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: hiddenClusterId }), 'cluster').cluster).toBeNull();
     // And what team A may see, the viewer gets.
-    const own = identified(everything).filter((object) => ['Cluster', 'Workspace', 'Member', 'ClusterAllotment', 'StorageAllotment', 'Build', 'BuildRun'].includes(object.type) && object.id !== teamB && object.id !== hiddenClusterId);
+    const own = identified(everything).filter(
+      (object) =>
+        ['Cluster', 'Workspace', 'Member', 'ClusterAllotment', 'StorageAllotment', 'Build', 'BuildRun'].includes(object.type) &&
+        object.id !== teamB &&
+        object.id !== hiddenClusterId,
+    );
     for (const object of own) {
       expect(data(await asViewer<{ node: { id: string } | null }>(NODE_ID, { id: object.id }), object.type).node?.id).toBe(object.id);
     }
@@ -265,7 +367,11 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
 
   it('keeps ids stable: the same in a second query and from another gateway process on the same database', async () => {
     const again = data(await gateway.request<Record<string, unknown>>(EVERYTHING, { a: teamA, b: teamB, c: clusterId }), 'again');
-    const ids = (found: Identified[]) => found.filter((object) => !['Pod', 'ClusterEvent', 'AuditEntry'].includes(object.type)).map((object) => `${object.type} ${object.id}`).sort();
+    const ids = (found: Identified[]) =>
+      found
+        .filter((object) => !['Pod', 'ClusterEvent', 'AuditEntry'].includes(object.type))
+        .map((object) => `${object.type} ${object.id}`)
+        .sort();
     expect(ids(identified(again))).toEqual(ids(identified(everything)));
 
     // The rows' ids, as a gateway started afresh on the same database hands them out.

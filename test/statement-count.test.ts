@@ -114,7 +114,7 @@ describe('SQL statements per request', () => {
       workspaces.flatMap((workspace) => [workspace.id, workspace.members[0]!.id, workspace.members[0]!.user.id, workspace.allotments[0]!.id, workspace.allotments[0]!.cluster.id, workspace.builds[0]!.id, workspace.builds[0]!.lastRun.id]);
     const all = response.data!.workspaces;
     const statementsForNodes = async (ids: string[]) => {
-      const questions = async () => Number(((await gateway.dataSource.query(`SHOW SESSION STATUS LIKE 'Questions'`)) as Array<{ Value: string }>)[0]?.Value);
+      const questions = async () => Number((await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`))[0]?.Value);
       const before = await questions();
       const answer = await gateway.request<{ nodes: Array<{ id: string } | null> }>(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
       const after = await questions();

@@ -11,12 +11,15 @@ function schemaWith(extraFields: Record<string, { type: typeof GraphQLID | Graph
     interfaces: [Node],
     fields: { id: { type: new GraphQLNonNull(GraphQLID) }, name: { type: GraphQLString }, ...extraFields },
   });
-  const Query = new GraphQLObjectType({ name: 'Query', fields: { thing: { type: Thing, resolve: () => ({ id: 'row-1', name: 'one', ownerId: 'user-7', memberIds: ['a', 'b'], opaque: 'as-is' }) } } });
+  const Query = new GraphQLObjectType({
+    name: 'Query',
+    fields: { thing: { type: Thing, resolve: () => ({ id: 'row-1', name: 'one', ownerId: 'user-7', memberIds: ['a', 'b'], opaque: 'as-is' }) } },
+  });
   return new GraphQLSchema({ query: Query, types: [Thing] });
 }
 
 describe('encodeGlobalIds', () => {
-  it('outputs a Node\'s id and marked references as global ids, leaving the resolvers\' local ids alone', async () => {
+  it("outputs a Node's id and marked references as global ids, leaving the resolvers' local ids alone", async () => {
     const schema = schemaWith({
       ownerId: { type: GraphQLID, extensions: { globalId: 'User' } },
       memberIds: { type: new GraphQLList(GraphQLID), extensions: { globalId: 'Member' } },
@@ -25,7 +28,15 @@ describe('encodeGlobalIds', () => {
     encodeGlobalIds(schema);
     const result = await graphql({ schema, source: '{ thing { id name ownerId memberIds opaque } }' });
     expect(result).toEqual({
-      data: { thing: { id: toGlobalId('Thing', 'row-1'), name: 'one', ownerId: toGlobalId('User', 'user-7'), memberIds: [toGlobalId('Member', 'a'), toGlobalId('Member', 'b')], opaque: 'as-is' } },
+      data: {
+        thing: {
+          id: toGlobalId('Thing', 'row-1'),
+          name: 'one',
+          ownerId: toGlobalId('User', 'user-7'),
+          memberIds: [toGlobalId('Member', 'a'), toGlobalId('Member', 'b')],
+          opaque: 'as-is',
+        },
+      },
     });
   });
 

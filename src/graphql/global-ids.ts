@@ -32,7 +32,8 @@ function encoding(typeName: string, resolve: GraphQLFieldResolver<unknown, unkno
   const encode = (value: unknown): unknown => {
     if (value === null || value === undefined) return value;
     if (Array.isArray(value)) return value.map(encode);
-    return toGlobalId(typeName, String(value));
+    // Local keys are strings (an audit entry's is a bigint id, read as a string).
+    return toGlobalId(typeName, typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? value.toString() : JSON.stringify(value));
   };
   return (source, args, context, info) => {
     const value = resolve(source, args, context, info);

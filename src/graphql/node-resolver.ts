@@ -29,7 +29,10 @@ export class GlobalNodeResolver {
   }
 
   @Authorized()
-  @Query(() => [Node], { nullable: 'items', description: `Several objects by their global ids, in the same order; null for each one that does not exist or the caller may not see. At most ${MAX_NODES} ids.` })
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: `Several objects by their global ids, in the same order; null for each one that does not exist or the caller may not see. At most ${MAX_NODES} ids.`,
+  })
   nodes(@Arg('ids', () => [ID], { description: `Global ids, at most ${MAX_NODES}.` }) ids: string[], @Ctx() context: GatewayContext): Array<Promise<Node | null>> {
     if (ids.length > MAX_NODES) throw new BadInputError('ids', `at most ${MAX_NODES} ids per call (got ${ids.length})`);
     // One promise per id: the domains' DataLoaders batch the rows of all of them, and an object whose

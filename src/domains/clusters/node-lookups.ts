@@ -55,7 +55,9 @@ export const clusterNodeLookups: NodeLookups<ClustersContext> = {
     const key = parseClusterScopedKey(localKey);
     const cluster = key === null ? null : await clusterFor(context, key.clusterId);
     if (key === null || cluster === null) return null;
-    const found = scopedLiveView(context, cluster).events(key.name).find((event) => event.uid === key.uid);
+    const found = scopedLiveView(context, cluster)
+      .events(key.name)
+      .find((event) => event.uid === key.uid);
     return found === undefined ? null : toClusterEvent(cluster.id, found);
   },
 };

@@ -48,7 +48,9 @@ export const workspaceNodeLookups: NodeLookups<Context> = {
     return allotment === undefined ? null : toAllotment(allotment);
   }),
   StorageAllotment: ofWorkspace(3, async (context, workspaceId, [clusterId, storageClassName]) => {
-    const storage = (await context.workspaceLoaders.storageByWorkspaceId.load(workspaceId)).find((candidate) => candidate.clusterId === clusterId && candidate.storageClassName === storageClassName);
+    const storage = (await context.workspaceLoaders.storageByWorkspaceId.load(workspaceId)).find(
+      (candidate) => candidate.clusterId === clusterId && candidate.storageClassName === storageClassName,
+    );
     return storage === undefined ? null : toStorageAllotment(storage);
   }),
   // The audit log is for system administrators only, as `auditLog` is.
