@@ -214,7 +214,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const unreachable = await gateway.request(RUN_BUILD, { buildId });
     simulator.setReachable(true);
     expect(unreachable.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
-    const [rows] = await Promise.all([gateway.dataSource.query<unknown[]>('SELECT id FROM build_runs WHERE build_id = ?', [buildId])]);
+    const [rows] = await Promise.all([gateway.dataSource.query<unknown[]>('SELECT id FROM build_runs WHERE build_id = ?', [localKeyOf(buildId, 'Build')])]);
     expect(rows).toEqual([]);
 
     data(await gateway.request(REVOKE_CLUSTER, { workspaceId, clusterId }), 'revokeClusterAllotment');
