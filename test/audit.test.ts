@@ -1,5 +1,6 @@
 import { createToken, createUser, openTables } from './identity-support.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { toGlobalId } from '../src/shared/global-id.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
 
@@ -83,7 +84,7 @@ describe('the audit log', () => {
     expect(lastManager).toMatchObject({ targetType: 'WorkspaceMember', targetId: mia.id, workspaceId, message: expect.stringMatching(/last MANAGER/) });
     expect(forbidden).toMatchObject({ actorId: mia.id, targetType: 'Workspace', targetId: null });
     const adminEntry = all.edges.find(({ node }) => node.action === 'addWorkspaceMember')?.node;
-    expect(adminEntry).toMatchObject({ actorId: 'bootstrap-admin', targetType: 'WorkspaceMember', targetId: mia.id, workspaceId });
+    expect(adminEntry).toMatchObject({ actorId: toGlobalId('User', 'bootstrap-admin'), targetType: 'WorkspaceMember', targetId: mia.id, workspaceId });
     expect(new Date(adminEntry?.at ?? 0).getTime()).toBeGreaterThanOrEqual(new Date(started).getTime());
 
     // Filters.

@@ -3,6 +3,7 @@ import { startSmallCluster } from './support/cluster.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import type { SimulatedCluster } from '../src/simulator/index.js';
 import { UNRELATED_CA_PEM } from './support/unrelated-ca.js';
+import { toGlobalId } from '../src/shared/global-id.js';
 
 const REGISTER = `mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id name } }`;
 
@@ -31,7 +32,7 @@ describe('authentication', () => {
 
   test('the admin token answers `me`', async () => {
     const response = await gateway.request<{ me: { id: string; systemRole: string } }>(`{ me { id systemRole } }`);
-    expect(response.data?.me).toEqual({ id: 'bootstrap-admin', systemRole: 'ADMIN' });
+    expect(response.data?.me).toEqual({ id: toGlobalId('User', 'bootstrap-admin'), systemRole: 'ADMIN' });
   });
 
   test.each([

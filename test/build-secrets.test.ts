@@ -14,6 +14,7 @@ import { startTestGateway, type GraphqlResponse, type TestGateway } from './supp
 import { nodesOf, type Connection } from './support/connections.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
 import { waitFor } from './support/wait.js';
+import { localKeyOf } from '../src/shared/global-id.js';
 
 const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`;
 const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`;
@@ -86,7 +87,7 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
 
   it('runs a build against a password-protected registry: the password only in the Secret, the image pushed', async () => {
     const run = await runBuild('private-web');
-    const jobName = `kda-build-${run.id}`;
+    const jobName = `kda-build-${localKeyOf(run.id, 'BuildRun')}`;
     const job = simulator.getObject('jobs', NAMESPACE, jobName);
     if (job === undefined) throw new Error(`the Job ${jobName} was not created`);
     const secret = simulator.getObject('secrets', NAMESPACE, registrySecretName(jobName));
@@ -125,7 +126,7 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
 
   it('a cancelled run: its Job goes, and its Secret with it', async () => {
     const run = await runBuild('private-slow');
-    const jobName = `kda-build-${run.id}`;
+    const jobName = `kda-build-${localKeyOf(run.id, 'BuildRun')}`;
     expect(simulator.getObject('secrets', NAMESPACE, registrySecretName(jobName))).toBeDefined();
     await waitFor('the build to log', async () => ((await runOf(run.id)).log.length >= 2 ? true : undefined));
     expect(data(await gateway.request<{ cancelBuildRun: { status: string } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.status).toBe('CANCELLED');

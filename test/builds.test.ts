@@ -9,6 +9,7 @@ import { startTestRegistry, type TestRegistry } from './support/registry.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
+import { localKeyOf } from '../src/shared/global-id.js';
 
 const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`;
 const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`;
@@ -209,7 +210,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const cancelled = data(await gateway.request<{ cancelBuildRun: { status: string } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun;
     expect(cancelled.status).toBe('CANCELLED');
     await log.done;
-    await waitFor('the Job to be deleted', () => simulator.listObjects('jobs', 'kda-builds').every((job) => job.metadata.name !== `kda-build-${run.id}`));
+    await waitFor('the Job to be deleted', () => simulator.listObjects('jobs', 'kda-builds').every((job) => job.metadata.name !== `kda-build-${localKeyOf(run.id, 'BuildRun')}`));
     const again = await gateway.request(CANCEL, { id: run.id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
@@ -220,7 +221,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const unreachable = await gateway.request(RUN_BUILD, { buildId });
     simulator.setReachable(true);
     expect(unreachable.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
-    const [rows] = await Promise.all([gateway.dataSource.query<unknown[]>('SELECT id FROM build_runs WHERE build_id = ?', [buildId])]);
+    const [rows] = await Promise.all([gateway.dataSource.query<unknown[]>('SELECT id FROM build_runs WHERE build_id = ?', [localKeyOf(buildId, 'Build')])]);
     expect(rows).toEqual([]);
 
     data(await gateway.request(REVOKE_CLUSTER, { workspaceId, clusterId }), 'revokeClusterAllotment');
@@ -284,7 +285,8 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(shown.data?.build.buildArgs).toEqual(buildArgs);
 
     const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
-    const job = simulator.listObjects('jobs').find((candidate) => candidate.metadata.labels?.['kda.io/build-run'] === run.id || JSON.stringify(candidate).includes(run.id));
+    const runKey = localKeyOf(run.id, 'BuildRun');
+    const job = simulator.listObjects('jobs').find((candidate) => candidate.metadata.labels?.['kda.io/build-run'] === runKey || JSON.stringify(candidate).includes(runKey));
     const container = job?.spec.template.spec?.containers[0];
     expect(container?.env).toEqual(expect.arrayContaining([{ name: 'KDA_BUILD_ARGS', value: 'NODE_ENV=production\nGREETING=hello "world" $(id)' }]));
     expect(container?.command?.join(' ')).not.toContain('$(id)');

@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } 
 import { collect } from './support/subscription.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { CREATE_TOKEN, openTables } from './identity-support.js';
+import { localKeyOf } from '../src/shared/global-id.js';
 
 const HS_SECRET = 'an-hs256-secret-of-at-least-32-bytes!!';
 const HS_AUDIENCE = 'kda-gateway';
@@ -79,7 +80,7 @@ describe('identity: JWT bearer tokens', () => {
     expect(first.data?.me).toMatchObject({ name: 'Hana', email: 'hana@example.com', systemRole: 'USER' });
     const again = await gateway.request<{ me: { id: string } }>(ME, {}, await hs256({ sub: 'hs-1', email: 'hana@example.com' }));
     expect(again.data?.me.id).toBe(first.data?.me.id);
-    expect(await usersWithEmail('hana@example.com')).toEqual([{ id: first.data?.me.id, system_role: 'USER' }]);
+    expect(await usersWithEmail('hana@example.com')).toEqual([{ id: localKeyOf(first.data?.me.id ?? '', 'User'), system_role: 'USER' }]);
   });
 
   test('HS256: an email `sub` names the user when there is no email claim', async () => {

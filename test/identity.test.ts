@@ -4,6 +4,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { waitFor } from './support/wait.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { CREATE_TOKEN, CREATE_USER, createToken, createUser, ME, openTables, REVOKE_TOKEN } from './identity-support.js';
+import { localKeyOf, toGlobalId } from '../src/shared/global-id.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
 
@@ -37,7 +38,7 @@ describe('identity: users and API tokens end to end', () => {
     expect(token.startsWith(apiToken.prefix)).toBe(true);
 
     // Only the hash is stored.
-    const [row] = await tables.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = ?', [apiToken.id]);
+    const [row] = await tables.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = ?', [localKeyOf(apiToken.id, 'ApiToken')]);
     expect(row?.token_hash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(token);
 
@@ -53,7 +54,7 @@ describe('identity: users and API tokens end to end', () => {
 
     // Last use was recorded.
     const lastUsed = await waitFor('last use recorded', async () => {
-      const [stored] = await tables.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens WHERE id = ?', [apiToken.id]);
+      const [stored] = await tables.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens WHERE id = ?', [localKeyOf(apiToken.id, 'ApiToken')]);
       return stored?.last_used_at ?? false;
     });
     expect(lastUsed).toBeInstanceOf(Date);
@@ -85,7 +86,7 @@ describe('identity: users and API tokens end to end', () => {
     const { token, id } = await createToken(gateway, { name: 'short', userId: user.id, scopes: ['READ'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect((await gateway.request(ME, {}, token)).data?.me).toBeDefined();
     // Time cannot be moved in a running gateway; move the expiry instead.
-    await tables.query('UPDATE api_tokens SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000), id]);
+    await tables.query('UPDATE api_tokens SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000), localKeyOf(id, 'ApiToken')]);
     const response = await gateway.request(ME, {}, token);
     expect(response.errors?.[0]).toMatchObject({ message: expect.stringMatching(/expired/), extensions: { code: 'UNAUTHENTICATED' } });
   });
@@ -138,7 +139,7 @@ describe('identity: users and API tokens end to end', () => {
 
   test('the bootstrap administrator is a principal without a user row', async () => {
     const response = await gateway.request<{ me: { id: string; email: string | null; systemRole: string; apiTokens: Connection<unknown> } }>(ME);
-    expect(response.data?.me).toMatchObject({ id: 'bootstrap-admin', email: null, systemRole: 'ADMIN', apiTokens: { edges: [] } });
+    expect(response.data?.me).toMatchObject({ id: toGlobalId('User', 'bootstrap-admin'), email: null, systemRole: 'ADMIN', apiTokens: { edges: [] } });
     const own = await gateway.request(CREATE_TOKEN, { input: { name: 'mine', scopes: ['READ'] } });
     expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
   });

@@ -106,4 +106,28 @@ describe('SQL statements per request', () => {
     expect(small.wider).toBeLessThanOrEqual(10);
     expect(small.builds).toBeLessThanOrEqual(10);
   });
+
+  test('nodes(ids:) costs the same number of statements for 14 ids as for 98, whatever their types', async () => {
+    if (workspaces < 16) await seedWorkspaces(16);
+    const IDS = `{ workspaces { id members { id user { id } } allotments { id cluster { id } } builds { id lastRun { id } } } }`;
+    const response = await gateway.request<{ workspaces: Array<{ id: string; members: Array<{ id: string; user: { id: string } }>; allotments: Array<{ id: string; cluster: { id: string } }>; builds: Array<{ id: string; lastRun: { id: string } }> }> }>(IDS);
+    expect(response.errors).toBeUndefined();
+    // Seven kinds, each from a different workspace: no loader can answer one from another's row.
+    const idsOf = (workspaces: NonNullable<typeof response.data>['workspaces']) =>
+      workspaces.flatMap((workspace) => [workspace.id, workspace.members[0]!.id, workspace.members[0]!.user.id, workspace.allotments[0]!.id, workspace.allotments[0]!.cluster.id, workspace.builds[0]!.id, workspace.builds[0]!.lastRun.id]);
+    const all = response.data!.workspaces;
+    const statementsForNodes = async (ids: string[]) => {
+      const questions = async () => Number((await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`))[0]?.Value);
+      const before = await questions();
+      const answer = await gateway.request<{ nodes: Array<{ id: string } | null> }>(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+      const after = await questions();
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.nodes.map((node) => node?.id)).toEqual(ids);
+      return after - before;
+    };
+    const few = await statementsForNodes(idsOf(all.slice(0, 2)));
+    const many = await statementsForNodes(idsOf(all.slice(2, 16)));
+    expect(many).toBe(few);
+    expect(few).toBeLessThanOrEqual(10);
+  });
 });

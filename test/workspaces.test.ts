@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { localKeyOf, toGlobalId } from '../src/shared/global-id.js';
 import { createToken, createUser, openTables } from './identity-support.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
 import { nodesOf, type Connection } from './support/connections.js';
@@ -166,7 +167,7 @@ describe('workspaces: members, roles, allotments', () => {
       gateway.request(REMOVE, { workspaceId: team, userId: people.vic.id }),
     ]);
     expect([codeOf(first), codeOf(second)].sort()).toEqual(['BAD_USER_INPUT', undefined].sort());
-    const managers = await tables.query<{ user_id: string }>(`SELECT user_id FROM workspace_members WHERE workspace_id = ? AND role = 'MANAGER'`, [team]);
+    const managers = await tables.query<{ user_id: string }>(`SELECT user_id FROM workspace_members WHERE workspace_id = ? AND role = 'MANAGER'`, [localKeyOf(team, 'Workspace')]);
     expect(managers).toHaveLength(1);
   });
 
@@ -174,7 +175,7 @@ describe('workspaces: members, roles, allotments', () => {
     const team = await workspace('MIS Team');
     await add(team, people.otto, 'VIEWER');
     const allotted = await gateway.request<{ allotCluster: Record<string, unknown> }>(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: ['shop', 'billing', 'shop'] } });
-    expect(allotted.data?.allotCluster).toEqual({ workspaceId: team, clusterId: clusterIds.shop, namespaces: ['billing', 'shop'], cluster: { id: clusterIds.shop, name: 'shop-cluster' } });
+    expect(allotted.data?.allotCluster).toEqual({ workspaceId: team, clusterId: toGlobalId('Cluster', clusterIds.shop), namespaces: ['billing', 'shop'], cluster: { id: toGlobalId('Cluster', clusterIds.shop), name: 'shop-cluster' } });
 
     const seen = await gateway.request<{ workspace: { myRole: string; clusterCount: number; clusters: Array<{ name: string }>; allotments: Array<{ namespaces: string[] | null }> } }>(WORKSPACE, { id: team }, people.otto.token);
     expect(seen.data?.workspace).toMatchObject({ myRole: 'VIEWER', clusterCount: 1, clusters: [{ name: 'shop-cluster' }], allotments: [{ namespaces: ['billing', 'shop'] }] });
@@ -198,7 +199,7 @@ describe('workspaces: members, roles, allotments', () => {
     await gateway.request(DELETE, { id: team });
     const [row] = await tables.query<{ members: number; allotments: number }>(
       'SELECT (SELECT COUNT(*) FROM workspace_members WHERE workspace_id = ?) AS members, (SELECT COUNT(*) FROM workspace_clusters WHERE workspace_id = ?) AS allotments',
-      [team, team],
+      [localKeyOf(team, 'Workspace'), localKeyOf(team, 'Workspace')],
     );
     expect({ members: Number(row?.members), allotments: Number(row?.allotments) }).toEqual({ members: 0, allotments: 0 });
     expect((await gateway.request<{ me: { workspaces: Connection<unknown> } }>(`{ me { workspaces { edges { node { id } } } } }`, {}, people.bob.token)).data?.me.workspaces.edges).toEqual([]);

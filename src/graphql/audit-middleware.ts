@@ -2,6 +2,7 @@ import { defaultFieldResolver, GraphQLError, type GraphQLFieldConfig, type Graph
 import type { AuditLog, NewAuditEntry } from '../domains/workspaces/index.js';
 import { redactSecrets } from '../domains/workspaces/index.js';
 import { DomainError } from '../shared/errors.js';
+import { decodeGlobalId } from '../shared/global-id.js';
 import type { Logger } from '../shared/logger.js';
 
 /**
@@ -57,9 +58,11 @@ function asRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** The log keeps local keys (a global id argument is decoded), as the rows and the filters do. */
 function stringArg(args: Record<string, unknown>, name: string): string | null {
   const value = args[name] ?? asRecord(args.input)[name];
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' ? (decodeGlobalId(value)?.localKey ?? value) : null;
 }
 
 function idOfResult(result: unknown): string | null {

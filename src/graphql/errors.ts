@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../shared/errors.js';
+import { toGlobalId } from '../shared/global-id.js';
 import type { Logger } from '../shared/logger.js';
 
 const GRAPHQL_CODES = new Set(['RATE_LIMITED', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN']);
@@ -13,6 +14,17 @@ function findDomainError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
+/** Ids a domain error names (e.g. the cluster that cannot answer), shown as the graph shows ids: global. */
+const ID_DETAILS: Readonly<Record<string, string>> = { clusterId: 'Cluster', registryId: 'Registry' };
+
+function detailsForClients(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const shown: Record<string, unknown> = { ...details };
+  for (const [key, typeName] of Object.entries(ID_DETAILS)) {
+    if (typeof shown[key] === 'string') shown[key] = toGlobalId(typeName, shown[key]);
+  }
+  return shown;
+}
+
 /**
  * The one place that decides what a client sees of an error: domain errors keep their message and
  * become `extensions.code`; GraphQL's own errors (syntax, validation) pass; anything else is logged
@@ -22,7 +34,7 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const domainError = findDomainError(error);
     if (domainError !== undefined) {
-      return { ...formatted, message: domainError.message, extensions: { ...domainError.details, code: domainError.code } };
+      return { ...formatted, message: domainError.message, extensions: { ...detailsForClients(domainError.details), code: domainError.code } };
     }
     const code = formatted.extensions?.code;
     const original = error instanceof GraphQLError ? error.originalError : error;

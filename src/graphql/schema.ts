@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker } from 'type-graphql';
 import { ClusterFieldsResolver, ClusterResolver, NodeResolver, PodResolver, WorkloadResolver } from '../domains/clusters/index.js';
 import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/identity/index.js';
@@ -11,6 +11,10 @@ import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 import { StorageAllotmentResolver } from './workspace-storage-resolver.js';
+import { encodeGlobalIds } from './global-ids.js';
+import { decodeMutationIdArguments } from './interim-mutation-ids.js';
+import { NODE_LOOKUPS } from './node-lookups.js';
+import { GlobalNodeResolver } from './node-resolver.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 
@@ -34,7 +38,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, RegistryRepositoryResolver, BuildResolver, BuildRunResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, RegistryRepositoryResolver, BuildResolver, BuildRunResolver, GlobalNodeResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still
@@ -48,12 +52,24 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       },
     },
   });
+  // Inside the audit: the log records the arguments as the client sent them.
+  decodeMutationIdArguments(schema);
   auditMutations(schema);
+  encodeGlobalIds(schema);
+  requireNodeLookups(schema);
   // type-graphql has no way to describe the root types; the docs pane starts there.
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
   }
   return schema;
+}
+
+/** `node(id:)` must find every type that implements Node: a type added without a lookup fails here. */
+function requireNodeLookups(schema: GraphQLSchema): void {
+  const node = schema.getType('Node');
+  if (!isInterfaceType(node)) throw new Error('the schema has no Node interface');
+  const missing = schema.getPossibleTypes(node).filter((type) => isObjectType(type) && NODE_LOOKUPS[type.name] === undefined);
+  if (missing.length > 0) throw new Error(`no node lookup for ${missing.map((type) => type.name).join(', ')}`);
 }
 
 /** The SDL checked in at schema/schema.graphql: sorted, so it diffs cleanly. */

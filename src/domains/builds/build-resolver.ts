@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Qu
 import { ConnectionArgs } from '../../shared/connection-types.js';
 import { connectionFromWindow, pageRequest, paginate, type CursorKey } from '../../shared/pagination.js';
 import { BuildConnection, BuildLogLineConnection, BuildRunConnection, BY_NAME, RUNS_NEWEST_FIRST } from './connections.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { callerOf, loadersOf, type BuildsContext } from './context.js';
 import { Build, BuildLogLine, BuildRun, CreateBuildInput, Registry } from './graphql-types.js';
 import { statusDisplay } from './log-lines.js';
@@ -32,19 +33,19 @@ export class BuildResolver {
   @Authorized()
   @Query(() => Build, { nullable: true, description: 'A build of a workspace the caller belongs to.' })
   async build(@Arg('id', () => ID, { description: 'Build id.' }) id: string, @Ctx() context: BuildsContext): Promise<Build> {
-    return toBuild(await context.builds.get(callerOf(context), id));
+    return toBuild(await context.builds.get(callerOf(context), localKeyOf(id, 'Build')));
   }
 
   @Authorized()
   @Query(() => BuildRun, { nullable: true, description: 'A run, with its status, image and stored log.' })
   async buildRun(@Arg('id', () => ID, { description: 'Run id.' }) id: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
-    return toBuildRun(await context.builds.getRun(callerOf(context), id));
+    return toBuildRun(await context.builds.getRun(callerOf(context), localKeyOf(id, 'BuildRun')));
   }
 
   @Authorized()
   @Query(() => BuildConnection, { description: 'The builds of a workspace, by name, paged (the build list).' })
   async builds(@Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<BuildConnection> {
-    return paginate(context, 'Query.builds', page, (await context.builds.list(callerOf(context), workspaceId)).map(toBuild), BY_NAME, (build) => build);
+    return paginate(context, 'Query.builds', page, (await context.builds.list(callerOf(context), localKeyOf(workspaceId, 'Workspace'))).map(toBuild), BY_NAME, (build) => build);
   }
 
   @FieldResolver(() => Registry, { nullable: true, description: 'Where its images are pushed.' })
@@ -88,7 +89,7 @@ export class BuildResolver {
     subscribe: async ({ args, context }) => {
       const builds = context as BuildsContext;
       const { runId, fromLine } = args as { runId: string; fromLine?: number | null };
-      return builds.builds.streamLog(callerOf(builds), runId, fromLine ?? 1);
+      return builds.builds.streamLog(callerOf(builds), localKeyOf(runId, 'BuildRun'), fromLine ?? 1);
     },
   })
   buildLog(@Root() line: BuildLogLineRecord, @Arg('runId', () => ID, { description: 'The run.' }) _runId: string, @Arg('fromLine', () => Int, { nullable: true, description: 'First line to send (default 1).' }) _fromLine: number | null): BuildLogLine {
@@ -101,7 +102,7 @@ export class BuildResolver {
     subscribe: async ({ args, context }) => {
       const builds = context as BuildsContext;
       const { workspaceId } = args as { workspaceId: string };
-      return builds.builds.streamUpdates(callerOf(builds), workspaceId);
+      return builds.builds.streamUpdates(callerOf(builds), localKeyOf(workspaceId, 'Workspace'));
     },
   })
   async buildRunUpdates(@Root() event: BuildRunUpdateEvent, @Arg('workspaceId', () => ID, { description: 'The workspace whose runs to follow.' }) _workspaceId: string, @Ctx() context: BuildsContext): Promise<BuildRun> {

@@ -100,6 +100,20 @@ export class BuildService {
     );
   }
 
+  /** Batch reads for `nodes(ids:)`; the caller checks each row's workspace with `readableAmong`. */
+  getMany(ids: readonly string[]): Promise<BuildRecord[]> {
+    return this.deps.builds.findByIds(ids);
+  }
+
+  getRuns(ids: readonly string[]): Promise<BuildRunRecord[]> {
+    return this.deps.runs.findByIds(ids);
+  }
+
+  /** The workspaces among these whose builds the caller may read, in one lookup. */
+  readableAmong(principal: PrincipalLike, workspaceIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.deps.gate.allowedAmong(principal, workspaceIds, 'build:read');
+  }
+
   async getRun(principal: PrincipalLike, id: string, permission: BuildPermission = 'build:read'): Promise<BuildRunRecord> {
     const run = await this.deps.runs.findById(id);
     if (run === null) throw new NotFoundError('BuildRun', id);

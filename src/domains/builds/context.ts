@@ -18,6 +18,10 @@ export interface BuildLoaders {
   /** Every run of each build in a response, in one batch (paged per build in memory). */
   readonly runsByBuild: DataLoader<string, BuildRunRecord[]>;
   readonly registry: DataLoader<string, RegistryRecord | null>;
+  readonly buildById: DataLoader<string, BuildRecord | null>;
+  readonly runById: DataLoader<string, BuildRunRecord | null>;
+  /** Whether the caller may read the builds of a workspace, for every workspace a response names at once. */
+  readonly buildsReadable: DataLoader<string, boolean>;
   /** The builds of each workspace in a response, in one batch. */
   readonly buildsByWorkspace: DataLoader<string, BuildRecord[]>;
   /** The registries of each workspace in a response, in one batch. */
@@ -47,6 +51,18 @@ export function loadersOf(context: BuildsContext): BuildLoaders {
       registriesByWorkspace: new DataLoader<string, RegistryRecord[]>(async (ids) => {
         const found = await context.registries.listForWorkspaces(callerOf(context), ids);
         return ids.map((id) => found.get(id) ?? []);
+      }),
+      buildById: new DataLoader(async (ids: readonly string[]) => {
+        const found = new Map((await context.builds.getMany(ids)).map((record) => [record.id, record]));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      runById: new DataLoader(async (ids: readonly string[]) => {
+        const found = new Map((await context.builds.getRuns(ids)).map((record) => [record.id, record]));
+        return ids.map((id) => found.get(id) ?? null);
+      }),
+      buildsReadable: new DataLoader(async (workspaceIds: readonly string[]) => {
+        const readable = await context.builds.readableAmong(callerOf(context), workspaceIds);
+        return workspaceIds.map((id) => readable.has(id));
       }),
       registry: new DataLoader(async (ids: readonly string[]) => {
         const found = new Map((await context.registries.getMany(ids)).map((record) => [record.id, record]));

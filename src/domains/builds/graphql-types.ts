@@ -1,4 +1,5 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Extensions, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { globalIdOf, Node } from '../../shared/node.js';
 import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
 
 export const RegistryKindEnum = { BUILTIN: 'BUILTIN', PRIVATE: 'PRIVATE', PUBLIC: 'PUBLIC' } as const;
@@ -38,8 +39,11 @@ registerEnumType(BuildRunStatusEnum, {
   },
 });
 
-@ObjectType({ description: 'A tag of a repository in a registry, with its manifest digest and image size (config plus layers).' })
+@ObjectType({ implements: Node, description: 'A tag of a repository in a registry, with its manifest digest and image size (config plus layers).' })
 export class RegistryTag {
+  @Field(() => ID, { description: 'Global id of the tag (registry, repository and tag name).' })
+  id!: string;
+
   @Field({ description: 'Tag name.' })
   name!: string;
 
@@ -50,8 +54,11 @@ export class RegistryTag {
   sizeBytes!: number | null;
 }
 
-@ObjectType({ description: 'A repository of a registry.' })
+@ObjectType({ implements: Node, description: 'A repository of a registry.' })
 export class RegistryRepository {
+  @Field(() => ID, { description: 'Global id of the repository (registry and repository name).' })
+  id!: string;
+
   @Field({ description: 'Repository name, e.g. team/app.' })
   name!: string;
 
@@ -59,11 +66,11 @@ export class RegistryRepository {
   registry!: RegistryRecord;
 }
 
-@ObjectType({ description: 'An image registry. Its password is stored encrypted and never shown.' })
+@ObjectType({ implements: Node, description: 'An image registry. Its password is stored encrypted and never shown.' })
 export class Registry {
   record!: RegistryRecord;
 
-  @Field(() => ID, { description: 'Registry id.' })
+  @Field(() => ID, { description: 'Global id of the registry.' })
   id!: string;
 
   @Field({ description: 'Unique name.' })
@@ -88,13 +95,14 @@ export class BuildArgument {
   value!: string;
 }
 
-@ObjectType({ description: 'How an image is built from source: repository, ref, preset, and where it is pushed.' })
+@ObjectType({ implements: Node, description: 'How an image is built from source: repository, ref, preset, and where it is pushed.' })
 export class Build {
   record!: BuildRecord;
 
-  @Field(() => ID, { description: 'Build id.' })
+  @Field(() => ID, { description: 'Global id of the build.' })
   id!: string;
 
+  @Extensions(globalIdOf('Workspace'))
   @Field(() => ID, { description: 'The workspace it belongs to.' })
   workspaceId!: string;
 
@@ -119,6 +127,7 @@ export class Build {
   @Field({ description: 'Repository in the registry, e.g. team/app.' })
   imageRepository!: string;
 
+  @Extensions(globalIdOf('Cluster'))
   @Field(() => ID, { description: 'The build cluster its Jobs run in.' })
   clusterId!: string;
 
@@ -144,13 +153,14 @@ export class BuildLogLine {
   at!: string;
 }
 
-@ObjectType({ description: 'One run of a build: a Kubernetes Job in the build cluster.' })
+@ObjectType({ implements: Node, description: 'One run of a build: a Kubernetes Job in the build cluster.' })
 export class BuildRun {
   record!: BuildRunRecord;
 
-  @Field(() => ID, { description: 'Run id.' })
+  @Field(() => ID, { description: 'Global id of the run.' })
   id!: string;
 
+  @Extensions(globalIdOf('Build'))
   @Field(() => ID, { description: 'The build it is a run of.' })
   buildId!: string;
 

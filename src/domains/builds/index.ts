@@ -12,3 +12,4 @@ export { Build, Registry } from './graphql-types.js';
 export { callerOf } from './context.js';
 export { toBuild, toRegistry } from './mappers.js';
 export { loadersOf } from './context.js';
+export { buildNodeLookups } from './node-lookups.js';

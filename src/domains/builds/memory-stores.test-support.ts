@@ -25,7 +25,8 @@ export function memoryRegistryStore(initial: readonly RegistryRecord[] = []): Re
     },
     allot: async (workspaceId, registryId) => void allotted.add(`${workspaceId}/${registryId}`),
     isAllotted: async (workspaceId, registryId) => allotted.has(`${workspaceId}/${registryId}`),
-    listByWorkspace: async (workspaceId) => rows.filter((row) => allotted.has(`${workspaceId}/${row.id}`)),
+    workspaceIdsOf: async (registryId) => [...allotted].filter((key) => key.endsWith(`/${registryId}`)).map((key) => key.slice(0, key.indexOf('/'))),
+    listByWorkspaces: async (workspaceIds) => new Map(workspaceIds.map((workspaceId) => [workspaceId, rows.filter((row) => allotted.has(`${workspaceId}/${row.id}`))])),
   };
 }
 
@@ -37,6 +38,7 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
   return {
     builds: {
       findById: async (id) => builds.find((build) => build.id === id) ?? null,
+      findByIds: async (ids) => builds.filter((build) => ids.includes(build.id)),
       listByWorkspace: async (workspaceId) => builds.filter((build) => build.workspaceId === workspaceId).sort((a, b) => a.name.localeCompare(b.name)),
       listByWorkspaces: async (ids) => builds.filter((build) => ids.includes(build.workspaceId)),
       insert: async (record) => {
@@ -47,16 +49,8 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
     },
     runs: {
       findById: async (id) => runs.find((run) => run.id === id) ?? null,
-      recentRuns: async (buildIds, perBuild) =>
-        new Map(
-          buildIds.map((id) => [
-            id,
-            runs
-              .filter((run) => run.buildId === id)
-              .sort(newestFirst)
-              .slice(0, perBuild),
-          ]),
-        ),
+      findByIds: async (ids) => runs.filter((run) => ids.includes(run.id)),
+      runsOfBuilds: async (buildIds) => new Map(buildIds.map((id) => [id, runs.filter((run) => run.buildId === id).sort(newestFirst)])),
       lastRuns: async (buildIds) =>
         new Map(
           buildIds
@@ -90,6 +84,12 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
       append: async (batch) => void lines.push(...batch),
       read: async (runId, fromLine, limit) => lines.filter((line) => line.runId === runId && line.number >= fromLine).slice(0, limit),
       lastNumber: async (runId) => Math.max(0, ...lines.filter((line) => line.runId === runId).map((line) => line.number)),
+      page: async (runId, fromLine, page) => {
+        const all = lines.filter((line) => line.runId === runId && line.number >= fromLine && (page.after === undefined || line.number > page.after) && (page.before === undefined || line.number < page.before));
+        const rows = page.fromEnd ? all.slice(-page.size) : all.slice(0, page.size);
+        const total = lines.filter((line) => line.runId === runId && line.number >= fromLine).length;
+        return { rows, totalCount: total, hasPreviousPage: rows.length > 0 && all[0] !== rows[0], hasNextPage: rows.length > 0 && all.at(-1) !== rows.at(-1) };
+      },
       prune: async () => 0,
     },
   };

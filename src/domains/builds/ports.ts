@@ -14,10 +14,13 @@ export interface RegistryStore {
   isAllotted(workspaceId: string, registryId: string): Promise<boolean>;
   /** The registries allotted to each workspace, by name, in one batch. */
   listByWorkspaces(workspaceIds: readonly string[]): Promise<Map<string, RegistryRecord[]>>;
+  /** The workspaces the registry is allotted to. */
+  workspaceIdsOf(registryId: string): Promise<string[]>;
 }
 
 export interface BuildStore {
   findById(id: string): Promise<BuildRecord | null>;
+  findByIds(ids: readonly string[]): Promise<BuildRecord[]>;
   listByWorkspace(workspaceId: string): Promise<BuildRecord[]>;
   listByWorkspaces(workspaceIds: readonly string[]): Promise<BuildRecord[]>;
   insert(record: BuildRecord): Promise<'inserted' | 'duplicate-name'>;
@@ -25,6 +28,7 @@ export interface BuildStore {
 
 export interface BuildRunStore {
   findById(id: string): Promise<BuildRunRecord | null>;
+  findByIds(ids: readonly string[]): Promise<BuildRunRecord[]>;
   /** Every run of each build, newest first, in one statement (paged per build in memory). */
   runsOfBuilds(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord[]>>;
   /** The newest run of each build. */

@@ -2,9 +2,11 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { ConnectionArgs } from '../../shared/connection-types.js';
 import { connectionFromList, pageRequest, paginate } from '../../shared/pagination.js';
 import { BY_NAME, BY_NAME_ONLY, RegistryConnection, RegistryRepositoryConnection, RegistryTagConnection } from './connections.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { callerOf, type BuildsContext } from './context.js';
 import { CreateRegistryInput, Registry, RegistryRepository } from './graphql-types.js';
 import { toRegistry } from './mappers.js';
+import { repositoryKey } from './registry-service.js';
 
 @Resolver(() => Registry)
 export class RegistryResolver {
@@ -28,7 +30,7 @@ export class RegistryResolver {
     @Ctx() context: BuildsContext,
   ): Promise<RegistryConnection> {
     const caller = callerOf(context);
-    const records = await (workspaceId != null ? context.registries.listForWorkspace(caller, workspaceId) : context.registries.list(caller));
+    const records = await (workspaceId != null ? context.registries.listForWorkspace(caller, localKeyOf(workspaceId, 'Workspace')) : context.registries.list(caller));
     return paginate(context, 'Query.registries', page, records.map(toRegistry), BY_NAME, (registry) => registry);
   }
 
@@ -36,7 +38,7 @@ export class RegistryResolver {
   async repositories(@Root() registry: Registry, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<RegistryRepositoryConnection> {
     const request = pageRequest('Registry.repositories', page, context.pageLimits);
     const names = await context.registries.repositoryNames(registry.record);
-    return connectionFromList(names, request, BY_NAME_ONLY, (name) => ({ name, registry: registry.record }));
+    return connectionFromList(names, request, BY_NAME_ONLY, (name) => ({ id: repositoryKey(registry.record.id, name), name, registry: registry.record }));
   }
 }
 

@@ -12,7 +12,17 @@ export interface CreateRegistryInput {
   readonly password?: string | null | undefined;
 }
 
+/** Local keys of what a registry holds (the schema makes them global ids). Repository names may hold slashes, never colons. */
+export function repositoryKey(registryId: string, repository: string): string {
+  return `${registryId}/${repository}`;
+}
+
+export function tagKey(registryId: string, repository: string, tag: string): string {
+  return `${repositoryKey(registryId, repository)}:${tag}`;
+}
+
 export interface RegistryTagView {
+  readonly id: string;
   readonly name: string;
   readonly digest: string | null;
   readonly sizeBytes: number | null;
@@ -120,6 +130,23 @@ export class RegistryService {
     return { username: registry.username, password: registry.sealedPassword === null ? null : this.deps.sealer.open(registry.sealedPassword) };
   }
 
+  /**
+   * A registry the caller may see: every one for a system administrator; otherwise one allotted to a
+   * workspace whose builds they may read (as `registries(workspaceId:)` shows them). Null otherwise.
+   */
+  async getVisible(principal: PrincipalLike, id: string): Promise<RegistryRecord | null> {
+    const registry = await this.deps.store.findById(id);
+    if (registry === null || (await this.deps.gate.isSystemAdmin(principal))) return registry;
+    const workspaceIds = await this.deps.store.workspaceIdsOf(id);
+    return (await this.deps.gate.allowedAmong(principal, workspaceIds, 'build:read')).size > 0 ? registry : null;
+  }
+
+  /** One repository of the registry, or null when the registry does not list it. */
+  async repository(registry: RegistryRecord, name: string): Promise<{ id: string; name: string; registry: RegistryRecord } | null> {
+    const names = await this.repositoryNames(registry);
+    return names.includes(name) ? { id: repositoryKey(registry.id, name), name, registry } : null;
+  }
+
   /** The registry's repository names, sorted, read through the registry API now. */
   repositoryNames(registry: RegistryRecord): Promise<string[]> {
     return this.reading(registry, async (credentials) => (await this.deps.api.repositories(registry.url, credentials)).sort());
@@ -136,7 +163,7 @@ export class RegistryService {
       Promise.all(
         tags.map(async (tag) => {
           const manifest = await this.deps.api.manifest(registry.url, credentials, repository, tag);
-          return { name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
+          return { id: tagKey(registry.id, repository, tag), name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
         }),
       ),
     );

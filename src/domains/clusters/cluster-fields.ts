@@ -117,7 +117,7 @@ export class ClusterFieldsResolver {
 
   @FieldResolver(() => PersistentVolumeConnection, { nullable: true, description: 'Persistent volumes, by name, paged.' })
   persistentVolumes(@Root() cluster: Cluster, @Ctx() context: ClustersContext, @Args(() => ConnectionArgs) page: ConnectionArgs): PersistentVolumeConnection {
-    return paginate(context, 'Cluster.persistentVolumes', page, this.live(cluster, context).persistentVolumes(), byName, toPersistentVolume);
+    return paginate(context, 'Cluster.persistentVolumes', page, this.live(cluster, context).persistentVolumes(), byName, (volume) => toPersistentVolume(cluster.id, volume));
   }
 
   @FieldResolver(() => PersistentVolumeClaimConnection, { nullable: true, description: 'Persistent volume claims, by namespace and name, paged.' })
@@ -128,7 +128,7 @@ export class ClusterFieldsResolver {
     @Arg('namespace', () => String, { nullable: true, description: 'Only claims of this namespace.' }) namespace?: string | null,
   ): PersistentVolumeClaimConnection {
     const claims = this.live(cluster, context).persistentVolumeClaims(checkNamespace(namespace));
-    return paginate(context, 'Cluster.persistentVolumeClaims', page, claims, byNamespaceAndName, toPersistentVolumeClaim);
+    return paginate(context, 'Cluster.persistentVolumeClaims', page, claims, byNamespaceAndName, (claim) => toPersistentVolumeClaim(cluster.id, claim));
   }
 
   @FieldResolver(() => [StorageClass], { nullable: true, description: 'Storage classes, by name.' })
@@ -136,7 +136,7 @@ export class ClusterFieldsResolver {
     return this.live(cluster, context)
       .storageClasses()
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map(toStorageClass);
+      .map((storageClass) => toStorageClass(cluster.id, storageClass));
   }
 
   @FieldResolver(() => ClusterEventConnection, { nullable: true, description: 'Kubernetes events, newest first (by last occurrence), paged.' })

@@ -1,5 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { globalIdOf } from '../../shared/node.js';
 import { UnauthenticatedError } from '../../shared/errors.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { RegisterClusterInput, UpdateClusterInput } from './cluster-inputs.js';
 import { Cluster } from './cluster-type.js';
 import { namespaceScopeOf, narrowToAllotment, requireAllotments, requireVisibleCluster, visibleCluster, type ClustersContext } from './context.js';
@@ -18,7 +20,7 @@ export class ClusterResolver {
     const visible = await Promise.all((await context.clusters.list()).map((snapshot) => visibleCluster(context, snapshot)));
     const clusters = visible.filter((cluster): cluster is Cluster => cluster !== null);
     if (workspaceId == null) return clusters;
-    const allotments = new Map((await requireAllotments(context, workspaceId)).map((allotment) => [allotment.clusterId, allotment]));
+    const allotments = new Map((await requireAllotments(context, localKeyOf(workspaceId, 'Workspace'))).map((allotment) => [allotment.clusterId, allotment]));
     return clusters.flatMap((cluster) => {
       const allotment = allotments.get(cluster.id);
       return allotment === undefined ? [] : [narrowToAllotment(cluster, allotment)];
@@ -28,7 +30,7 @@ export class ClusterResolver {
   @Authorized()
   @Query(() => Cluster, { nullable: true, description: 'One cluster by id; null when it does not exist.' })
   async cluster(@Arg('id', () => ID, { description: 'Cluster id.' }) id: string, @Ctx() context: ClustersContext): Promise<Cluster | null> {
-    const snapshot = await context.clusters.get(id);
+    const snapshot = await context.clusters.get(localKeyOf(id, 'Cluster'));
     return snapshot === null ? null : visibleCluster(context, snapshot);
   }
 
@@ -51,6 +53,7 @@ export class ClusterResolver {
   }
 
   @Authorized('ADMIN')
+  @Extensions(globalIdOf('Cluster'))
   @Mutation(() => ID, { description: 'Stops watching a cluster and forgets it (its kubeconfig included). Nothing in the cluster changes. Returns the removed id. System administrators only.' })
   async removeCluster(@Arg('id', () => ID, { description: 'Cluster to remove.' }) id: string, @Ctx() context: ClustersContext): Promise<string> {
     return (await context.clusters.remove(id)).id;
@@ -63,7 +66,7 @@ export class ClusterResolver {
       const clustersContext = context as ClustersContext;
       if (clustersContext.principal === null) throw new UnauthenticatedError();
       const { workspaceId } = args as { workspaceId?: string | null };
-      const inWorkspace = workspaceId == null ? null : new Set((await requireAllotments(clustersContext, workspaceId)).map((allotment) => allotment.clusterId));
+      const inWorkspace = workspaceId == null ? null : new Set((await requireAllotments(clustersContext, localKeyOf(workspaceId, 'Workspace'))).map((allotment) => allotment.clusterId));
       // Status changes of clusters the caller cannot see (now) are not theirs to know.
       return guardStream(await clustersContext.clusters.statusEvents(), async (message) => {
         const { clusterId } = message.event;

@@ -1,12 +1,13 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from '../../shared/node.js';
 import type { NamespaceScope, StorageClassScope } from '../../shared/access.js';
 import type { ClusterProvider, ClusterState } from './cluster-record.js';
 import { ClusterProviderEnum, ClusterStateEnum } from './graphql-types.js';
 import type { ClusterSnapshot } from './cluster-service.js';
 
-@ObjectType({ description: 'A Kubernetes cluster registered with the gateway. Live figures come from its watches, never from a per-request API call.' })
+@ObjectType({ implements: Node, description: 'A Kubernetes cluster registered with the gateway. Live figures come from its watches, never from a per-request API call.' })
 export class Cluster {
-  @Field(() => ID, { description: 'Gateway id of the cluster.' })
+  @Field(() => ID, { description: 'Global id of the cluster.' })
   id!: string;
 
   @Field({ description: 'Unique name (lowercase letters, digits, dashes).' })

@@ -1,5 +1,6 @@
 import { namespaceVisible, storageClassVisible, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
 import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { compileLabelSelector, LabelSelectorSyntaxError, type LabelMatcher } from '../../shared/label-selector.js';
 import type { ClusterService, ClusterSnapshot } from './cluster-service.js';
 import type { Cluster } from './cluster-type.js';
@@ -125,7 +126,8 @@ export async function openClusterStream<E extends ClusterObjectEvent<{ namespace
 ): Promise<AsyncIterableIterator<StreamedEvent<E>>> {
   const context = rawContext as ClustersContext;
   if (context.principal === null) throw new UnauthenticatedError();
-  const { clusterId, namespace, after } = args as ClusterStreamArgs;
+  const { namespace, after } = args as ClusterStreamArgs;
+  const clusterId = localKeyOf((args as ClusterStreamArgs).clusterId, 'Cluster');
   const validNamespace = checkNamespace(namespace);
   const cluster = await requireVisibleCluster(context, clusterId);
   if (validNamespace !== undefined && !namespaceVisible(cluster.namespaceScope, validNamespace)) throw new NotFoundError('Namespace', validNamespace);

@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../../shared/node.js';
 import { CLUSTER_PROVIDERS, CLUSTER_STATES, type ClusterProvider, type ClusterState } from './cluster-record.js';
 
 export const ClusterProviderEnum = Object.fromEntries(CLUSTER_PROVIDERS.map((value) => [value, value])) as { [K in ClusterProvider]: K };
@@ -84,8 +85,11 @@ export class Taint {
   effect!: string;
 }
 
-@ObjectType({ description: 'A Kubernetes node of a cluster (a machine that runs pods).' })
+@ObjectType({ implements: Node, description: 'A Kubernetes node of a cluster (a machine that runs pods).' })
 export class ClusterNode {
+  @Field(() => ID, { description: 'Global id: a node recreated under the same name gets a new one.' })
+  id!: string;
+
   @Field({ description: 'Node name, unique in its cluster.' })
   name!: string;
 
@@ -162,9 +166,9 @@ export class WorkloadRef {
   uid!: string;
 }
 
-@ObjectType({ description: 'A Kubernetes pod, as the gateway last saw it.' })
+@ObjectType({ implements: Node, description: 'A Kubernetes pod, as the gateway last saw it.' })
 export class Pod {
-  @Field(() => ID, { description: 'Gateway id: unique across clusters.' })
+  @Field(() => ID, { description: 'Global id: unique across clusters; a pod recreated under the same name gets a new one.' })
   id!: string;
 
   @Field({ description: 'Pod name.' })

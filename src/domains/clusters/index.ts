@@ -13,3 +13,4 @@ export type { ClusterRecord, ClusterProvider, ClusterState } from './cluster-rec
 
 export { Cluster } from './cluster-type.js';
 export { narrowToAllotment, visibleCluster, type WorkspaceAllotment } from './context.js';
+export { clusterNodeLookups } from './node-lookups.js';

@@ -2,7 +2,7 @@ import type { NamespaceScope, StorageClassScope } from '../../shared/access.js';
 import type { Cluster } from './cluster-type.js';
 import type { ClusterSnapshot } from './cluster-service.js';
 import type { Container, ClusterNode, Pod, Resources } from './graphql-types.js';
-import { objectId } from './object-mappers.js';
+import { clusterScopedKey, namespacedKey } from './object-keys.js';
 import type { LiveClusterStatus } from './ports.js';
 import type { ContainerProjection, NodeProjection, PodProjection, ResourceQuantities } from './model.js';
 
@@ -58,6 +58,7 @@ export function requestedResources(pods: readonly PodProjection[]): Resources {
 
 export function toNode(clusterId: string, node: NodeProjection, podCount: number): ClusterNode {
   return {
+    id: clusterScopedKey(clusterId, node.name, node.uid),
     clusterId,
     name: node.name,
     roles: node.roles,
@@ -88,7 +89,7 @@ function toContainer(container: ContainerProjection): Container {
 
 export function toPod(clusterId: string, pod: PodProjection): Pod {
   return {
-    id: objectId(clusterId, pod.uid),
+    id: namespacedKey(clusterId, pod.namespace, pod.name, pod.uid),
     clusterId,
     name: pod.name,
     namespace: pod.namespace,

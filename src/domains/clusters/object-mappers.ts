@@ -1,10 +1,8 @@
 import type { KubernetesEventProjection, PersistentVolumeClaimProjection, PersistentVolumeProjection, ServiceProjection, StorageClassProjection, WorkloadProjection } from './model.js';
 import type { ClusterEvent, PersistentVolume, PersistentVolumeClaim, Service, StorageClass, StorageSummary } from './storage-types.js';
 import type { Workload } from './workload-types.js';
+import { clusterScopedKey, namespacedKey } from './object-keys.js';
 
-export function objectId(clusterId: string, uid: string): string {
-  return `${clusterId}:${uid}`;
-}
 
 /** Spec observed by the controller and every wanted pod ready on the newest template. */
 function isRolledOut(workload: WorkloadProjection): boolean {
@@ -14,7 +12,7 @@ function isRolledOut(workload: WorkloadProjection): boolean {
 
 export function toWorkload(clusterId: string, workload: WorkloadProjection): Workload {
   return {
-    id: objectId(clusterId, workload.uid),
+    id: namespacedKey(clusterId, workload.namespace, workload.name, workload.uid),
     clusterId,
     kind: workload.kind,
     name: workload.name,
@@ -40,7 +38,7 @@ export function toWorkload(clusterId: string, workload: WorkloadProjection): Wor
 
 export function toService(clusterId: string, service: ServiceProjection): Service {
   return {
-    id: objectId(clusterId, service.uid),
+    id: namespacedKey(clusterId, service.namespace, service.name, service.uid),
     name: service.name,
     namespace: service.namespace,
     type: service.type,
@@ -52,8 +50,9 @@ export function toService(clusterId: string, service: ServiceProjection): Servic
   };
 }
 
-export function toPersistentVolume(volume: PersistentVolumeProjection): PersistentVolume {
+export function toPersistentVolume(clusterId: string, volume: PersistentVolumeProjection): PersistentVolume {
   return {
+    id: clusterScopedKey(clusterId, volume.name, volume.uid),
     name: volume.name,
     capacityBytes: volume.capacityBytes,
     accessModes: volume.accessModes,
@@ -64,8 +63,9 @@ export function toPersistentVolume(volume: PersistentVolumeProjection): Persiste
   };
 }
 
-export function toPersistentVolumeClaim(claim: PersistentVolumeClaimProjection): PersistentVolumeClaim {
+export function toPersistentVolumeClaim(clusterId: string, claim: PersistentVolumeClaimProjection): PersistentVolumeClaim {
   return {
+    id: namespacedKey(clusterId, claim.namespace, claim.name, claim.uid),
     name: claim.name,
     namespace: claim.namespace,
     requestedBytes: claim.requestedBytes,
@@ -77,8 +77,9 @@ export function toPersistentVolumeClaim(claim: PersistentVolumeClaimProjection):
   };
 }
 
-export function toStorageClass(storageClass: StorageClassProjection): StorageClass {
+export function toStorageClass(clusterId: string, storageClass: StorageClassProjection): StorageClass {
   return {
+    id: clusterScopedKey(clusterId, storageClass.name, storageClass.uid),
     name: storageClass.name,
     provisioner: storageClass.provisioner,
     reclaimPolicy: storageClass.reclaimPolicy ?? null,
@@ -99,7 +100,7 @@ export function summarizeStorage(volumes: readonly PersistentVolumeProjection[],
 
 export function toClusterEvent(clusterId: string, event: KubernetesEventProjection): ClusterEvent {
   return {
-    id: objectId(clusterId, event.uid),
+    id: clusterScopedKey(clusterId, event.namespace, event.uid),
     type: event.type,
     reason: event.reason,
     message: event.message,

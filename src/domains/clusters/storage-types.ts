@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Node } from '../../shared/node.js';
 
 @ObjectType({ description: 'A port a service exposes.' })
 export class ServicePort {
@@ -19,9 +20,9 @@ export class ServicePort {
   nodePort!: number | null;
 }
 
-@ObjectType({ description: 'A Kubernetes Service.' })
+@ObjectType({ implements: Node, description: 'A Kubernetes Service.' })
 export class Service {
-  @Field(() => ID, { description: 'Gateway id: unique across clusters.' })
+  @Field(() => ID, { description: 'Global id: unique across clusters; an object recreated under the same name gets a new one.' })
   id!: string;
 
   @Field({ description: 'Name.' })
@@ -58,8 +59,11 @@ export class ClaimRef {
   name!: string;
 }
 
-@ObjectType({ description: 'A PersistentVolume: storage provisioned in the cluster.' })
+@ObjectType({ implements: Node, description: 'A PersistentVolume: storage provisioned in the cluster.' })
 export class PersistentVolume {
+  @Field(() => ID, { description: 'Global id: unique across clusters; an object recreated under the same name gets a new one.' })
+  id!: string;
+
   @Field({ description: 'Name.' })
   name!: string;
 
@@ -82,8 +86,11 @@ export class PersistentVolume {
   claim!: ClaimRef | null;
 }
 
-@ObjectType({ description: 'A PersistentVolumeClaim: storage a workload asked for.' })
+@ObjectType({ implements: Node, description: 'A PersistentVolumeClaim: storage a workload asked for.' })
 export class PersistentVolumeClaim {
+  @Field(() => ID, { description: 'Global id: unique across clusters; an object recreated under the same name gets a new one.' })
+  id!: string;
+
   @Field({ description: 'Name.' })
   name!: string;
 
@@ -109,8 +116,11 @@ export class PersistentVolumeClaim {
   volumeName!: string | null;
 }
 
-@ObjectType({ description: 'A StorageClass: a kind of storage the cluster can provision.' })
+@ObjectType({ implements: Node, description: 'A StorageClass: a kind of storage the cluster can provision.' })
 export class StorageClass {
+  @Field(() => ID, { description: 'Global id: unique across clusters; an object recreated under the same name gets a new one.' })
+  id!: string;
+
   @Field({ description: 'Name.' })
   name!: string;
 
@@ -157,9 +167,9 @@ export class InvolvedObject {
   namespace!: string | null;
 }
 
-@ObjectType({ description: 'A Kubernetes event: something a controller or kubelet reported.' })
+@ObjectType({ implements: Node, description: 'A Kubernetes event: something a controller or kubelet reported.' })
 export class ClusterEvent {
-  @Field(() => ID, { description: 'Gateway id: unique across clusters.' })
+  @Field(() => ID, { description: 'Global id: unique across clusters; an object recreated under the same name gets a new one.' })
   id!: string;
 
   @Field({ description: 'Normal or Warning.' })

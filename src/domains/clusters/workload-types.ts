@@ -1,5 +1,6 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../../shared/node.js';
 import { Condition, WatchEventKind } from './graphql-types.js';
 import type { WorkloadKind } from './model.js';
 
@@ -36,9 +37,9 @@ registerEnumType(RestartableKindEnum, {
   valuesConfig: { Deployment: { description: 'A Deployment.' }, StatefulSet: { description: 'A StatefulSet.' }, DaemonSet: { description: 'A DaemonSet.' } },
 });
 
-@ObjectType({ description: 'A Deployment, StatefulSet, DaemonSet, Job or CronJob, as the gateway last saw it.' })
+@ObjectType({ implements: Node, description: 'A Deployment, StatefulSet, DaemonSet, Job or CronJob, as the gateway last saw it.' })
 export class Workload {
-  @Field(() => ID, { description: 'Gateway id: unique across clusters.' })
+  @Field(() => ID, { description: 'Global id: unique across clusters; a workload recreated under the same name gets a new one.' })
   id!: string;
 
   @Field(() => WorkloadKindEnum, { description: 'Controller kind.' })

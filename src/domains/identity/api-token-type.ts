@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Extensions, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { globalIdOf, Node } from '../../shared/node.js';
 import type { TokenScope } from './records.js';
 
 export const ApiTokenScopeEnum = { READ: 'read', WRITE: 'write' } as const satisfies Record<string, TokenScope>;
@@ -11,11 +12,12 @@ registerEnumType(ApiTokenScopeEnum, {
   },
 });
 
-@ObjectType({ description: 'An API token for a person or a third-party tool. Its secret is shown once, when created; only its hash is kept.' })
+@ObjectType({ implements: Node, description: 'An API token for a person or a third-party tool. Its secret is shown once, when created; only its hash is kept.' })
 export class ApiToken {
   @Field(() => ID, { description: 'Token id (not the secret): pass it to revokeApiToken.' })
   id!: string;
 
+  @Extensions(globalIdOf('User'))
   @Field(() => ID, { description: 'The user the token acts as.' })
   userId!: string;
 

@@ -25,6 +25,7 @@ function memoryStores() {
   };
   const tokenStore: ApiTokenStore = {
     findById: async (id) => (tokens.has(id) ? { ...tokens.get(id)! } : null),
+    findByIds: async (ids) => ids.flatMap((id) => (tokens.has(id) ? [{ ...tokens.get(id)! }] : [])),
     findByHash: async (hash) => [...tokens.values()].find((token) => token.tokenHash === hash) ?? null,
     listByUserIds: async (ids) => [...tokens.values()].filter((token) => ids.includes(token.userId)),
     insert: async (record) => {

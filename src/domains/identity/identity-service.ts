@@ -78,6 +78,10 @@ export class IdentityService {
     return this.deps.users.findById(id);
   }
 
+  getApiTokens(ids: readonly string[]): Promise<ApiTokenRecord[]> {
+    return this.deps.tokens.findByIds(ids);
+  }
+
   tokensOfUsers(userIds: readonly string[]): Promise<ApiTokenRecord[]> {
     return this.deps.tokens.listByUserIds(userIds);
   }

@@ -14,6 +14,7 @@ export interface UserStore {
 /** Persistence of API tokens (implemented in src/infra/db). */
 export interface ApiTokenStore {
   findById(id: string): Promise<ApiTokenRecord | null>;
+  findByIds(ids: readonly string[]): Promise<ApiTokenRecord[]>;
   findByHash(tokenHash: string): Promise<ApiTokenRecord | null>;
   /** Every token of these users, newest first. */
   listByUserIds(userIds: readonly string[]): Promise<ApiTokenRecord[]>;

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Node } from '../../shared/node.js';
 import type { SystemRole } from './records.js';
 
 export const SystemRoleEnum = { ADMIN: 'ADMIN', USER: 'USER' } as const satisfies { [K in SystemRole]: K };
@@ -12,9 +13,9 @@ registerEnumType(SystemRoleEnum, {
 });
 
 /** Other domains add their relations (e.g. `workspaces`) with a `@FieldResolver` on `@Resolver(() => User)`. */
-@ObjectType({ description: 'A person or tool that calls the gateway.' })
+@ObjectType({ implements: Node, description: 'A person or tool that calls the gateway.' })
 export class User {
-  @Field(() => ID, { description: 'User id (`bootstrap-admin` for the administrator configured by KDA_ADMIN_TOKEN).' })
+  @Field(() => ID, { description: 'Global id of the user (the administrator configured by KDA_ADMIN_TOKEN has one too).' })
   id!: string;
 
   @Field({ description: 'Name to show.' })

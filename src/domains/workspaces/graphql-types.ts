@@ -1,4 +1,5 @@
-import { Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Extensions, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { globalIdOf, Node } from '../../shared/node.js';
 import type { WorkspaceRole } from './records.js';
 
 export const WorkspaceRoleEnum = { MANAGER: 'MANAGER', DEVOPS: 'DEVOPS', OPERATOR: 'OPERATOR', VIEWER: 'VIEWER' } as const satisfies { [K in WorkspaceRole]: K };
@@ -13,9 +14,9 @@ registerEnumType(WorkspaceRoleEnum, {
   },
 });
 
-@ObjectType({ description: 'A team\'s space: its members, and the clusters (or namespaces of them) allotted to it. Members see only what their workspaces are allotted.' })
+@ObjectType({ implements: Node, description: 'A team\'s space: its members, and the clusters (or namespaces of them) allotted to it. Members see only what their workspaces are allotted.' })
 export class Workspace {
-  @Field(() => ID, { description: 'Workspace id.' })
+  @Field(() => ID, { description: 'Global id of the workspace.' })
   id!: string;
 
   @Field({ description: 'Unique name.' })
@@ -31,8 +32,11 @@ export class Workspace {
   updatedAt!: string;
 }
 
-@ObjectType({ description: 'A user\'s membership of a workspace.' })
+@ObjectType({ implements: Node, description: 'A user\'s membership of a workspace.' })
 export class Member {
+  @Field(() => ID, { description: 'Global id of the membership (the workspace and the user).' })
+  id!: string;
+
   /** Not a field: resolved to `user` through the identity loader. */
   userId!: string;
 
@@ -46,11 +50,16 @@ export class Member {
   addedAt!: string;
 }
 
-@ObjectType({ description: 'A cluster allotted to a workspace, whole or limited to some namespaces.' })
+@ObjectType({ implements: Node, description: 'A cluster allotted to a workspace, whole or limited to some namespaces.' })
 export class ClusterAllotment {
+  @Field(() => ID, { description: 'Global id of the allotment (the workspace and the cluster).' })
+  id!: string;
+
+  @Extensions(globalIdOf('Workspace'))
   @Field(() => ID, { description: 'The workspace it is allotted to.' })
   workspaceId!: string;
 
+  @Extensions(globalIdOf('Cluster'))
   @Field(() => ID, { description: 'The allotted cluster.' })
   clusterId!: string;
 
@@ -61,12 +70,16 @@ export class ClusterAllotment {
   allottedAt!: string;
 }
 
-
-@ObjectType({ description: 'A storage class of an allotted cluster, allotted to a workspace with an optional quota. Members limited to namespaces see only the storage classes allotted to them.' })
+@ObjectType({ implements: Node, description: 'A storage class of an allotted cluster, allotted to a workspace with an optional quota. Members limited to namespaces see only the storage classes allotted to them.' })
 export class StorageAllotment {
+  @Field(() => ID, { description: 'Global id of the allotment (the workspace, the cluster and the storage class).' })
+  id!: string;
+
+  @Extensions(globalIdOf('Workspace'))
   @Field(() => ID, { description: 'The workspace it is allotted to.' })
   workspaceId!: string;
 
+  @Extensions(globalIdOf('Cluster'))
   @Field(() => ID, { description: 'The cluster the storage class belongs to.' })
   clusterId!: string;
 

@@ -13,3 +13,4 @@ export { workspacesOfUser } from './user-workspaces.js';
 export { createWorkspaceAccess, type WorkspaceAccess, type WorkspaceAccessDeps } from './workspace-access.js';
 export { WorkspaceResolver } from './workspace-resolver.js';
 export { WorkspaceService, type AllotClusterInput, type AllotStorageInput, type CreateWorkspaceInput, type MemberInput, type UpdateWorkspaceInput, type WorkspaceServiceDeps } from './workspace-service.js';
+export { workspaceNodeLookups } from './node-lookups.js';

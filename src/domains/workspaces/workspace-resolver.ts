@@ -2,6 +2,8 @@ import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutatio
 import { ConnectionArgs } from '../../shared/connection-types.js';
 import { paginate } from '../../shared/pagination.js';
 import { MEMBERS_BY_JOINING, MemberConnection, WORKSPACES_BY_NAME, WorkspaceConnection } from './connections.js';
+import { localKeyOf } from '../../shared/global-id.js';
+import { globalIdOf } from '../../shared/node.js';
 import { callerOf, type WorkspacesContext } from './context.js';
 import { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 import { AllotClusterInput, AllotStorageInput, CreateWorkspaceInput, UpdateWorkspaceInput, WorkspaceMemberInput } from './inputs.js';
@@ -25,7 +27,7 @@ export class WorkspaceResolver {
   @Authorized()
   @Query(() => Workspace, { nullable: true, description: 'One workspace by id; null when it does not exist or the caller is not a member (system administrators see all).' })
   async workspace(@Arg('id', () => ID, { description: 'Workspace id.' }) id: string, @Ctx() context: WorkspacesContext): Promise<Workspace | null> {
-    const record = await context.workspaces.getVisible(callerOf(context), id);
+    const record = await context.workspaces.getVisible(callerOf(context), localKeyOf(id, 'Workspace'));
     return record === null ? null : toWorkspace(record);
   }
 
@@ -81,6 +83,7 @@ export class WorkspaceResolver {
   }
 
   @Authorized('ADMIN')
+  @Extensions(globalIdOf('Workspace'))
   @Mutation(() => ID, { description: 'Deletes a workspace with its memberships and allotments (the clusters themselves stay). Returns the deleted id. System administrators only.' })
   async deleteWorkspace(@Arg('id', () => ID, { description: 'Workspace to delete.' }) id: string, @Ctx() context: WorkspacesContext): Promise<string> {
     return context.workspaces.delete(callerOf(context), id);

@@ -7,6 +7,7 @@ export function createApiTokenStore(dataSource: DataSource): ApiTokenStore {
   const repository: Repository<ApiTokenRecord> = dataSource.getRepository(ApiTokenEntity);
   return {
     findById: (id) => repository.findOneBy({ id }),
+    findByIds: async (ids) => (ids.length === 0 ? [] : repository.findBy({ id: In([...ids]) })),
     findByHash: (tokenHash) => repository.findOneBy({ tokenHash }),
     listByUserIds: async (userIds) => (userIds.length === 0 ? [] : repository.find({ where: { userId: In([...userIds]) }, order: { createdAt: 'DESC', id: 'ASC' } })),
     insert: async (record) => {

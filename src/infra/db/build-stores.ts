@@ -52,6 +52,7 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       }
     },
     isAllotted: (workspaceId, registryId) => allotments.existsBy({ workspaceId, registryId }),
+    workspaceIdsOf: async (registryId) => (await allotments.findBy({ registryId })).map((row) => row.workspaceId),
     listByWorkspaces: async (workspaceIds) => {
       const byWorkspace = new Map<string, RegistryRecord[]>();
       if (workspaceIds.length === 0) return byWorkspace;
@@ -71,6 +72,7 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       const row = await builds.findOneBy({ id });
       return row === null ? null : strip<BuildRecord>(row);
     },
+    findByIds: async (ids) => (ids.length === 0 ? [] : (await builds.findBy({ id: In([...ids]) })).map((row) => strip<BuildRecord>(row))),
     listByWorkspace: async (workspaceId) => (await builds.find({ where: { workspaceId }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
     listByWorkspaces: async (workspaceIds) =>
       workspaceIds.length === 0 ? [] : (await builds.find({ where: { workspaceId: In([...workspaceIds]) }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
@@ -90,6 +92,7 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       const row = await runs.findOneBy({ id });
       return row === null ? null : strip<BuildRunRecord>(row);
     },
+    findByIds: async (ids) => (ids.length === 0 ? [] : (await runs.findBy({ id: In([...ids]) })).map((row) => strip<BuildRunRecord>(row))),
     runsOfBuilds: async (buildIds) => {
       if (buildIds.length === 0) return new Map();
       const rows = await runs.createQueryBuilder('run').where('run.build_id IN (:...ids)', { ids: [...buildIds] }).orderBy('run.number', 'DESC').getMany();

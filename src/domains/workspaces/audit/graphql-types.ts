@@ -1,17 +1,19 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Extensions, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { connectionType } from '../../../shared/connection-types.js';
 import type { ConnectionValues } from '../../../shared/pagination.js';
+import { GLOBAL_ID_ENCODED, globalIdOf, Node } from '../../../shared/node.js';
 
-@ObjectType({ description: 'One mutation as recorded: who, what, on which object, when, and the outcome.' })
+@ObjectType({ implements: Node, description: 'One mutation as recorded: who, what, on which object, when, and the outcome.' })
 export class AuditEntry {
-  @Field(() => ID, { description: 'Entry id.' })
+  @Field(() => ID, { description: 'Global id of the entry.' })
   id!: string;
 
   @Field({ description: 'When the mutation ran (ISO 8601).' })
   at!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Who ran it (a user id, or bootstrap-admin); null when the caller sent no credentials.' })
+  @Extensions(globalIdOf('User'))
+  @Field(() => ID, { nullable: true, description: 'Who ran it (the global id of a user, or of the bootstrap administrator); null when the caller sent no credentials.' })
   actorId!: string | null;
 
   @Field({ description: 'The caller\'s name at the time.' })
@@ -23,9 +25,11 @@ export class AuditEntry {
   @Field(() => String, { nullable: true, description: 'Kind of object acted on, e.g. Workspace, WorkspaceMember, Cluster.' })
   targetType!: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Id of the object acted on, when known.' })
+  @Extensions(GLOBAL_ID_ENCODED)
+  @Field(() => ID, { nullable: true, description: 'Global id of the object acted on (of the type targetType names), when known.' })
   targetId!: string | null;
 
+  @Extensions(globalIdOf('Workspace'))
   @Field(() => ID, { nullable: true, description: 'The workspace concerned, when there is one.' })
   workspaceId!: string | null;
 
