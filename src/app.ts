@@ -28,6 +28,8 @@ import { createAccessResolver, WorkspaceService } from './domains/workspaces/ind
 import { createAuditRecorder } from './graphql/audit-middleware.js';
 import { openDatabase } from './infra/db/data-source.js';
 import { createClusterProbe } from './infra/k8s/cluster-probe.js';
+import { createAddressPolicy } from './infra/egress/address-policy.js';
+import { createEgress } from './infra/egress/egress.js';
 import { createClusterOperations } from './infra/k8s/cluster-operations.js';
 import { InformerPool } from './infra/k8s/informer-pool.js';
 import { createMemoryBus } from './infra/nats/memory-bus.js';
@@ -106,7 +108,16 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await access.start();
     cleanups.push(() => access.stop());
 
-    const informers = new InformerPool({ bus, logger });
+    // Every user-supplied URL and kubeconfig goes out through one policy (DESIGN.md, "Egress").
+    const addressPolicy = createAddressPolicy(config.outbound?.egressAllow ?? []);
+    const egress = createEgress(addressPolicy);
+    const kubeconfigAllowances = {
+      execCredentials: config.allowExecCredentials ?? false,
+      fileReferences: config.outbound?.allowKubeconfigFiles ?? false,
+      proxy: config.outbound?.allowKubeconfigProxy ?? false,
+      insecureTransport: config.outbound?.allowInsecureClusters ?? false,
+    };
+    const informers = new InformerPool({ bus, logger, kubeconfigAllowances });
     cleanups.push(() => informers.stopAll());
 
     const clusters = new ClusterService({
@@ -116,7 +127,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         disconnect: (clusterId) => informers.disconnect(clusterId),
         view: (clusterId) => informers.get(clusterId),
       },
-      probe: createClusterProbe({ allowExecCredentials: config.allowExecCredentials ?? false, timeoutMs: 10_000 }),
+      probe: createClusterProbe({ allowances: kubeconfigAllowances, egress, timeoutMs: 10_000 }),
       sealer: createSecretBox(secretKey),
       events: createClusterEventSource(hub),
       logger,
@@ -127,9 +138,12 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
 
     // The embedded default's image registry, unless a real one is configured.
     const demoRegistry = config.simulator && config.registryUrl === undefined ? await startDemoRegistry(logger) : undefined;
-    if (demoRegistry !== undefined) cleanups.push(() => demoRegistry.close());
+    if (demoRegistry !== undefined) {
+      addressPolicy.allow(new URL(demoRegistry.url).host);
+      cleanups.push(() => demoRegistry.close());
+    }
     if (config.simulator) {
-      const started = await startDemoClusters(clusters, logger, config.dataDir);
+      const started = await startDemoClusters(clusters, logger, config.dataDir, (hostAndPort) => addressPolicy.allow(hostAndPort));
       // Stop watching before the simulated apiservers go away, so no reconnect noise is logged.
       cleanups.push(async () => {
         await informers.stopAll();
@@ -164,7 +178,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     const auditLog = createAuditLogStore(dataSource);
     const audit = createAuditRecorder(auditLog, logger);
-    const { builds, registries, builtinRegistry } = await wireBuilds({ dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups, simulatedRegistryUrl: demoRegistry?.url });
+    const { builds, registries, builtinRegistry } = await wireBuilds({ dataSource, secretKey, informers, bus, hub, workspaceStores, config, logger, cleanups, egress, simulatedRegistryUrl: demoRegistry?.url });
     if (demoRegistry !== undefined && builtinRegistry !== null) {
       const clusterIdByName = new Map((await clusters.list()).map((snapshot) => [snapshot.record.name, snapshot.record.id]));
       await seedDemoBuilds({ builds, registries, workspaces, admin: BOOTSTRAP_ADMIN, registry: builtinRegistry, clusterIdByName, logger });

@@ -5,6 +5,7 @@ import { roleAllowsOnClusters } from './domains/workspaces/index.js';
 import { createBuildEventPublisher, createBuildEventSource } from './graphql/build-event-source.js';
 import type { SubscriptionHub } from './graphql/subscription-hub.js';
 import { createSecretBox } from './infra/crypto/secret-box.js';
+import type { Egress } from './infra/egress/egress.js';
 import { createBuildStores } from './infra/db/build-stores.js';
 import type { createWorkspaceStores } from './infra/db/workspace-stores.js';
 import { createBuildJobs } from './infra/k8s/build-jobs.js';
@@ -25,6 +26,8 @@ export interface BuildWiring {
   readonly logger: Logger;
   /** Where the composition root collects what to stop. */
   readonly cleanups: Array<() => Promise<void>>;
+  /** Source repositories and registries are user-supplied URLs. */
+  readonly egress: Egress;
   /** The embedded default's simulated registry, the BUILTIN one when KDA_REGISTRY_URL is not set. */
   readonly simulatedRegistryUrl?: string | undefined;
 }
@@ -49,7 +52,7 @@ export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildSe
     },
     clusterAllotted: async (workspaceId, clusterId) => (await workspaceStores.allotments.find(workspaceId, clusterId)) !== null,
   };
-  const registryApi = createRegistryClient();
+  const registryApi = createRegistryClient({ egress: wiring.egress });
   const registries = new RegistryService({ store: buildStores.registries, api: registryApi, sealer: createSecretBox(secretKey), gate: buildGate, now: () => new Date() });
   const buildJobs = createBuildJobs(informers);
   const buildPublisher = createBuildEventPublisher(bus);
@@ -73,7 +76,7 @@ export async function wireBuilds(wiring: BuildWiring): Promise<{ builds: BuildSe
     registryStore: buildStores.registries,
     registries,
     gate: buildGate,
-    sources: createSourceProbe(),
+    sources: createSourceProbe({ egress: wiring.egress }),
     jobs: buildJobs,
     followers,
     publisher: buildPublisher,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseOutboundConfig, type OutboundConfig } from './outbound.js';
 
 /** Where the gateway keeps its state and finds its events. */
 export type DatabaseConfig =
@@ -30,6 +31,8 @@ export interface GatewayConfig {
   readonly registryUrl?: string;
   /** KDA_BUILD_LOG_RETENTION_DAYS: stored build log lines of runs finished longer ago are dropped (default 30). */
   readonly buildLogRetentionDays?: number;
+  /** Kubeconfig allowances and egress allowances; everything refused when absent. */
+  readonly outbound?: OutboundConfig;
 }
 
 export interface JwtConfig {
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const jwt = parseJwtConfig(env, problems);
   const simulator = parseSwitch('KDA_SIMULATOR', env.KDA_SIMULATOR, embedded, problems);
   const allowExecCredentials = parseSwitch('KDA_ALLOW_EXEC_CREDENTIALS', env.KDA_ALLOW_EXEC_CREDENTIALS, false, problems);
+  const outbound = parseOutboundConfig(env, problems);
   const dataDir = path.resolve(cwd, env.KDA_DATA_DIR ?? '.data');
   const registryUrl = env.KDA_REGISTRY_URL?.trim() || undefined;
   if (registryUrl !== undefined && !/^https?:\/\/[^/]+/.test(registryUrl)) problems.push('KDA_REGISTRY_URL must look like https://registry.example.com');
@@ -135,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     dataDir,
     simulator,
     allowExecCredentials,
+    outbound,
     embedded,
     ...(jwt !== undefined ? { jwt } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),
