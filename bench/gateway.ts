@@ -46,6 +46,8 @@ export async function startBenchGateway(bus: BusConfig, options: { readonly data
     dataDir,
     simulator: false,
     embedded: false,
+    // The benchmark's simulated clusters listen on loopback.
+    outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: ['127.0.0.0/8'] },
   };
   let app;
   try {

@@ -73,6 +73,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
 
     if (config.simulator) {
       const demo = await startDemo({
+        allowEgress: (hostAndPort) => infra.egressPolicy.allow(hostAndPort),
         config,
         logger,
         clusters: clusters.service,

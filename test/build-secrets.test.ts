@@ -8,6 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { BuildJobSpec } from '../src/domains/builds/ports.js';
 import { createBuildJobs, registrySecretName } from '../src/infra/k8s/build-jobs.js';
 import { createRegistryClient } from '../src/infra/registry/registry-client.js';
+import { loopbackEgress } from './support/egress.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 import { registerCluster } from './support/cluster.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
@@ -119,8 +120,8 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     expect({ status: finished.status, lastLines: finished.log.slice(-3).map((line) => line.text) }).toMatchObject({ status: 'SUCCEEDED' });
     // The registry refuses anonymous pushes: the image there proves the credentials reached the pusher.
     const credentials = { username, password };
-    expect(await createRegistryClient().tags(registry.url, credentials, 'team/private-web')).toEqual(['run-1']);
-    const manifest = await createRegistryClient().manifest(registry.url, credentials, 'team/private-web', 'run-1');
+    expect(await createRegistryClient({ egress: loopbackEgress() }).tags(registry.url, credentials, 'team/private-web')).toEqual(['run-1']);
+    const manifest = await createRegistryClient({ egress: loopbackEgress() }).manifest(registry.url, credentials, 'team/private-web', 'run-1');
     expect(finished.imageDigest).toBe(manifest?.digest);
   });
 

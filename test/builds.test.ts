@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createRegistryClient } from '../src/infra/registry/registry-client.js';
+import { loopbackEgress } from './support/egress.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 import { createToken, createUser } from './identity-support.js';
 import { registerCluster } from './support/cluster.js';
@@ -167,7 +168,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(finished.log.filter((line) => line.text.startsWith('[kda] step')).map((line) => line.step)).toEqual([1, 2, 3, 4, 5, 6]);
 
     // The image is really there, and the size shown is the registry's.
-    const client = createRegistryClient();
+    const client = createRegistryClient({ egress: loopbackEgress() });
     const anonymous = { username: null, password: null };
     expect(await client.tags(registry.url, anonymous, 'team/web')).toEqual(['run-1']);
     const manifest = await client.manifest(registry.url, anonymous, 'team/web', 'run-1');
@@ -199,7 +200,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expectContiguous(finished.log);
     const list = nodesOf(data(await gateway.request<{ builds: Connection<{ name: string; status: string }> }>(BUILDS, { workspaceId }), 'builds').builds);
     expect(list.find((build) => build.name === 'broken')?.status).toBe('ERROR 4/6');
-    expect(await createRegistryClient().tags(registry.url, { username: null, password: null }, 'team/broken')).toEqual([]);
+    expect(await createRegistryClient({ egress: loopbackEgress() }).tags(registry.url, { username: null, password: null }, 'team/broken')).toEqual([]);
   });
 
   it('cancels a run: its Job goes, the run is CANCELLED and its log stream completes', async () => {

@@ -1,5 +1,6 @@
 import { RegistryAccessError } from '../src/domains/builds/ports.js';
 import { createRegistryClient } from '../src/infra/registry/registry-client.js';
+import { loopbackEgress } from './support/egress.js';
 import { pushImage } from '../src/simulator/builds/image-push.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
@@ -11,7 +12,7 @@ describe('registries: the HTTP API v2 against a real docker-registry', () => {
   let open: TestRegistry;
   let locked: TestRegistry;
   let gateway: TestGateway;
-  const client = createRegistryClient({ timeoutMs: 5_000 });
+  const client = createRegistryClient({ egress: loopbackEgress(), timeoutMs: 5_000 });
 
   beforeAll(async () => {
     [open, locked, gateway] = await Promise.all([startTestRegistry(), startTestRegistry({ auth: true }), startTestGateway()]);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createRegistryClient } from '../src/infra/registry/registry-client.js';
+import { loopbackEgress } from './support/egress.js';
 import { buildImage, pushImage } from '../src/simulator/builds/image-push.js';
 import { startSimulatedRegistry, type SimulatedRegistry } from '../src/simulator/index.js';
 
 const anonymous = { username: null, password: null };
-const client = createRegistryClient({ timeoutMs: 5_000 });
+const client = createRegistryClient({ egress: loopbackEgress(), timeoutMs: 5_000 });
 
 function digestOf(data: Buffer): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;

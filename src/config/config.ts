@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseOutboundConfig, type OutboundConfig } from './outbound.js';
 
 /** Where the gateway keeps its state and finds its events. */
 export type DatabaseConfig =
@@ -32,6 +33,8 @@ export interface GatewayConfig {
   readonly buildLogRetentionDays?: number;
   /** KDA_MAX_PAGE_SIZE: the largest `first`/`last` a connection accepts (default 500). */
   readonly maxPageSize?: number;
+  /** Kubeconfig allowances and egress allowances; everything refused when absent. */
+  readonly outbound?: OutboundConfig;
 }
 
 export interface JwtConfig {
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const jwt = parseJwtConfig(env, problems);
   const simulator = parseSwitch('KDA_SIMULATOR', env.KDA_SIMULATOR, embedded, problems);
   const allowExecCredentials = parseSwitch('KDA_ALLOW_EXEC_CREDENTIALS', env.KDA_ALLOW_EXEC_CREDENTIALS, false, problems);
+  const outbound = parseOutboundConfig(env, problems);
   const dataDir = path.resolve(cwd, env.KDA_DATA_DIR ?? '.data');
   const registryUrl = env.KDA_REGISTRY_URL?.trim() || undefined;
   if (registryUrl !== undefined && !/^https?:\/\/[^/]+/.test(registryUrl)) problems.push('KDA_REGISTRY_URL must look like https://registry.example.com');
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     dataDir,
     simulator,
     allowExecCredentials,
+    outbound,
     embedded,
     ...(jwt !== undefined ? { jwt } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),

@@ -15,7 +15,8 @@ const PROVIDERS: Record<string, ClusterProvider> = { 'on-premise': 'ON_PREMISE',
  * The embedded default's world: simulated apiservers on loopback, seeded like the product demo,
  * with pods that keep changing, registered by kubeconfig exactly as a real cluster would be.
  */
-export async function startDemoClusters(clusters: ClusterService, logger: Logger, kubeconfigDir: string): Promise<DemoClusters> {
+/** `allowEgress`: the egress policy learns each simulated apiserver's loopback host:port before it is registered. */
+export async function startDemoClusters(clusters: ClusterService, logger: Logger, kubeconfigDir: string, allowEgress: (hostAndPort: string) => void): Promise<DemoClusters> {
   const started: SimulatedCluster[] = [];
   const close = async () => {
     await Promise.all(started.map((cluster) => cluster.close()));
@@ -27,6 +28,7 @@ export async function startDemoClusters(clusters: ClusterService, logger: Logger
       started.push(simulated);
       seedDemoCluster(simulated, profile);
       simulated.startScenario({ intervalMs: 3_000, seed: index + 1 });
+      allowEgress(new URL(simulated.url).host);
       await clusters.registerOrRefresh({
         name: profile.name,
         provider: PROVIDERS[profile.provider] ?? 'OTHER',

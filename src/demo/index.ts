@@ -18,6 +18,8 @@ export interface DemoDeps {
   readonly registries: RegistryService;
   /** Stops every watch; called before the simulated apiservers go away, so no reconnect noise is logged. */
   readonly stopWatching: () => Promise<void>;
+  /** Lets the egress policy reach one simulated service (loopback host:port), which it otherwise refuses. */
+  readonly allowEgress: (hostAndPort: string) => void;
 }
 
 export interface Demo {
@@ -38,8 +40,11 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
   };
   try {
     const registry = config.registryUrl === undefined ? await startDemoRegistry(logger) : undefined;
-    if (registry !== undefined) stops.push(() => registry.close());
-    const started = await startDemoClusters(deps.clusters, logger, config.dataDir);
+    if (registry !== undefined) {
+      deps.allowEgress(new URL(registry.url).host);
+      stops.push(() => registry.close());
+    }
+    const started = await startDemoClusters(deps.clusters, logger, config.dataDir, deps.allowEgress);
     stops.push(async () => {
       await deps.stopWatching();
       await started.close();

@@ -31,7 +31,7 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
   const { logger } = infra;
   const stores = createBuildStores(infra.dataSource);
   const gate = neighbours.workspaceGate;
-  const registryApi = createRegistryClient();
+  const registryApi = createRegistryClient({ egress: infra.egress });
   const registries = new RegistryService({ store: stores.registries, api: registryApi, sealer: createSecretBox(infra.secretKey), gate, now: () => new Date() });
   const jobs = createBuildJobs(infra.informers);
   const publisher = createBuildEventPublisher(infra.bus);
@@ -55,7 +55,7 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
     registryStore: stores.registries,
     registries,
     gate,
-    sources: createSourceProbe(),
+    sources: createSourceProbe({ egress: infra.egress }),
     jobs,
     followers,
     publisher,

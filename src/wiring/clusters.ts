@@ -26,7 +26,7 @@ export function wireClusters(infra: Infra, config: GatewayConfig): ClustersWirin
       disconnect: (clusterId) => informers.disconnect(clusterId),
       view: (clusterId) => informers.get(clusterId),
     },
-    probe: createClusterProbe({ allowExecCredentials: config.allowExecCredentials ?? false, timeoutMs: 10_000 }),
+    probe: createClusterProbe({ allowances: infra.kubeconfigAllowances, egress: infra.egress, timeoutMs: 10_000 }),
     sealer: createSecretBox(infra.secretKey),
     events: createClusterEventSource(infra.hub),
     logger,

@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config.js';
 import { loadOrCreateLocalSecretKey } from '../infra/crypto/secret-box.js';
 import { openDatabase } from '../infra/db/data-source.js';
+import { createAddressPolicy, type AddressPolicy } from '../infra/egress/address-policy.js';
+import { createEgress, type Egress } from '../infra/egress/egress.js';
 import { InformerPool } from '../infra/k8s/informer-pool.js';
+import type { KubeconfigAllowances } from '../infra/k8s/kubeconfig.js';
 import { createMemoryBus } from '../infra/nats/memory-bus.js';
 import { createNatsBus } from '../infra/nats/nats-bus.js';
 import { SubscriptionHub } from '../infra/nats/subscription-hub.js';
@@ -20,6 +23,11 @@ export interface Infra {
   readonly hub: SubscriptionHub;
   /** One informer set per connected cluster. */
   readonly informers: InformerPool;
+  /** The one way out for user-supplied URLs (DESIGN.md, "Egress"); the demo widens its policy for its own services. */
+  readonly egress: Egress;
+  readonly egressPolicy: Pick<AddressPolicy, 'allow'>;
+  /** What a kubeconfig may ask of this host beyond its API server. */
+  readonly kubeconfigAllowances: KubeconfigAllowances;
   readonly logger: Logger;
 }
 
@@ -41,7 +49,15 @@ export async function openInfra(config: GatewayConfig, options: InfraOptions, st
   const hub = new SubscriptionHub(bus);
   stops.add(async () => hub.close());
 
-  const informers = new InformerPool({ bus, logger });
+  const egressPolicy = createAddressPolicy(config.outbound?.egressAllow ?? []);
+  const egress = createEgress(egressPolicy);
+  const kubeconfigAllowances: KubeconfigAllowances = {
+    execCredentials: config.allowExecCredentials ?? false,
+    fileReferences: config.outbound?.allowKubeconfigFiles ?? false,
+    proxy: config.outbound?.allowKubeconfigProxy ?? false,
+    insecureTransport: config.outbound?.allowInsecureClusters ?? false,
+  };
+  const informers = new InformerPool({ bus, logger, kubeconfigAllowances });
   stops.add(() => informers.stopAll());
-  return { secretKey, dataSource, bus, hub, informers, logger };
+  return { secretKey, dataSource, bus, hub, informers, egress, egressPolicy, kubeconfigAllowances, logger };
 }

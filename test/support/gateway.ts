@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/shared/logger.js';
 const UNLIMITED: RateLimitSettings = { burst: 1e9, perSecond: 1e9 };
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { NATS_URL } from './services.js';
+import { LOOPBACK_ALLOWED } from './egress.js';
 
 export interface GraphqlResponse<T> {
   readonly status: number;
@@ -58,6 +59,8 @@ export async function startTestGateway(
     dataDir,
     simulator: false,
     embedded: false,
+    // The simulated clusters and test registries listen on loopback; the egress tests override this.
+    outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: LOOPBACK_ALLOWED },
     ...overrides,
   };
   let app: App;

@@ -4,7 +4,7 @@
  * reads (it is the cluster's ClusterLiveView), publishes every change and every status change on
  * the event bus.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type {
   ClusterObjectEvent,
   ClusterObjectKindName,
@@ -28,6 +28,7 @@ import { clusterStatusOf, type ClusterConnectionStatus } from './cluster-status.
 import { INFORMED_KINDS, KIND_DEFINITIONS, type InformedKind, type InformedProjections, type KindDefinition } from './informed-kinds.js';
 import { describeError, type ReflectorTransport } from './kube-transport.js';
 import { Reflector, type ReflectorEvent, type ReflectorTuning } from './reflector.js';
+import { loadKubeConfig, STRICT_KUBECONFIG, type KubeconfigAllowances } from './kubeconfig.js';
 import { realTimers, type Timers } from './timers.js';
 
 export { LIST_PATHS, type InformedKind } from './informed-kinds.js';
@@ -52,6 +53,8 @@ export interface ClusterInformersOptions {
   /** Replaces the apiserver transport (tests). */
   readonly transportFor?: (kind: InformedKind, kubeConfig: KubeConfig) => ReflectorTransport;
   readonly timers?: Timers;
+  /** What the kubeconfig may ask of the host (checked again at every connect); strict when absent. */
+  readonly kubeconfigAllowances?: KubeconfigAllowances;
 }
 
 type Reflectors = { readonly [K in InformedKind]: Reflector<InformedProjections[K]> };
@@ -78,7 +81,7 @@ export class ClusterInformers implements ClusterLiveView {
     subjects.clusterObjects(options.clusterId, 'status');
     this.logger = (options.logger ?? silentLogger).child({ clusterId: options.clusterId });
     this.timers = options.timers ?? realTimers;
-    this.kubeConfig = loadKubeConfig(options.kubeconfigYaml, options.context ?? undefined);
+    this.kubeConfig = loadKubeConfig(options.kubeconfigYaml, options.context ?? null, options.kubeconfigAllowances ?? STRICT_KUBECONFIG);
     const reflectors: Partial<Record<InformedKind, unknown>> = {};
     for (const kind of INFORMED_KINDS) reflectors[kind] = this.createReflector(kind);
     this.reflectors = reflectors as Reflectors;
@@ -285,13 +288,3 @@ export function objectMessageId(
     : `${clusterId}:${kind}:${object.uid}:${object.resourceVersion}:${type}`;
 }
 
-function loadKubeConfig(yaml: string, context: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(yaml);
-  if (context !== undefined) {
-    if (kubeConfig.getContextObject(context) === null) throw new Error(`kubeconfig has no context "${context}"`);
-    kubeConfig.setCurrentContext(context);
-  }
-  if (kubeConfig.getCurrentCluster() === null) throw new Error('kubeconfig has no current cluster');
-  return kubeConfig;
-}

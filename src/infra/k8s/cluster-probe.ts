@@ -1,32 +1,15 @@
-import { ApiException, KubeConfig, VersionApi } from '@kubernetes/client-node';
-import { describeError } from './kube-transport.js';
+import { ApiException, VersionApi } from '@kubernetes/client-node';
 import type { ClusterProbe } from '../../domains/clusters/ports.js';
 import { BadInputError, DomainError } from '../../shared/errors.js';
+import type { Egress } from '../egress/egress.js';
+import { loadKubeConfig, type KubeconfigAllowances } from './kubeconfig.js';
 
 export interface ClusterProbeOptions {
-  /** `exec` and `auth-provider` users run commands on the gateway host; only an admin's configuration allows them. */
-  readonly allowExecCredentials: boolean;
+  /** What a kubeconfig may ask of the gateway host beyond its API server (files, programs, proxies, plain http). */
+  readonly allowances: KubeconfigAllowances;
+  /** The API server's address must pass the egress policy like every user-supplied URL. */
+  readonly egress: Pick<Egress, 'assertAllowed'>;
   readonly timeoutMs: number;
-}
-
-/** Parses a kubeconfig and selects its context, refusing credentials that would run programs. */
-export function loadKubeConfig(kubeconfig: string, context: string | null, allowExecCredentials: boolean): KubeConfig {
-  const config = new KubeConfig();
-  try {
-    config.loadFromString(kubeconfig);
-  } catch (error) {
-    throw new BadInputError('kubeconfig', `is not a valid kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (context !== null) {
-    if (config.getContextObject(context) === null) throw new BadInputError('context', `no context named ${context} in the kubeconfig`);
-    config.setCurrentContext(context);
-  }
-  if (config.getCurrentCluster() === null) throw new BadInputError('kubeconfig', 'names no cluster for its current context');
-  const user = config.getCurrentUser();
-  if (!allowExecCredentials && (user?.exec !== undefined || user?.authProvider !== undefined)) {
-    throw new BadInputError('kubeconfig', 'uses an exec or auth-provider credential plugin, which this gateway does not allow');
-  }
-  return config;
 }
 
 /** Says why a cluster did not answer in words that point at the part of the kubeconfig to fix. */
@@ -42,14 +25,19 @@ function probeFailure(error: unknown): DomainError {
           : `the API server answered HTTP ${code}`;
     return new BadInputError('kubeconfig', why);
   }
-  return new BadInputError('kubeconfig', `cannot reach the API server: ${describeError(error)}`);
+  // No network detail: what answers (or not) at an address is not the caller's to learn.
+  return new BadInputError('kubeconfig', 'the API server is not reachable');
 }
 
 /** Asks the API server its version: proves the address, the CA and the credentials work. */
 export function createClusterProbe(options: ClusterProbeOptions): ClusterProbe {
   return {
     async probe(kubeconfig, context) {
-      const config = loadKubeConfig(kubeconfig, context, options.allowExecCredentials);
+      const config = loadKubeConfig(kubeconfig, context, options.allowances);
+      const server = config.getCurrentCluster()?.server ?? '';
+      await options.egress.assertAllowed(server).catch(() => {
+        throw new BadInputError('kubeconfig', 'the API server is not reachable');
+      });
       const api = config.makeApiClient(VersionApi);
       const timeout = new Promise<never>((_, reject) => {
         setTimeout(() => reject(new DomainError('BAD_USER_INPUT', `kubeconfig: the cluster did not answer within ${options.timeoutMs} ms`, { field: 'kubeconfig' })), options.timeoutMs).unref();

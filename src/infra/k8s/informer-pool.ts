@@ -20,6 +20,8 @@ export interface InformerPoolOptions {
   readonly tuning?: ReflectorTuning;
   /** Replaces the apiserver transport (tests). */
   readonly transportFor?: ClusterInformersOptions['transportFor'];
+  /** What kubeconfigs may ask of the host; strict when absent. */
+  readonly kubeconfigAllowances?: ClusterInformersOptions['kubeconfigAllowances'];
 }
 
 export type PoolStatusListener = (clusterId: string, status: ClusterConnectionStatus) => void;
@@ -58,6 +60,7 @@ export class InformerPool {
       logger: this.logger,
       ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
       ...(this.options.transportFor ? { transportFor: this.options.transportFor } : {}),
+      ...(this.options.kubeconfigAllowances ? { kubeconfigAllowances: this.options.kubeconfigAllowances } : {}),
     });
     informers.onStatusChange((status) => {
       // A replaced connection may still be winding down; only the current one speaks for the cluster.

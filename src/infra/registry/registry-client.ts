@@ -1,9 +1,10 @@
 /**
  * The registry HTTP API v2 (distribution spec): ping, catalog, tags and manifests, with Basic
- * credentials or the Bearer token flow (a 401 naming a token realm). Uses the global fetch.
+ * credentials or the Bearer token flow (a 401 naming a token realm), through the egress policy.
  */
 import { createHash } from 'node:crypto';
 import { RegistryAccessError, type ImageManifestInfo, type RegistryApi, type RegistryCredentials } from '../../domains/builds/ports.js';
+import type { Egress } from '../egress/egress.js';
 
 export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
@@ -17,6 +18,8 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
 export interface RegistryClientOptions {
+  /** Registries (and the token realms they name) are user-supplied URLs: every request goes through the egress policy. */
+  readonly egress: Egress;
   readonly timeoutMs?: number;
 }
 
@@ -53,17 +56,17 @@ function sizeOf(document: ManifestDocument): number {
   return (document.config?.size ?? 0) + (document.layers ?? []).reduce((total, layer) => total + (layer.size ?? 0), 0);
 }
 
-export function createRegistryClient(options: RegistryClientOptions = {}): RegistryApi {
+export function createRegistryClient(options: RegistryClientOptions): RegistryApi {
   const timeoutMs = options.timeoutMs ?? 10_000;
   /** Bearer tokens per (registry, scope), reused until a 401 says otherwise. */
   const tokens = new Map<string, string>();
 
   async function send(url: string, init: { headers?: Record<string, string>; method?: string }): Promise<Response> {
     try {
-      return await fetch(url, { ...init, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-      throw new RegistryAccessError('unreachable', `registry ${new URL(url).origin} is unreachable: ${cause}`);
+      return await options.egress.fetch(url, { ...init, timeoutMs });
+    } catch {
+      // The policy or the network said no; which of them, and why, is not the caller's to learn.
+      throw new RegistryAccessError('unreachable', `registry ${new URL(url).origin} is not reachable`);
     }
   }
 
