@@ -18,7 +18,6 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config, { logger });
-  process.stdout.write(app.banner());
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -35,6 +34,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Only now: whoever reads "up" may stop the gateway at once, and must find it ready to stop cleanly.
+  process.stdout.write(app.banner());
 }
 
 main().catch((error: unknown) => {
