@@ -1,12 +1,13 @@
 import { ApolloClient, gql, HttpLink, InMemoryCache, type TypedDocumentNode } from '@apollo/client';
 import { createToken, createUser } from './identity-support.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 
-/** What a dashboard asks for (today's list shapes), with the __typename Apollo adds. */
+/** What a dashboard asks for (growing lists as connections, small ones as lists), with the __typename Apollo adds. */
 interface Dashboard {
   readonly clusters: Array<{ readonly id: string; readonly region: string }>;
-  readonly workspaces: Array<{ readonly id: string; readonly name: string }>;
+  readonly workspaces: Connection<{ readonly id: string; readonly name: string }>;
 }
 
 const DASHBOARD: TypedDocumentNode<Dashboard> = gql`
@@ -19,12 +20,20 @@ const DASHBOARD: TypedDocumentNode<Dashboard> = gql`
       region
       nodes {
         __typename
-        id
-        name
-        ready
-        capacity {
+        totalCount
+        edges {
           __typename
-          cpuCores
+          cursor
+          node {
+            __typename
+            id
+            name
+            ready
+            capacity {
+              __typename
+              cpuCores
+            }
+          }
         }
       }
       pods(first: 50) {
@@ -53,37 +62,71 @@ const DASHBOARD: TypedDocumentNode<Dashboard> = gql`
       }
       workloads {
         __typename
-        id
-        name
-        kind
-        ready
-        desired
+        edges {
+          __typename
+          cursor
+          node {
+            __typename
+            id
+            name
+            kind
+            ready
+            desired
+          }
+        }
       }
       services {
         __typename
-        id
-        name
-        type
-        ports {
+        edges {
           __typename
-          port
+          cursor
+          node {
+            __typename
+            id
+            name
+            type
+            ports {
+              __typename
+              port
+            }
+          }
         }
       }
     }
     workspaces {
       __typename
-      id
-      name
-      members {
+      totalCount
+      edges {
         __typename
-        id
-        role
-        user {
+        cursor
+        node {
           __typename
           id
           name
-          email
+          members {
+            __typename
+            edges {
+              __typename
+              cursor
+              node {
+                __typename
+                id
+                role
+                user {
+                  __typename
+                  id
+                  name
+                  email
+                }
+              }
+            }
+          }
         }
+      }
+      pageInfo {
+        __typename
+        hasNextPage
+        endCursor
       }
     }
     me {
@@ -92,9 +135,16 @@ const DASHBOARD: TypedDocumentNode<Dashboard> = gql`
       name
       apiTokens {
         __typename
-        id
-        name
-        scopes
+        edges {
+          __typename
+          cursor
+          node {
+            __typename
+            id
+            name
+            scopes
+          }
+        }
       }
     }
   }
@@ -132,7 +182,11 @@ function identities(value: Json, found: Set<string> = new Set()): Set<string> {
   return found;
 }
 
-/** Objects with an id stored inside another entry instead of as their own (a normalization miss). */
+/**
+ * Objects with an id stored inside another entry instead of as their own (a normalization miss).
+ * Connections, edges and page infos have no id: they stay embedded in their parent's entry, and
+ * the walk goes through them to the nodes, which must be references.
+ */
 function embeddedIdentities(value: Json, path: string, misses: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((item, index) => embeddedIdentities(item, `${path}[${index}]`, misses));
   else if (value !== null && typeof value === 'object') {
@@ -195,14 +249,21 @@ describe('Apollo Client normalizes the graph with no type policies', () => {
       Object.entries(entry as Record<string, Json>).flatMap(([field, value]) => embeddedIdentities(value, `${key}.${field}`)),
     );
     expect(embedded).toEqual([]);
-    // And the references hold: the cluster's pods are pointers to the Pod entries.
+    // The check sees through connections: a node copied into an edge would be a miss.
+    expect(embeddedIdentities({ __typename: 'PodConnection', edges: [{ __typename: 'PodEdge', cursor: 'c', node: { __typename: 'Pod', id: 'p' } }] }, 'probe')).toEqual([
+      'probe.edges[0].node',
+    ]);
+    // And the references hold: the connections stay embedded in their parent, their edges point to the entries.
     const clusterEntry = Object.entries(stored).find(([key]) => key.startsWith('Cluster:'))?.[1] as Record<string, Json>;
+    expect(JSON.stringify(clusterEntry)).toMatch(/"__typename":"PodConnection"/);
     expect(JSON.stringify(clusterEntry)).toMatch(/"__ref":"Pod:/);
+    expect(JSON.stringify(clusterEntry)).toMatch(/"__ref":"ClusterNode:/);
+    expect(JSON.stringify(stored.ROOT_QUERY)).toMatch(/"__ref":"Workspace:/);
   });
 
   it('updates the cached object in place from a mutation payload', async () => {
     const { data } = await client.query({ query: DASHBOARD, fetchPolicy: 'network-only' });
-    const workspace = data!.workspaces[0]!;
+    const workspace = nodesOf(data!.workspaces)[0]!;
     const clusterRow = data!.clusters[0]!;
     const entryKeys = () =>
       Object.keys(cache.extract())
@@ -221,7 +282,7 @@ describe('Apollo Client normalizes the graph with no type policies', () => {
 
     // The dashboard, read back from the cache alone, sees the change.
     const fromCache = client.readQuery({ query: DASHBOARD })!;
-    expect(fromCache.workspaces.find((item) => item.id === workspace.id)?.name).toBe('Cloud Platform Team');
+    expect(nodesOf(fromCache.workspaces).find((item) => item.id === workspace.id)?.name).toBe('Cloud Platform Team');
     expect(fromCache.clusters.find((item) => item.id === clusterRow.id)?.region).toBe('Busan');
   });
 });

@@ -5,6 +5,7 @@ import { createToken, createUser, openTables } from './identity-support.js';
 import { registerCluster } from './support/cluster.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
 
 function data<T>(response: GraphqlResponse<T>, what: string): T {
@@ -16,12 +17,15 @@ function data<T>(response: GraphqlResponse<T>, what: string): T {
 const EVERYTHING = `query Everything($a: ID!, $b: ID!, $c: ID!) {
   clusters { id name }
   live: cluster(id: $c) { id name
-    nodes { id name } pods(namespace: "shop") { edges { node { id name } } } workloads(namespace: "shop") { id name } services(namespace: "shop") { id name }
-    persistentVolumes { id name } persistentVolumeClaims(namespace: "shop") { id name } storageClasses { id name } events(namespace: "shop") { id reason } }
-  a: workspace(id: $a) { id name members { id role user { id name } } allotments { id namespaces } storage { id storageClassName } registries { id name repositories { id name tags { id name } } } builds { id name lastRun { id number } } }
+    nodes { edges { node { id name } } } pods(namespace: "shop") { edges { node { id name } } } workloads(namespace: "shop") { edges { node { id name } } }
+    services(namespace: "shop") { edges { node { id name } } } persistentVolumes { edges { node { id name } } }
+    persistentVolumeClaims(namespace: "shop") { edges { node { id name } } } storageClasses { id name } events(namespace: "shop") { edges { node { id reason } } } }
+  a: workspace(id: $a) { id name members { edges { node { id role user { id name } } } } allotments { id namespaces } storage { id storageClassName }
+    registries { edges { node { id name repositories { edges { node { id name tags { edges { node { id name } } } } } } } } }
+    builds { edges { node { id name lastRun { id number } } } } }
   b: workspace(id: $b) { id name }
   me { id name }
-  users { id name apiTokens { id name } }
+  users { edges { node { id name apiTokens { edges { node { id name } } } } } }
   auditLog(first: 1) { edges { node { id action } } }
 }`;
 
@@ -40,58 +44,58 @@ function identified(everything: Record<string, unknown>): Identified[] {
   (everything.clusters as Row[]).forEach(add('Cluster', 'name'));
   const clusters = [everything.live] as Array<
     Row & {
-      nodes: Row[];
-      pods: { edges: Array<{ node: Row }> };
-      workloads: Row[];
-      services: Row[];
-      persistentVolumes: Row[];
-      persistentVolumeClaims: Row[];
+      nodes: Connection<Row>;
+      pods: Connection<Row>;
+      workloads: Connection<Row>;
+      services: Connection<Row>;
+      persistentVolumes: Connection<Row>;
+      persistentVolumeClaims: Connection<Row>;
       storageClasses: Row[];
-      events: Row[];
+      events: Connection<Row>;
     }
   >;
   for (const cluster of clusters) {
-    cluster.nodes.forEach(add('ClusterNode', 'name'));
-    cluster.pods.edges.map((edge) => edge.node).forEach(add('Pod', 'name'));
-    cluster.workloads.forEach(add('Workload', 'name'));
-    cluster.services.forEach(add('Service', 'name'));
-    cluster.persistentVolumes.forEach(add('PersistentVolume', 'name'));
-    cluster.persistentVolumeClaims.forEach(add('PersistentVolumeClaim', 'name'));
+    nodesOf(cluster.nodes).forEach(add('ClusterNode', 'name'));
+    nodesOf(cluster.pods).forEach(add('Pod', 'name'));
+    nodesOf(cluster.workloads).forEach(add('Workload', 'name'));
+    nodesOf(cluster.services).forEach(add('Service', 'name'));
+    nodesOf(cluster.persistentVolumes).forEach(add('PersistentVolume', 'name'));
+    nodesOf(cluster.persistentVolumeClaims).forEach(add('PersistentVolumeClaim', 'name'));
     cluster.storageClasses.forEach(add('StorageClass', 'name'));
-    cluster.events.forEach(add('ClusterEvent', 'reason'));
+    nodesOf(cluster.events).forEach(add('ClusterEvent', 'reason'));
   }
   const a = everything.a as Row & {
-    members: Array<Row & { user: Row }>;
+    members: Connection<Row & { user: Row }>;
     allotments: Row[];
     storage: Row[];
-    registries: Array<Row & { repositories: Array<Row & { tags: Row[] }> }>;
-    builds: Array<Row & { lastRun: Row | null }>;
+    registries: Connection<Row & { repositories: Connection<Row & { tags: Connection<Row> }> }>;
+    builds: Connection<Row & { lastRun: Row | null }>;
   };
   add('Workspace', 'name')(a);
   add('Workspace', 'name')(everything.b as Row);
-  for (const member of a.members) {
+  for (const member of nodesOf(a.members)) {
     add('Member', 'role')(member);
     add('User', 'name')(member.user);
   }
   a.allotments.forEach(add('ClusterAllotment', 'namespaces'));
   a.storage.forEach(add('StorageAllotment', 'storageClassName'));
-  for (const registry of a.registries) {
+  for (const registry of nodesOf(a.registries)) {
     add('Registry', 'name')(registry);
-    for (const repository of registry.repositories) {
+    for (const repository of nodesOf(registry.repositories)) {
       add('RegistryRepository', 'name')(repository);
-      repository.tags.forEach(add('RegistryTag', 'name'));
+      nodesOf(repository.tags).forEach(add('RegistryTag', 'name'));
     }
   }
-  for (const build of a.builds) {
+  for (const build of nodesOf(a.builds)) {
     add('Build', 'name')(build);
     if (build.lastRun) add('BuildRun', 'number')(build.lastRun);
   }
   add('User', 'name')(everything.me as Row);
-  for (const user of everything.users as Array<Row & { apiTokens: Row[] }>) {
+  for (const user of nodesOf(everything.users as Connection<Row & { apiTokens: Connection<Row> }>)) {
     add('User', 'name')(user);
-    user.apiTokens.forEach(add('ApiToken', 'name'));
+    nodesOf(user.apiTokens).forEach(add('ApiToken', 'name'));
   }
-  (everything.auditLog as { edges: Array<{ node: Row }> }).edges.map((edge) => edge.node).forEach(add('AuditEntry', 'action'));
+  nodesOf(everything.auditLog as Connection<Row>).forEach(add('AuditEntry', 'action'));
   return found;
 }
 
@@ -292,13 +296,15 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
 
   it('gives a pod recreated under the same name a new id, and the old one answers null', async () => {
     const podsOf = async () =>
-      data(
-        await gateway.request<{ cluster: { pods: { edges: Array<{ node: { id: string; name: string } }> } } }>(
-          `query ($id: ID!) { cluster(id: $id) { pods(namespace: "shop") { edges { node { id name } } } } }`,
-          { id: clusterId },
-        ),
-        'pods',
-      ).cluster.pods.edges.map((edge) => edge.node);
+      nodesOf(
+        data(
+          await gateway.request<{ cluster: { pods: Connection<{ id: string; name: string }> } }>(
+            `query ($id: ID!) { cluster(id: $id) { pods(namespace: "shop") { edges { node { id name } } } } }`,
+            { id: clusterId },
+          ),
+          'pods',
+        ).cluster.pods,
+      );
     simulator.createPod({ namespace: 'shop', name: 'phoenix', nodeName: 'worker-1', labels: { app: 'phoenix' }, containers: [{ name: 'main', image: 'example/phoenix:1' }] });
     const first = await waitFor('the pod to appear', async () => (await podsOf()).find((pod) => pod.name === 'phoenix'));
     simulator.deletePod('shop', 'phoenix');
@@ -315,31 +321,33 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     const teamBView = data(
       await gateway.request<{
         workspace: {
-          members: Array<{ id: string; user: { id: string } }>;
+          members: Connection<{ id: string; user: { id: string } }>;
           allotments: Array<{ id: string }>;
-          builds: Array<{ id: string; lastRun: { id: string } }>;
-          registries: Array<{ repositories: Array<{ id: string; tags: Array<{ id: string }> }> }>;
+          builds: Connection<{ id: string; lastRun: { id: string } }>;
+          registries: Connection<{ repositories: Connection<{ id: string; tags: Connection<{ id: string }> }> }>;
         };
-        cluster: { pods: { edges: Array<{ node: { id: string; name: string } }> } };
+        cluster: { pods: Connection<{ id: string; name: string }> };
       }>(
-        `query ($b: ID!, $c: ID!) { workspace(id: $b) { members { id user { id } } allotments { id } builds { id lastRun { id } } registries { repositories { id tags { id } } } } cluster(id: $c) { pods(namespace: "secret") { edges { node { id name } } } } }`,
+        `query ($b: ID!, $c: ID!) { workspace(id: $b) { members { edges { node { id user { id } } } } allotments { id } builds { edges { node { id lastRun { id } } } }
+          registries { edges { node { repositories { edges { node { id tags { edges { node { id } } } } } } } } } }
+          cluster(id: $c) { pods(namespace: "secret") { edges { node { id name } } } } }`,
         { b: teamB, c: clusterId },
       ),
       'team B',
     );
-    const secretPod = teamBView.cluster.pods.edges[0]!.node;
+    const secretPod = nodesOf(teamBView.cluster.pods)[0]!;
     expect(secretPod.name).toBe('vault-0');
-    const bRepository = teamBView.workspace.registries[0]!.repositories.find((repository) => decodeGlobalId(repository.id)?.localKey.endsWith('/b/web'))!;
+    const bRepository = nodesOf(nodesOf(teamBView.workspace.registries)[0]!.repositories).find((repository) => decodeGlobalId(repository.id)?.localKey.endsWith('/b/web'))!;
     const hidden = {
       workspace: teamB,
       cluster: hiddenClusterId,
       pod: secretPod.id,
-      member: teamBView.workspace.members[0]!.id,
+      member: nodesOf(teamBView.workspace.members)[0]!.id,
       user: managerB.id,
       allotment: teamBView.workspace.allotments[0]!.id,
-      build: teamBView.workspace.builds[0]!.id,
-      run: teamBView.workspace.builds[0]!.lastRun.id,
-      token: (everything.users as Array<{ id: string; apiTokens: Array<{ id: string }> }>).find((user) => user.id === managerB.id)!.apiTokens[0]!.id,
+      build: nodesOf(teamBView.workspace.builds)[0]!.id,
+      run: nodesOf(teamBView.workspace.builds)[0]!.lastRun.id,
+      token: nodesOf(nodesOf(everything.users as Connection<{ id: string; apiTokens: Connection<{ id: string }> }>).find((user) => user.id === managerB.id)!.apiTokens)[0]!.id,
       audit: identified(everything).find((object) => object.type === 'AuditEntry')!.id,
     };
     for (const [what, id] of Object.entries(hidden)) {
@@ -376,8 +384,9 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
 
     // The rows' ids, as a gateway started afresh on the same database hands them out.
     const ROWS = `query ($a: ID!, $b: ID!) {
-      clusters { id } a: workspace(id: $a) { id members { id user { id } } allotments { id clusterId workspaceId } storage { id } registries { id } builds { id workspaceId clusterId lastRun { id buildId } } }
-      b: workspace(id: $b) { id } users { id apiTokens { id userId } } }`;
+      clusters { id } a: workspace(id: $a) { id members { edges { node { id user { id } } } } allotments { id clusterId workspaceId } storage { id }
+        registries { edges { node { id } } } builds { edges { node { id workspaceId clusterId lastRun { id buildId } } } } }
+      b: workspace(id: $b) { id } users { edges { node { id apiTokens { edges { node { id userId } } } } } } }`;
     const before = data(await gateway.request(ROWS, { a: teamA, b: teamB }), 'rows');
     const replica = await startTestGateway({ database: { kind: 'mysql', url: gateway.database.url }, adminToken: gateway.adminToken });
     try {
