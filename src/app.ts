@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import type { GatewayConfig } from './config/config.js';
+import { DEFAULT_LIMITS, type GatewayConfig } from './config/config.js';
 import { ClusterService, DayTwoService } from './domains/clusters/index.js';
 import { BOOTSTRAP_ADMIN, createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
@@ -8,12 +8,12 @@ import { AccessCache } from './graphql/access-cache.js';
 import { createContextFactory, type GatewayContext } from './graphql/context.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createClusterEventSource } from './graphql/cluster-event-source.js';
+import { createCorsRoute } from './graphql/cors.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
 import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings } from './graphql/rate-limit.js';
+import { RateLimiter } from './graphql/rate-limit.js';
 import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
-import { DEFAULT_QUERY_LIMITS } from './graphql/limits.js';
 import { renderMetrics } from './graphql/metrics.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { SubscriptionHub } from './graphql/subscription-hub.js';
@@ -40,7 +40,6 @@ import { seedDemoBuilds, startDemoRegistry } from './demo-builds.js';
 import { wireBuilds } from './wire-builds.js';
 
 export const GRAPHQL_PATH = '/graphql';
-const MAX_BODY_BYTES = 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface AppOptions {
@@ -49,8 +48,6 @@ export interface AppOptions {
   readonly onDatabaseOpen?: (dataSource: DataSource) => void;
   /** How often open websockets re-present their credentials (default 30 s). */
   readonly credentialRecheckMs?: number;
-  /** Per-caller request budget (default DEFAULT_RATE_LIMIT). */
-  readonly rateLimit?: RateLimitSettings;
 }
 
 export interface App {
@@ -71,6 +68,10 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
+function adminTokenLine(token: string, prefilled: boolean): string {
+  return `Admin token: ${token} (send "Authorization: Bearer ${token}"${prefilled ? '; GraphiQL has it pre-filled' : '; made for this start, as the gateway is reachable from the network'}).`;
+}
+
 async function checkDatabase(dataSource: DataSource): Promise<void> {
   await dataSource.query('SELECT 1');
 }
@@ -78,6 +79,7 @@ async function checkDatabase(dataSource: DataSource): Promise<void> {
 /** The one composition root: builds the edges, the domain services, the schema and the servers. */
 export async function createApp(config: GatewayConfig, options: AppOptions): Promise<App> {
   const { logger } = options;
+  const limits = config.limits ?? DEFAULT_LIMITS;
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -170,10 +172,10 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       await seedDemoBuilds({ builds, registries, workspaces, admin: BOOTSTRAP_ADMIN, registry: builtinRegistry, clusterIdByName, logger });
     }
     const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
-    const formatError = createErrorFormatter(logger);
+    const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
     const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
-    const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
-    const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES, rateLimiter });
+    const rateLimiter = new RateLimiter(limits.rateLimit);
+    const apollo = await createApolloHandler({ schema, contexts, formatError, limits, maxBodyBytes: limits.maxBodyBytes, rateLimiter, debugErrors: config.debugErrors ?? false });
     cleanups.push(() => apollo.stop());
 
     let websocketConnections = 0;
@@ -181,8 +183,10 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       graphqlPath: GRAPHQL_PATH,
       graphql: (request, response) => apollo.handle(request, response),
       routes: [
+        createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
         createGraphiqlHandler({
           endpointPath: GRAPHQL_PATH,
+          onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),
           // The embedded default's token is well known; pre-filling it saves a first-time user a step,
           // but only while nobody but this machine can load the page.
           ...(config.embedded && config.adminToken && isLoopback(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
@@ -217,8 +221,11 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       schema,
       contexts,
       formatError,
-      limits: DEFAULT_QUERY_LIMITS,
-      maxPayloadBytes: MAX_BODY_BYTES,
+      limits,
+      maxPayloadBytes: limits.maxWebsocketPayloadBytes,
+      maxSubscriptionsPerSocket: limits.maxSubscriptionsPerSocket,
+      allowedOrigins: config.corsOrigins ?? [],
+      debugErrors: config.debugErrors ?? false,
       credentialRecheckMs: options.credentialRecheckMs ?? 30_000,
       rateLimiter,
       sharedSubscriptions,
@@ -241,7 +248,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
           '',
           `KDA Gateway is up: open ${url}${GRAPHQL_PATH} in a browser for GraphiQL.`,
           config.embedded ? `Embedded mode: database ${config.database.kind === 'embedded' ? config.database.file : ''}, in-process event bus, simulated clusters.` : '',
-          config.embedded && config.adminToken ? `Admin token: ${config.adminToken} (send "Authorization: Bearer ${config.adminToken}"; GraphiQL has it pre-filled).` : '',
+          config.adminToken && (config.adminTokenSource === 'well-known' || config.adminTokenSource === 'generated') ? adminTokenLine(config.adminToken, config.adminTokenSource === 'well-known') : '',
           '',
         ]
           .filter((line, index, lines) => line !== '' || index === 0 || index === lines.length - 1)

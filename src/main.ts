@@ -3,7 +3,8 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createJsonLogger } from './shared/logger.js';
 
-const logger = createJsonLogger();
+// Until the configuration is read (it may set KDA_LOG_LEVEL), log at the default level.
+let logger = createJsonLogger();
 
 async function main(): Promise<void> {
   let config;
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  logger = createJsonLogger({ minLevel: config.logLevel ?? 'info' });
   const app = await createApp(config, { logger });
   process.stdout.write(app.banner());
 
