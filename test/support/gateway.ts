@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { createApp, GRAPHQL_PATH, type App } from '../../src/app.js';
 import { DEFAULT_LIMITS, type GatewayConfig, type GatewayLimits } from '../../src/config/config.js';
 import type { RateLimitSettings } from '../../src/graphql/rate-limit.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger, type Logger } from '../../src/shared/logger.js';
 
 /** Tests seed through the API at full speed; the one rate-limit test sets its own budget. */
 const UNLIMITED: RateLimitSettings = { burst: 1e9, perSecond: 1e9 };
@@ -46,7 +46,7 @@ export type TestGatewayOverrides = Omit<Partial<GatewayConfig>, 'limits'> & { re
  */
 export async function startTestGateway(
   { limits, ...overrides }: TestGatewayOverrides = {},
-  options: { readonly connectionLimit?: number; readonly rateLimit?: RateLimitSettings } = {},
+  options: { readonly connectionLimit?: number; readonly rateLimit?: RateLimitSettings; readonly logger?: Logger } = {},
 ): Promise<TestGateway> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
@@ -67,7 +67,7 @@ export async function startTestGateway(
   let app: App;
   let dataSource: DataSource | undefined;
   try {
-    app = await createApp(config, { logger: silentLogger, credentialRecheckMs: 200, onDatabaseOpen: (opened) => (dataSource = opened) });
+    app = await createApp(config, { logger: options.logger ?? silentLogger, credentialRecheckMs: 200, onDatabaseOpen: (opened) => (dataSource = opened) });
   } catch (error) {
     await database.drop();
     throw error;
