@@ -79,7 +79,9 @@ describe('CORS and CSRF', () => {
       'access-control-max-age': expect.stringMatching(/^\d+$/),
       vary: 'Origin',
     });
-    const allowedHeaders = String(preflight.headers['access-control-allow-headers']).split(',').map((name) => name.trim());
+    const allowedHeaders = String(preflight.headers['access-control-allow-headers'])
+      .split(',')
+      .map((name) => name.trim());
     expect(allowedHeaders).toEqual(expect.arrayContaining(['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name']));
     expect(allowedHeaders).toEqual(CORS_ALLOWED_HEADERS.split(', '));
   });
@@ -121,7 +123,11 @@ describe('CORS and CSRF', () => {
     expect(JSON.parse(withHeader.body)).toEqual({ data: { __typename: 'Query' } });
     const withJson = await send(url, { headers: { 'content-type': 'application/json' } });
     expect(withJson.status).toBe(200);
-    const simplePost = await send(gateway.graphqlUrl, { method: 'POST', headers: { 'content-type': 'text/plain', origin: OTHER_ORIGIN }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const simplePost = await send(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: OTHER_ORIGIN },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(simplePost.status).toBe(400);
   });
 
@@ -203,7 +209,14 @@ describe('internal errors', () => {
   test('over HTTP: a generic message and an errorId, no stack, path or SQL; the log has the rest under the same id', async () => {
     const answer = await postJson(gateway.graphqlUrl, { query: '{ workspaces { id } }' }, { authorization: `Bearer ${gateway.adminToken}` });
     const body = JSON.parse(answer.body) as { errors: Array<{ message: string; extensions: { code: string; errorId: string } }> };
-    expect(body.errors).toEqual([{ message: 'Internal server error', locations: expect.any(Array), path: ['workspaces'], extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) } }]);
+    expect(body.errors).toEqual([
+      {
+        message: 'Internal server error',
+        locations: expect.any(Array),
+        path: ['workspaces'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      },
+    ]);
     expect(answer.body).not.toMatch(/workspaces_moved_away|doesn't exist|ER_NO_SUCH|\/src\/|\.ts:|node_modules|stacktrace/);
     const errorId = body.errors[0]?.extensions.errorId;
     const logged = logger.lines.find((line) => line.fields.errorId === errorId);
@@ -213,7 +226,9 @@ describe('internal errors', () => {
   test('over the websocket: the same masking', async () => {
     const query = collect(gateway.websocket(), '{ workspaces { id } }');
     await query.done;
-    expect(query.results).toEqual([{ data: null, errors: [expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) } })] }]);
+    expect(query.results).toEqual([
+      { data: null, errors: [expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) } })] },
+    ]);
     expect(JSON.stringify(query.results)).not.toMatch(/workspaces_moved_away|doesn't exist|stack/);
   });
 
@@ -250,7 +265,10 @@ describe('limits from the configuration', () => {
     const tooDeep = await gateway.request('{ me { workspaces { id } } }');
     expect([tooDeep.status, tooDeep.errors?.[0]?.extensions?.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
     expect((await gateway.request('{ a: me { id } }')).errors).toBeUndefined();
-    expect((await gateway.request('{ a: me { id } b: me { id } }')).errors?.[0]).toMatchObject({ message: 'Query uses more than 1 aliases', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect((await gateway.request('{ a: me { id } b: me { id } }')).errors?.[0]).toMatchObject({
+      message: 'Query uses more than 1 aliases',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 
   test('a websocket message over the payload limit closes the socket with 1009 (message too big)', async () => {

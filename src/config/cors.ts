@@ -6,7 +6,10 @@
 export function parseCorsOrigins(raw: string | undefined, problems: string[]): readonly string[] {
   if (raw === undefined || raw.trim() === '') return Object.freeze([]);
   const origins: string[] = [];
-  for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const entry of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const origin = exactOrigin(entry);
     if (origin === undefined) {
       problems.push(`KDA_CORS_ORIGINS: ${JSON.stringify(entry)} is not an origin; list exact origins like https://app.example.com or http://localhost:3000 (no *, no path)`);

@@ -24,14 +24,19 @@ describe('the error formatter', () => {
     const [error, formatted] = located(new Error("ER_NO_SUCH_TABLE: Table 'kda.workspaces' doesn't exist"));
     const shown = createErrorFormatter(logger)(formatted, error);
     expect(shown).toEqual({ message: INTERNAL_ERROR_MESSAGE, path: ['workspaces'], extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) } });
-    expect(logger.lines).toEqual([{ message: 'unexpected error', fields: { errorId: shown.extensions?.errorId, error: expect.stringContaining('ER_NO_SUCH_TABLE'), path: ['workspaces'] } }]);
+    expect(logger.lines).toEqual([
+      { message: 'unexpected error', fields: { errorId: shown.extensions?.errorId, error: expect.stringContaining('ER_NO_SUCH_TABLE'), path: ['workspaces'] } },
+    ]);
     expect(String(logger.lines[0]?.fields.error)).toMatch(/errors\.test\.ts/);
   });
 
   test('with debugErrors the message and stack are shown, still with an errorId', () => {
     const [error, formatted] = located(new Error('boom'));
     const shown = createErrorFormatter(recordingLogger(), { debugErrors: true })(formatted, error);
-    expect(shown).toMatchObject({ message: 'boom', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String), stacktrace: expect.arrayContaining([expect.stringContaining('errors.test.ts')]) } });
+    expect(shown).toMatchObject({
+      message: 'boom',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String), stacktrace: expect.arrayContaining([expect.stringContaining('errors.test.ts')]) },
+    });
   });
 
   test('domain errors, coded GraphQL errors and graphql-js input errors pass, without stack or http', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -71,7 +72,7 @@ export function createErrorFormatter(logger: Logger, options: ErrorFormatterOpti
       return { ...formatted, extensions: { ...publicExtensions(formatted), code: typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? code : 'BAD_USER_INPUT' } };
     }
     const errorId = randomUUID();
-    const stack = original instanceof Error ? (original.stack ?? original.message) : String(original);
+    const stack = original instanceof Error ? (original.stack ?? original.message) : inspect(original);
     logger.error('unexpected error', { errorId, error: stack, ...(formatted.path ? { path: formatted.path } : {}) });
     const debug = options.debugErrors === true ? { stacktrace: stack.split('\n') } : {};
     return {
