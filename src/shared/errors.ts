@@ -39,3 +39,8 @@ export class NotFoundError extends DomainError {
     super('NOT_FOUND', `${what} ${id} not found`, { id });
   }
 }
+
+/** Why the gateway cannot start, for the operator to act on: printed as it is, without a stack. */
+export class StartupError extends Error {
+  override readonly name: string = 'StartupError';
+}
