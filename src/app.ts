@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_LIMITS, type GatewayConfig } from './config/config.js';
+import { adminTokenBannerLine, DEFAULT_LIMITS, isLoopbackHost, type GatewayConfig } from './config/config.js';
 import { ClusterService, DayTwoService } from './domains/clusters/index.js';
 import { BOOTSTRAP_ADMIN, createAuthenticator, createJwtVerifier, IdentityService } from './domains/identity/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
@@ -62,14 +62,6 @@ export interface App {
 
 async function openBus(config: GatewayConfig, logger: Logger): Promise<EventBus> {
   return config.bus.kind === 'nats' ? createNatsBus({ url: config.bus.url, logger }) : createMemoryBus();
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-function adminTokenLine(token: string, prefilled: boolean): string {
-  return `Admin token: ${token} (send "Authorization: Bearer ${token}"${prefilled ? '; GraphiQL has it pre-filled' : '; made for this start, as the gateway is reachable from the network'}).`;
 }
 
 async function checkDatabase(dataSource: DataSource): Promise<void> {
@@ -189,7 +181,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
           onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),
           // The embedded default's token is well known; pre-filling it saves a first-time user a step,
           // but only while nobody but this machine can load the page.
-          ...(config.embedded && config.adminToken && isLoopback(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
+          ...(config.embedded && config.adminToken && isLoopbackHost(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
         }),
       ],
       readiness: createReadiness({
@@ -248,7 +240,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
           '',
           `KDA Gateway is up: open ${url}${GRAPHQL_PATH} in a browser for GraphiQL.`,
           config.embedded ? `Embedded mode: database ${config.database.kind === 'embedded' ? config.database.file : ''}, in-process event bus, simulated clusters.` : '',
-          config.adminToken && (config.adminTokenSource === 'well-known' || config.adminTokenSource === 'generated') ? adminTokenLine(config.adminToken, config.adminTokenSource === 'well-known') : '',
+          adminTokenBannerLine(config),
           '',
         ]
           .filter((line, index, lines) => line !== '' || index === 0 || index === lines.length - 1)

@@ -37,3 +37,13 @@ export function chooseAdminToken(raw: string | undefined, embedded: boolean, hos
   if (loopbackOnly) return { adminToken: EMBEDDED_ADMIN_TOKEN, adminTokenSource: 'well-known' };
   return { adminToken: `kda-${randomBytes(24).toString('base64url')}`, adminTokenSource: 'generated' };
 }
+
+/** What the start banner says about the admin token: only a token the gateway chose itself is printed, once. */
+export function adminTokenBannerLine(config: { readonly adminToken: string | undefined; readonly adminTokenSource?: AdminTokenSource | undefined }): string {
+  const token = config.adminToken;
+  if (token === undefined) return '';
+  if (config.adminTokenSource === 'well-known') return `Admin token: ${token} (send "Authorization: Bearer ${token}"; GraphiQL has it pre-filled).`;
+  if (config.adminTokenSource === 'generated')
+    return `Admin token: ${token} (made for this start, as the gateway is reachable from the network; send "Authorization: Bearer ${token}").`;
+  return '';
+}

@@ -3,7 +3,7 @@ import { chooseAdminToken, type AdminTokenSource } from './admin-token.js';
 import { parseCorsOrigins } from './cors.js';
 import { parseLimits, parseLogLevel, type GatewayLimits, type LogLevel } from './limits.js';
 
-export { EMBEDDED_ADMIN_TOKEN, isLoopbackHost, type AdminTokenSource } from './admin-token.js';
+export { adminTokenBannerLine, EMBEDDED_ADMIN_TOKEN, isLoopbackHost, type AdminTokenSource } from './admin-token.js';
 export { DEFAULT_LIMITS, type GatewayLimits, type LogLevel } from './limits.js';
 
 /** Where the gateway keeps its state and finds its events. */
