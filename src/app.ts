@@ -34,6 +34,7 @@ import { createMemoryBus } from './infra/nats/memory-bus.js';
 import { createNatsBus } from './infra/nats/nats-bus.js';
 import type { EventBus } from './shared/event-bus.js';
 import type { Logger } from './shared/logger.js';
+import { pageLimitsFor } from './shared/pagination.js';
 import { startDemoClusters } from './demo-clusters.js';
 import { seedDemoWorkspaces } from './demo-workspaces.js';
 import { seedDemoBuilds, startDemoRegistry } from './demo-builds.js';
@@ -163,7 +164,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       const clusterIdByName = new Map((await clusters.list()).map((snapshot) => [snapshot.record.name, snapshot.record.id]));
       await seedDemoBuilds({ builds, registries, workspaces, admin: BOOTSTRAP_ADMIN, registry: builtinRegistry, clusterIdByName, logger });
     }
-    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries });
+    const contexts = createContextFactory({ authenticator, clusters, dayTwo, identity, access, workspaces, auditLog, audit, builds, registries, pageLimits: pageLimitsFor(config.maxPageSize) });
     const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
     const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
     const rateLimiter = new RateLimiter(limits.rateLimit);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createToken, createUser, openTables } from './identity-support.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
@@ -13,7 +14,7 @@ const SET_ROLE = `mutation ($input: WorkspaceMemberInput!) { updateWorkspaceMemb
 const REMOVE = `mutation ($workspaceId: ID!, $userId: ID!) { removeWorkspaceMember(workspaceId: $workspaceId, userId: $userId) { id memberCount } }`;
 const ALLOT = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { workspaceId clusterId namespaces cluster { id name } } }`;
 const REVOKE = `mutation ($workspaceId: ID!, $clusterId: ID!) { revokeClusterAllotment(workspaceId: $workspaceId, clusterId: $clusterId) { id clusterCount } }`;
-const WORKSPACE = `query ($id: ID!) { workspace(id: $id) { id name myRole memberCount clusterCount members { role user { id email } } clusters { id name } allotments { clusterId namespaces } } }`;
+const WORKSPACE = `query ($id: ID!) { workspace(id: $id) { id name myRole memberCount clusterCount members { edges { node { role user { id email } } } } clusters { id name } allotments { clusterId namespaces } } }`;
 
 interface Person {
   readonly id: string;
@@ -83,8 +84,8 @@ describe('workspaces: members, roles, allotments', () => {
     const updated = await gateway.request<{ updateWorkspace: Record<string, unknown> }>(UPDATE, { id, input: { name: 'Cloud Platform Team', description: '' } });
     expect(updated.data?.updateWorkspace).toEqual({ id, name: 'Cloud Platform Team', description: null });
 
-    const listed = await gateway.request<{ workspaces: Array<{ id: string; name: string }> }>(`{ workspaces { id name } }`);
-    expect(listed.data?.workspaces).toContainEqual({ id, name: 'Cloud Platform Team' });
+    const listed = await gateway.request<{ workspaces: Connection<{ id: string; name: string }> }>(`{ workspaces { edges { node { id name } } } }`);
+    expect(nodesOf(listed.data?.workspaces)).toContainEqual({ id, name: 'Cloud Platform Team' });
 
     expect((await gateway.request<{ deleteWorkspace: string }>(DELETE, { id })).data?.deleteWorkspace).toBe(id);
     expect((await gateway.request(WORKSPACE, { id })).data).toEqual({ workspace: null });
@@ -146,12 +147,12 @@ describe('workspaces: members, roles, allotments', () => {
     const removed = await gateway.request<{ removeWorkspaceMember: { memberCount: number } }>(REMOVE, { workspaceId: team, userId: people.vic.id }, people.dan.token);
     expect(removed.data?.removeWorkspaceMember.memberCount).toBe(2);
 
-    const seen = await gateway.request<{ me: { workspaces: Array<{ name: string; myRole: string; memberCount: number; members: Array<{ role: string; user: { email: string } }> }> } }>(
-      `{ me { workspaces { name myRole memberCount members { role user { email } } } } }`,
+    const seen = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string; memberCount: number; members: Connection<{ role: string; user: { email: string } }> }> } }>(
+      `{ me { workspaces { edges { node { name myRole memberCount members { edges { node { role user { email } } } } } } } } }`,
       {},
       people.dan.token,
     );
-    expect(seen.data?.me.workspaces).toEqual([
+    expect(nodesOf(seen.data?.me.workspaces).map((team) => ({ ...team, members: nodesOf(team.members) }))).toEqual([
       { name: 'Sports Team', myRole: 'MANAGER', memberCount: 2, members: [{ role: 'OPERATOR', user: { email: 'mia@example.com' } }, { role: 'MANAGER', user: { email: 'dan@example.com' } }] },
     ]);
   });
@@ -200,6 +201,6 @@ describe('workspaces: members, roles, allotments', () => {
       [team, team],
     );
     expect({ members: Number(row?.members), allotments: Number(row?.allotments) }).toEqual({ members: 0, allotments: 0 });
-    expect((await gateway.request<{ me: { workspaces: unknown[] } }>(`{ me { workspaces { id } } }`, {}, people.bob.token)).data?.me.workspaces).toEqual([]);
+    expect((await gateway.request<{ me: { workspaces: Connection<unknown> } }>(`{ me { workspaces { edges { node { id } } } } }`, {}, people.bob.token)).data?.me.workspaces.edges).toEqual([]);
   });
 });

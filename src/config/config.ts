@@ -46,6 +46,8 @@ export interface GatewayConfig {
   readonly debugErrors?: boolean;
   /** KDA_LOG_LEVEL (default info). */
   readonly logLevel?: LogLevel;
+  /** KDA_MAX_PAGE_SIZE: the largest `first`/`last` a connection accepts (default 500). */
+  readonly maxPageSize?: number;
 }
 
 export interface JwtConfig {
@@ -138,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   // Its own switch, not NODE_ENV: a forgotten NODE_ENV must never put stack traces in responses.
   const debugErrors = parseSwitch('KDA_DEBUG_ERRORS', env.KDA_DEBUG_ERRORS, false, problems);
   const logLevel = parseLogLevel(env, problems);
+  const maxPageSizeRaw = env.KDA_MAX_PAGE_SIZE?.trim() || undefined;
+  const maxPageSize = maxPageSizeRaw === undefined ? undefined : Number(maxPageSizeRaw);
+  if (maxPageSize !== undefined && (!Number.isInteger(maxPageSize) || maxPageSize < 1 || maxPageSize > 100_000)) problems.push('KDA_MAX_PAGE_SIZE must be a whole number from 1 to 100000');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };
@@ -161,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     corsOrigins,
     debugErrors,
     logLevel,
+    ...(maxPageSize !== undefined ? { maxPageSize } : {}),
   });
 }

@@ -5,7 +5,7 @@ import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/ident
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { AuditResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
 import { auditMutations } from './audit-middleware.js';
-import { BuildResolver, BuildRunResolver, RegistryResolver } from '../domains/builds/index.js';
+import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
@@ -31,7 +31,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, RegistryRepositoryResolver, BuildResolver, BuildRunResolver],
     authChecker,
     validate: false,
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still

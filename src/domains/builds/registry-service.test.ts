@@ -21,7 +21,7 @@ function memoryStore(initial: RegistryRecord[]): RegistryStore & { rows: Registr
     },
     allot: async () => undefined,
     isAllotted: async () => false,
-    listByWorkspace: async () => [],
+    listByWorkspaces: async () => new Map(),
   };
 }
 

@@ -1,5 +1,6 @@
 export * from './audit/index.js';
 export { callerOf, type WorkspacesContext } from './context.js';
+export { MemberConnection, WorkspaceConnection } from './connections.js';
 export { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 export { createWorkspaceLoaders, type WorkspaceLoaders } from './loaders.js';
 export { decideAdd, decideRemoval, decideRoleChange, type MemberChange } from './member-rules.js';
