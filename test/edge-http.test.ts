@@ -207,7 +207,7 @@ describe('internal errors', () => {
   });
 
   test('over HTTP: a generic message and an errorId, no stack, path or SQL; the log has the rest under the same id', async () => {
-    const answer = await postJson(gateway.graphqlUrl, { query: '{ workspaces { id } }' }, { authorization: `Bearer ${gateway.adminToken}` });
+    const answer = await postJson(gateway.graphqlUrl, { query: '{ workspaces { totalCount } }' }, { authorization: `Bearer ${gateway.adminToken}` });
     const body = JSON.parse(answer.body) as { errors: Array<{ message: string; extensions: { code: string; errorId: string } }> };
     expect(body.errors).toEqual([
       {
@@ -224,7 +224,7 @@ describe('internal errors', () => {
   });
 
   test('over the websocket: the same masking', async () => {
-    const query = collect(gateway.websocket(), '{ workspaces { id } }');
+    const query = collect(gateway.websocket(), '{ workspaces { totalCount } }');
     await query.done;
     expect(query.results).toEqual([
       { data: null, errors: [expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) } })] },
@@ -236,7 +236,7 @@ describe('internal errors', () => {
     const debugging = await startTestGateway({ debugErrors: true });
     try {
       await debugging.dataSource.query('RENAME TABLE workspaces TO workspaces_moved_away');
-      const answer = await postJson(debugging.graphqlUrl, { query: '{ workspaces { id } }' }, { authorization: `Bearer ${debugging.adminToken}` });
+      const answer = await postJson(debugging.graphqlUrl, { query: '{ workspaces { totalCount } }' }, { authorization: `Bearer ${debugging.adminToken}` });
       const body = JSON.parse(answer.body) as { errors: Array<{ message: string; extensions: { code: string; errorId: string; stacktrace: string[] } }> };
       expect(body.errors[0]?.message).toMatch(/doesn't exist/);
       expect(body.errors[0]?.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String), stacktrace: expect.any(Array) });
@@ -262,7 +262,7 @@ describe('limits from the configuration', () => {
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toEqual({ errors: [{ message: 'Request body larger than 4096 bytes', extensions: { code: 'BAD_REQUEST' } }] });
     expect((await gateway.request('{ me { id } }')).errors).toBeUndefined();
-    const tooDeep = await gateway.request('{ me { workspaces { id } } }');
+    const tooDeep = await gateway.request('{ me { workspaces { totalCount } } }');
     expect([tooDeep.status, tooDeep.errors?.[0]?.extensions?.code]).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
     expect((await gateway.request('{ a: me { id } }')).errors).toBeUndefined();
     expect((await gateway.request('{ a: me { id } b: me { id } }')).errors?.[0]).toMatchObject({
