@@ -25,7 +25,7 @@ export function memoryRegistryStore(initial: readonly RegistryRecord[] = []): Re
     },
     allot: async (workspaceId, registryId) => void allotted.add(`${workspaceId}/${registryId}`),
     isAllotted: async (workspaceId, registryId) => allotted.has(`${workspaceId}/${registryId}`),
-    listByWorkspace: async (workspaceId) => rows.filter((row) => allotted.has(`${workspaceId}/${row.id}`)),
+    listByWorkspaces: async (workspaceIds) => new Map(workspaceIds.map((workspaceId) => [workspaceId, rows.filter((row) => allotted.has(`${workspaceId}/${row.id}`))])),
   };
 }
 
@@ -47,16 +47,7 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
     },
     runs: {
       findById: async (id) => runs.find((run) => run.id === id) ?? null,
-      recentRuns: async (buildIds, perBuild) =>
-        new Map(
-          buildIds.map((id) => [
-            id,
-            runs
-              .filter((run) => run.buildId === id)
-              .sort(newestFirst)
-              .slice(0, perBuild),
-          ]),
-        ),
+      runsOfBuilds: async (buildIds) => new Map(buildIds.map((id) => [id, runs.filter((run) => run.buildId === id).sort(newestFirst)])),
       lastRuns: async (buildIds) =>
         new Map(
           buildIds
@@ -90,6 +81,12 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
       append: async (batch) => void lines.push(...batch),
       read: async (runId, fromLine, limit) => lines.filter((line) => line.runId === runId && line.number >= fromLine).slice(0, limit),
       lastNumber: async (runId) => Math.max(0, ...lines.filter((line) => line.runId === runId).map((line) => line.number)),
+      page: async (runId, fromLine, page) => {
+        const all = lines.filter((line) => line.runId === runId && line.number >= fromLine && (page.after === undefined || line.number > page.after) && (page.before === undefined || line.number < page.before));
+        const rows = page.fromEnd ? all.slice(-page.size) : all.slice(0, page.size);
+        const total = lines.filter((line) => line.runId === runId && line.number >= fromLine).length;
+        return { rows, totalCount: total, hasPreviousPage: rows.length > 0 && all[0] !== rows[0], hasNextPage: rows.length > 0 && all.at(-1) !== rows.at(-1) };
+      },
       prune: async () => 0,
     },
   };
