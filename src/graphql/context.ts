@@ -1,9 +1,8 @@
 import { NO_ACCESS } from '../shared/access.js';
 import type { PageLimits, PagingContext } from '../shared/pagination.js';
-import type { AccessCache } from './access-cache.js';
 import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
 import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
-import { createWorkspaceLoaders, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
+import { createWorkspaceLoaders, type AccessCache, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
 import type { AuditRecorder } from './audit-middleware.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
 

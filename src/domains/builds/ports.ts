@@ -63,12 +63,18 @@ export interface PrincipalLike {
   readonly systemRole: string;
 }
 
+/**
+ * The workspaces' answers this domain needs (plugged in by the composition root from the workspaces
+ * domain's access scope): builds never re-derive a role rule.
+ */
 export interface WorkspaceGate {
   exists(workspaceId: string): Promise<boolean>;
   allows(principal: PrincipalLike, workspaceId: string, permission: BuildPermission): Promise<boolean>;
   /** The workspaces among `workspaceIds` where the caller has `permission`, in one lookup. */
   allowedAmong(principal: PrincipalLike, workspaceIds: readonly string[], permission: BuildPermission): Promise<ReadonlySet<string>>;
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
+  /** Whether the caller sees every workspace's registries (system administrators). */
+  isSystemAdmin(principal: PrincipalLike): Promise<boolean>;
 }
 
 export interface RegistryCredentials {

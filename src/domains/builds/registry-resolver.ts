@@ -28,7 +28,7 @@ export class RegistryResolver {
     @Ctx() context: BuildsContext,
   ): Promise<RegistryConnection> {
     const caller = callerOf(context);
-    const records = await (workspaceId != null ? context.registries.listForWorkspace(caller, workspaceId) : caller.systemRole === 'ADMIN' ? context.registries.list() : Promise.resolve([]));
+    const records = await (workspaceId != null ? context.registries.listForWorkspace(caller, workspaceId) : context.registries.list(caller));
     return paginate(context, 'Query.registries', page, records.map(toRegistry), BY_NAME, (registry) => registry);
   }
 

@@ -91,8 +91,9 @@ export class RegistryService {
     return registry;
   }
 
-  async list(): Promise<RegistryRecord[]> {
-    return this.deps.store.list();
+  /** Every registry, for a system administrator; nothing for anyone else. */
+  async list(principal: PrincipalLike): Promise<RegistryRecord[]> {
+    return (await this.deps.gate.isSystemAdmin(principal)) ? this.deps.store.list() : [];
   }
 
   async listForWorkspace(principal: PrincipalLike, workspaceId: string): Promise<RegistryRecord[]> {
