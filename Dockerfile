@@ -15,7 +15,10 @@ COPY . .
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
 
 FROM node:24-slim AS runtime
+# HOST=0.0.0.0: `docker run -p 4000:4000` reaches the gateway only on the container's own interface.
+# The embedded default then refuses its well-known token and prints a random one at start.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=4000 \
     KDA_DATA_DIR=/app/.data
 WORKDIR /app

@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, GRAPHQL_PATH } from '../src/app.js';
-import type { BusConfig, GatewayConfig } from '../src/config/config.js';
+import { DEFAULT_LIMITS, type BusConfig, type GatewayConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import type { SimulatedCluster } from '../src/simulator/index.js';
 import { waitUntil } from './support.js';
@@ -48,11 +48,12 @@ export async function startBenchGateway(bus: BusConfig, options: { readonly data
     embedded: false,
     // The benchmark's simulated clusters listen on loopback.
     outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: ['127.0.0.0/8'] },
+    // The benchmark opens thousands of subscriptions with one token: measure throughput, not the limits.
+    limits: { ...DEFAULT_LIMITS, rateLimit: { burst: 1e9, perSecond: 1e9 }, maxSubscriptionsPerSocket: 1e9 },
   };
   let app;
   try {
-    // The benchmark opens thousands of subscriptions with one token: measure throughput, not the rate limit.
-    app = await createApp(config, { logger: silentLogger, rateLimit: { burst: 1e9, perSecond: 1e9 } });
+    app = await createApp(config, { logger: silentLogger });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;

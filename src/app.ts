@@ -1,17 +1,17 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
-import type { GatewayConfig } from './config/config.js';
+import { adminTokenBannerLine, DEFAULT_LIMITS, isLoopbackHost, type GatewayConfig } from './config/config.js';
 import { startDemo } from './demo/index.js';
 import { createApolloHandler } from './graphql/apollo.js';
 import { createAuditRecorder } from './graphql/audit-middleware.js';
 import { createContextFactory, type GatewayContext } from './graphql/context.js';
+import { createCorsRoute } from './graphql/cors.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
 import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
-import { DEFAULT_QUERY_LIMITS } from './graphql/limits.js';
 import { renderMetrics } from './graphql/metrics.js';
-import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings } from './graphql/rate-limit.js';
+import { RateLimiter } from './graphql/rate-limit.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
 import { attachWebsocket } from './graphql/websocket.js';
@@ -25,7 +25,6 @@ import { StopList } from './wiring/stop-list.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
 
 export const GRAPHQL_PATH = '/graphql';
-const MAX_BODY_BYTES = 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface AppOptions {
@@ -34,8 +33,6 @@ export interface AppOptions {
   readonly onDatabaseOpen?: (dataSource: DataSource) => void;
   /** How often open websockets re-present their credentials (default 30 s). */
   readonly credentialRecheckMs?: number;
-  /** Per-caller request budget (default DEFAULT_RATE_LIMIT). */
-  readonly rateLimit?: RateLimitSettings;
 }
 
 export interface App {
@@ -46,10 +43,6 @@ export interface App {
   banner(): string;
   /** Drains HTTP and websockets, stops watches, drains the bus, closes the database. */
   stop(): Promise<void>;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 async function checkDatabase(dataSource: DataSource): Promise<void> {
@@ -106,6 +99,7 @@ interface Wired {
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
 async function startServers(config: GatewayConfig, options: AppOptions, wired: Wired, stops: StopList): Promise<App> {
   const { logger } = options;
+  const limits = config.limits ?? DEFAULT_LIMITS;
   const { infra, identity, workspaces } = wired;
   const { dataSource, bus, hub, informers } = infra;
   const clusters = wired.clusters.service;
@@ -124,10 +118,10 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     registries: wired.builds.registries,
     pageLimits: pageLimitsFor(config.maxPageSize),
   });
-  const formatError = createErrorFormatter(logger);
+  const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
   const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
-  const rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
-  const apollo = await createApolloHandler({ schema, contexts, formatError, limits: DEFAULT_QUERY_LIMITS, maxBodyBytes: MAX_BODY_BYTES, rateLimiter });
+  const rateLimiter = new RateLimiter(limits.rateLimit);
+  const apollo = await createApolloHandler({ schema, contexts, formatError, limits, maxBodyBytes: limits.maxBodyBytes, rateLimiter, debugErrors: config.debugErrors ?? false });
   stops.add(() => apollo.stop());
 
   let websocketConnections = 0;
@@ -135,11 +129,13 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     graphqlPath: GRAPHQL_PATH,
     graphql: (request, response) => apollo.handle(request, response),
     routes: [
+      createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
       createGraphiqlHandler({
         endpointPath: GRAPHQL_PATH,
+        onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),
         // The embedded default's token is well known; pre-filling it saves a first-time user a step,
         // but only while nobody but this machine can load the page.
-        ...(config.embedded && config.adminToken && isLoopback(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
+        ...(config.embedded && config.adminToken && isLoopbackHost(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
       }),
     ],
     readiness: createReadiness({
@@ -175,8 +171,11 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     schema,
     contexts,
     formatError,
-    limits: DEFAULT_QUERY_LIMITS,
-    maxPayloadBytes: MAX_BODY_BYTES,
+    limits,
+    maxPayloadBytes: limits.maxWebsocketPayloadBytes,
+    maxSubscriptionsPerSocket: limits.maxSubscriptionsPerSocket,
+    allowedOrigins: config.corsOrigins ?? [],
+    debugErrors: config.debugErrors ?? false,
     credentialRecheckMs: options.credentialRecheckMs ?? 30_000,
     rateLimiter,
     sharedSubscriptions,
@@ -199,7 +198,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
         '',
         `KDA Gateway is up: open ${url}${GRAPHQL_PATH} in a browser for GraphiQL.`,
         config.embedded ? `Embedded mode: database ${config.database.kind === 'embedded' ? config.database.file : ''}, in-process event bus, simulated clusters.` : '',
-        config.embedded && config.adminToken ? `Admin token: ${config.adminToken} (send "Authorization: Bearer ${config.adminToken}"; GraphiQL has it pre-filled).` : '',
+        adminTokenBannerLine(config),
         '',
       ]
         .filter((line, index, lines) => line !== '' || index === 0 || index === lines.length - 1)

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { StartupError } from './shared/errors.js';
 import { createJsonLogger } from './shared/logger.js';
 
-const logger = createJsonLogger();
+// Until the configuration is read (it may set KDA_LOG_LEVEL), log at the default level.
+let logger = createJsonLogger();
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  logger = createJsonLogger({ minLevel: config.logLevel ?? 'info' });
   const app = await createApp(config, { logger });
 
   let stopping = false;

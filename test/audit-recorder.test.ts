@@ -7,6 +7,7 @@ describe('the audit recorder', () => {
   test('a failure to write an entry is logged as an error, not swallowed, and does not fail the mutation', async () => {
     const logged: Array<{ message: string; fields?: LogFields }> = [];
     const logger: Logger = {
+      debug: () => undefined,
       info: () => undefined,
       warn: () => undefined,
       error: (message, fields) => {

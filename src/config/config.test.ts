@@ -1,4 +1,4 @@
-import { ConfigError, EMBEDDED_ADMIN_TOKEN, loadConfig } from './config.js';
+import { ConfigError, DEFAULT_LIMITS, EMBEDDED_ADMIN_TOKEN, loadConfig } from './config.js';
 
 describe('configuration', () => {
   test('no environment: the embedded default, on loopback, with the simulator and the well-known token', () => {
@@ -37,5 +37,123 @@ describe('configuration', () => {
     expect(loadConfig({}, '/srv/kda').maxPageSize).toBeUndefined();
     expect(loadConfig({ KDA_MAX_PAGE_SIZE: '20' }, '/srv/kda').maxPageSize).toBe(20);
     for (const bad of ['0', '-5', '2.5', 'many']) expect(() => loadConfig({ KDA_MAX_PAGE_SIZE: bad }, '/srv/kda')).toThrow(/KDA_MAX_PAGE_SIZE/);
+  });
+});
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env, '/srv/kda');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('limits, log level and error detail', () => {
+  test('defaults when unset', () => {
+    const config = loadConfig({}, '/srv/kda');
+    expect(config.limits).toEqual(DEFAULT_LIMITS);
+    expect(config.limits).toEqual({
+      rateLimit: { perSecond: 50, burst: 200 },
+      maxQueryDepth: 12,
+      maxAliases: 40,
+      maxBodyBytes: 1_048_576,
+      maxWebsocketPayloadBytes: 1_048_576,
+      maxSubscriptionsPerSocket: 100,
+    });
+    expect(config.logLevel).toBe('info');
+    expect(config.debugErrors).toBe(false);
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  test('every limit is read from its variable', () => {
+    const config = loadConfig(
+      {
+        KDA_RATE_LIMIT_PER_SECOND: '2.5',
+        KDA_RATE_LIMIT_BURST: '10',
+        KDA_MAX_QUERY_DEPTH: '6',
+        KDA_MAX_ALIASES: '0',
+        KDA_MAX_BODY_BYTES: '65536',
+        KDA_MAX_WS_PAYLOAD_BYTES: '32768',
+        KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
+        KDA_LOG_LEVEL: 'DEBUG',
+        KDA_DEBUG_ERRORS: 'on',
+      },
+      '/srv/kda',
+    );
+    expect(config.limits).toEqual({ rateLimit: { perSecond: 2.5, burst: 10 }, maxQueryDepth: 6, maxAliases: 0, maxBodyBytes: 65536, maxWebsocketPayloadBytes: 32768, maxSubscriptionsPerSocket: 5 });
+    expect(config.logLevel).toBe('debug');
+    expect(config.debugErrors).toBe(true);
+    expect(Object.isFrozen(config.limits)).toBe(true);
+  });
+
+  test('bad values are all listed, each naming its variable', () => {
+    const problems = problemsOf({
+      KDA_RATE_LIMIT_PER_SECOND: '0',
+      KDA_RATE_LIMIT_BURST: '1.5',
+      KDA_MAX_QUERY_DEPTH: 'deep',
+      KDA_MAX_ALIASES: '-1',
+      KDA_MAX_BODY_BYTES: '1e6',
+      KDA_MAX_WS_PAYLOAD_BYTES: '100',
+      KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '0',
+      KDA_LOG_LEVEL: 'verbose',
+      KDA_DEBUG_ERRORS: 'sometimes',
+    }).join('\n');
+    for (const name of [
+      'KDA_RATE_LIMIT_PER_SECOND',
+      'KDA_RATE_LIMIT_BURST',
+      'KDA_MAX_QUERY_DEPTH',
+      'KDA_MAX_ALIASES',
+      'KDA_MAX_BODY_BYTES',
+      'KDA_MAX_WS_PAYLOAD_BYTES',
+      'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
+      'KDA_LOG_LEVEL',
+      'KDA_DEBUG_ERRORS',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  test('NODE_ENV alone never turns on error detail', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }, '/srv/kda').debugErrors).toBe(false);
+  });
+});
+
+describe('CORS origins', () => {
+  test('exact origins, normalized as browsers send them, duplicates dropped', () => {
+    const config = loadConfig({ KDA_CORS_ORIGINS: ' https://App.Example.com , http://localhost:3000,https://app.example.com:443 ' }, '/srv/kda');
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
+  });
+
+  test('a wildcard, a path, credentials or another scheme is a configuration error', () => {
+    for (const bad of ['*', 'https://*.example.com', 'https://app.example.com/', 'https://app.example.com/graphql', 'app.example.com', 'ftp://app.example.com', 'https://user:pw@app.example.com']) {
+      expect(problemsOf({ KDA_CORS_ORIGINS: `http://localhost:3000,${bad}` })).toEqual([expect.stringContaining('KDA_CORS_ORIGINS')]);
+    }
+  });
+});
+
+describe('the embedded admin token', () => {
+  test('on loopback: the well-known token, pre-fillable and printable', () => {
+    for (const HOST of [undefined, '127.0.0.1', 'localhost', '::1']) {
+      const config = loadConfig(HOST === undefined ? {} : { HOST }, '/srv/kda');
+      expect([config.adminToken, config.adminTokenSource]).toEqual([EMBEDDED_ADMIN_TOKEN, 'well-known']);
+    }
+  });
+
+  test('on any other address: a random token for this start, or the operator’s own', () => {
+    const first = loadConfig({ HOST: '0.0.0.0' }, '/srv/kda');
+    const second = loadConfig({ HOST: '0.0.0.0' }, '/srv/kda');
+    expect(first.adminTokenSource).toBe('generated');
+    expect(first.adminToken).not.toBe(EMBEDDED_ADMIN_TOKEN);
+    expect(first.adminToken?.length).toBeGreaterThanOrEqual(32);
+    expect(second.adminToken).not.toBe(first.adminToken);
+    expect(loadConfig({ HOST: '192.168.1.5', KDA_ADMIN_TOKEN: 'an-operator-chosen-token' }, '/srv/kda')).toMatchObject({ adminToken: 'an-operator-chosen-token', adminTokenSource: 'environment' });
+  });
+
+  test('the well-known token, or a short one, is refused off loopback', () => {
+    expect(problemsOf({ HOST: '0.0.0.0', KDA_ADMIN_TOKEN: EMBEDDED_ADMIN_TOKEN })).toEqual([expect.stringContaining('well-known')]);
+    expect(problemsOf({ HOST: '::', KDA_ADMIN_TOKEN: 'short' })).toEqual([expect.stringContaining('at least 16 characters')]);
+    expect(problemsOf({ KDA_ADMIN_TOKEN: 'short' })).toEqual([]);
   });
 });

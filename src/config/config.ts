@@ -1,5 +1,11 @@
 import path from 'node:path';
 import { parseOutboundConfig, type OutboundConfig } from './outbound.js';
+import { chooseAdminToken, type AdminTokenSource } from './admin-token.js';
+import { parseCorsOrigins } from './cors.js';
+import { parseLimits, parseLogLevel, type GatewayLimits, type LogLevel } from './limits.js';
+
+export { adminTokenBannerLine, EMBEDDED_ADMIN_TOKEN, isLoopbackHost, type AdminTokenSource } from './admin-token.js';
+export { DEFAULT_LIMITS, type GatewayLimits, type LogLevel } from './limits.js';
 
 /** Where the gateway keeps its state and finds its events. */
 export type DatabaseConfig =
@@ -16,6 +22,8 @@ export interface GatewayConfig {
   readonly bus: BusConfig;
   /** Bootstrap system-admin bearer token. */
   readonly adminToken: string | undefined;
+  /** Where `adminToken` came from; the start banner prints it unless an operator chose it. */
+  readonly adminTokenSource?: AdminTokenSource | undefined;
   /** Key material for kubeconfigs and registry credentials at rest; `undefined` only in embedded mode (a key file is used). */
   readonly secretKey: string | undefined;
   readonly dataDir: string;
@@ -31,6 +39,14 @@ export interface GatewayConfig {
   readonly registryUrl?: string;
   /** KDA_BUILD_LOG_RETENTION_DAYS: stored build log lines of runs finished longer ago are dropped (default 30). */
   readonly buildLogRetentionDays?: number;
+  /** Request, operation and rate limits (DEFAULT_LIMITS when absent). */
+  readonly limits?: GatewayLimits;
+  /** KDA_CORS_ORIGINS: exact browser origins allowed to call with credentials; none when absent. */
+  readonly corsOrigins?: readonly string[];
+  /** KDA_DEBUG_ERRORS: internal error messages and stack traces in responses (development only). */
+  readonly debugErrors?: boolean;
+  /** KDA_LOG_LEVEL (default info). */
+  readonly logLevel?: LogLevel;
   /** KDA_MAX_PAGE_SIZE: the largest `first`/`last` a connection accepts (default 500). */
   readonly maxPageSize?: number;
   /** Kubeconfig allowances and egress allowances; everything refused when absent. */
@@ -43,9 +59,6 @@ export interface JwtConfig {
   /** KDA_OIDC_ISSUER and KDA_OIDC_AUDIENCE: keys found through the issuer's discovery document. */
   readonly oidc?: { readonly issuer: string; readonly audience: string } | undefined;
 }
-
-/** The well-known admin token of the embedded default; the README names it. */
-export const EMBEDDED_ADMIN_TOKEN = 'kda-local-admin';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -107,10 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   }
   if (natsUrl !== undefined && !/^(nats|tls):\/\//.test(natsUrl)) problems.push('NATS_URL must look like nats://host:4222');
 
-  const adminToken = env.KDA_ADMIN_TOKEN?.trim() || (embedded ? EMBEDDED_ADMIN_TOKEN : undefined);
-  if (adminToken !== undefined && !embedded && adminToken.length < 16) {
-    problems.push('KDA_ADMIN_TOKEN must be at least 16 characters long');
-  }
+  const host = env.HOST?.trim() || (embedded ? '127.0.0.1' : '0.0.0.0');
+  const { adminToken, adminTokenSource } = chooseAdminToken(env.KDA_ADMIN_TOKEN, embedded, host, problems);
   const secretKey = env.KDA_SECRET_KEY?.trim() || undefined;
   if (databaseUrl !== undefined && secretKey === undefined) {
     problems.push('KDA_SECRET_KEY is required with DATABASE_URL: it encrypts kubeconfigs at rest (e.g. `openssl rand -base64 32`)');
@@ -128,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const buildLogRetentionDays = retentionRaw === undefined ? undefined : Number(retentionRaw);
   if (buildLogRetentionDays !== undefined && (!Number.isInteger(buildLogRetentionDays) || buildLogRetentionDays < 1)) problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
 
+  const limits = parseLimits(env, problems);
+  const corsOrigins = parseCorsOrigins(env.KDA_CORS_ORIGINS, problems);
+  // Its own switch, not NODE_ENV: a forgotten NODE_ENV must never put stack traces in responses.
+  const debugErrors = parseSwitch('KDA_DEBUG_ERRORS', env.KDA_DEBUG_ERRORS, false, problems);
+  const logLevel = parseLogLevel(env, problems);
   const maxPageSizeRaw = env.KDA_MAX_PAGE_SIZE?.trim() || undefined;
   const maxPageSize = maxPageSizeRaw === undefined ? undefined : Number(maxPageSizeRaw);
   if (maxPageSize !== undefined && (!Number.isInteger(maxPageSize) || maxPageSize < 1 || maxPageSize > 100_000)) problems.push('KDA_MAX_PAGE_SIZE must be a whole number from 1 to 100000');
@@ -136,11 +152,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };
   const bus: BusConfig = natsUrl !== undefined ? { kind: 'nats', url: natsUrl } : { kind: 'memory' };
   return Object.freeze({
-    host: env.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
+    host,
     port,
     database,
     bus,
     adminToken,
+    adminTokenSource,
     secretKey,
     dataDir,
     simulator,
@@ -150,6 +167,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     ...(jwt !== undefined ? { jwt } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),
     ...(buildLogRetentionDays !== undefined ? { buildLogRetentionDays } : {}),
+    limits,
+    corsOrigins,
+    debugErrors,
+    logLevel,
     ...(maxPageSize !== undefined ? { maxPageSize } : {}),
   });
 }

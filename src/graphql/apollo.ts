@@ -3,6 +3,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { DomainError } from '../shared/errors.js';
+import { bearerChallenge, unauthenticatedStatusPlugin } from './auth-challenge.js';
 import type { ContextFactory, GatewayContext } from './context.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
@@ -15,6 +16,8 @@ export interface ApolloHandlerOptions {
   readonly limits: QueryLimits;
   readonly maxBodyBytes: number;
   readonly rateLimiter: RateLimiter;
+  /** KDA_DEBUG_ERRORS: stack traces in responses; never inferred from NODE_ENV. */
+  readonly debugErrors?: boolean;
 }
 
 export interface ApolloHandler {
@@ -37,10 +40,14 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
     formatError: options.formatError,
     validationRules: queryLimitRules(options.limits),
     introspection: true,
+    // Refuses GETs and simple POSTs that carry no preflight-forcing header: a page on another
+    // origin cannot make a browser run an operation with the user's credentials unasked.
     csrfPrevention: true,
+    // Apollo would include them whenever NODE_ENV is unset; only the explicit switch may.
+    includeStacktraceInErrorResponses: options.debugErrors === true,
     // GraphiQL is served from local assets by our own route; Apollo's page would load from a CDN.
     // Cache-control hints are unused, and the plugin wraps every field resolver (measured: ~10% of a large query).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), unauthenticatedStatusPlugin<GatewayContext>()],
     // Apollo pretty-prints by default: slower and a third larger on the wire.
     stringifyResult: (result) => JSON.stringify(result),
   });
@@ -53,7 +60,12 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
       return options.contexts.create(principal);
     } catch (error) {
       if (error instanceof DomainError) {
-        throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 } } });
+        // Context errors skip Apollo's plugins, so the challenge travels in the error's http head.
+        const http =
+          error.code === 'UNAUTHENTICATED'
+            ? { status: 401, headers: new HeaderMap([['www-authenticate', bearerChallenge(request.headers.authorization !== undefined)]]) }
+            : { status: 400 };
+        throw new GraphQLError(error.message, { extensions: { code: error.code, http } });
       }
       throw error;
     }

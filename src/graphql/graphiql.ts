@@ -17,6 +17,8 @@ export interface GraphiqlHandlerOptions {
   readonly endpointPath: string;
   /** Pre-filled in the headers editor (the embedded dev mode puts its admin token here). */
   readonly defaultHeaders?: Record<string, string>;
+  /** Told why a vendor file could not be served; the response itself names no path. */
+  readonly onAssetError?: (error: unknown) => void;
 }
 
 /** Returns true when it answered the request; false leaves the request to the next handler. */
@@ -209,11 +211,12 @@ async function serveAsset(req: IncomingMessage, res: ServerResponse, name: strin
   endWithBody(req, res, body);
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, work: Promise<void>): true {
+function answer(req: IncomingMessage, res: ServerResponse, work: Promise<void>, onAssetError: ((error: unknown) => void) | undefined): true {
   work.catch((error: unknown) => {
-    // Only reached when a vendor file cannot be read: the install is broken, say which way.
-    const reason = error instanceof Error ? error.message : String(error);
-    sendError(req, res, 500, `GraphiQL is unavailable: ${reason}`);
+    // Only reached when a vendor file cannot be read: the install is broken. The reason (a file
+    // path) goes to the log, not to whoever asked.
+    onAssetError?.(error);
+    sendError(req, res, 500, 'GraphiQL is unavailable: its files cannot be read (reinstall the dependencies; the server log says which)');
   });
   return true;
 }
@@ -238,10 +241,10 @@ export function createGraphiqlHandler(options: GraphiqlHandlerOptions): Graphiql
     if (url.pathname === endpointPath) {
       // A GraphQL GET (query in the URL) stays with the GraphQL server whatever the Accept header says.
       if (!acceptsHtml(req) || url.searchParams.has('query')) return false;
-      return answer(req, res, servePage(req, res, assetsUrlPrefix, defaultHeaders));
+      return answer(req, res, servePage(req, res, assetsUrlPrefix, defaultHeaders), options.onAssetError);
     }
     if (url.pathname.startsWith(assetsPath)) {
-      return answer(req, res, serveAsset(req, res, url.pathname.slice(assetsPath.length)));
+      return answer(req, res, serveAsset(req, res, url.pathname.slice(assetsPath.length)), options.onAssetError);
     }
     return false;
   };

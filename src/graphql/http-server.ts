@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger.js';
@@ -44,8 +45,10 @@ export function createHttpServer(options: HttpServerOptions): Server {
 
   return createServer((request, response) => {
     dispatch(request, response).catch((error: unknown) => {
-      options.logger.error('request failed', { url: request.url, error: error instanceof Error ? error.stack : String(error) });
-      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify({ errors: [{ message: 'Internal server error' }] }));
+      const errorId = randomUUID();
+      options.logger.error('request failed', { errorId, url: request.url, error: error instanceof Error ? error.stack : String(error) });
+      const body = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] };
+      if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify(body));
       else response.destroy();
     });
   });

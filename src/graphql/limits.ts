@@ -2,12 +2,10 @@ import { GraphQLError, Kind, type ASTNode, type FragmentDefinitionNode, type Sel
 
 export interface QueryLimits {
   /** Deepest selection nesting allowed (fragments expanded). */
-  readonly maxDepth: number;
+  readonly maxQueryDepth: number;
   /** Aliased fields allowed in one document; aliases multiply the cost of one field. */
   readonly maxAliases: number;
 }
-
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 40 };
 
 function limitError(message: string, node: ASTNode): GraphQLError {
   return new GraphQLError(message, { nodes: [node], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
@@ -36,7 +34,7 @@ function depthOf(selectionSet: SelectionSetNode | undefined, fragments: Map<stri
 }
 
 /** Validation rules applied on HTTP (Apollo) and websocket (graphql-ws) alike. */
-export function queryLimitRules(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ValidationRule[] {
+export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const depthRule: ValidationRule = (context: ValidationContext) => {
     const document = context.getDocument();
     const fragments = new Map(
@@ -45,7 +43,7 @@ export function queryLimitRules(limits: QueryLimits = DEFAULT_QUERY_LIMITS): Val
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
       const depth = depthOf(definition.selectionSet, fragments, new Set());
-      if (depth > limits.maxDepth) context.reportError(limitError(`Query is ${depth} levels deep; at most ${limits.maxDepth} are allowed`, definition));
+      if (depth > limits.maxQueryDepth) context.reportError(limitError(`Query is ${depth} levels deep; at most ${limits.maxQueryDepth} are allowed`, definition));
     }
     return {};
   };

@@ -7,8 +7,6 @@ export interface RateLimitSettings {
   readonly perSecond: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = { burst: 200, perSecond: 50 };
-
 const MAX_TRACKED_CALLERS = 50_000;
 
 /**

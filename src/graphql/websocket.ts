@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
+import { isWebsocketOriginAllowed } from './cors.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { rateLimitKey, type RateLimiter } from './rate-limit.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
@@ -22,6 +23,12 @@ export interface WebsocketOptions {
   readonly credentialRecheckMs: number;
   readonly rateLimiter: RateLimiter;
   readonly sharedSubscriptions: SharedSubscriptions;
+  /** Operations open at once on one socket; the next subscribe gets SUBSCRIPTION_LIMIT_EXCEEDED. */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Browser origins besides the gateway's own that may open a socket (KDA_CORS_ORIGINS). */
+  readonly allowedOrigins: readonly string[];
+  /** KDA_DEBUG_ERRORS: graphql-ws then puts internal error messages in close reasons. */
+  readonly debugErrors?: boolean;
 }
 
 export interface WebsocketEndpoint {
@@ -35,7 +42,15 @@ export interface WebsocketEndpoint {
  * `credentialRecheckMs`, so a socket outlives neither a revoked API token nor an expired JWT.
  */
 export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
-  const server = new WebSocketServer({ server: options.httpServer, path: options.path, maxPayload: options.maxPayloadBytes });
+  const server = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    maxPayload: options.maxPayloadBytes,
+    verifyClient: ({ origin, req }, allow) => {
+      if (isWebsocketOriginAllowed(origin, req.headers.host, options.allowedOrigins)) allow(true);
+      else allow(false, 403, 'Origin not allowed');
+    },
+  });
   const principals = new WeakMap<Context, Principal>();
   const credentials = new Map<Context, { readonly authorization: string; readonly socket: WebSocket }>();
   const recheck = setInterval(() => {
@@ -60,6 +75,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
 
   const disposable = useServer(
     {
+      // Without it graphql-ws puts internal error messages in close reasons unless NODE_ENV=production.
+      isProd: options.debugErrors !== true,
       schema: options.schema,
       subscribe: (args) => options.sharedSubscriptions.subscribe(args),
       onConnect: async (context) => {
@@ -77,6 +94,15 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       },
       onSubscribe: (context, _id, payload) => {
         const principal = principals.get(context) ?? null;
+        // graphql-ws has registered this operation already, so it is among the open ones.
+        const open = Object.keys(context.subscriptions).length;
+        if (open > options.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`At most ${options.maxSubscriptionsPerSocket} operations may be open at once on one websocket; complete one first or open another socket`, {
+              extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED' },
+            }),
+          ];
+        }
         try {
           options.rateLimiter.take(rateLimitKey(principal, context.extra.request.socket.remoteAddress));
         } catch (error) {

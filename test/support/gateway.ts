@@ -8,9 +8,9 @@ import { createClient, type Client } from 'graphql-ws';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { createApp, GRAPHQL_PATH, type App } from '../../src/app.js';
-import type { GatewayConfig } from '../../src/config/config.js';
+import { DEFAULT_LIMITS, type GatewayConfig, type GatewayLimits } from '../../src/config/config.js';
 import type { RateLimitSettings } from '../../src/graphql/rate-limit.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger, type Logger } from '../../src/shared/logger.js';
 
 /** Tests seed through the API at full speed; the one rate-limit test sets its own budget. */
 const UNLIMITED: RateLimitSettings = { burst: 1e9, perSecond: 1e9 };
@@ -38,13 +38,16 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+/** Parts of the configuration a test replaces; `limits` are merged over the defaults. */
+export type TestGatewayOverrides = Omit<Partial<GatewayConfig>, 'limits'> & { readonly limits?: Partial<GatewayLimits> };
+
 /**
  * The whole gateway against real MariaDB and NATS, on a random port, with a database of its own.
  * `overrides` replace parts of the configuration (e.g. `jwt`); `connectionLimit` sizes its database pool.
  */
 export async function startTestGateway(
-  overrides: Partial<GatewayConfig> = {},
-  options: { readonly connectionLimit?: number; readonly rateLimit?: RateLimitSettings } = {},
+  { limits, ...overrides }: TestGatewayOverrides = {},
+  options: { readonly connectionLimit?: number; readonly rateLimit?: RateLimitSettings; readonly logger?: Logger } = {},
 ): Promise<TestGateway> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
@@ -62,11 +65,12 @@ export async function startTestGateway(
     // The simulated clusters and test registries listen on loopback; the egress tests override this.
     outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: LOOPBACK_ALLOWED },
     ...overrides,
+    limits: { ...DEFAULT_LIMITS, rateLimit: options.rateLimit ?? UNLIMITED, ...limits },
   };
   let app: App;
   let dataSource: DataSource | undefined;
   try {
-    app = await createApp(config, { logger: silentLogger, credentialRecheckMs: 200, rateLimit: options.rateLimit ?? UNLIMITED, onDatabaseOpen: (opened) => (dataSource = opened) });
+    app = await createApp(config, { logger: options.logger ?? silentLogger, credentialRecheckMs: 200, onDatabaseOpen: (opened) => (dataSource = opened) });
   } catch (error) {
     await database.drop();
     throw error;

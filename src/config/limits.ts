@@ -1,0 +1,72 @@
+/**
+ * Every limit the gateway enforces, read from the environment. The README's "Limits and
+ * guarantees" table lists the same names and defaults; keep them together.
+ */
+export interface GatewayLimits {
+  /** KDA_RATE_LIMIT_PER_SECOND / KDA_RATE_LIMIT_BURST: a token bucket per caller (HTTP and websocket share it). */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** KDA_MAX_QUERY_DEPTH: deepest selection nesting (fragments expanded). */
+  readonly maxQueryDepth: number;
+  /** KDA_MAX_ALIASES: aliased fields in one document. */
+  readonly maxAliases: number;
+  /** KDA_MAX_BODY_BYTES: an HTTP request body. */
+  readonly maxBodyBytes: number;
+  /** KDA_MAX_WS_PAYLOAD_BYTES: one websocket message. */
+  readonly maxWebsocketPayloadBytes: number;
+  /** KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: operations open at once on one websocket. */
+  readonly maxSubscriptionsPerSocket: number;
+}
+
+export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
+  rateLimit: Object.freeze({ perSecond: 50, burst: 200 }),
+  maxQueryDepth: 12,
+  maxAliases: 40,
+  maxBodyBytes: 1024 * 1024,
+  maxWebsocketPayloadBytes: 1024 * 1024,
+  maxSubscriptionsPerSocket: 100,
+});
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+interface NumberRule {
+  /** Whole numbers only (counts, bytes); rates may be fractional. */
+  readonly integer: boolean;
+  readonly min: number;
+}
+
+function parseNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, rule: NumberRule, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  const valid = /^\d+(\.\d+)?$/.test(raw) && Number.isFinite(value) && (!rule.integer || Number.isInteger(value)) && value >= rule.min;
+  if (!valid) {
+    problems.push(`${name} must be a ${rule.integer ? 'whole number' : 'number'} of at least ${rule.min}, got ${JSON.stringify(raw)}`);
+    return fallback;
+  }
+  return value;
+}
+
+export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): GatewayLimits {
+  const whole = (min: number): NumberRule => ({ integer: true, min });
+  return Object.freeze({
+    rateLimit: Object.freeze({
+      perSecond: parseNumber(env, 'KDA_RATE_LIMIT_PER_SECOND', DEFAULT_LIMITS.rateLimit.perSecond, { integer: false, min: 0.001 }, problems),
+      burst: parseNumber(env, 'KDA_RATE_LIMIT_BURST', DEFAULT_LIMITS.rateLimit.burst, whole(1), problems),
+    }),
+    maxQueryDepth: parseNumber(env, 'KDA_MAX_QUERY_DEPTH', DEFAULT_LIMITS.maxQueryDepth, whole(1), problems),
+    maxAliases: parseNumber(env, 'KDA_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, whole(0), problems),
+    // Below 1 KiB not even an introspection-free query of moderate size fits.
+    maxBodyBytes: parseNumber(env, 'KDA_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, whole(1024), problems),
+    maxWebsocketPayloadBytes: parseNumber(env, 'KDA_MAX_WS_PAYLOAD_BYTES', DEFAULT_LIMITS.maxWebsocketPayloadBytes, whole(1024), problems),
+    maxSubscriptionsPerSocket: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_LIMITS.maxSubscriptionsPerSocket, whole(1), problems),
+  });
+}
+
+export function parseLogLevel(env: NodeJS.ProcessEnv, problems: string[]): LogLevel {
+  const raw = env.KDA_LOG_LEVEL?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+  problems.push(`KDA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.KDA_LOG_LEVEL)}`);
+  return 'info';
+}
