@@ -33,8 +33,14 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (Array.isArray(error)) return JSON.stringify(error);
   const closeEvent = error as { code?: unknown; reason?: unknown } | null;
-  if (closeEvent && typeof closeEvent.code === 'number') return `socket closed ${closeEvent.code} ${String(closeEvent.reason ?? '')}`;
+  if (closeEvent && typeof closeEvent.code === 'number') return `socket closed ${closeEvent.code} ${typeof closeEvent.reason === 'string' ? closeEvent.reason : ''}`;
   return String(error);
+}
+
+/** A message's text: ws hands over a Buffer (binaryType 'nodebuffer', the default); the other shapes for completeness. */
+function textOf(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
 }
 
 function onPayload(index: number, payload: unknown): void {
@@ -94,7 +100,7 @@ function openRaw(command: OpenCommand, index: number): { subscriber: Subscriber;
     socket.once('error', reject);
   });
   socket.on('message', (data: WebSocket.RawData) => {
-    const message = JSON.parse(data.toString()) as { payload?: unknown };
+    const message = JSON.parse(textOf(data)) as { payload?: unknown };
     onPayload(index, message.payload);
   });
   socket.on('close', () => {

@@ -25,9 +25,14 @@ export async function waitUntil<T>(description: string, probe: () => T | undefin
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${String(lastError)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${lastError ? `: ${describe(lastError)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The last error as text: an Error or a string as `String` shows it, anything else as JSON. */
+function describe(error: unknown): string {
+  return error instanceof Error || typeof error === 'string' ? String(error) : JSON.stringify(error);
 }
 
 /** Rejects with a readable message when `promise` takes longer than `timeoutMs`. */

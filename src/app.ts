@@ -60,7 +60,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const infra = await openInfra(config, options, stops);
 
     const identity = wireIdentity(infra, config);
-    const clusters = wireClusters(infra, config);
+    const clusters = wireClusters(infra);
     const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops);
     const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
 

@@ -123,7 +123,7 @@ describe('cluster access through workspace allotments', () => {
 
     await admin(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: workspaceId, u: viewer.id });
     cluster.simulator.createPod({ namespace: 'team-a', name: 'after-removal', nodeName: 'worker-1', containers: [{ name: 'main', image: 'x:1' }] });
-    await expect(events.done).rejects.toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    await expect(events.done).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] });
     expect(events.results.some((result) => result.data?.podEvents.pod.name === 'after-removal')).toBe(false);
   });
 });

@@ -2,7 +2,6 @@
  * The write operations against the simulator over real HTTPS through @kubernetes/client-node,
  * with the informer pool's connection: each write shows up in the caches the reads use.
  */
-import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { ClusterOperations } from '../src/domains/clusters/ports.js';
 import { createClusterOperations } from '../src/infra/k8s/cluster-operations.js';

@@ -86,7 +86,7 @@ class GraphiqlScreen {
     } catch (error) {
       const shown = await this.page.evaluate<string>(RESPONSE_TEXT);
       const logs = JSON.stringify(this.page.logEntries);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; it shows ${JSON.stringify(shown)}; page log: ${logs}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; it shows ${JSON.stringify(shown)}; page log: ${logs}`, { cause: error });
     }
   }
 }

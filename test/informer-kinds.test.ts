@@ -2,7 +2,6 @@
  * Every kind of the cluster picture through the informers against the simulator over real HTTPS,
  * and a cluster that does not serve some kind.
  */
-import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterObjectEvent } from '../src/domains/clusters/model.js';

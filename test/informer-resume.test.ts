@@ -3,7 +3,6 @@
  * 410, the watch deadline, and an unreachable cluster coming back, all without lost or repeated
  * events.
  */
-import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { ClusterObjectEvent, PodProjection } from '../src/domains/clusters/model.js';
 import { ClusterInformers, type ClusterStatusMessage } from '../src/infra/k8s/cluster-informers.js';

@@ -22,7 +22,7 @@ describe('migrations on MariaDB', () => {
   });
 
   async function tables(): Promise<string[]> {
-    const rows = (await dataSource.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name')) as Array<{ name: string }>;
+    const rows = await dataSource.query<Array<{ name: string }>>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name');
     return rows.map((row) => row.name);
   }
 
@@ -54,7 +54,7 @@ describe('migrations on the embedded database (SQLite)', () => {
       expect((await dataSource.runMigrations()).length).toBe(migrations.length);
       await dataSource.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES ('1', 'a', 'GKE', 'Tokyo', 'x', 'RUNNING')`);
       for (let index = 0; index < migrations.length; index += 1) await dataSource.undoLastMigration();
-      const rows = (await dataSource.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'clusters'`)) as unknown[];
+      const rows = await dataSource.query<unknown[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'clusters'`);
       expect(rows).toEqual([]);
     } finally {
       await dataSource.destroy();

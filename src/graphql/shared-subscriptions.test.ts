@@ -1,4 +1,4 @@
-import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionResult } from 'graphql';
+import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from 'graphql';
 import { SharedSubscriptions, subscriptionScope } from './shared-subscriptions.js';
 
 /** A schema whose one subscription counts how often its resolver runs and how many sources are open. */
@@ -53,7 +53,7 @@ const admin = { principal: { systemRole: 'ADMIN', userId: null } };
 async function open(shared: SharedSubscriptions, schema: GraphQLSchema, query: string, variableValues: Record<string, unknown> = {}, contextValue: unknown = admin) {
   const result = await shared.subscribe({ schema, document: parse(query), variableValues, contextValue });
   if (!(Symbol.asyncIterator in result)) throw new Error(JSON.stringify(result));
-  return result as AsyncIterableIterator<ExecutionResult>;
+  return result;
 }
 
 describe('shared subscriptions', () => {

@@ -11,7 +11,7 @@ const MAX_BACKLOG = 1000;
 
 interface Member {
   push(result: ExecutionResult): void;
-  end(error?: unknown): void;
+  end(error?: Error): void;
 }
 
 interface Group {
@@ -100,13 +100,13 @@ export class SharedSubscriptions {
 
   private pump(key: string, group: Group): void {
     void (async () => {
-      let failure: unknown;
+      let failure: Error | undefined;
       try {
         for await (const result of group.source) {
           for (const member of group.members) member.push(result);
         }
       } catch (error) {
-        failure = error;
+        failure = asError(error);
       }
       if (this.groups.get(key) === group) this.groups.delete(key);
       for (const member of group.members) member.end(failure);
@@ -116,9 +116,9 @@ export class SharedSubscriptions {
   private join(key: string, group: Group): AsyncIterableIterator<ExecutionResult> {
     const queue: ExecutionResult[] = [];
     let waiting: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
-    let failWaiting: ((error: unknown) => void) | undefined;
+    let failWaiting: ((error: Error) => void) | undefined;
     let ended = false;
-    let endError: unknown;
+    let endError: Error | undefined;
     const leave = async () => {
       group.members.delete(member);
       if (group.members.size === 0 && this.groups.get(key) === group) {
@@ -171,6 +171,12 @@ export class SharedSubscriptions {
     };
     return iterator;
   }
+}
+
+/** What the source threw, as an Error: subscribers' `next()` rejects with Error objects only. */
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  return new Error(typeof error === 'string' ? error : JSON.stringify(error), { cause: error });
 }
 
 /** Callers with the same access scope see the same events: administrators share, users share with themselves. */

@@ -15,12 +15,12 @@ export function apiGroupList(): unknown {
   return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups().map(groupDocument) };
 }
 
-export function apiGroup(group: string): unknown | undefined {
+export function apiGroup(group: string): Record<string, unknown> | undefined {
   if (!servedGroups().includes(group)) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(group) };
 }
 
-export function apiResourceList(group: string, version: string): unknown | undefined {
+export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
   const names = resourceNames.filter((name) => resourceTypes[name].group === group && resourceTypes[name].version === version);
   if (names.length === 0) return undefined;
   const resources: Array<Record<string, unknown>> = [];

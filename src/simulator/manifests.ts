@@ -258,7 +258,7 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
         spec: {
           ...structuredClone(spec),
           capacity: { storage: String(storage) },
-          accessModes: Array.isArray(spec['accessModes']) ? spec['accessModes'] : ['ReadWriteOnce'],
+          accessModes: Array.isArray(spec['accessModes']) ? (spec['accessModes'] as string[]) : ['ReadWriteOnce'],
           persistentVolumeReclaimPolicy: spec['persistentVolumeReclaimPolicy'] === 'Delete' || spec['persistentVolumeReclaimPolicy'] === 'Recycle' ? spec['persistentVolumeReclaimPolicy'] : 'Retain',
           volumeMode: spec['volumeMode'] === 'Block' ? 'Block' : 'Filesystem',
         },
@@ -272,7 +272,7 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return {
         ...base,
         spec: {
-          accessModes: Array.isArray(spec['accessModes']) ? spec['accessModes'] : ['ReadWriteOnce'],
+          accessModes: Array.isArray(spec['accessModes']) ? (spec['accessModes'] as string[]) : ['ReadWriteOnce'],
           resources: { requests: { storage: String(storage) } },
           ...(storageClassName === undefined ? {} : { storageClassName }),
           volumeMode: spec['volumeMode'] === 'Block' ? 'Block' : 'Filesystem',
@@ -373,7 +373,7 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
       type,
       ...selector,
       ports,
-      ...(type === 'ExternalName' ? { externalName: String(spec['externalName'] ?? '') } : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }),
+      ...(type === 'ExternalName' ? { externalName: typeof spec['externalName'] === 'string' ? spec['externalName'] : '' } : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }),
       sessionAffinity: 'None',
       internalTrafficPolicy: 'Cluster',
       ...(type === 'NodePort' || type === 'LoadBalancer' ? { externalTrafficPolicy: 'Cluster' } : {}),

@@ -96,7 +96,7 @@ export class ObjectService {
     }
     if (type === 'apply' && isObject(body)) {
       const kind = body['kind'];
-      if (kind !== undefined && kind !== current.kind) throw badRequest(`the kind in the applied manifest (${String(kind)}) does not match ${current.kind}`);
+      if (kind !== undefined && kind !== current.kind) throw badRequest(`the kind in the applied manifest (${typeof kind === 'string' ? kind : JSON.stringify(kind)}) does not match ${current.kind}`);
     }
     const patched = applyPatch(type, current, body);
     if (!isObject(patched)) throw new ApiError(422, 'Invalid', 'the patched object is not an object');

@@ -30,7 +30,6 @@ export interface ResourceType {
   fieldsOf(object: KubeObject): Record<string, string>;
 }
 
-const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 const WRITE_ALL = [...WRITE, 'deletecollection'];
 

@@ -29,7 +29,8 @@ async function failure(call: Promise<unknown>): Promise<{ code: number | undefin
     // The apiserver's Status body: its message is what a user reads.
     const message = ((): string => {
       try {
-        return String((JSON.parse(body) as { message?: unknown }).message ?? body);
+        const parsed = (JSON.parse(body) as { message?: unknown }).message;
+        return typeof parsed === 'string' ? parsed : body;
       } catch {
         return body;
       }

@@ -381,7 +381,7 @@ class SimulatedClusterServer implements SimulatedCluster {
     try {
       return this.objects.patch(resource, namespace, name, 'merge', patch).object as ObjectFor<R>;
     } catch (error) {
-      if (error instanceof ApiError) throw new Error(error.message);
+      if (error instanceof ApiError) throw new Error(error.message, { cause: error });
       throw error;
     }
   }
@@ -398,7 +398,7 @@ class SimulatedClusterServer implements SimulatedCluster {
       if (options.settled === false) this.controllers.flush();
       return (this.store.get(resource, objectKey(created.metadata.namespace, created.metadata.name)) ?? created) as ObjectFor<R>;
     } catch (error) {
-      if (error instanceof ApiError) throw new Error(error.message);
+      if (error instanceof ApiError) throw new Error(error.message, { cause: error });
       throw error;
     }
   }

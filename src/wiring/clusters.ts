@@ -1,4 +1,3 @@
-import type { GatewayConfig } from '../config/config.js';
 import { ClusterService, DayTwoService } from '../domains/clusters/index.js';
 import { createSecretBox } from '../infra/crypto/secret-box.js';
 import { createClusterStore } from '../infra/db/cluster-store.js';
@@ -17,7 +16,7 @@ export interface ClustersWiring {
 }
 
 /** The clusters domain on the informer pool, the database, the bus and the cluster probe. */
-export function wireClusters(infra: Infra, config: GatewayConfig): ClustersWiring {
+export function wireClusters(infra: Infra): ClustersWiring {
   const { informers, logger } = infra;
   const service = new ClusterService({
     store: createClusterStore(infra.dataSource),

@@ -7,7 +7,7 @@ import { accessSync, constants as fsConstants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/lib/chromium/chromium'];
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -56,6 +56,12 @@ interface PendingCommand {
   readonly timer: NodeJS.Timeout;
 }
 
+/** A message's text: ws hands over a Buffer (binaryType 'nodebuffer', the default); the other shapes for completeness. */
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString();
+  return Buffer.isBuffer(data) ? data.toString() : Buffer.from(data).toString();
+}
+
 /** One websocket to the browser; page sessions are multiplexed on it ("flatten" mode). */
 class CdpConnection {
   private nextId = 1;
@@ -63,7 +69,7 @@ class CdpConnection {
   private readonly listeners = new Set<(event: CdpEvent) => void>();
 
   private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data) => this.dispatch(JSON.parse(String(data)) as CdpMessage));
+    socket.on('message', (data) => this.dispatch(JSON.parse(textOf(data)) as CdpMessage));
     socket.on('close', () => this.failAll(new Error('DevTools connection closed')));
   }
 
@@ -239,7 +245,7 @@ export class ChromiumPage {
     switch (event.method) {
       case 'Network.requestWillBeSent': {
         const request = params.request as { url: string };
-        this.requests.push({ url: request.url, type: String(params.type ?? 'Other') });
+        this.requests.push({ url: request.url, type: typeof params.type === 'string' ? params.type : 'Other' });
         break;
       }
       case 'Network.webSocketCreated':
@@ -254,7 +260,7 @@ export class ChromiumPage {
         const level = String(params.type);
         if (level === 'error' || level === 'warning') {
           const args = params.args as RemoteObject[];
-          const text = args.map((arg) => (arg.value !== undefined ? String(arg.value) : (arg.description ?? arg.type))).join(' ');
+          const text = args.map((arg) => (arg.value !== undefined ? (typeof arg.value === 'string' ? arg.value : JSON.stringify(arg.value)) : (arg.description ?? arg.type))).join(' ');
           this.logEntries.push({ source: 'console', level, text });
         }
         break;

@@ -92,7 +92,7 @@ export async function startTestGateway(
       } catch (error) {
         if (!(error instanceof ClientError)) throw error;
         const { status, data, errors } = error.response;
-        return { status, ...(data ? { data: data as T } : {}), ...(errors ? { errors: errors as GraphqlResponse<T>['errors'] } : {}) };
+        return { status, ...(data ? { data: data as T } : {}), ...(errors ? { errors } : {}) };
       }
     },
     websocket(authorization = `Bearer ${adminToken}`) {
@@ -109,7 +109,7 @@ export async function startTestGateway(
     async stop() {
       // The gateway first, as in production: its clients see it go away (1001), then let go.
       await app.stop();
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map(async (client) => client.dispose()));
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

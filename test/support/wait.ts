@@ -13,8 +13,13 @@ export async function waitFor<T>(description: string, probe: () => T | undefined
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${description}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(`Timed out waiting for ${description}${lastError ? `: ${describe(lastError)}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The last error as text: an Error or a string as `String` shows it, anything else as JSON. */
+function describe(error: unknown): string {
+  return error instanceof Error || typeof error === 'string' ? String(error) : JSON.stringify(error);
 }

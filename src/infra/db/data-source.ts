@@ -20,7 +20,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DataSource> 
   try {
     dataSource = await createDataSource(config).initialize();
     // Reads every page's structure: a torn or foreign file fails here, before anything is written.
-    const [check] = (await dataSource.query('PRAGMA quick_check')) as Array<{ quick_check?: string }>;
+    const [check] = await dataSource.query<Array<{ quick_check?: string }>>('PRAGMA quick_check');
     if (check?.quick_check !== 'ok') throw new Error(check?.quick_check ?? 'integrity check failed');
   } catch (error) {
     if (error instanceof EmbeddedDatabaseUnreadableError) throw error;

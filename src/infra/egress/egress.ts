@@ -114,7 +114,7 @@ export function createEgress(policy: AddressPolicy, resolver: Resolver = default
           throw new EgressError(targetOf(url), cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error));
         }
         const location = response.headers.get('location');
-        if (!REDIRECTS.has(response.status) || location === null) return response as unknown as Response;
+        if (!REDIRECTS.has(response.status) || location === null) return response;
         await response.body?.cancel();
         const next = new URL(location, url);
         if (next.origin !== url.origin) {

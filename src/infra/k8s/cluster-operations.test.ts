@@ -118,7 +118,7 @@ describe('createClusterOperations', () => {
   });
 
   it('maps apiserver failures to DomainErrors that name the object', async () => {
-    let failure: unknown;
+    let failure = new Error('no failure set');
     const { operations } = setup(() => Promise.reject(failure));
 
     failure = apiError(404, 'deployments.apps "web" not found');

@@ -205,7 +205,6 @@ export class Reflector<T extends object> {
           await this.sleep(this.tuning.absentRecheckMs);
           continue;
         }
-        needList = false;
       }
       const outcome = await this.watchOnce();
       if (this.stopped) return;

@@ -14,6 +14,7 @@
  */
 import {
   connect,
+  ConsumerEvents,
   DiscardPolicy,
   Events,
   nanos,
@@ -85,6 +86,11 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A status's `data`: a server address, an error code or a count; anything else as JSON. */
+function describeStatusData(data: unknown): string {
+  return typeof data === 'string' || typeof data === 'number' ? String(data) : JSON.stringify(data);
+}
+
 interface StreamSettings {
   readonly name: string;
   readonly wireScope: string;
@@ -141,23 +147,23 @@ async function logConnectionStatus(nc: NatsConnection, logger: Logger, onChange:
   for await (const status of nc.status()) {
     if (status.type === Events.Disconnect) {
       onChange(false);
-      logger.warn('NATS disconnected; the client keeps reconnecting', { server: String(status.data) });
+      logger.warn('NATS disconnected; the client keeps reconnecting', { server: describeStatusData(status.data) });
     } else if (status.type === Events.Reconnect) {
       onChange(true);
-      logger.info('NATS reconnected', { server: String(status.data) });
+      logger.info('NATS reconnected', { server: describeStatusData(status.data) });
     } else if (status.type === Events.Error) {
-      logger.error('NATS async error', { error: String(status.data) });
+      logger.error('NATS async error', { error: describeStatusData(status.data) });
     }
   }
 }
 
 async function logConsumerStatus(messages: ConsumerMessages, logger: Logger): Promise<void> {
   for await (const status of await messages.status()) {
-    if (status.type === 'ordered_consumer_recreated') {
+    if (status.type === ConsumerEvents.OrderedConsumerRecreated) {
       logger.info('JetStream ordered consumer recreated (resuming after last delivered message)');
-    } else if (status.type === 'heartbeats_missed') {
-      logger.warn('JetStream consumer missed heartbeats', { count: String(status.data) });
-    } else if (status.type === 'stream_not_found') {
+    } else if (status.type === ConsumerEvents.HeartbeatsMissed) {
+      logger.warn('JetStream consumer missed heartbeats', { count: describeStatusData(status.data) });
+    } else if (status.type === ConsumerEvents.StreamNotFound) {
       logger.error('JetStream stream not found for a subscription; retrying');
     }
   }

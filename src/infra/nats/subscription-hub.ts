@@ -266,7 +266,7 @@ export class SubscriptionHub {
       this.logger.warn('slow subscriber disconnected', { subject, error: error.message }),
     );
     const attachment = this.attach(subject, queue, options.after === undefined ? {} : { after: options.after });
-    queue.detach = attachment.detach;
+    queue.detach = () => attachment.detach();
     this.readiness.set(queue, attachment.ready);
     return queue;
   }

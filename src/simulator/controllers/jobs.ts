@@ -23,7 +23,7 @@ export function reconcileJob(context: ControllerContext, namespace: string, name
   const pods = controlled(context.store, 'pods', job);
   const succeeded = pods.filter((pod) => pod.status.phase === 'Succeeded').length;
   const failed = pods.filter((pod) => pod.status.phase === 'Failed').length;
-  let active = pods.filter(isActive);
+  const active = pods.filter(isActive);
   const at = new Date().toISOString();
   let outcome = finished(job);
   const source = { component: 'job-controller' };
@@ -38,7 +38,6 @@ export function reconcileJob(context: ControllerContext, namespace: string, name
   }
   if (outcome !== undefined || job.spec.suspend) {
     for (const pod of active) deleteControlledPod(context, job, pod);
-    active = [];
   } else {
     const wanted = Math.min(job.spec.parallelism, job.spec.completions - succeeded) - active.length;
     for (let index = 0; index < wanted; index += 1) {

@@ -1,4 +1,4 @@
-import { RegistryError, RegistryStorage, sha256Digest } from './storage.js';
+import { RegistryStorage, sha256Digest, type RegistryError } from './storage.js';
 
 function pushBlob(storage: RegistryStorage, repository: string, content: Buffer): string {
   const upload = storage.startUpload(repository);
