@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ForbiddenError } from '../../shared/errors.js';
-import { ApiToken } from './api-token-type.js';
+import { ApiToken, CreateUserPayload } from './api-token-type.js';
 import { callerOf, type IdentityContext } from './context.js';
 import { CreateUserInput } from './identity-inputs.js';
 import { principalAsUser, toApiToken, toUser } from './mappers.js';
@@ -27,9 +27,9 @@ export class IdentityResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => User, { description: 'Creates a user (a person, or a service user for a third-party tool). System administrators only.' })
-  async createUser(@Arg('input', () => CreateUserInput, { description: 'The user to create.' }) input: CreateUserInput, @Ctx() context: IdentityContext): Promise<User> {
-    return toUser(await context.identity.createUser(callerOf(context), input));
+  @Mutation(() => CreateUserPayload, { description: 'Creates a user (a person, or a service user for a third-party tool). System administrators only.' })
+  async createUser(@Arg('input', () => CreateUserInput, { description: 'The user to create.' }) input: CreateUserInput, @Ctx() context: IdentityContext): Promise<CreateUserPayload> {
+    return { user: toUser(await context.identity.createUser(callerOf(context), input)) };
   }
 
   @Authorized()

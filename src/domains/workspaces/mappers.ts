@@ -16,3 +16,8 @@ export function toAllotment(record: AllotmentRecord): ClusterAllotment {
 export function toStorageAllotment(record: StorageAllotmentRecord): StorageAllotment {
   return { workspaceId: record.workspaceId, clusterId: record.clusterId, storageClassName: record.storageClassName, quotaBytes: record.quotaBytes, allottedAt: record.createdAt.toISOString() };
 }
+
+/** The id a membership goes by (`removeWorkspaceMember` reports it): one place, so it matches `Member.id`. */
+export function memberIdOf(workspaceId: string, userId: string): string {
+  return `${workspaceId}:${userId}`;
+}

@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject, DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'One mutation as recorded: who, what, on which object, when, and the outcome.' })
@@ -6,7 +6,7 @@ export class AuditEntry {
   @Field(() => ID, { description: 'Entry id.' })
   id!: string;
 
-  @Field({ description: 'When the mutation ran (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When the mutation ran.' })
   at!: string;
 
   @Field(() => ID, { nullable: true, description: 'Who ran it (a user id, or bootstrap-admin); null when the caller sent no credentials.' })
@@ -84,9 +84,9 @@ export class AuditLogFilter {
   @Field(() => String, { nullable: true, description: 'Only this outcome: OK or an error code.' })
   outcome?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'From this instant on (ISO 8601, inclusive).' })
-  from?: string | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'From this instant on (inclusive).' })
+  from?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Before this instant (ISO 8601, exclusive).' })
-  to?: string | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Before this instant (exclusive).' })
+  to?: Date | null;
 }
