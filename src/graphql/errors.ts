@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { fieldOfRefusedValue } from './refused-value-field.js';
 
 const GRAPHQL_CODES = new Set(['RATE_LIMITED', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN']);
 
@@ -26,6 +27,12 @@ export function createErrorFormatter(logger: Logger) {
     }
     const code = formatted.extensions?.code;
     const original = error instanceof GraphQLError ? error.originalError : error;
+    // A value the schema itself refused (a malformed DateTime, an unknown enum value): bad input, named like any other.
+    const refusedField = error instanceof GraphQLError && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED') ? fieldOfRefusedValue(error) : undefined;
+    if (refusedField !== undefined) {
+      const { http: _http, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions: { ...extensions, code: 'BAD_USER_INPUT', field: refusedField } };
+    }
     if (typeof code === 'string' && GRAPHQL_CODES.has(code)) {
       // `http` steers Apollo's status code; it is not for clients (graphql-ws would pass it on).
       const { http: _http, ...extensions } = formatted.extensions ?? {};
