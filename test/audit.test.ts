@@ -53,23 +53,23 @@ describe('the audit log', () => {
     const started = new Date(Date.now() - 1000).toISOString();
     const mia = await createUser(gateway, { name: 'Mia', email: 'mia@example.com', systemRole: 'USER' });
     const { token } = await createToken(gateway, { name: 'cli', userId: mia.id, scopes: ['READ', 'WRITE'] });
-    const created = await gateway.request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Audited" }) { id } }`);
-    const workspaceId = created.data?.createWorkspace.id as string;
-    await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: mia.id, role: 'MANAGER' } });
+    const created = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Audited" }) { workspace { id } } }`);
+    const workspaceId = created.data?.createWorkspace.workspace.id as string;
+    await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId, userId: mia.id, role: 'MANAGER' } });
     // Failures are recorded with the code the caller got.
-    await gateway.request(`mutation { createWorkspace(input: { name: "Audited" }) { id } }`);
-    await gateway.request(`mutation { createWorkspace(input: { name: "Sneaky" }) { id } }`, {}, token);
-    await gateway.request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: workspaceId, u: mia.id }, token);
-    await gateway.request(`mutation { createWorkspace(input: { name: "Anonymous" }) { id } }`, {}, null);
-    await gateway.request(`mutation ($id: ID!, $name: String!) { updateWorkspace(id: $id, input: { name: $name }) { id } }`, { id: workspaceId, name: 'Audited Team' }, token);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Audited" }) { workspace { id } } }`);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Sneaky" }) { workspace { id } } }`, {}, token);
+    await gateway.request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: workspaceId, u: mia.id }, token);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Anonymous" }) { workspace { id } } }`, {}, null);
+    await gateway.request(`mutation ($id: ID!, $name: String!) { updateWorkspace(input: { id: $id, name: $name }) { workspace { id } } }`, { id: workspaceId, name: 'Audited Team' }, token);
 
     const all = await audit({ filter: { from: started } });
     expect(all.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
       ['updateWorkspace', 'OK'],
       ['createWorkspace', 'UNAUTHENTICATED'],
-      ['removeWorkspaceMember', 'BAD_USER_INPUT'],
+      ['removeWorkspaceMember', 'CONFLICT'],
       ['createWorkspace', 'FORBIDDEN'],
-      ['createWorkspace', 'BAD_USER_INPUT'],
+      ['createWorkspace', 'CONFLICT'],
       ['addWorkspaceMember', 'OK'],
       ['createWorkspace', 'OK'],
       ['createApiToken', 'OK'],
@@ -78,7 +78,7 @@ describe('the audit log', () => {
     expect(all.totalCount).toBe(9);
 
     const [update, anonymous, lastManager, forbidden] = all.edges.map((edge) => edge.node);
-    expect(update).toMatchObject({ actorId: mia.id, actorName: 'Mia', targetType: 'Workspace', targetId: workspaceId, workspaceId, message: null, variables: { id: workspaceId, input: { name: 'Audited Team' } } });
+    expect(update).toMatchObject({ actorId: mia.id, actorName: 'Mia', targetType: 'Workspace', targetId: workspaceId, workspaceId, message: null, variables: { input: { id: workspaceId, name: 'Audited Team' } } });
     expect(anonymous).toMatchObject({ actorId: null, actorName: 'anonymous' });
     expect(lastManager).toMatchObject({ targetType: 'WorkspaceMember', targetId: mia.id, workspaceId, message: expect.stringMatching(/last MANAGER/) });
     expect(forbidden).toMatchObject({ actorId: mia.id, targetType: 'Workspace', targetId: null });
@@ -109,7 +109,7 @@ describe('the audit log', () => {
 
   test('secrets in arguments are never stored', async () => {
     const kubeconfig = 'apiVersion: v1\nkind: Config\nusers: [{ name: u, user: { token: very-secret-value } }]';
-    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id } }`, { input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig } });
+    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`, { input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig } });
     const [entry] = (await audit({ filter: { action: 'registerCluster' } })).edges.map(({ node }) => node);
     expect(entry?.outcome).not.toBe('OK');
     expect(entry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky', kubeconfig: '[redacted]' }) });
