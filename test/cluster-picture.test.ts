@@ -60,7 +60,7 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     await waitFor('the workloads to be rolled out', async () => (await workload('DEPLOYMENT', 'web'))?.ready === 2 && (await workload('STATEFUL_SET', 'db'))?.ready === 1);
     const rows = await workloads();
     expect(rows.map((row) => `${row.kind} ${row.namespace}/${row.name}`)).toEqual(
-      expect.arrayContaining(['DaemonSet kube-system/agent', 'Deployment shop/web', 'StatefulSet shop/db', 'Job shop/migrate', 'CronJob shop/nightly']),
+      expect.arrayContaining(['DAEMON_SET kube-system/agent', 'DEPLOYMENT shop/web', 'STATEFUL_SET shop/db', 'JOB shop/migrate', 'CRON_JOB shop/nightly']),
     );
     const web = rows.find((row) => row.name === 'web');
     expect(web).toMatchObject({ desired: 2, ready: 2, rolledOut: true, images: ['nginx:1.27'] });

@@ -53,8 +53,8 @@ describe('workspaces: another workspace is out of reach', () => {
     stranger = await person('Stranger');
     both = await person('Both');
     const create = `mutation ($name: String!) { createWorkspace(input: { name: $name }) { workspace { id } } }`;
-    a = (await admin<{ createWorkspace: { id: string } }>(create, { name: 'Team A' })).createWorkspace.id;
-    b = (await admin<{ createWorkspace: { id: string } }>(create, { name: 'Team B' })).createWorkspace.id;
+    a = (await admin<{ createWorkspace: { workspace: { id: string } } }>(create, { name: 'Team A' })).createWorkspace.workspace.id;
+    b = (await admin<{ createWorkspace: { workspace: { id: string } } }>(create, { name: 'Team B' })).createWorkspace.workspace.id;
     const add = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`;
     for (const [workspaceId, who, role] of [[a, manager, 'MANAGER'], [a, devops, 'DEVOPS'], [a, both, 'VIEWER'], [b, both, 'MANAGER']] as const) {
       await admin(add, { input: { workspaceId, userId: who.id, role } });

@@ -57,7 +57,7 @@ describe('workspaces on the embedded database', () => {
     const log = await request<{ auditLog: { totalCount: number; edges: Array<{ node: { action: string; outcome: string } }> } }>(`{ auditLog(first: 3) { totalCount edges { node { action outcome } } } }`);
     expect(log.data?.auditLog.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
       ['allotCluster', 'OK'],
-      ['removeWorkspaceMember', 'BAD_USER_INPUT'],
+      ['removeWorkspaceMember', 'CONFLICT'],
       ['addWorkspaceMember', 'OK'],
     ]);
     expect(log.data?.auditLog.totalCount).toBe(7);
