@@ -120,6 +120,23 @@ describe('the audit log', () => {
       input: { name: 'tool', userId: (await createUser(gateway, { name: 'Tool', email: 'tool@example.com', systemRole: 'USER' })).id, scopes: ['READ'] },
     });
     expect(JSON.stringify(await tables.query('SELECT * FROM audit_log'))).not.toContain(token.data?.createApiToken.token);
+    // The input is recorded as given, times as UTC text, under `input` like every mutation's.
+    const [tokenEntry] = (await audit({ filter: { action: 'createApiToken' } })).edges.map(({ node }) => node);
+    expect(tokenEntry?.variables).toEqual({ input: { name: 'tool', userId: expect.any(String), scopes: ['READ'] } });
+
+    await gateway.request(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`, {
+      input: { name: 'leaky-registry', url: 'http://127.0.0.1:1', kind: 'PRIVATE', username: 'robot', password: 'registry-secret-value' },
+    });
+    await gateway.request(`mutation ($input: UpdateClusterInput!) { updateCluster(input: $input) { cluster { id } } }`, {
+      input: { id: '00000000-0000-0000-0000-000000000000', kubeconfig: kubeconfig.replace('very-secret-value', 'rotated-secret-value') },
+    });
+    const [registryEntry] = (await audit({ filter: { action: 'createRegistry' } })).edges.map(({ node }) => node);
+    expect(registryEntry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky-registry', username: 'robot', password: '[redacted]' }) });
+    const [updateEntry] = (await audit({ filter: { action: 'updateCluster' } })).edges.map(({ node }) => node);
+    expect(updateEntry).toMatchObject({ outcome: 'NOT_FOUND', targetId: '00000000-0000-0000-0000-000000000000', variables: { input: expect.objectContaining({ kubeconfig: '[redacted]' }) } });
+    const everything = JSON.stringify(await tables.query('SELECT * FROM audit_log'));
+    expect(everything).not.toContain('registry-secret-value');
+    expect(everything).not.toContain('rotated-secret-value');
   });
 
   test('bad filters and cursors are BAD_USER_INPUT naming the field', async () => {

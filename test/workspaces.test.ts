@@ -47,7 +47,7 @@ describe('workspaces: members, roles, allotments', () => {
   }
 
   async function workspace(name: string): Promise<string> {
-    const response = await gateway.request<{ createWorkspace: { id: string } }>(CREATE, { input: { name } });
+    const response = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE, { input: { name } });
     if (!response.data) throw new Error(JSON.stringify(response.errors));
     return response.data.createWorkspace.workspace.id;
   }
