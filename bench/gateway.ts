@@ -1,5 +1,5 @@
 /**
- * The real gateway (createApp) in embedded-like mode for the benchmark: sql.js in a temporary
+ * The real gateway (createApp) in embedded-like mode for the benchmark: SQLite in a temporary
  * file, in-process or NATS bus, no built-in simulated clusters. Each scenario starts its own.
  */
 import 'reflect-metadata';
@@ -32,8 +32,9 @@ export interface BenchGateway {
   stop(): Promise<void>;
 }
 
-export async function startBenchGateway(bus: BusConfig): Promise<BenchGateway> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-bench-'));
+/** `dataDir`: an embedded database prepared beforehand (removed with the gateway, as a fresh one is). */
+export async function startBenchGateway(bus: BusConfig, options: { readonly dataDir?: string } = {}): Promise<BenchGateway> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'kda-bench-')));
   const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
   const config: GatewayConfig = {
     host: '127.0.0.1',

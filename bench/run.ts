@@ -3,11 +3,12 @@
  * the same run (DESIGN.md). Loopback only, bounded loops, exits 0 whatever the numbers: a
  * benchmark reports, it does not judge. A scenario that cannot finish prints why instead.
  *
- * BENCH_ONLY=fanout,query,memory runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
+ * BENCH_ONLY=fanout,query,memory,writes runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
 import type { BusConfig } from '../src/config/config.js';
+import { runEmbeddedWriteScenario } from './embedded-writes.js';
 import { runFanoutScenario } from './fanout.js';
 import { natsReachable, NATS_URL } from './gateway.js';
 import { runMemoryScenario } from './informer-memory.js';
@@ -15,7 +16,7 @@ import { runQueryScenario } from './query-throughput.js';
 import { formatMs, progress, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,memory').split(',').map((name) => name.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,memory,writes').split(',').map((name) => name.trim()));
 
 interface Scenario {
   readonly name: string;
@@ -58,6 +59,11 @@ async function main(): Promise<void> {
       name: 'memory',
       title: 'informer memory',
       run: () => runMemoryScenario({ pods: quick ? 2_000 : 10_000, gatewayBuses: nats ? [{ kind: 'memory' }, natsBus] : [{ kind: 'memory' }] }),
+    },
+    {
+      name: 'writes',
+      title: 'embedded writes',
+      run: () => runEmbeddedWriteScenario({ smallLogLines: 10, largeLogLines: quick ? 10_000 : 100_000, mutations: quick ? 20 : 100 }),
     },
   ];
 

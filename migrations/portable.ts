@@ -1,8 +1,8 @@
 import type { QueryRunner, TableColumnOptions } from 'typeorm';
 
-/** The embedded default runs the same migrations on SQLite (sql.js). */
+/** The embedded default runs the same migrations on SQLite (node:sqlite). */
 export function isEmbedded(queryRunner: QueryRunner): boolean {
-  return queryRunner.connection.driver.options.type === 'sqljs';
+  return queryRunner.connection.driver.options.type === 'better-sqlite3';
 }
 
 export interface InstantOptions {

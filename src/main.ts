@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { StartupError } from './shared/errors.js';
 import { createJsonLogger } from './shared/logger.js';
 
 const logger = createJsonLogger();
@@ -37,6 +38,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
   logger.error('failed to start', { error: error instanceof Error ? error.stack : String(error) });
   process.exit(1);
 });

@@ -46,7 +46,7 @@ describe('migrations on MariaDB', () => {
   });
 });
 
-describe('migrations on the embedded database (sql.js)', () => {
+describe('migrations on the embedded database (SQLite)', () => {
   test('run up and down', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'kda-migrations-'));
     const dataSource = await createDataSource({ kind: 'embedded', file: path.join(folder, 'kda.sqlite') }).initialize();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { buildGatewaySchema, printGatewaySchema, SCHEMA_FILE } from '../src/graphql/schema.js';
-import { isIntrospectionType, isObjectType, isInputObjectType, isEnumType, isScalarType, isSpecifiedScalarType } from 'graphql';
+import { isIntrospectionType, isObjectType, isInputObjectType, isInterfaceType, isEnumType, isScalarType, isSpecifiedScalarType } from 'graphql';
 
 describe('schema/schema.graphql', () => {
   test('matches the schema the code builds (run `npm run schema` after changing resolvers or types)', async () => {
@@ -15,7 +15,7 @@ describe('schema/schema.graphql', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (isIntrospectionType(type) || (isScalarType(type) && isSpecifiedScalarType(type))) continue;
       if (!type.description) missing.push(type.name);
-      if (isObjectType(type) || isInputObjectType(type)) {
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description) missing.push(`${type.name}.${field.name}`);
           for (const arg of 'args' in field ? field.args : []) {

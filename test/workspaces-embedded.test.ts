@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
 import { silentLogger } from '../src/shared/logger.js';
 
-/** The same workspace flow on the embedded database (sql.js), which the zero-install mode uses. */
+/** The same workspace flow on the embedded database (SQLite), which the zero-install mode uses. */
 describe('workspaces on the embedded database', () => {
   const adminToken = `embedded-admin-${randomBytes(8).toString('hex')}`;
   let folder: string;

@@ -47,3 +47,8 @@ export class ConflictError extends DomainError {
     super('CONFLICT', `${field}: ${message}`, { field });
   }
 }
+
+/** Why the gateway cannot start, for the operator to act on: printed as it is, without a stack. */
+export class StartupError extends Error {
+  override readonly name: string = 'StartupError';
+}

@@ -242,6 +242,8 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     const budget = await policy.readNamespacedPodDisruptionBudget({ namespace: 'shop', name: 'web' });
     expect(budget.status).toMatchObject({ currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, disruptionsAllowed: 1 });
     const [first, second] = webPods();
+    // Hold the replacement Pending (nowhere to schedule it), so the budget cannot recover between the two evictions.
+    for (const node of ['worker-1', 'worker-2']) cluster.updateNode(node, { unschedulable: true });
     const evict = (name: string) => core.createNamespacedPodEviction({ namespace: 'shop', name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'shop' } } });
     await evict(first?.metadata.name ?? '');
     expect(cluster.listPods('shop').some((pod) => pod.metadata.name === first?.metadata.name)).toBe(false);
@@ -253,6 +255,7 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     expect(status.details?.causes?.[0]).toEqual({ reason: 'DisruptionBudget', message: 'The disruption budget web needs 2 healthy pods and has 2 currently' });
     expect(errorCode(await evict('missing').catch((error: unknown) => error))).toBe(404);
     // The replacement runs: the budget allows one disruption again.
+    for (const node of ['worker-1', 'worker-2']) cluster.updateNode(node, { unschedulable: false });
     await waitFor('the budget to recover', () => cluster.getObject('poddisruptionbudgets', 'shop', 'web')?.status.disruptionsAllowed === 1);
     await evict(second?.metadata.name ?? '');
   });

@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../../config/config.js';
 import { migrations } from '../../../migrations/index.js';
@@ -9,13 +7,29 @@ import { UserEntity } from './user-entity.js';
 import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
 import { buildEntities } from './build-entities.js';
+import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded-file.js';
+import { NodeSqliteDatabase } from './node-sqlite-driver.js';
 
 export const entities = [ClusterEntity, UserEntity, ApiTokenEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceClusterEntity, WorkspaceStorageEntity, AuditEntryEntity, ...buildEntities];
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
-  if (config.kind === 'embedded') await mkdir(path.dirname(config.file), { recursive: true });
-  const dataSource = await createDataSource(config).initialize();
+  if (config.kind === 'mysql') return migrated(await createDataSource(config).initialize());
+  await prepareEmbeddedFile(config.file);
+  let dataSource: DataSource;
+  try {
+    dataSource = await createDataSource(config).initialize();
+    // Reads every page's structure: a torn or foreign file fails here, before anything is written.
+    const [check] = (await dataSource.query('PRAGMA quick_check')) as Array<{ quick_check?: string }>;
+    if (check?.quick_check !== 'ok') throw new Error(check?.quick_check ?? 'integrity check failed');
+  } catch (error) {
+    if (error instanceof EmbeddedDatabaseUnreadableError) throw error;
+    throw new EmbeddedDatabaseUnreadableError(config.file, error instanceof Error ? error.message : String(error));
+  }
+  return migrated(dataSource);
+}
+
+async function migrated(dataSource: DataSource): Promise<DataSource> {
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }
@@ -29,8 +43,15 @@ export function createDataSource(config: DatabaseConfig): DataSource {
   }
   return new DataSource({
     ...common,
-    type: 'sqljs',
-    location: config.file,
-    autoSave: true,
+    // SQLite itself (node:sqlite) through typeorm's better-sqlite3 driver: journaled, so a commit
+    // is durable once acknowledged and costs the same however large the file grows.
+    type: 'better-sqlite3',
+    driver: NodeSqliteDatabase,
+    database: config.file,
+    enableWAL: true,
+    // FULL: the write-ahead log is synced before a commit returns (survives power loss, not only a crash).
+    prepareDatabase: (database: NodeSqliteDatabase) => {
+      database.pragma('synchronous = FULL');
+    },
   });
 }

@@ -73,7 +73,7 @@ async function applyMemberChange(manager: EntityManager, workspaceId: string, ch
 
 function createMemberStore(dataSource: DataSource, repository: Repository<MemberRecord>): MemberStore {
   // SQLite (embedded) has one connection and no row locks: its transactions are already serial.
-  const canLockRows = dataSource.options.type !== 'sqljs';
+  const canLockRows = dataSource.options.type !== 'better-sqlite3';
   return {
     find: (workspaceId, userId) => repository.findOneBy({ workspaceId, userId }),
     listByWorkspaceIds: async (ids) => (ids.length === 0 ? [] : repository.find({ where: { workspaceId: In([...ids]) }, order: { createdAt: 'ASC', userId: 'ASC' } })),
