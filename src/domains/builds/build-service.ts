@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { openLogStream } from './log-stream.js';
 import type { BuildEventSource, BuildJobs, BuildLogStore, BuildPermission, BuildRunStore, BuildRunUpdateEvent, BuildStore, BuildEventPublisher, PrincipalLike, RegistryStore, SourceProbe, WorkspaceGate } from './ports.js';
 import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';

@@ -15,7 +15,7 @@ export class CancelBuildRunInput {
   id!: string;
 }
 
-@InputType({ description: 'A registry to let a workspace\'s builds push to.' })
+@InputType({ description: "A registry to let a workspace's builds push to." })
 export class AllotRegistryInput {
   @Field(() => ID, { description: 'The workspace.' })
   workspaceId!: string;
