@@ -1,6 +1,7 @@
 import { createToken, createUser } from './identity-support.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
 
@@ -51,8 +52,8 @@ describe('cluster access through workspace allotments', () => {
   });
 
   test('a member sees the cluster, but only the allotted namespace', async () => {
-    const response = await gateway.request<{ clusters: Array<{ id: string; namespaces: string[]; pods: { edges: Array<{ node: { namespace: string } }> }; workloads: Array<{ namespace: string; name: string }> }> }>(
-      `{ clusters { id namespaces pods(first: 100) { edges { node { namespace } } } workloads { namespace name } } }`,
+    const response = await gateway.request<{ clusters: Array<{ id: string; namespaces: string[]; pods: { edges: Array<{ node: { namespace: string } }> }; workloads: Connection<{ namespace: string; name: string }> }> }>(
+      `{ clusters { id namespaces pods(first: 100) { edges { node { namespace } } } workloads { edges { node { namespace name } } } } }`,
       {},
       viewer.token,
     );
@@ -61,7 +62,7 @@ describe('cluster access through workspace allotments', () => {
     const [seen] = response.data!.clusters;
     expect(seen?.namespaces).toEqual(['team-a']);
     expect(new Set(seen?.pods.edges.map((edge) => edge.node.namespace))).toEqual(new Set(['team-a']));
-    expect(seen?.workloads).toEqual([{ namespace: 'team-a', name: 'api' }]);
+    expect(nodesOf(seen?.workloads)).toEqual([{ namespace: 'team-a', name: 'api' }]);
     const explicit = await gateway.request<{ cluster: { pods: { totalCount: number } } }>(`query ($id: ID!) { cluster(id: $id) { pods(namespace: "team-b") { totalCount } } }`, { id: cluster.id }, viewer.token);
     expect(explicit.data?.cluster.pods.totalCount).toBe(0);
   });

@@ -18,7 +18,7 @@ describe('the audit recorder', () => {
       append: async () => {
         throw new Error('disk full');
       },
-      query: async () => ({ entries: [], totalCount: 0, hasNextPage: false }),
+      query: async () => ({ rows: [], totalCount: 0, hasPreviousPage: false, hasNextPage: false }),
     };
     const entry: NewAuditEntry = { at: new Date(), actorId: 'u1', actorName: 'U', action: 'createWorkspace', targetType: 'Workspace', targetId: 'w1', workspaceId: 'w1', outcome: 'OK', message: null, variables: '{}' };
     await expect(createAuditRecorder(brokenLog, logger).record(entry)).resolves.toBeUndefined();

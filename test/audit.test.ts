@@ -18,14 +18,14 @@ interface Entry {
 }
 
 interface Page {
-  auditLog: { totalCount: number; edges: Array<{ cursor: string; node: Entry }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  auditLog: { totalCount: number; edges: Array<{ cursor: string; node: Entry }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
 }
 
-const AUDIT = `query ($filter: AuditLogFilter, $first: Int, $after: String) {
-  auditLog(filter: $filter, first: $first, after: $after) {
+const AUDIT = `query ($filter: AuditLogFilter, $first: Int, $after: String, $last: Int, $before: String) {
+  auditLog(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
     totalCount
     edges { cursor node { id at actorId actorName action targetType targetId workspaceId outcome message variables } }
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;
 
@@ -100,11 +100,23 @@ describe('the audit log', () => {
       const page: Page['auditLog'] = await audit({ filter: { from: started }, first: 3, after });
       expect(page.totalCount).toBe(9);
       expect(page.edges).toHaveLength(3);
-      expect(page.pageInfo.hasNextPage).toBe(pageNumber < 2);
+      expect(page.pageInfo).toMatchObject({ hasNextPage: pageNumber < 2, hasPreviousPage: pageNumber > 0 });
       seen.push(...page.edges.map(({ node }) => node.id));
       after = page.pageInfo.endCursor;
     }
     expect(seen).toEqual(all.edges.map(({ node }) => node.id));
+
+    // And backwards from the oldest entry: the same entries, the same pages.
+    const seenBackwards: string[] = [];
+    let before: string | null = null;
+    for (let pageNumber = 0; pageNumber < 3; pageNumber += 1) {
+      const page: Page['auditLog'] = await audit({ filter: { from: started }, last: 3, before });
+      expect(page.edges).toHaveLength(3);
+      expect(page.pageInfo).toMatchObject({ hasPreviousPage: pageNumber < 2, hasNextPage: pageNumber > 0 });
+      seenBackwards.unshift(...page.edges.map(({ node }) => node.id));
+      before = page.pageInfo.startCursor;
+    }
+    expect(seenBackwards).toEqual(seen);
   });
 
   test('secrets in arguments are never stored', async () => {
@@ -144,9 +156,11 @@ describe('the audit log', () => {
       [{ filter: { from: 'yesterday' } }, 'filter.from'],
       [{ filter: { from: '2030-01-02T00:00:00Z', to: '2030-01-01T00:00:00Z' } }, 'filter.to'],
       [{ filter: { action: 'a'.repeat(201) } }, 'filter.action'],
-      [{ first: 0 }, 'first'],
+      [{ first: -1 }, 'first'],
       [{ first: 100_000 }, 'first'],
+      [{ first: 2, last: 2 }, 'last'],
       [{ after: 'not-a-cursor' }, 'after'],
+      [{ last: 2, before: 'bm90LWEtY3Vyc29y' }, 'before'],
     ] as const) {
       const response = await gateway.request(AUDIT, variables);
       expect({ variables, code: response.errors?.[0]?.extensions?.code, field: response.errors?.[0]?.extensions?.field }).toEqual({ variables, code: 'BAD_USER_INPUT', field });

@@ -56,7 +56,7 @@ describe('authentication', () => {
   });
 
   test('queries deeper than the limit are refused before they run', async () => {
-    const deep = `{ clusters { nodes { name } pods { edges { node { cluster { pods { edges { node { cluster { pods { edges { node { cluster { name } } } } } } } } } } } } } }`;
+    const deep = `{ clusters { nodes { edges { node { name } } } pods { edges { node { cluster { pods { edges { node { cluster { pods { edges { node { cluster { name } } } } } } } } } } } } } }`;
     const response = await gateway.request(deep);
     expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });

@@ -11,6 +11,7 @@ import { createRegistryClient } from '../src/infra/registry/registry-client.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 import { registerCluster } from './support/cluster.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
 import { waitFor } from './support/wait.js';
 
@@ -21,7 +22,7 @@ const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRe
 const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { build { id } } }`;
 const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(input: { buildId: $buildId }) { run { id image } } }`;
 const CANCEL = `mutation ($id: ID!) { cancelBuildRun(input: { id: $id }) { run { id status } } }`;
-const RUN = `query ($id: ID!) { buildRun(id: $id) { status finishedAt imageDigest log(first: 1000) { text } } }`;
+const RUN = `query ($id: ID!) { buildRun(id: $id) { status finishedAt imageDigest log(first: 500) { edges { node { text } } } } }`;
 const NAMESPACE = 'kda-builds';
 
 interface Run {
@@ -57,7 +58,8 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
   }
 
   async function runOf(id: string): Promise<Run> {
-    return data(await gateway.request<{ buildRun: Run }>(RUN, { id }), 'buildRun').buildRun;
+    const run = data(await gateway.request<{ buildRun: Omit<Run, 'log'> & { log: Connection<{ text: string }> } }>(RUN, { id }), 'buildRun').buildRun;
+    return { ...run, log: nodesOf(run.log) };
   }
 
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import { createToken, createUser } from './identity-support.js';
 import { registerCluster } from './support/cluster.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
 
@@ -18,8 +19,8 @@ const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRe
 const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { build { id name preset stepsTotal registry { id } } } }`;
 const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(input: { buildId: $buildId }) { run { id number status image } build { id lastRun { id } } } }`;
 const CANCEL = `mutation ($id: ID!) { cancelBuildRun(input: { id: $id }) { run { id status } } }`;
-const RUN = `query ($id: ID!) { buildRun(id: $id) { id number status statusDisplay stepsTotal stepsDone failedStep image imageDigest imageSizeBytes startedAt finishedAt log(first: 1000) { number step text } } }`;
-const BUILDS = `query ($workspaceId: ID!) { builds(workspaceId: $workspaceId) { name imageRepository stepsTotal status lastBuiltAt imageSizeBytes runs { number } lastRun { number } } }`;
+const RUN = `query ($id: ID!) { buildRun(id: $id) { id number status statusDisplay stepsTotal stepsDone failedStep image imageDigest imageSizeBytes startedAt finishedAt log(first: 500) { edges { node { number step text } } } } }`;
+const BUILDS = `query ($workspaceId: ID!) { builds(workspaceId: $workspaceId) { edges { node { name imageRepository stepsTotal status lastBuiltAt imageSizeBytes runs { edges { node { number } } } lastRun { number } } } } }`;
 const BUILD_LOG = `subscription ($runId: ID!, $fromLine: Int) { buildLog(runId: $runId, fromLine: $fromLine) { number step text } }`;
 const RUN_UPDATES = `subscription ($workspaceId: ID!) { buildRunUpdates(workspaceId: $workspaceId) { id status stepsDone } }`;
 
@@ -84,9 +85,15 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     return Number(/^kda_subscription_hub_subjects (\d+)/m.exec(metrics)?.[1] ?? 0);
   }
 
+  /** The run with its stored log as a plain list of lines. */
+  async function readRun(runId: string): Promise<Run> {
+    const run = data(await gateway.request<{ buildRun: Omit<Run, 'log'> & { log: Connection<LogLine> } }>(RUN, { id: runId }), 'buildRun').buildRun;
+    return { ...run, log: nodesOf(run.log) };
+  }
+
   async function finishedRun(runId: string): Promise<Run> {
     return waitFor(`run ${runId} to finish`, async () => {
-      const run = data(await gateway.request<{ buildRun: Run }>(RUN, { id: runId }), 'buildRun').buildRun;
+      const run = await readRun(runId);
       return run.finishedAt !== null ? run : undefined;
     });
   }
@@ -134,8 +141,8 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     });
     expect(otherCluster.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clusterId' });
 
-    expect(data(await gateway.request<{ builds: unknown[] }>(BUILDS, { workspaceId }), 'builds').builds).toEqual([]);
-    expect(data(await gateway.request<{ builds: unknown[] }>(BUILDS, { workspaceId: otherWorkspaceId }), 'builds').builds).toEqual([]);
+    expect(data(await gateway.request<{ builds: Connection<unknown> }>(BUILDS, { workspaceId }), 'builds').builds.edges).toEqual([]);
+    expect(data(await gateway.request<{ builds: Connection<unknown> }>(BUILDS, { workspaceId: otherWorkspaceId }), 'builds').builds.edges).toEqual([]);
   });
 
   it('runs a build live: the log streams, a late subscriber gets it all without gap, the image lands in the registry', async () => {
@@ -152,7 +159,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
 
     const early = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
     // Join mid-build: once some lines are stored.
-    await waitFor('a few stored lines', async () => (data(await gateway.request<{ buildRun: Run }>(RUN, { id: run.id }), 'buildRun').buildRun.log.length >= 5 ? true : undefined));
+    await waitFor('a few stored lines', async () => ((await readRun(run.id)).log.length >= 5 ? true : undefined));
     const late = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id, fromLine: 1 });
     await Promise.all([early.done, late.done]);
 
@@ -180,8 +187,8 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     await after.done;
     expect(after.results.map((result) => result.data?.buildLog)).toEqual(finished.log.slice(4));
 
-    const list = data(await gateway.request<{ builds: Array<Record<string, unknown>> }>(BUILDS, { workspaceId }), 'builds').builds;
-    expect(list).toEqual([{ name: 'web', imageRepository: 'team/web', stepsTotal: 6, status: 'DONE', lastBuiltAt: finished.finishedAt, imageSizeBytes: finished.imageSizeBytes, runs: [{ number: 1 }], lastRun: { number: 1 } }]);
+    const list = nodesOf(data(await gateway.request<{ builds: Connection<Record<string, unknown>> }>(BUILDS, { workspaceId }), 'builds').builds);
+    expect(list).toEqual([{ name: 'web', imageRepository: 'team/web', stepsTotal: 6, status: 'DONE', lastBuiltAt: finished.finishedAt, imageSizeBytes: finished.imageSizeBytes, runs: { edges: [{ node: { number: 1 } }] }, lastRun: { number: 1 } }]);
 
     await waitFor('the run updates up to SUCCEEDED', () => updates.results.some((result) => result.data?.buildRunUpdates.status === 'SUCCEEDED'));
     expect(updates.results.every((result) => result.data?.buildRunUpdates.id === run.id)).toBe(true);
@@ -196,7 +203,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(finished).toMatchObject({ status: 'FAILED', statusDisplay: 'ERROR 4/6', failedStep: 4, stepsDone: 3, imageDigest: null });
     expect(finished.log.at(-1)?.text).toMatch(/step 4 \(compile\) failed/);
     expectContiguous(finished.log);
-    const list = data(await gateway.request<{ builds: Array<{ name: string; status: string }> }>(BUILDS, { workspaceId }), 'builds').builds;
+    const list = nodesOf(data(await gateway.request<{ builds: Connection<{ name: string; status: string }> }>(BUILDS, { workspaceId }), 'builds').builds);
     expect(list.find((build) => build.name === 'broken')?.status).toBe('ERROR 4/6');
     expect(await createRegistryClient().tags(registry.url, { username: null, password: null }, 'team/broken')).toEqual([]);
   });
@@ -205,7 +212,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const buildId = data(await createBuild('slow', 'main'), 'createBuild').createBuild.build.id;
     const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;
     const log = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
-    await waitFor('the build to log', async () => (data(await gateway.request<{ buildRun: Run }>(RUN, { id: run.id }), 'buildRun').buildRun.log.length >= 2 ? true : undefined));
+    await waitFor('the build to log', async () => ((await readRun(run.id)).log.length >= 2 ? true : undefined));
     const cancelled = data(await gateway.request<{ cancelBuildRun: { run: { status: string } } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.run;
     expect(cancelled.status).toBe('CANCELLED');
     await log.done;
@@ -258,14 +265,14 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const viewer = await member('vera', 'VIEWER');
     const devops = await member('dev', 'DEVOPS');
 
-    expect((await gateway.request<{ builds: Array<{ name: string }> }>(BUILDS, { workspaceId }, viewer)).data?.builds.map((build) => build.name)).toContain('roles');
-    const viaWorkspace = await gateway.request<{ workspace: { builds: Array<{ name: string }>; registries: Array<{ name: string }> } }>(
-      `query ($id: ID!) { workspace(id: $id) { builds { name } registries { name } } }`,
+    expect(nodesOf((await gateway.request<{ builds: Connection<{ name: string }> }>(BUILDS, { workspaceId }, viewer)).data?.builds).map((build) => build.name)).toContain('roles');
+    const viaWorkspace = await gateway.request<{ workspace: { builds: Connection<{ name: string }>; registries: Connection<{ name: string }> } }>(
+      `query ($id: ID!) { workspace(id: $id) { builds { edges { node { name } } } registries { edges { node { name } } } } }`,
       { id: workspaceId },
       viewer,
     );
-    expect(viaWorkspace.data?.workspace.builds.map((build) => build.name)).toContain('roles');
-    expect(viaWorkspace.data?.workspace.registries.map((registry) => registry.name)).toEqual(['platform']);
+    expect(nodesOf(viaWorkspace.data?.workspace.builds).map((build) => build.name)).toContain('roles');
+    expect(nodesOf(viaWorkspace.data?.workspace.registries).map((registry) => registry.name)).toEqual(['platform']);
     expect((await gateway.request(RUN_BUILD, { buildId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild.run;
     await finishedRun(run.id);

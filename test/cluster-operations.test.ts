@@ -8,8 +8,8 @@ import type { ClusterOperations } from '../src/domains/clusters/ports.js';
 import { createClusterOperations } from '../src/infra/k8s/cluster-operations.js';
 import type { ClusterInformers } from '../src/infra/k8s/cluster-informers.js';
 import { InformerPool } from '../src/infra/k8s/informer-pool.js';
-import { RecordingBus } from '../src/infra/k8s/testing/recording-bus.js';
-import { waitFor } from '../src/infra/k8s/testing/wait-for.js';
+import { RecordingBus } from './support/k8s/recording-bus.js';
+import { waitFor } from './support/k8s/wait-for.js';
 import { DomainError } from '../src/shared/errors.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 

@@ -1,5 +1,6 @@
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
 
@@ -44,12 +45,12 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
   }
 
   async function workloads(): Promise<WorkloadRow[]> {
-    const response = await gateway.request<{ cluster: { workloads: WorkloadRow[] } }>(
-      `query ($id: ID!) { cluster(id: $id) { workloads { kind name namespace desired ready rolledOut images pods { name nodeName } } } }`,
+    const response = await gateway.request<{ cluster: { workloads: Connection<Omit<WorkloadRow, 'pods'> & { pods: Connection<WorkloadRow['pods'][number]> }> } }>(
+      `query ($id: ID!) { cluster(id: $id) { workloads { edges { node { kind name namespace desired ready rolledOut images pods { edges { node { name nodeName } } } } } } } }`,
       { id: cluster.id },
     );
     if (response.errors) throw new Error(JSON.stringify(response.errors));
-    return response.data?.cluster.workloads ?? [];
+    return nodesOf(response.data?.cluster.workloads).map((row) => ({ ...row, pods: nodesOf(row.pods) }));
   }
 
   async function workload(kind: string, name: string): Promise<WorkloadRow | undefined> {
@@ -72,27 +73,35 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     const response = await gateway.request<{
       cluster: {
         serviceCount: number;
-        services: Array<{ name: string; type: string; ports: Array<{ port: number; targetPort: string }> }>;
+        services: Connection<{ name: string; type: string; ports: Array<{ port: number; targetPort: string }> }>;
         storage: { capacityBytes: number; boundBytes: number; volumeCount: number; claimCount: number };
-        persistentVolumes: Array<{ name: string; phase: string; claim: { name: string } | null }>;
-        persistentVolumeClaims: Array<{ name: string; phase: string; volumeName: string }>;
+        persistentVolumes: Connection<{ name: string; phase: string; claim: { name: string } | null }>;
+        persistentVolumeClaims: Connection<{ name: string; phase: string; volumeName: string }>;
         storageClasses: Array<{ name: string; isDefault: boolean }>;
-        events: Array<{ reason: string; type: string; lastSeen: string }>;
-        nodes: Array<{ name: string; pods: Array<{ name: string; namespace: string }> }>;
+        events: Connection<{ reason: string; type: string; lastSeen: string }>;
+        nodes: Connection<{ name: string; pods: Connection<{ name: string; namespace: string }> }>;
       };
     }>(
       `query ($id: ID!) { cluster(id: $id) {
-        serviceCount services(namespace: "shop") { name type ports { port targetPort } }
+        serviceCount services(namespace: "shop") { edges { node { name type ports { port targetPort } } } }
         storage { capacityBytes boundBytes volumeCount claimCount }
-        persistentVolumes { name phase claim { name } } persistentVolumeClaims { name phase volumeName }
+        persistentVolumes { edges { node { name phase claim { name } } } } persistentVolumeClaims { edges { node { name phase volumeName } } }
         storageClasses { name isDefault }
-        events(first: 100) { reason type lastSeen }
-        nodes { name pods { name namespace } }
+        events(first: 100) { edges { node { reason type lastSeen } } }
+        nodes { edges { node { name pods { edges { node { name namespace } } } } } }
       } }`,
       { id: cluster.id },
     );
     expect(response.errors).toBeUndefined();
-    const picture = response.data!.cluster;
+    const raw = response.data!.cluster;
+    const picture = {
+      ...raw,
+      services: nodesOf(raw.services),
+      persistentVolumes: nodesOf(raw.persistentVolumes),
+      persistentVolumeClaims: nodesOf(raw.persistentVolumeClaims),
+      events: nodesOf(raw.events),
+      nodes: nodesOf(raw.nodes).map((node) => ({ ...node, pods: nodesOf(node.pods) })),
+    };
     expect(picture.services).toEqual([{ name: 'web', type: 'LoadBalancer', ports: [{ port: 80, targetPort: '8080' }] }]);
     expect(picture.serviceCount).toBeGreaterThanOrEqual(1);
     expect(picture.storage).toEqual({ capacityBytes: 10 * GiB, boundBytes: 10 * GiB, volumeCount: 1, claimCount: 1 });
@@ -115,7 +124,7 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     expect(page.edges).toHaveLength(2);
     expect(page.pageInfo.hasNextPage).toBe(true);
     const second = await gateway.request<{ cluster: { pods: { edges: Array<{ node: { name: string; namespace: string } }> } } }>(
-      `query ($id: ID!, $after: String) { cluster(id: $id) { pods(first: 1000, after: $after) { edges { node { name namespace } } } } }`,
+      `query ($id: ID!, $after: String) { cluster(id: $id) { pods(first: 500, after: $after) { edges { node { name namespace } } } } }`,
       { id: cluster.id, after: page.pageInfo.endCursor },
     );
     const names = [...page.edges, ...second.data!.cluster.pods.edges].map((edge) => `${edge.node.namespace}/${edge.node.name}`);

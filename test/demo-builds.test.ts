@@ -7,6 +7,7 @@ import { rawRequest } from 'graphql-request';
 import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
 import type { GatewayConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
 
 interface DemoBuild {
@@ -14,7 +15,7 @@ interface DemoBuild {
   readonly name: string;
   readonly status: string | null;
   readonly imageSizeBytes: number | null;
-  readonly runs: Array<{ number: number }>;
+  readonly runs: { totalCount: number };
   readonly lastRun: { statusDisplay: string; image: string; imageDigest: string | null } | null;
 }
 
@@ -25,8 +26,10 @@ interface Registry {
   readonly repositories: Array<{ name: string; tags: Array<{ name: string; digest: string | null; sizeBytes: number | null }> }>;
 }
 
-const BUILDS = `query ($w: ID!) { builds(workspaceId: $w) { id name status imageSizeBytes runs { number } lastRun { statusDisplay image imageDigest } } }`;
-const REGISTRIES = `{ registries { name kind url repositories { name tags { name digest sizeBytes } } } }`;
+const BUILDS = `query ($w: ID!) { builds(workspaceId: $w) { edges { node { id name status imageSizeBytes runs { totalCount } lastRun { statusDisplay image imageDigest } } } } }`;
+const REGISTRIES = `{ registries { edges { node { name kind url repositories { edges { node { name tags { edges { node { name digest sizeBytes } } } } } } } } } }`;
+
+type RawRegistry = Omit<Registry, 'repositories'> & { repositories: Connection<{ name: string; tags: Connection<Registry['repositories'][number]['tags'][number]> }> };
 
 /** The embedded default as `npm start` runs it: simulated clusters and registry, demo teams and builds. */
 describe('demo builds on the embedded default', () => {
@@ -41,16 +44,19 @@ describe('demo builds on the embedded default', () => {
   }
 
   async function workspaceIds(): Promise<Map<string, string>> {
-    const { workspaces } = await request<{ workspaces: Array<{ id: string; name: string }> }>(`{ workspaces { id name } }`);
-    return new Map(workspaces.map((workspace) => [workspace.name, workspace.id]));
+    const { workspaces } = await request<{ workspaces: Connection<{ id: string; name: string }> }>(`{ workspaces { edges { node { id name } } } }`);
+    return new Map(nodesOf(workspaces).map((workspace) => [workspace.name, workspace.id]));
   }
 
   async function buildsOf(workspaceId: string): Promise<DemoBuild[]> {
-    return (await request<{ builds: DemoBuild[] }>(BUILDS, { w: workspaceId })).builds;
+    return nodesOf((await request<{ builds: Connection<DemoBuild> }>(BUILDS, { w: workspaceId })).builds);
   }
 
   async function platformRegistry(): Promise<Registry> {
-    const { registries } = await request<{ registries: Registry[] }>(REGISTRIES);
+    const registries: Registry[] = nodesOf((await request<{ registries: Connection<RawRegistry> }>(REGISTRIES)).registries).map((registry) => ({
+      ...registry,
+      repositories: nodesOf(registry.repositories).map((repository) => ({ name: repository.name, tags: nodesOf(repository.tags) })),
+    }));
     const platform = registries.find((registry) => registry.name === 'platform');
     if (platform === undefined) throw new Error(`no platform registry among ${JSON.stringify(registries)}`);
     return platform;
@@ -104,7 +110,7 @@ describe('demo builds on the embedded default', () => {
     const restarted = await platformRegistry();
     expect(restarted.repositories).toEqual([]);
     const kept = await buildsOf(cloudTeam);
-    expect(kept.map((build) => [build.name, build.runs.length, build.lastRun?.imageDigest ?? null])).toEqual(builds.map((build) => [build.name, 1, build.lastRun?.imageDigest ?? null]));
+    expect(kept.map((build) => [build.name, build.runs.totalCount, build.lastRun?.imageDigest ?? null])).toEqual(builds.map((build) => [build.name, 1, build.lastRun?.imageDigest ?? null]));
 
     // Building again pushes to the registry at its new address.
     const { runBuild: { run: runBuild } } = await request<{ runBuild: { run: { id: string; image: string } } }>(`mutation ($b: ID!) { runBuild(input: { buildId: $b }) { run { id image } } }`, { b: wasAnt?.id });

@@ -10,7 +10,7 @@ import { InvalidCursorError, type EventBus } from '../src/shared/event-bus.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { createMemoryBus } from '../src/infra/nats/memory-bus.js';
 import { subjects } from '../src/infra/nats/subjects.js';
-import { createIsolatedNatsBus, MessageCollector, waitUntil } from '../src/infra/nats/testing.js';
+import { createIsolatedNatsBus, MessageCollector, waitUntil } from './support/nats-test-bus.js';
 
 interface BusUnderTest {
   readonly bus: EventBus;

@@ -13,7 +13,7 @@ export async function openTables(gateway: TestGateway): Promise<{ query<T>(sql: 
 export const CREATE_USER = `mutation ($input: CreateUserInput!) { createUser(input: $input) { user { id name email systemRole } } }`;
 export const CREATE_TOKEN = `mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { token apiToken { id userId name prefix scopes expiresAt lastUsedAt revokedAt createdAt } } }`;
 export const REVOKE_TOKEN = `mutation ($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { apiToken { id revokedAt } } }`;
-export const ME = `{ me { id name email systemRole apiTokens { id name prefix scopes lastUsedAt revokedAt } } }`;
+export const ME = `{ me { id name email systemRole apiTokens { edges { node { id name prefix scopes lastUsedAt revokedAt } } } } }`;
 
 export interface CreatedUser {
   readonly id: string;

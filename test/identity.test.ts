@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { collect } from './support/subscription.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { waitFor } from './support/wait.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { CREATE_TOKEN, CREATE_USER, createToken, createUser, ME, openTables, REVOKE_TOKEN } from './identity-support.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
@@ -41,9 +42,9 @@ describe('identity: users and API tokens end to end', () => {
     expect(JSON.stringify(row)).not.toContain(token);
 
     // HTTP: the token acts as its user, who sees their tokens but never a hash.
-    const me = await gateway.request<{ me: { id: string; email: string; systemRole: string; apiTokens: Array<{ id: string; name: string }> } }>(ME, {}, token);
-    expect(me.data?.me).toMatchObject({ id: ada.id, email: 'ada@example.com', systemRole: 'USER', apiTokens: [{ id: apiToken.id, name: 'grafana' }] });
-    expect((await gateway.request(`{ me { apiTokens { tokenHash } } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const me = await gateway.request<{ me: { id: string; email: string; systemRole: string; apiTokens: Connection<{ id: string; name: string }> } }>(ME, {}, token);
+    expect(me.data?.me).toMatchObject({ id: ada.id, email: 'ada@example.com', systemRole: 'USER', apiTokens: { edges: [{ node: { id: apiToken.id, name: 'grafana' } }] } });
+    expect((await gateway.request(`{ me { apiTokens { edges { node { tokenHash } } } } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     // Websocket: the same token opens a connection (a query over graphql-ws answers as Ada).
     const overSocket = collect<{ me: { id: string } }>(gateway.websocket(`Bearer ${token}`), `{ me { id } }`);
@@ -56,8 +57,8 @@ describe('identity: users and API tokens end to end', () => {
       return stored?.last_used_at ?? false;
     });
     expect(lastUsed).toBeInstanceOf(Date);
-    const seen = await gateway.request<{ me: { apiTokens: Array<{ lastUsedAt: string | null }> } }>(ME, {}, token);
-    expect(seen.data?.me.apiTokens[0]?.lastUsedAt).toBe(lastUsed.toISOString());
+    const seen = await gateway.request<{ me: { apiTokens: Connection<{ lastUsedAt: string | null }> } }>(ME, {}, token);
+    expect(nodesOf(seen.data?.me.apiTokens)[0]?.lastUsedAt).toBe(lastUsed.toISOString());
 
     // A live subscription opened with the token before it is revoked.
     const openBeforeRevoke = collect(gateway.websocket(`Bearer ${token}`), `subscription { clusterStatus { id } }`);
@@ -75,8 +76,8 @@ describe('identity: users and API tokens end to end', () => {
     await expect(openBeforeRevoke.done).rejects.toMatchObject({ code: 4403 });
 
     // The administrator sees it as revoked.
-    const listed = await gateway.request<{ users: Array<{ id: string; apiTokens: Array<{ id: string; revokedAt: string | null }> }> }>(`{ users { id apiTokens { id revokedAt } } }`);
-    expect(listed.data?.users.find((user) => user.id === ada.id)?.apiTokens).toEqual([{ id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.apiToken.revokedAt }]);
+    const listed = await gateway.request<{ users: Connection<{ id: string; apiTokens: Connection<{ id: string; revokedAt: string | null }> }> }>(`{ users { edges { node { id apiTokens { edges { node { id revokedAt } } } } } } }`);
+    expect(nodesOf(nodesOf(listed.data?.users).find((user) => user.id === ada.id)?.apiTokens)).toEqual([{ id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.apiToken.revokedAt }]);
   });
 
   test('an expired token is UNAUTHENTICATED', async () => {
@@ -97,7 +98,7 @@ describe('identity: users and API tokens end to end', () => {
   test('a read-only token reads but may not run mutations (FORBIDDEN, nothing written)', async () => {
     const user = await createUser(gateway, { name: 'Reader', email: 'reader@example.com', systemRole: 'ADMIN' });
     const { token } = await createToken(gateway, { name: 'dashboard', userId: user.id, scopes: ['READ'] });
-    expect((await gateway.request(`{ users { id } }`, {}, token)).data?.users).toBeDefined();
+    expect((await gateway.request(`{ users { totalCount } }`, {}, token)).data?.users).toBeDefined();
     const before = await counts();
     for (const [query, variables] of [
       [CREATE_USER, { input: { name: 'Nope', email: 'nope@example.com', systemRole: 'USER' } }],
@@ -122,7 +123,7 @@ describe('identity: users and API tokens end to end', () => {
     const victimToken = await createToken(gateway, { name: 'theirs', userId: victim.id, scopes: ['READ'] });
     const before = await counts();
 
-    expect((await gateway.request(`{ users { id } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gateway.request(`{ users { totalCount } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gateway.request(CREATE_USER, { input: { name: 'X', email: 'x@example.com', systemRole: 'ADMIN' } }, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gateway.request(CREATE_TOKEN, { input: { name: 'steal', userId: victim.id, scopes: ['READ'] } }, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const revoke = await gateway.request(REVOKE_TOKEN, { input: { id: victimToken.id } }, token);
@@ -136,8 +137,8 @@ describe('identity: users and API tokens end to end', () => {
   });
 
   test('the bootstrap administrator is a principal without a user row', async () => {
-    const response = await gateway.request<{ me: { id: string; email: string | null; systemRole: string; apiTokens: unknown[] } }>(ME);
-    expect(response.data?.me).toMatchObject({ id: 'bootstrap-admin', email: null, systemRole: 'ADMIN', apiTokens: [] });
+    const response = await gateway.request<{ me: { id: string; email: string | null; systemRole: string; apiTokens: Connection<unknown> } }>(ME);
+    expect(response.data?.me).toMatchObject({ id: 'bootstrap-admin', email: null, systemRole: 'ADMIN', apiTokens: { edges: [] } });
     const own = await gateway.request(CREATE_TOKEN, { input: { name: 'mine', scopes: ['READ'] } });
     expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
   });

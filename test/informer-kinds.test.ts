@@ -8,8 +8,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterObjectEvent } from '../src/domains/clusters/model.js';
 import { ClusterInformers, type InformedKind } from '../src/infra/k8s/cluster-informers.js';
 import { KubeApiTransport, type ReflectorTransport } from '../src/infra/k8s/kube-transport.js';
-import { RecordingBus } from '../src/infra/k8s/testing/recording-bus.js';
-import { waitFor } from '../src/infra/k8s/testing/wait-for.js';
+import { RecordingBus } from './support/k8s/recording-bus.js';
+import { waitFor } from './support/k8s/wait-for.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 
 const TUNING = { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 }, watchDeadlineMs: 2_000, watchTimeoutSeconds: 60 };

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { ClusterObjectEvent, PodProjection } from '../src/domains/clusters/model.js';
 import { ClusterInformers, type ClusterStatusMessage } from '../src/infra/k8s/cluster-informers.js';
 import { INFORMED_KINDS } from '../src/infra/k8s/informed-kinds.js';
-import { RecordingBus } from '../src/infra/k8s/testing/recording-bus.js';
-import { waitFor } from '../src/infra/k8s/testing/wait-for.js';
+import { RecordingBus } from './support/k8s/recording-bus.js';
+import { waitFor } from './support/k8s/wait-for.js';
 import { createJsonLogger } from '../src/shared/logger.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 

@@ -8,11 +8,11 @@ interface ClusterRow {
   name: string;
   status: string;
   statusReason: string | null;
-  nodes: Array<{ name: string }> | null;
+  nodes: { edges: Array<{ node: { name: string } }> } | null;
   podCount: number | null;
 }
 
-const CLUSTERS = `{ clusters { id name status statusReason nodes { name } podCount } }`;
+const CLUSTERS = `{ clusters { id name status statusReason nodes { edges { node { name } } } podCount } }`;
 
 describe('many clusters at once', () => {
   let gateway: TestGateway;
@@ -48,7 +48,7 @@ describe('many clusters at once', () => {
 
     const response = await gateway.request<{ clusters: ClusterRow[] }>(CLUSTERS);
     const rows = new Map(response.data?.clusters.map((row) => [row.id, row]));
-    expect(rows.get(healthy.id)).toMatchObject({ status: 'RUNNING', podCount: 3, nodes: [{ name: 'control-1' }, { name: 'worker-1' }] });
+    expect(rows.get(healthy.id)).toMatchObject({ status: 'RUNNING', podCount: 3, nodes: { edges: [{ node: { name: 'control-1' } }, { node: { name: 'worker-1' } }] } });
     expect(rows.get(flaky.id)).toMatchObject({ status: 'UNREACHABLE', nodes: null, podCount: null });
     expect(rows.get(flaky.id)?.statusReason).toBeTruthy();
     const flakyErrors = response.errors?.filter((error) => error.extensions?.clusterId === flaky.id) ?? [];

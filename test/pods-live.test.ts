@@ -40,8 +40,8 @@ describe('a pod change in a cluster reaches the graph and a websocket subscriber
   }
 
   test('the cluster query answers nodes, namespaces and pods from the watch caches', async () => {
-    const response = await gateway.request<{ cluster: { name: string; provider: string; region: string; version: string; nodes: Array<{ name: string; roles: string[] }>; namespaces: string[]; capacity: { cpuCores: number }; podCount: number } }>(
-      `query ($id: ID!) { cluster(id: $id) { name provider region version nodes { name roles } namespaces capacity { cpuCores } podCount } }`,
+    const response = await gateway.request<{ cluster: { name: string; provider: string; region: string; version: string; nodes: { edges: Array<{ node: { name: string; roles: string[] } }> }; namespaces: string[]; capacity: { cpuCores: number }; podCount: number } }>(
+      `query ($id: ID!) { cluster(id: $id) { name provider region version nodes { edges { node { name roles } } } namespaces capacity { cpuCores } podCount } }`,
       { id: cluster.id },
     );
     expect(response.errors).toBeUndefined();
@@ -49,10 +49,9 @@ describe('a pod change in a cluster reaches the graph and a websocket subscriber
       name: cluster.name,
       provider: 'ON_PREMISE',
       region: 'Seoul',
-      nodes: [
-        { name: 'control-1', roles: ['control-plane'] },
-        { name: 'worker-1', roles: ['worker'] },
-      ],
+      nodes: {
+        edges: [{ node: { name: 'control-1', roles: ['control-plane'] } }, { node: { name: 'worker-1', roles: ['worker'] } }],
+      },
       capacity: { cpuCores: 12 },
       podCount: 3,
     });

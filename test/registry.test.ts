@@ -5,7 +5,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
 
 const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id name url kind username } } }`;
-const REGISTRY_TREE = `query { registries { name kind repositories { name tags { name digest sizeBytes } } } }`;
+const REGISTRY_TREE = `query { registries { edges { node { name kind repositories { edges { node { name tags { edges { node { name digest sizeBytes } } } } } } } } } }`;
 
 describe('registries: the HTTP API v2 against a real docker-registry', () => {
   let open: TestRegistry;
@@ -62,9 +62,10 @@ describe('registries: the HTTP API v2 against a real docker-registry', () => {
 
     const auth = Buffer.from(`${locked.username}:${locked.password}`).toString('base64');
     const pushed = await pushImage({ registryUrl: locked.url, repository: 'private/app', tag: '1.0', basicAuth: auth }, 'private app');
-    const tree = await gateway.request<{ registries: Array<{ name: string; repositories: unknown }> }>(REGISTRY_TREE);
+    const tree = await gateway.request<{ registries: unknown }>(REGISTRY_TREE);
     expect(tree.errors).toBeUndefined();
-    expect(tree.data?.registries).toEqual([{ name: 'locked', kind: 'PRIVATE', repositories: [{ name: 'private/app', tags: [{ name: '1.0', digest: pushed.digest, sizeBytes: pushed.sizeBytes }] }] }]);
+    const page = <N>(...nodes: N[]) => ({ edges: nodes.map((node) => ({ node })) });
+    expect(tree.data?.registries).toEqual(page({ name: 'locked', kind: 'PRIVATE', repositories: page({ name: 'private/app', tags: page({ name: '1.0', digest: pushed.digest, sizeBytes: pushed.sizeBytes }) }) }));
   });
 
   it('refuses a second registry of the same name and bad kinds or URLs', async () => {

@@ -9,9 +9,10 @@ const CLUSTERS = 12;
 const MEMBERS_PER_WORKSPACE = 3;
 const CLUSTERS_PER_WORKSPACE = 2;
 
-const LIST = `{ workspaces { name memberCount clusterCount members { role user { name email } } } }`;
-const WIDER = `{ workspaces { name myRole clusters { name status } allotments { namespaces cluster { name } } members { addedAt user { name workspaces { name } } } } }`;
-const BUILDS = `{ workspaces { name members { role } builds { name status imageSizeBytes registry { name } runs(first: 5) { number statusDisplay } lastRun { number } } } }`;
+// Nested connections under a list: each page is cut per parent in memory after one batched load.
+const LIST = `{ workspaces(first: 500) { edges { node { name memberCount clusterCount members(first: 5) { totalCount edges { node { role user { name email } } } } } } } }`;
+const WIDER = `{ workspaces(first: 500) { edges { node { name myRole clusters { name status } allotments { namespaces cluster { name } } members { edges { cursor node { addedAt user { name workspaces(first: 2) { edges { node { name } } } } } } } } } } }`;
+const BUILDS = `{ workspaces(first: 500) { edges { node { name members { edges { node { role } } } registries { totalCount edges { node { name } } } builds { edges { node { name status imageSizeBytes registry { name } runs(first: 2) { totalCount edges { node { number statusDisplay } } pageInfo { hasNextPage } } lastRun { number } } } } } } } }`;
 const RUNS_PER_BUILD = 3;
 
 /**
@@ -51,7 +52,7 @@ describe('SQL statements per request', () => {
   });
 
   async function seedWorkspaces(upTo: number): Promise<void> {
-    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][]; builds: unknown[][]; runs: unknown[][] } = { workspaces: [], members: [], allotments: [], builds: [], runs: [] };
+    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][]; registries: unknown[][]; builds: unknown[][]; runs: unknown[][] } = { workspaces: [], members: [], allotments: [], registries: [], builds: [], runs: [] };
     for (; workspaces < upTo; workspaces += 1) {
       const id = randomUUID();
       rows.workspaces.push([id, `workspace-${String(workspaces).padStart(4, '0')}`, 'seeded']);
@@ -61,6 +62,7 @@ describe('SQL statements per request', () => {
       for (let index = 0; index < CLUSTERS_PER_WORKSPACE; index += 1) {
         rows.allotments.push([id, clusterIds[(workspaces + index) % CLUSTERS], index === 0 ? null : JSON.stringify(['shop'])]);
       }
+      rows.registries.push([id, registryId, new Date()]);
       const buildId = randomUUID();
       const clusterId = clusterIds[workspaces % CLUSTERS];
       rows.builds.push([buildId, id, 'app', 'git://git.example.com/app.git', 'main', 'NODEJS', 'team/app', registryId, clusterId, new Date()]);
@@ -71,6 +73,7 @@ describe('SQL statements per request', () => {
     await tables.query('INSERT INTO workspaces (id, name, description) VALUES ?', [rows.workspaces]);
     await tables.query('INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ?', [rows.members]);
     await tables.query('INSERT INTO workspace_clusters (workspace_id, cluster_id, namespaces) VALUES ?', [rows.allotments]);
+    await tables.query('INSERT INTO workspace_registries (workspace_id, registry_id, created_at) VALUES ?', [rows.registries]);
     await tables.query('INSERT INTO builds (id, workspace_id, name, source_url, ref, preset, image_repository, registry_id, cluster_id, created_at) VALUES ?', [rows.builds]);
     await tables.query('INSERT INTO build_runs (id, build_id, workspace_id, number, status, steps_total, steps_done, failed_step, image, cluster_id, namespace, job_name, created_at) VALUES ?', [rows.runs]);
   }
@@ -82,11 +85,11 @@ describe('SQL statements per request', () => {
       return Number(row?.Value);
     };
     const before = await questions();
-    const response = await gateway.request<{ workspaces: Array<{ members: unknown[] }> }>(query);
+    const response = await gateway.request<{ workspaces: { edges: Array<{ node: { members: { edges: unknown[] } } }> } }>(query);
     const after = await questions();
     expect(response.errors).toBeUndefined();
-    expect(response.data?.workspaces).toHaveLength(expectedWorkspaces);
-    expect(response.data?.workspaces.every((workspace) => workspace.members.length === MEMBERS_PER_WORKSPACE)).toBe(true);
+    expect(response.data?.workspaces.edges).toHaveLength(expectedWorkspaces);
+    expect(response.data?.workspaces.edges.every(({ node }) => node.members.edges.length === MEMBERS_PER_WORKSPACE)).toBe(true);
     return after - before;
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createToken, createUser, openTables } from './identity-support.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
+import { nodesOf, type Connection } from './support/connections.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
 
@@ -104,28 +105,28 @@ describe('workspaces: another workspace is out of reach', () => {
   });
 
   test('workspace B, its members and its clusters never show to the manager of A', async () => {
-    expect((await gateway.request(`query ($id: ID!) { workspace(id: $id) { id members { user { id } } } }`, { id: b }, manager.token)).data).toEqual({ workspace: null });
-    expect((await gateway.request<{ workspaces: Array<{ name: string }> }>(`{ workspaces { name } }`, {}, manager.token)).data?.workspaces).toEqual([{ name: 'Team A' }]);
+    expect((await gateway.request(`query ($id: ID!) { workspace(id: $id) { id members { edges { node { user { id } } } } } }`, { id: b }, manager.token)).data).toEqual({ workspace: null });
+    expect(nodesOf((await gateway.request<{ workspaces: Connection<{ name: string }> }>(`{ workspaces { edges { node { name } } } }`, {}, manager.token)).data?.workspaces)).toEqual([{ name: 'Team A' }]);
     // Through a nested field: a fellow member of A who also manages B does not reveal B.
-    const nested = await gateway.request<{ workspace: { members: Array<{ user: { email: string; workspaces: Array<{ name: string }> } }> } }>(
-      `query ($id: ID!) { workspace(id: $id) { members { user { email workspaces { name } } } } }`,
+    const nested = await gateway.request<{ workspace: { members: Connection<{ user: { email: string; workspaces: Connection<{ name: string }> } }> } }>(
+      `query ($id: ID!) { workspace(id: $id) { members { edges { node { user { email workspaces { edges { node { name } } } } } } } } }`,
       { id: a },
       manager.token,
     );
-    const seenBoth = nested.data?.workspace.members.find((member) => member.user.email === 'both@example.com');
-    expect(seenBoth?.user.workspaces).toEqual([{ name: 'Team A' }]);
+    const seenBoth = nodesOf(nested.data?.workspace.members).find((member) => member.user.email === 'both@example.com');
+    expect(nodesOf(seenBoth?.user.workspaces)).toEqual([{ name: 'Team A' }]);
     // B's cluster is not visible either, by list or by id.
     expect((await gateway.request<{ clusters: unknown[] }>(`{ clusters { id } }`, {}, manager.token)).data?.clusters).toEqual([]);
     expect((await gateway.request(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: clusterId }, manager.token)).data).toEqual({ cluster: null });
     // The member of both sees both, with their own role in each.
-    const own = await gateway.request<{ me: { workspaces: Array<{ name: string; myRole: string }> } }>(`{ me { workspaces { name myRole } } }`, {}, both.token);
-    expect(own.data?.me.workspaces).toEqual([{ name: 'Team A', myRole: 'VIEWER' }, { name: 'Team B', myRole: 'MANAGER' }]);
+    const own = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string }> } }>(`{ me { workspaces { edges { node { name myRole } } } } }`, {}, both.token);
+    expect(nodesOf(own.data?.me.workspaces)).toEqual([{ name: 'Team A', myRole: 'VIEWER' }, { name: 'Team B', myRole: 'MANAGER' }]);
   });
 
   test('a user in no workspace sees none; the audit log is for administrators only', async () => {
-    expect((await gateway.request(`{ workspaces { id } }`, {}, stranger.token)).data).toEqual({ workspaces: [] });
+    expect((await gateway.request(`{ workspaces { totalCount edges { node { id } } } }`, {}, stranger.token)).data).toEqual({ workspaces: { totalCount: 0, edges: [] } });
     expect((await gateway.request(`query ($id: ID!) { workspace(id: $id) { id } }`, { id: a }, stranger.token)).data).toEqual({ workspace: null });
     expect(codeOf(await gateway.request(`{ auditLog { totalCount } }`, {}, manager.token))).toBe('FORBIDDEN');
-    expect(codeOf(await gateway.request(`{ workspaces { id } }`, {}, null))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await gateway.request(`{ workspaces { totalCount } }`, {}, null))).toBe('UNAUTHENTICATED');
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createToken, createUser, openTables } from './identity-support.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
@@ -13,7 +14,7 @@ const SET_ROLE = `mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspa
 const REMOVE = `mutation ($input: RemoveWorkspaceMemberInput!) { removeWorkspaceMember(input: $input) { workspace { id memberCount } removedUserId } }`;
 const ALLOT = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { workspaceId clusterId namespaces cluster { id name } } workspace { id clusterCount } } }`;
 const REVOKE = `mutation ($input: RevokeClusterAllotmentInput!) { revokeClusterAllotment(input: $input) { workspace { id clusterCount } revokedClusterId } }`;
-const WORKSPACE = `query ($id: ID!) { workspace(id: $id) { id name myRole memberCount clusterCount members { role user { id email } } clusters { id name } allotments { clusterId namespaces } } }`;
+const WORKSPACE = `query ($id: ID!) { workspace(id: $id) { id name myRole memberCount clusterCount members { edges { node { role user { id email } } } } clusters { id name } allotments { clusterId namespaces } } }`;
 
 interface Person {
   readonly id: string;
@@ -83,8 +84,8 @@ describe('workspaces: members, roles, allotments', () => {
     const updated = await gateway.request<{ updateWorkspace: { workspace: Record<string, unknown> } }>(UPDATE, { input: { id, name: 'Cloud Platform Team', description: '' } });
     expect(updated.data?.updateWorkspace.workspace).toEqual({ id, name: 'Cloud Platform Team', description: null });
 
-    const listed = await gateway.request<{ workspaces: Array<{ id: string; name: string }> }>(`{ workspaces { id name } }`);
-    expect(listed.data?.workspaces).toContainEqual({ id, name: 'Cloud Platform Team' });
+    const listed = await gateway.request<{ workspaces: Connection<{ id: string; name: string }> }>(`{ workspaces { edges { node { id name } } } }`);
+    expect(nodesOf(listed.data?.workspaces)).toContainEqual({ id, name: 'Cloud Platform Team' });
 
     expect((await gateway.request<{ deleteWorkspace: { deletedWorkspaceId: string } }>(DELETE, { input: { id } })).data?.deleteWorkspace).toEqual({ deletedWorkspaceId: id });
     expect((await gateway.request(WORKSPACE, { id })).data).toEqual({ workspace: null });
@@ -148,12 +149,12 @@ describe('workspaces: members, roles, allotments', () => {
     const removed = await gateway.request<{ removeWorkspaceMember: { workspace: { memberCount: number }; removedUserId: string } }>(REMOVE, { input: { workspaceId: team, userId: people.vic.id } }, people.dan.token);
     expect(removed.data?.removeWorkspaceMember).toEqual({ workspace: { id: team, memberCount: 2 }, removedUserId: people.vic.id });
 
-    const seen = await gateway.request<{ me: { workspaces: Array<{ name: string; myRole: string; memberCount: number; members: Array<{ role: string; user: { email: string } }> }> } }>(
-      `{ me { workspaces { name myRole memberCount members { role user { email } } } } }`,
+    const seen = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string; memberCount: number; members: Connection<{ role: string; user: { email: string } }> }> } }>(
+      `{ me { workspaces { edges { node { name myRole memberCount members { edges { node { role user { email } } } } } } } } }`,
       {},
       people.dan.token,
     );
-    expect(seen.data?.me.workspaces).toEqual([
+    expect(nodesOf(seen.data?.me.workspaces).map((team) => ({ ...team, members: nodesOf(team.members) }))).toEqual([
       { name: 'Sports Team', myRole: 'MANAGER', memberCount: 2, members: [{ role: 'OPERATOR', user: { email: 'mia@example.com' } }, { role: 'MANAGER', user: { email: 'dan@example.com' } }] },
     ]);
   });
@@ -205,6 +206,6 @@ describe('workspaces: members, roles, allotments', () => {
       [team, team],
     );
     expect({ members: Number(row?.members), allotments: Number(row?.allotments) }).toEqual({ members: 0, allotments: 0 });
-    expect((await gateway.request<{ me: { workspaces: unknown[] } }>(`{ me { workspaces { id } } }`, {}, people.bob.token)).data?.me.workspaces).toEqual([]);
+    expect((await gateway.request<{ me: { workspaces: Connection<unknown> } }>(`{ me { workspaces { edges { node { id } } } } }`, {}, people.bob.token)).data?.me.workspaces.edges).toEqual([]);
   });
 });

@@ -32,4 +32,10 @@ describe('configuration', () => {
     const problems = (error as ConfigError).problems.join('\n');
     for (const name of ['PORT', 'DATABASE_URL', 'NATS_URL', 'KDA_ADMIN_TOKEN', 'KDA_SECRET_KEY', 'KDA_SIMULATOR']) expect(problems).toContain(name);
   });
+
+  test('KDA_MAX_PAGE_SIZE: a whole number from 1 on; unset leaves the default to the pagination helper', () => {
+    expect(loadConfig({}, '/srv/kda').maxPageSize).toBeUndefined();
+    expect(loadConfig({ KDA_MAX_PAGE_SIZE: '20' }, '/srv/kda').maxPageSize).toBe(20);
+    for (const bad of ['0', '-5', '2.5', 'many']) expect(() => loadConfig({ KDA_MAX_PAGE_SIZE: bad }, '/srv/kda')).toThrow(/KDA_MAX_PAGE_SIZE/);
+  });
 });

@@ -30,6 +30,8 @@ export interface GatewayConfig {
   readonly registryUrl?: string;
   /** KDA_BUILD_LOG_RETENTION_DAYS: stored build log lines of runs finished longer ago are dropped (default 30). */
   readonly buildLogRetentionDays?: number;
+  /** KDA_MAX_PAGE_SIZE: the largest `first`/`last` a connection accepts (default 500). */
+  readonly maxPageSize?: number;
 }
 
 export interface JwtConfig {
@@ -122,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const buildLogRetentionDays = retentionRaw === undefined ? undefined : Number(retentionRaw);
   if (buildLogRetentionDays !== undefined && (!Number.isInteger(buildLogRetentionDays) || buildLogRetentionDays < 1)) problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
 
+  const maxPageSizeRaw = env.KDA_MAX_PAGE_SIZE?.trim() || undefined;
+  const maxPageSize = maxPageSizeRaw === undefined ? undefined : Number(maxPageSizeRaw);
+  if (maxPageSize !== undefined && (!Number.isInteger(maxPageSize) || maxPageSize < 1 || maxPageSize > 100_000)) problems.push('KDA_MAX_PAGE_SIZE must be a whole number from 1 to 100000');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };
   const bus: BusConfig = natsUrl !== undefined ? { kind: 'nats', url: natsUrl } : { kind: 'memory' };
@@ -139,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     ...(jwt !== undefined ? { jwt } : {}),
     ...(registryUrl !== undefined ? { registryUrl } : {}),
     ...(buildLogRetentionDays !== undefined ? { buildLogRetentionDays } : {}),
+    ...(maxPageSize !== undefined ? { maxPageSize } : {}),
   });
 }

@@ -1,13 +1,13 @@
 import { NO_ACCESS } from '../shared/access.js';
-import type { AccessCache } from './access-cache.js';
+import type { PageLimits, PagingContext } from '../shared/pagination.js';
 import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
 import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
-import { createWorkspaceLoaders, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
+import { createWorkspaceLoaders, type AccessCache, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
 import type { AuditRecorder } from './audit-middleware.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
-export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext {
+export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
@@ -27,6 +27,8 @@ export interface GatewayServices {
   readonly audit: AuditRecorder;
   readonly builds: BuildService;
   readonly registries: RegistryService;
+  /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
+  readonly pageLimits: PageLimits;
 }
 
 /**
@@ -46,6 +48,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
       const workspaceLoaders = createWorkspaceLoaders(services.workspaces);
       return {
         principal,
+        pageLimits: services.pageLimits,
         builds: services.builds,
         registries: services.registries,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),

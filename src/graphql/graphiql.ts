@@ -149,11 +149,16 @@ export const DEFAULT_QUERY = `# KDA Gateway: one graph over all your clusters. P
     status
     version
     capacity { cpuCores memoryBytes pods }
-    nodes { name roles ready }
-    pods(first: 5) { totalCount edges { node { namespace name phase restarts } } }
+    nodes { totalCount edges { node { name roles ready } } }
+    pods(first: 5) {
+      totalCount
+      edges { cursor node { namespace name phase restarts } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }
 
+# The next page of pods: pods(first: 5, after: "<endCursor>"); backwards: last/before.
 # Live pod changes: paste a cluster id from the answer, then run this instead.
 # subscription {
 #   podEvents(clusterId: "<id>") { type cursor pod { namespace name phase restarts } }

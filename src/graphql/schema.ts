@@ -6,7 +6,7 @@ import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/ident
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { AuditResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
 import { auditMutations } from './audit-middleware.js';
-import { BuildResolver, BuildRunResolver, RegistryResolver } from '../domains/builds/index.js';
+import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
@@ -15,12 +15,15 @@ import { StorageAllotmentResolver } from './workspace-storage-resolver.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 
-/** `@Authorized()` needs a caller; `@Authorized('ADMIN')` a system administrator. */
-const authChecker: AuthChecker<GatewayContext> = ({ context, info }, roles) => {
+/**
+ * `@Authorized()` needs a caller; `@Authorized('ADMIN')` a system administrator, as the caller's
+ * access scope (the workspaces domain) says: the one place that decides.
+ */
+const authChecker: AuthChecker<GatewayContext> = async ({ context, info }, roles) => {
   if (context.principal === null) throw new UnauthenticatedError();
   // API tokens without `write` may read but not change: checked here, once, for every field.
   checkScope(context.principal, info.operation.operation);
-  if (roles.length === 0 || roles.includes(context.principal.systemRole)) return true;
+  if (roles.length === 0 || (roles.includes('ADMIN') && (await context.access()).isSystemAdmin)) return true;
   throw new ForbiddenError();
 };
 
@@ -35,7 +38,7 @@ const ROOT_DESCRIPTIONS = {
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, BuildResolver, BuildRunResolver],
+    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, RegistryRepositoryResolver, BuildResolver, BuildRunResolver],
     authChecker,
     validate: false,
     // One time scalar for the whole graph: a resolver typed `Date` gets the same DateTime as the explicit fields.

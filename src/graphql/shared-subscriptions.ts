@@ -1,4 +1,5 @@
 import { createSourceEventStream, execute, getOperationAST, Kind, print, type ExecutionArgs, type ExecutionResult, type ValueNode } from 'graphql';
+import { accessScopeKey } from '../domains/workspaces/access-cache.js';
 
 type Source = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
 
@@ -172,10 +173,8 @@ export class SharedSubscriptions {
   }
 }
 
-/** Callers with the same rights see the same events: administrators share, users share with themselves. */
+/** Callers with the same access scope see the same events: administrators share, users share with themselves. */
 export function subscriptionScope(contextValue: unknown): string | null {
   const principal = (contextValue as { principal?: { systemRole: string; userId: string | null } | null }).principal;
-  if (!principal) return null;
-  if (principal.systemRole === 'ADMIN') return 'admin';
-  return principal.userId === null ? null : `user:${principal.userId}`;
+  return principal ? accessScopeKey(principal) : null;
 }

@@ -1,6 +1,7 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../shared/connection-types.js';
 import { toUser, User } from '../domains/identity/index.js';
-import { Member, Workspace, workspacesOfUser } from '../domains/workspaces/index.js';
+import { Member, WorkspaceConnection, workspacesOfUser } from '../domains/workspaces/index.js';
 import type { GatewayContext } from './context.js';
 
 /** Where workspaces meet identity: a member is a user, a user has workspaces. Neither domain imports the other. */
@@ -18,10 +19,10 @@ export class MemberUserResolver {
 
 @Resolver(() => User)
 export class UserWorkspacesResolver {
-  @FieldResolver(() => [Workspace], {
-    description: 'The workspaces the user belongs to, by name. Of another user, only the workspaces the caller shares with them (all for a system administrator).',
+  @FieldResolver(() => WorkspaceConnection, {
+    description: 'The workspaces the user belongs to, by name, paged. Of another user, only the workspaces the caller shares with them (all for a system administrator).',
   })
-  workspaces(@Root() user: User, @Ctx() context: GatewayContext): Promise<Workspace[]> {
-    return workspacesOfUser(context, user.id);
+  workspaces(@Root() user: User, @Ctx() context: GatewayContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<WorkspaceConnection> {
+    return workspacesOfUser(context, user.id, page);
   }
 }

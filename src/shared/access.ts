@@ -38,6 +38,11 @@ export interface AccessScope {
   storageClassesOf(clusterId: string): StorageClassScope;
   /** Whether `permission` is granted on the cluster (and namespace, for namespaced permissions). */
   allows(permission: Permission, clusterId: string, namespace?: string): boolean;
+  /**
+   * Whether the caller's role in the workspace grants `permission` there, whatever is allotted to it:
+   * builds, runs and registries belong to a workspace, not to a cluster.
+   */
+  allowsInWorkspace(permission: Permission, workspaceId: string): boolean;
 }
 
 /** Builds the scope of a caller from the current memberships (never cached across requests). */
@@ -49,6 +54,7 @@ export const FULL_ACCESS: AccessScope = {
   namespacesOf: () => 'ALL',
   storageClassesOf: () => 'ALL',
   allows: () => true,
+  allowsInWorkspace: () => true,
 };
 
 export function namespaceVisible(scope: NamespaceScope, namespace: string): boolean {
@@ -66,4 +72,5 @@ export const NO_ACCESS: AccessScope = {
   namespacesOf: () => new Set<string>(),
   storageClassesOf: () => new Set<string>(),
   allows: () => false,
+  allowsInWorkspace: () => false,
 };

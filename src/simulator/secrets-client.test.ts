@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { startSimulatedCluster, type SimulatedCluster } from './index.js';
-import { rawGet, waitFor } from './test-support.js';
+import { rawGet, waitFor } from '../../test/support/simulator-helpers.js';
 
 const GiB = 2 ** 30;
 const run = promisify(execFile);

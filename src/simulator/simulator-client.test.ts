@@ -1,6 +1,6 @@
 import { ApiException, CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { startSimulatedCluster, type SimulatedCluster } from './index.js';
-import { rawGet, waitFor, type ReceivedEvent } from './test-support.js';
+import { rawGet, waitFor, type ReceivedEvent } from '../../test/support/simulator-helpers.js';
 
 const GiB = 2 ** 30;
 

@@ -1,7 +1,7 @@
 import { ApiException, AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig, Log, PatchStrategy, PolicyV1Api, setHeaderOptions, StorageV1Api, Watch } from '@kubernetes/client-node';
 import { PassThrough } from 'node:stream';
 import { startSimulatedCluster, type SimulatedCluster } from './index.js';
-import { waitFor } from './test-support.js';
+import { waitFor } from '../../test/support/simulator-helpers.js';
 
 const GiB = 2 ** 30;
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

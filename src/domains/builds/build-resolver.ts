@@ -1,5 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
+import { connectionFromWindow, pageRequest, paginate, type CursorKey } from '../../shared/pagination.js';
+import { BuildConnection, BuildLogLineConnection, BuildRunConnection, BY_NAME, RUNS_NEWEST_FIRST } from './connections.js';
 import { callerOf, loadersOf, type BuildsContext } from './context.js';
 import { Build, BuildLogLine, BuildRun, CreateBuildInput, Registry } from './graphql-types.js';
 import { localKeyOf } from '../../shared/global-id.js';
@@ -45,9 +48,9 @@ export class BuildResolver {
   }
 
   @Authorized()
-  @Query(() => [Build], { description: 'The builds of a workspace, by name (the build list).' })
-  async builds(@Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string, @Ctx() context: BuildsContext): Promise<Build[]> {
-    return (await context.builds.list(callerOf(context), workspaceId)).map(toBuild);
+  @Query(() => BuildConnection, { description: 'The builds of a workspace, by name, paged (the build list).' })
+  async builds(@Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<BuildConnection> {
+    return paginate(context, 'Query.builds', page, (await context.builds.list(callerOf(context), workspaceId)).map(toBuild), BY_NAME, (build) => build);
   }
 
   @FieldResolver(() => Registry, { nullable: true, description: 'Where its images are pushed.' })
@@ -56,9 +59,11 @@ export class BuildResolver {
     return record === null ? null : toRegistry(record);
   }
 
-  @FieldResolver(() => [BuildRun], { description: 'Newest first.' })
-  async runs(@Root() build: Build, @Arg('first', () => Int, { defaultValue: 20, description: 'At most this many (1-100).' }) first: number, @Ctx() context: BuildsContext): Promise<BuildRun[]> {
-    return (await loadersOf(context).recentRuns.load({ buildId: build.id, first })).map(toBuildRun);
+  @FieldResolver(() => BuildRunConnection, { description: 'Its runs, newest first, paged.' })
+  async runs(@Root() build: Build, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<BuildRunConnection> {
+    // One batched load for every build of the response, then paged per build in memory.
+    const runs = (await loadersOf(context).runsByBuild.load(build.id)).map(toBuildRun);
+    return paginate(context, 'Build.runs', page, runs, RUNS_NEWEST_FIRST, (run) => run);
   }
 
   @FieldResolver(() => BuildRun, { nullable: true, description: 'Its newest run; null: never run.' })
@@ -113,8 +118,17 @@ export class BuildResolver {
 
 @Resolver(() => BuildRun)
 export class BuildRunResolver {
-  @FieldResolver(() => [BuildLogLine], { description: 'Stored lines from fromLine (default 1), at most first (default 1000).' })
-  async log(@Root() run: BuildRun, @Arg('fromLine', () => Int, { defaultValue: 1, description: 'First line number.' }) fromLine: number, @Arg('first', () => Int, { defaultValue: 1000, description: 'At most this many lines (1-5000).' }) first: number, @Ctx() context: BuildsContext): Promise<BuildLogLine[]> {
-    return (await context.builds.logOf(run.record, fromLine, first)).map(toLogLine);
+  @FieldResolver(() => BuildLogLineConnection, { description: 'Stored lines, by line number, from fromLine on, paged.' })
+  async log(
+    @Root() run: BuildRun,
+    @Arg('fromLine', () => Int, { defaultValue: 1, description: 'First line number of the list (default 1).' }) fromLine: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() context: BuildsContext,
+  ): Promise<BuildLogLineConnection> {
+    const request = pageRequest('BuildRun.log', page, context.pageLimits, isLineKey);
+    const window = await context.builds.logPage(run.record, fromLine, { size: request.size, fromEnd: request.fromEnd, after: request.after?.[0] as number | undefined, before: request.before?.[0] as number | undefined });
+    return connectionFromWindow(window, request, (line) => [line.number], toLogLine);
   }
 }
+
+const isLineKey = (key: CursorKey) => key.length === 1 && typeof key[0] === 'number' && Number.isInteger(key[0]);

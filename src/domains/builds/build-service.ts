@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { openLogStream } from './log-stream.js';
-import type { BuildEventSource, BuildJobs, BuildLogStore, BuildPermission, BuildRunStore, BuildRunUpdateEvent, BuildStore, BuildEventPublisher, PrincipalLike, RegistryStore, SourceProbe, WorkspaceGate } from './ports.js';
+import type { PageWindow } from '../../shared/pagination.js';
+import type { BuildEventSource, BuildJobs, BuildLogStore, LogPageRequest, BuildPermission, BuildRunStore, BuildRunUpdateEvent, BuildStore, BuildEventPublisher, PrincipalLike, RegistryStore, SourceProbe, WorkspaceGate } from './ports.js';
 import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';
 import type { RegistryService } from './registry-service.js';
 import type { RunFollowers } from './run-follower.js';
@@ -9,7 +10,6 @@ import { BUILD_STEPS, checkBuildArgs, checkImageRepository, checkName, checkPres
 
 /** Where build Jobs run in the build cluster. */
 export const BUILD_NAMESPACE = 'kda-builds';
-const MAX_LOG_PAGE = 5_000;
 
 export interface CreateBuildInput {
   readonly workspaceId: string;
@@ -107,20 +107,19 @@ export class BuildService {
     return run;
   }
 
-  /** Newest first, for many builds at once. Callers have checked the builds. */
-  recentRuns(buildIds: readonly string[], first: number): Promise<Map<string, BuildRunRecord[]>> {
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw new BadInputError('first', 'must be from 1 to 100');
-    return this.deps.runs.recentRuns(buildIds, first);
+  /** Every run of many builds at once, newest first. Callers have checked the builds. */
+  runsOfBuilds(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord[]>> {
+    return this.deps.runs.runsOfBuilds(buildIds);
   }
 
   lastRuns(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord>> {
     return this.deps.runs.lastRuns(buildIds);
   }
 
-  async logOf(run: BuildRunRecord, fromLine: number, first: number): Promise<BuildLogLineRecord[]> {
+  /** A page of a run's stored log, keyed by line number (see BuildRunResolver.log). */
+  async logPage(run: BuildRunRecord, fromLine: number, page: LogPageRequest): Promise<PageWindow<BuildLogLineRecord>> {
     if (!Number.isInteger(fromLine) || fromLine < 1) throw new BadInputError('fromLine', 'must be a line number from 1');
-    if (!Number.isInteger(first) || first < 1 || first > MAX_LOG_PAGE) throw new BadInputError('first', `must be from 1 to ${MAX_LOG_PAGE}`);
-    return this.deps.logs.read(run.id, fromLine, first);
+    return this.deps.logs.page(run.id, fromLine, page);
   }
 
   /**

@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import { UnauthenticatedError } from '../../shared/errors.js';
+import type { PagingContext } from '../../shared/pagination.js';
 import type { BuildService } from './build-service.js';
 import type { PrincipalLike } from './ports.js';
 import type { BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
 import type { RegistryService } from './registry-service.js';
 
 /** The part of the per-request context this domain reads. */
-export interface BuildsContext {
+export interface BuildsContext extends PagingContext {
   readonly principal: PrincipalLike | null;
   readonly builds: BuildService;
   readonly registries: RegistryService;
@@ -14,11 +15,13 @@ export interface BuildsContext {
 
 export interface BuildLoaders {
   readonly lastRun: DataLoader<string, BuildRunRecord | null>;
-  /** Keyed by build id and page size: the runs of every build in a list cost one statement. */
-  readonly recentRuns: DataLoader<{ readonly buildId: string; readonly first: number }, BuildRunRecord[], string>;
+  /** Every run of each build in a response, in one batch (paged per build in memory). */
+  readonly runsByBuild: DataLoader<string, BuildRunRecord[]>;
   readonly registry: DataLoader<string, RegistryRecord | null>;
   /** The builds of each workspace in a response, in one batch. */
   readonly buildsByWorkspace: DataLoader<string, BuildRecord[]>;
+  /** The registries of each workspace in a response, in one batch. */
+  readonly registriesByWorkspace: DataLoader<string, RegistryRecord[]>;
 }
 
 /** Per-request loaders, kept beside the context object (so the shared context needs no field for them). */
@@ -32,21 +35,17 @@ export function loadersOf(context: BuildsContext): BuildLoaders {
         const found = await context.builds.lastRuns(ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
-      recentRuns: new DataLoader(
-        async (keys) => {
-          const byFirst = new Map<number, string[]>();
-          for (const key of keys) byFirst.set(key.first, [...(byFirst.get(key.first) ?? []), key.buildId]);
-          const found = new Map<string, BuildRunRecord[]>();
-          for (const [first, buildIds] of byFirst) {
-            for (const [buildId, runs] of await context.builds.recentRuns(buildIds, first)) found.set(`${buildId}:${first}`, runs);
-          }
-          return keys.map((key) => found.get(`${key.buildId}:${key.first}`) ?? []);
-        },
-        { cacheKeyFn: (key) => `${key.buildId}:${key.first}` },
-      ),
+      runsByBuild: new DataLoader(async (ids: readonly string[]) => {
+        const found = await context.builds.runsOfBuilds(ids);
+        return ids.map((id) => found.get(id) ?? []);
+      }),
       buildsByWorkspace: new DataLoader<string, BuildRecord[]>(async (ids) => {
         const found = await context.builds.listForWorkspaces(callerOf(context), ids);
         // An Error in the batch answer rejects that one key (a workspace the caller may not read).
+        return ids.map((id) => found.get(id) ?? []);
+      }),
+      registriesByWorkspace: new DataLoader<string, RegistryRecord[]>(async (ids) => {
+        const found = await context.registries.listForWorkspaces(callerOf(context), ids);
         return ids.map((id) => found.get(id) ?? []);
       }),
       registry: new DataLoader(async (ids: readonly string[]) => {

@@ -56,8 +56,8 @@ export class RegistryRepository {
   @Field({ description: 'Repository name, e.g. team/app.' })
   name!: string;
 
-  @Field(() => [RegistryTag], { description: 'Its tags, sorted.' })
-  tags!: RegistryTag[];
+  /** Not a field: lets `tags` read from its registry. */
+  registry!: RegistryRecord;
 }
 
 @ObjectType({ description: 'An image registry. Its password is stored encrypted and never shown.' })

@@ -3,7 +3,8 @@ export { BUILD_NAMESPACE, BuildService, imageReference, type BuildServiceDeps, t
 export type { BuildsContext } from './context.js';
 export * from './ports.js';
 export * from './records.js';
-export { RegistryResolver } from './registry-resolver.js';
+export { RegistryRepositoryResolver, RegistryResolver } from './registry-resolver.js';
+export { BuildConnection, RegistryConnection } from './connections.js';
 export { RegistryService, type CreateRegistryInput, type RegistryServiceDeps } from './registry-service.js';
 export { RunFollowers, type RunFollowerDeps } from './run-follower.js';
 export { BUILD_STEPS } from './validation.js';

@@ -14,6 +14,9 @@ function store(lines: BuildLogLineRecord[]): BuildLogStore {
     read: async (_runId, fromLine, limit) => lines.filter((entry) => entry.number >= fromLine).slice(0, limit),
     lastNumber: async () => lines.at(-1)?.number ?? 0,
     prune: async () => 0,
+    page: async () => {
+      throw new Error('the log stream reads by line number, not by page');
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PageWindow } from '../../shared/pagination.js';
 import type { BuildArg, BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord, RunStatus } from './records.js';
 
 /** Persistence (implemented in src/infra/db). */
@@ -11,7 +12,8 @@ export interface RegistryStore {
   updateUrl(id: string, url: string): Promise<void>;
   allot(workspaceId: string, registryId: string): Promise<void>;
   isAllotted(workspaceId: string, registryId: string): Promise<boolean>;
-  listByWorkspace(workspaceId: string): Promise<RegistryRecord[]>;
+  /** The registries allotted to each workspace, by name, in one batch. */
+  listByWorkspaces(workspaceIds: readonly string[]): Promise<Map<string, RegistryRecord[]>>;
 }
 
 export interface BuildStore {
@@ -23,8 +25,8 @@ export interface BuildStore {
 
 export interface BuildRunStore {
   findById(id: string): Promise<BuildRunRecord | null>;
-  /** The newest `perBuild` runs of each build, newest first, in one statement. */
-  recentRuns(buildIds: readonly string[], perBuild: number): Promise<Map<string, BuildRunRecord[]>>;
+  /** Every run of each build, newest first, in one statement (paged per build in memory). */
+  runsOfBuilds(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord[]>>;
   /** The newest run of each build. */
   lastRuns(buildIds: readonly string[]): Promise<Map<string, BuildRunRecord>>;
   /** Numbers the run (max + 1 for its build) in one transaction; returns the stored record. */
@@ -35,11 +37,20 @@ export interface BuildRunStore {
   listUnfinished(): Promise<BuildRunRecord[]>;
 }
 
+export interface LogPageRequest {
+  readonly size: number;
+  readonly fromEnd: boolean;
+  readonly after?: number | undefined;
+  readonly before?: number | undefined;
+}
+
 export interface BuildLogStore {
   append(lines: readonly BuildLogLineRecord[]): Promise<void>;
   /** Lines with number >= fromLine, in order, at most `limit`. */
   read(runId: string, fromLine: number, limit: number): Promise<BuildLogLineRecord[]>;
   lastNumber(runId: string): Promise<number>;
+  /** A page of the lines numbered from `fromLine` on, by number; `after`/`before` are line numbers. */
+  page(runId: string, fromLine: number, page: LogPageRequest): Promise<PageWindow<BuildLogLineRecord>>;
   /** Drops lines of runs finished before `before` (the retention setting). */
   prune(before: Date): Promise<number>;
 }
@@ -52,12 +63,18 @@ export interface PrincipalLike {
   readonly systemRole: string;
 }
 
+/**
+ * The workspaces' answers this domain needs (plugged in by the composition root from the workspaces
+ * domain's access scope): builds never re-derive a role rule.
+ */
 export interface WorkspaceGate {
   exists(workspaceId: string): Promise<boolean>;
   allows(principal: PrincipalLike, workspaceId: string, permission: BuildPermission): Promise<boolean>;
   /** The workspaces among `workspaceIds` where the caller has `permission`, in one lookup. */
   allowedAmong(principal: PrincipalLike, workspaceIds: readonly string[], permission: BuildPermission): Promise<ReadonlySet<string>>;
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
+  /** Whether the caller sees every workspace's registries (system administrators). */
+  isSystemAdmin(principal: PrincipalLike): Promise<boolean>;
 }
 
 export interface RegistryCredentials {

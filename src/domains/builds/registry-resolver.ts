@@ -1,4 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
+import { connectionFromList, pageRequest, paginate } from '../../shared/pagination.js';
+import { BY_NAME, BY_NAME_ONLY, RegistryConnection, RegistryRepositoryConnection, RegistryTagConnection } from './connections.js';
 import { callerOf, type BuildsContext } from './context.js';
 import { CreateRegistryInput, Registry, RegistryRepository } from './graphql-types.js';
 import { localKeyOf } from '../../shared/global-id.js';
@@ -21,18 +24,33 @@ export class RegistryResolver {
   }
 
   @Authorized()
-  @Query(() => [Registry], { description: 'Registries of a workspace; without workspaceId, every registry (system administrators only).' })
-  async registries(@Arg('workspaceId', () => ID, { nullable: true, description: 'The workspace; omitted: every registry.' }) workspaceId: string | null | undefined, @Ctx() context: BuildsContext): Promise<Registry[]> {
+  @Query(() => RegistryConnection, { description: 'Registries of a workspace, by name, paged; without workspaceId, every registry (system administrators only).' })
+  async registries(
+    @Arg('workspaceId', () => ID, { nullable: true, description: 'The workspace; omitted: every registry.' }) workspaceId: string | null | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() context: BuildsContext,
+  ): Promise<RegistryConnection> {
     const caller = callerOf(context);
-    if (workspaceId == null) {
-      if (caller.systemRole !== 'ADMIN') return [];
-      return (await context.registries.list()).map(toRegistry);
-    }
-    return (await context.registries.listForWorkspace(caller, workspaceId)).map(toRegistry);
+    const records = await (workspaceId != null ? context.registries.listForWorkspace(caller, workspaceId) : context.registries.list(caller));
+    return paginate(context, 'Query.registries', page, records.map(toRegistry), BY_NAME, (registry) => registry);
   }
 
-  @FieldResolver(() => [RegistryRepository], { description: 'Repositories with their tags, digests and sizes, read through the registry API v2 now.' })
-  async repositories(@Root() registry: Registry, @Arg('first', () => Int, { defaultValue: 50, description: 'At most this many repositories (1-200).' }) first: number, @Ctx() context: BuildsContext): Promise<RegistryRepository[]> {
-    return context.registries.repositories(registry.record, Math.max(1, Math.min(first, 200)));
+  @FieldResolver(() => RegistryRepositoryConnection, { description: 'Repositories, by name, paged, read through the registry API v2 now.' })
+  async repositories(@Root() registry: Registry, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<RegistryRepositoryConnection> {
+    const request = pageRequest('Registry.repositories', page, context.pageLimits);
+    const names = await context.registries.repositoryNames(registry.record);
+    return connectionFromList(names, request, BY_NAME_ONLY, (name) => ({ name, registry: registry.record }));
+  }
+}
+
+@Resolver(() => RegistryRepository)
+export class RegistryRepositoryResolver {
+  @FieldResolver(() => RegistryTagConnection, { description: 'Its tags, by name, paged, with digests and sizes (read for the tags of the page only).' })
+  async tags(@Root() repository: RegistryRepository, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<RegistryTagConnection> {
+    const request = pageRequest('RegistryRepository.tags', page, context.pageLimits);
+    const names = await context.registries.tagNames(repository.registry, repository.name);
+    const connection = connectionFromList(names, request, BY_NAME_ONLY, (name) => name);
+    const tags = await context.registries.describeTags(repository.registry, repository.name, connection.edges.map((edge) => edge.node));
+    return { ...connection, edges: connection.edges.map((edge, index) => ({ cursor: edge.cursor, node: tags[index]! })) };
   }
 }

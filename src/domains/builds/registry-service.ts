@@ -18,11 +18,6 @@ export interface RegistryTagView {
   readonly sizeBytes: number | null;
 }
 
-export interface RegistryRepositoryView {
-  readonly name: string;
-  readonly tags: RegistryTagView[];
-}
-
 export interface RegistryServiceDeps {
   readonly store: RegistryStore;
   readonly api: RegistryApi;
@@ -96,13 +91,21 @@ export class RegistryService {
     return registry;
   }
 
-  async list(): Promise<RegistryRecord[]> {
-    return this.deps.store.list();
+  /** Every registry, for a system administrator; nothing for anyone else. */
+  async list(principal: PrincipalLike): Promise<RegistryRecord[]> {
+    return (await this.deps.gate.isSystemAdmin(principal)) ? this.deps.store.list() : [];
   }
 
   async listForWorkspace(principal: PrincipalLike, workspaceId: string): Promise<RegistryRecord[]> {
     if (!(await this.deps.gate.allows(principal, workspaceId, 'build:read'))) throw new ForbiddenError(`Not allowed to see the registries of workspace ${workspaceId}`);
-    return this.deps.store.listByWorkspace(workspaceId);
+    return (await this.deps.store.listByWorkspaces([workspaceId])).get(workspaceId) ?? [];
+  }
+
+  /** The registries of many workspaces at once (e.g. `workspaces { registries }`): a constant number of statements. */
+  async listForWorkspaces(principal: PrincipalLike, workspaceIds: readonly string[]): Promise<Map<string, RegistryRecord[] | ForbiddenError>> {
+    const allowed = await this.deps.gate.allowedAmong(principal, workspaceIds, 'build:read');
+    const registries = await this.deps.store.listByWorkspaces(workspaceIds.filter((id) => allowed.has(id)));
+    return new Map(workspaceIds.map((id) => [id, allowed.has(id) ? (registries.get(id) ?? []) : new ForbiddenError(`Not allowed to see the registries of workspace ${id}`)]));
   }
 
   async get(id: string): Promise<RegistryRecord | null> {
@@ -117,26 +120,32 @@ export class RegistryService {
     return { username: registry.username, password: registry.sealedPassword === null ? null : this.deps.sealer.open(registry.sealedPassword) };
   }
 
-  /** Repositories, tags, digests and sizes, read through the registry API now. */
-  async repositories(registry: RegistryRecord, limit: number): Promise<RegistryRepositoryView[]> {
-    const credentials = this.credentialsOf(registry);
-    const { api } = this.deps;
-    try {
-      const names = (await api.repositories(registry.url, credentials)).slice(0, limit);
-      return await Promise.all(
-        names.map(async (name) => {
-          const tags = await api.tags(registry.url, credentials, name);
-          return {
-            name,
-            tags: await Promise.all(
-              tags.map(async (tag) => {
-                const manifest = await api.manifest(registry.url, credentials, name, tag);
-                return { name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
-              }),
-            ),
-          };
+  /** The registry's repository names, sorted, read through the registry API now. */
+  repositoryNames(registry: RegistryRecord): Promise<string[]> {
+    return this.reading(registry, async (credentials) => (await this.deps.api.repositories(registry.url, credentials)).sort());
+  }
+
+  /** A repository's tag names, read through the registry API now. */
+  tagNames(registry: RegistryRecord, repository: string): Promise<string[]> {
+    return this.reading(registry, (credentials) => this.deps.api.tags(registry.url, credentials, repository));
+  }
+
+  /** Digest and size of some tags (one manifest read each: only for the tags a page shows). */
+  describeTags(registry: RegistryRecord, repository: string, tags: readonly string[]): Promise<RegistryTagView[]> {
+    return this.reading(registry, (credentials) =>
+      Promise.all(
+        tags.map(async (tag) => {
+          const manifest = await this.deps.api.manifest(registry.url, credentials, repository, tag);
+          return { name: tag, digest: manifest?.digest ?? null, sizeBytes: manifest?.sizeBytes ?? null };
         }),
-      );
+      ),
+    );
+  }
+
+  /** A registry that cannot answer is UNAVAILABLE, naming it. */
+  private async reading<T>(registry: RegistryRecord, read: (credentials: RegistryCredentials) => Promise<T>): Promise<T> {
+    try {
+      return await read(this.credentialsOf(registry));
     } catch (error) {
       if (error instanceof RegistryAccessError) throw new DomainError('UNAVAILABLE', `Registry ${registry.name}: ${error.message}`, { registryId: registry.id });
       throw error;

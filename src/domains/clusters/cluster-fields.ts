@@ -1,21 +1,16 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { BadInputError } from '../../shared/errors.js';
+import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
+import { paginate } from '../../shared/pagination.js';
 import { Cluster } from './cluster-type.js';
+import { ClusterEventConnection, ClusterNodeConnection, PersistentVolumeClaimConnection, PersistentVolumeConnection, PodConnection, ServiceConnection, WorkloadConnection, byName, byNamespaceAndName } from './connections.js';
 import { checkNamespace, labelMatcher, scopedLiveView, type ClustersContext } from './context.js';
-import { ClusterNode, PodConnection, Resources } from './graphql-types.js';
+import { Resources } from './graphql-types.js';
 import { requestedResources, sumResources, toNode, toPod } from './mappers.js';
 import type { WorkloadKind } from './model.js';
 import { summarizeStorage, toClusterEvent, toPersistentVolume, toPersistentVolumeClaim, toService, toStorageClass, toWorkload } from './object-mappers.js';
-import { pagePods } from './pod-pages.js';
 import type { ClusterLiveView } from './ports.js';
-import { ClusterEvent, PersistentVolume, PersistentVolumeClaim, Service, StorageClass, StorageSummary } from './storage-types.js';
-import { Workload, WorkloadKindEnum } from './workload-types.js';
-
-const MAX_EVENTS = 1000;
-
-function byNamespaceAndName<T extends { namespace: string; name: string }>(a: T, b: T): number {
-  return a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace);
-}
+import { StorageClass, StorageSummary } from './storage-types.js';
+import { WorkloadKindEnum } from './workload-types.js';
 
 /**
  * The live fields of a cluster, all read from its watch caches. Each throws UNAVAILABLE (with the
@@ -27,17 +22,14 @@ export class ClusterFieldsResolver {
     return scopedLiveView(context, cluster);
   }
 
-  @FieldResolver(() => [ClusterNode], { nullable: true, description: 'Nodes of the cluster, by name.' })
-  nodes(@Root() cluster: Cluster, @Ctx() context: ClustersContext): ClusterNode[] {
+  @FieldResolver(() => ClusterNodeConnection, { nullable: true, description: 'Nodes of the cluster, by name, paged.' })
+  nodes(@Root() cluster: Cluster, @Ctx() context: ClustersContext, @Args(() => ConnectionArgs) page: ConnectionArgs): ClusterNodeConnection {
     const live = this.live(cluster, context);
     const podsPerNode = new Map<string, number>();
     for (const pod of live.pods()) {
       if (pod.nodeName !== undefined) podsPerNode.set(pod.nodeName, (podsPerNode.get(pod.nodeName) ?? 0) + 1);
     }
-    return live
-      .nodes()
-      .map((node) => toNode(cluster.id, node, podsPerNode.get(node.name) ?? 0))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return paginate(context, 'Cluster.nodes', page, live.nodes(), byName, (node) => toNode(cluster.id, node, podsPerNode.get(node.name) ?? 0));
   }
 
   @FieldResolver(() => [String], { nullable: true, description: 'Names of the namespaces of the cluster.' })
@@ -73,51 +65,48 @@ export class ClusterFieldsResolver {
     return this.live(cluster, context).services().length;
   }
 
-  @FieldResolver(() => PodConnection, { nullable: true, description: 'Pods of the cluster, ordered by namespace and name, paged.' })
+  @FieldResolver(() => PodConnection, { nullable: true, description: 'Pods of the cluster, by namespace and name, paged.' })
   pods(
     @Root() cluster: Cluster,
     @Ctx() context: ClustersContext,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('namespace', () => String, { nullable: true, description: 'Only pods of this namespace.' }) namespace?: string | null,
     @Arg('labelSelector', () => String, { nullable: true, description: 'Kubernetes label selector, e.g. "app=web,tier in (front,back)".' }) labelSelector?: string | null,
     @Arg('nodeName', () => String, { nullable: true, description: 'Only pods placed on this node.' }) nodeName?: string | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 1000).' }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'Cursor of the last pod of the previous page.' }) after?: string | null,
   ): PodConnection {
     const matches = labelMatcher(labelSelector);
     const pods = this.live(cluster, context)
       .pods(checkNamespace(namespace))
       .filter((pod) => matches(pod.labels) && (nodeName == null || pod.nodeName === nodeName));
-    const page = pagePods(pods, first ?? undefined, after ?? undefined);
-    const edges = page.items.map(({ cursor, item }) => ({ cursor, node: toPod(cluster.id, item) }));
-    return { totalCount: page.totalCount, edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return paginate(context, 'Cluster.pods', page, pods, byNamespaceAndName, (pod) => toPod(cluster.id, pod));
   }
 
-  @FieldResolver(() => [Workload], { nullable: true, description: 'Deployments, StatefulSets, DaemonSets, Jobs and CronJobs, by namespace and name.' })
+  @FieldResolver(() => WorkloadConnection, { nullable: true, description: 'Deployments, StatefulSets, DaemonSets, Jobs and CronJobs, by namespace, name and kind, paged.' })
   workloads(
     @Root() cluster: Cluster,
     @Ctx() context: ClustersContext,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('namespace', () => String, { nullable: true, description: 'Only workloads of this namespace.' }) namespace?: string | null,
     @Arg('kind', () => WorkloadKindEnum, { nullable: true, description: 'Only workloads of this kind.' }) kind?: WorkloadKind | null,
     @Arg('labelSelector', () => String, { nullable: true, description: 'Kubernetes label selector on the workloads\' labels.' }) labelSelector?: string | null,
-  ): Workload[] {
+  ): WorkloadConnection {
     const matches = labelMatcher(labelSelector);
-    return this.live(cluster, context)
+    const workloads = this.live(cluster, context)
       .workloads(checkNamespace(namespace))
-      .filter((workload) => (kind == null || workload.kind === kind) && matches(workload.labels))
-      .sort(byNamespaceAndName)
-      .map((workload) => toWorkload(cluster.id, workload));
+      .filter((workload) => (kind == null || workload.kind === kind) && matches(workload.labels));
+    // Two workloads of different kinds may share a name: the kind keeps the key unique.
+    return paginate(context, 'Cluster.workloads', page, workloads, { key: (workload) => [workload.namespace, workload.name, workload.kind] }, (workload) => toWorkload(cluster.id, workload));
   }
 
-  @FieldResolver(() => [Service], { nullable: true, description: 'Services, by namespace and name.' })
+  @FieldResolver(() => ServiceConnection, { nullable: true, description: 'Services, by namespace and name, paged.' })
   services(
     @Root() cluster: Cluster,
     @Ctx() context: ClustersContext,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('namespace', () => String, { nullable: true, description: 'Only services of this namespace.' }) namespace?: string | null,
-  ): Service[] {
-    return this.live(cluster, context)
-      .services(checkNamespace(namespace))
-      .sort(byNamespaceAndName)
-      .map((service) => toService(cluster.id, service));
+  ): ServiceConnection {
+    const services = this.live(cluster, context).services(checkNamespace(namespace));
+    return paginate(context, 'Cluster.services', page, services, byNamespaceAndName, (service) => toService(cluster.id, service));
   }
 
   @FieldResolver(() => StorageSummary, { nullable: true, description: 'Persistent storage at a glance.' })
@@ -126,24 +115,20 @@ export class ClusterFieldsResolver {
     return summarizeStorage(live.persistentVolumes(), live.persistentVolumeClaims());
   }
 
-  @FieldResolver(() => [PersistentVolume], { nullable: true, description: 'Persistent volumes, by name.' })
-  persistentVolumes(@Root() cluster: Cluster, @Ctx() context: ClustersContext): PersistentVolume[] {
-    return this.live(cluster, context)
-      .persistentVolumes()
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map(toPersistentVolume);
+  @FieldResolver(() => PersistentVolumeConnection, { nullable: true, description: 'Persistent volumes, by name, paged.' })
+  persistentVolumes(@Root() cluster: Cluster, @Ctx() context: ClustersContext, @Args(() => ConnectionArgs) page: ConnectionArgs): PersistentVolumeConnection {
+    return paginate(context, 'Cluster.persistentVolumes', page, this.live(cluster, context).persistentVolumes(), byName, toPersistentVolume);
   }
 
-  @FieldResolver(() => [PersistentVolumeClaim], { nullable: true, description: 'Persistent volume claims, by namespace and name.' })
+  @FieldResolver(() => PersistentVolumeClaimConnection, { nullable: true, description: 'Persistent volume claims, by namespace and name, paged.' })
   persistentVolumeClaims(
     @Root() cluster: Cluster,
     @Ctx() context: ClustersContext,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('namespace', () => String, { nullable: true, description: 'Only claims of this namespace.' }) namespace?: string | null,
-  ): PersistentVolumeClaim[] {
-    return this.live(cluster, context)
-      .persistentVolumeClaims(checkNamespace(namespace))
-      .sort(byNamespaceAndName)
-      .map(toPersistentVolumeClaim);
+  ): PersistentVolumeClaimConnection {
+    const claims = this.live(cluster, context).persistentVolumeClaims(checkNamespace(namespace));
+    return paginate(context, 'Cluster.persistentVolumeClaims', page, claims, byNamespaceAndName, toPersistentVolumeClaim);
   }
 
   @FieldResolver(() => [StorageClass], { nullable: true, description: 'Storage classes, by name.' })
@@ -154,20 +139,17 @@ export class ClusterFieldsResolver {
       .map(toStorageClass);
   }
 
-  @FieldResolver(() => [ClusterEvent], { nullable: true, description: 'Kubernetes events, newest first.' })
+  @FieldResolver(() => ClusterEventConnection, { nullable: true, description: 'Kubernetes events, newest first (by last occurrence), paged.' })
   events(
     @Root() cluster: Cluster,
     @Ctx() context: ClustersContext,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('namespace', () => String, { nullable: true, description: 'Only events of this namespace.' }) namespace?: string | null,
     @Arg('type', () => String, { nullable: true, description: 'Only events of this type: Normal or Warning.' }) type?: string | null,
-    @Arg('first', () => Int, { nullable: true, description: 'How many (default 50, at most 1000).' }) first?: number | null,
-  ): ClusterEvent[] {
-    const count = first ?? 50;
-    if (!Number.isInteger(count) || count < 0 || count > MAX_EVENTS) throw new BadInputError('first', `must be between 0 and ${MAX_EVENTS}`);
-    return this.live(cluster, context)
+  ): ClusterEventConnection {
+    const events = this.live(cluster, context)
       .events(checkNamespace(namespace))
-      .filter((event) => type == null || event.type === type)
-      .slice(0, count)
-      .map((event) => toClusterEvent(cluster.id, event));
+      .filter((event) => type == null || event.type === type);
+    return paginate(context, 'Cluster.events', page, events, { key: (event) => [event.lastSeen, event.uid], descending: true }, (event) => toClusterEvent(cluster.id, event));
   }
 }

@@ -10,9 +10,10 @@ import type { ClusterLiveView, StreamedEvent } from './ports.js';
 import { scopeLiveView } from './scoped-view.js';
 import type { DayTwoService } from './day-two-service.js';
 import type { ClusterLoaders } from './loaders.js';
+import type { PagingContext } from '../../shared/pagination.js';
 
 /** The part of the per-request context this domain reads. */
-export interface ClustersContext {
+export interface ClustersContext extends PagingContext {
   readonly principal: unknown;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;

@@ -207,36 +207,6 @@ export class Pod {
   clusterId!: string;
 }
 
-@ObjectType({ description: 'Paging information of a connection.' })
-export class PageInfo {
-  @Field({ description: 'Whether more items follow endCursor.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
-  endCursor!: string | null;
-}
-
-@ObjectType({ description: 'A pod in a paged list.' })
-export class PodEdge {
-  @Field({ description: 'Position of this pod in the list; pass as `after`.' })
-  cursor!: string;
-
-  @Field(() => Pod, { description: 'The pod.' })
-  node!: Pod;
-}
-
-@ObjectType({ description: 'A page of pods.' })
-export class PodConnection {
-  @Field(() => Int, { description: 'Number of pods matching the filters, over all pages.' })
-  totalCount!: number;
-
-  @Field(() => [PodEdge], { description: 'The pods of this page.' })
-  edges!: PodEdge[];
-
-  @Field(() => PageInfo, { description: 'Paging information.' })
-  pageInfo!: PageInfo;
-}
-
 @ObjectType({ description: 'A change to a pod, streamed live.' })
 export class PodEvent {
   @Field(() => WatchEventKind, { description: 'ADDED, MODIFIED or DELETED.' })

@@ -1,4 +1,7 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
+import { paginate } from '../../shared/pagination.js';
+import { byNamespaceAndName, PodConnection } from './connections.js';
 import { BadInputError, NotFoundError } from '../../shared/errors.js';
 import { requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
 import { ClusterNode, Pod } from './graphql-types.js';
@@ -12,14 +15,11 @@ const MAX_DRAIN_TIMEOUT_SECONDS = 600;
 
 @Resolver(() => ClusterNode)
 export class NodeResolver {
-  @FieldResolver(() => [Pod], { description: 'Pods placed on this node, by namespace and name.' })
-  async pods(@Root() node: ClusterNode, @Ctx() context: ClustersContext): Promise<Pod[]> {
+  @FieldResolver(() => PodConnection, { description: 'Pods placed on this node, by namespace and name, paged.' })
+  async pods(@Root() node: ClusterNode, @Ctx() context: ClustersContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<PodConnection> {
     const live = scopedLiveView(context, await requireVisibleCluster(context, node.clusterId));
-    return live
-      .pods()
-      .filter((pod) => pod.nodeName === node.name)
-      .sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)))
-      .map((pod) => toPod(node.clusterId, pod));
+    const pods = live.pods().filter((pod) => pod.nodeName === node.name);
+    return paginate(context, 'ClusterNode.pods', page, pods, byNamespaceAndName, (pod) => toPod(node.clusterId, pod));
   }
 
   @Authorized()

@@ -1,8 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
+import { paginate } from '../../shared/pagination.js';
+import { byName, PodConnection } from './connections.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
 import { openClusterStream, requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
-import { Pod, WatchEventKind } from './graphql-types.js';
+import { WatchEventKind } from './graphql-types.js';
 import { toPod } from './mappers.js';
 import type { ClusterObjectEvent, WorkloadProjection } from './model.js';
 import { toWorkload } from './object-mappers.js';
@@ -14,17 +17,13 @@ import { Workload, WorkloadEvent } from './workload-types.js';
 
 @Resolver(() => Workload)
 export class WorkloadResolver {
-  @FieldResolver(() => [Pod], { description: 'Pods the workload selects, by name.' })
-  async pods(@Root() workload: Workload, @Ctx() context: ClustersContext): Promise<Pod[]> {
+  @FieldResolver(() => PodConnection, { description: 'Pods the workload selects, by name, paged.' })
+  async pods(@Root() workload: Workload, @Ctx() context: ClustersContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<PodConnection> {
     const live = scopedLiveView(context, await requireVisibleCluster(context, workload.clusterId));
     const selector = Object.entries(workload.selector);
     // An empty selector would select every pod of the namespace; Kubernetes refuses those for workloads.
-    if (selector.length === 0) return [];
-    return live
-      .pods(workload.namespace)
-      .filter((pod) => selector.every(([key, value]) => pod.labels[key] === value))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((pod) => toPod(workload.clusterId, pod));
+    const pods = selector.length === 0 ? [] : live.pods(workload.namespace).filter((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+    return paginate(context, 'Workload.pods', page, pods, byName, (pod) => toPod(workload.clusterId, pod));
   }
 
   @FieldResolver(() => Cluster, { description: 'The cluster the workload runs in.' })

@@ -1,10 +1,11 @@
 import { UnauthenticatedError } from '../../shared/errors.js';
+import type { PagingContext } from '../../shared/pagination.js';
 import type { IdentityService } from './identity-service.js';
 import type { IdentityLoaders } from './loaders.js';
 import type { Principal } from './principal.js';
 
 /** The part of the per-request context this domain reads. */
-export interface IdentityContext {
+export interface IdentityContext extends PagingContext {
   readonly principal: Principal | null;
   readonly identity: IdentityService;
   readonly identityLoaders: IdentityLoaders;

@@ -1,6 +1,9 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
+import { paginate } from '../../shared/pagination.js';
+import { ApiTokenConnection, TOKENS_NEWEST_FIRST, UserConnection, USERS_BY_NAME } from './connections.js';
 import { ForbiddenError } from '../../shared/errors.js';
-import { ApiToken, CreateUserPayload } from './api-token-type.js';
+import { CreateUserPayload } from './api-token-type.js';
 import { callerOf, type IdentityContext } from './context.js';
 import { CreateUserInput } from './identity-inputs.js';
 import { principalAsUser, toApiToken, toUser } from './mappers.js';
@@ -21,9 +24,9 @@ export class IdentityResolver {
   }
 
   @Authorized('ADMIN')
-  @Query(() => [User], { description: 'Every user, by name. System administrators only.' })
-  async users(@Ctx() context: IdentityContext): Promise<User[]> {
-    return (await context.identity.listUsers()).map(toUser);
+  @Query(() => UserConnection, { description: 'Every user, by name, paged. System administrators only.' })
+  async users(@Ctx() context: IdentityContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<UserConnection> {
+    return paginate(context, 'Query.users', page, (await context.identity.listUsers()).map(toUser), USERS_BY_NAME, (user) => user);
   }
 
   @Authorized('ADMIN')
@@ -33,9 +36,10 @@ export class IdentityResolver {
   }
 
   @Authorized()
-  @FieldResolver(() => [ApiToken], { description: 'The user\'s API tokens, newest first, revoked and expired ones included. Only the user and system administrators see them.' })
-  async apiTokens(@Root() user: User, @Ctx() context: IdentityContext): Promise<ApiToken[]> {
+  @FieldResolver(() => ApiTokenConnection, { description: 'The user\'s API tokens, newest first, revoked and expired ones included, paged. Only the user and system administrators see them.' })
+  async apiTokens(@Root() user: User, @Ctx() context: IdentityContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<ApiTokenConnection> {
     if (!context.identity.canSeeTokensOf(callerOf(context), user.id)) throw new ForbiddenError('Only the user and system administrators see a user\'s API tokens');
-    return (await context.identityLoaders.apiTokensByUserId.load(user.id)).map(toApiToken);
+    const tokens = (await context.identityLoaders.apiTokensByUserId.load(user.id)).map(toApiToken);
+    return paginate(context, 'User.apiTokens', page, tokens, TOKENS_NEWEST_FIRST, (token) => token);
   }
 }

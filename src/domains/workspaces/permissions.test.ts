@@ -24,6 +24,14 @@ describe('the role matrix', () => {
     expect(actual).toEqual(expected);
   });
 
+  test.each(EXPECTED)('%s in its workspace (builds, registries), through the AccessScope, allotted clusters or not', (role, read, operate, nodes, manage, buildRead, buildRun) => {
+    const scope = buildAccessScope([], [], [{ workspaceId: 'w', role }]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allowsInWorkspace(permission, 'w'))).toEqual([read, operate, nodes, manage, buildRead, buildRun]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allowsInWorkspace(permission, 'other'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
+    // Workspace-level rights open no cluster.
+    expect(scope.visibleClusterIds()).toEqual(new Set());
+  });
+
   test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, read, operate, nodes, manage, buildRead, buildRun) => {
     const scope = buildAccessScope([{ workspaceId: 'w', role, clusterId: 'c1', namespaces: ['shop'] }]);
     expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual([read, operate, nodes, manage, buildRead, buildRun]);
@@ -58,7 +66,7 @@ describe('the access scope of a user', () => {
 
   test('administrators get everything and cost no query; a user without grants sees nothing', async () => {
     const asked: string[] = [];
-    const resolve = createAccessResolver({ grants: { grantsOf: async (userId) => (asked.push(userId), []), storageGrantsOf: async () => [] } });
+    const resolve = createAccessResolver({ grants: { grantsOf: async (userId) => (asked.push(userId), []), storageGrantsOf: async () => [], membershipsOf: async () => [] } });
     const admin = await resolve({ userId: 'root', systemRole: 'ADMIN' });
     expect(admin.allows('node:operate', 'any')).toBe(true);
     expect(asked).toEqual([]);

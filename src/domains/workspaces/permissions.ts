@@ -1,5 +1,5 @@
 import { FULL_ACCESS, NO_ACCESS, type AccessResolver, type AccessScope, type NamespaceScope, type Permission, type StorageClassScope } from '../../shared/access.js';
-import type { AccessGrant, StorageGrant, WorkspaceRole } from './records.js';
+import { isSystemAdmin, type AccessGrant, type StorageGrant, type WorkspaceMembership, type WorkspaceRole } from './records.js';
 
 /** What a role allows on the workspace itself (as opposed to its clusters). */
 export type WorkspacePermission =
@@ -49,9 +49,17 @@ function addAll(target: Set<Permission>, permissions: readonly Permission[]): vo
 /**
  * The scope given by a user's grants (their roles times their workspaces' allotments). A user in
  * several workspaces gets the union. Asked without a namespace, `allows` answers for the whole
- * cluster — except `cluster:read`, which then means "may see the cluster at all".
+ * cluster — except `cluster:read`, which then means "may see the cluster at all". Workspace-level
+ * permissions (builds, registries) come from the memberships alone, allotted clusters or not.
  */
-export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: readonly StorageGrant[] = []): AccessScope {
+export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: readonly StorageGrant[] = [], memberships: readonly WorkspaceMembership[] = []): AccessScope {
+  const byWorkspace = new Map<string, Set<Permission>>();
+  for (const membership of memberships) {
+    const granted = byWorkspace.get(membership.workspaceId) ?? new Set<Permission>();
+    addAll(granted, ROLE_MATRIX[membership.role].clusters);
+    byWorkspace.set(membership.workspaceId, granted);
+  }
+
   const byCluster = new Map<string, ClusterGrants>();
   for (const grant of grants) {
     let cluster = byCluster.get(grant.clusterId);
@@ -110,21 +118,27 @@ export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: 
       if (namespace !== undefined) return cluster.byNamespace.get(namespace)?.has(permission) ?? false;
       return permission === 'cluster:read' && visible.has(clusterId);
     },
+    allowsInWorkspace(permission, workspaceId) {
+      return byWorkspace.get(workspaceId)?.has(permission) ?? false;
+    },
   };
 }
 
-/** Reads the grants of one user; each method is one statement (memberships joined to allotments). */
+/** Reads the grants of one user; each method is one statement. */
 export interface AccessGrantReader {
+  /** Memberships joined to allotments. */
   grantsOf(userId: string): Promise<AccessGrant[]>;
   storageGrantsOf(userId: string): Promise<StorageGrant[]>;
+  /** Every membership, allotted or not (workspace-level permissions). */
+  membershipsOf(userId: string): Promise<WorkspaceMembership[]>;
 }
 
-/** The AccessResolver of src/shared/access.ts: two queries per caller (run together), none for administrators. */
+/** The AccessResolver of src/shared/access.ts: three queries per caller (run together), none for administrators. */
 export function createAccessResolver(deps: { readonly grants: AccessGrantReader }): AccessResolver {
   return async (principal) => {
-    if (principal.systemRole === 'ADMIN') return FULL_ACCESS;
+    if (isSystemAdmin(principal)) return FULL_ACCESS;
     if (principal.userId === null) return NO_ACCESS;
-    const [grants, storageGrants] = await Promise.all([deps.grants.grantsOf(principal.userId), deps.grants.storageGrantsOf(principal.userId)]);
-    return buildAccessScope(grants, storageGrants);
+    const [grants, storageGrants, memberships] = await Promise.all([deps.grants.grantsOf(principal.userId), deps.grants.storageGrantsOf(principal.userId), deps.grants.membershipsOf(principal.userId)]);
+    return buildAccessScope(grants, storageGrants, memberships);
   };
 }

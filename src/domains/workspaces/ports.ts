@@ -1,5 +1,5 @@
 import type { MemberChange } from './member-rules.js';
-import type { AccessGrant, AllotmentRecord, MemberRecord, StorageAllotmentRecord, StorageGrant, WorkspaceRecord } from './records.js';
+import type { AccessGrant, AllotmentRecord, MemberRecord, StorageAllotmentRecord, StorageGrant, WorkspaceMembership, WorkspaceRecord } from './records.js';
 
 /** Persistence of workspaces (implemented in src/infra/db). */
 export interface WorkspaceStore {
@@ -53,6 +53,18 @@ export interface StorageAllotmentStore {
 export interface AccessGrantStore {
   grantsOf(userId: string): Promise<AccessGrant[]>;
   storageGrantsOf(userId: string): Promise<StorageGrant[]>;
+  /** Every membership of the user, whether or not the workspace has clusters allotted. */
+  membershipsOf(userId: string): Promise<WorkspaceMembership[]>;
+}
+
+/**
+ * How a change of rights reaches every replica (implemented over the event bus in src/infra/nats):
+ * each drops its cached access scopes when any of them announces one.
+ */
+export interface AccessChanges {
+  announce(): Promise<void>;
+  /** Calls `onChange` for every announcement, this replica's included; resolves once listening. */
+  listen(onChange: () => void): Promise<() => Promise<void>>;
 }
 
 /** What this domain needs to know of users and clusters, which other domains own. */

@@ -54,6 +54,12 @@ export interface AccessGrant {
   readonly namespaces: readonly string[] | null;
 }
 
+/** A user's role in one workspace: the source of workspace-level permissions (builds, registries). */
+export interface WorkspaceMembership {
+  readonly workspaceId: string;
+  readonly role: WorkspaceRole;
+}
+
 /** Who is asking. Kept to what this domain needs, so it does not depend on identity's Principal. */
 export interface Caller {
   readonly userId: string | null;

@@ -37,18 +37,19 @@ describe('storage classes in the access scope', () => {
     expect(NO_ACCESS.storageClassesOf('any')).toEqual(new Set());
   });
 
-  test('the resolver reads grants and storage grants once each per caller, and nothing for administrators', async () => {
+  test('the resolver reads grants, storage grants and memberships once each per caller, and nothing for administrators', async () => {
     const asked: string[] = [];
     const resolve = createAccessResolver({
       grants: {
         grantsOf: async (userId) => (asked.push(`grants:${userId}`), [grant('c', ['a'])]),
         storageGrantsOf: async (userId) => (asked.push(`storage:${userId}`), [storage('c', 'fast')]),
+        membershipsOf: async (userId) => (asked.push(`memberships:${userId}`), [{ workspaceId: 'w1', role: 'VIEWER' }]),
       },
     });
     expect((await resolve({ userId: 'root', systemRole: 'ADMIN' })).storageClassesOf('c')).toBe('ALL');
     expect(asked).toEqual([]);
     const scope = await resolve({ userId: 'u1', systemRole: 'USER' });
     expect(scope.storageClassesOf('c')).toEqual(new Set(['fast']));
-    expect(asked.sort()).toEqual(['grants:u1', 'storage:u1']);
+    expect(asked.sort()).toEqual(['grants:u1', 'memberships:u1', 'storage:u1']);
   });
 });

@@ -1,5 +1,6 @@
 import { callerOf, type WorkspacesContext } from './context.js';
-import type { Workspace } from './graphql-types.js';
+import { paginate, type PageArgs } from '../../shared/pagination.js';
+import { WORKSPACES_BY_NAME, type WorkspaceConnection } from './connections.js';
 import { toWorkspace } from './mappers.js';
 import { isSystemAdmin, type WorkspaceRecord } from './records.js';
 
@@ -7,7 +8,7 @@ import { isSystemAdmin, type WorkspaceRecord } from './records.js';
  * The workspaces a user belongs to, by name. Of another user, only the workspaces the caller shares
  * with them (all for a system administrator): a fellow member's other teams are not theirs to know.
  */
-export async function workspacesOfUser(context: WorkspacesContext, userId: string): Promise<Workspace[]> {
+export async function workspacesOfUser(context: WorkspacesContext, userId: string, page: PageArgs): Promise<WorkspaceConnection> {
     const caller = callerOf(context);
     const loaders = context.workspaceLoaders;
     const seesAll = isSystemAdmin(caller) || caller.userId === userId;
@@ -24,5 +25,5 @@ export async function workspacesOfUser(context: WorkspacesContext, userId: strin
       if (record instanceof Error) throw record;
       if (record !== null) records.push(record);
     }
-    return records.sort((a, b) => a.name.localeCompare(b.name)).map(toWorkspace);
+    return paginate(context, 'User.workspaces', page, records.map(toWorkspace), WORKSPACES_BY_NAME, (workspace) => workspace);
 }

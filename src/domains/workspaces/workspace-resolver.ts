@@ -1,6 +1,9 @@
-import { Arg, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs } from '../../shared/connection-types.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { localKeyOf } from '../../shared/global-id.js';
+import { paginate } from '../../shared/pagination.js';
+import { MEMBERS_BY_JOINING, MemberConnection, WORKSPACES_BY_NAME, WorkspaceConnection } from './connections.js';
 import { callerOf, type WorkspacesContext } from './context.js';
 import { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 import {
@@ -39,9 +42,10 @@ const STORAGE_TARGET = { audit: { targetType: 'StorageAllotment', targetIdArg: '
 @Resolver(() => Workspace)
 export class WorkspaceResolver {
   @Authorized()
-  @Query(() => [Workspace], { description: 'The workspaces the caller belongs to, by name; every workspace for a system administrator.' })
-  async workspaces(@Ctx() context: WorkspacesContext): Promise<Workspace[]> {
-    return (await context.workspaces.listVisible(callerOf(context))).map(toWorkspace);
+  @Query(() => WorkspaceConnection, { description: 'The workspaces the caller belongs to, by name, paged; every workspace for a system administrator.' })
+  async workspaces(@Ctx() context: WorkspacesContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<WorkspaceConnection> {
+    const workspaces = (await context.workspaces.listVisible(callerOf(context))).map(toWorkspace);
+    return paginate(context, 'Query.workspaces', page, workspaces, WORKSPACES_BY_NAME, (workspace) => workspace);
   }
 
   @Authorized()
@@ -61,9 +65,11 @@ export class WorkspaceResolver {
     return context.workspaceLoaders.allotmentCountByWorkspaceId.load(workspace.id);
   }
 
-  @FieldResolver(() => [Member], { description: 'Its members, in the order they joined.' })
-  async members(@Root() workspace: Workspace, @Ctx() context: WorkspacesContext): Promise<Member[]> {
-    return (await context.workspaceLoaders.membersByWorkspaceId.load(workspace.id)).map(toMember);
+  @FieldResolver(() => MemberConnection, { description: 'Its members, in the order they joined, paged.' })
+  async members(@Root() workspace: Workspace, @Ctx() context: WorkspacesContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<MemberConnection> {
+    // One batched load for every workspace of the response, then paged per workspace in memory.
+    const members = (await context.workspaceLoaders.membersByWorkspaceId.load(workspace.id)).map(toMember);
+    return paginate(context, 'Workspace.members', page, members, MEMBERS_BY_JOINING, (member) => member);
   }
 
   @FieldResolver(() => [ClusterAllotment], { description: 'The clusters allotted to it, with the namespaces each is limited to.' })

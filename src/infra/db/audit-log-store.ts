@@ -2,6 +2,7 @@ import type { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import type { AuditLog } from '../../domains/workspaces/audit/ports.js';
 import type { AuditEntryRecord, AuditFilter } from '../../domains/workspaces/audit/records.js';
 import { AuditEntryEntity } from './audit-entity.js';
+import { keysetWindow } from './keyset-window.js';
 
 function filtered(repository: Repository<AuditEntryRecord>, filter: AuditFilter): SelectQueryBuilder<AuditEntryRecord> {
   const query = repository.createQueryBuilder('entry');
@@ -20,13 +21,6 @@ export function createAuditLogStore(dataSource: DataSource): AuditLog {
     append: async (entry) => {
       await repository.insert(entry);
     },
-    query: async (filter, page) => {
-      const totalCount = await filtered(repository, filter).getCount();
-      const query = filtered(repository, filter);
-      if (page.beforeId !== null) query.andWhere('entry.id < :beforeId', { beforeId: page.beforeId });
-      // One more than asked tells whether another page follows.
-      const rows = await query.orderBy('entry.id', 'DESC').take(page.first + 1).getMany();
-      return { entries: rows.slice(0, page.first), totalCount, hasNextPage: rows.length > page.first };
-    },
+    query: async (filter, page) => keysetWindow(() => filtered(repository, filter), 'entry.id', true, page),
   };
 }

@@ -3,6 +3,7 @@ import type { BuildLogStore, BuildRunStore, BuildStore, RegistryStore } from '..
 import type { BuildRecord, BuildRunRecord, RegistryRecord, BuildLogLineRecord } from '../../domains/builds/records.js';
 import { BuildEntity, BuildLogLineEntity, BuildRunEntity, RegistryEntity, WorkspaceRegistryEntity } from './build-entities.js';
 import { isUniqueViolation } from './unique-violation.js';
+import { keysetWindow } from './keyset-window.js';
 
 const UNFINISHED = ['PENDING', 'RUNNING'];
 /** Rows per INSERT: MySQL's placeholder limit is far away, this keeps statements small. */
@@ -51,10 +52,17 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       }
     },
     isAllotted: (workspaceId, registryId) => allotments.existsBy({ workspaceId, registryId }),
-    listByWorkspace: async (workspaceId) => {
-      const rows = await allotments.findBy({ workspaceId });
-      if (rows.length === 0) return [];
-      return registries.find({ where: { id: In(rows.map((row) => row.registryId)) }, order: { name: 'ASC' } });
+    listByWorkspaces: async (workspaceIds) => {
+      const byWorkspace = new Map<string, RegistryRecord[]>();
+      if (workspaceIds.length === 0) return byWorkspace;
+      const rows = await allotments.findBy({ workspaceId: In([...workspaceIds]) });
+      if (rows.length === 0) return byWorkspace;
+      const found = new Map((await registries.findBy({ id: In([...new Set(rows.map((row) => row.registryId))]) })).map((record) => [record.id, record]));
+      for (const row of rows) {
+        const record = found.get(row.registryId);
+        if (record !== undefined) byWorkspace.set(row.workspaceId, [...(byWorkspace.get(row.workspaceId) ?? []), record]);
+      }
+      return byWorkspace;
     },
   };
 
@@ -82,15 +90,9 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       const row = await runs.findOneBy({ id });
       return row === null ? null : strip<BuildRunRecord>(row);
     },
-    recentRuns: async (buildIds, perBuild) => {
+    runsOfBuilds: async (buildIds) => {
       if (buildIds.length === 0) return new Map();
-      // A run is among the newest N of its build when fewer than N runs of that build are newer.
-      const rows = await runs
-        .createQueryBuilder('run')
-        .where('run.build_id IN (:...ids)', { ids: [...buildIds] })
-        .andWhere('(SELECT COUNT(*) FROM build_runs newer WHERE newer.build_id = run.build_id AND newer.number > run.number) < :perBuild', { perBuild })
-        .orderBy('run.number', 'DESC')
-        .getMany();
+      const rows = await runs.createQueryBuilder('run').where('run.build_id IN (:...ids)', { ids: [...buildIds] }).orderBy('run.number', 'DESC').getMany();
       const byBuild = new Map<string, BuildRunRecord[]>();
       for (const row of rows) byBuild.set(row.buildId, [...(byBuild.get(row.buildId) ?? []), strip<BuildRunRecord>(row)]);
       return byBuild;
@@ -135,6 +137,10 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       }
     },
     read: async (runId, fromLine, limit) => (await lines.find({ where: { runId, number: MoreThanOrEqual(fromLine) }, order: { number: 'ASC' }, take: limit })).map((row) => strip<BuildLogLineRecord>(row)),
+    page: async (runId, fromLine, page) => {
+      const window = await keysetWindow(() => lines.createQueryBuilder('line').where('line.run_id = :runId', { runId }).andWhere('line.number >= :fromLine', { fromLine }), 'line.number', false, page);
+      return { ...window, rows: window.rows.map((row) => strip<BuildLogLineRecord>(row)) };
+    },
     lastNumber: async (runId) => (await lines.findOne({ where: { runId }, order: { number: 'DESC' }, select: { number: true, runId: true } }))?.number ?? 0,
     prune: async (before) => {
       const old = await runs.find({ where: { finishedAt: LessThan(before), status: Not(In(UNFINISHED)) }, select: { id: true } });

@@ -128,6 +128,7 @@ function createStorageAllotmentStore(repository: Repository<StorageAllotmentReco
 
 function createGrantStore(repository: Repository<MemberRecord>): AccessGrantStore {
   return {
+    membershipsOf: async (userId) => (await repository.find({ where: { userId }, select: { workspaceId: true, role: true } })).filter((member) => WORKSPACE_ROLES.includes(member.role)).map(({ workspaceId, role }) => ({ workspaceId, role })),
     storageGrantsOf: (userId) =>
       repository
         .createQueryBuilder('member')

@@ -3,9 +3,9 @@ import { ClusterInformers, type ClusterConnectionStatus, type InformedKind } fro
 import { INFORMED_KINDS, MAX_EVENTS_PER_CLUSTER } from './informed-kinds.js';
 import { KubeApiError } from './kube-transport.js';
 import { InformerPool } from './informer-pool.js';
-import { FakeApiServer } from './testing/fake-api-server.js';
-import { RecordingBus } from './testing/recording-bus.js';
-import { waitFor } from './testing/wait-for.js';
+import { FakeApiServer } from '../../../test/support/k8s/fake-api-server.js';
+import { RecordingBus } from '../../../test/support/k8s/recording-bus.js';
+import { waitFor } from '../../../test/support/k8s/wait-for.js';
 
 const KUBECONFIG = `
 apiVersion: v1

@@ -2,8 +2,8 @@
 import { KubeApiError } from './kube-transport.js';
 import { asRecord, asString, metadataOf } from './raw-object.js';
 import { Reflector, type ReflectorEvent, type ReflectorOptions, type ReflectorState } from './reflector.js';
-import { FakeApiServer } from './testing/fake-api-server.js';
-import { waitFor } from './testing/wait-for.js';
+import { FakeApiServer } from '../../../test/support/k8s/fake-api-server.js';
+import { waitFor } from '../../../test/support/k8s/wait-for.js';
 
 interface Note {
   readonly uid: string;

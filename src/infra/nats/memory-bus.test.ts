@@ -2,7 +2,7 @@
 import { InvalidCursorError, type BusMessage } from '../../shared/event-bus.js';
 import { silentLogger } from '../../shared/logger.js';
 import { createMemoryBus } from './memory-bus.js';
-import { MessageCollector } from './testing.js';
+import { MessageCollector } from '../../../test/support/nats-test-bus.js';
 
 const subject = 'kda.v1.c1.pods.web';
 

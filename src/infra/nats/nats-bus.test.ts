@@ -14,7 +14,7 @@ import { connect, nanos, type NatsConnection } from 'nats';
 import { InvalidCursorError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
 import { silentLogger } from '../../shared/logger.js';
 import { createNatsBus } from './nats-bus.js';
-import { createIsolatedNatsBus, deleteStream, MessageCollector, natsTestUrl, natsUnreachableMessage, waitUntil } from './testing.js';
+import { createIsolatedNatsBus, deleteStream, MessageCollector, natsTestUrl, natsUnreachableMessage, waitUntil } from '../../../test/support/nats-test-bus.js';
 
 const subject = 'kda.v1.c1.pods.web';
 

@@ -1,11 +1,10 @@
 import { BadInputError } from '../../../shared/errors.js';
+import { pageRequest, type CursorKey, type PageArgs, type PageLimits, type PageRequest, type PageWindow } from '../../../shared/pagination.js';
 import type { AuditLog } from './ports.js';
-import type { AuditEntryRecord, AuditFilter, AuditPage } from './records.js';
+import type { AuditEntryRecord, AuditFilter } from './records.js';
 
-export const DEFAULT_AUDIT_PAGE = 50;
-export const MAX_AUDIT_PAGE = 500;
 const MAX_FILTER_LENGTH = 200;
-const CURSOR_PREFIX = 'audit:';
+export const AUDIT_LIST = 'Query.auditLog';
 
 export interface RawAuditFilter {
   readonly actorId?: string | null;
@@ -16,18 +15,6 @@ export interface RawAuditFilter {
   /** A Date from the GraphQL DateTime scalar; text from other callers. */
   readonly from?: Date | string | null;
   readonly to?: Date | string | null;
-}
-
-/** Opaque to clients; the id underneath may change shape without breaking them. */
-export function auditCursor(entry: Pick<AuditEntryRecord, 'id'>): string {
-  return Buffer.from(`${CURSOR_PREFIX}${entry.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : '';
-  if (!/^\d{1,20}$/.test(id)) throw new BadInputError('after', 'is not a cursor of the audit log');
-  return id;
 }
 
 function text(field: string, raw: string | null | undefined): string | undefined {
@@ -61,9 +48,16 @@ export function validAuditFilter(raw: RawAuditFilter | null | undefined): AuditF
   return filter;
 }
 
-export async function queryAuditLog(log: AuditLog, rawFilter: RawAuditFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<AuditPage> {
-  const size = first ?? DEFAULT_AUDIT_PAGE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_AUDIT_PAGE) throw new BadInputError('first', `must be between 1 and ${MAX_AUDIT_PAGE}`);
-  const beforeId = after === null || after === undefined ? null : decodeCursor(after);
-  return log.query(validAuditFilter(rawFilter), { first: size, beforeId });
+/** The entry's sort key: ids grow with the time of writing, and the log is newest first. */
+export function auditKey(entry: Pick<AuditEntryRecord, 'id'>): CursorKey {
+  return [entry.id];
+}
+
+const isAuditKey = (key: CursorKey) => key.length === 1 && typeof key[0] === 'string' && /^\d{1,20}$/.test(key[0]);
+
+export async function queryAuditLog(log: AuditLog, rawFilter: RawAuditFilter | null | undefined, page: PageArgs, limits: PageLimits): Promise<{ request: PageRequest; window: PageWindow<AuditEntryRecord> }> {
+  const request = pageRequest(AUDIT_LIST, page, limits, isAuditKey);
+  const filter = validAuditFilter(rawFilter);
+  const window = await log.query(filter, { size: request.size, fromEnd: request.fromEnd, after: request.after?.[0] as string | undefined, before: request.before?.[0] as string | undefined });
+  return { request, window };
 }

@@ -1,11 +1,13 @@
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { ConnectionArgs } from '../../../shared/connection-types.js';
+import { connectionFromWindow, type PagingContext } from '../../../shared/pagination.js';
 import type { AuditLog } from './ports.js';
-import { auditCursor, DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE, queryAuditLog } from './audit-queries.js';
+import { auditKey, queryAuditLog } from './audit-queries.js';
 import { AuditEntry, AuditEntryConnection, AuditLogFilter } from './graphql-types.js';
 import type { AuditEntryRecord } from './records.js';
 
 /** The part of the per-request context the audit queries read. */
-export interface AuditContext {
+export interface AuditContext extends PagingContext {
   readonly auditLog: AuditLog;
 }
 
@@ -38,12 +40,10 @@ export class AuditResolver {
   @Query(() => AuditEntryConnection, { description: 'Every mutation run, newest first, filtered and paged. System administrators only.' })
   async auditLog(
     @Ctx() context: AuditContext,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Which entries; all when omitted.' }) filter?: AuditLogFilter | null,
-    @Arg('first', () => Int, { nullable: true, description: `Page size, 1-${MAX_AUDIT_PAGE}; ${DEFAULT_AUDIT_PAGE} when omitted.` }) first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page.' }) after?: string | null,
   ): Promise<AuditEntryConnection> {
-    const page = await queryAuditLog(context.auditLog, filter, first, after);
-    const edges = page.entries.map((record) => ({ cursor: auditCursor(record), node: toAuditEntry(record) }));
-    return { totalCount: page.totalCount, edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    const { request, window } = await queryAuditLog(context.auditLog, filter, page, context.pageLimits);
+    return connectionFromWindow(window, request, auditKey, toAuditEntry);
   }
 }

@@ -1,5 +1,7 @@
-import { GraphQLJSONObject, DateTimeResolver } from 'graphql-scalars';
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { connectionType } from '../../../shared/connection-types.js';
+import type { ConnectionValues } from '../../../shared/pagination.js';
 
 @ObjectType({ description: 'One mutation as recorded: who, what, on which object, when, and the outcome.' })
 export class AuditEntry {
@@ -37,35 +39,8 @@ export class AuditEntry {
   variables!: Record<string, unknown>;
 }
 
-@ObjectType({ description: 'An audit entry in a page.' })
-export class AuditEntryEdge {
-  @Field({ description: 'Position of the entry; pass as `after` for the entries before it.' })
-  cursor!: string;
-
-  @Field(() => AuditEntry, { description: 'The entry.' })
-  node!: AuditEntry;
-}
-
-@ObjectType({ description: 'Paging information of the audit log.' })
-export class AuditPageInfo {
-  @Field({ description: 'Whether older entries follow endCursor.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
-  endCursor!: string | null;
-}
-
-@ObjectType({ description: 'A page of the audit log, newest first.' })
-export class AuditEntryConnection {
-  @Field(() => Int, { description: 'Entries matching the filter, over all pages.' })
-  totalCount!: number;
-
-  @Field(() => [AuditEntryEdge], { description: 'The entries of this page.' })
-  edges!: AuditEntryEdge[];
-
-  @Field(() => AuditPageInfo, { description: 'Paging information.' })
-  pageInfo!: AuditPageInfo;
-}
+export const AuditEntryConnection = connectionType(AuditEntry, { name: 'AuditEntry', noun: 'audit entry', plural: 'audit entries' });
+export type AuditEntryConnection = ConnectionValues<AuditEntry>;
 
 @InputType({ description: 'Which audit entries to list; every given field must match.' })
 export class AuditLogFilter {

@@ -31,11 +31,3 @@ export interface AuditFilter {
   /** Exclusive. */
   readonly to?: Date | undefined;
 }
-
-export interface AuditPage {
-  /** Newest first. */
-  readonly entries: AuditEntryRecord[];
-  /** Entries matching the filter, over all pages. */
-  readonly totalCount: number;
-  readonly hasNextPage: boolean;
-}

@@ -1,7 +1,7 @@
-import { InvalidCursorError, type BusMessage, type EventBus, type Unsubscribe } from '../shared/event-bus.js';
-import { silentLogger } from '../shared/logger.js';
-import { createMemoryBus } from '../infra/nats/memory-bus.js';
-import { waitUntil } from '../infra/nats/testing.js';
+import { InvalidCursorError, type BusMessage, type EventBus, type Unsubscribe } from '../../shared/event-bus.js';
+import { silentLogger } from '../../shared/logger.js';
+import { createMemoryBus } from './memory-bus.js';
+import { waitUntil } from '../../../test/support/nats-test-bus.js';
 import { HubClosedError, SlowConsumerError, SubscriptionHub, type HubSink } from './subscription-hub.js';
 
 const subject = 'kda.v1.c1.pods.web';

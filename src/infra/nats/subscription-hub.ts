@@ -12,8 +12,8 @@
  * - A subscriber that does not keep up is ended with SlowConsumerError instead of buffering
  *   without bound; it can resume with the cursor of the last event it received.
  */
-import type { BusMessage, EventBus, Unsubscribe } from '../shared/event-bus.js';
-import { silentLogger, type Logger } from '../shared/logger.js';
+import type { BusMessage, EventBus, Unsubscribe } from '../../shared/event-bus.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
 
 /** Receives a channel's messages. Calls are synchronous and in bus order. */
 export interface HubSink<T = unknown> {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ClusterProvider, ClusterService } from './domains/clusters/index.js';
-import type { Logger } from './shared/logger.js';
-import { demoClusterProfiles, seedDemoCluster, startSimulatedCluster, type SimulatedCluster } from './simulator/index.js';
+import type { ClusterProvider, ClusterService } from '../domains/clusters/index.js';
+import type { Logger } from '../shared/logger.js';
+import { demoClusterProfiles, seedDemoCluster, startSimulatedCluster, type SimulatedCluster } from '../simulator/index.js';
 
 export interface DemoClusters {
   readonly clusters: readonly SimulatedCluster[];

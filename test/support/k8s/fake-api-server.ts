@@ -11,7 +11,7 @@ import {
   type WatchCallbacks,
   type WatchHandle,
   type WatchRequest,
-} from '../kube-transport.js';
+} from '../../../src/infra/k8s/kube-transport.js';
 
 /** A raw object as the fake stores it; metadata.uid and resourceVersion are assigned by the fake. */
 export interface FakeObject {

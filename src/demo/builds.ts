@@ -1,8 +1,8 @@
-import type { BuildPreset, BuildService, RegistryRecord, RegistryService } from './domains/builds/index.js';
-import type { Principal } from './domains/identity/index.js';
-import type { WorkspaceService } from './domains/workspaces/index.js';
-import type { Logger } from './shared/logger.js';
-import { startSimulatedRegistry, type SimulatedRegistry } from './simulator/index.js';
+import type { BuildPreset, BuildService, RegistryRecord, RegistryService } from '../domains/builds/index.js';
+import type { Principal } from '../domains/identity/index.js';
+import type { WorkspaceService } from '../domains/workspaces/index.js';
+import type { Logger } from '../shared/logger.js';
+import { startSimulatedRegistry, type SimulatedRegistry } from '../simulator/index.js';
 
 /** Images of the demo builds are small; the cap only keeps a runaway client from eating memory. */
 const DEMO_REGISTRY_MAX_BYTES = 256 * 1024 * 1024;

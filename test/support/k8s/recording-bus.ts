@@ -1,5 +1,5 @@
 /** An EventBus that records publishes, for tests of publishers (the real buses live elsewhere). */
-import type { EventBus, MessageHandler, PublishOptions, Unsubscribe } from '../../../shared/event-bus.js';
+import type { EventBus, MessageHandler, PublishOptions, Unsubscribe } from '../../../src/shared/event-bus.js';
 
 export interface RecordedPublish {
   readonly subject: string;

@@ -1,6 +1,6 @@
-import type { BuildEventPublisher, BuildEventSource, BuildLogEvent, BuildRunUpdateEvent } from '../domains/builds/index.js';
-import { subjects } from '../infra/nats/subjects.js';
-import type { BusMessage, EventBus } from '../shared/event-bus.js';
+import type { BuildEventPublisher, BuildEventSource, BuildLogEvent, BuildRunUpdateEvent } from '../../domains/builds/index.js';
+import { subjects } from './subjects.js';
+import type { BusMessage, EventBus } from '../../shared/event-bus.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
 /** Hub messages to their payloads. Not a generator: graphql-ws's return() must release the hub subscription at once. */

@@ -1,6 +1,6 @@
 /** Helpers for the simulator's own tests (bounded waits, raw requests). */
 import { request as httpsRequest } from 'node:https';
-import { simulatorCaCertificate } from './tls-fixture.js';
+import { simulatorCaCertificate } from '../../src/simulator/tls-fixture.js';
 
 export async function waitFor(description: string, condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

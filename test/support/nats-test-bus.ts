@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'nats';
-import type { BusMessage, EventBus } from '../../shared/event-bus.js';
-import { silentLogger } from '../../shared/logger.js';
-import { waitUntil } from '../../shared/testing/wait-until.js';
-import { createNatsBus, type NatsBusOptions } from './nats-bus.js';
+import type { BusMessage, EventBus } from '../../src/shared/event-bus.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { waitUntil } from './wait-until.js';
+import { createNatsBus, type NatsBusOptions } from '../../src/infra/nats/nats-bus.js';
 
 export const natsTestUrl = (): string => process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 

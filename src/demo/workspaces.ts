@@ -1,6 +1,6 @@
-import type { IdentityService, Principal } from './domains/identity/index.js';
-import type { WorkspaceService, WorkspaceRole } from './domains/workspaces/index.js';
-import type { Logger } from './shared/logger.js';
+import type { IdentityService, Principal } from '../domains/identity/index.js';
+import type { WorkspaceService, WorkspaceRole } from '../domains/workspaces/index.js';
+import type { Logger } from '../shared/logger.js';
 
 interface DemoMember {
   readonly name: string;

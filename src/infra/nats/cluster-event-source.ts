@@ -1,7 +1,7 @@
-import type { ClusterEventSource, ClusterObjectEvent, ClusterStatusEvent, PodProjection, StreamedEvent, WorkloadProjection } from '../domains/clusters/index.js';
-import { ANY_TOKEN, subjects } from '../infra/nats/subjects.js';
-import { InvalidCursorError, type BusMessage } from '../shared/event-bus.js';
-import { BadInputError } from '../shared/errors.js';
+import type { ClusterEventSource, ClusterObjectEvent, ClusterStatusEvent, PodProjection, StreamedEvent, WorkloadProjection } from '../../domains/clusters/index.js';
+import { ANY_TOKEN, subjects } from './subjects.js';
+import { InvalidCursorError, type BusMessage } from '../../shared/event-bus.js';
+import { BadInputError } from '../../shared/errors.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 
 /**

@@ -1,0 +1,39 @@
+import type { AccessScope, Permission } from '../../shared/access.js';
+import type { AllotmentStore, WorkspaceStore } from './ports.js';
+import type { Caller } from './records.js';
+
+/**
+ * Workspace-level decisions (builds, runs, registries) for other domains, answered from the same
+ * cached access scope as every cluster decision. Other domains name the part they need as a port
+ * (builds: WorkspaceGate); the composition root plugs this in.
+ */
+export interface WorkspaceAccess {
+  /** Whether the workspace exists, whoever asks (callers decide what a missing one looks like). */
+  exists(workspaceId: string): Promise<boolean>;
+  allows(caller: Caller, workspaceId: string, permission: Permission): Promise<boolean>;
+  /** The workspaces among `workspaceIds` where the caller holds `permission`. */
+  allowedAmong(caller: Caller, workspaceIds: readonly string[], permission: Permission): Promise<ReadonlySet<string>>;
+  /** Whether the cluster (whole or in part) is allotted to the workspace. */
+  clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
+  /** Administrators see and may do everything, across workspaces. */
+  isSystemAdmin(caller: Caller): Promise<boolean>;
+}
+
+export interface WorkspaceAccessDeps {
+  readonly scopeFor: (caller: Caller) => Promise<AccessScope>;
+  readonly workspaces: Pick<WorkspaceStore, 'findById'>;
+  readonly allotments: Pick<AllotmentStore, 'find'>;
+}
+
+export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAccess {
+  return {
+    exists: async (workspaceId) => (await deps.workspaces.findById(workspaceId)) !== null,
+    allows: async (caller, workspaceId, permission) => (await deps.scopeFor(caller)).allowsInWorkspace(permission, workspaceId),
+    allowedAmong: async (caller, workspaceIds, permission) => {
+      const scope = await deps.scopeFor(caller);
+      return new Set(workspaceIds.filter((workspaceId) => scope.allowsInWorkspace(permission, workspaceId)));
+    },
+    clusterAllotted: async (workspaceId, clusterId) => (await deps.allotments.find(workspaceId, clusterId)) !== null,
+    isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
+  };
+}

@@ -1,1 +1,0 @@
-export { waitUntil as waitFor } from '../../../shared/testing/wait-until.js';

@@ -1,0 +1,77 @@
+import type { GatewayConfig } from '../config/config.js';
+import { BuildService, RegistryService, RunFollowers, type WorkspaceGate } from '../domains/builds/index.js';
+import { createSecretBox } from '../infra/crypto/secret-box.js';
+import { createBuildStores } from '../infra/db/build-stores.js';
+import { createBuildJobs } from '../infra/k8s/build-jobs.js';
+import { createBuildEventPublisher, createBuildEventSource } from '../infra/nats/build-event-source.js';
+import { createRegistryClient } from '../infra/registry/registry-client.js';
+import { createSourceProbe } from '../infra/registry/source-probe.js';
+import type { Infra } from './infra.js';
+import type { StopList } from './stop-list.js';
+
+const LOG_PRUNE_INTERVAL_MS = 3_600_000;
+
+export interface BuildsWiring {
+  readonly builds: BuildService;
+  readonly registries: RegistryService;
+  /**
+   * Registers KDA_REGISTRY_URL as the platform registry (when set), resumes following unfinished runs
+   * and starts pruning old log lines. After the demo, which registers its own registry first.
+   */
+  start(): Promise<void>;
+}
+
+export interface BuildsNeighbours {
+  /** Who may read and run a workspace's builds: the workspaces domain's access scope. */
+  readonly workspaceGate: WorkspaceGate;
+}
+
+/** Builds and registries on the database, the build cluster's Jobs, the registry API and the bus. */
+export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: BuildsNeighbours, stops: StopList): BuildsWiring {
+  const { logger } = infra;
+  const stores = createBuildStores(infra.dataSource);
+  const gate = neighbours.workspaceGate;
+  const registryApi = createRegistryClient();
+  const registries = new RegistryService({ store: stores.registries, api: registryApi, sealer: createSecretBox(infra.secretKey), gate, now: () => new Date() });
+  const jobs = createBuildJobs(infra.informers);
+  const publisher = createBuildEventPublisher(infra.bus);
+  const followers = new RunFollowers({
+    jobs,
+    runs: stores.runs,
+    logs: stores.logs,
+    events: publisher,
+    imageOf: async (run) => {
+      const build = await stores.builds.findById(run.buildId);
+      const registry = build === null ? null : await stores.registries.findById(build.registryId);
+      const tag = run.image.slice(run.image.lastIndexOf(':') + 1);
+      return build === null || registry === null ? null : registryApi.manifest(registry.url, registries.credentialsOf(registry), build.imageRepository, tag);
+    },
+    logger,
+    now: () => new Date(),
+  });
+  stops.add(() => followers.stopAll());
+  const builds = new BuildService({
+    ...stores,
+    registryStore: stores.registries,
+    registries,
+    gate,
+    sources: createSourceProbe(),
+    jobs,
+    followers,
+    publisher,
+    events: createBuildEventSource(infra.hub),
+    now: () => new Date(),
+  });
+  const start = async () => {
+    // Before resuming: a resumed run reads its image from the registry's current address.
+    if (config.registryUrl !== undefined) await registries.ensureBuiltin(config.registryUrl);
+    await builds.resumeUnfinished();
+    const retentionMs = (config.buildLogRetentionDays ?? 30) * 86_400_000;
+    const pruneLogs = setInterval(() => {
+      stores.logs.prune(new Date(Date.now() - retentionMs)).catch((error: unknown) => logger.warn('cannot prune build logs', { error: String(error) }));
+    }, LOG_PRUNE_INTERVAL_MS);
+    pruneLogs.unref();
+    stops.add(async () => clearInterval(pruneLogs));
+  };
+  return { builds, registries, start };
+}

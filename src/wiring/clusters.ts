@@ -1,0 +1,44 @@
+import type { GatewayConfig } from '../config/config.js';
+import { ClusterService, DayTwoService } from '../domains/clusters/index.js';
+import { createSecretBox } from '../infra/crypto/secret-box.js';
+import { createClusterStore } from '../infra/db/cluster-store.js';
+import { createClusterOperations } from '../infra/k8s/cluster-operations.js';
+import { createClusterProbe } from '../infra/k8s/cluster-probe.js';
+import { createClusterEventSource } from '../infra/nats/cluster-event-source.js';
+import type { Infra } from './infra.js';
+
+export interface ClustersWiring {
+  readonly service: ClusterService;
+  readonly dayTwo: DayTwoService;
+  /** Connects every stored cluster (those registered already stay connected). */
+  start(): Promise<void>;
+  /** Stops every watch: before simulated apiservers go away, so no reconnect noise is logged. */
+  stopWatching(): Promise<void>;
+}
+
+/** The clusters domain on the informer pool, the database, the bus and the cluster probe. */
+export function wireClusters(infra: Infra, config: GatewayConfig): ClustersWiring {
+  const { informers, logger } = infra;
+  const service = new ClusterService({
+    store: createClusterStore(infra.dataSource),
+    connections: {
+      connect: (clusterId, kubeconfig, context) => informers.connect(clusterId, kubeconfig, context),
+      disconnect: (clusterId) => informers.disconnect(clusterId),
+      view: (clusterId) => informers.get(clusterId),
+    },
+    probe: createClusterProbe({ allowExecCredentials: config.allowExecCredentials ?? false, timeoutMs: 10_000 }),
+    sealer: createSecretBox(infra.secretKey),
+    events: createClusterEventSource(infra.hub),
+    logger,
+  });
+  informers.onStatusChange((clusterId, status) => {
+    service.recordStatus(clusterId, status).catch((error: unknown) => logger.warn('cannot record cluster status', { clusterId, error: String(error) }));
+  });
+  const dayTwo = new DayTwoService({
+    operations: createClusterOperations(informers),
+    liveView: (clusterId) => service.liveView(clusterId),
+    now: () => new Date(),
+    delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  return { service, dayTwo, start: () => service.connectAll(), stopWatching: () => informers.stopAll() };
+}

@@ -1,0 +1,1 @@
+export { waitUntil as waitFor } from '../wait-until.js';
