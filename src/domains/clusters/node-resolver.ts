@@ -4,7 +4,7 @@ import { paginate } from '../../shared/pagination.js';
 import { byNamespaceAndName, PodConnection } from './connections.js';
 import { BadInputError, NotFoundError } from '../../shared/errors.js';
 import { requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
-import { ClusterNode, Pod } from './graphql-types.js';
+import { ClusterNode } from './graphql-types.js';
 import { toNode, toPod } from './mappers.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { CordonNodeInput, DrainNodeInput, UncordonNodeInput } from './operation-inputs.js';

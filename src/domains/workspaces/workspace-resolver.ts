@@ -5,7 +5,7 @@ import { localKeyOf } from '../../shared/global-id.js';
 import { paginate } from '../../shared/pagination.js';
 import { MEMBERS_BY_JOINING, MemberConnection, WORKSPACES_BY_NAME, WorkspaceConnection } from './connections.js';
 import { callerOf, type WorkspacesContext } from './context.js';
-import { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
+import { ClusterAllotment, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 import {
   AddWorkspaceMemberInput,
   AllotClusterInput,
