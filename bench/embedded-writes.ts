@@ -45,7 +45,7 @@ async function medianMutationMs(dataDir: string, mutations: number): Promise<num
     const samples: number[] = [];
     for (let index = 0; index < mutations; index += 1) {
       const started = performance.now();
-      const response = await gateway.request<{ createWorkspace: { id: string } }>('mutation ($name: String!) { createWorkspace(input: { name: $name }) { id } }', { name: `bench-${index}` });
+      const response = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>('mutation ($name: String!) { createWorkspace(input: { name: $name }) { workspace { id } } }', { name: `bench-${index}` });
       samples.push(performance.now() - started);
       if (response.errors !== undefined) throw new Error(`createWorkspace failed: ${JSON.stringify(response.errors)}`);
     }

@@ -94,12 +94,12 @@ export async function startBenchGateway(bus: BusConfig, options: { readonly data
  * gateway's cache holds `expectedPods` pods (synced).
  */
 export async function registerCluster(gateway: BenchGateway, simulator: SimulatedCluster, expectedPods: number, timeoutMs = 60_000): Promise<string> {
-  const registered = await gateway.request<{ registerCluster: { id: string } }>(
-    `mutation Register($input: RegisterClusterInput!) { registerCluster(input: $input) { id } }`,
+  const registered = await gateway.request<{ registerCluster: { cluster: { id: string } } }>(
+    `mutation Register($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`,
     { input: { kubeconfig: simulator.kubeconfig(), name: simulator.name, provider: 'ON_PREMISE', region: 'Seoul' } },
   );
   if (!registered.data) throw new Error(`registerCluster failed: ${JSON.stringify(registered.errors)}`);
-  const id = registered.data.registerCluster.id;
+  const id = registered.data.registerCluster.cluster.id;
   await waitUntil(
     `cluster ${simulator.name} to be RUNNING with ${expectedPods} pods`,
     async () => {

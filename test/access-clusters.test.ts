@@ -36,13 +36,13 @@ describe('cluster access through workspace allotments', () => {
     simulator.addDeployment({ namespace: 'team-a', name: 'api', replicas: 1, containers: [{ name: 'api', image: 'example/api:1' }] });
     simulator.addDeployment({ namespace: 'team-b', name: 'hidden', replicas: 1, containers: [{ name: 'hidden', image: 'example/hidden:1' }] });
     cluster = await registerCluster(gateway, simulator);
-    workspaceId = (await admin<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Sports Team" }) { id } }`)).createWorkspace.id;
-    await admin(`mutation ($w: ID!, $c: ID!) { allotCluster(input: { workspaceId: $w, clusterId: $c, namespaces: ["team-a"] }) { namespaces } }`, { w: workspaceId, c: cluster.id });
+    workspaceId = (await admin<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Sports Team" }) { workspace { id } } }`)).createWorkspace.workspace.id;
+    await admin(`mutation ($w: ID!, $c: ID!) { allotCluster(input: { workspaceId: $w, clusterId: $c, namespaces: ["team-a"] }) { allotment { namespaces } } }`, { w: workspaceId, c: cluster.id });
     viewer = await person('viewer');
     operator = await person('operator');
     outsider = await person('outsider');
     for (const [who, role] of [[viewer, 'VIEWER'], [operator, 'OPERATOR']] as const) {
-      await admin(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: who.id, role } });
+      await admin(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId, userId: who.id, role } });
     }
   });
 
@@ -81,7 +81,7 @@ describe('cluster access through workspace allotments', () => {
     expect(list.data?.clusters).toEqual([]);
     const byId = await gateway.request<{ cluster: unknown }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: cluster.id }, outsider.token);
     expect(byId.data?.cluster).toBeNull();
-    const scale = await gateway.request(`mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: Deployment, name: "api", replicas: 2 }) { name } }`, { id: cluster.id }, outsider.token);
+    const scale = await gateway.request(`mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`, { id: cluster.id }, outsider.token);
     expect(scale.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const events = collect(gateway.websocket(`Bearer ${outsider.token}`), `subscription ($id: ID!) { podEvents(clusterId: $id) { cursor } }`, { id: cluster.id });
     await events.done;
@@ -93,7 +93,7 @@ describe('cluster access through workspace allotments', () => {
     ['an operator scales outside the allotted namespace', () => operator, 'team-b', 'FORBIDDEN'],
   ])('%s: refused', async (_case, who, namespace, code) => {
     const response = await gateway.request(
-      `mutation ($id: ID!, $ns: String!) { scaleWorkload(input: { clusterId: $id, namespace: $ns, kind: Deployment, name: "api", replicas: 2 }) { name } }`,
+      `mutation ($id: ID!, $ns: String!) { scaleWorkload(input: { clusterId: $id, namespace: $ns, kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`,
       { id: cluster.id, ns: namespace },
       who().token,
     );
@@ -101,11 +101,11 @@ describe('cluster access through workspace allotments', () => {
   });
 
   test('an operator scales in the allotted namespace; node operations stay with administrators', async () => {
-    const scaled = await gateway.request(`mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: Deployment, name: "api", replicas: 2 }) { name } }`, { id: cluster.id }, operator.token);
+    const scaled = await gateway.request(`mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`, { id: cluster.id }, operator.token);
     expect(scaled.errors).toBeUndefined();
-    const cordon = await gateway.request(`mutation ($id: ID!) { cordonNode(clusterId: $id, name: "worker-1") { name } }`, { id: cluster.id }, operator.token);
+    const cordon = await gateway.request(`mutation ($id: ID!) { cordonNode(input: { clusterId: $id, name: "worker-1" }) { node { name } } }`, { id: cluster.id }, operator.token);
     expect(cordon.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const register = await gateway.request(`mutation { removeCluster(id: "${cluster.id}") }`, {}, operator.token);
+    const register = await gateway.request(`mutation { removeCluster(input: { id: "${cluster.id}" }) { removedClusterId } }`, {}, operator.token);
     expect(register.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -121,7 +121,7 @@ describe('cluster access through workspace allotments', () => {
     await waitFor('visible-1', () => events.results.some((result) => result.data?.podEvents.pod.name === 'visible-1'));
     expect(events.results.every((result) => result.data?.podEvents.pod.namespace === 'team-a')).toBe(true);
 
-    await admin(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: workspaceId, u: viewer.id });
+    await admin(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: workspaceId, u: viewer.id });
     cluster.simulator.createPod({ namespace: 'team-a', name: 'after-removal', nodeName: 'worker-1', containers: [{ name: 'main', image: 'x:1' }] });
     await expect(events.done).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] });
     expect(events.results.some((result) => result.data?.podEvents.pod.name === 'after-removal')).toBe(false);

@@ -54,23 +54,23 @@ describe('the audit log', () => {
     const started = new Date(Date.now() - 1000).toISOString();
     const mia = await createUser(gateway, { name: 'Mia', email: 'mia@example.com', systemRole: 'USER' });
     const { token } = await createToken(gateway, { name: 'cli', userId: mia.id, scopes: ['READ', 'WRITE'] });
-    const created = await gateway.request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Audited" }) { id } }`);
-    const workspaceId = created.data?.createWorkspace.id as string;
-    await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: mia.id, role: 'MANAGER' } });
+    const created = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Audited" }) { workspace { id } } }`);
+    const workspaceId = created.data?.createWorkspace.workspace.id as string;
+    await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId, userId: mia.id, role: 'MANAGER' } });
     // Failures are recorded with the code the caller got.
-    await gateway.request(`mutation { createWorkspace(input: { name: "Audited" }) { id } }`);
-    await gateway.request(`mutation { createWorkspace(input: { name: "Sneaky" }) { id } }`, {}, token);
-    await gateway.request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: workspaceId, u: mia.id }, token);
-    await gateway.request(`mutation { createWorkspace(input: { name: "Anonymous" }) { id } }`, {}, null);
-    await gateway.request(`mutation ($id: ID!, $name: String!) { updateWorkspace(id: $id, input: { name: $name }) { id } }`, { id: workspaceId, name: 'Audited Team' }, token);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Audited" }) { workspace { id } } }`);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Sneaky" }) { workspace { id } } }`, {}, token);
+    await gateway.request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: workspaceId, u: mia.id }, token);
+    await gateway.request(`mutation { createWorkspace(input: { name: "Anonymous" }) { workspace { id } } }`, {}, null);
+    await gateway.request(`mutation ($id: ID!, $name: String!) { updateWorkspace(input: { id: $id, name: $name }) { workspace { id } } }`, { id: workspaceId, name: 'Audited Team' }, token);
 
     const all = await audit({ filter: { from: started } });
     expect(all.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
       ['updateWorkspace', 'OK'],
       ['createWorkspace', 'UNAUTHENTICATED'],
-      ['removeWorkspaceMember', 'BAD_USER_INPUT'],
+      ['removeWorkspaceMember', 'CONFLICT'],
       ['createWorkspace', 'FORBIDDEN'],
-      ['createWorkspace', 'BAD_USER_INPUT'],
+      ['createWorkspace', 'CONFLICT'],
       ['addWorkspaceMember', 'OK'],
       ['createWorkspace', 'OK'],
       ['createApiToken', 'OK'],
@@ -79,7 +79,7 @@ describe('the audit log', () => {
     expect(all.totalCount).toBe(9);
 
     const [update, anonymous, lastManager, forbidden] = all.edges.map((edge) => edge.node);
-    expect(update).toMatchObject({ actorId: mia.id, actorName: 'Mia', targetType: 'Workspace', targetId: workspaceId, workspaceId, message: null, variables: { id: workspaceId, input: { name: 'Audited Team' } } });
+    expect(update).toMatchObject({ actorId: mia.id, actorName: 'Mia', targetType: 'Workspace', targetId: workspaceId, workspaceId, message: null, variables: { input: { id: workspaceId, name: 'Audited Team' } } });
     expect(anonymous).toMatchObject({ actorId: null, actorName: 'anonymous' });
     expect(lastManager).toMatchObject({ targetType: 'WorkspaceMember', targetId: mia.id, workspaceId, message: expect.stringMatching(/last MANAGER/) });
     expect(forbidden).toMatchObject({ actorId: mia.id, targetType: 'Workspace', targetId: null });
@@ -122,7 +122,7 @@ describe('the audit log', () => {
 
   test('secrets in arguments are never stored', async () => {
     const kubeconfig = 'apiVersion: v1\nkind: Config\nusers: [{ name: u, user: { token: very-secret-value } }]';
-    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id } }`, { input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig } });
+    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`, { input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig } });
     const [entry] = (await audit({ filter: { action: 'registerCluster' } })).edges.map(({ node }) => node);
     expect(entry?.outcome).not.toBe('OK');
     expect(entry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky', kubeconfig: '[redacted]' }) });
@@ -133,6 +133,23 @@ describe('the audit log', () => {
       input: { name: 'tool', userId: (await createUser(gateway, { name: 'Tool', email: 'tool@example.com', systemRole: 'USER' })).id, scopes: ['READ'] },
     });
     expect(JSON.stringify(await tables.query('SELECT * FROM audit_log'))).not.toContain(token.data?.createApiToken.token);
+    // The input is recorded as given, times as UTC text, under `input` like every mutation's.
+    const [tokenEntry] = (await audit({ filter: { action: 'createApiToken' } })).edges.map(({ node }) => node);
+    expect(tokenEntry?.variables).toEqual({ input: { name: 'tool', userId: expect.any(String), scopes: ['READ'] } });
+
+    await gateway.request(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`, {
+      input: { name: 'leaky-registry', url: 'http://127.0.0.1:1', kind: 'PRIVATE', username: 'robot', password: 'registry-secret-value' },
+    });
+    await gateway.request(`mutation ($input: UpdateClusterInput!) { updateCluster(input: $input) { cluster { id } } }`, {
+      input: { id: '00000000-0000-0000-0000-000000000000', kubeconfig: kubeconfig.replace('very-secret-value', 'rotated-secret-value') },
+    });
+    const [registryEntry] = (await audit({ filter: { action: 'createRegistry' } })).edges.map(({ node }) => node);
+    expect(registryEntry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky-registry', username: 'robot', password: '[redacted]' }) });
+    const [updateEntry] = (await audit({ filter: { action: 'updateCluster' } })).edges.map(({ node }) => node);
+    expect(updateEntry).toMatchObject({ outcome: 'NOT_FOUND', targetId: '00000000-0000-0000-0000-000000000000', variables: { input: expect.objectContaining({ kubeconfig: '[redacted]' }) } });
+    const everything = JSON.stringify(await tables.query('SELECT * FROM audit_log'));
+    expect(everything).not.toContain('registry-secret-value');
+    expect(everything).not.toContain('rotated-secret-value');
   });
 
   test('bad filters and cursors are BAD_USER_INPUT naming the field', async () => {

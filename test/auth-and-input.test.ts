@@ -5,7 +5,7 @@ import type { SimulatedCluster } from '../src/simulator/index.js';
 import { UNRELATED_CA_PEM } from './support/unrelated-ca.js';
 import { toGlobalId } from '../src/shared/global-id.js';
 
-const REGISTER = `mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { id name } }`;
+const REGISTER = `mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id name } } }`;
 
 describe('authentication', () => {
   let gateway: TestGateway;
@@ -134,7 +134,7 @@ current-context: x
     const first = await gateway.request(REGISTER, { input: valid() });
     expect(first.errors).toBeUndefined();
     const second = await gateway.request(REGISTER, { input: valid() });
-    expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
     expect(await clusterNames()).toEqual(['good-name']);
   });
 
@@ -160,9 +160,9 @@ users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, 
 contexts: [{ name: x, context: { cluster: c, user: u } }]
 current-context: x
 `;
-      const response = await gateway.request<{ registerCluster: { name: string; version: string } }>(REGISTER, { input: { kubeconfig: withExec, name: 'with-exec', provider: 'EKS', region: 'us-east-1' } });
+      const response = await gateway.request<{ registerCluster: { cluster: { name: string } } }>(REGISTER, { input: { kubeconfig: withExec, name: 'with-exec', provider: 'EKS', region: 'us-east-1' } });
       expect(response.errors).toBeUndefined();
-      expect(response.data?.registerCluster.name).toBe('with-exec');
+      expect(response.data?.registerCluster.cluster.name).toBe('with-exec');
     } finally {
       await gateway.stop();
       await simulator.close();

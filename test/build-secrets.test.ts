@@ -17,13 +17,13 @@ import { startTestRegistry, type TestRegistry } from './support/registry.js';
 import { waitFor } from './support/wait.js';
 import { localKeyOf } from '../src/shared/global-id.js';
 
-const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`;
-const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`;
-const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id } }`;
-const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRegistry(workspaceId: $workspaceId, registryId: $registryId) { id } }`;
-const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { id } }`;
-const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(buildId: $buildId) { id image } }`;
-const CANCEL = `mutation ($id: ID!) { cancelBuildRun(id: $id) { id status } }`;
+const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } } }`;
+const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { clusterId } } }`;
+const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`;
+const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRegistry(input: { workspaceId: $workspaceId, registryId: $registryId }) { registry { id } } }`;
+const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { build { id } } }`;
+const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(input: { buildId: $buildId }) { run { id image } } }`;
+const CANCEL = `mutation ($id: ID!) { cancelBuildRun(input: { id: $id }) { run { id status } } }`;
 const RUN = `query ($id: ID!) { buildRun(id: $id) { status finishedAt imageDigest log(first: 500) { edges { node { text } } } } }`;
 const NAMESPACE = 'kda-builds';
 
@@ -51,12 +51,12 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
 
   async function runBuild(name: string): Promise<{ id: string; image: string }> {
     const buildId = data(
-      await gateway.request<{ createBuild: { id: string } }>(CREATE_BUILD, {
+      await gateway.request<{ createBuild: { build: { id: string } } }>(CREATE_BUILD, {
         input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref: 'main', preset: 'NODEJS', imageRepository: `team/${name}`, registryId, clusterId },
       }),
       'createBuild',
-    ).createBuild.id;
-    return data(await gateway.request<{ runBuild: { id: string; image: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    ).createBuild.build.id;
+    return data(await gateway.request<{ runBuild: { run: { id: string; image: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;
   }
 
   async function runOf(id: string): Promise<Run> {
@@ -75,9 +75,9 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     password = registry.password;
     simulator.addNode({ name: 'builder-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * 2 ** 30, storageBytes: 100 * 2 ** 30, maxPods: 110 });
     clusterId = (await registerCluster(gateway, simulator)).id;
-    workspaceId = data(await gateway.request<{ createWorkspace: { id: string } }>(CREATE_WORKSPACE, { input: { name: 'Secret Team' } }), 'createWorkspace').createWorkspace.id;
+    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Secret Team' } }), 'createWorkspace').createWorkspace.workspace.id;
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
-    registryId = data(await gateway.request<{ createRegistry: { id: string } }>(CREATE_REGISTRY, { input: { name: 'locked', url: registry.url, kind: 'PRIVATE', username, password } }), 'createRegistry').createRegistry.id;
+    registryId = data(await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'locked', url: registry.url, kind: 'PRIVATE', username, password } }), 'createRegistry').createRegistry.registry.id;
     data(await gateway.request(ALLOT_REGISTRY, { workspaceId, registryId }), 'allotRegistry');
   });
 
@@ -130,7 +130,7 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     const jobName = `kda-build-${localKeyOf(run.id, 'BuildRun')}`;
     expect(simulator.getObject('secrets', NAMESPACE, registrySecretName(jobName))).toBeDefined();
     await waitFor('the build to log', async () => ((await runOf(run.id)).log.length >= 2 ? true : undefined));
-    expect(data(await gateway.request<{ cancelBuildRun: { status: string } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.status).toBe('CANCELLED');
+    expect(data(await gateway.request<{ cancelBuildRun: { run: { status: string } } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.run.status).toBe('CANCELLED');
     await waitFor('the Job to be deleted', () => simulator.getObject('jobs', NAMESPACE, jobName) === undefined);
     await waitFor('the Secret to be deleted', () => simulator.getObject('secrets', NAMESPACE, registrySecretName(jobName)) === undefined);
   });

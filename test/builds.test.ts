@@ -12,15 +12,15 @@ import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
 import { localKeyOf } from '../src/shared/global-id.js';
 
-const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`;
-const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`;
-const REVOKE_CLUSTER = `mutation ($workspaceId: ID!, $clusterId: ID!) { revokeClusterAllotment(workspaceId: $workspaceId, clusterId: $clusterId) { id } }`;
-const ADD_MEMBER = `mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`;
-const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id } }`;
-const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRegistry(workspaceId: $workspaceId, registryId: $registryId) { id } }`;
-const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { id name preset stepsTotal registry { id } } }`;
-const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(buildId: $buildId) { id number status image } }`;
-const CANCEL = `mutation ($id: ID!) { cancelBuildRun(id: $id) { id status } }`;
+const CREATE_WORKSPACE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } } }`;
+const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { clusterId } } }`;
+const REVOKE_CLUSTER = `mutation ($workspaceId: ID!, $clusterId: ID!) { revokeClusterAllotment(input: { workspaceId: $workspaceId, clusterId: $clusterId }) { revokedClusterId } }`;
+const ADD_MEMBER = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`;
+const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`;
+const ALLOT_REGISTRY = `mutation ($workspaceId: ID!, $registryId: ID!) { allotRegistry(input: { workspaceId: $workspaceId, registryId: $registryId }) { registry { id } workspaceId } }`;
+const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { build { id name preset stepsTotal registry { id } } } }`;
+const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(input: { buildId: $buildId }) { run { id number status image } build { id lastRun { id } } } }`;
+const CANCEL = `mutation ($id: ID!) { cancelBuildRun(input: { id: $id }) { run { id status } } }`;
 const RUN = `query ($id: ID!) { buildRun(id: $id) { id number status statusDisplay stepsTotal stepsDone failedStep image imageDigest imageSizeBytes startedAt finishedAt log(first: 500) { edges { node { number step text } } } } }`;
 const BUILDS = `query ($workspaceId: ID!) { builds(workspaceId: $workspaceId) { edges { node { name imageRepository stepsTotal status lastBuiltAt imageSizeBytes runs { edges { node { number } } } lastRun { number } } } } }`;
 const BUILD_LOG = `subscription ($runId: ID!, $fromLine: Int) { buildLog(runId: $runId, fromLine: $fromLine) { number step text } }`;
@@ -76,7 +76,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
   let otherWorkspaceId: string;
   let registryId: string;
 
-  async function createBuild(name: string, ref: string, overrides: Record<string, unknown> = {}): Promise<GraphqlResponse<{ createBuild: { id: string } }>> {
+  async function createBuild(name: string, ref: string, overrides: Record<string, unknown> = {}): Promise<GraphqlResponse<{ createBuild: { build: { id: string } } }>> {
     return gateway.request(CREATE_BUILD, {
       input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref, preset: 'NODEJS', imageRepository: `team/${name}`, registryId, clusterId, ...overrides },
     });
@@ -108,10 +108,10 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     ]);
     simulator.addNode({ name: 'builder-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * 2 ** 30, storageBytes: 100 * 2 ** 30, maxPods: 110 });
     clusterId = (await registerCluster(gateway, simulator)).id;
-    workspaceId = data(await gateway.request<{ createWorkspace: { id: string } }>(CREATE_WORKSPACE, { input: { name: 'Cloud Team' } }), 'createWorkspace').createWorkspace.id;
-    otherWorkspaceId = data(await gateway.request<{ createWorkspace: { id: string } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace').createWorkspace.id;
+    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Cloud Team' } }), 'createWorkspace').createWorkspace.workspace.id;
+    otherWorkspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace').createWorkspace.workspace.id;
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
-    registryId = data(await gateway.request<{ createRegistry: { id: string } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }), 'createRegistry').createRegistry.id;
+    registryId = data(await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }), 'createRegistry').createRegistry.registry.id;
     data(await gateway.request(ALLOT_REGISTRY, { workspaceId, registryId }), 'allotRegistry');
   });
 
@@ -123,6 +123,10 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
   it('refuses bad build definitions with the field named, and creates nothing', async () => {
     const unknownPreset = await createBuild('rusty', 'main', { preset: 'RUST' });
     expect(unknownPreset.errors?.[0]?.message).toMatch(/BuildPreset/);
+    expect(unknownPreset.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'preset' });
+
+    const unknownRegistry = await createBuild('nowhere', 'main', { registryId: '00000000-0000-0000-0000-000000000000' });
+    expect(unknownRegistry.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'registryId' });
 
     const unreachable = await createBuild('unreachable', 'main', { sourceUrl: await refusedUrl() });
     expect(unreachable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceUrl' });
@@ -144,12 +148,15 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
   });
 
   it('runs a build live: the log streams, a late subscriber gets it all without gap, the image lands in the registry', async () => {
-    const buildId = data(await createBuild('web', 'main'), 'createBuild').createBuild.id;
+    const buildId = data(await createBuild('web', 'main'), 'createBuild').createBuild.build.id;
     const subjectsBefore = await hubSubjects();
     const updates = collect<{ buildRunUpdates: { id: string; status: string } }>(gateway.websocket(), RUN_UPDATES, { workspaceId });
     await waitFor('the updates subscription to be live', async () => (await hubSubjects()) > subjectsBefore);
-    const run = data(await gateway.request<{ runBuild: { id: string; number: number; status: string; image: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const started = data(await gateway.request<{ runBuild: { run: { id: string; number: number; status: string; image: string }; build: unknown } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const { run } = started;
     expect(run).toMatchObject({ number: 1, status: 'PENDING' });
+    // The payload carries the build as it is after the change: its last run is this one.
+    expect(started.build).toEqual({ id: buildId, lastRun: { id: run.id } });
     expect(run.image).toBe(`${new URL(registry.url).host}/team/web:run-1`);
 
     const early = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
@@ -192,8 +199,8 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
   });
 
   it('a failing step shows as ERROR k/n, and no image is pushed', async () => {
-    const buildId = data(await createBuild('broken', 'simulate/fail-at-4'), 'createBuild').createBuild.id;
-    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const buildId = data(await createBuild('broken', 'simulate/fail-at-4'), 'createBuild').createBuild.build.id;
+    const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;
     const finished = await finishedRun(run.id);
     expect(finished).toMatchObject({ status: 'FAILED', statusDisplay: 'ERROR 4/6', failedStep: 4, stepsDone: 3, imageDigest: null });
     expect(finished.log.at(-1)?.text).toMatch(/step 4 \(compile\) failed/);
@@ -204,20 +211,20 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
   });
 
   it('cancels a run: its Job goes, the run is CANCELLED and its log stream completes', async () => {
-    const buildId = data(await createBuild('slow', 'main'), 'createBuild').createBuild.id;
-    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const buildId = data(await createBuild('slow', 'main'), 'createBuild').createBuild.build.id;
+    const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;
     const log = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
     await waitFor('the build to log', async () => ((await readRun(run.id)).log.length >= 2 ? true : undefined));
-    const cancelled = data(await gateway.request<{ cancelBuildRun: { status: string } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun;
+    const cancelled = data(await gateway.request<{ cancelBuildRun: { run: { status: string } } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.run;
     expect(cancelled.status).toBe('CANCELLED');
     await log.done;
     await waitFor('the Job to be deleted', () => simulator.listObjects('jobs', 'kda-builds').every((job) => job.metadata.name !== `kda-build-${localKeyOf(run.id, 'BuildRun')}`));
     const again = await gateway.request(CANCEL, { id: run.id });
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
   });
 
   it('refuses a run on a cluster no longer allotted, and a run the cluster cannot take leaves no row', async () => {
-    const buildId = data(await createBuild('orphan-check', 'main'), 'createBuild').createBuild.id;
+    const buildId = data(await createBuild('orphan-check', 'main'), 'createBuild').createBuild.build.id;
     simulator.setReachable(false);
     const unreachable = await gateway.request(RUN_BUILD, { buildId });
     simulator.setReachable(true);
@@ -251,7 +258,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
   });
 
   it('the role matrix: a VIEWER sees the builds but may not run one; a DEVOPS engineer may', async () => {
-    const buildId = data(await createBuild('roles', 'main'), 'createBuild').createBuild.id;
+    const buildId = data(await createBuild('roles', 'main'), 'createBuild').createBuild.build.id;
     const member = async (name: string, role: string) => {
       const user = await createUser(gateway, { name, email: `${name}-${randomBytes(3).toString('hex')}@example.com`, systemRole: 'USER' });
       data(await gateway.request(ADD_MEMBER, { input: { workspaceId, userId: user.id, role } }), 'addWorkspaceMember');
@@ -269,7 +276,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(nodesOf(viaWorkspace.data?.workspace.builds).map((build) => build.name)).toContain('roles');
     expect(nodesOf(viaWorkspace.data?.workspace.registries).map((registry) => registry.name)).toEqual(['platform']);
     expect((await gateway.request(RUN_BUILD, { buildId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild;
+    const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild.run;
     await finishedRun(run.id);
   });
 
@@ -281,11 +288,11 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
 
     const buildArgs = [{ name: 'NODE_ENV', value: 'production' }, { name: 'GREETING', value: 'hello "world" $(id)' }];
     const created = await createBuild('with-args', 'main', { buildArgs });
-    const buildId = data(created, 'createBuild').createBuild.id;
+    const buildId = data(created, 'createBuild').createBuild.build.id;
     const shown = await gateway.request<{ build: { buildArgs: Array<{ name: string; value: string }> } }>(`query ($id: ID!) { build(id: $id) { buildArgs { name value } } }`, { id: buildId });
     expect(shown.data?.build.buildArgs).toEqual(buildArgs);
 
-    const run = data(await gateway.request<{ runBuild: { id: string } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;
     const runKey = localKeyOf(run.id, 'BuildRun');
     const job = simulator.listObjects('jobs').find((candidate) => candidate.metadata.labels?.['kda.io/build-run'] === runKey || JSON.stringify(candidate).includes(runKey));
     const container = job?.spec.template.spec?.containers[0];

@@ -58,15 +58,15 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
   }
 
   test('workloads of every kind, with replicas and their pods', async () => {
-    await waitFor('the workloads to be rolled out', async () => (await workload('Deployment', 'web'))?.ready === 2 && (await workload('StatefulSet', 'db'))?.ready === 1);
+    await waitFor('the workloads to be rolled out', async () => (await workload('DEPLOYMENT', 'web'))?.ready === 2 && (await workload('STATEFUL_SET', 'db'))?.ready === 1);
     const rows = await workloads();
     expect(rows.map((row) => `${row.kind} ${row.namespace}/${row.name}`)).toEqual(
-      expect.arrayContaining(['DaemonSet kube-system/agent', 'Deployment shop/web', 'StatefulSet shop/db', 'Job shop/migrate', 'CronJob shop/nightly']),
+      expect.arrayContaining(['DAEMON_SET kube-system/agent', 'DEPLOYMENT shop/web', 'STATEFUL_SET shop/db', 'JOB shop/migrate', 'CRON_JOB shop/nightly']),
     );
     const web = rows.find((row) => row.name === 'web');
     expect(web).toMatchObject({ desired: 2, ready: 2, rolledOut: true, images: ['nginx:1.27'] });
     expect(web?.pods).toHaveLength(2);
-    expect(rows.find((row) => row.kind === 'DaemonSet')?.pods).toHaveLength(2);
+    expect(rows.find((row) => row.kind === 'DAEMON_SET')?.pods).toHaveLength(2);
   });
 
   test('services, storage, storage classes, events and counts', async () => {
@@ -144,39 +144,44 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
       { id: cluster.id },
     );
     await waitFor('the subscription to be live', async () => /^kda_subscription_hub_subjects [1-9]/m.test(await (await fetch(`${gateway.url}/metrics`)).text()));
-    const scaled = await gateway.request<{ scaleWorkload: { name: string } }>(
-      `mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "web", replicas: 4 }) { name } }`,
+    const scaled = await gateway.request<{ scaleWorkload: { workload: { kind: string; name: string; desired: number } } }>(
+      `mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web", replicas: 4 }) { workload { kind name desired } } }`,
       { id: cluster.id },
     );
-    expect(scaled.errors).toBeUndefined();
-    await waitFor('4 ready web pods', async () => (await workload('Deployment', 'web'))?.ready === 4);
+    // The payload carries the workload as it is after the change, its kind in SCREAMING_CASE.
+    expect(scaled.data?.scaleWorkload.workload).toEqual({ kind: 'DEPLOYMENT', name: 'web', desired: 4 });
+    await waitFor('4 ready web pods', async () => (await workload('DEPLOYMENT', 'web'))?.ready === 4);
     await waitFor('the scale on workloadEvents', () => events.results.some((result) => result.data?.workloadEvents.workload.name === 'web' && result.data.workloadEvents.workload.ready === 4));
     events.unsubscribe();
   });
 
   test('restartWorkload rolls every pod', async () => {
-    const before = new Set((await workload('Deployment', 'web'))?.pods.map((pod) => pod.name));
-    const restarted = await gateway.request(`mutation ($id: ID!) { restartWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "web" }) { name } }`, { id: cluster.id });
+    const before = new Set((await workload('DEPLOYMENT', 'web'))?.pods.map((pod) => pod.name));
+    const restarted = await gateway.request(`mutation ($id: ID!) { restartWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web" }) { workload { name restartedAt } } }`, { id: cluster.id });
     expect(restarted.errors).toBeUndefined();
     await waitFor('a rolled-out web with only new pods', async () => {
-      const web = await workload('Deployment', 'web');
+      const web = await workload('DEPLOYMENT', 'web');
       return web?.rolledOut === true && web.pods.length === 4 && web.pods.every((pod) => !before.has(pod.name));
     });
   });
 
   test('deletePod: the controller replaces it', async () => {
-    const victim = (await workload('Deployment', 'web'))!.pods[0]!.name;
-    const deleted = await gateway.request<{ deletePod: { name: string } }>(`mutation ($id: ID!, $name: String!) { deletePod(clusterId: $id, namespace: "shop", name: $name) { name } }`, { id: cluster.id, name: victim });
-    expect(deleted.data?.deletePod.name).toBe(victim);
+    const victim = (await workload('DEPLOYMENT', 'web'))!.pods[0]!.name;
+    const deleted = await gateway.request<{ deletePod: { deletedPodId: string; pod: { id: string; name: string } } }>(
+      `mutation ($id: ID!, $name: String!) { deletePod(input: { clusterId: $id, namespace: "shop", name: $name }) { deletedPodId pod { id name } } }`,
+      { id: cluster.id, name: victim },
+    );
+    expect(deleted.data?.deletePod.pod.name).toBe(victim);
+    expect(deleted.data?.deletePod.deletedPodId).toBe(deleted.data?.deletePod.pod.id);
     await waitFor('a replacement pod', async () => {
-      const web = await workload('Deployment', 'web');
+      const web = await workload('DEPLOYMENT', 'web');
       return web?.ready === 4 && !web.pods.some((pod) => pod.name === victim);
     });
   });
 
   test('cordon, drain respecting a disruption budget, uncordon', async () => {
-    const cordoned = await gateway.request<{ cordonNode: { schedulable: boolean } }>(`mutation ($id: ID!) { cordonNode(clusterId: $id, name: "worker-1") { schedulable } }`, { id: cluster.id });
-    expect(cordoned.data?.cordonNode.schedulable).toBe(false);
+    const cordoned = await gateway.request<{ cordonNode: { node: { name: string; schedulable: boolean } } }>(`mutation ($id: ID!) { cordonNode(input: { clusterId: $id, name: "worker-1" }) { node { name schedulable } } }`, { id: cluster.id });
+    expect(cordoned.data?.cordonNode.node).toEqual({ name: 'worker-1', schedulable: false });
 
     // The budget wants 2 web pods available; 4 run, so the drain may take them all only as replacements come up elsewhere.
     const drained = await gateway.request<{ drainNode: { complete: boolean; evicted: Array<{ name: string }>; skipped: Array<{ reason: string; pod: { name: string } }>; blocked: Array<{ name: string }> } }>(
@@ -187,14 +192,14 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     expect(drained.data?.drainNode.skipped.some((skipped) => /DaemonSet/.test(skipped.reason))).toBe(true);
     expect(drained.data?.drainNode.evicted.length).toBeGreaterThan(0);
 
-    const uncordoned = await gateway.request<{ uncordonNode: { schedulable: boolean } }>(`mutation ($id: ID!) { uncordonNode(clusterId: $id, name: "worker-1") { schedulable } }`, { id: cluster.id });
-    expect(uncordoned.data?.uncordonNode.schedulable).toBe(true);
+    const uncordoned = await gateway.request<{ uncordonNode: { node: { schedulable: boolean } } }>(`mutation ($id: ID!) { uncordonNode(input: { clusterId: $id, name: "worker-1" }) { node { schedulable } } }`, { id: cluster.id });
+    expect(uncordoned.data?.uncordonNode.node.schedulable).toBe(true);
   });
 
   test('a drain blocked by a budget that allows no disruption reports the pods it could not move', async () => {
     cluster.simulator.addPodDisruptionBudget({ namespace: 'shop', name: 'db', selector: { app: 'db' }, minAvailable: 1 });
-    await waitFor('db ready', async () => (await workload('StatefulSet', 'db'))?.ready === 1);
-    const dbNode = (await workload('StatefulSet', 'db'))!.pods[0]!.nodeName!;
+    await waitFor('db ready', async () => (await workload('STATEFUL_SET', 'db'))?.ready === 1);
+    const dbNode = (await workload('STATEFUL_SET', 'db'))!.pods[0]!.nodeName!;
     const drained = await gateway.request<{ drainNode: { complete: boolean; blocked: Array<{ name: string }> } }>(
       `mutation ($id: ID!, $node: String!) { drainNode(input: { clusterId: $id, name: $node, timeoutSeconds: 1 }) { complete blocked { name } } }`,
       { id: cluster.id, node: dbNode },
@@ -202,22 +207,23 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     // Other pods on that node may be held back too (the web budget, while replacements start); db-0 always is.
     expect(drained.data?.drainNode.complete).toBe(false);
     expect(drained.data?.drainNode.blocked).toEqual(expect.arrayContaining([{ name: 'db-0' }]));
-    expect((await workload('StatefulSet', 'db'))?.pods.map((pod) => pod.name)).toEqual(['db-0']);
-    await gateway.request(`mutation ($id: ID!, $node: String!) { uncordonNode(clusterId: $id, name: $node) { name } }`, { id: cluster.id, node: dbNode });
+    expect((await workload('STATEFUL_SET', 'db'))?.pods.map((pod) => pod.name)).toEqual(['db-0']);
+    await gateway.request(`mutation ($id: ID!, $node: String!) { uncordonNode(input: { clusterId: $id, name: $node }) { node { name } } }`, { id: cluster.id, node: dbNode });
   });
 
   test.each([
-    ['an unknown workload', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "nope", replicas: 1 }) { name }`, 'NOT_FOUND'],
-    ['negative replicas', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "web", replicas: -1 }) { name }`, 'BAD_USER_INPUT'],
-    ['a bad namespace', `restartWorkload(input: { clusterId: $id, namespace: "Shop!", kind: Deployment, name: "web" }) { name }`, 'BAD_USER_INPUT'],
-    ['an unknown pod', `deletePod(clusterId: $id, namespace: "shop", name: "ghost") { name }`, 'NOT_FOUND'],
-    ['an unknown node', `cordonNode(clusterId: $id, name: "ghost") { name }`, 'NOT_FOUND'],
-    ['an unknown cluster', `cordonNode(clusterId: $unknown, name: "worker-1") { name }`, 'NOT_FOUND'],
-  ])('%s is refused', async (_case, mutation, code) => {
+    ['an unknown workload', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "nope", replicas: 1 }) { workload { name } }`, 'NOT_FOUND', 'name'],
+    ['negative replicas', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web", replicas: -1 }) { workload { name } }`, 'BAD_USER_INPUT', 'replicas'],
+    ['an old-style kind', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "web", replicas: 1 }) { workload { name } }`, 'BAD_USER_INPUT', 'kind'],
+    ['a bad namespace', `restartWorkload(input: { clusterId: $id, namespace: "Shop!", kind: DEPLOYMENT, name: "web" }) { workload { name } }`, 'BAD_USER_INPUT', 'namespace'],
+    ['an unknown pod', `deletePod(input: { clusterId: $id, namespace: "shop", name: "ghost" }) { deletedPodId }`, 'NOT_FOUND', 'name'],
+    ['an unknown node', `cordonNode(input: { clusterId: $id, name: "ghost" }) { node { name } }`, 'NOT_FOUND', 'name'],
+    ['an unknown cluster', `cordonNode(input: { clusterId: $unknown, name: "worker-1" }) { node { name } }`, 'NOT_FOUND', 'clusterId'],
+  ])('%s is refused', async (_case, mutation, code, field) => {
     const variables = mutation.includes('$unknown') ? { unknown: '00000000-0000-0000-0000-000000000000' } : { id: cluster.id };
     const declaration = mutation.includes('$unknown') ? '$unknown: ID!' : '$id: ID!';
     const response = await gateway.request(`mutation (${declaration}) { ${mutation} }`, variables);
-    expect(response.errors?.[0]?.extensions?.code).toBe(code);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code, field });
   });
 
   test('a slow cluster does not slow queries: they are answered from the caches', async () => {

@@ -108,11 +108,11 @@ describe('connections: paging forwards and backwards, page sizes and cursors', (
     cluster = await registerCluster(gateway, simulator);
     await waitFor('the paging objects in the caches', async () => pageOf(await pods({ first: 0 })).totalCount === 7 && pageOf(await workloads({ first: 0 })).totalCount === 5);
 
-    const created = await gateway.request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Paging Team" }) { id } }`);
-    workspaceId = created.data!.createWorkspace.id;
+    const created = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Paging Team" }) { workspace { id } } }`);
+    workspaceId = created.data!.createWorkspace.workspace.id;
     for (let index = 0; index < 6; index += 1) {
       const user = await createUser(gateway, { name: `Member ${index}`, email: `member${index}@example.com`, systemRole: 'USER' });
-      const added = await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, {
+      const added = await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, {
         input: { workspaceId, userId: user.id, role: 'VIEWER' },
       });
       expect(added.errors).toBeUndefined();

@@ -113,7 +113,7 @@ describe('demo builds on the embedded default', () => {
     expect(kept.map((build) => [build.name, build.runs.totalCount, build.lastRun?.imageDigest ?? null])).toEqual(builds.map((build) => [build.name, 1, build.lastRun?.imageDigest ?? null]));
 
     // Building again pushes to the registry at its new address.
-    const { runBuild } = await request<{ runBuild: { id: string; image: string } }>(`mutation ($b: ID!) { runBuild(buildId: $b) { id image } }`, { b: wasAnt?.id });
+    const { runBuild: { run: runBuild } } = await request<{ runBuild: { run: { id: string; image: string } } }>(`mutation ($b: ID!) { runBuild(input: { buildId: $b }) { run { id image } } }`, { b: wasAnt?.id });
     expect(runBuild.image).toBe(`${new URL(restarted.url).host}/cloud-team/demo-was-ant:run-2`);
     const rebuilt = await waitFor('the second run of demo-was-ant', async () => {
       const { buildRun } = await request<{ buildRun: { status: string; imageDigest: string | null } }>(`query ($id: ID!) { buildRun(id: $id) { status imageDigest } }`, { id: runBuild.id });

@@ -54,10 +54,10 @@ async function createWorkspace(graphqlUrl: string, name: string): Promise<boolea
   const response = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ query: 'mutation ($name: String!) { createWorkspace(input: { name: $name }) { id } }', variables: { name } }),
+    body: JSON.stringify({ query: 'mutation ($name: String!) { createWorkspace(input: { name: $name }) { workspace { id } } }', variables: { name } }),
   });
-  const body = (await response.json()) as { data?: { createWorkspace?: { id: string } | null } };
-  return typeof body.data?.createWorkspace?.id === 'string';
+  const body = (await response.json()) as { data?: { createWorkspace?: { workspace: { id: string } } | null } };
+  return typeof body.data?.createWorkspace?.workspace.id === 'string';
 }
 
 function workspaceNamesIn(file: string): string[] {

@@ -10,9 +10,9 @@ export async function openTables(gateway: TestGateway): Promise<{ query<T>(sql: 
   };
 }
 
-export const CREATE_USER = `mutation ($input: CreateUserInput!) { createUser(input: $input) { id name email systemRole } }`;
+export const CREATE_USER = `mutation ($input: CreateUserInput!) { createUser(input: $input) { user { id name email systemRole } } }`;
 export const CREATE_TOKEN = `mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { token apiToken { id userId name prefix scopes expiresAt lastUsedAt revokedAt createdAt } } }`;
-export const REVOKE_TOKEN = `mutation ($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }`;
+export const REVOKE_TOKEN = `mutation ($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { apiToken { id revokedAt } } }`;
 export const ME = `{ me { id name email systemRole apiTokens { edges { node { id name prefix scopes lastUsedAt revokedAt } } } } }`;
 
 export interface CreatedUser {
@@ -20,10 +20,10 @@ export interface CreatedUser {
   readonly email: string;
 }
 
-export async function createUser(gateway: TestGateway, input: { name: string; email: string; systemRole: 'ADMIN' | 'USER' }): Promise<CreatedUser> {
-  const response = await gateway.request<{ createUser: CreatedUser }>(CREATE_USER, { input });
+export async function createUser(gateway: TestGateway, input: { name: string; email: string; systemRole?: 'ADMIN' | 'USER' }): Promise<CreatedUser> {
+  const response = await gateway.request<{ createUser: { user: CreatedUser } }>(CREATE_USER, { input });
   if (!response.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(response.errors)}`);
-  return response.data.createUser;
+  return response.data.createUser.user;
 }
 
 export async function createToken(gateway: TestGateway, input: Record<string, unknown>, as?: string): Promise<{ token: string; id: string }> {

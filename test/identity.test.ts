@@ -66,8 +66,8 @@ describe('identity: users and API tokens end to end', () => {
     await waitFor('the socket to be open', async () => /^kda_websocket_connections [1-9]/m.test(await (await fetch(`${gateway.url}/metrics`)).text()));
 
     // Revoked by its owner: refused over HTTP (401) and websocket (4403) from then on.
-    const revoked = await gateway.request<{ revokeApiToken: { id: string; revokedAt: string | null } }>(REVOKE_TOKEN, { id: apiToken.id }, token);
-    expect(revoked.data?.revokeApiToken.revokedAt).toEqual(expect.any(String));
+    const revoked = await gateway.request<{ revokeApiToken: { apiToken: { id: string; revokedAt: string | null } } }>(REVOKE_TOKEN, { input: { id: apiToken.id } }, token);
+    expect(revoked.data?.revokeApiToken.apiToken).toEqual({ id: apiToken.id, revokedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/) });
     const refused = await gateway.request(ME, {}, token);
     expect(refused.status).toBe(401);
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -78,7 +78,7 @@ describe('identity: users and API tokens end to end', () => {
 
     // The administrator sees it as revoked.
     const listed = await gateway.request<{ users: Connection<{ id: string; apiTokens: Connection<{ id: string; revokedAt: string | null }> }> }>(`{ users { edges { node { id apiTokens { edges { node { id revokedAt } } } } } } }`);
-    expect(nodesOf(nodesOf(listed.data?.users).find((user) => user.id === ada.id)?.apiTokens)).toEqual([{ id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.revokedAt }]);
+    expect(nodesOf(nodesOf(listed.data?.users).find((user) => user.id === ada.id)?.apiTokens)).toEqual([{ id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.apiToken.revokedAt }]);
   });
 
   test('an expired token is UNAUTHENTICATED', async () => {
@@ -127,8 +127,8 @@ describe('identity: users and API tokens end to end', () => {
     expect((await gateway.request(`{ users { totalCount } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gateway.request(CREATE_USER, { input: { name: 'X', email: 'x@example.com', systemRole: 'ADMIN' } }, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gateway.request(CREATE_TOKEN, { input: { name: 'steal', userId: victim.id, scopes: ['READ'] } }, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const revoke = await gateway.request(REVOKE_TOKEN, { id: victimToken.id }, token);
-    expect(revoke.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    const revoke = await gateway.request(REVOKE_TOKEN, { input: { id: victimToken.id } }, token);
+    expect(revoke.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     expect(await counts()).toEqual(before);
     expect((await gateway.request(ME, {}, victimToken.token)).data?.me).toBeDefined();
 
@@ -144,7 +144,26 @@ describe('identity: users and API tokens end to end', () => {
     expect(own.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
   });
 
-  describe('bad input is BAD_USER_INPUT naming the field, and writes nothing', () => {
+  test('createUser without systemRole makes a USER', async () => {
+    const response = await gateway.request<{ createUser: { user: { email: string; systemRole: string } } }>(CREATE_USER, { input: { name: 'Plain', email: 'plain@example.com' } });
+    expect(response.data?.createUser.user).toMatchObject({ email: 'plain@example.com', systemRole: 'USER' });
+    const [row] = await tables.query<{ system_role: string }>('SELECT system_role FROM users WHERE email = ?', ['plain@example.com']);
+    expect(row?.system_role).toBe('USER');
+  });
+
+  test('times are DateTime: an expiry given with an offset comes back as the same instant in UTC', async () => {
+    const user = await createUser(gateway, { name: 'Zoned', email: 'zoned@example.com' });
+    const response = await gateway.request<{ createApiToken: { apiToken: { expiresAt: string; createdAt: string } } }>(CREATE_TOKEN, {
+      input: { name: 'seoul', userId: user.id, scopes: ['READ'], expiresAt: '2031-03-04T09:30:00+09:00' },
+    });
+    expect(response.data?.createApiToken.apiToken.expiresAt).toBe('2031-03-04T00:30:00.000Z');
+    expect(response.data?.createApiToken.apiToken.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    // An inline literal is checked the same way as a variable, and named the same way.
+    const literal = await gateway.request(`mutation { createApiToken(input: { name: "x", userId: "${user.id}", scopes: [READ], expiresAt: "tomorrow" }) { token } }`);
+    expect(literal.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresAt' });
+  });
+
+  describe('bad input is BAD_USER_INPUT (unknown ids NOT_FOUND, clashes CONFLICT) naming the field, and writes nothing', () => {
     let existing: { id: string };
 
     beforeAll(async () => {
@@ -154,15 +173,15 @@ describe('identity: users and API tokens end to end', () => {
     const user = (override: Record<string, unknown>) => ({ name: 'Someone', email: 'someone@example.com', systemRole: 'USER', ...override });
 
     test.each([
-      ['email', 'a duplicate email', { email: 'TAKEN@example.com' }],
-      ['email', 'an invalid email', { email: 'someone-at-example.com' }],
-      ['email', 'an over-long email', { email: `${'a'.repeat(250)}@example.com` }],
-      ['name', 'an over-long name', { name: 'n'.repeat(101) }],
-      ['name', 'an empty name', { name: '   ' }],
-    ])('createUser: %s (%s)', async (field, _case, override) => {
+      ['email', 'a duplicate email', { email: 'TAKEN@example.com' }, 'CONFLICT'],
+      ['email', 'an invalid email', { email: 'someone-at-example.com' }, 'BAD_USER_INPUT'],
+      ['email', 'an over-long email', { email: `${'a'.repeat(250)}@example.com` }, 'BAD_USER_INPUT'],
+      ['name', 'an over-long name', { name: 'n'.repeat(101) }, 'BAD_USER_INPUT'],
+      ['name', 'an empty name', { name: '   ' }, 'BAD_USER_INPUT'],
+    ])('createUser: %s (%s)', async (field, _case, override, code) => {
       const before = await counts();
       const response = await gateway.request(CREATE_USER, { input: user(override) });
-      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code, field });
       expect(response.errors?.[0]?.message).toMatch(new RegExp(`^${field}: `));
       expect(await counts()).toEqual(before);
     });
@@ -170,33 +189,34 @@ describe('identity: users and API tokens end to end', () => {
     test('createUser: an invalid role is refused by the schema, naming systemRole', async () => {
       const before = await counts();
       const response = await gateway.request(CREATE_USER, { input: user({ systemRole: 'GOD' }) });
-      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'systemRole' });
       expect(response.errors?.[0]?.message).toContain('systemRole');
       expect(await counts()).toEqual(before);
     });
 
     test.each([
-      ['userId', 'an unknown user', { userId: '00000000-0000-0000-0000-000000000000' }],
-      ['expiresAt', 'an expiry in the past', { expiresAt: '2001-01-01T00:00:00Z' }],
-      ['expiresAt', 'an expiry that is not a date', { expiresAt: 'next week' }],
-      ['name', 'an over-long name', { name: 't'.repeat(101) }],
-      ['scopes', 'no scopes', { scopes: [] }],
-    ])('createApiToken: %s (%s)', async (field, _case, override) => {
+      ['userId', 'an unknown user', { userId: '00000000-0000-0000-0000-000000000000' }, 'NOT_FOUND'],
+      ['expiresAt', 'an expiry in the past', { expiresAt: '2001-01-01T00:00:00Z' }, 'BAD_USER_INPUT'],
+      ['expiresAt', 'an expiry that is not a date', { expiresAt: 'next week' }, 'BAD_USER_INPUT'],
+      ['expiresAt', 'a date-time without a zone', { expiresAt: '2031-01-01T00:00:00' }, 'BAD_USER_INPUT'],
+      ['name', 'an over-long name', { name: 't'.repeat(101) }, 'BAD_USER_INPUT'],
+      ['scopes', 'no scopes', { scopes: [] }, 'BAD_USER_INPUT'],
+    ])('createApiToken: %s (%s)', async (field, _case, override, code) => {
       const before = await counts();
       const response = await gateway.request(CREATE_TOKEN, { input: { name: 'tool', userId: existing.id, scopes: ['READ'], ...override } });
-      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code, field });
       expect(await counts()).toEqual(before);
     });
 
     test('createApiToken: an unknown scope is refused by the schema', async () => {
       const response = await gateway.request(CREATE_TOKEN, { input: { name: 'tool', userId: existing.id, scopes: ['ADMIN'] } });
-      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'scopes[0]' });
       expect(response.errors?.[0]?.message).toContain('scopes');
     });
 
     test('revokeApiToken: an unknown id', async () => {
-      const response = await gateway.request(REVOKE_TOKEN, { id: 'no-such-token' });
-      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+      const response = await gateway.request(REVOKE_TOKEN, { input: { id: 'no-such-token' } });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     });
   });
 });

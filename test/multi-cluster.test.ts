@@ -86,21 +86,21 @@ describe('many clusters at once', () => {
   });
 
   test('updateCluster renames; removeCluster stops every watch and forgets the cluster', async () => {
-    const renamed = await gateway.request<{ updateCluster: { name: string; region: string } }>(
-      `mutation ($id: ID!) { updateCluster(id: $id, input: { name: "renamed", region: "Busan" }) { name region } }`,
+    const renamed = await gateway.request<{ updateCluster: { cluster: { id: string; name: string; region: string } } }>(
+      `mutation ($id: ID!) { updateCluster(input: { id: $id, name: "renamed", region: "Busan" }) { cluster { id name region } } }`,
       { id: healthy.id },
     );
-    expect(renamed.data?.updateCluster).toEqual({ name: 'renamed', region: 'Busan' });
-    const clash = await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(id: $id, input: { name: $name }) { name } }`, { id: flaky.id, name: 'renamed' });
-    expect(clash.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(renamed.data?.updateCluster.cluster).toEqual({ id: healthy.id, name: 'renamed', region: 'Busan' });
+    const clash = await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(input: { id: $id, name: $name }) { cluster { name } } }`, { id: flaky.id, name: 'renamed' });
+    expect(clash.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
 
     expect(healthy.simulator.watchCount()).toBeGreaterThan(0);
-    const removed = await gateway.request<{ removeCluster: string }>(`mutation ($id: ID!) { removeCluster(id: $id) }`, { id: healthy.id });
-    expect(removed.data?.removeCluster).toBe(healthy.id);
+    const removed = await gateway.request<{ removeCluster: { removedClusterId: string } }>(`mutation ($id: ID!) { removeCluster(input: { id: $id }) { removedClusterId } }`, { id: healthy.id });
+    expect(removed.data?.removeCluster).toEqual({ removedClusterId: healthy.id });
     await waitFor('every watch on the removed cluster to close', () => healthy.simulator.watchCount() === 0);
     const after = await gateway.request<{ cluster: null }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: healthy.id });
     expect(after.data?.cluster).toBeNull();
-    const again = await gateway.request(`mutation ($id: ID!) { removeCluster(id: $id) }`, { id: healthy.id });
-    expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const again = await gateway.request(`mutation ($id: ID!) { removeCluster(input: { id: $id }) { removedClusterId } }`, { id: healthy.id });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
   });
 });

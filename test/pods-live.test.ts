@@ -110,12 +110,12 @@ describe('a pod change in a cluster reaches the graph and a websocket subscriber
     cluster.simulator.createPod({ namespace: 'team-a', name: 'before-rename', nodeName: 'worker-1', containers: [{ name: 'main', image: 'example/api:1' }] });
     expect(await waitFor('before-rename', () => clusterNameOf('before-rename'))).toBe(cluster.name);
 
-    const renamed = await gateway.request(`mutation ($id: ID!) { updateCluster(id: $id, input: { name: "renamed-live" }) { name } }`, { id: cluster.id });
+    const renamed = await gateway.request(`mutation ($id: ID!) { updateCluster(input: { id: $id, name: "renamed-live" }) { cluster { name } } }`, { id: cluster.id });
     expect(renamed.errors).toBeUndefined();
     cluster.simulator.createPod({ namespace: 'team-a', name: 'after-rename', nodeName: 'worker-1', containers: [{ name: 'main', image: 'example/api:1' }] });
     expect(await waitFor('after-rename', () => clusterNameOf('after-rename'))).toBe('renamed-live');
     events.unsubscribe();
-    await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(id: $id, input: { name: $name }) { name } }`, { id: cluster.id, name: cluster.name });
+    await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(input: { id: $id, name: $name }) { cluster { name } } }`, { id: cluster.id, name: cluster.name });
   });
 
   test('a cursor this stream never issued is refused with BAD_USER_INPUT', async () => {

@@ -5,7 +5,7 @@ import { pushImage } from '../src/simulator/builds/image-push.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
 
-const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id name url kind username } }`;
+const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id name url kind username } } }`;
 const REGISTRY_TREE = `query { registries { edges { node { name kind repositories { edges { node { name tags { edges { node { name digest sizeBytes } } } } } } } } } }`;
 
 describe('registries: the HTTP API v2 against a real docker-registry', () => {
@@ -55,8 +55,8 @@ describe('registries: the HTTP API v2 against a real docker-registry', () => {
     const unreachable = await gateway.request(CREATE_REGISTRY, { input: { name: 'nowhere', url: 'http://127.0.0.1:1', kind: 'PUBLIC' } });
     expect(unreachable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
 
-    const created = await gateway.request<{ createRegistry: Record<string, unknown> }>(CREATE_REGISTRY, { input: { name: 'locked', url: `${locked.url}/`, kind: 'PRIVATE', username: locked.username, password: locked.password } });
-    expect(created.data?.createRegistry).toMatchObject({ name: 'locked', url: locked.url, kind: 'PRIVATE', username: locked.username });
+    const created = await gateway.request<{ createRegistry: { registry: Record<string, unknown> } }>(CREATE_REGISTRY, { input: { name: 'locked', url: `${locked.url}/`, kind: 'PRIVATE', username: locked.username, password: locked.password } });
+    expect(created.data?.createRegistry.registry).toMatchObject({ name: 'locked', url: locked.url, kind: 'PRIVATE', username: locked.username });
     const rows = await gateway.dataSource.query<Array<{ sealed_password: string }>>('SELECT sealed_password FROM registries');
     expect(rows).toHaveLength(1);
     expect(rows[0]?.sealed_password).not.toContain(locked.password);
@@ -71,7 +71,7 @@ describe('registries: the HTTP API v2 against a real docker-registry', () => {
 
   it('refuses a second registry of the same name and bad kinds or URLs', async () => {
     const duplicate = await gateway.request(CREATE_REGISTRY, { input: { name: 'locked', url: open.url, kind: 'PUBLIC' } });
-    expect(duplicate.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(duplicate.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
     const badUrl = await gateway.request(CREATE_REGISTRY, { input: { name: 'ftp', url: 'ftp://example.com', kind: 'PUBLIC' } });
     expect(badUrl.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
   });

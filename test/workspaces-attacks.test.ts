@@ -53,16 +53,16 @@ describe('workspaces: another workspace is out of reach', () => {
     devops = await person('Devops');
     stranger = await person('Stranger');
     both = await person('Both');
-    const create = `mutation ($name: String!) { createWorkspace(input: { name: $name }) { id } }`;
-    a = (await admin<{ createWorkspace: { id: string } }>(create, { name: 'Team A' })).createWorkspace.id;
-    b = (await admin<{ createWorkspace: { id: string } }>(create, { name: 'Team B' })).createWorkspace.id;
-    const add = `mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`;
+    const create = `mutation ($name: String!) { createWorkspace(input: { name: $name }) { workspace { id } } }`;
+    a = (await admin<{ createWorkspace: { workspace: { id: string } } }>(create, { name: 'Team A' })).createWorkspace.workspace.id;
+    b = (await admin<{ createWorkspace: { workspace: { id: string } } }>(create, { name: 'Team B' })).createWorkspace.workspace.id;
+    const add = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`;
     for (const [workspaceId, who, role] of [[a, manager, 'MANAGER'], [a, devops, 'DEVOPS'], [a, both, 'VIEWER'], [b, both, 'MANAGER']] as const) {
       await admin(add, { input: { workspaceId, userId: who.id, role } });
     }
     clusterId = randomUUID();
     await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'b-only', 'ON_PREMISE', 'Seoul', 'x', 'UNREACHABLE')`, [clusterId]);
-    await admin(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`, { input: { workspaceId: b, clusterId } });
+    await admin(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { clusterId } } }`, { input: { workspaceId: b, clusterId } });
   });
 
   afterAll(async () => {
@@ -73,17 +73,17 @@ describe('workspaces: another workspace is out of reach', () => {
   test('changes to workspace B by the manager of A are FORBIDDEN, and change nothing', async () => {
     const before = await snapshot();
     const attempts: Array<[string, Record<string, unknown>]> = [
-      [`mutation ($id: ID!) { updateWorkspace(id: $id, input: { name: "Owned" }) { id } }`, { id: b }],
-      [`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId: b, userId: manager.id, role: 'MANAGER' } }],
-      [`mutation ($input: WorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { role } }`, { input: { workspaceId: b, userId: both.id, role: 'VIEWER' } }],
-      [`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(workspaceId: $w, userId: $u) { id } }`, { w: b, u: both.id }],
+      [`mutation ($id: ID!) { updateWorkspace(input: { id: $id, name: "Owned" }) { workspace { id } } }`, { id: b }],
+      [`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: b, userId: manager.id, role: 'MANAGER' } }],
+      [`mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: b, userId: both.id, role: 'VIEWER' } }],
+      [`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: b, u: both.id }],
       // Guessing ids: an unknown workspace is refused exactly like someone else's.
-      [`mutation ($id: ID!) { updateWorkspace(id: $id, input: { name: "Owned" }) { id } }`, { id: randomUUID() }],
+      [`mutation ($id: ID!) { updateWorkspace(input: { id: $id, name: "Owned" }) { workspace { id } } }`, { id: randomUUID() }],
       // Administrators only.
-      [`mutation { createWorkspace(input: { name: "Mine" }) { id } }`, {}],
-      [`mutation ($id: ID!) { deleteWorkspace(id: $id) }`, { id: a }],
-      [`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`, { input: { workspaceId: a, clusterId } }],
-      [`mutation ($w: ID!, $c: ID!) { revokeClusterAllotment(workspaceId: $w, clusterId: $c) { id } }`, { w: b, c: clusterId }],
+      [`mutation { createWorkspace(input: { name: "Mine" }) { workspace { id } } }`, {}],
+      [`mutation ($id: ID!) { deleteWorkspace(input: { id: $id }) { deletedWorkspaceId } }`, { id: a }],
+      [`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { clusterId } } }`, { input: { workspaceId: a, clusterId } }],
+      [`mutation ($w: ID!, $c: ID!) { revokeClusterAllotment(input: { workspaceId: $w, clusterId: $c }) { revokedClusterId } }`, { w: b, c: clusterId }],
     ];
     for (const [query, variables] of attempts) {
       const response = await gateway.request(query, variables, manager.token);
@@ -95,9 +95,9 @@ describe('workspaces: another workspace is out of reach', () => {
   test('members below MANAGER may not manage their own workspace', async () => {
     const before = await snapshot();
     for (const [query, variables] of [
-      [`mutation ($id: ID!) { updateWorkspace(id: $id, input: { description: "mine now" }) { id } }`, { id: a }],
-      [`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId: a, userId: stranger.id, role: 'VIEWER' } }],
-      [`mutation ($input: WorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { role } }`, { input: { workspaceId: a, userId: devops.id, role: 'MANAGER' } }],
+      [`mutation ($id: ID!) { updateWorkspace(input: { id: $id, description: "mine now" }) { workspace { id } } }`, { id: a }],
+      [`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: a, userId: stranger.id, role: 'VIEWER' } }],
+      [`mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: a, userId: devops.id, role: 'MANAGER' } }],
     ] as const) {
       expect(codeOf(await gateway.request(query, variables, devops.token))).toBe('FORBIDDEN');
     }

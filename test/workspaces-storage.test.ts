@@ -6,12 +6,12 @@ import { waitFor } from './support/wait.js';
 type Tables = Awaited<ReturnType<typeof openTables>>;
 
 const GiB = 2 ** 30;
-const CREATE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`;
-const ADD = `mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`;
-const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { clusterId } }`;
-const REVOKE_CLUSTER = `mutation ($workspaceId: ID!, $clusterId: ID!) { revokeClusterAllotment(workspaceId: $workspaceId, clusterId: $clusterId) { id } }`;
-const ALLOT = `mutation ($input: AllotStorageInput!) { allotStorage(input: $input) { workspaceId clusterId storageClassName quotaBytes usedBytes allottedAt cluster { id } } }`;
-const REVOKE = `mutation ($workspaceId: ID!, $clusterId: ID!, $storageClassName: String!) { revokeStorageAllotment(workspaceId: $workspaceId, clusterId: $clusterId, storageClassName: $storageClassName) { id } }`;
+const CREATE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } } }`;
+const ADD = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`;
+const ALLOT_CLUSTER = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { clusterId } } }`;
+const REVOKE_CLUSTER = `mutation ($input: RevokeClusterAllotmentInput!) { revokeClusterAllotment(input: $input) { workspace { id } } }`;
+const ALLOT = `mutation ($input: AllotStorageInput!) { allotStorage(input: $input) { allotment { workspaceId clusterId storageClassName quotaBytes usedBytes allottedAt cluster { id } } workspace { id } } }`;
+const REVOKE = `mutation ($input: RevokeStorageAllotmentInput!) { revokeStorageAllotment(input: $input) { workspace { id } clusterId revokedStorageClassName } }`;
 const STORAGE = `query ($id: ID!) { workspace(id: $id) { storage { clusterId storageClassName quotaBytes usedBytes allottedAt cluster { id storageClasses { name } } } } }`;
 const CLASSES = `query ($id: ID!) { cluster(id: $id) { storageClasses { name } } }`;
 
@@ -36,9 +36,9 @@ describe('workspaces: storage allotments', () => {
   let viewer: string;
 
   async function createWorkspace(name: string): Promise<string> {
-    const response = await gateway.request<{ createWorkspace: { id: string } }>(CREATE, { input: { name } });
+    const response = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE, { input: { name } });
     if (!response.data) throw new Error(JSON.stringify(response.errors));
-    return response.data.createWorkspace.id;
+    return response.data.createWorkspace.workspace.id;
   }
 
   async function member(name: string, inWorkspace: string): Promise<string> {
@@ -108,15 +108,15 @@ describe('workspaces: storage allotments', () => {
       [{ ...input, quotaBytes: -1 }, null, { code: 'BAD_USER_INPUT', field: 'quotaBytes' }],
       [{ ...input, quotaBytes: 2 ** 50 + 1 }, null, { code: 'BAD_USER_INPUT', field: 'quotaBytes' }],
       [{ ...input, quotaBytes: 1.5 }, null, { code: 'BAD_USER_INPUT', field: 'quotaBytes' }],
-      [{ ...input, workspaceId: '00000000-0000-0000-0000-000000000000' }, null, { code: 'BAD_USER_INPUT', field: 'workspaceId' }],
+      [{ ...input, workspaceId: '00000000-0000-0000-0000-000000000000' }, null, { code: 'NOT_FOUND', field: 'workspaceId' }],
     ];
     for (const [variables, token, expected] of cases) {
       const response = await gateway.request(ALLOT, { input: variables }, token ?? gateway.adminToken);
       expect({ input: variables, ...errorOf(response) }).toEqual({ input: variables, code: expected.code, field: expected.field });
     }
-    const revoke = await gateway.request(REVOKE, { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd' });
-    expect(errorOf(revoke)).toEqual({ code: 'BAD_USER_INPUT', field: 'storageClassName' });
-    expect(errorOf(await gateway.request(REVOKE, { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd' }, viewer)).code).toBe('FORBIDDEN');
+    const revoke = await gateway.request(REVOKE, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd' } });
+    expect(errorOf(revoke)).toEqual({ code: 'NOT_FOUND', field: 'storageClassName' });
+    expect(errorOf(await gateway.request(REVOKE, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd' } }, viewer)).code).toBe('FORBIDDEN');
     expect(await storageRows()).toBe(0);
   });
 
@@ -126,10 +126,10 @@ describe('workspaces: storage allotments', () => {
   });
 
   test('allotting with a quota counts the claims of the allotted namespaces only, and shows the member just those classes', async () => {
-    const fast = await gateway.request<{ allotStorage: Allotment & { cluster: { id: string } } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB } });
-    expect(fast.data?.allotStorage).toMatchObject({ workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB, usedBytes: 15 * GiB, cluster: { id: cluster.id } });
-    const standard = await gateway.request<{ allotStorage: Allotment }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'standard' } });
-    expect(standard.data?.allotStorage).toMatchObject({ storageClassName: 'standard', quotaBytes: null, usedBytes: 3 * GiB });
+    const fast = await gateway.request<{ allotStorage: { allotment: Allotment & { cluster: { id: string } }; workspace: { id: string } } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB } });
+    expect(fast.data?.allotStorage).toMatchObject({ allotment: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB, usedBytes: 15 * GiB, cluster: { id: cluster.id } }, workspace: { id: workspaceId } });
+    const standard = await gateway.request<{ allotStorage: { allotment: Allotment } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'standard' } });
+    expect(standard.data?.allotStorage.allotment).toMatchObject({ storageClassName: 'standard', quotaBytes: null, usedBytes: 3 * GiB });
 
     expect(await classesSeenBy(viewer)).toEqual(['fast-ssd', 'standard']);
     const seen = await storageOf(viewer);
@@ -147,8 +147,8 @@ describe('workspaces: storage allotments', () => {
 
   test('allotting again replaces the quota and keeps the allotment time', async () => {
     const before = (await storageOf()).find((item) => item.storageClassName === 'fast-ssd');
-    const again = await gateway.request<{ allotStorage: Allotment }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 0 } });
-    expect(again.data?.allotStorage).toMatchObject({ quotaBytes: 0, allottedAt: before?.allottedAt });
+    const again = await gateway.request<{ allotStorage: { allotment: Allotment } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 0 } });
+    expect(again.data?.allotStorage.allotment).toMatchObject({ quotaBytes: 0, allottedAt: before?.allottedAt });
     expect(await storageRows()).toBe(2);
     await waitFor('the changes in the audit log', async () => {
       const rows = await tables.query<{ action: string; target_id: string }>(`SELECT action, target_id FROM audit_log WHERE target_type = 'StorageAllotment' AND outcome = 'OK' ORDER BY id`);
@@ -164,12 +164,12 @@ describe('workspaces: storage allotments', () => {
   });
 
   test('revoking takes the class away at once; revoking the cluster takes its storage along', async () => {
-    const revoked = await gateway.request(REVOKE, { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd' });
-    expect(revoked.errors).toBeUndefined();
+    const revoked = await gateway.request(REVOKE, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd' } });
+    expect(revoked.data).toEqual({ revokeStorageAllotment: { workspace: { id: workspaceId }, clusterId: cluster.id, revokedStorageClassName: 'fast-ssd' } });
     expect(await classesSeenBy(viewer)).toEqual(['standard']);
     expect((await storageOf(viewer)).map((item) => item.storageClassName)).toEqual(['standard']);
 
-    const revokedCluster = await gateway.request(REVOKE_CLUSTER, { workspaceId, clusterId: cluster.id });
+    const revokedCluster = await gateway.request(REVOKE_CLUSTER, { input: { workspaceId, clusterId: cluster.id } });
     expect(revokedCluster.errors).toBeUndefined();
     expect(await storageRows()).toBe(0);
     expect(await storageOf(viewer)).toEqual([]);

@@ -7,14 +7,14 @@ import { waitFor } from './support/wait.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
 
-const CREATE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id name description memberCount clusterCount } }`;
-const UPDATE = `mutation ($id: ID!, $input: UpdateWorkspaceInput!) { updateWorkspace(id: $id, input: $input) { id name description } }`;
-const DELETE = `mutation ($id: ID!) { deleteWorkspace(id: $id) }`;
-const ADD = `mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role addedAt user { id name } } }`;
-const SET_ROLE = `mutation ($input: WorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { role user { id } } }`;
-const REMOVE = `mutation ($workspaceId: ID!, $userId: ID!) { removeWorkspaceMember(workspaceId: $workspaceId, userId: $userId) { id memberCount } }`;
-const ALLOT = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { workspaceId clusterId namespaces cluster { id name } } }`;
-const REVOKE = `mutation ($workspaceId: ID!, $clusterId: ID!) { revokeClusterAllotment(workspaceId: $workspaceId, clusterId: $clusterId) { id clusterCount } }`;
+const CREATE = `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id name description memberCount clusterCount } } }`;
+const UPDATE = `mutation ($input: UpdateWorkspaceInput!) { updateWorkspace(input: $input) { workspace { id name description } } }`;
+const DELETE = `mutation ($input: DeleteWorkspaceInput!) { deleteWorkspace(input: $input) { deletedWorkspaceId } }`;
+const ADD = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role addedAt user { id name } } workspace { id memberCount } } }`;
+const SET_ROLE = `mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role user { id } } } }`;
+const REMOVE = `mutation ($input: RemoveWorkspaceMemberInput!) { removeWorkspaceMember(input: $input) { workspace { id memberCount } removedUserId } }`;
+const ALLOT = `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { workspaceId clusterId namespaces cluster { id name } } workspace { id clusterCount } } }`;
+const REVOKE = `mutation ($input: RevokeClusterAllotmentInput!) { revokeClusterAllotment(input: $input) { workspace { id clusterCount } revokedClusterId } }`;
 const WORKSPACE = `query ($id: ID!) { workspace(id: $id) { id name myRole memberCount clusterCount members { edges { node { role user { id email } } } } clusters { id name } allotments { clusterId namespaces } } }`;
 
 interface Person {
@@ -49,9 +49,9 @@ describe('workspaces: members, roles, allotments', () => {
   }
 
   async function workspace(name: string): Promise<string> {
-    const response = await gateway.request<{ createWorkspace: { id: string } }>(CREATE, { input: { name } });
+    const response = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE, { input: { name } });
     if (!response.data) throw new Error(JSON.stringify(response.errors));
-    return response.data.createWorkspace.id;
+    return response.data.createWorkspace.workspace.id;
   }
 
   async function add(workspaceId: string, who: Person, role: string, as: string = gateway.adminToken): Promise<GraphqlResponse<unknown>> {
@@ -78,50 +78,51 @@ describe('workspaces: members, roles, allotments', () => {
   });
 
   test('an administrator creates, renames, describes and lists workspaces', async () => {
-    const created = await gateway.request<{ createWorkspace: Record<string, unknown> }>(CREATE, { input: { name: '  Cloud Team ', description: 'Runs the platform' } });
-    expect(created.data?.createWorkspace).toMatchObject({ name: 'Cloud Team', description: 'Runs the platform', memberCount: 0, clusterCount: 0 });
-    const id = created.data?.createWorkspace.id as string;
+    const created = await gateway.request<{ createWorkspace: { workspace: Record<string, unknown> } }>(CREATE, { input: { name: '  Cloud Team ', description: 'Runs the platform' } });
+    expect(created.data?.createWorkspace.workspace).toMatchObject({ name: 'Cloud Team', description: 'Runs the platform', memberCount: 0, clusterCount: 0 });
+    const id = created.data?.createWorkspace.workspace.id as string;
 
-    const updated = await gateway.request<{ updateWorkspace: Record<string, unknown> }>(UPDATE, { id, input: { name: 'Cloud Platform Team', description: '' } });
-    expect(updated.data?.updateWorkspace).toEqual({ id, name: 'Cloud Platform Team', description: null });
+    const updated = await gateway.request<{ updateWorkspace: { workspace: Record<string, unknown> } }>(UPDATE, { input: { id, name: 'Cloud Platform Team', description: '' } });
+    expect(updated.data?.updateWorkspace.workspace).toEqual({ id, name: 'Cloud Platform Team', description: null });
 
     const listed = await gateway.request<{ workspaces: Connection<{ id: string; name: string }> }>(`{ workspaces { edges { node { id name } } } }`);
     expect(nodesOf(listed.data?.workspaces)).toContainEqual({ id, name: 'Cloud Platform Team' });
 
-    expect((await gateway.request<{ deleteWorkspace: string }>(DELETE, { id })).data?.deleteWorkspace).toBe(id);
+    expect((await gateway.request<{ deleteWorkspace: { deletedWorkspaceId: string } }>(DELETE, { input: { id } })).data?.deleteWorkspace).toEqual({ deletedWorkspaceId: id });
     expect((await gateway.request(WORKSPACE, { id })).data).toEqual({ workspace: null });
   });
 
-  test('bad input is BAD_USER_INPUT naming the field, and writes nothing', async () => {
+  test('bad input is BAD_USER_INPUT, unknown ids NOT_FOUND and clashes CONFLICT, naming the field, and nothing is written', async () => {
     const existing = await workspace('Input Checks');
     const before = await counts();
-    const cases: Array<[string, Record<string, unknown>, string]> = [
-      [CREATE, { input: { name: 'Input Checks' } }, 'name'],
-      [CREATE, { input: { name: 'input checks' } }, 'name'],
-      [CREATE, { input: { name: '   ' } }, 'name'],
-      [CREATE, { input: { name: 'x'.repeat(101) } }, 'name'],
-      [CREATE, { input: { name: 'Long description', description: 'y'.repeat(1001) } }, 'description'],
-      [CREATE, { input: { name: 'Bell\u0007' } }, 'name'],
-      [UPDATE, { id: randomUUID(), input: { name: 'Ghost' } }, 'id'],
-      [UPDATE, { id: 'z'.repeat(5000), input: { name: 'Ghost' } }, 'id'],
-      [DELETE, { id: randomUUID() }, 'id'],
-      [ADD, { input: { workspaceId: randomUUID(), userId: people.dan.id, role: 'VIEWER' } }, 'workspaceId'],
-      [ADD, { input: { workspaceId: existing, userId: randomUUID(), role: 'VIEWER' } }, 'userId'],
-      [ALLOT, { input: { workspaceId: existing, clusterId: randomUUID() } }, 'clusterId'],
-      [ALLOT, { input: { workspaceId: randomUUID(), clusterId: clusterIds.shop } }, 'workspaceId'],
-      [ALLOT, { input: { workspaceId: existing, clusterId: clusterIds.shop, namespaces: [] } }, 'namespaces'],
-      [ALLOT, { input: { workspaceId: existing, clusterId: clusterIds.shop, namespaces: ['Not_A_Namespace'] } }, 'namespaces'],
-      [REVOKE, { workspaceId: existing, clusterId: clusterIds.lab }, 'clusterId'],
-      [REMOVE, { workspaceId: existing, userId: people.dan.id }, 'userId'],
+    const cases: Array<[string, Record<string, unknown>, string, string]> = [
+      [CREATE, { input: { name: 'Input Checks' } }, 'CONFLICT', 'name'],
+      [CREATE, { input: { name: 'input checks' } }, 'CONFLICT', 'name'],
+      [CREATE, { input: { name: '   ' } }, 'BAD_USER_INPUT', 'name'],
+      [CREATE, { input: { name: 'x'.repeat(101) } }, 'BAD_USER_INPUT', 'name'],
+      [CREATE, { input: { name: 'Long description', description: 'y'.repeat(1001) } }, 'BAD_USER_INPUT', 'description'],
+      [CREATE, { input: { name: 'Bell\u0007' } }, 'BAD_USER_INPUT', 'name'],
+      [UPDATE, { input: { id: randomUUID(), name: 'Ghost' } }, 'NOT_FOUND', 'id'],
+      [UPDATE, { input: { id: 'z'.repeat(5000), name: 'Ghost' } }, 'BAD_USER_INPUT', 'id'],
+      [DELETE, { input: { id: randomUUID() } }, 'NOT_FOUND', 'id'],
+      [ADD, { input: { workspaceId: randomUUID(), userId: people.dan.id, role: 'VIEWER' } }, 'NOT_FOUND', 'workspaceId'],
+      [ADD, { input: { workspaceId: existing, userId: randomUUID(), role: 'VIEWER' } }, 'NOT_FOUND', 'userId'],
+      [ALLOT, { input: { workspaceId: existing, clusterId: randomUUID() } }, 'NOT_FOUND', 'clusterId'],
+      [ALLOT, { input: { workspaceId: randomUUID(), clusterId: clusterIds.shop } }, 'NOT_FOUND', 'workspaceId'],
+      [ALLOT, { input: { workspaceId: existing, clusterId: clusterIds.shop, namespaces: [] } }, 'BAD_USER_INPUT', 'namespaces'],
+      [ALLOT, { input: { workspaceId: existing, clusterId: clusterIds.shop, namespaces: ['Not_A_Namespace'] } }, 'BAD_USER_INPUT', 'namespaces'],
+      [REVOKE, { input: { workspaceId: existing, clusterId: clusterIds.lab } }, 'NOT_FOUND', 'clusterId'],
+      [REMOVE, { input: { workspaceId: existing, userId: people.dan.id } }, 'NOT_FOUND', 'userId'],
     ];
-    for (const [query, variables, field] of cases) {
+    for (const [query, variables, code, field] of cases) {
       const response = await gateway.request(query, variables);
-      expect({ variables, code: codeOf(response), field: fieldOf(response) }).toEqual({ variables, code: 'BAD_USER_INPUT', field });
+      expect({ variables, code: codeOf(response), field: fieldOf(response) }).toEqual({ variables, code, field });
     }
     // An unknown role never reaches the resolver: GraphQL refuses it, naming the input field.
     const badRole = await add(existing, people.dan, 'BOSS');
     expect(codeOf(badRole)).toBe('BAD_USER_INPUT');
     expect(badRole.errors?.[0]?.message).toMatch(/input\.role/);
+    expect(fieldOf(badRole)).toBe('role');
     expect(await counts()).toEqual(before);
   });
 
@@ -129,24 +130,25 @@ describe('workspaces: members, roles, allotments', () => {
     const team = await workspace('Sports Team');
     expect(codeOf(await add(team, people.mia, 'MANAGER'))).toBeUndefined();
     // The manager adds the others with their own token.
-    const added = await gateway.request<{ addWorkspaceMember: { role: string; user: { id: string; name: string } } }>(ADD, { input: { workspaceId: team, userId: people.dan.id, role: 'DEVOPS' } }, people.mia.token);
-    expect(added.data?.addWorkspaceMember).toMatchObject({ role: 'DEVOPS', user: { id: people.dan.id, name: 'Dan' } });
+    const added = await gateway.request<{ addWorkspaceMember: { member: unknown; workspace: unknown } }>(ADD, { input: { workspaceId: team, userId: people.dan.id, role: 'DEVOPS' } }, people.mia.token);
+    // The payload carries the member and the workspace as they are after the change.
+    expect(added.data?.addWorkspaceMember).toMatchObject({ member: { role: 'DEVOPS', user: { id: people.dan.id, name: 'Dan' } }, workspace: { id: team, memberCount: 2 } });
     expect(codeOf(await add(team, people.vic, 'VIEWER', people.mia.token))).toBeUndefined();
     expect(fieldOf(await add(team, people.vic, 'OPERATOR', people.mia.token))).toBe('userId');
 
     // The last manager can neither leave nor step down.
-    const leave = await gateway.request(REMOVE, { workspaceId: team, userId: people.mia.id }, people.mia.token);
-    expect([codeOf(leave), leave.errors?.[0]?.message]).toEqual(['BAD_USER_INPUT', expect.stringMatching(/last MANAGER/)]);
-    expect(codeOf(await gateway.request(SET_ROLE, { input: { workspaceId: team, userId: people.mia.id, role: 'VIEWER' } }))).toBe('BAD_USER_INPUT');
+    const leave = await gateway.request(REMOVE, { input: { workspaceId: team, userId: people.mia.id } }, people.mia.token);
+    expect([codeOf(leave), leave.errors?.[0]?.message]).toEqual(['CONFLICT', expect.stringMatching(/last MANAGER/)]);
+    expect(codeOf(await gateway.request(SET_ROLE, { input: { workspaceId: team, userId: people.mia.id, role: 'VIEWER' } }))).toBe('CONFLICT');
 
     // With a second manager, the first may step down.
-    expect((await gateway.request<{ updateWorkspaceMember: { role: string } }>(SET_ROLE, { input: { workspaceId: team, userId: people.dan.id, role: 'MANAGER' } }, people.mia.token)).data?.updateWorkspaceMember.role).toBe('MANAGER');
-    expect((await gateway.request<{ updateWorkspaceMember: { role: string } }>(SET_ROLE, { input: { workspaceId: team, userId: people.mia.id, role: 'OPERATOR' } }, people.mia.token)).data?.updateWorkspaceMember.role).toBe('OPERATOR');
+    expect((await gateway.request<{ updateWorkspaceMember: { member: { role: string } } }>(SET_ROLE, { input: { workspaceId: team, userId: people.dan.id, role: 'MANAGER' } }, people.mia.token)).data?.updateWorkspaceMember.member.role).toBe('MANAGER');
+    expect((await gateway.request<{ updateWorkspaceMember: { member: { role: string } } }>(SET_ROLE, { input: { workspaceId: team, userId: people.mia.id, role: 'OPERATOR' } }, people.mia.token)).data?.updateWorkspaceMember.member.role).toBe('OPERATOR');
     // Now an OPERATOR, Mia no longer manages it.
     expect(codeOf(await add(team, people.otto, 'VIEWER', people.mia.token))).toBe('FORBIDDEN');
 
-    const removed = await gateway.request<{ removeWorkspaceMember: { memberCount: number } }>(REMOVE, { workspaceId: team, userId: people.vic.id }, people.dan.token);
-    expect(removed.data?.removeWorkspaceMember.memberCount).toBe(2);
+    const removed = await gateway.request<{ removeWorkspaceMember: { workspace: { memberCount: number }; removedUserId: string } }>(REMOVE, { input: { workspaceId: team, userId: people.vic.id } }, people.dan.token);
+    expect(removed.data?.removeWorkspaceMember).toEqual({ workspace: { id: team, memberCount: 2 }, removedUserId: people.vic.id });
 
     const seen = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string; memberCount: number; members: Connection<{ role: string; user: { email: string } }> }> } }>(
       `{ me { workspaces { edges { node { name myRole memberCount members { edges { node { role user { email } } } } } } } } }`,
@@ -163,10 +165,10 @@ describe('workspaces: members, roles, allotments', () => {
     await add(team, people.otto, 'MANAGER');
     await add(team, people.vic, 'MANAGER');
     const [first, second] = await Promise.all([
-      gateway.request(REMOVE, { workspaceId: team, userId: people.otto.id }),
-      gateway.request(REMOVE, { workspaceId: team, userId: people.vic.id }),
+      gateway.request(REMOVE, { input: { workspaceId: team, userId: people.otto.id } }),
+      gateway.request(REMOVE, { input: { workspaceId: team, userId: people.vic.id } }),
     ]);
-    expect([codeOf(first), codeOf(second)].sort()).toEqual(['BAD_USER_INPUT', undefined].sort());
+    expect([codeOf(first), codeOf(second)].sort()).toEqual(['CONFLICT', undefined].sort());
     const managers = await tables.query<{ user_id: string }>(`SELECT user_id FROM workspace_members WHERE workspace_id = ? AND role = 'MANAGER'`, [localKeyOf(team, 'Workspace')]);
     expect(managers).toHaveLength(1);
   });
@@ -175,7 +177,10 @@ describe('workspaces: members, roles, allotments', () => {
     const team = await workspace('MIS Team');
     await add(team, people.otto, 'VIEWER');
     const allotted = await gateway.request<{ allotCluster: Record<string, unknown> }>(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: ['shop', 'billing', 'shop'] } });
-    expect(allotted.data?.allotCluster).toEqual({ workspaceId: team, clusterId: toGlobalId('Cluster', clusterIds.shop), namespaces: ['billing', 'shop'], cluster: { id: toGlobalId('Cluster', clusterIds.shop), name: 'shop-cluster' } });
+    expect(allotted.data?.allotCluster).toEqual({
+      allotment: { workspaceId: team, clusterId: toGlobalId('Cluster', clusterIds.shop), namespaces: ['billing', 'shop'], cluster: { id: toGlobalId('Cluster', clusterIds.shop), name: 'shop-cluster' } },
+      workspace: { id: team, clusterCount: 1 },
+    });
 
     const seen = await gateway.request<{ workspace: { myRole: string; clusterCount: number; clusters: Array<{ name: string }>; allotments: Array<{ namespaces: string[] | null }> } }>(WORKSPACE, { id: team }, people.otto.token);
     expect(seen.data?.workspace).toMatchObject({ myRole: 'VIEWER', clusterCount: 1, clusters: [{ name: 'shop-cluster' }], allotments: [{ namespaces: ['billing', 'shop'] }] });
@@ -184,11 +189,11 @@ describe('workspaces: members, roles, allotments', () => {
     expect(clusters.data?.clusters).toEqual([{ name: 'shop-cluster' }]);
 
     // Allotting again replaces the namespaces; null is the whole cluster.
-    const whole = await gateway.request<{ allotCluster: { namespaces: string[] | null } }>(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: null } });
-    expect(whole.data?.allotCluster.namespaces).toBeNull();
+    const whole = await gateway.request<{ allotCluster: { allotment: { namespaces: string[] | null } } }>(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: null } });
+    expect(whole.data?.allotCluster.allotment.namespaces).toBeNull();
 
-    const revoked = await gateway.request<{ revokeClusterAllotment: { clusterCount: number } }>(REVOKE, { workspaceId: team, clusterId: clusterIds.shop });
-    expect(revoked.data?.revokeClusterAllotment.clusterCount).toBe(0);
+    const revoked = await gateway.request<{ revokeClusterAllotment: unknown }>(REVOKE, { input: { workspaceId: team, clusterId: clusterIds.shop } });
+    expect(revoked.data?.revokeClusterAllotment).toEqual({ workspace: { id: team, clusterCount: 0 }, revokedClusterId: clusterIds.shop });
     await waitFor('the revoked cluster to disappear', async () => ((await gateway.request<{ clusters: unknown[] }>(`{ clusters { name } }`, {}, people.otto.token)).data?.clusters.length === 0 ? true : undefined));
   });
 
@@ -196,7 +201,7 @@ describe('workspaces: members, roles, allotments', () => {
     const team = await workspace('Short Lived');
     await add(team, people.bob, 'MANAGER');
     await gateway.request(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.lab } });
-    await gateway.request(DELETE, { id: team });
+    await gateway.request(DELETE, { input: { id: team } });
     const [row] = await tables.query<{ members: number; allotments: number }>(
       'SELECT (SELECT COUNT(*) FROM workspace_members WHERE workspace_id = ?) AS members, (SELECT COUNT(*) FROM workspace_clusters WHERE workspace_id = ?) AS allotments',
       [localKeyOf(team, 'Workspace'), localKeyOf(team, 'Workspace')],

@@ -1,4 +1,4 @@
-import { defaultFieldResolver, GraphQLError, type GraphQLFieldConfig, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, getNullableType, GraphQLError, isEnumType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLFieldConfig, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { AuditLog, NewAuditEntry } from '../domains/workspaces/index.js';
 import { redactSecrets } from '../domains/workspaces/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -93,6 +93,27 @@ function outcomeOf(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
 }
 
+/**
+ * An argument as the client wrote it: enum values by their GraphQL names (`DEPLOYMENT`, not the
+ * internal `Deployment`), times as UTC text. Resolvers receive the internal forms.
+ */
+function asSent(value: unknown, type: GraphQLInputType): unknown {
+  const nullable = getNullableType(type);
+  if (value === null || value === undefined) return value;
+  if (isListType(nullable)) return Array.isArray(value) ? value.map((item) => asSent(item, nullable.ofType)) : asSent(value, nullable.ofType);
+  if (isEnumType(nullable)) return nullable.serialize(value);
+  if (isInputObjectType(nullable)) {
+    const fields = nullable.getFields();
+    return Object.fromEntries(Object.entries(asRecord(value)).map(([key, item]) => [key, fields[key] === undefined ? item : asSent(item, fields[key].type)]));
+  }
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+function argumentsAsSent(args: Record<string, unknown>, definitions: readonly GraphQLArgument[]): Record<string, unknown> {
+  const types = new Map(definitions.map((definition) => [definition.name, definition.type]));
+  return Object.fromEntries(Object.entries(args).map(([name, value]) => [name, types.has(name) ? asSent(value, types.get(name)!) : value]));
+}
+
 function variablesJson(args: Record<string, unknown>): string {
   const json = JSON.stringify(redactSecrets(args)) ?? '{}';
   const bytes = Buffer.byteLength(json);
@@ -119,7 +140,11 @@ function entryOf(field: string, extension: AuditTargetExtension, context: Audite
   };
 }
 
-function audited(name: string, field: GraphQLFieldConfig<unknown, unknown> | { resolve?: GraphQLFieldConfig<unknown, unknown>['resolve']; extensions?: unknown }, now: () => Date): GraphQLFieldConfig<unknown, unknown>['resolve'] {
+function audited(
+  name: string,
+  field: { resolve?: GraphQLFieldConfig<unknown, unknown>['resolve']; extensions?: unknown; args?: readonly GraphQLArgument[] },
+  now: () => Date,
+): GraphQLFieldConfig<unknown, unknown>['resolve'] {
   const resolve = field.resolve ?? defaultFieldResolver;
   const extension = asRecord(asRecord(field.extensions).audit) as AuditTargetExtension;
   return async (source, args: Record<string, unknown>, rawContext, info) => {
@@ -127,14 +152,15 @@ function audited(name: string, field: GraphQLFieldConfig<unknown, unknown> | { r
     // An unaudited mutation must not run: fail loudly if the composition root forgot the recorder.
     if (typeof context?.audit?.record !== 'function') throw new Error('the request context has no audit recorder');
     const at = now();
+    const sent = argumentsAsSent(args, field.args ?? []);
     let result: unknown;
     try {
       result = await resolve(source, args, rawContext, info);
     } catch (error) {
-      await context.audit.record(entryOf(name, extension, context, args, at, undefined, error ?? new Error('unknown error')));
+      await context.audit.record(entryOf(name, extension, context, sent, at, undefined, error ?? new Error('unknown error')));
       throw error;
     }
-    await context.audit.record(entryOf(name, extension, context, args, at, result, undefined));
+    await context.audit.record(entryOf(name, extension, context, sent, at, result, undefined));
     return result;
   };
 }

@@ -4,6 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../shared/errors.js';
 import { toGlobalId } from '../shared/global-id.js';
 import type { Logger } from '../shared/logger.js';
+import { fieldOfRefusedValue } from './refused-value-field.js';
 
 /** Codes the edge itself raises (limits, Apollo's request checks); their messages are written for clients. */
 const GRAPHQL_CODES = new Set([
@@ -76,6 +77,11 @@ export function createErrorFormatter(logger: Logger, options: ErrorFormatterOpti
     }
     const code = formatted.extensions?.code;
     const original = error instanceof GraphQLError ? error.originalError : error;
+    // A value the schema itself refused (a malformed DateTime, an unknown enum value): bad input, named like any other.
+    const refusedField = error instanceof GraphQLError && (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED') ? fieldOfRefusedValue(error) : undefined;
+    if (refusedField !== undefined) {
+      return { ...formatted, extensions: { ...publicExtensions(formatted), code: 'BAD_USER_INPUT', field: refusedField } };
+    }
     if ((typeof code === 'string' && GRAPHQL_CODES.has(code)) || (original !== undefined && original !== null && hasOwnCode(original))) {
       return { ...formatted, extensions: publicExtensions(formatted) };
     }

@@ -1,4 +1,5 @@
 import { isInterfaceType, isObjectType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type AuthChecker } from 'type-graphql';
 import { ClusterFieldsResolver, ClusterResolver, NodeResolver, PodResolver, WorkloadResolver } from '../domains/clusters/index.js';
 import { ApiTokenResolver, checkScope, IdentityResolver } from '../domains/identity/index.js';
@@ -12,7 +13,6 @@ import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 import { StorageAllotmentResolver } from './workspace-storage-resolver.js';
 import { encodeGlobalIds } from './global-ids.js';
-import { decodeMutationIdArguments } from './interim-mutation-ids.js';
 import { NODE_LOOKUPS } from './node-lookups.js';
 import { GlobalNodeResolver } from './node-resolver.js';
 
@@ -32,7 +32,10 @@ const authChecker: AuthChecker<GatewayContext> = async ({ context, info }, roles
 
 const ROOT_DESCRIPTIONS = {
   Query: 'Reads: clusters and what runs on them, as the caller may see them.',
-  Mutation: 'Changes. Each checks the caller\'s role and either applies completely or not at all.',
+  Mutation:
+    'Changes, each shaped `name(input: NameInput!): NamePayload!`: the payload carries the changed object as it is after the change (a deletion: the deleted id). ' +
+    'Each checks the caller\'s role and either applies completely or not at all. An expected failure is an entry of the response\'s `errors` with `extensions.code` ' +
+    '(BAD_USER_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, UNAUTHENTICATED, UNAVAILABLE) and, when one input field is to blame, `extensions.field`: its path inside `input`, e.g. `name` or `namespaces`.',
   Subscription: 'Live events over websocket (graphql-transport-ws on the same /graphql path).',
 } as const;
 
@@ -41,6 +44,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, RegistryRepositoryResolver, BuildResolver, BuildRunResolver, GlobalNodeResolver],
     authChecker,
     validate: false,
+    // One time scalar for the whole graph: a resolver typed `Date` gets the same DateTime as the explicit fields.
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     // Every subscription brings its own `subscribe` (fed by the subscription hub); type-graphql still
     // insists on a PubSub, so it gets one that refuses topic-based use.
     pubSub: {
@@ -53,7 +58,6 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     },
   });
   // Inside the audit: the log records the arguments as the client sent them.
-  decodeMutationIdArguments(schema);
   auditMutations(schema);
   encodeGlobalIds(schema);
   requireNodeLookups(schema);

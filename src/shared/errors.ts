@@ -34,9 +34,17 @@ export class BadInputError extends DomainError {
   }
 }
 
+/** An id that names nothing the caller may see; `field` names the input field that held it. */
 export class NotFoundError extends DomainError {
-  constructor(what: string, id: string) {
-    super('NOT_FOUND', `${what} ${id} not found`, { id });
+  constructor(what: string, id: string, field?: string) {
+    super('NOT_FOUND', `${what} ${id} not found`, field === undefined ? { id } : { id, field });
+  }
+}
+
+/** A change that clashes with the current state (a name taken, a run already finished); `field` names the input field. */
+export class ConflictError extends DomainError {
+  constructor(field: string, message: string) {
+    super('CONFLICT', `${field}: ${message}`, { field });
   }
 }
 

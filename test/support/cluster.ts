@@ -23,12 +23,12 @@ export async function startSmallCluster(): Promise<SimulatedCluster> {
 
 /** Registers the simulator through the public mutation and waits until its watches are synced. */
 export async function registerCluster(gateway: TestGateway, simulator: SimulatedCluster): Promise<RegisteredCluster> {
-  const registered = await gateway.request<{ registerCluster: { id: string } }>(
-    `mutation Register($input: RegisterClusterInput!) { registerCluster(input: $input) { id } }`,
+  const registered = await gateway.request<{ registerCluster: { cluster: { id: string } } }>(
+    `mutation Register($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`,
     { input: { kubeconfig: simulator.kubeconfig(), name: simulator.name, provider: 'ON_PREMISE', region: 'Seoul' } },
   );
   if (!registered.data) throw new Error(`registerCluster failed: ${JSON.stringify(registered.errors)}`);
-  const id = registered.data.registerCluster.id;
+  const id = registered.data.registerCluster.cluster.id;
   await waitFor('the cluster to be RUNNING', async () => {
     const response = await gateway.request<{ cluster: { status: string } }>(`query ($id: ID!) { cluster(id: $id) { status } }`, { id });
     return response.data?.cluster.status === 'RUNNING';

@@ -1,3 +1,4 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { ConnectionArgs } from '../../shared/connection-types.js';
 import { connectionFromWindow, pageRequest, paginate, type CursorKey } from '../../shared/pagination.js';
@@ -7,27 +8,31 @@ import { callerOf, loadersOf, type BuildsContext } from './context.js';
 import { Build, BuildLogLine, BuildRun, CreateBuildInput, Registry } from './graphql-types.js';
 import { statusDisplay } from './log-lines.js';
 import { toBuild, toBuildRun, toLogLine, toRegistry } from './mappers.js';
+import { CancelBuildRunInput, CancelBuildRunPayload, CreateBuildPayload, RunBuildInput, RunBuildPayload } from './payloads.js';
 import type { BuildRunUpdateEvent } from './ports.js';
 import type { BuildLogLineRecord } from './records.js';
 
 @Resolver(() => Build)
 export class BuildResolver {
   @Authorized()
-  @Mutation(() => Build, { description: 'Defines a build in a workspace. The cluster and the registry must be allotted to it; an http(s) source must answer.' })
-  async createBuild(@Arg('input', () => CreateBuildInput, { description: 'The build definition.' }) input: CreateBuildInput, @Ctx() context: BuildsContext): Promise<Build> {
-    return toBuild(await context.builds.create(callerOf(context), input));
+  @Mutation(() => CreateBuildPayload, { description: 'Defines a build in a workspace. The cluster and the registry must be allotted to it; an http(s) source must answer.' })
+  async createBuild(@Arg('input', () => CreateBuildInput, { description: 'The build definition.' }) input: CreateBuildInput, @Ctx() context: BuildsContext): Promise<CreateBuildPayload> {
+    const ids = { workspaceId: localKeyOf(input.workspaceId, 'Workspace'), registryId: localKeyOf(input.registryId, 'Registry'), clusterId: localKeyOf(input.clusterId, 'Cluster') };
+    return { build: toBuild(await context.builds.create(callerOf(context), { ...input, ...ids })) };
   }
 
   @Authorized()
-  @Mutation(() => BuildRun, { description: 'Starts a run: a Job in the build cluster (clone, build, push). Follow it with buildLog and buildRunUpdates.' })
-  async runBuild(@Arg('buildId', () => ID, { description: 'The build to run.' }) buildId: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
-    return toBuildRun(await context.builds.run(callerOf(context), buildId));
+  @Mutation(() => RunBuildPayload, { description: 'Starts a run: a Job in the build cluster (clone, build, push). Follow it with buildLog and buildRunUpdates.' })
+  async runBuild(@Arg('input', () => RunBuildInput, { description: 'The build to run.' }) input: RunBuildInput, @Ctx() context: BuildsContext): Promise<RunBuildPayload> {
+    const caller = callerOf(context);
+    const run = await context.builds.run(caller, localKeyOf(input.buildId, 'Build'));
+    return { run: toBuildRun(run), build: toBuild(await context.builds.get(caller, run.buildId)) };
   }
 
   @Authorized()
-  @Mutation(() => BuildRun, { description: 'Stops a run that has not finished: its Job is deleted.' })
-  async cancelBuildRun(@Arg('id', () => ID, { description: 'The run to cancel.' }) id: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
-    return toBuildRun(await context.builds.cancel(callerOf(context), id));
+  @Mutation(() => CancelBuildRunPayload, { description: 'Stops a run that has not finished: its Job is deleted.' })
+  async cancelBuildRun(@Arg('input', () => CancelBuildRunInput, { description: 'The run to cancel.' }) input: CancelBuildRunInput, @Ctx() context: BuildsContext): Promise<CancelBuildRunPayload> {
+    return { run: toBuildRun(await context.builds.cancel(callerOf(context), localKeyOf(input.id, 'BuildRun'))) };
   }
 
   @Authorized()
@@ -72,7 +77,7 @@ export class BuildResolver {
     return statusDisplay(await loadersOf(context).lastRun.load(build.id));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'When the last run finished (or started, while it runs).' })
+  @FieldResolver(() => DateTimeResolver, { nullable: true, description: 'When the last run finished (or started, while it runs).' })
   async lastBuiltAt(@Root() build: Build, @Ctx() context: BuildsContext): Promise<string | null> {
     const run = await loadersOf(context).lastRun.load(build.id);
     return (run?.finishedAt ?? run?.startedAt)?.toISOString() ?? null;

@@ -169,7 +169,7 @@ describe('BuildService: who may do what', () => {
   test('a build needs the cluster and the registry allotted to its workspace', async () => {
     const { service } = await ready();
     expect(await codeOf(service.create(as('devops'), definition('elsewhere', { clusterId: 'c2' })))).toBe('BAD_USER_INPUT');
-    expect(await codeOf(service.create(as('devops'), definition('no-registry', { registryId: 'r2' })))).toBe('BAD_USER_INPUT');
+    expect(await codeOf(service.create(as('devops'), definition('no-registry', { registryId: 'r2' })))).toBe('NOT_FOUND');
     expect(await codeOf(service.create(as('devops'), definition('app')))).toBe('CONFLICT');
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { openLogStream } from './log-stream.js';
 import type { PageWindow } from '../../shared/pagination.js';
 import type { BuildEventSource, BuildJobs, BuildLogStore, LogPageRequest, BuildPermission, BuildRunStore, BuildRunUpdateEvent, BuildStore, BuildEventPublisher, PrincipalLike, RegistryStore, SourceProbe, WorkspaceGate } from './ports.js';
@@ -55,7 +55,7 @@ export class BuildService {
 
   async create(principal: PrincipalLike, input: CreateBuildInput): Promise<BuildRecord> {
     const { gate, registryStore, sources } = this.deps;
-    if (!(await gate.exists(input.workspaceId))) throw new NotFoundError('Workspace', input.workspaceId);
+    if (!(await gate.exists(input.workspaceId))) throw new NotFoundError('Workspace', input.workspaceId, 'workspaceId');
     await this.require(principal, input.workspaceId, 'build:run', 'builds');
     const name = checkName('name', input.name);
     const source = checkSourceUrl(input.sourceUrl);
@@ -64,7 +64,7 @@ export class BuildService {
     const buildArgs = checkBuildArgs(input.buildArgs);
     const imageRepository = checkImageRepository(input.imageRepository);
     if (!(await gate.clusterAllotted(input.workspaceId, input.clusterId))) throw new BadInputError('clusterId', `cluster ${input.clusterId} is not allotted to workspace ${input.workspaceId}`);
-    if ((await registryStore.findById(input.registryId)) === null) throw new BadInputError('registryId', `registry ${input.registryId} does not exist`);
+    if ((await registryStore.findById(input.registryId)) === null) throw new NotFoundError('Registry', input.registryId, 'registryId');
     if (!(await registryStore.isAllotted(input.workspaceId, input.registryId))) throw new BadInputError('registryId', `registry ${input.registryId} is not allotted to workspace ${input.workspaceId}`);
     if (source.kind === 'http') {
       try {
@@ -74,13 +74,13 @@ export class BuildService {
       }
     }
     const record: BuildRecord = { id: randomUUID(), workspaceId: input.workspaceId, name, sourceUrl: source.url, ref, preset, dockerfile, buildArgs, imageRepository, registryId: input.registryId, clusterId: input.clusterId, createdAt: this.deps.now() };
-    if ((await this.deps.builds.insert(record)) === 'duplicate-name') throw new DomainError('CONFLICT', `Workspace ${input.workspaceId} already has a build named ${name}`, { field: 'name' });
+    if ((await this.deps.builds.insert(record)) === 'duplicate-name') throw new ConflictError('name', `workspace ${input.workspaceId} already has a build named ${name}`);
     return record;
   }
 
   async get(principal: PrincipalLike, id: string): Promise<BuildRecord> {
     const build = await this.deps.builds.findById(id);
-    if (build === null) throw new NotFoundError('Build', id);
+    if (build === null) throw new NotFoundError('Build', id, 'id');
     await this.require(principal, build.workspaceId, 'build:read', 'builds');
     return build;
   }
@@ -116,7 +116,7 @@ export class BuildService {
 
   async getRun(principal: PrincipalLike, id: string, permission: BuildPermission = 'build:read'): Promise<BuildRunRecord> {
     const run = await this.deps.runs.findById(id);
-    if (run === null) throw new NotFoundError('BuildRun', id);
+    if (run === null) throw new NotFoundError('BuildRun', id, 'id');
     await this.require(principal, run.workspaceId, permission, 'build runs');
     return run;
   }
@@ -142,7 +142,7 @@ export class BuildService {
    */
   async run(principal: PrincipalLike, buildId: string): Promise<BuildRunRecord> {
     const build = await this.deps.builds.findById(buildId);
-    if (build === null) throw new NotFoundError('Build', buildId);
+    if (build === null) throw new NotFoundError('Build', buildId, 'buildId');
     await this.require(principal, build.workspaceId, 'build:run', 'builds');
     const { gate, registryStore, runs, jobs } = this.deps;
     // Allotments may have changed since the build was defined.
@@ -208,7 +208,7 @@ export class BuildService {
 
   async cancel(principal: PrincipalLike, runId: string): Promise<BuildRunRecord> {
     const run = await this.getRun(principal, runId, 'build:run');
-    if (isFinished(run.status)) throw new BadInputError('id', `run ${runId} has already finished (${run.status})`);
+    if (isFinished(run.status)) throw new ConflictError('id', `run ${runId} has already finished (${run.status})`);
     await this.deps.jobs.delete(run.clusterId, run.namespace, run.jobName);
     if (this.deps.followers.isFollowing(runId)) {
       await this.deps.followers.cancel(runId);

@@ -1,3 +1,4 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Extensions, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { globalIdOf, Node } from '../../shared/node.js';
 import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
@@ -134,7 +135,7 @@ export class Build {
   @Field(() => Int, { description: 'Steps a run goes through (clone, prepare, dependencies, compile, image, push).' })
   stepsTotal!: number;
 
-  @Field({ description: 'When it was defined (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When it was defined.' })
   createdAt!: string;
 }
 
@@ -149,7 +150,7 @@ export class BuildLogLine {
   @Field({ description: 'The line, without its newline.' })
   text!: string;
 
-  @Field({ description: 'When the gateway read it (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When the gateway read it.' })
   at!: string;
 }
 
@@ -194,10 +195,10 @@ export class BuildRun {
   @Field(() => String, { nullable: true, description: 'Why it failed or ended, when it did.' })
   message!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When its pod started (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When its pod started.' })
   startedAt!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When it ended (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it ended.' })
   finishedAt!: string | null;
 }
 

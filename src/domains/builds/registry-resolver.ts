@@ -7,19 +7,21 @@ import { callerOf, type BuildsContext } from './context.js';
 import { CreateRegistryInput, Registry, RegistryRepository } from './graphql-types.js';
 import { toRegistry } from './mappers.js';
 import { repositoryKey } from './registry-service.js';
+import { AllotRegistryInput, AllotRegistryPayload, CreateRegistryPayload } from './payloads.js';
 
 @Resolver(() => Registry)
 export class RegistryResolver {
   @Authorized('ADMIN')
-  @Mutation(() => Registry, { description: 'Adds a registry after checking its URL and credentials against its /v2/. System administrators only.' })
-  async createRegistry(@Arg('input', () => CreateRegistryInput, { description: 'The registry.' }) input: CreateRegistryInput, @Ctx() context: BuildsContext): Promise<Registry> {
-    return toRegistry(await context.registries.create(input));
+  @Mutation(() => CreateRegistryPayload, { description: 'Adds a registry after checking its URL and credentials against its /v2/. System administrators only.' })
+  async createRegistry(@Arg('input', () => CreateRegistryInput, { description: 'The registry.' }) input: CreateRegistryInput, @Ctx() context: BuildsContext): Promise<CreateRegistryPayload> {
+    return { registry: toRegistry(await context.registries.create(input)) };
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => Registry, { description: 'Lets a workspace\'s builds push to a registry. System administrators only.' })
-  async allotRegistry(@Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string, @Arg('registryId', () => ID, { description: 'The registry.' }) registryId: string, @Ctx() context: BuildsContext): Promise<Registry> {
-    return toRegistry(await context.registries.allot(workspaceId, registryId));
+  @Mutation(() => AllotRegistryPayload, { description: 'Lets a workspace\'s builds push to a registry. System administrators only.' })
+  async allotRegistry(@Arg('input', () => AllotRegistryInput, { description: 'The registry and the workspace.' }) input: AllotRegistryInput, @Ctx() context: BuildsContext): Promise<AllotRegistryPayload> {
+    const registry = await context.registries.allot(localKeyOf(input.workspaceId, 'Workspace'), localKeyOf(input.registryId, 'Registry'));
+    return { registry: toRegistry(registry), workspaceId: localKeyOf(input.workspaceId, 'Workspace') };
   }
 
   @Authorized()

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import { BadInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { RegistryAccessError, type PrincipalLike, type RegistryApi, type RegistryCredentials, type RegistryStore, type SecretSealer, type WorkspaceGate } from './ports.js';
 import type { RegistryKind, RegistryRecord } from './records.js';
 import { checkName, checkRegistryKind, checkRegistryUrl } from './validation.js';
@@ -65,7 +65,7 @@ export class RegistryService {
       throw registryInputError(error);
     }
     const record: RegistryRecord = { id: randomUUID(), name, url, kind, username, sealedPassword: password === null ? null : this.deps.sealer.seal(password), createdAt: this.deps.now() };
-    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new DomainError('CONFLICT', `A registry named ${name} already exists`, { field: 'name' });
+    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new ConflictError('name', `a registry named ${name} already exists`);
     return record;
   }
 
@@ -94,9 +94,9 @@ export class RegistryService {
   }
 
   async allot(workspaceId: string, registryId: string): Promise<RegistryRecord> {
-    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
+    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId, 'workspaceId');
     const registry = await this.deps.store.findById(registryId);
-    if (registry === null) throw new NotFoundError('Registry', registryId);
+    if (registry === null) throw new NotFoundError('Registry', registryId, 'registryId');
     await this.deps.store.allot(workspaceId, registryId);
     return registry;
   }

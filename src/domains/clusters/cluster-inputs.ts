@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import type { ClusterProvider } from './cluster-record.js';
 import { ClusterProviderEnum } from './graphql-types.js';
 
@@ -22,6 +22,9 @@ export class RegisterClusterInput {
 
 @InputType({ description: 'Changes to a registered cluster; omitted fields stay as they are.' })
 export class UpdateClusterInput {
+  @Field(() => ID, { description: 'Cluster to change.' })
+  id!: string;
+
   @Field(() => String, { nullable: true, description: 'New unique name.' })
   name?: string | null;
 
@@ -36,4 +39,10 @@ export class UpdateClusterInput {
 
   @Field(() => String, { nullable: true, description: 'Context of the kubeconfig to use; null for its current context.' })
   context?: string | null;
+}
+
+@InputType({ description: 'A cluster to stop watching and forget.' })
+export class RemoveClusterInput {
+  @Field(() => ID, { description: 'Cluster to remove.' })
+  id!: string;
 }

@@ -2,11 +2,12 @@ import { Arg, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver, Root, 
 import { globalIdOf } from '../../shared/node.js';
 import { UnauthenticatedError } from '../../shared/errors.js';
 import { localKeyOf } from '../../shared/global-id.js';
-import { RegisterClusterInput, UpdateClusterInput } from './cluster-inputs.js';
+import { RegisterClusterInput, RemoveClusterInput, UpdateClusterInput } from './cluster-inputs.js';
 import { Cluster } from './cluster-type.js';
 import { namespaceScopeOf, narrowToAllotment, requireAllotments, requireVisibleCluster, visibleCluster, type ClustersContext } from './context.js';
 import { guardStream } from './guarded-stream.js';
 import { toCluster } from './mappers.js';
+import { RegisterClusterPayload, RemoveClusterPayload, UpdateClusterPayload } from './payloads.js';
 import type { ClusterStatusEvent, StreamedEvent } from './ports.js';
 
 @Resolver(() => Cluster)
@@ -35,28 +36,24 @@ export class ClusterResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => Cluster, { description: 'Connects a cluster: checks that it answers, stores its kubeconfig encrypted, and starts watching it. System administrators only.' })
-  async registerCluster(@Arg('input', () => RegisterClusterInput, { description: 'The cluster to connect.' }) input: RegisterClusterInput, @Ctx() context: ClustersContext): Promise<Cluster> {
+  @Mutation(() => RegisterClusterPayload, { description: 'Connects a cluster: checks that it answers, stores its kubeconfig encrypted, and starts watching it. System administrators only.' })
+  async registerCluster(@Arg('input', () => RegisterClusterInput, { description: 'The cluster to connect.' }) input: RegisterClusterInput, @Ctx() context: ClustersContext): Promise<RegisterClusterPayload> {
     const snapshot = await context.clusters.register(input);
-    return toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL');
+    return { cluster: toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL') };
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => Cluster, { description: 'Changes a cluster\'s name, provider, region or connection. A new kubeconfig is checked first, then the watches reconnect with it. System administrators only.' })
-  async updateCluster(
-    @Arg('id', () => ID, { description: 'Cluster to change.' }) id: string,
-    @Arg('input', () => UpdateClusterInput, { description: 'Fields to change; omitted fields stay as they are.' }) input: UpdateClusterInput,
-    @Ctx() context: ClustersContext,
-  ): Promise<Cluster> {
-    const snapshot = await context.clusters.update(id, input);
-    return toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL');
+  @Mutation(() => UpdateClusterPayload, { description: 'Changes a cluster\'s name, provider, region or connection. A new kubeconfig is checked first, then the watches reconnect with it. System administrators only.' })
+  async updateCluster(@Arg('input', () => UpdateClusterInput, { description: 'The cluster and the fields to change; omitted fields stay as they are.' }) input: UpdateClusterInput, @Ctx() context: ClustersContext): Promise<UpdateClusterPayload> {
+    const { id, ...changes } = input;
+    const snapshot = await context.clusters.update(localKeyOf(id, 'Cluster'), changes);
+    return { cluster: toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL') };
   }
 
   @Authorized('ADMIN')
-  @Extensions(globalIdOf('Cluster'))
-  @Mutation(() => ID, { description: 'Stops watching a cluster and forgets it (its kubeconfig included). Nothing in the cluster changes. Returns the removed id. System administrators only.' })
-  async removeCluster(@Arg('id', () => ID, { description: 'Cluster to remove.' }) id: string, @Ctx() context: ClustersContext): Promise<string> {
-    return (await context.clusters.remove(id)).id;
+  @Mutation(() => RemoveClusterPayload, { description: 'Stops watching a cluster and forgets it (its kubeconfig included). Nothing in the cluster changes. System administrators only.' })
+  async removeCluster(@Arg('input', () => RemoveClusterInput, { description: 'The cluster to remove.' }) input: RemoveClusterInput, @Ctx() context: ClustersContext): Promise<RemoveClusterPayload> {
+    return { removedClusterId: (await context.clusters.remove(localKeyOf(input.id, 'Cluster'))).id };
   }
 
   @Authorized()

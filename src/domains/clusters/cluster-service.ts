@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, DomainError, NotFoundError } from '../../shared/errors.js';
+import { BadInputError, ConflictError, DomainError, NotFoundError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { CLUSTER_PROVIDERS, type ClusterProvider, type ClusterRecord } from './cluster-record.js';
 import { clusterUnavailable } from './errors.js';
@@ -58,9 +58,9 @@ export class ClusterService {
     return records.map((record) => this.snapshot(record));
   }
 
-  async require(id: string): Promise<ClusterSnapshot> {
+  async require(id: string, field = 'clusterId'): Promise<ClusterSnapshot> {
     const found = await this.get(id);
-    if (found === null) throw new NotFoundError('Cluster', id);
+    if (found === null) throw new NotFoundError('Cluster', id, field);
     return found;
   }
 
@@ -90,7 +90,7 @@ export class ClusterService {
   async register(input: RegisterClusterInput): Promise<ClusterSnapshot> {
     const valid = validateRegistration(input);
     if ((await this.deps.store.findByName(valid.name)) !== null) {
-      throw new DomainError('BAD_USER_INPUT', `name: a cluster named ${valid.name} already exists`, { field: 'name' });
+      throw new ConflictError('name', `a cluster named ${valid.name} already exists`);
     }
     const { kubernetesVersion } = await this.probe(valid.kubeconfig, valid.context);
     const now = new Date();
@@ -131,7 +131,7 @@ export class ClusterService {
 
   /** Renames or re-describes a cluster; a new kubeconfig is checked like at registration, then swapped in. */
   async update(id: string, input: UpdateClusterInput): Promise<ClusterSnapshot> {
-    const existing = (await this.require(id)).record;
+    const existing = (await this.require(id, 'id')).record;
     const merged = validateRegistration({
       name: input.name ?? existing.name,
       provider: input.provider ?? existing.provider,
@@ -140,7 +140,7 @@ export class ClusterService {
       context: input.context === undefined ? existing.context : input.context,
     });
     if (merged.name !== existing.name && (await this.deps.store.findByName(merged.name)) !== null) {
-      throw new DomainError('BAD_USER_INPUT', `name: a cluster named ${merged.name} already exists`, { field: 'name' });
+      throw new ConflictError('name', `a cluster named ${merged.name} already exists`);
     }
     const connectionChanged = input.kubeconfig != null || input.context !== undefined;
     const patch: Partial<ClusterRecord> = { name: merged.name, provider: merged.provider, region: merged.region };
@@ -159,7 +159,7 @@ export class ClusterService {
 
   /** Stops every watch of the cluster, then forgets it. */
   async remove(id: string): Promise<ClusterRecord> {
-    const existing = (await this.require(id)).record;
+    const existing = (await this.require(id, 'id')).record;
     await this.deps.connections.disconnect(id);
     await this.deps.store.remove(id);
     return existing;

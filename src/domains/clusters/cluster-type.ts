@@ -1,3 +1,4 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/node.js';
 import type { NamespaceScope, StorageClassScope } from '../../shared/access.js';
@@ -25,7 +26,7 @@ export class Cluster {
   @Field(() => String, { nullable: true, description: 'Why the cluster is not RUNNING, when it is not.' })
   statusReason!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last time the gateway heard from the API server (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Last time the gateway heard from the API server.' })
   lastSeenAt!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Kubernetes version of the API server, e.g. v1.31.4.' })

@@ -91,7 +91,7 @@ export async function visibleCluster(context: ClustersContext, snapshot: Cluster
 export async function requireVisibleCluster(context: ClustersContext, clusterId: string): Promise<Cluster> {
   const snapshot = await context.loaders.clusterById.load(clusterId);
   const cluster = snapshot === null ? null : await visibleCluster(context, snapshot);
-  if (cluster === null) throw new NotFoundError('Cluster', clusterId);
+  if (cluster === null) throw new NotFoundError('Cluster', clusterId, 'clusterId');
   return cluster;
 }
 

@@ -69,7 +69,7 @@ export class DayTwoService {
   async deletePod(ref: WorkloadRefInput): Promise<PodProjection> {
     const live = await this.deps.liveView(ref.clusterId);
     const pod = live.pods(checkName('namespace', ref.namespace)).find((candidate) => candidate.name === checkName('name', ref.name));
-    if (pod === undefined) throw new NotFoundError('Pod', `${ref.namespace}/${ref.name}`);
+    if (pod === undefined) throw new NotFoundError('Pod', `${ref.namespace}/${ref.name}`, 'name');
     await this.deps.operations.deletePod(ref.clusterId, ref.namespace, ref.name);
     return pod;
   }
@@ -121,13 +121,13 @@ export class DayTwoService {
   private async requireWorkload(ref: WorkloadRefInput, kind: WorkloadProjection['kind']): Promise<WorkloadProjection> {
     const live = await this.deps.liveView(ref.clusterId);
     const workload = live.workloads(checkName('namespace', ref.namespace)).find((candidate) => candidate.kind === kind && candidate.name === checkName('name', ref.name));
-    if (workload === undefined) throw new NotFoundError(kind, `${ref.namespace}/${ref.name}`);
+    if (workload === undefined) throw new NotFoundError(kind, `${ref.namespace}/${ref.name}`, 'name');
     return workload;
   }
 
   private async requireNode(clusterId: string, nodeName: string): Promise<ClusterLiveView> {
     const live = await this.deps.liveView(clusterId);
-    if (!live.nodes().some((node) => node.name === checkName('name', nodeName))) throw new NotFoundError('Node', nodeName);
+    if (!live.nodes().some((node) => node.name === checkName('name', nodeName))) throw new NotFoundError('Node', nodeName, 'name');
     return live;
   }
 }

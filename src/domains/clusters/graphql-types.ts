@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject, DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node.js';
 import { CLUSTER_PROVIDERS, CLUSTER_STATES, type ClusterProvider, type ClusterState } from './cluster-record.js';
@@ -150,7 +150,7 @@ export class Container {
   @Field(() => String, { nullable: true, description: 'Why the container is waiting or terminated, e.g. CrashLoopBackOff.' })
   reason!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When the current run of the container started (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the current run of the container started.' })
   startedAt!: string | null;
 }
 
@@ -195,7 +195,7 @@ export class Pod {
   @Field(() => String, { nullable: true, description: 'Pod IP address.' })
   podIP!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When the pod started (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the pod started.' })
   startedAt!: string | null;
 
   @Field(() => GraphQLJSONObject, { description: 'Pod labels.' })

@@ -49,3 +49,33 @@ export class DrainNodeInput {
   @Field(() => Boolean, { nullable: true, description: 'Drain even though DaemonSet pods run on the node; they stay (default true).' })
   ignoreDaemonSets?: boolean | null;
 }
+
+@InputType({ description: 'A node to mark unschedulable (like `kubectl cordon`).' })
+export class CordonNodeInput {
+  @Field(() => ID, { description: 'Cluster of the node.' })
+  clusterId!: string;
+
+  @Field({ description: 'Node name.' })
+  name!: string;
+}
+
+@InputType({ description: 'A cordoned node to make schedulable again (like `kubectl uncordon`).' })
+export class UncordonNodeInput {
+  @Field(() => ID, { description: 'Cluster of the node.' })
+  clusterId!: string;
+
+  @Field({ description: 'Node name.' })
+  name!: string;
+}
+
+@InputType({ description: 'A pod to delete (its controller, if any, replaces it).' })
+export class DeletePodInput {
+  @Field(() => ID, { description: 'Cluster of the pod.' })
+  clusterId!: string;
+
+  @Field({ description: 'Namespace of the pod.' })
+  namespace!: string;
+
+  @Field({ description: 'Name of the pod.' })
+  name!: string;
+}

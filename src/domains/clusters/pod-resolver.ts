@@ -2,7 +2,10 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subs
 import { Cluster } from './cluster-type.js';
 import { openClusterStream, requirePermission, requireVisibleCluster, type ClustersContext } from './context.js';
 import { Pod, PodEvent, WatchEventKind } from './graphql-types.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { toPod } from './mappers.js';
+import { DeletePodInput } from './operation-inputs.js';
+import { DeletePodPayload } from './payloads.js';
 import type { ClusterObjectEvent, PodProjection } from './model.js';
 import type { StreamedEvent } from './ports.js';
 
@@ -14,15 +17,12 @@ export class PodResolver {
   }
 
   @Authorized()
-  @Mutation(() => Pod, { description: 'Deletes a pod (its controller, if any, replaces it). Returns the pod as last seen.' })
-  async deletePod(
-    @Arg('clusterId', () => ID, { description: 'Cluster of the pod.' }) clusterId: string,
-    @Arg('namespace', { description: 'Namespace of the pod.' }) namespace: string,
-    @Arg('name', { description: 'Name of the pod.' }) name: string,
-    @Ctx() context: ClustersContext,
-  ): Promise<Pod> {
-    await requirePermission(context, 'workload:operate', clusterId, namespace);
-    return toPod(clusterId, await context.dayTwo.deletePod({ clusterId, namespace, name }));
+  @Mutation(() => DeletePodPayload, { description: 'Deletes a pod (its controller, if any, replaces it).' })
+  async deletePod(@Arg('input', () => DeletePodInput, { description: 'The pod to delete.' }) input: DeletePodInput, @Ctx() context: ClustersContext): Promise<DeletePodPayload> {
+    const clusterId = localKeyOf(input.clusterId, 'Cluster');
+    await requirePermission(context, 'workload:operate', clusterId, input.namespace);
+    const pod = toPod(clusterId, await context.dayTwo.deletePod({ clusterId, namespace: input.namespace, name: input.name }));
+    return { deletedPodId: pod.id, pod };
   }
 
   @Authorized()

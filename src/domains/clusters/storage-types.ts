@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject, DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/node.js';
 
@@ -46,7 +46,7 @@ export class Service {
   @Field(() => GraphQLJSONObject, { description: 'Labels that select the pods behind the service.' })
   selector!: Record<string, string>;
 
-  @Field(() => String, { nullable: true, description: 'When the service was created (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the service was created.' })
   createdAt!: string | null;
 }
 
@@ -190,10 +190,10 @@ export class ClusterEvent {
   @Field(() => Int, { description: 'How many times it happened.' })
   count!: number;
 
-  @Field(() => String, { nullable: true, description: 'First occurrence (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'First occurrence.' })
   firstSeen!: string | null;
 
-  @Field({ description: 'Latest occurrence (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'Latest occurrence.' })
   lastSeen!: string;
 
   @Field(() => String, { nullable: true, description: 'Component that reported it, e.g. kubelet.' })

@@ -9,7 +9,9 @@ import { WatchEventKind } from './graphql-types.js';
 import { toPod } from './mappers.js';
 import type { ClusterObjectEvent, WorkloadProjection } from './model.js';
 import { toWorkload } from './object-mappers.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { RestartWorkloadInput, ScaleWorkloadInput } from './operation-inputs.js';
+import { RestartWorkloadPayload, ScaleWorkloadPayload } from './payloads.js';
 import type { StreamedEvent } from './ports.js';
 import { Workload, WorkloadEvent } from './workload-types.js';
 
@@ -30,19 +32,21 @@ export class WorkloadResolver {
   }
 
   @Authorized()
-  @Mutation(() => Workload, { description: 'Sets the replica count of a Deployment or StatefulSet. Returns the workload as last seen; follow `workloadEvents` to watch the pods change.' })
-  async scaleWorkload(@Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput, @Ctx() context: ClustersContext): Promise<Workload> {
-    await requirePermission(context, 'workload:operate', input.clusterId, input.namespace);
-    await context.dayTwo.scaleWorkload(input, input.kind, input.replicas);
-    return this.current(context, input.clusterId, input.namespace, input.kind, input.name);
+  @Mutation(() => ScaleWorkloadPayload, { description: 'Sets the replica count of a Deployment or StatefulSet. Follow `workloadEvents` to watch the pods change.' })
+  async scaleWorkload(@Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput, @Ctx() context: ClustersContext): Promise<ScaleWorkloadPayload> {
+    const ref = { clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name };
+    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace);
+    await context.dayTwo.scaleWorkload(ref, input.kind, input.replicas);
+    return { workload: await this.current(context, ref.clusterId, ref.namespace, input.kind, ref.name) };
   }
 
   @Authorized()
-  @Mutation(() => Workload, { description: 'Rolls every pod of a workload, a few at a time, like `kubectl rollout restart`.' })
-  async restartWorkload(@Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput, @Ctx() context: ClustersContext): Promise<Workload> {
-    await requirePermission(context, 'workload:operate', input.clusterId, input.namespace);
-    await context.dayTwo.restartWorkload(input, input.kind);
-    return this.current(context, input.clusterId, input.namespace, input.kind, input.name);
+  @Mutation(() => RestartWorkloadPayload, { description: 'Rolls every pod of a workload, a few at a time, like `kubectl rollout restart`.' })
+  async restartWorkload(@Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput, @Ctx() context: ClustersContext): Promise<RestartWorkloadPayload> {
+    const ref = { clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name };
+    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace);
+    await context.dayTwo.restartWorkload(ref, input.kind);
+    return { workload: await this.current(context, ref.clusterId, ref.namespace, input.kind, ref.name) };
   }
 
   @Authorized()
@@ -62,7 +66,7 @@ export class WorkloadResolver {
   private async current(context: ClustersContext, clusterId: string, namespace: string, kind: string, name: string): Promise<Workload> {
     const live = await context.clusters.liveView(clusterId);
     const workload = live.workloads(namespace).find((candidate) => candidate.kind === kind && candidate.name === name);
-    if (workload === undefined) throw new NotFoundError(kind, `${namespace}/${name}`);
+    if (workload === undefined) throw new NotFoundError(kind, `${namespace}/${name}`, 'name');
     return toWorkload(clusterId, workload);
   }
 }

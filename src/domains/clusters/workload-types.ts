@@ -1,40 +1,41 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject, DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/node.js';
 import { Condition, WatchEventKind } from './graphql-types.js';
 import type { WorkloadKind } from './model.js';
 
+/** GraphQL names are SCREAMING_CASE; the values inside stay the Kubernetes kinds. */
 export const WorkloadKindEnum = {
-  Deployment: 'Deployment',
-  StatefulSet: 'StatefulSet',
-  DaemonSet: 'DaemonSet',
-  Job: 'Job',
-  CronJob: 'CronJob',
-} as const satisfies { [K in WorkloadKind]: K };
+  DEPLOYMENT: 'Deployment',
+  STATEFUL_SET: 'StatefulSet',
+  DAEMON_SET: 'DaemonSet',
+  JOB: 'Job',
+  CRON_JOB: 'CronJob',
+} as const satisfies Record<string, WorkloadKind>;
 registerEnumType(WorkloadKindEnum, {
   name: 'WorkloadKind',
   description: 'Kubernetes controller kinds the gateway shows as workloads.',
   valuesConfig: {
-    Deployment: { description: 'Stateless replicas rolled out through ReplicaSets.' },
-    StatefulSet: { description: 'Replicas with stable names and storage.' },
-    DaemonSet: { description: 'One pod per eligible node.' },
-    Job: { description: 'Pods that run to completion.' },
-    CronJob: { description: 'Jobs created on a schedule.' },
+    DEPLOYMENT: { description: 'A Deployment: stateless replicas rolled out through ReplicaSets.' },
+    STATEFUL_SET: { description: 'A StatefulSet: replicas with stable names and storage.' },
+    DAEMON_SET: { description: 'A DaemonSet: one pod per eligible node.' },
+    JOB: { description: 'A Job: pods that run to completion.' },
+    CRON_JOB: { description: 'A CronJob: Jobs created on a schedule.' },
   },
 });
 
-export const ScalableKindEnum = { Deployment: 'Deployment', StatefulSet: 'StatefulSet' } as const;
+export const ScalableKindEnum = { DEPLOYMENT: 'Deployment', STATEFUL_SET: 'StatefulSet' } as const satisfies Record<string, WorkloadKind>;
 registerEnumType(ScalableKindEnum, {
   name: 'ScalableWorkloadKind',
   description: 'Workload kinds whose replica count can be set.',
-  valuesConfig: { Deployment: { description: 'A Deployment.' }, StatefulSet: { description: 'A StatefulSet.' } },
+  valuesConfig: { DEPLOYMENT: { description: 'A Deployment.' }, STATEFUL_SET: { description: 'A StatefulSet.' } },
 });
 
-export const RestartableKindEnum = { Deployment: 'Deployment', StatefulSet: 'StatefulSet', DaemonSet: 'DaemonSet' } as const;
+export const RestartableKindEnum = { DEPLOYMENT: 'Deployment', STATEFUL_SET: 'StatefulSet', DAEMON_SET: 'DaemonSet' } as const satisfies Record<string, WorkloadKind>;
 registerEnumType(RestartableKindEnum, {
   name: 'RestartableWorkloadKind',
   description: 'Workload kinds that can be restarted by a rolling replacement of their pods.',
-  valuesConfig: { Deployment: { description: 'A Deployment.' }, StatefulSet: { description: 'A StatefulSet.' }, DaemonSet: { description: 'A DaemonSet.' } },
+  valuesConfig: { DEPLOYMENT: { description: 'A Deployment.' }, STATEFUL_SET: { description: 'A StatefulSet.' }, DAEMON_SET: { description: 'A DaemonSet.' } },
 });
 
 @ObjectType({ implements: Node, description: 'A Deployment, StatefulSet, DaemonSet, Job or CronJob, as the gateway last saw it.' })
@@ -90,13 +91,13 @@ export class Workload {
   @Field(() => Boolean, { nullable: true, description: 'CronJob: whether new runs are suspended.' })
   suspended!: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'CronJob: when a Job was last created (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'CronJob: when a Job was last created.' })
   lastScheduleTime!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last rollout restart requested (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Last rollout restart requested.' })
   restartedAt!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When the workload was created (ISO 8601).' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the workload was created.' })
   createdAt!: string | null;
 
   /** Not a field: lets nested fields find the cluster. */

@@ -1,6 +1,8 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Extensions, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { globalIdOf, Node } from '../../shared/node.js';
 import type { TokenScope } from './records.js';
+import { User } from './user-type.js';
 
 export const ApiTokenScopeEnum = { READ: 'read', WRITE: 'write' } as const satisfies Record<string, TokenScope>;
 registerEnumType(ApiTokenScopeEnum, {
@@ -30,16 +32,16 @@ export class ApiToken {
   @Field(() => [ApiTokenScopeEnum], { description: 'What the token may do.' })
   scopes!: TokenScope[];
 
-  @Field(() => String, { nullable: true, description: 'When it stops working (ISO 8601); null: never.' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it stops working; null: never.' })
   expiresAt!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last time it was used (ISO 8601), recorded at most once a minute; null: never used.' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Last time it was used, recorded at most once a minute; null: never used.' })
   lastUsedAt!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When it was revoked (ISO 8601); null: not revoked.' })
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it was revoked; null: not revoked.' })
   revokedAt!: string | null;
 
-  @Field({ description: 'When it was created (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When it was created.' })
   createdAt!: string;
 }
 
@@ -49,5 +51,17 @@ export class CreateApiTokenPayload {
   token!: string;
 
   @Field(() => ApiToken, { description: 'The stored token.' })
+  apiToken!: ApiToken;
+}
+
+@ObjectType({ description: 'The user just created.' })
+export class CreateUserPayload {
+  @Field(() => User, { description: 'The new user.' })
+  user!: User;
+}
+
+@ObjectType({ description: 'The token after its revocation.' })
+export class RevokeApiTokenPayload {
+  @Field(() => ApiToken, { description: 'The token, with revokedAt set.' })
   apiToken!: ApiToken;
 }

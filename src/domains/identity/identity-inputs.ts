@@ -1,3 +1,4 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
 import { ApiTokenScopeEnum } from './api-token-type.js';
 import type { SystemRole, TokenScope } from './records.js';
@@ -12,8 +13,8 @@ export class CreateUserInput {
   @Field({ description: `Email address, unique (compared case-insensitively), at most ${MAX_EMAIL_LENGTH} characters.` })
   email!: string;
 
-  @Field(() => SystemRoleEnum, { description: 'Role across the whole gateway.' })
-  systemRole!: SystemRole;
+  @Field(() => SystemRoleEnum, { nullable: true, defaultValue: 'USER', description: 'Role across the whole gateway; USER when omitted.' })
+  systemRole?: SystemRole | null;
 }
 
 @InputType({ description: 'An API token to create.' })
@@ -27,6 +28,12 @@ export class CreateApiTokenInput {
   @Field(() => [ApiTokenScopeEnum], { description: 'What the token may do; at most what the calling credential may do.' })
   scopes!: TokenScope[];
 
-  @Field(() => String, { nullable: true, description: 'When it stops working: an ISO 8601 date-time in the future; omitted: never.' })
-  expiresAt?: string | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it stops working: a date-time in the future; omitted: never.' })
+  expiresAt?: Date | null;
+}
+
+@InputType({ description: 'An API token to revoke.' })
+export class RevokeApiTokenInput {
+  @Field(() => ID, { description: 'Token id (not the secret).' })
+  id!: string;
 }

@@ -3,6 +3,7 @@ import { ConnectionArgs } from '../../shared/connection-types.js';
 import { paginate } from '../../shared/pagination.js';
 import { ApiTokenConnection, TOKENS_NEWEST_FIRST, UserConnection, USERS_BY_NAME } from './connections.js';
 import { ForbiddenError } from '../../shared/errors.js';
+import { CreateUserPayload } from './api-token-type.js';
 import { callerOf, type IdentityContext } from './context.js';
 import { CreateUserInput } from './identity-inputs.js';
 import { principalAsUser, toApiToken, toUser } from './mappers.js';
@@ -29,9 +30,9 @@ export class IdentityResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => User, { description: 'Creates a user (a person, or a service user for a third-party tool). System administrators only.' })
-  async createUser(@Arg('input', () => CreateUserInput, { description: 'The user to create.' }) input: CreateUserInput, @Ctx() context: IdentityContext): Promise<User> {
-    return toUser(await context.identity.createUser(callerOf(context), input));
+  @Mutation(() => CreateUserPayload, { description: 'Creates a user (a person, or a service user for a third-party tool). System administrators only.' })
+  async createUser(@Arg('input', () => CreateUserInput, { description: 'The user to create.' }) input: CreateUserInput, @Ctx() context: IdentityContext): Promise<CreateUserPayload> {
+    return { user: toUser(await context.identity.createUser(callerOf(context), input)) };
   }
 
   @Authorized()

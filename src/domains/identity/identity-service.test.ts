@@ -91,12 +91,17 @@ describe('IdentityService users', () => {
     expect(users.size).toBe(0);
   });
 
-  test('a duplicate email, whatever its case, is BAD_USER_INPUT on email', async () => {
+  test('a duplicate email, whatever its case, is CONFLICT on email', async () => {
     const { service, users } = setup();
     await service.createUser(BOOTSTRAP_ADMIN, { name: 'Ada', email: 'ada@example.com', systemRole: 'USER' });
     const error = await failure(service.createUser(BOOTSTRAP_ADMIN, { name: 'Other', email: 'ADA@example.com', systemRole: 'ADMIN' }));
-    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'email' } });
+    expect(error).toMatchObject({ code: 'CONFLICT', details: { field: 'email' } });
     expect(users.size).toBe(1);
+  });
+
+  test('a user created without a system role is a USER', async () => {
+    const { service } = setup();
+    expect(await service.createUser(BOOTSTRAP_ADMIN, { name: 'Ada', email: 'ada@example.com' })).toMatchObject({ systemRole: 'USER' });
   });
 
   test('only an ADMIN creates users', async () => {
@@ -139,11 +144,17 @@ describe('IdentityService API tokens', () => {
     ['scopes', { scopes: ['admin'] }],
     ['expiresAt', { expiresAt: '2029-12-31T23:59:59Z' }],
     ['expiresAt', { expiresAt: 'tomorrow' }],
-    ['userId', { userId: 'no-such-user' }],
   ])('bad %s is refused and nothing is stored', async (field, override) => {
     const { service, tokens } = await withUser();
     const error = await failure(service.createApiToken(BOOTSTRAP_ADMIN, { name: 'ci', scopes: ['read'], ...override }));
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', details: { field } });
+    expect(tokens.size).toBe(0);
+  });
+
+  test('an unknown userId is NOT_FOUND and nothing is stored', async () => {
+    const { service, tokens } = await withUser();
+    const error = await failure(service.createApiToken(BOOTSTRAP_ADMIN, { name: 'ci', scopes: ['read'], userId: 'no-such-user' }));
+    expect(error).toMatchObject({ code: 'NOT_FOUND', details: { field: 'userId' } });
     expect(tokens.size).toBe(0);
   });
 
@@ -180,7 +191,7 @@ describe('IdentityService API tokens', () => {
     const theirs = await service.createApiToken(asPrincipal(other), { name: 'bob', scopes: ['read'] });
     const foreign = await failure(service.revokeApiToken(asPrincipal(user), theirs.record.id));
     const missing = await failure(service.revokeApiToken(asPrincipal(user), 'no-such-token'));
-    expect(foreign).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'id' } });
+    expect(foreign).toMatchObject({ code: 'NOT_FOUND', details: { field: 'id' } });
     expect(missing.code).toBe(foreign.code);
     expect((await service.revokeApiToken(BOOTSTRAP_ADMIN, theirs.record.id)).revokedAt).not.toBeNull();
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, ForbiddenError, UnauthenticatedError } from '../../shared/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { generateApiToken, hashApiToken, isWellFormedApiToken } from './api-token-secret.js';
 import { BOOTSTRAP_ADMIN_ID, type AuthMethod, type Principal } from './principal.js';
@@ -25,7 +25,8 @@ export const LAST_USE_WRITE_INTERVAL_MS = 60_000;
 export interface CreateUserInput {
   readonly name: string;
   readonly email: string;
-  readonly systemRole: string;
+  /** USER when omitted. */
+  readonly systemRole?: string | null;
 }
 
 export interface CreateApiTokenInput {
@@ -95,9 +96,9 @@ export class IdentityService {
     if (caller.systemRole !== 'ADMIN') throw new ForbiddenError('Only a system administrator creates users');
     const name = validName('name', input.name, MAX_USER_NAME_LENGTH);
     const email = validEmail('email', input.email);
-    const systemRole = validSystemRole('systemRole', input.systemRole);
+    const systemRole = validSystemRole('systemRole', input.systemRole ?? 'USER');
     const user = await this.insertUser(name, email, systemRole);
-    if (user === null) throw new BadInputError('email', `a user with email ${email} already exists`);
+    if (user === null) throw new ConflictError('email', `a user with email ${email} already exists`);
     return user;
   }
 
@@ -131,10 +132,10 @@ export class IdentityService {
   async revokeApiToken(caller: Principal, id: string): Promise<ApiTokenRecord> {
     const token = await this.deps.tokens.findById(id);
     // Someone else's token is reported exactly like a missing one: ids must not be probeable.
-    if (token === null || !this.canSeeTokensOf(caller, token.userId)) throw new BadInputError('id', `no API token ${id}`);
+    if (token === null || !this.canSeeTokensOf(caller, token.userId)) throw new NotFoundError('ApiToken', id, 'id');
     if (token.revokedAt === null) await this.deps.tokens.revoke(id, this.deps.now());
     const revoked = await this.deps.tokens.findById(id);
-    if (revoked === null) throw new BadInputError('id', `no API token ${id}`);
+    if (revoked === null) throw new NotFoundError('ApiToken', id, 'id');
     return revoked;
   }
 
@@ -178,7 +179,7 @@ export class IdentityService {
       return caller.userId;
     }
     if (requested !== caller.userId && caller.systemRole !== 'ADMIN') throw new ForbiddenError('Only a system administrator creates tokens for another user');
-    if ((await this.deps.users.findById(requested)) === null) throw new BadInputError('userId', `no user ${requested}`);
+    if ((await this.deps.users.findById(requested)) === null) throw new NotFoundError('User', requested, 'userId');
     return requested;
   }
 

@@ -1,3 +1,4 @@
+import { DateTimeResolver } from 'graphql-scalars';
 import { Extensions, Field, Float, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { globalIdOf, Node } from '../../shared/node.js';
 import type { WorkspaceRole } from './records.js';
@@ -25,10 +26,10 @@ export class Workspace {
   @Field(() => String, { nullable: true, description: 'What the workspace is for; null when not described.' })
   description!: string | null;
 
-  @Field({ description: 'When it was created (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When it was created.' })
   createdAt!: string;
 
-  @Field({ description: 'When its name or description last changed (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When its name or description last changed.' })
   updatedAt!: string;
 }
 
@@ -46,7 +47,7 @@ export class Member {
   @Field(() => WorkspaceRoleEnum, { description: 'What the member may do in the workspace.' })
   role!: WorkspaceRole;
 
-  @Field({ description: 'When the user joined the workspace (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When the user joined the workspace.' })
   addedAt!: string;
 }
 
@@ -66,7 +67,7 @@ export class ClusterAllotment {
   @Field(() => [String], { nullable: true, description: 'The namespaces allotted, sorted; null: every namespace of the cluster.' })
   namespaces!: string[] | null;
 
-  @Field({ description: 'When it was first allotted (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When it was first allotted.' })
   allottedAt!: string;
 }
 
@@ -89,6 +90,6 @@ export class StorageAllotment {
   @Field(() => Float, { nullable: true, description: 'Bytes the workspace\'s claims of this class may request in all; null: unlimited.' })
   quotaBytes!: number | null;
 
-  @Field({ description: 'When it was first allotted (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When it was first allotted.' })
   allottedAt!: string;
 }

@@ -14,6 +14,9 @@ export class CreateWorkspaceInput {
 
 @InputType({ description: 'Changes to a workspace; omitted fields stay as they are.' })
 export class UpdateWorkspaceInput {
+  @Field(() => ID, { description: 'Workspace to change.' })
+  id!: string;
+
   @Field(() => String, { nullable: true, description: `New unique name, 1-${MAX_WORKSPACE_NAME_LENGTH} characters.` })
   name?: string | null;
 
@@ -21,8 +24,14 @@ export class UpdateWorkspaceInput {
   description?: string | null;
 }
 
-@InputType({ description: 'A member to add to a workspace, or whose role to change.' })
-export class WorkspaceMemberInput {
+@InputType({ description: 'A workspace to delete.' })
+export class DeleteWorkspaceInput {
+  @Field(() => ID, { description: 'Workspace to delete.' })
+  id!: string;
+}
+
+@InputType({ description: 'A user to add to a workspace, with a role.' })
+export class AddWorkspaceMemberInput {
   @Field(() => ID, { description: 'The workspace.' })
   workspaceId!: string;
 
@@ -31,6 +40,27 @@ export class WorkspaceMemberInput {
 
   @Field(() => WorkspaceRoleEnum, { description: 'The role they get.' })
   role!: WorkspaceRole;
+}
+
+@InputType({ description: 'A member whose role to change.' })
+export class UpdateWorkspaceMemberInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The member\'s user.' })
+  userId!: string;
+
+  @Field(() => WorkspaceRoleEnum, { description: 'Their new role.' })
+  role!: WorkspaceRole;
+}
+
+@InputType({ description: 'A member to remove from a workspace.' })
+export class RemoveWorkspaceMemberInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The member\'s user.' })
+  userId!: string;
 }
 
 @InputType({ description: 'A cluster (or some of its namespaces) to allot to a workspace.' })
@@ -58,4 +88,25 @@ export class AllotStorageInput {
 
   @Field(() => Float, { nullable: true, description: `Bytes the workspace's claims of this class may request in all, 0 to ${MAX_QUOTA_BYTES} (1 PiB); null or omitted: unlimited. Allotting the class again replaces the quota.` })
   quotaBytes?: number | null;
+}
+
+@InputType({ description: 'A cluster to take away from a workspace.' })
+export class RevokeClusterAllotmentInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The cluster to take away.' })
+  clusterId!: string;
+}
+
+@InputType({ description: 'A storage class to take away from a workspace.' })
+export class RevokeStorageAllotmentInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => ID, { description: 'The cluster the storage class belongs to.' })
+  clusterId!: string;
+
+  @Field({ description: 'The storage class to take away.' })
+  storageClassName!: string;
 }

@@ -17,3 +17,9 @@ export function toAllotment(record: AllotmentRecord): ClusterAllotment {
 export function toStorageAllotment(record: StorageAllotmentRecord): StorageAllotment {
   return { id: storageAllotmentKey(record.workspaceId, record.clusterId, record.storageClassName), workspaceId: record.workspaceId, clusterId: record.clusterId, storageClassName: record.storageClassName, quotaBytes: record.quotaBytes, allottedAt: record.createdAt.toISOString() };
 }
+
+/** The id a membership goes by (`removeWorkspaceMember` reports it): one place, so it matches `Member.id`. */
+/** The local key of a member, as `Member.id` encodes it. */
+export function memberIdOf(workspaceId: string, userId: string): string {
+  return memberKey(workspaceId, userId);
+}

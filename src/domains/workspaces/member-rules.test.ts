@@ -1,4 +1,4 @@
-import { BadInputError } from '../../shared/errors.js';
+import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { decideAdd, decideRemoval, decideRoleChange } from './member-rules.js';
 import type { MemberRecord, WorkspaceRole } from './records.js';
 
@@ -10,7 +10,7 @@ describe('member rules', () => {
 
   test('the last MANAGER can be neither removed nor demoted', () => {
     expect(() => decideRemoval(alone, 'boss')).toThrow(/last MANAGER/);
-    expect(() => decideRoleChange(alone, 'boss', 'VIEWER')).toThrow(BadInputError);
+    expect(() => decideRoleChange(alone, 'boss', 'VIEWER')).toThrow(ConflictError);
   });
 
   test('a MANAGER with a fellow MANAGER can go, and anyone else can', () => {
@@ -21,8 +21,9 @@ describe('member rules', () => {
   });
 
   test('members join once; only members can be changed', () => {
+    expect(() => decideAdd(alone, member('dev', 'VIEWER'))).toThrow(ConflictError);
     expect(() => decideAdd(alone, member('dev', 'VIEWER'))).toThrow(/already a member/);
-    expect(() => decideRemoval(alone, 'stranger')).toThrow(/not a member/);
+    expect(() => decideRemoval(alone, 'stranger')).toThrow(NotFoundError);
     expect(decideAdd(alone, member('new', 'VIEWER'))).toMatchObject({ kind: 'add' });
   });
 });

@@ -1,4 +1,4 @@
-import { BadInputError } from '../../shared/errors.js';
+import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import type { MemberRecord, WorkspaceRole } from './records.js';
 
 /** One change to a workspace's members, decided by the rules below against its current members. */
@@ -9,7 +9,7 @@ export type MemberChange =
 
 function find(members: readonly MemberRecord[], userId: string): MemberRecord {
   const member = members.find((candidate) => candidate.userId === userId);
-  if (member === undefined) throw new BadInputError('userId', `user ${userId} is not a member of this workspace`);
+  if (member === undefined) throw new NotFoundError('Member', userId, 'userId');
   return member;
 }
 
@@ -17,13 +17,13 @@ function find(members: readonly MemberRecord[], userId: string): MemberRecord {
 function refuseLosingLastManager(members: readonly MemberRecord[], leaving: MemberRecord, action: string): void {
   const managers = members.filter((member) => member.role === 'MANAGER');
   if (leaving.role === 'MANAGER' && managers.length === 1) {
-    throw new BadInputError('userId', `cannot ${action} the last MANAGER of the workspace: make another member MANAGER first`);
+    throw new ConflictError('userId', `cannot ${action} the last MANAGER of the workspace: make another member MANAGER first`);
   }
 }
 
 export function decideAdd(members: readonly MemberRecord[], member: MemberRecord): MemberChange {
   if (members.some((existing) => existing.userId === member.userId)) {
-    throw new BadInputError('userId', `user ${member.userId} is already a member of this workspace; use updateWorkspaceMember to change the role`);
+    throw new ConflictError('userId', `user ${member.userId} is already a member of this workspace; use updateWorkspaceMember to change the role`);
   }
   return { kind: 'add', member };
 }

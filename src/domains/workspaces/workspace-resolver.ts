@@ -1,14 +1,39 @@
 import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs } from '../../shared/connection-types.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { localKeyOf } from '../../shared/global-id.js';
 import { paginate } from '../../shared/pagination.js';
 import { MEMBERS_BY_JOINING, MemberConnection, WORKSPACES_BY_NAME, WorkspaceConnection } from './connections.js';
-import { localKeyOf } from '../../shared/global-id.js';
 import { globalIdOf } from '../../shared/node.js';
 import { callerOf, type WorkspacesContext } from './context.js';
-import { ClusterAllotment, Member, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
-import { AllotClusterInput, AllotStorageInput, CreateWorkspaceInput, UpdateWorkspaceInput, WorkspaceMemberInput } from './inputs.js';
-import { toAllotment, toMember, toStorageAllotment, toWorkspace } from './mappers.js';
+import { ClusterAllotment, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
+import {
+  AddWorkspaceMemberInput,
+  AllotClusterInput,
+  AllotStorageInput,
+  CreateWorkspaceInput,
+  DeleteWorkspaceInput,
+  RemoveWorkspaceMemberInput,
+  RevokeClusterAllotmentInput,
+  RevokeStorageAllotmentInput,
+  UpdateWorkspaceInput,
+  UpdateWorkspaceMemberInput,
+} from './inputs.js';
+import { memberIdOf, toAllotment, toMember, toStorageAllotment, toWorkspace } from './mappers.js';
+import {
+  AddWorkspaceMemberPayload,
+  AllotClusterPayload,
+  AllotStoragePayload,
+  CreateWorkspacePayload,
+  DeleteWorkspacePayload,
+  RemoveWorkspaceMemberPayload,
+  RevokeClusterAllotmentPayload,
+  RevokeStorageAllotmentPayload,
+  UpdateWorkspaceMemberPayload,
+  UpdateWorkspacePayload,
+} from './payloads.js';
 import type { WorkspaceRole } from './records.js';
+import type { MemberInput } from './workspace-service.js';
 
 /** Member and allotment changes name their target by an argument: the audit log records it. */
 const MEMBER_TARGET = { audit: { targetType: 'WorkspaceMember', targetIdArg: 'userId' } };
@@ -67,87 +92,90 @@ export class WorkspaceResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => Workspace, { description: 'Creates a workspace, without members or clusters. System administrators only.' })
-  async createWorkspace(@Arg('input', () => CreateWorkspaceInput, { description: 'The workspace to create.' }) input: CreateWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<Workspace> {
-    return toWorkspace(await context.workspaces.create(callerOf(context), input));
+  @Mutation(() => CreateWorkspacePayload, { description: 'Creates a workspace, without members or clusters. System administrators only.' })
+  async createWorkspace(@Arg('input', () => CreateWorkspaceInput, { description: 'The workspace to create.' }) input: CreateWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<CreateWorkspacePayload> {
+    return { workspace: toWorkspace(await context.workspaces.create(callerOf(context), input)) };
   }
 
   @Authorized()
-  @Mutation(() => Workspace, { description: 'Renames or describes a workspace. System administrators and the workspace\'s MANAGERs.' })
-  async updateWorkspace(
-    @Arg('id', () => ID, { description: 'Workspace to change.' }) id: string,
-    @Arg('input', () => UpdateWorkspaceInput, { description: 'Fields to change; omitted fields stay as they are.' }) input: UpdateWorkspaceInput,
-    @Ctx() context: WorkspacesContext,
-  ): Promise<Workspace> {
-    return toWorkspace(await context.workspaces.update(callerOf(context), id, input));
+  @Mutation(() => UpdateWorkspacePayload, { description: 'Renames or describes a workspace. System administrators and the workspace\'s MANAGERs.' })
+  async updateWorkspace(@Arg('input', () => UpdateWorkspaceInput, { description: 'The workspace and the fields to change; omitted fields stay as they are.' }) input: UpdateWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<UpdateWorkspacePayload> {
+    const { id, ...changes } = input;
+    return { workspace: toWorkspace(await context.workspaces.update(callerOf(context), localKeyOf(id, 'Workspace'), changes)) };
   }
 
   @Authorized('ADMIN')
-  @Extensions(globalIdOf('Workspace'))
-  @Mutation(() => ID, { description: 'Deletes a workspace with its memberships and allotments (the clusters themselves stay). Returns the deleted id. System administrators only.' })
-  async deleteWorkspace(@Arg('id', () => ID, { description: 'Workspace to delete.' }) id: string, @Ctx() context: WorkspacesContext): Promise<string> {
-    return context.workspaces.delete(callerOf(context), id);
+  @Mutation(() => DeleteWorkspacePayload, { description: 'Deletes a workspace with its memberships and allotments (the clusters themselves stay). System administrators only.' })
+  async deleteWorkspace(@Arg('input', () => DeleteWorkspaceInput, { description: 'The workspace to delete.' }) input: DeleteWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<DeleteWorkspacePayload> {
+    return { deletedWorkspaceId: await context.workspaces.delete(callerOf(context), localKeyOf(input.id, 'Workspace')) };
   }
 
   @Authorized()
   @Extensions(MEMBER_TARGET)
-  @Mutation(() => Member, { description: 'Adds a user to a workspace with a role. System administrators and the workspace\'s MANAGERs.' })
-  async addWorkspaceMember(@Arg('input', () => WorkspaceMemberInput, { description: 'Who joins which workspace, with which role.' }) input: WorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<Member> {
-    return toMember(await context.workspaces.addMember(callerOf(context), input));
+  @Mutation(() => AddWorkspaceMemberPayload, { description: 'Adds a user to a workspace with a role. System administrators and the workspace\'s MANAGERs.' })
+  async addWorkspaceMember(@Arg('input', () => AddWorkspaceMemberInput, { description: 'Who joins which workspace, with which role.' }) input: AddWorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<AddWorkspaceMemberPayload> {
+    const member = await context.workspaces.addMember(callerOf(context), memberInputOf(input));
+    return { member: toMember(member), workspace: await currentWorkspace(context, member.workspaceId) };
   }
 
   @Authorized()
   @Extensions(MEMBER_TARGET)
-  @Mutation(() => Member, { description: 'Changes a member\'s role. The last MANAGER cannot be demoted. System administrators and the workspace\'s MANAGERs.' })
-  async updateWorkspaceMember(@Arg('input', () => WorkspaceMemberInput, { description: 'The member and their new role.' }) input: WorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<Member> {
-    return toMember(await context.workspaces.updateMember(callerOf(context), input));
+  @Mutation(() => UpdateWorkspaceMemberPayload, { description: 'Changes a member\'s role. The last MANAGER cannot be demoted. System administrators and the workspace\'s MANAGERs.' })
+  async updateWorkspaceMember(@Arg('input', () => UpdateWorkspaceMemberInput, { description: 'The member and their new role.' }) input: UpdateWorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<UpdateWorkspaceMemberPayload> {
+    const member = await context.workspaces.updateMember(callerOf(context), memberInputOf(input));
+    return { member: toMember(member), workspace: await currentWorkspace(context, member.workspaceId) };
   }
 
   @Authorized()
   @Extensions(MEMBER_TARGET)
-  @Mutation(() => Workspace, { description: 'Removes a member from a workspace and returns the workspace. The last MANAGER cannot be removed. System administrators and the workspace\'s MANAGERs.' })
-  async removeWorkspaceMember(
-    @Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string,
-    @Arg('userId', () => ID, { description: 'The member to remove.' }) userId: string,
-    @Ctx() context: WorkspacesContext,
-  ): Promise<Workspace> {
-    return toWorkspace(await context.workspaces.removeMember(callerOf(context), workspaceId, userId));
+  @Mutation(() => RemoveWorkspaceMemberPayload, { description: 'Removes a member from a workspace. The last MANAGER cannot be removed. System administrators and the workspace\'s MANAGERs.' })
+  async removeWorkspaceMember(@Arg('input', () => RemoveWorkspaceMemberInput, { description: 'The member to remove.' }) input: RemoveWorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<RemoveWorkspaceMemberPayload> {
+    const userId = localKeyOf(input.userId, 'User');
+    const workspace = await context.workspaces.removeMember(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), userId);
+    return { workspace: toWorkspace(workspace), removedMemberId: memberIdOf(workspace.id, userId), removedUserId: userId };
   }
 
   @Authorized('ADMIN')
   @Extensions(ALLOTMENT_TARGET)
-  @Mutation(() => ClusterAllotment, { description: 'Allots a cluster, or some of its namespaces, to a workspace: its members see and use only that. System administrators only.' })
-  async allotCluster(@Arg('input', () => AllotClusterInput, { description: 'Which cluster (and namespaces) for which workspace.' }) input: AllotClusterInput, @Ctx() context: WorkspacesContext): Promise<ClusterAllotment> {
-    return toAllotment(await context.workspaces.allotCluster(callerOf(context), input));
+  @Mutation(() => AllotClusterPayload, { description: 'Allots a cluster, or some of its namespaces, to a workspace: its members see and use only that. System administrators only.' })
+  async allotCluster(@Arg('input', () => AllotClusterInput, { description: 'Which cluster (and namespaces) for which workspace.' }) input: AllotClusterInput, @Ctx() context: WorkspacesContext): Promise<AllotClusterPayload> {
+    const allotment = await context.workspaces.allotCluster(callerOf(context), { ...input, workspaceId: localKeyOf(input.workspaceId, 'Workspace'), clusterId: localKeyOf(input.clusterId, 'Cluster') });
+    return { allotment: toAllotment(allotment), workspace: await currentWorkspace(context, allotment.workspaceId) };
   }
 
   @Authorized('ADMIN')
   @Extensions(ALLOTMENT_TARGET)
-  @Mutation(() => Workspace, { description: 'Takes a cluster away from a workspace (its members stop seeing it at once) and returns the workspace. System administrators only.' })
-  async revokeClusterAllotment(
-    @Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string,
-    @Arg('clusterId', () => ID, { description: 'The cluster to take away.' }) clusterId: string,
-    @Ctx() context: WorkspacesContext,
-  ): Promise<Workspace> {
-    return toWorkspace(await context.workspaces.revokeClusterAllotment(callerOf(context), workspaceId, clusterId));
+  @Mutation(() => RevokeClusterAllotmentPayload, { description: 'Takes a cluster away from a workspace (its members stop seeing it at once). System administrators only.' })
+  async revokeClusterAllotment(@Arg('input', () => RevokeClusterAllotmentInput, { description: 'The cluster to take away, and from which workspace.' }) input: RevokeClusterAllotmentInput, @Ctx() context: WorkspacesContext): Promise<RevokeClusterAllotmentPayload> {
+    const clusterId = localKeyOf(input.clusterId, 'Cluster');
+    const workspace = await context.workspaces.revokeClusterAllotment(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), clusterId);
+    return { workspace: toWorkspace(workspace), revokedClusterId: clusterId };
   }
 
   @Authorized('ADMIN')
   @Extensions(STORAGE_TARGET)
-  @Mutation(() => StorageAllotment, { description: 'Allots a storage class of a cluster already allotted to a workspace, with a quota; allotting it again replaces the quota. System administrators only.' })
-  async allotStorage(@Arg('input', () => AllotStorageInput, { description: 'Which storage class of which cluster for which workspace, and how much of it.' }) input: AllotStorageInput, @Ctx() context: WorkspacesContext): Promise<StorageAllotment> {
-    return toStorageAllotment(await context.workspaces.allotStorage(callerOf(context), input));
+  @Mutation(() => AllotStoragePayload, { description: 'Allots a storage class of a cluster already allotted to a workspace, with a quota; allotting it again replaces the quota. System administrators only.' })
+  async allotStorage(@Arg('input', () => AllotStorageInput, { description: 'Which storage class of which cluster for which workspace, and how much of it.' }) input: AllotStorageInput, @Ctx() context: WorkspacesContext): Promise<AllotStoragePayload> {
+    const allotment = await context.workspaces.allotStorage(callerOf(context), { ...input, workspaceId: localKeyOf(input.workspaceId, 'Workspace'), clusterId: localKeyOf(input.clusterId, 'Cluster') });
+    return { allotment: toStorageAllotment(allotment), workspace: await currentWorkspace(context, allotment.workspaceId) };
   }
 
   @Authorized('ADMIN')
   @Extensions(STORAGE_TARGET)
-  @Mutation(() => Workspace, { description: 'Takes a storage class away from a workspace (its namespace-limited members stop seeing it at once) and returns the workspace. Claims already made stay. System administrators only.' })
-  async revokeStorageAllotment(
-    @Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string,
-    @Arg('clusterId', () => ID, { description: 'The cluster the storage class belongs to.' }) clusterId: string,
-    @Arg('storageClassName', { description: 'The storage class to take away.' }) storageClassName: string,
-    @Ctx() context: WorkspacesContext,
-  ): Promise<Workspace> {
-    return toWorkspace(await context.workspaces.revokeStorageAllotment(callerOf(context), workspaceId, clusterId, storageClassName));
+  @Mutation(() => RevokeStorageAllotmentPayload, { description: 'Takes a storage class away from a workspace (its namespace-limited members stop seeing it at once). Claims already made stay. System administrators only.' })
+  async revokeStorageAllotment(@Arg('input', () => RevokeStorageAllotmentInput, { description: 'The storage class to take away, and from which workspace.' }) input: RevokeStorageAllotmentInput, @Ctx() context: WorkspacesContext): Promise<RevokeStorageAllotmentPayload> {
+    const workspace = await context.workspaces.revokeStorageAllotment(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), localKeyOf(input.clusterId, 'Cluster'), input.storageClassName);
+    return { workspace: toWorkspace(workspace), clusterId: localKeyOf(input.clusterId, 'Cluster'), revokedStorageClassName: input.storageClassName };
   }
+}
+
+function memberInputOf(input: { workspaceId: string; userId: string; role: WorkspaceRole }): MemberInput {
+  return { workspaceId: localKeyOf(input.workspaceId, 'Workspace'), userId: localKeyOf(input.userId, 'User'), role: input.role };
+}
+
+/** Read after the change, not through the request's loader, which may hold the workspace as it was. */
+async function currentWorkspace(context: WorkspacesContext, id: string): Promise<Workspace> {
+  const [record] = await context.workspaces.getMany([id]);
+  if (record === undefined) throw new NotFoundError('Workspace', id, 'workspaceId');
+  return toWorkspace(record);
 }

@@ -55,7 +55,7 @@ describe('WorkspaceService: workspaces and members', () => {
     const { service } = await setup();
     expect(await failure(service.create(user('boss'), { name: 'Mine' }))).toEqual({ code: 'FORBIDDEN', field: undefined });
     const workspace = await service.create(ADMIN, { name: 'Mine' });
-    expect(await failure(service.create(ADMIN, { name: 'Mine' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(await failure(service.create(ADMIN, { name: 'Mine' }))).toEqual({ code: 'CONFLICT', field: 'name' });
     expect(await failure(service.delete(user('boss'), workspace.id))).toEqual({ code: 'FORBIDDEN', field: undefined });
     expect(await service.delete(ADMIN, workspace.id)).toBe(workspace.id);
     expect(await service.listVisible(ADMIN)).toEqual([]);
@@ -69,7 +69,7 @@ describe('WorkspaceService: workspaces and members', () => {
     expect(await failure(service.addMember(user('stranger'), { workspaceId: workspace.id, userId: 'stranger', role: 'MANAGER' }))).toEqual({ code: 'FORBIDDEN', field: undefined });
     // Not a member of an unknown workspace either: the same answer, so ids cannot be probed.
     expect(await failure(service.update(user('boss'), 'no-such-workspace', { name: 'x' }))).toEqual({ code: 'FORBIDDEN', field: undefined });
-    expect(await failure(service.addMember(user('boss'), { workspaceId: workspace.id, userId: 'nobody', role: 'VIEWER' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'userId' });
+    expect(await failure(service.addMember(user('boss'), { workspaceId: workspace.id, userId: 'nobody', role: 'VIEWER' }))).toEqual({ code: 'NOT_FOUND', field: 'userId' });
     expect(await failure(service.addMember(user('boss'), { workspaceId: workspace.id, userId: 'viewer', role: 'OWNER' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'role' });
     expect((await service.membersOf([workspace.id])).map((member) => [member.userId, member.role])).toEqual([
       ['boss', 'MANAGER'],
@@ -80,8 +80,8 @@ describe('WorkspaceService: workspaces and members', () => {
   test('the last MANAGER is neither removed nor demoted, and the refusal changes nothing', async () => {
     const { service } = await setup();
     const workspace = await team(service, 'Team', { dev: 'DEVOPS' });
-    expect(await failure(service.removeMember(user('boss'), workspace.id, 'boss'))).toEqual({ code: 'BAD_USER_INPUT', field: 'userId' });
-    expect(await failure(service.updateMember(ADMIN, { workspaceId: workspace.id, userId: 'boss', role: 'VIEWER' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'userId' });
+    expect(await failure(service.removeMember(user('boss'), workspace.id, 'boss'))).toEqual({ code: 'CONFLICT', field: 'userId' });
+    expect(await failure(service.updateMember(ADMIN, { workspaceId: workspace.id, userId: 'boss', role: 'VIEWER' }))).toEqual({ code: 'CONFLICT', field: 'userId' });
     expect((await service.membersOf([workspace.id])).map((member) => member.role)).toEqual(['MANAGER', 'DEVOPS']);
     await service.updateMember(user('boss'), { workspaceId: workspace.id, userId: 'dev', role: 'MANAGER' });
     await service.removeMember(user('dev'), workspace.id, 'boss');
@@ -105,7 +105,7 @@ describe('WorkspaceService: allotments', () => {
     const { service } = await setup();
     const workspace = await team(service);
     expect(await failure(service.allotCluster(user('boss'), { workspaceId: workspace.id, clusterId: 'c1' }))).toEqual({ code: 'FORBIDDEN', field: undefined });
-    expect(await failure(service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'nowhere' }))).toEqual({ code: 'BAD_USER_INPUT', field: 'clusterId' });
+    expect(await failure(service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'nowhere' }))).toEqual({ code: 'NOT_FOUND', field: 'clusterId' });
     expect(await failure(service.allotStorage(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', storageClassName: 'fast' }))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'clusterId',
@@ -122,7 +122,7 @@ describe('WorkspaceService: allotments', () => {
     await service.revokeClusterAllotment(ADMIN, workspace.id, 'c1');
     expect(await service.allotmentsOf([workspace.id])).toEqual([]);
     expect(await service.storageOf([workspace.id])).toEqual([]);
-    expect(await failure(service.revokeClusterAllotment(ADMIN, workspace.id, 'c1'))).toEqual({ code: 'BAD_USER_INPUT', field: 'clusterId' });
+    expect(await failure(service.revokeClusterAllotment(ADMIN, workspace.id, 'c1'))).toEqual({ code: 'NOT_FOUND', field: 'clusterId' });
   });
 });
 

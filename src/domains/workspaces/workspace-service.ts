@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadInputError, ForbiddenError } from '../../shared/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { decideAdd, decideRemoval, decideRoleChange, type MemberChange } from './member-rules.js';
 import { roleAllowsOnWorkspace, type WorkspacePermission } from './permissions.js';
 import type { AllotmentStore, ClusterDirectory, MemberStore, StorageAllotmentStore, UserDirectory, WorkspaceStore } from './ports.js';
@@ -141,7 +141,7 @@ export class WorkspaceService {
   async addMember(caller: Caller, input: MemberInput): Promise<MemberRecord> {
     const { workspaceId, userId, role } = this.memberInput(input);
     await this.requireOnWorkspace(caller, workspaceId, 'workspace:manage', 'workspaceId', 'add members to workspace');
-    if (!(await this.deps.users.exists(userId))) throw new BadInputError('userId', `no user ${userId}`);
+    if (!(await this.deps.users.exists(userId))) throw new NotFoundError('User', userId, 'userId');
     const member: MemberRecord = { workspaceId, userId, role, createdAt: this.deps.now() };
     await this.changeMembers(workspaceId, (members) => decideAdd(members, member));
     return member;
@@ -152,7 +152,7 @@ export class WorkspaceService {
     await this.requireOnWorkspace(caller, workspaceId, 'workspace:manage', 'workspaceId', 'change members of workspace');
     await this.changeMembers(workspaceId, (members) => decideRoleChange(members, userId, role));
     const updated = await this.deps.members.find(workspaceId, userId);
-    if (updated === null) throw new BadInputError('userId', `user ${userId} is not a member of this workspace`);
+    if (updated === null) throw new NotFoundError('Member', userId, 'userId');
     return updated;
   }
 
@@ -170,7 +170,7 @@ export class WorkspaceService {
     const clusterId = validId('clusterId', input.clusterId);
     const namespaces = validNamespaces('namespaces', input.namespaces);
     await this.requireWorkspace('workspaceId', workspaceId);
-    if (!(await this.deps.clusters.exists(clusterId))) throw new BadInputError('clusterId', `no cluster ${clusterId}`);
+    if (!(await this.deps.clusters.exists(clusterId))) throw new NotFoundError('Cluster', clusterId, 'clusterId');
     const existing = await this.deps.allotments.find(workspaceId, clusterId);
     const record: AllotmentRecord = { workspaceId, clusterId, namespaces, createdAt: existing?.createdAt ?? this.deps.now() };
     await this.deps.allotments.put(record);
@@ -183,7 +183,7 @@ export class WorkspaceService {
     const workspaceId = validId('workspaceId', rawWorkspaceId);
     const clusterId = validId('clusterId', rawClusterId);
     const workspace = await this.requireWorkspace('workspaceId', workspaceId);
-    if (!(await this.deps.allotments.delete(workspaceId, clusterId))) throw new BadInputError('clusterId', `cluster ${clusterId} is not allotted to this workspace`);
+    if (!(await this.deps.allotments.delete(workspaceId, clusterId))) throw new NotFoundError('ClusterAllotment', clusterId, 'clusterId');
     await this.deps.accessChanged();
     return workspace;
   }
@@ -219,7 +219,7 @@ export class WorkspaceService {
     const storageClassName = validStorageClassName('storageClassName', rawStorageClassName);
     const workspace = await this.requireWorkspace('workspaceId', workspaceId);
     if (!(await this.deps.storage.delete(workspaceId, clusterId, storageClassName))) {
-      throw new BadInputError('storageClassName', `storage class ${JSON.stringify(storageClassName)} of cluster ${clusterId} is not allotted to this workspace`);
+      throw new NotFoundError('StorageAllotment', storageClassName, 'storageClassName');
     }
     await this.deps.accessChanged();
     return workspace;
@@ -267,10 +267,10 @@ export class WorkspaceService {
   }
 }
 
-function duplicateName(name: string): BadInputError {
-  return new BadInputError('name', `a workspace named ${JSON.stringify(name)} already exists`);
+function duplicateName(name: string): ConflictError {
+  return new ConflictError('name', `a workspace named ${JSON.stringify(name)} already exists`);
 }
 
-function noWorkspace(field: string, id: string): BadInputError {
-  return new BadInputError(field, `no workspace ${id}`);
+function noWorkspace(field: string, id: string): NotFoundError {
+  return new NotFoundError('Workspace', id, field);
 }

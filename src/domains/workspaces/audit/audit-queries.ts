@@ -12,8 +12,9 @@ export interface RawAuditFilter {
   readonly targetId?: string | null;
   readonly workspaceId?: string | null;
   readonly outcome?: string | null;
-  readonly from?: string | null;
-  readonly to?: string | null;
+  /** A Date from the GraphQL DateTime scalar; text from other callers. */
+  readonly from?: Date | string | null;
+  readonly to?: Date | string | null;
 }
 
 function text(field: string, raw: string | null | undefined): string | undefined {
@@ -22,8 +23,9 @@ function text(field: string, raw: string | null | undefined): string | undefined
   return raw;
 }
 
-function instant(field: string, raw: string | null | undefined): Date | undefined {
+function instant(field: string, raw: Date | string | null | undefined): Date | undefined {
   if (raw === null || raw === undefined || raw === '') return undefined;
+  if (raw instanceof Date) return raw;
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)) {
     throw new BadInputError(field, 'must be an ISO 8601 date or date-time with a time zone, e.g. 2030-01-31T00:00:00Z');
   }

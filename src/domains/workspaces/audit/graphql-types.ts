@@ -1,4 +1,4 @@
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { Extensions, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { connectionType } from '../../../shared/connection-types.js';
 import type { ConnectionValues } from '../../../shared/pagination.js';
@@ -9,7 +9,7 @@ export class AuditEntry {
   @Field(() => ID, { description: 'Global id of the entry.' })
   id!: string;
 
-  @Field({ description: 'When the mutation ran (ISO 8601).' })
+  @Field(() => DateTimeResolver, { description: 'When the mutation ran.' })
   at!: string;
 
   @Extensions(globalIdOf('User'))
@@ -63,9 +63,9 @@ export class AuditLogFilter {
   @Field(() => String, { nullable: true, description: 'Only this outcome: OK or an error code.' })
   outcome?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'From this instant on (ISO 8601, inclusive).' })
-  from?: string | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'From this instant on (inclusive).' })
+  from?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Before this instant (ISO 8601, exclusive).' })
-  to?: string | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Before this instant (exclusive).' })
+  to?: Date | null;
 }
