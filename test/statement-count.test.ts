@@ -81,7 +81,7 @@ describe('SQL statements per request', () => {
   /** Statements the gateway's one connection ran for `query`. */
   async function statementsFor(query: string, expectedWorkspaces: number): Promise<number> {
     const questions = async () => {
-      const [row] = (await gateway.dataSource.query(`SHOW SESSION STATUS LIKE 'Questions'`)) as Array<{ Value: string }>;
+      const [row] = await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`);
       return Number(row?.Value);
     };
     const before = await questions();

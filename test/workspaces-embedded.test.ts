@@ -20,7 +20,7 @@ describe('workspaces on the embedded database', () => {
       return { data: (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${token}` } })).data };
     } catch (error) {
       if (!(error instanceof ClientError)) throw error;
-      return { ...(error.response.data ? { data: error.response.data as T } : {}), ...(error.response.errors ? { errors: error.response.errors as never } : {}) };
+      return { ...(error.response.data ? { data: error.response.data as T } : {}), ...(error.response.errors ? { errors: error.response.errors } : {}) };
     }
   }
 

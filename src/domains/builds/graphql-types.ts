@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Extensions, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { globalIdOf, Node } from '../../shared/node.js';
-import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
+import type { BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
 
 export const RegistryKindEnum = { BUILTIN: 'BUILTIN', PRIVATE: 'PRIVATE', PUBLIC: 'PUBLIC' } as const;
 registerEnumType(RegistryKindEnum, {

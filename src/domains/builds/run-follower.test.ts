@@ -35,7 +35,7 @@ describe('resuming a run after a restart', () => {
       runs: {
         update: async (_id, changes) => {
           updates.push(changes);
-          return { ...run, ...changes } as BuildRunRecord;
+          return { ...run, ...changes };
         },
       } as BuildRunStore,
       logs: { append: async () => undefined } as never,

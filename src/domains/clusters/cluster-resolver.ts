@@ -1,5 +1,4 @@
-import { Arg, Authorized, Ctx, Extensions, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { globalIdOf } from '../../shared/node.js';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { UnauthenticatedError } from '../../shared/errors.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { RegisterClusterInput, RemoveClusterInput, UpdateClusterInput } from './cluster-inputs.js';

@@ -4,7 +4,6 @@ import { NotFoundError } from '../../shared/errors.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { paginate } from '../../shared/pagination.js';
 import { MEMBERS_BY_JOINING, MemberConnection, WORKSPACES_BY_NAME, WorkspaceConnection } from './connections.js';
-import { globalIdOf } from '../../shared/node.js';
 import { callerOf, type WorkspacesContext } from './context.js';
 import { ClusterAllotment, StorageAllotment, Workspace, WorkspaceRoleEnum } from './graphql-types.js';
 import {
