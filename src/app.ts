@@ -138,6 +138,10 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
         ...(config.embedded && config.adminToken && isLoopbackHost(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
       }),
     ],
+    readinessDetailFor: async (authorization) => {
+      const principal = await contexts.authenticate(authorization).catch(() => null);
+      return principal !== null && (await contexts.create(principal).access()).isSystemAdmin;
+    },
     readiness: createReadiness({
       required: { database: () => checkDatabase(dataSource), bus: () => bus.checkReady() },
       informational: async () =>

@@ -55,7 +55,11 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
 
   const contextFor = async (request: IncomingMessage): Promise<GatewayContext> => {
     try {
-      const principal = await options.contexts.authenticate(request.headers.authorization);
+      const principal = await options.contexts.authenticate(request.headers.authorization).catch((error: unknown) => {
+        // A refused credential spends the address's budget: guessing tokens is rate limited like anything else.
+        options.rateLimiter.take(rateLimitKey(null, request.socket.remoteAddress));
+        throw error;
+      });
       options.rateLimiter.take(rateLimitKey(principal, request.socket.remoteAddress));
       return options.contexts.create(principal);
     } catch (error) {

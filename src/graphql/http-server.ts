@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   /** Tried before the GraphQL endpoint (GraphiQL's page and assets). */
   readonly routes: readonly Route[];
   readonly readiness: () => Promise<ReadinessReport>;
+  /** Whether this `Authorization` header may see the checks' details (system administrators only). */
+  readonly readinessDetailFor: (authorization: string | undefined) => Promise<boolean>;
   readonly metrics: () => string;
   readonly logger: Logger;
 }
@@ -26,6 +28,12 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
+/** The verdict of each required check, without names of clusters or reasons. */
+function summaryOf(report: ReadinessReport): ReadinessReport {
+  const required = Object.entries(report.checks).filter(([name]) => !name.startsWith('cluster:'));
+  return { ready: report.ready, checks: Object.fromEntries(required.map(([name, check]) => [name, { ok: check.ok }])) };
+}
+
 /** The single HTTP server: GraphQL, GraphiQL, health, readiness and metrics on one port. */
 export function createHttpServer(options: HttpServerOptions): Server {
   const dispatch = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -33,7 +41,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     if (path === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
     if (path === '/readyz') {
       const report = await options.readiness();
-      return send(response, report.ready ? 200 : 503, 'application/json', JSON.stringify(report));
+      // Cluster names and connection errors are for administrators; a load balancer needs only the verdict.
+      const shown = (await options.readinessDetailFor(request.headers.authorization)) ? report : summaryOf(report);
+      return send(response, report.ready ? 200 : 503, 'application/json', JSON.stringify(shown));
     }
     if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', options.metrics());
     for (const route of options.routes) {

@@ -88,7 +88,12 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           credentials.set(context, { authorization, socket: context.extra.socket });
           return true;
         } catch {
-          // graphql-ws closes the socket with 4403 Forbidden.
+          // graphql-ws closes the socket with 4403 Forbidden; the refused credential spends the address's budget.
+          try {
+            options.rateLimiter.take(rateLimitKey(null, context.extra.request.socket.remoteAddress));
+          } catch {
+            // Over budget: refused all the same.
+          }
           return false;
         }
       },
