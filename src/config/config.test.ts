@@ -61,6 +61,7 @@ describe('limits, log level and error detail', () => {
       maxBodyBytes: 1_048_576,
       maxWebsocketPayloadBytes: 1_048_576,
       maxSubscriptionsPerSocket: 100,
+      maxActiveTokensPerUser: 25,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -77,12 +78,13 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_BODY_BYTES: '65536',
         KDA_MAX_WS_PAYLOAD_BYTES: '32768',
         KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
+        KDA_MAX_TOKENS_PER_USER: '3',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
       '/srv/kda',
     );
-    expect(config.limits).toEqual({ rateLimit: { perSecond: 2.5, burst: 10 }, maxQueryDepth: 6, maxAliases: 0, maxBodyBytes: 65536, maxWebsocketPayloadBytes: 32768, maxSubscriptionsPerSocket: 5 });
+    expect(config.limits).toEqual({ rateLimit: { perSecond: 2.5, burst: 10 }, maxQueryDepth: 6, maxAliases: 0, maxBodyBytes: 65536, maxWebsocketPayloadBytes: 32768, maxSubscriptionsPerSocket: 5, maxActiveTokensPerUser: 3 });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
     expect(Object.isFrozen(config.limits)).toBe(true);

@@ -15,6 +15,8 @@ export interface GatewayLimits {
   readonly maxWebsocketPayloadBytes: number;
   /** KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: operations open at once on one websocket. */
   readonly maxSubscriptionsPerSocket: number;
+  /** KDA_MAX_TOKENS_PER_USER: live API tokens one user may hold. */
+  readonly maxActiveTokensPerUser: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -24,6 +26,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxBodyBytes: 1024 * 1024,
   maxWebsocketPayloadBytes: 1024 * 1024,
   maxSubscriptionsPerSocket: 100,
+  maxActiveTokensPerUser: 25,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -60,6 +63,7 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxBodyBytes: parseNumber(env, 'KDA_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, whole(1024), problems),
     maxWebsocketPayloadBytes: parseNumber(env, 'KDA_MAX_WS_PAYLOAD_BYTES', DEFAULT_LIMITS.maxWebsocketPayloadBytes, whole(1024), problems),
     maxSubscriptionsPerSocket: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_LIMITS.maxSubscriptionsPerSocket, whole(1), problems),
+    maxActiveTokensPerUser: parseNumber(env, 'KDA_MAX_TOKENS_PER_USER', DEFAULT_LIMITS.maxActiveTokensPerUser, whole(1), problems),
   });
 }
 

@@ -7,7 +7,7 @@ import { bearerChallenge, unauthenticatedStatusPlugin } from './auth-challenge.j
 import type { ContextFactory, GatewayContext } from './context.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
-import { rateLimitKey, type RateLimiter } from './rate-limit.js';
+import { rateLimitKeys, type RateLimiter } from './rate-limit.js';
 
 export interface ApolloHandlerOptions {
   readonly schema: GraphQLSchema;
@@ -57,10 +57,10 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
     try {
       const principal = await options.contexts.authenticate(request.headers.authorization).catch((error: unknown) => {
         // A refused credential spends the address's budget: guessing tokens is rate limited like anything else.
-        options.rateLimiter.take(rateLimitKey(null, request.socket.remoteAddress));
+        options.rateLimiter.takeEach(rateLimitKeys(null, request.socket.remoteAddress));
         throw error;
       });
-      options.rateLimiter.take(rateLimitKey(principal, request.socket.remoteAddress));
+      options.rateLimiter.takeEach(rateLimitKeys(principal, request.socket.remoteAddress));
       return options.contexts.create(principal);
     } catch (error) {
       if (error instanceof DomainError) {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { RateLimiter, rateLimitKey } from './rate-limit.js';
+import { RateLimiter, rateLimitKeys } from './rate-limit.js';
 
 describe('rate limiter', () => {
   test('a burst, then refusals, then tokens again as time passes', () => {
@@ -19,8 +19,8 @@ describe('rate limiter', () => {
   });
 
   test('callers are keyed by token, then principal, then address', () => {
-    expect(rateLimitKey({ id: 'u1', tokenId: 't1' }, '127.0.0.1')).toBe('token:t1');
-    expect(rateLimitKey({ id: 'u1', tokenId: null }, '127.0.0.1')).toBe('principal:u1');
-    expect(rateLimitKey(null, '10.0.0.9')).toBe('address:10.0.0.9');
+    expect(rateLimitKeys({ id: 'u1', tokenId: 't1' }, '127.0.0.1')).toEqual(['token:t1', 'principal:u1']);
+    expect(rateLimitKeys({ id: 'u1', tokenId: null }, '127.0.0.1')).toEqual(['principal:u1']);
+    expect(rateLimitKeys(null, '10.0.0.9')).toEqual(['address:10.0.0.9']);
   });
 });

@@ -21,6 +21,11 @@ export class RateLimiter {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** Takes one token from each budget; throws RATE_LIMITED (HTTP 429) at the first that has none left. */
+  takeEach(callers: readonly string[]): void {
+    for (const caller of callers) this.take(caller);
+  }
+
   /** Takes one token; throws RATE_LIMITED (HTTP 429) when the caller has none left. */
   take(caller: string): void {
     const now = this.now();
@@ -40,8 +45,11 @@ export class RateLimiter {
   }
 }
 
-/** The key a caller is limited by. */
-export function rateLimitKey(principal: { readonly id: string; readonly tokenId?: string | null } | null, address: string | undefined): string {
-  if (principal === null) return `address:${address ?? 'unknown'}`;
-  return principal.tokenId ? `token:${principal.tokenId}` : `principal:${principal.id}`;
+/**
+ * The budgets a request spends: an anonymous caller's address; a user's own; and, for an API
+ * token, the token's too — so minting more tokens buys a user no more requests.
+ */
+export function rateLimitKeys(principal: { readonly id: string; readonly tokenId?: string | null } | null, address: string | undefined): string[] {
+  if (principal === null) return [`address:${address ?? 'unknown'}`];
+  return principal.tokenId ? [`token:${principal.tokenId}`, `principal:${principal.id}`] : [`principal:${principal.id}`];
 }

@@ -7,7 +7,7 @@ import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
 import { isWebsocketOriginAllowed } from './cors.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
-import { rateLimitKey, type RateLimiter } from './rate-limit.js';
+import { rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
@@ -90,7 +90,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         } catch {
           // graphql-ws closes the socket with 4403 Forbidden; the refused credential spends the address's budget.
           try {
-            options.rateLimiter.take(rateLimitKey(null, context.extra.request.socket.remoteAddress));
+            options.rateLimiter.takeEach(rateLimitKeys(null, context.extra.request.socket.remoteAddress));
           } catch {
             // Over budget: refused all the same.
           }
@@ -109,7 +109,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           ];
         }
         try {
-          options.rateLimiter.take(rateLimitKey(principal, context.extra.request.socket.remoteAddress));
+          options.rateLimiter.takeEach(rateLimitKeys(principal, context.extra.request.socket.remoteAddress));
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;

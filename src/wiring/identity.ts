@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../config/config.js';
+import { DEFAULT_LIMITS, type GatewayConfig } from '../config/config.js';
 import { createAuthenticator, createJwtVerifier, IdentityService, type Authenticator } from '../domains/identity/index.js';
 import { createApiTokenStore } from '../infra/db/api-token-store.js';
 import { createUserStore } from '../infra/db/user-store.js';
@@ -11,7 +11,13 @@ export interface IdentityWiring {
 
 /** Users, API tokens and the authenticator (admin token, API tokens, JWTs). */
 export function wireIdentity(infra: Infra, config: GatewayConfig): IdentityWiring {
-  const service = new IdentityService({ users: createUserStore(infra.dataSource), tokens: createApiTokenStore(infra.dataSource), now: () => new Date(), logger: infra.logger });
+  const service = new IdentityService({
+    users: createUserStore(infra.dataSource),
+    tokens: createApiTokenStore(infra.dataSource),
+    now: () => new Date(),
+    logger: infra.logger,
+    maxActiveTokensPerUser: (config.limits ?? DEFAULT_LIMITS).maxActiveTokensPerUser,
+  });
   const authenticator = createAuthenticator({ adminToken: config.adminToken, identity: service, jwt: createJwtVerifier(config.jwt ?? {}) });
   return { service, authenticator };
 }

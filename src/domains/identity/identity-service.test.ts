@@ -43,10 +43,10 @@ function memoryStores() {
   return { users, tokens, markUsedCalls, userStore, tokenStore };
 }
 
-function setup() {
+function setup(maxActiveTokensPerUser?: number) {
   const stores = memoryStores();
   let now = new Date('2030-01-01T00:00:00Z');
-  const service = new IdentityService({ users: stores.userStore, tokens: stores.tokenStore, now: () => now, logger: silentLogger });
+  const service = new IdentityService({ users: stores.userStore, tokens: stores.tokenStore, now: () => now, logger: silentLogger, ...(maxActiveTokensPerUser === undefined ? {} : { maxActiveTokensPerUser }) });
   return {
     ...stores,
     service,
@@ -121,11 +121,27 @@ describe('IdentityService users', () => {
 });
 
 describe('IdentityService API tokens', () => {
-  async function withUser() {
-    const context = setup();
+  async function withUser(maxActiveTokensPerUser?: number) {
+    const context = setup(maxActiveTokensPerUser);
     const user = await context.service.createUser(BOOTSTRAP_ADMIN, { name: 'Ada', email: 'ada@example.com', systemRole: 'USER' });
     return { ...context, user };
   }
+
+  test('a user holds at most the allowed number of live tokens: revoked and expired ones do not count', async () => {
+    const { service, user, tokens, advance } = await withUser(2);
+    const caller = asPrincipal(user);
+    const first = await service.createApiToken(caller, { name: 'one', scopes: ['read'], expiresAt: '2030-01-01T01:00:00Z' });
+    const second = await service.createApiToken(caller, { name: 'two', scopes: ['read'] });
+    const refused = await failure(service.createApiToken(caller, { name: 'three', scopes: ['read'] }));
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { field: 'userId' } });
+    expect(tokens.size).toBe(2);
+    await service.revokeApiToken(caller, second.record.id);
+    await service.createApiToken(caller, { name: 'three', scopes: ['read'] });
+    expect(first.record.expiresAt).not.toBeNull();
+    advance(2 * 3_600_000);
+    await service.createApiToken(caller, { name: 'four', scopes: ['read'] });
+    expect(await failure(service.createApiToken(caller, { name: 'five', scopes: ['read'] }))).toMatchObject({ code: 'CONFLICT' });
+  });
 
   test('a new token: kda_ + 40 base62, only its hash stored, usable as its user', async () => {
     const { service, user, tokens } = await withUser();

@@ -55,7 +55,11 @@ export interface IdentityServiceDeps {
   readonly tokens: ApiTokenStore;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** Live (unrevoked, unexpired) API tokens one user may hold; DEFAULT_MAX_ACTIVE_TOKENS when absent. */
+  readonly maxActiveTokensPerUser?: number;
 }
+
+export const DEFAULT_MAX_ACTIVE_TOKENS = 25;
 
 function principalOf(user: UserRecord, via: AuthMethod, scopes: readonly TokenScope[], tokenId: string | null): Principal {
   return { id: user.id, userId: user.id, email: user.email, displayName: user.name, systemRole: user.systemRole, via, scopes, tokenId };
@@ -111,6 +115,7 @@ export class IdentityService {
     const beyond = scopes.filter((scope) => !caller.scopes.includes(scope));
     if (beyond.length > 0) throw new ForbiddenError(`scopes: the calling credential lacks ${beyond.join(', ')}, so it cannot grant it`);
 
+    await this.checkTokenAllowance(ownerId);
     const generated = generateApiToken();
     const record: ApiTokenRecord = {
       id: randomUUID(),
@@ -126,6 +131,14 @@ export class IdentityService {
     };
     await this.deps.tokens.insert(record);
     return { secret: generated.secret, record };
+  }
+
+  /** A user with many live tokens would also hold many rate budgets' worth of keys to lose: cap them. */
+  private async checkTokenAllowance(userId: string): Promise<void> {
+    const now = this.deps.now();
+    const live = (await this.deps.tokens.listByUserIds([userId])).filter((token) => token.revokedAt === null && (token.expiresAt === null || token.expiresAt > now));
+    const max = this.deps.maxActiveTokensPerUser ?? DEFAULT_MAX_ACTIVE_TOKENS;
+    if (live.length >= max) throw new ConflictError('userId', `the user already holds ${live.length} live API tokens, the most allowed (${max}); revoke one first`);
   }
 
   /** Own tokens, or any for an ADMIN. Revoking twice keeps the first time. */
