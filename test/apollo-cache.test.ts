@@ -217,9 +217,7 @@ describe('Apollo Client normalizes the graph with no type policies', () => {
     // A real administrator with a token of their own, so `me { apiTokens }` has something to show.
     const admin = await createUser(gateway, { name: 'Dana', email: 'dana@example.com', systemRole: 'ADMIN' });
     const { token } = await createToken(gateway, { name: 'dashboard', userId: admin.id, scopes: ['READ', 'WRITE'] });
-    const workspace = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(
-      `mutation { createWorkspace(input: { name: "Cloud Team" }) { workspace { id } } }`,
-    );
+    const workspace = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Cloud Team" }) { workspace { id } } }`);
     const workspaceId = workspace.data?.createWorkspace.workspace.id;
     if (workspaceId === undefined) throw new Error(`createWorkspace failed: ${JSON.stringify(workspace.errors)}`);
     const member = await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, {

@@ -158,7 +158,9 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     const person = async (name: string, workspaceId: string, role: string) => {
       const user = await createUser(gateway, { name, email: `${name.toLowerCase()}@example.com`, systemRole: 'USER' });
       data(
-        await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId, userId: user.id, role } }),
+        await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, {
+          input: { workspaceId, userId: user.id, role },
+        }),
         'addWorkspaceMember',
       );
       return { id: user.id, token: (await createToken(gateway, { name: 'cli', userId: user.id, scopes: ['READ', 'WRITE'] })).token };
@@ -166,7 +168,9 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     viewerA = await person('Vera', teamA, 'VIEWER');
     managerB = await person('Bert', teamB, 'MANAGER');
     const allot = (workspaceId: string, cluster: string, namespaces: string[] | null) =>
-      gateway.request(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { namespaces } } }`, { input: { workspaceId, clusterId: cluster, namespaces } });
+      gateway.request(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { namespaces } } }`, {
+        input: { workspaceId, clusterId: cluster, namespaces },
+      });
     data(await allot(teamA, clusterId, ['shop']), 'allot A');
     data(await allot(teamB, clusterId, ['secret']), 'allot B');
     data(await allot(teamB, hiddenClusterId, null), 'allot B hidden');
@@ -179,10 +183,9 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
 
     // A registry with a pushed image, a build with a finished run in each team.
     const registryId = data(
-      await gateway.request<{ createRegistry: { registry: { id: string } } }>(
-        `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`,
-        { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } },
-      ),
+      await gateway.request<{ createRegistry: { registry: { id: string } } }>(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`, {
+        input: { name: 'platform', url: registry.url, kind: 'BUILTIN' },
+      }),
       'createRegistry',
     ).createRegistry.registry.id;
     for (const team of [teamA, teamB]) {
