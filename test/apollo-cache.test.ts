@@ -152,20 +152,26 @@ const DASHBOARD: TypedDocumentNode<Dashboard> = gql`
 
 const UPDATE_WORKSPACE = gql`
   mutation Rename($id: ID!, $name: String!) {
-    updateWorkspace(id: $id, input: { name: $name }) {
+    updateWorkspace(input: { id: $id, name: $name }) {
       __typename
-      id
-      name
+      workspace {
+        __typename
+        id
+        name
+      }
     }
   }
 `;
 
 const UPDATE_CLUSTER = gql`
   mutation Move($id: ID!, $region: String!) {
-    updateCluster(id: $id, input: { region: $region }) {
+    updateCluster(input: { id: $id, region: $region }) {
       __typename
-      id
-      region
+      cluster {
+        __typename
+        id
+        region
+      }
     }
   }
 `;
@@ -211,13 +217,17 @@ describe('Apollo Client normalizes the graph with no type policies', () => {
     // A real administrator with a token of their own, so `me { apiTokens }` has something to show.
     const admin = await createUser(gateway, { name: 'Dana', email: 'dana@example.com', systemRole: 'ADMIN' });
     const { token } = await createToken(gateway, { name: 'dashboard', userId: admin.id, scopes: ['READ', 'WRITE'] });
-    const workspace = await gateway.request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Cloud Team" }) { id } }`);
-    await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, {
-      input: { workspaceId: workspace.data?.createWorkspace.id, userId: admin.id, role: 'MANAGER' },
+    const workspace = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Cloud Team" }) { workspace { id } } }`);
+    const workspaceId = workspace.data?.createWorkspace.workspace.id;
+    if (workspaceId === undefined) throw new Error(`createWorkspace failed: ${JSON.stringify(workspace.errors)}`);
+    const member = await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, {
+      input: { workspaceId, userId: admin.id, role: 'MANAGER' },
     });
-    await gateway.request(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { namespaces } }`, {
-      input: { workspaceId: workspace.data?.createWorkspace.id, clusterId: cluster.id },
+    expect(member.errors).toBeUndefined();
+    const allotment = await gateway.request(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { namespaces } } }`, {
+      input: { workspaceId, clusterId: cluster.id },
     });
+    expect(allotment.errors).toBeUndefined();
 
     cache = new InMemoryCache();
     client = new ApolloClient({ link: new HttpLink({ uri: gateway.graphqlUrl, headers: { authorization: `Bearer ${token}` } }), cache });

@@ -146,7 +146,7 @@ describe('the audit log', () => {
     const [registryEntry] = (await audit({ filter: { action: 'createRegistry' } })).edges.map(({ node }) => node);
     expect(registryEntry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky-registry', username: 'robot', password: '[redacted]' }) });
     const [updateEntry] = (await audit({ filter: { action: 'updateCluster' } })).edges.map(({ node }) => node);
-    expect(updateEntry).toMatchObject({ outcome: 'NOT_FOUND', targetId: '00000000-0000-0000-0000-000000000000', variables: { input: expect.objectContaining({ kubeconfig: '[redacted]' }) } });
+    expect(updateEntry).toMatchObject({ outcome: 'NOT_FOUND', targetId: toGlobalId('Cluster', '00000000-0000-0000-0000-000000000000'), variables: { input: expect.objectContaining({ kubeconfig: '[redacted]' }) } });
     const everything = JSON.stringify(await tables.query('SELECT * FROM audit_log'));
     expect(everything).not.toContain('registry-secret-value');
     expect(everything).not.toContain('rotated-secret-value');

@@ -148,14 +148,19 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
 
     const workspace = async (name: string) =>
       data(
-        await gateway.request<{ createWorkspace: { id: string } }>(`mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`, { input: { name } }),
+        await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(
+          `mutation ($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { workspace { id } } }`,
+          { input: { name } },
+        ),
         name,
-      ).createWorkspace.id;
+      ).createWorkspace.workspace.id;
     [teamA, teamB] = [await workspace('Team A'), await workspace('Team B')];
     const person = async (name: string, workspaceId: string, role: string) => {
       const user = await createUser(gateway, { name, email: `${name.toLowerCase()}@example.com`, systemRole: 'USER' });
       data(
-        await gateway.request(`mutation ($input: WorkspaceMemberInput!) { addWorkspaceMember(input: $input) { role } }`, { input: { workspaceId, userId: user.id, role } }),
+        await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, {
+          input: { workspaceId, userId: user.id, role },
+        }),
         'addWorkspaceMember',
       );
       return { id: user.id, token: (await createToken(gateway, { name: 'cli', userId: user.id, scopes: ['READ', 'WRITE'] })).token };
@@ -163,12 +168,14 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     viewerA = await person('Vera', teamA, 'VIEWER');
     managerB = await person('Bert', teamB, 'MANAGER');
     const allot = (workspaceId: string, cluster: string, namespaces: string[] | null) =>
-      gateway.request(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { namespaces } }`, { input: { workspaceId, clusterId: cluster, namespaces } });
+      gateway.request(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { namespaces } } }`, {
+        input: { workspaceId, clusterId: cluster, namespaces },
+      });
     data(await allot(teamA, clusterId, ['shop']), 'allot A');
     data(await allot(teamB, clusterId, ['secret']), 'allot B');
     data(await allot(teamB, hiddenClusterId, null), 'allot B hidden');
     data(
-      await gateway.request(`mutation ($input: AllotStorageInput!) { allotStorage(input: $input) { storageClassName } }`, {
+      await gateway.request(`mutation ($input: AllotStorageInput!) { allotStorage(input: $input) { allotment { storageClassName } } }`, {
         input: { workspaceId: teamA, clusterId, storageClassName: 'standard' },
       }),
       'allotStorage',
@@ -176,15 +183,20 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
 
     // A registry with a pushed image, a build with a finished run in each team.
     const registryId = data(
-      await gateway.request<{ createRegistry: { id: string } }>(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { id } }`, {
+      await gateway.request<{ createRegistry: { registry: { id: string } } }>(`mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id } } }`, {
         input: { name: 'platform', url: registry.url, kind: 'BUILTIN' },
       }),
       'createRegistry',
-    ).createRegistry.id;
+    ).createRegistry.registry.id;
     for (const team of [teamA, teamB]) {
-      data(await gateway.request(`mutation ($w: ID!, $r: ID!) { allotRegistry(workspaceId: $w, registryId: $r) { id } }`, { w: team, r: registryId }), 'allotRegistry');
+      data(
+        await gateway.request(`mutation ($input: AllotRegistryInput!) { allotRegistry(input: $input) { registry { id } workspaceId } }`, {
+          input: { workspaceId: team, registryId },
+        }),
+        'allotRegistry',
+      );
       const build = data(
-        await gateway.request<{ createBuild: { id: string } }>(`mutation ($input: CreateBuildInput!) { createBuild(input: $input) { id } }`, {
+        await gateway.request<{ createBuild: { build: { id: string } } }>(`mutation ($input: CreateBuildInput!) { createBuild(input: $input) { build { id } } }`, {
           input: {
             workspaceId: team,
             name: 'web',
@@ -197,8 +209,14 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
           },
         }),
         'createBuild',
-      ).createBuild.id;
-      const run = data(await gateway.request<{ runBuild: { id: string } }>(`mutation ($id: ID!) { runBuild(buildId: $id) { id } }`, { id: build }), 'runBuild').runBuild.id;
+      ).createBuild.build.id;
+      const run = data(
+        await gateway.request<{ runBuild: { run: { id: string }; build: { id: string } } }>(
+          `mutation ($input: RunBuildInput!) { runBuild(input: $input) { run { id } build { id } } }`,
+          { input: { buildId: build } },
+        ),
+        'runBuild',
+      ).runBuild.run.id;
       await waitFor(
         `run ${run} to finish`,
         async () =>
@@ -288,9 +306,20 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     // A wrong-type id to a typed field is "not found" too.
     expect(data(await gateway.request<{ cluster: unknown }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: teamA }), 'cluster').cluster).toBeNull();
 
-    const doomed = data(await gateway.request<{ createWorkspace: { id: string } }>(`mutation { createWorkspace(input: { name: "Doomed" }) { id } }`), 'create').createWorkspace.id;
+    const doomed = data(
+      await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Doomed" }) { workspace { id } } }`),
+      'create',
+    ).createWorkspace.workspace.id;
     expect(data(await gateway.request<{ node: unknown }>(NODE_ID, { id: doomed }), 'node').node).toEqual({ __typename: 'Workspace', id: doomed });
-    data(await gateway.request(`mutation ($id: ID!) { deleteWorkspace(id: $id) }`, { id: doomed }), 'deleteWorkspace');
+    expect(
+      data(
+        await gateway.request<{ deleteWorkspace: { deletedWorkspaceId: string } }>(
+          `mutation ($input: DeleteWorkspaceInput!) { deleteWorkspace(input: $input) { deletedWorkspaceId } }`,
+          { input: { id: doomed } },
+        ),
+        'deleteWorkspace',
+      ).deleteWorkspace.deletedWorkspaceId,
+    ).toBe(doomed);
     expect(await gateway.request(NODE_ID, { id: doomed })).toMatchObject({ data: { node: null } });
   });
 

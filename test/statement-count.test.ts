@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openTables } from './identity-support.js';
+import { nodesOf, type Connection } from './support/connections.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 
 type Tables = Awaited<ReturnType<typeof openTables>>;
@@ -109,13 +110,19 @@ describe('SQL statements per request', () => {
 
   test('nodes(ids:) costs the same number of statements for 14 ids as for 98, whatever their types', async () => {
     if (workspaces < 16) await seedWorkspaces(16);
-    const IDS = `{ workspaces { id members { id user { id } } allotments { id cluster { id } } builds { id lastRun { id } } } }`;
-    const response = await gateway.request<{ workspaces: Array<{ id: string; members: Array<{ id: string; user: { id: string } }>; allotments: Array<{ id: string; cluster: { id: string } }>; builds: Array<{ id: string; lastRun: { id: string } }> }> }>(IDS);
+    const IDS = `{ workspaces(first: 16) { edges { node { id members { edges { node { id user { id } } } } allotments { id cluster { id } } builds { edges { node { id lastRun { id } } } } } } } }`;
+    type Listed = { id: string; members: Connection<{ id: string; user: { id: string } }>; allotments: Array<{ id: string; cluster: { id: string } }>; builds: Connection<{ id: string; lastRun: { id: string } }> };
+    const response = await gateway.request<{ workspaces: Connection<Listed> }>(IDS);
     expect(response.errors).toBeUndefined();
     // Seven kinds, each from a different workspace: no loader can answer one from another's row.
-    const idsOf = (workspaces: NonNullable<typeof response.data>['workspaces']) =>
-      workspaces.flatMap((workspace) => [workspace.id, workspace.members[0]!.id, workspace.members[0]!.user.id, workspace.allotments[0]!.id, workspace.allotments[0]!.cluster.id, workspace.builds[0]!.id, workspace.builds[0]!.lastRun.id]);
-    const all = response.data!.workspaces;
+    const idsOf = (workspaces: Listed[]) =>
+      workspaces.flatMap((workspace) => {
+        const [member] = nodesOf(workspace.members);
+        const [build] = nodesOf(workspace.builds);
+        return [workspace.id, member!.id, member!.user.id, workspace.allotments[0]!.id, workspace.allotments[0]!.cluster.id, build!.id, build!.lastRun.id];
+      });
+    const all = nodesOf(response.data!.workspaces);
+    expect(all).toHaveLength(16);
     const statementsForNodes = async (ids: string[]) => {
       const questions = async () => Number((await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`))[0]?.Value);
       const before = await questions();

@@ -193,7 +193,7 @@ describe('workspaces: members, roles, allotments', () => {
     expect(whole.data?.allotCluster.allotment.namespaces).toBeNull();
 
     const revoked = await gateway.request<{ revokeClusterAllotment: unknown }>(REVOKE, { input: { workspaceId: team, clusterId: clusterIds.shop } });
-    expect(revoked.data?.revokeClusterAllotment).toEqual({ workspace: { id: team, clusterCount: 0 }, revokedClusterId: clusterIds.shop });
+    expect(revoked.data?.revokeClusterAllotment).toEqual({ workspace: { id: team, clusterCount: 0 }, revokedClusterId: toGlobalId('Cluster', clusterIds.shop) });
     await waitFor('the revoked cluster to disappear', async () => ((await gateway.request<{ clusters: unknown[] }>(`{ clusters { name } }`, {}, people.otto.token)).data?.clusters.length === 0 ? true : undefined));
   });
 
