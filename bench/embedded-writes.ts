@@ -31,7 +31,8 @@ async function databaseWithLogLines(lines: number): Promise<string> {
     const insert = database.prepare('INSERT INTO build_log_lines (run_id, number, step, text, at) VALUES (?, ?, ?, ?, ?)');
     const runId = randomUUID();
     database.exec('BEGIN');
-    for (let number = 1; number <= lines; number += 1) insert.run(runId, number, 1 + (number % 6), `Step ${1 + (number % 6)}/6 : log line ${number} of a long build, as compilers print them`, new Date().toISOString());
+    for (let number = 1; number <= lines; number += 1)
+      insert.run(runId, number, 1 + (number % 6), `Step ${1 + (number % 6)}/6 : log line ${number} of a long build, as compilers print them`, new Date().toISOString());
     database.exec('COMMIT');
   } finally {
     database.close();
@@ -45,7 +46,10 @@ async function medianMutationMs(dataDir: string, mutations: number): Promise<num
     const samples: number[] = [];
     for (let index = 0; index < mutations; index += 1) {
       const started = performance.now();
-      const response = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>('mutation ($name: String!) { createWorkspace(input: { name: $name }) { workspace { id } } }', { name: `bench-${index}` });
+      const response = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(
+        'mutation ($name: String!) { createWorkspace(input: { name: $name }) { workspace { id } } }',
+        { name: `bench-${index}` },
+      );
       samples.push(performance.now() - started);
       if (response.errors !== undefined) throw new Error(`createWorkspace failed: ${JSON.stringify(response.errors)}`);
     }

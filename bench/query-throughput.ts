@@ -74,7 +74,15 @@ export async function runQueryScenario(options: QueryScenarioOptions): Promise<R
 
     progress(`query throughput: gateway, ${options.gatewayRequests} requests × ${PAGE_SIZE} pods (${(expectedBytes / 1024).toFixed(0)} KB each)`);
     const measured = await load(
-      { url: gateway.graphqlUrl, headers, body: requestBody, expectedBytes, concurrency: options.concurrency, warmupRequests: Math.ceil(options.gatewayRequests / 10), requests: options.gatewayRequests },
+      {
+        url: gateway.graphqlUrl,
+        headers,
+        body: requestBody,
+        expectedBytes,
+        concurrency: options.concurrency,
+        warmupRequests: Math.ceil(options.gatewayRequests / 10),
+        requests: options.gatewayRequests,
+      },
       120_000,
     );
     progress(`query throughput: node:http baseline, ${options.baselineRequests} requests`);
@@ -82,7 +90,15 @@ export async function runQueryScenario(options: QueryScenarioOptions): Promise<R
     let baseline;
     try {
       baseline = await load(
-        { url: server.url, headers, body: requestBody, expectedBytes, concurrency: options.concurrency, warmupRequests: Math.ceil(options.baselineRequests / 10), requests: options.baselineRequests },
+        {
+          url: server.url,
+          headers,
+          body: requestBody,
+          expectedBytes,
+          concurrency: options.concurrency,
+          warmupRequests: Math.ceil(options.baselineRequests / 10),
+          requests: options.baselineRequests,
+        },
         120_000,
       );
     } finally {

@@ -38,7 +38,13 @@ async function main(): Promise<void> {
       name: 'fanout',
       title: 'fan-out (memory bus)',
       run: () =>
-        runFanoutScenario({ bus: { kind: 'memory' }, subscriberCounts: quick ? [1, 200] : [1, 1_000, 5_000], eventsPerRound: quick ? 5 : 20, rounds: quick ? 3 : 5, batchSize: 250 }),
+        runFanoutScenario({
+          bus: { kind: 'memory' },
+          subscriberCounts: quick ? [1, 200] : [1, 1_000, 5_000],
+          eventsPerRound: quick ? 5 : 20,
+          rounds: quick ? 3 : 5,
+          batchSize: 250,
+        }),
     },
     ...(nats
       ? [

@@ -44,7 +44,11 @@ export async function findById(client: KdaClient, id: string): Promise<NodeByIdQ
   return (await client.request(NodeByIdDocument, { id })).node;
 }
 
-export async function scaleDeployment(client: KdaClient, target: { clusterId: string; namespace: string; name: string }, replicas: number): Promise<ScaleWorkloadMutation['scaleWorkload']['workload']> {
+export async function scaleDeployment(
+  client: KdaClient,
+  target: { clusterId: string; namespace: string; name: string },
+  replicas: number,
+): Promise<ScaleWorkloadMutation['scaleWorkload']['workload']> {
   return (await client.request(ScaleWorkloadDocument, { input: { ...target, kind: 'DEPLOYMENT', replicas } })).scaleWorkload.workload;
 }
 

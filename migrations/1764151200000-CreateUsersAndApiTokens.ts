@@ -5,7 +5,6 @@ export class CreateUsersAndApiTokens1764151200000 implements MigrationInterface 
   name = 'CreateUsersAndApiTokens1764151200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-
     await queryRunner.createTable(
       new Table({
         name: 'users',
@@ -36,7 +35,9 @@ export class CreateUsersAndApiTokens1764151200000 implements MigrationInterface 
         ],
         uniques: [{ name: 'UQ_api_tokens_token_hash', columnNames: ['token_hash'] }],
         indices: [{ name: 'IDX_api_tokens_user_id', columnNames: ['user_id'] }],
-        foreignKeys: [{ name: 'FK_api_tokens_user_id', columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }],
+        foreignKeys: [
+          { name: 'FK_api_tokens_user_id', columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' },
+        ],
       }),
     );
   }

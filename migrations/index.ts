@@ -7,4 +7,12 @@ import { CreateWorkspaceStorage1764237900000 } from './1764237900000-CreateWorks
 import { AddBuildArguments1764238000000 } from './1764238000000-AddBuildArguments.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
-export const migrations = [CreateClusters1764064800000, CreateUsersAndApiTokens1764151200000, CreateWorkspaces1764237600000, CreateAuditLog1764237700000, CreateBuilds1764237800000, CreateWorkspaceStorage1764237900000, AddBuildArguments1764238000000];
+export const migrations = [
+  CreateClusters1764064800000,
+  CreateUsersAndApiTokens1764151200000,
+  CreateWorkspaces1764237600000,
+  CreateAuditLog1764237700000,
+  CreateBuilds1764237800000,
+  CreateWorkspaceStorage1764237900000,
+  AddBuildArguments1764238000000,
+];

@@ -36,12 +36,19 @@ describe('cluster access through workspace allotments', () => {
     simulator.addDeployment({ namespace: 'team-a', name: 'api', replicas: 1, containers: [{ name: 'api', image: 'example/api:1' }] });
     simulator.addDeployment({ namespace: 'team-b', name: 'hidden', replicas: 1, containers: [{ name: 'hidden', image: 'example/hidden:1' }] });
     cluster = await registerCluster(gateway, simulator);
-    workspaceId = (await admin<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Sports Team" }) { workspace { id } } }`)).createWorkspace.workspace.id;
-    await admin(`mutation ($w: ID!, $c: ID!) { allotCluster(input: { workspaceId: $w, clusterId: $c, namespaces: ["team-a"] }) { allotment { namespaces } } }`, { w: workspaceId, c: cluster.id });
+    workspaceId = (await admin<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Sports Team" }) { workspace { id } } }`))
+      .createWorkspace.workspace.id;
+    await admin(`mutation ($w: ID!, $c: ID!) { allotCluster(input: { workspaceId: $w, clusterId: $c, namespaces: ["team-a"] }) { allotment { namespaces } } }`, {
+      w: workspaceId,
+      c: cluster.id,
+    });
     viewer = await person('viewer');
     operator = await person('operator');
     outsider = await person('outsider');
-    for (const [who, role] of [[viewer, 'VIEWER'], [operator, 'OPERATOR']] as const) {
+    for (const [who, role] of [
+      [viewer, 'VIEWER'],
+      [operator, 'OPERATOR'],
+    ] as const) {
       await admin(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId, userId: who.id, role } });
     }
   });
@@ -52,25 +59,33 @@ describe('cluster access through workspace allotments', () => {
   });
 
   test('a member sees the cluster, but only the allotted namespace', async () => {
-    const response = await gateway.request<{ clusters: Array<{ id: string; namespaces: string[]; pods: { edges: Array<{ node: { namespace: string } }> }; workloads: Connection<{ namespace: string; name: string }> }> }>(
-      `{ clusters { id namespaces pods(first: 100) { edges { node { namespace } } } workloads { edges { node { namespace name } } } } }`,
-      {},
-      viewer.token,
-    );
+    const response = await gateway.request<{
+      clusters: Array<{ id: string; namespaces: string[]; pods: { edges: Array<{ node: { namespace: string } }> }; workloads: Connection<{ namespace: string; name: string }> }>;
+    }>(`{ clusters { id namespaces pods(first: 100) { edges { node { namespace } } } workloads { edges { node { namespace name } } } } }`, {}, viewer.token);
     expect(response.errors).toBeUndefined();
     expect(response.data?.clusters).toHaveLength(1);
     const [seen] = response.data!.clusters;
     expect(seen?.namespaces).toEqual(['team-a']);
     expect(new Set(seen?.pods.edges.map((edge) => edge.node.namespace))).toEqual(new Set(['team-a']));
     expect(nodesOf(seen?.workloads)).toEqual([{ namespace: 'team-a', name: 'api' }]);
-    const explicit = await gateway.request<{ cluster: { pods: { totalCount: number } } }>(`query ($id: ID!) { cluster(id: $id) { pods(namespace: "team-b") { totalCount } } }`, { id: cluster.id }, viewer.token);
+    const explicit = await gateway.request<{ cluster: { pods: { totalCount: number } } }>(
+      `query ($id: ID!) { cluster(id: $id) { pods(namespace: "team-b") { totalCount } } }`,
+      { id: cluster.id },
+      viewer.token,
+    );
     expect(explicit.data?.cluster.pods.totalCount).toBe(0);
   });
 
-  test('clusters(workspaceId) shows a workspace\'s clusters narrowed to its namespaces, to its members and administrators only', async () => {
-    const asAdmin = await gateway.request<{ clusters: Array<{ id: string; namespaces: string[] }> }>(`query ($w: ID!) { clusters(workspaceId: $w) { id namespaces } }`, { w: workspaceId });
+  test("clusters(workspaceId) shows a workspace's clusters narrowed to its namespaces, to its members and administrators only", async () => {
+    const asAdmin = await gateway.request<{ clusters: Array<{ id: string; namespaces: string[] }> }>(`query ($w: ID!) { clusters(workspaceId: $w) { id namespaces } }`, {
+      w: workspaceId,
+    });
     expect(asAdmin.data?.clusters).toEqual([{ id: cluster.id, namespaces: ['team-a'] }]);
-    const asViewer = await gateway.request<{ workspace: { clusters: Array<{ namespaces: string[] }> } }>(`query ($w: ID!) { workspace(id: $w) { clusters { namespaces } } }`, { w: workspaceId }, viewer.token);
+    const asViewer = await gateway.request<{ workspace: { clusters: Array<{ namespaces: string[] }> } }>(
+      `query ($w: ID!) { workspace(id: $w) { clusters { namespaces } } }`,
+      { w: workspaceId },
+      viewer.token,
+    );
     expect(asViewer.data?.workspace.clusters).toEqual([{ namespaces: ['team-a'] }]);
     const asOutsider = await gateway.request(`query ($w: ID!) { clusters(workspaceId: $w) { id } }`, { w: workspaceId }, outsider.token);
     expect(asOutsider.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -81,7 +96,11 @@ describe('cluster access through workspace allotments', () => {
     expect(list.data?.clusters).toEqual([]);
     const byId = await gateway.request<{ cluster: unknown }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: cluster.id }, outsider.token);
     expect(byId.data?.cluster).toBeNull();
-    const scale = await gateway.request(`mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`, { id: cluster.id }, outsider.token);
+    const scale = await gateway.request(
+      `mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`,
+      { id: cluster.id },
+      outsider.token,
+    );
     expect(scale.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const events = collect(gateway.websocket(`Bearer ${outsider.token}`), `subscription ($id: ID!) { podEvents(clusterId: $id) { cursor } }`, { id: cluster.id });
     await events.done;
@@ -101,7 +120,11 @@ describe('cluster access through workspace allotments', () => {
   });
 
   test('an operator scales in the allotted namespace; node operations stay with administrators', async () => {
-    const scaled = await gateway.request(`mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`, { id: cluster.id }, operator.token);
+    const scaled = await gateway.request(
+      `mutation ($id: ID!) { scaleWorkload(input: { clusterId: $id, namespace: "team-a", kind: DEPLOYMENT, name: "api", replicas: 2 }) { workload { name } } }`,
+      { id: cluster.id },
+      operator.token,
+    );
     expect(scaled.errors).toBeUndefined();
     const cordon = await gateway.request(`mutation ($id: ID!) { cordonNode(input: { clusterId: $id, name: "worker-1" }) { node { name } } }`, { id: cluster.id }, operator.token);
     expect(cordon.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -21,7 +21,18 @@ describe('the audit recorder', () => {
       },
       query: async () => ({ rows: [], totalCount: 0, hasPreviousPage: false, hasNextPage: false }),
     };
-    const entry: NewAuditEntry = { at: new Date(), actorId: 'u1', actorName: 'U', action: 'createWorkspace', targetType: 'Workspace', targetId: 'w1', workspaceId: 'w1', outcome: 'OK', message: null, variables: '{}' };
+    const entry: NewAuditEntry = {
+      at: new Date(),
+      actorId: 'u1',
+      actorName: 'U',
+      action: 'createWorkspace',
+      targetType: 'Workspace',
+      targetId: 'w1',
+      workspaceId: 'w1',
+      outcome: 'OK',
+      message: null,
+      variables: '{}',
+    };
     await expect(createAuditRecorder(brokenLog, logger).record(entry)).resolves.toBeUndefined();
     expect(logged).toEqual([{ message: 'cannot write audit entry', fields: expect.objectContaining({ action: 'createWorkspace', actorId: 'u1', error: 'disk full' }) }]);
   });

@@ -19,7 +19,11 @@ interface Entry {
 }
 
 interface Page {
-  auditLog: { totalCount: number; edges: Array<{ cursor: string; node: Entry }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
+  auditLog: {
+    totalCount: number;
+    edges: Array<{ cursor: string; node: Entry }>;
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  };
 }
 
 const AUDIT = `query ($filter: AuditLogFilter, $first: Int, $after: String, $last: Int, $before: String) {
@@ -56,13 +60,23 @@ describe('the audit log', () => {
     const { token } = await createToken(gateway, { name: 'cli', userId: mia.id, scopes: ['READ', 'WRITE'] });
     const created = await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Audited" }) { workspace { id } } }`);
     const workspaceId = created.data?.createWorkspace.workspace.id as string;
-    await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId, userId: mia.id, role: 'MANAGER' } });
+    await gateway.request(`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, {
+      input: { workspaceId, userId: mia.id, role: 'MANAGER' },
+    });
     // Failures are recorded with the code the caller got.
     await gateway.request(`mutation { createWorkspace(input: { name: "Audited" }) { workspace { id } } }`);
     await gateway.request(`mutation { createWorkspace(input: { name: "Sneaky" }) { workspace { id } } }`, {}, token);
-    await gateway.request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: workspaceId, u: mia.id }, token);
+    await gateway.request(
+      `mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`,
+      { w: workspaceId, u: mia.id },
+      token,
+    );
     await gateway.request(`mutation { createWorkspace(input: { name: "Anonymous" }) { workspace { id } } }`, {}, null);
-    await gateway.request(`mutation ($id: ID!, $name: String!) { updateWorkspace(input: { id: $id, name: $name }) { workspace { id } } }`, { id: workspaceId, name: 'Audited Team' }, token);
+    await gateway.request(
+      `mutation ($id: ID!, $name: String!) { updateWorkspace(input: { id: $id, name: $name }) { workspace { id } } }`,
+      { id: workspaceId, name: 'Audited Team' },
+      token,
+    );
 
     const all = await audit({ filter: { from: started } });
     expect(all.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
@@ -79,7 +93,15 @@ describe('the audit log', () => {
     expect(all.totalCount).toBe(9);
 
     const [update, anonymous, lastManager, forbidden] = all.edges.map((edge) => edge.node);
-    expect(update).toMatchObject({ actorId: mia.id, actorName: 'Mia', targetType: 'Workspace', targetId: workspaceId, workspaceId, message: null, variables: { input: { id: workspaceId, name: 'Audited Team' } } });
+    expect(update).toMatchObject({
+      actorId: mia.id,
+      actorName: 'Mia',
+      targetType: 'Workspace',
+      targetId: workspaceId,
+      workspaceId,
+      message: null,
+      variables: { input: { id: workspaceId, name: 'Audited Team' } },
+    });
     expect(anonymous).toMatchObject({ actorId: null, actorName: 'anonymous' });
     expect(lastManager).toMatchObject({ targetType: 'WorkspaceMember', targetId: mia.id, workspaceId, message: expect.stringMatching(/last MANAGER/) });
     expect(forbidden).toMatchObject({ actorId: mia.id, targetType: 'Workspace', targetId: null });
@@ -122,7 +144,9 @@ describe('the audit log', () => {
 
   test('secrets in arguments are never stored', async () => {
     const kubeconfig = 'apiVersion: v1\nkind: Config\nusers: [{ name: u, user: { token: very-secret-value } }]';
-    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`, { input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig } });
+    await gateway.request(`mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`, {
+      input: { name: 'leaky', provider: 'GKE', region: 'Tokyo', kubeconfig },
+    });
     const [entry] = (await audit({ filter: { action: 'registerCluster' } })).edges.map(({ node }) => node);
     expect(entry?.outcome).not.toBe('OK');
     expect(entry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky', kubeconfig: '[redacted]' }) });
@@ -146,7 +170,11 @@ describe('the audit log', () => {
     const [registryEntry] = (await audit({ filter: { action: 'createRegistry' } })).edges.map(({ node }) => node);
     expect(registryEntry?.variables).toEqual({ input: expect.objectContaining({ name: 'leaky-registry', username: 'robot', password: '[redacted]' }) });
     const [updateEntry] = (await audit({ filter: { action: 'updateCluster' } })).edges.map(({ node }) => node);
-    expect(updateEntry).toMatchObject({ outcome: 'NOT_FOUND', targetId: toGlobalId('Cluster', '00000000-0000-0000-0000-000000000000'), variables: { input: expect.objectContaining({ kubeconfig: '[redacted]' }) } });
+    expect(updateEntry).toMatchObject({
+      outcome: 'NOT_FOUND',
+      targetId: toGlobalId('Cluster', '00000000-0000-0000-0000-000000000000'),
+      variables: { input: expect.objectContaining({ kubeconfig: '[redacted]' }) },
+    });
     const everything = JSON.stringify(await tables.query('SELECT * FROM audit_log'));
     expect(everything).not.toContain('registry-secret-value');
     expect(everything).not.toContain('rotated-secret-value');

@@ -160,7 +160,9 @@ users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1, 
 contexts: [{ name: x, context: { cluster: c, user: u } }]
 current-context: x
 `;
-      const response = await gateway.request<{ registerCluster: { cluster: { name: string } } }>(REGISTER, { input: { kubeconfig: withExec, name: 'with-exec', provider: 'EKS', region: 'us-east-1' } });
+      const response = await gateway.request<{ registerCluster: { cluster: { name: string } } }>(REGISTER, {
+        input: { kubeconfig: withExec, name: 'with-exec', provider: 'EKS', region: 'us-east-1' },
+      });
       expect(response.errors).toBeUndefined();
       expect(response.data?.registerCluster.cluster.name).toBe('with-exec');
     } finally {

@@ -75,9 +75,15 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     password = registry.password;
     simulator.addNode({ name: 'builder-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * 2 ** 30, storageBytes: 100 * 2 ** 30, maxPods: 110 });
     clusterId = (await registerCluster(gateway, simulator)).id;
-    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Secret Team' } }), 'createWorkspace').createWorkspace.workspace.id;
+    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Secret Team' } }), 'createWorkspace')
+      .createWorkspace.workspace.id;
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
-    registryId = data(await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'locked', url: registry.url, kind: 'PRIVATE', username, password } }), 'createRegistry').createRegistry.registry.id;
+    registryId = data(
+      await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, {
+        input: { name: 'locked', url: registry.url, kind: 'PRIVATE', username, password },
+      }),
+      'createRegistry',
+    ).createRegistry.registry.id;
     data(await gateway.request(ALLOT_REGISTRY, { workspaceId, registryId }), 'allotRegistry');
   });
 
@@ -97,14 +103,19 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     // Nothing in the Job (nor its pod) carries the password, plain or encoded.
     const userPass = Buffer.from(`${username}:${password}`).toString('base64');
     const pod = await waitFor('the build pod', () => simulator.listPods(NAMESPACE).find((candidate) => candidate.metadata.labels?.['job-name'] === jobName));
-    for (const [what, object] of [['Job', job], ['pod', pod]] as const) {
+    for (const [what, object] of [
+      ['Job', job],
+      ['pod', pod],
+    ] as const) {
       const serialized = JSON.stringify(object);
       expect({ what, hasPassword: serialized.includes(password) }).toEqual({ what, hasPassword: false });
       expect({ what, hasAuth: serialized.includes(userPass) }).toEqual({ what, hasAuth: false });
       expect({ what, hasSecretData: serialized.includes(secret.data?.['.dockerconfigjson'] ?? '<none>') }).toEqual({ what, hasSecretData: false });
     }
     // kaniko finds the config where it looks for it.
-    expect(job.spec.template.spec.volumes).toEqual([{ name: 'registry-auth', secret: { secretName: registrySecretName(jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }]);
+    expect(job.spec.template.spec.volumes).toEqual([
+      { name: 'registry-auth', secret: { secretName: registrySecretName(jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } },
+    ]);
     expect(job.spec.template.spec.containers[0]?.volumeMounts).toEqual([{ name: 'registry-auth', mountPath: '/kaniko/.docker', readOnly: true }]);
 
     // The Secret: the registry host's auth, owned by the Job.

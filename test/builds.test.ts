@@ -108,10 +108,15 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     ]);
     simulator.addNode({ name: 'builder-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * 2 ** 30, storageBytes: 100 * 2 ** 30, maxPods: 110 });
     clusterId = (await registerCluster(gateway, simulator)).id;
-    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Cloud Team' } }), 'createWorkspace').createWorkspace.workspace.id;
-    otherWorkspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace').createWorkspace.workspace.id;
+    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Cloud Team' } }), 'createWorkspace')
+      .createWorkspace.workspace.id;
+    otherWorkspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace')
+      .createWorkspace.workspace.id;
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
-    registryId = data(await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }), 'createRegistry').createRegistry.registry.id;
+    registryId = data(
+      await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }),
+      'createRegistry',
+    ).createRegistry.registry.id;
     data(await gateway.request(ALLOT_REGISTRY, { workspaceId, registryId }), 'allotRegistry');
   });
 
@@ -139,7 +144,16 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(noDockerfile.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dockerfile' });
 
     const otherCluster = await gateway.request(CREATE_BUILD, {
-      input: { workspaceId: otherWorkspaceId, name: 'elsewhere', sourceUrl: 'git://git.example.com/a.git', ref: 'main', preset: 'GO', imageRepository: 'a/b', registryId, clusterId },
+      input: {
+        workspaceId: otherWorkspaceId,
+        name: 'elsewhere',
+        sourceUrl: 'git://git.example.com/a.git',
+        ref: 'main',
+        preset: 'GO',
+        imageRepository: 'a/b',
+        registryId,
+        clusterId,
+      },
     });
     expect(otherCluster.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'clusterId' });
 
@@ -152,7 +166,10 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const subjectsBefore = await hubSubjects();
     const updates = collect<{ buildRunUpdates: { id: string; status: string } }>(gateway.websocket(), RUN_UPDATES, { workspaceId });
     await waitFor('the updates subscription to be live', async () => (await hubSubjects()) > subjectsBefore);
-    const started = data(await gateway.request<{ runBuild: { run: { id: string; number: number; status: string; image: string }; build: unknown } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild;
+    const started = data(
+      await gateway.request<{ runBuild: { run: { id: string; number: number; status: string; image: string }; build: unknown } }>(RUN_BUILD, { buildId }),
+      'runBuild',
+    ).runBuild;
     const { run } = started;
     expect(run).toMatchObject({ number: 1, status: 'PENDING' });
     // The payload carries the build as it is after the change: its last run is this one.
@@ -190,7 +207,18 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(after.results.map((result) => result.data?.buildLog)).toEqual(finished.log.slice(4));
 
     const list = nodesOf(data(await gateway.request<{ builds: Connection<Record<string, unknown>> }>(BUILDS, { workspaceId }), 'builds').builds);
-    expect(list).toEqual([{ name: 'web', imageRepository: 'team/web', stepsTotal: 6, status: 'DONE', lastBuiltAt: finished.finishedAt, imageSizeBytes: finished.imageSizeBytes, runs: { edges: [{ node: { number: 1 } }] }, lastRun: { number: 1 } }]);
+    expect(list).toEqual([
+      {
+        name: 'web',
+        imageRepository: 'team/web',
+        stepsTotal: 6,
+        status: 'DONE',
+        lastBuiltAt: finished.finishedAt,
+        imageSizeBytes: finished.imageSizeBytes,
+        runs: { edges: [{ node: { number: 1 } }] },
+        lastRun: { number: 1 },
+      },
+    ]);
 
     await waitFor('the run updates up to SUCCEEDED', () => updates.results.some((result) => result.data?.buildRunUpdates.status === 'SUCCEEDED'));
     expect(updates.results.every((result) => result.data?.buildRunUpdates.id === run.id)).toBe(true);
@@ -286,10 +314,15 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const twoLines = await createBuild('bad-args', 'main', { buildArgs: [{ name: 'A', value: 'one\ntwo' }] });
     expect(twoLines.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'buildArgs' });
 
-    const buildArgs = [{ name: 'NODE_ENV', value: 'production' }, { name: 'GREETING', value: 'hello "world" $(id)' }];
+    const buildArgs = [
+      { name: 'NODE_ENV', value: 'production' },
+      { name: 'GREETING', value: 'hello "world" $(id)' },
+    ];
     const created = await createBuild('with-args', 'main', { buildArgs });
     const buildId = data(created, 'createBuild').createBuild.build.id;
-    const shown = await gateway.request<{ build: { buildArgs: Array<{ name: string; value: string }> } }>(`query ($id: ID!) { build(id: $id) { buildArgs { name value } } }`, { id: buildId });
+    const shown = await gateway.request<{ build: { buildArgs: Array<{ name: string; value: string }> } }>(`query ($id: ID!) { build(id: $id) { buildArgs { name value } } }`, {
+      id: buildId,
+    });
     expect(shown.data?.build.buildArgs).toEqual(buildArgs);
 
     const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;

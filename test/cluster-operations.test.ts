@@ -107,11 +107,7 @@ describe('cluster operations against the simulator', () => {
     const restartedAt = new Date().toISOString();
     await operations.restartWorkload(clusterId, 'Deployment', 'shop', 'web', restartedAt);
     await waitFor(() => workload(informers, 'Deployment', 'web')?.restartedAt === restartedAt, 'stamp in cache', WAIT_MS);
-    await waitFor(
-      () => runningPods(informers, 'web') === 2 && podNames(informers, 'web').every((name) => !before.has(name)),
-      'every pod rolled',
-      WAIT_MS,
-    );
+    await waitFor(() => runningPods(informers, 'web') === 2 && podNames(informers, 'web').every((name) => !before.has(name)), 'every pod rolled', WAIT_MS);
   });
 
   it('cordons and uncordons a node', async () => {
@@ -120,7 +116,10 @@ describe('cluster operations against the simulator', () => {
     await waitFor(() => informers.nodes().find((node) => node.name === 'worker-1')?.unschedulable === true, 'cordoned', WAIT_MS);
     await operations.setNodeSchedulable(clusterId, 'worker-1', true);
     await waitFor(() => informers.nodes().find((node) => node.name === 'worker-1')?.unschedulable === false, 'uncordoned', WAIT_MS);
-    expect(await rejection(operations.setNodeSchedulable(clusterId, 'worker-9', false))).toMatchObject({ code: 'NOT_FOUND', message: `Node worker-9 not found in cluster ${clusterId}` });
+    expect(await rejection(operations.setNodeSchedulable(clusterId, 'worker-9', false))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `Node worker-9 not found in cluster ${clusterId}`,
+    });
   });
 
   it('evicts through the Eviction API, which honours the disruption budget', async () => {

@@ -14,7 +14,13 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     gateway = await startTestGateway();
     const simulator = await startSmallCluster();
     simulator.addNamespace('shop');
-    simulator.addDeployment({ namespace: 'shop', name: 'web', replicas: 2, labels: { app: 'web' }, containers: [{ name: 'web', image: 'nginx:1.27', cpu: 0.1, memoryBytes: 64 * 2 ** 20 }] });
+    simulator.addDeployment({
+      namespace: 'shop',
+      name: 'web',
+      replicas: 2,
+      labels: { app: 'web' },
+      containers: [{ name: 'web', image: 'nginx:1.27', cpu: 0.1, memoryBytes: 64 * 2 ** 20 }],
+    });
     simulator.addStatefulSet({ namespace: 'shop', name: 'db', replicas: 1, labels: { app: 'db' }, containers: [{ name: 'mysql', image: 'mysql:8' }] });
     simulator.addDaemonSet({ namespace: 'kube-system', name: 'agent', labels: { app: 'agent' }, toleratesAllTaints: true, containers: [{ name: 'agent', image: 'agent:1' }] });
     simulator.addJob({ namespace: 'shop', name: 'migrate', labels: { app: 'migrate' }, containers: [{ name: 'migrate', image: 'migrate:1' }] });
@@ -24,7 +30,12 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     simulator.addPersistentVolume({ name: 'pv-1', capacity: '10Gi', storageClassName: 'standard' });
     simulator.addPersistentVolumeClaim({ namespace: 'shop', name: 'data', storage: '10Gi', storageClassName: 'standard', volumeName: 'pv-1' });
     simulator.addPodDisruptionBudget({ namespace: 'shop', name: 'web', selector: { app: 'web' }, minAvailable: 2 });
-    simulator.recordEvent({ involvedObject: { kind: 'Pod', name: 'web-x', namespace: 'shop' }, reason: 'BackOff', message: 'Back-off restarting failed container', type: 'Warning' });
+    simulator.recordEvent({
+      involvedObject: { kind: 'Pod', name: 'web-x', namespace: 'shop' },
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      type: 'Warning',
+    });
     cluster = await registerCluster(gateway, simulator);
   });
 
@@ -116,10 +127,9 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
   });
 
   test('pods page by cursor and filter by label and node', async () => {
-    const first = await gateway.request<{ cluster: { pods: { totalCount: number; edges: Array<{ cursor: string; node: { name: string; namespace: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } }>(
-      `query ($id: ID!) { cluster(id: $id) { pods(first: 2) { totalCount edges { cursor node { name namespace } } pageInfo { hasNextPage endCursor } } } }`,
-      { id: cluster.id },
-    );
+    const first = await gateway.request<{
+      cluster: { pods: { totalCount: number; edges: Array<{ cursor: string; node: { name: string; namespace: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    }>(`query ($id: ID!) { cluster(id: $id) { pods(first: 2) { totalCount edges { cursor node { name namespace } } pageInfo { hasNextPage endCursor } } } }`, { id: cluster.id });
     const page = first.data!.cluster.pods;
     expect(page.edges).toHaveLength(2);
     expect(page.pageInfo.hasNextPage).toBe(true);
@@ -131,7 +141,10 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     expect(names).toHaveLength(page.totalCount);
     expect(new Set(names).size).toBe(names.length);
 
-    const web = await gateway.request<{ cluster: { pods: { totalCount: number } } }>(`query ($id: ID!) { cluster(id: $id) { pods(namespace: "shop", labelSelector: "app in (web)") { totalCount } } }`, { id: cluster.id });
+    const web = await gateway.request<{ cluster: { pods: { totalCount: number } } }>(
+      `query ($id: ID!) { cluster(id: $id) { pods(namespace: "shop", labelSelector: "app in (web)") { totalCount } } }`,
+      { id: cluster.id },
+    );
     expect(web.data?.cluster.pods.totalCount).toBe(2);
     const bad = await gateway.request(`query ($id: ID!) { cluster(id: $id) { pods(labelSelector: "app in (") { totalCount } } }`, { id: cluster.id });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'labelSelector' });
@@ -151,13 +164,18 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     // The payload carries the workload as it is after the change, its kind in SCREAMING_CASE.
     expect(scaled.data?.scaleWorkload.workload).toEqual({ kind: 'DEPLOYMENT', name: 'web', desired: 4 });
     await waitFor('4 ready web pods', async () => (await workload('DEPLOYMENT', 'web'))?.ready === 4);
-    await waitFor('the scale on workloadEvents', () => events.results.some((result) => result.data?.workloadEvents.workload.name === 'web' && result.data.workloadEvents.workload.ready === 4));
+    await waitFor('the scale on workloadEvents', () =>
+      events.results.some((result) => result.data?.workloadEvents.workload.name === 'web' && result.data.workloadEvents.workload.ready === 4),
+    );
     events.unsubscribe();
   });
 
   test('restartWorkload rolls every pod', async () => {
     const before = new Set((await workload('DEPLOYMENT', 'web'))?.pods.map((pod) => pod.name));
-    const restarted = await gateway.request(`mutation ($id: ID!) { restartWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web" }) { workload { name restartedAt } } }`, { id: cluster.id });
+    const restarted = await gateway.request(
+      `mutation ($id: ID!) { restartWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web" }) { workload { name restartedAt } } }`,
+      { id: cluster.id },
+    );
     expect(restarted.errors).toBeUndefined();
     await waitFor('a rolled-out web with only new pods', async () => {
       const web = await workload('DEPLOYMENT', 'web');
@@ -180,11 +198,16 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
   });
 
   test('cordon, drain respecting a disruption budget, uncordon', async () => {
-    const cordoned = await gateway.request<{ cordonNode: { node: { name: string; schedulable: boolean } } }>(`mutation ($id: ID!) { cordonNode(input: { clusterId: $id, name: "worker-1" }) { node { name schedulable } } }`, { id: cluster.id });
+    const cordoned = await gateway.request<{ cordonNode: { node: { name: string; schedulable: boolean } } }>(
+      `mutation ($id: ID!) { cordonNode(input: { clusterId: $id, name: "worker-1" }) { node { name schedulable } } }`,
+      { id: cluster.id },
+    );
     expect(cordoned.data?.cordonNode.node).toEqual({ name: 'worker-1', schedulable: false });
 
     // The budget wants 2 web pods available; 4 run, so the drain may take them all only as replacements come up elsewhere.
-    const drained = await gateway.request<{ drainNode: { complete: boolean; evicted: Array<{ name: string }>; skipped: Array<{ reason: string; pod: { name: string } }>; blocked: Array<{ name: string }> } }>(
+    const drained = await gateway.request<{
+      drainNode: { complete: boolean; evicted: Array<{ name: string }>; skipped: Array<{ reason: string; pod: { name: string } }>; blocked: Array<{ name: string }> };
+    }>(
       `mutation ($id: ID!) { drainNode(input: { clusterId: $id, name: "worker-1", timeoutSeconds: 60 }) { complete evicted { name } skipped { reason pod { name } } blocked { name } } }`,
       { id: cluster.id },
     );
@@ -192,7 +215,10 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
     expect(drained.data?.drainNode.skipped.some((skipped) => /DaemonSet/.test(skipped.reason))).toBe(true);
     expect(drained.data?.drainNode.evicted.length).toBeGreaterThan(0);
 
-    const uncordoned = await gateway.request<{ uncordonNode: { node: { schedulable: boolean } } }>(`mutation ($id: ID!) { uncordonNode(input: { clusterId: $id, name: "worker-1" }) { node { schedulable } } }`, { id: cluster.id });
+    const uncordoned = await gateway.request<{ uncordonNode: { node: { schedulable: boolean } } }>(
+      `mutation ($id: ID!) { uncordonNode(input: { clusterId: $id, name: "worker-1" }) { node { schedulable } } }`,
+      { id: cluster.id },
+    );
     expect(uncordoned.data?.uncordonNode.node.schedulable).toBe(true);
   });
 
@@ -213,8 +239,18 @@ describe('the full cluster picture and day-2 operations, through the graph', () 
 
   test.each([
     ['an unknown workload', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "nope", replicas: 1 }) { workload { name } }`, 'NOT_FOUND', 'name'],
-    ['negative replicas', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web", replicas: -1 }) { workload { name } }`, 'BAD_USER_INPUT', 'replicas'],
-    ['an old-style kind', `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "web", replicas: 1 }) { workload { name } }`, 'BAD_USER_INPUT', 'kind'],
+    [
+      'negative replicas',
+      `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: DEPLOYMENT, name: "web", replicas: -1 }) { workload { name } }`,
+      'BAD_USER_INPUT',
+      'replicas',
+    ],
+    [
+      'an old-style kind',
+      `scaleWorkload(input: { clusterId: $id, namespace: "shop", kind: Deployment, name: "web", replicas: 1 }) { workload { name } }`,
+      'BAD_USER_INPUT',
+      'kind',
+    ],
     ['a bad namespace', `restartWorkload(input: { clusterId: $id, namespace: "Shop!", kind: DEPLOYMENT, name: "web" }) { workload { name } }`, 'BAD_USER_INPUT', 'namespace'],
     ['an unknown pod', `deletePod(input: { clusterId: $id, namespace: "shop", name: "ghost" }) { deletedPodId }`, 'NOT_FOUND', 'name'],
     ['an unknown node', `cordonNode(input: { clusterId: $id, name: "ghost" }) { node { name } }`, 'NOT_FOUND', 'name'],

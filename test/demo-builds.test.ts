@@ -72,7 +72,17 @@ describe('demo builds on the embedded default', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-demo-builds-'));
-    config = { host: '127.0.0.1', port: 0, database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') }, bus: { kind: 'memory' }, adminToken, secretKey: randomBytes(32).toString('base64url'), dataDir: folder, simulator: true, embedded: true };
+    config = {
+      host: '127.0.0.1',
+      port: 0,
+      database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
+      bus: { kind: 'memory' },
+      adminToken,
+      secretKey: randomBytes(32).toString('base64url'),
+      dataDir: folder,
+      simulator: true,
+      embedded: true,
+    };
     app = await createApp(config, { logger: silentLogger });
   });
 
@@ -110,16 +120,24 @@ describe('demo builds on the embedded default', () => {
     const restarted = await platformRegistry();
     expect(restarted.repositories).toEqual([]);
     const kept = await buildsOf(cloudTeam);
-    expect(kept.map((build) => [build.name, build.runs.totalCount, build.lastRun?.imageDigest ?? null])).toEqual(builds.map((build) => [build.name, 1, build.lastRun?.imageDigest ?? null]));
+    expect(kept.map((build) => [build.name, build.runs.totalCount, build.lastRun?.imageDigest ?? null])).toEqual(
+      builds.map((build) => [build.name, 1, build.lastRun?.imageDigest ?? null]),
+    );
 
     // Building again pushes to the registry at its new address.
-    const { runBuild: { run: runBuild } } = await request<{ runBuild: { run: { id: string; image: string } } }>(`mutation ($b: ID!) { runBuild(input: { buildId: $b }) { run { id image } } }`, { b: wasAnt?.id });
+    const {
+      runBuild: { run: runBuild },
+    } = await request<{ runBuild: { run: { id: string; image: string } } }>(`mutation ($b: ID!) { runBuild(input: { buildId: $b }) { run { id image } } }`, { b: wasAnt?.id });
     expect(runBuild.image).toBe(`${new URL(restarted.url).host}/cloud-team/demo-was-ant:run-2`);
     const rebuilt = await waitFor('the second run of demo-was-ant', async () => {
-      const { buildRun } = await request<{ buildRun: { status: string; imageDigest: string | null } }>(`query ($id: ID!) { buildRun(id: $id) { status imageDigest } }`, { id: runBuild.id });
+      const { buildRun } = await request<{ buildRun: { status: string; imageDigest: string | null } }>(`query ($id: ID!) { buildRun(id: $id) { status imageDigest } }`, {
+        id: runBuild.id,
+      });
       return buildRun.status === 'SUCCEEDED' || buildRun.status === 'FAILED' ? buildRun : undefined;
     });
     expect(rebuilt.status).toBe('SUCCEEDED');
-    expect((await platformRegistry()).repositories).toEqual([{ name: 'cloud-team/demo-was-ant', tags: [{ name: 'run-2', digest: rebuilt.imageDigest, sizeBytes: expect.any(Number) as number }] }]);
+    expect((await platformRegistry()).repositories).toEqual([
+      { name: 'cloud-team/demo-was-ant', tags: [{ name: 'run-2', digest: rebuilt.imageDigest, sizeBytes: expect.any(Number) as number }] },
+    ]);
   });
 });

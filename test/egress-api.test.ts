@@ -50,9 +50,13 @@ describe('egress through the API: no user-supplied URL reaches the gateway host 
       outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: [new URL(simulator.url).host, new URL(registry.url).host] },
     });
     clusterId = (await registerCluster(gateway, simulator)).id;
-    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace').createWorkspace.workspace.id;
+    workspaceId = data(await gateway.request<{ createWorkspace: { workspace: { id: string } } }>(CREATE_WORKSPACE, { input: { name: 'Sports Team' } }), 'createWorkspace')
+      .createWorkspace.workspace.id;
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId, clusterId, namespaces: null } }), 'allotCluster');
-    registryId = data(await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }), 'createRegistry').createRegistry.registry.id;
+    registryId = data(
+      await gateway.request<{ createRegistry: { registry: { id: string } } }>(CREATE_REGISTRY, { input: { name: 'platform', url: registry.url, kind: 'BUILTIN' } }),
+      'createRegistry',
+    ).createRegistry.registry.id;
     data(await gateway.request(ALLOT_REGISTRY, { input: { workspaceId, registryId } }), 'allotRegistry');
     const devops = await createUser(gateway, { name: 'Dev Ops', email: 'devops@example.com' });
     data(await gateway.request(ADD_MEMBER, { input: { workspaceId, userId: devops.id, role: 'DEVOPS' } }), 'addWorkspaceMember');
@@ -65,10 +69,21 @@ describe('egress through the API: no user-supplied URL reaches the gateway host 
   });
 
   test("a DEVOPS member's build source cannot probe the host: every internal target reads the same, and nothing is stored", async () => {
-    const targets = [`http://127.0.0.1:3306/x.git`, `http://127.0.0.1:${await closedPort()}/x.git`, 'http://169.254.169.254/latest/meta-data/', 'http://localhost:4222/x.git', 'http://[::1]:3306/x.git', 'http://10.0.0.1/x.git'];
+    const targets = [
+      `http://127.0.0.1:3306/x.git`,
+      `http://127.0.0.1:${await closedPort()}/x.git`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://localhost:4222/x.git',
+      'http://[::1]:3306/x.git',
+      'http://10.0.0.1/x.git',
+    ];
     const answers: string[] = [];
     for (const [index, sourceUrl] of targets.entries()) {
-      const response = await gateway.request(CREATE_BUILD, { input: { workspaceId, name: `probe-${index}`, sourceUrl, ref: 'main', preset: 'GO', imageRepository: 'team/probe', registryId, clusterId } }, devopsToken);
+      const response = await gateway.request(
+        CREATE_BUILD,
+        { input: { workspaceId, name: `probe-${index}`, sourceUrl, ref: 'main', preset: 'GO', imageRepository: 'team/probe', registryId, clusterId } },
+        devopsToken,
+      );
       expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceUrl' });
       const message = response.errors?.[0]?.message ?? '';
       expect(message).toMatch(/is not reachable$/);

@@ -4,7 +4,9 @@ import { createAddressPolicy } from '../src/infra/egress/address-policy.js';
 import { createEgress, EgressError } from '../src/infra/egress/egress.js';
 
 /** A loopback HTTP server that records what reached it; `respond` decides the answer. */
-async function recordingServer(respond: (path: string) => { status: number; location?: string } = () => ({ status: 200 })): Promise<{ origin: string; hostAndPort: string; requests: Array<{ path: string; headers: IncomingHttpHeaders }>; close(): Promise<void> }> {
+async function recordingServer(
+  respond: (path: string) => { status: number; location?: string } = () => ({ status: 200 }),
+): Promise<{ origin: string; hostAndPort: string; requests: Array<{ path: string; headers: IncomingHttpHeaders }>; close(): Promise<void> }> {
   const requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   const server: Server = createServer((request, response) => {
     requests.push({ path: request.url ?? '', headers: request.headers });
@@ -25,12 +27,28 @@ async function recordingServer(respond: (path: string) => { status: number; loca
 describe('the egress policy: which addresses a user-supplied URL may reach', () => {
   const strict = createAddressPolicy();
 
-  test.each(['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1'])(
-    'refuses %s (loopback, private, link-local or special purpose)',
-    (address) => {
-      expect(strict.allowsAddress(address, 80)).toBe(false);
-    },
-  );
+  test.each([
+    '127.0.0.1',
+    '127.8.9.10',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.254',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd12:3456::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::7f00:1',
+  ])('refuses %s (loopback, private, link-local or special purpose)', (address) => {
+    expect(strict.allowsAddress(address, 80)).toBe(false);
+  });
 
   test.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111'])('allows the public address %s', (address) => {
     expect(strict.allowsAddress(address, 443)).toBe(true);
@@ -52,7 +70,12 @@ describe('fetching through the egress policy', () => {
     const target = await recordingServer();
     try {
       const egress = createEgress(createAddressPolicy());
-      for (const url of [`${target.origin}/metrics`, `http://localhost:${new URL(target.origin).port}/`, `http://2130706433:${new URL(target.origin).port}/`, `http://[::ffff:127.0.0.1]:${new URL(target.origin).port}/`]) {
+      for (const url of [
+        `${target.origin}/metrics`,
+        `http://localhost:${new URL(target.origin).port}/`,
+        `http://2130706433:${new URL(target.origin).port}/`,
+        `http://[::ffff:127.0.0.1]:${new URL(target.origin).port}/`,
+      ]) {
         const error = await egress.fetch(url).catch((caught: unknown) => caught);
         expect(error).toBeInstanceOf(EgressError);
         expect((error as Error).message).toMatch(/^http:\/\/\S+ is not reachable$/);
@@ -68,7 +91,9 @@ describe('fetching through the egress policy', () => {
     await closed.close();
     const egress = createEgress(createAddressPolicy([closed.hostAndPort]));
     const refusedByNetwork = (await egress.fetch(`${closed.origin}/`).catch((caught: unknown) => caught)) as Error;
-    const refusedByPolicy = (await createEgress(createAddressPolicy()).fetch(`${closed.origin}/`).catch((caught: unknown) => caught)) as Error;
+    const refusedByPolicy = (await createEgress(createAddressPolicy())
+      .fetch(`${closed.origin}/`)
+      .catch((caught: unknown) => caught)) as Error;
     expect(refusedByNetwork.message).toBe(`${closed.origin} is not reachable`);
     expect(refusedByPolicy.message).toBe(refusedByNetwork.message);
   });

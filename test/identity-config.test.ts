@@ -20,7 +20,10 @@ describe('JWT configuration', () => {
       { KDA_JWT_SECRET: 's'.repeat(32), KDA_JWT_AUDIENCE: 'kda', KDA_OIDC_ISSUER: 'https://id.example.com/realms/kda', KDA_OIDC_AUDIENCE: 'kda-client' },
       '/tmp',
     );
-    expect(config.jwt).toEqual({ hs256: { secret: 's'.repeat(32), issuer: undefined, audience: 'kda' }, oidc: { issuer: 'https://id.example.com/realms/kda', audience: 'kda-client' } });
+    expect(config.jwt).toEqual({
+      hs256: { secret: 's'.repeat(32), issuer: undefined, audience: 'kda' },
+      oidc: { issuer: 'https://id.example.com/realms/kda', audience: 'kda-client' },
+    });
   });
 
   test.each([

@@ -17,8 +17,7 @@ async function startIssuer(): Promise<{ issuer: string; privateKey: CryptoKey; k
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   let issuer = '';
   const server: Server = createServer((request, response) => {
-    const body =
-      request.url === '/.well-known/openid-configuration' ? { issuer, jwks_uri: `${issuer}/jwks` } : request.url === '/jwks' ? { keys: [jwk] } : undefined;
+    const body = request.url === '/.well-known/openid-configuration' ? { issuer, jwks_uri: `${issuer}/jwks` } : request.url === '/jwks' ? { keys: [jwk] } : undefined;
     response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body ?? { error: 'not found' }));
   });
@@ -108,10 +107,19 @@ describe('identity: JWT bearer tokens', () => {
   const refused: Array<[string, RegExp, () => Promise<string>]> = [
     ['HS256 expired', /expired/, () => hs256({ email: 'late@example.com' }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 })],
     ['HS256 not valid yet', /nbf/, () => hs256({ email: 'early@example.com' }, { notBefore: '1h' })],
-    ['HS256 forged (another secret)', /not valid/, () => sign({ aud: HS_AUDIENCE, email: 'forged@example.com' }, new TextEncoder().encode('x'.repeat(40)), { alg: 'HS256', expiresIn: '5m' })],
+    [
+      'HS256 forged (another secret)',
+      /not valid/,
+      () => sign({ aud: HS_AUDIENCE, email: 'forged@example.com' }, new TextEncoder().encode('x'.repeat(40)), { alg: 'HS256', expiresIn: '5m' }),
+    ],
     ['HS256 wrong audience', /aud/, () => hs256({ aud: 'someone-else', email: 'aud@example.com' })],
     ['HS256 without exp', /exp/, () => sign({ aud: HS_AUDIENCE, email: 'forever@example.com' }, hsKey, { alg: 'HS256' })],
-    ['alg none', /none/, async () => `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify({ email: 'none@example.com', aud: HS_AUDIENCE, exp: 9_999_999_999 })).toString('base64url')}.`],
+    [
+      'alg none',
+      /none/,
+      async () =>
+        `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${Buffer.from(JSON.stringify({ email: 'none@example.com', aud: HS_AUDIENCE, exp: 9_999_999_999 })).toString('base64url')}.`,
+    ],
     ['OIDC expired', /expired/, () => oidc({ email: 'late2@example.com' }, { expiresIn: Math.floor(Date.now() / 1000) - 3600 })],
     ['OIDC wrong audience', /aud/, () => oidc({ aud: 'another-client', email: 'aud2@example.com' })],
     ['OIDC wrong issuer', /iss/, () => oidc({ iss: 'https://evil.example.com', email: 'iss@example.com' })],

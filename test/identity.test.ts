@@ -29,7 +29,9 @@ describe('identity: users and API tokens end to end', () => {
 
   test('the lifecycle of a token: create, use over HTTP and websocket, last use recorded, revoke, refused', async () => {
     const ada = await createUser(gateway, { name: 'Ada', email: 'ada@example.com', systemRole: 'USER' });
-    const created = await gateway.request<{ createApiToken: { token: string; apiToken: { id: string; userId: string; prefix: string; scopes: string[]; lastUsedAt: string | null } } }>(CREATE_TOKEN, {
+    const created = await gateway.request<{
+      createApiToken: { token: string; apiToken: { id: string; userId: string; prefix: string; scopes: string[]; lastUsedAt: string | null } };
+    }>(CREATE_TOKEN, {
       input: { name: 'grafana', userId: ada.id, scopes: ['READ', 'WRITE'] },
     });
     const { token, apiToken } = created.data!.createApiToken;
@@ -77,8 +79,12 @@ describe('identity: users and API tokens end to end', () => {
     await expect(openBeforeRevoke.done).rejects.toMatchObject({ code: 4403 });
 
     // The administrator sees it as revoked.
-    const listed = await gateway.request<{ users: Connection<{ id: string; apiTokens: Connection<{ id: string; revokedAt: string | null }> }> }>(`{ users { edges { node { id apiTokens { edges { node { id revokedAt } } } } } } }`);
-    expect(nodesOf(nodesOf(listed.data?.users).find((user) => user.id === ada.id)?.apiTokens)).toEqual([{ id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.apiToken.revokedAt }]);
+    const listed = await gateway.request<{ users: Connection<{ id: string; apiTokens: Connection<{ id: string; revokedAt: string | null }> }> }>(
+      `{ users { edges { node { id apiTokens { edges { node { id revokedAt } } } } } } }`,
+    );
+    expect(nodesOf(nodesOf(listed.data?.users).find((user) => user.id === ada.id)?.apiTokens)).toEqual([
+      { id: apiToken.id, revokedAt: revoked.data?.revokeApiToken.apiToken.revokedAt },
+    ]);
   });
 
   test('an expired token is UNAUTHENTICATED', async () => {
@@ -117,7 +123,7 @@ describe('identity: users and API tokens end to end', () => {
     expect((await gateway.request(`{ me { id } }`, {}, token)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  test('a USER: no user list, no users created, no tokens for others, cannot revoke others\' tokens', async () => {
+  test("a USER: no user list, no users created, no tokens for others, cannot revoke others' tokens", async () => {
     const mallory = await createUser(gateway, { name: 'Mallory', email: 'mallory@example.com', systemRole: 'USER' });
     const victim = await createUser(gateway, { name: 'Victim', email: 'victim@example.com', systemRole: 'USER' });
     const { token } = await createToken(gateway, { name: 'own', userId: mallory.id, scopes: ['READ', 'WRITE'] });

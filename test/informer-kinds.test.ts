@@ -104,7 +104,12 @@ describe('informers for every kind', () => {
     expect(informers.workloads('shop').find((w) => w.kind === 'CronJob')).toMatchObject({ name: 'report', schedule: '*/5 * * * *', suspended: false });
 
     await waitFor(() => informers.services('shop').length === 1, 'service', WAIT_MS);
-    expect(informers.services('shop')[0]).toMatchObject({ name: 'web', type: 'ClusterIP', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: '8080', protocol: 'TCP' }] });
+    expect(informers.services('shop')[0]).toMatchObject({
+      name: 'web',
+      type: 'ClusterIP',
+      selector: { app: 'web' },
+      ports: [{ name: 'http', port: 80, targetPort: '8080', protocol: 'TCP' }],
+    });
     await waitFor(() => informers.storageClasses().some((sc) => sc.name === 'manual'), 'storage class', WAIT_MS);
     expect(informers.storageClasses().find((sc) => sc.name === 'manual')).toMatchObject({ isDefault: true, provisioner: 'kubernetes.io/no-provisioner' });
     await waitFor(() => informers.persistentVolumes().some((pv) => pv.name === 'pv-1'), 'persistent volume', WAIT_MS);

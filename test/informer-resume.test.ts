@@ -39,7 +39,13 @@ async function setup(): Promise<Setup> {
   cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 32 * 1024 ** 3, storageBytes: 100 * 1024 ** 3 });
   cluster.addNamespace('shop');
   const bus = new RecordingBus();
-  const informers = new ClusterInformers({ clusterId, kubeconfigYaml: cluster.kubeconfig(), bus, tuning: TUNING, ...(process.env['DEBUG_INFORMERS'] ? { logger: createJsonLogger() } : {}) });
+  const informers = new ClusterInformers({
+    clusterId,
+    kubeconfigYaml: cluster.kubeconfig(),
+    bus,
+    tuning: TUNING,
+    ...(process.env['DEBUG_INFORMERS'] ? { logger: createJsonLogger() } : {}),
+  });
   cleanups.push(() => informers.stop());
   informers.start();
   expect(await informers.whenSynced(WAIT_MS)).toBe(true);
@@ -52,7 +58,7 @@ function servedKinds(informers: ClusterInformers): number {
   return INFORMED_KINDS.length - informers.absentKinds().length;
 }
 
-function container():  { name: string; image: string }[] {
+function container(): { name: string; image: string }[] {
   return [{ name: 'app', image: 'nginx:1.27' }];
 }
 
@@ -129,7 +135,11 @@ describe('informers against the simulator', () => {
     cluster.compact();
     cluster.setReachable(true);
 
-    await waitFor(() => informers.status().state === 'RUNNING' && informers.pods('shop').length === 3 && informers.pods('shop').some((pod) => pod.name === 'new'), 'caught up', WAIT_MS);
+    await waitFor(
+      () => informers.status().state === 'RUNNING' && informers.pods('shop').length === 3 && informers.pods('shop').some((pod) => pod.name === 'new'),
+      'caught up',
+      WAIT_MS,
+    );
     const after = bus.published.slice(before).filter((entry) => entry.subject.startsWith(`kda.v1.${clusterId}.pods.`));
     const summary = after.map((entry) => {
       const event = entry.data as ClusterObjectEvent<PodProjection>;

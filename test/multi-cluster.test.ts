@@ -91,11 +91,16 @@ describe('many clusters at once', () => {
       { id: healthy.id },
     );
     expect(renamed.data?.updateCluster.cluster).toEqual({ id: healthy.id, name: 'renamed', region: 'Busan' });
-    const clash = await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(input: { id: $id, name: $name }) { cluster { name } } }`, { id: flaky.id, name: 'renamed' });
+    const clash = await gateway.request(`mutation ($id: ID!, $name: String!) { updateCluster(input: { id: $id, name: $name }) { cluster { name } } }`, {
+      id: flaky.id,
+      name: 'renamed',
+    });
     expect(clash.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
 
     expect(healthy.simulator.watchCount()).toBeGreaterThan(0);
-    const removed = await gateway.request<{ removeCluster: { removedClusterId: string } }>(`mutation ($id: ID!) { removeCluster(input: { id: $id }) { removedClusterId } }`, { id: healthy.id });
+    const removed = await gateway.request<{ removeCluster: { removedClusterId: string } }>(`mutation ($id: ID!) { removeCluster(input: { id: $id }) { removedClusterId } }`, {
+      id: healthy.id,
+    });
     expect(removed.data?.removeCluster).toEqual({ removedClusterId: healthy.id });
     await waitFor('every watch on the removed cluster to close', () => healthy.simulator.watchCount() === 0);
     const after = await gateway.request<{ cluster: null }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: healthy.id });

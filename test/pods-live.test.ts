@@ -40,10 +40,20 @@ describe('a pod change in a cluster reaches the graph and a websocket subscriber
   }
 
   test('the cluster query answers nodes, namespaces and pods from the watch caches', async () => {
-    const response = await gateway.request<{ cluster: { name: string; provider: string; region: string; version: string; nodes: { edges: Array<{ node: { name: string; roles: string[] } }> }; namespaces: string[]; capacity: { cpuCores: number }; podCount: number } }>(
-      `query ($id: ID!) { cluster(id: $id) { name provider region version nodes { edges { node { name roles } } } namespaces capacity { cpuCores } podCount } }`,
-      { id: cluster.id },
-    );
+    const response = await gateway.request<{
+      cluster: {
+        name: string;
+        provider: string;
+        region: string;
+        version: string;
+        nodes: { edges: Array<{ node: { name: string; roles: string[] } }> };
+        namespaces: string[];
+        capacity: { cpuCores: number };
+        podCount: number;
+      };
+    }>(`query ($id: ID!) { cluster(id: $id) { name provider region version nodes { edges { node { name roles } } } namespaces capacity { cpuCores } podCount } }`, {
+      id: cluster.id,
+    });
     expect(response.errors).toBeUndefined();
     expect(response.data?.cluster).toMatchObject({
       name: cluster.name,
@@ -91,7 +101,9 @@ describe('a pod change in a cluster reaches the graph and a websocket subscriber
     await waitFor('resume-1 in the cluster query', async () => (await podNames('team-a')).includes('resume-1'));
 
     const resumed = collect<PodEventResult>(client, POD_EVENTS, { clusterId: cluster.id, namespace: 'team-a', after: added.data?.podEvents.cursor });
-    await waitFor('the replayed deletion of resume-0', () => resumed.results.some((result) => result.data?.podEvents.pod.name === 'resume-0' && result.data.podEvents.type === 'DELETED'));
+    await waitFor('the replayed deletion of resume-0', () =>
+      resumed.results.some((result) => result.data?.podEvents.pod.name === 'resume-0' && result.data.podEvents.type === 'DELETED'),
+    );
     const replayed = resumed.results.map((result) => `${result.data?.podEvents.type} ${result.data?.podEvents.pod.name}`);
     expect(replayed).not.toContain('ADDED resume-0');
     expect(replayed.indexOf('ADDED resume-1')).toBeGreaterThanOrEqual(0);

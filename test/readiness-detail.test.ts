@@ -18,7 +18,11 @@ describe('/readyz detail', () => {
     await cluster?.simulator.close();
   });
 
-  const readyz = async (authorization?: string) => (await fetch(`${gateway.url}/readyz`, { headers: authorization === undefined ? {} : { authorization } })).json() as Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>;
+  const readyz = async (authorization?: string) =>
+    (await fetch(`${gateway.url}/readyz`, { headers: authorization === undefined ? {} : { authorization } })).json() as Promise<{
+      ready: boolean;
+      checks: Record<string, { ok: boolean; detail?: string }>;
+    }>;
 
   test('anonymous callers and non-administrators see the verdict only: no cluster names, no errors', async () => {
     const user = await createUser(gateway, { name: 'Viewer', email: 'viewer@example.com' });

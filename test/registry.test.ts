@@ -55,7 +55,9 @@ describe('registries: the HTTP API v2 against a real docker-registry', () => {
     const unreachable = await gateway.request(CREATE_REGISTRY, { input: { name: 'nowhere', url: 'http://127.0.0.1:1', kind: 'PUBLIC' } });
     expect(unreachable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
 
-    const created = await gateway.request<{ createRegistry: { registry: Record<string, unknown> } }>(CREATE_REGISTRY, { input: { name: 'locked', url: `${locked.url}/`, kind: 'PRIVATE', username: locked.username, password: locked.password } });
+    const created = await gateway.request<{ createRegistry: { registry: Record<string, unknown> } }>(CREATE_REGISTRY, {
+      input: { name: 'locked', url: `${locked.url}/`, kind: 'PRIVATE', username: locked.username, password: locked.password },
+    });
     expect(created.data?.createRegistry.registry).toMatchObject({ name: 'locked', url: locked.url, kind: 'PRIVATE', username: locked.username });
     const rows = await gateway.dataSource.query<Array<{ sealed_password: string }>>('SELECT sealed_password FROM registries');
     expect(rows).toHaveLength(1);
@@ -66,7 +68,9 @@ describe('registries: the HTTP API v2 against a real docker-registry', () => {
     const tree = await gateway.request<{ registries: unknown }>(REGISTRY_TREE);
     expect(tree.errors).toBeUndefined();
     const page = <N>(...nodes: N[]) => ({ edges: nodes.map((node) => ({ node })) });
-    expect(tree.data?.registries).toEqual(page({ name: 'locked', kind: 'PRIVATE', repositories: page({ name: 'private/app', tags: page({ name: '1.0', digest: pushed.digest, sizeBytes: pushed.sizeBytes }) }) }));
+    expect(tree.data?.registries).toEqual(
+      page({ name: 'locked', kind: 'PRIVATE', repositories: page({ name: 'private/app', tags: page({ name: '1.0', digest: pushed.digest, sizeBytes: pushed.sizeBytes }) }) }),
+    );
   });
 
   it('refuses a second registry of the same name and bad kinds or URLs', async () => {

@@ -47,7 +47,11 @@ describe('schema compatibility (npm run schema:check)', () => {
   test('reports breaking changes the changelog does not name, and accepts a field or its parent type', async () => {
     const baseline = { version: '1.0.0', schema: RELEASED };
     const silent = await checkCompatibility(CURRENT, baseline, '# Changelog\n\n## Unreleased\n\nNothing.\n');
-    expect(unlistedBreakingChanges(silent).map((change) => change.path).sort()).toEqual(['Cluster.lastSeenAt', 'Cluster.name']);
+    expect(
+      unlistedBreakingChanges(silent)
+        .map((change) => change.path)
+        .sort(),
+    ).toEqual(['Cluster.lastSeenAt', 'Cluster.name']);
     expect(silent.safe.map((change) => change.path)).toContain('Cluster.region');
 
     const listed = await checkCompatibility(CURRENT, baseline, '## Unreleased\n- Removed `Cluster.name`.\n- `Cluster.lastSeenAt` is an Int.\n');

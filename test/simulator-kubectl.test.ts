@@ -18,7 +18,6 @@ if (!kubectlAvailable) {
 }
 const describeWithKubectl = kubectlAvailable ? describe : describe.skip;
 
-
 describeWithKubectl('kubectl against the simulated apiserver', () => {
   let cluster: SimulatedCluster;
   let directory: string;
@@ -43,7 +42,14 @@ describeWithKubectl('kubectl against the simulated apiserver', () => {
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'sim-kubectl-'));
     cluster = await startSimulatedCluster({ name: 'kubectl-sim' });
-    cluster.addNode({ name: 'cp-1', roles: ['control-plane'], cpu: 4, memoryBytes: 8 * GiB, storageBytes: 50 * GiB, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+    cluster.addNode({
+      name: 'cp-1',
+      roles: ['control-plane'],
+      cpu: 4,
+      memoryBytes: 8 * GiB,
+      storageBytes: 50 * GiB,
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    });
     cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     for (const [namespace, name, app] of [
       ['shop', 'cart-0', 'cart'],
@@ -100,7 +106,15 @@ describeWithKubectl('kubectl against the simulated apiserver', () => {
     expect(await kubectl('version', '-o', 'json')).toContain('"gitVersion": "v1.31.4"');
     expect(await kubectl('logs', '-n', 'shop', 'web-0')).toContain('starting main (example/web:1)');
     const manifest = join(directory, 'pod.json');
-    writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'made-by-kubectl', namespace: 'ops', labels: { app: 'made' } }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'made-by-kubectl', namespace: 'ops', labels: { app: 'made' } },
+        spec: { containers: [{ name: 'main', image: 'busybox' }] },
+      }),
+    );
     // Schema validation needs /openapi/v3, which the simulator does not serve (it answers 404).
     expect(await kubectl('create', '--validate=false', '-f', manifest)).toContain('pod/made-by-kubectl created');
     await waitFor('the created pod to run', () => cluster.listPods('ops').some((pod) => pod.metadata.name === 'made-by-kubectl' && pod.status.phase === 'Running'));
@@ -192,13 +206,33 @@ describeWithKubectl('kubectl day-2 operations against the simulated apiserver', 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'sim-kubectl-day2-'));
     cluster = await startSimulatedCluster({ name: 'kubectl-day2', podStartDelayMs: 100, jobRunMs: 200, logIntervalMs: 200 });
-    cluster.addNode({ name: 'cp-1', roles: ['control-plane'], cpu: 4, memoryBytes: 8 * GiB, storageBytes: 50 * GiB, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+    cluster.addNode({
+      name: 'cp-1',
+      roles: ['control-plane'],
+      cpu: 4,
+      memoryBytes: 8 * GiB,
+      storageBytes: 50 * GiB,
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    });
     cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     cluster.addNode({ name: 'worker-2', roles: ['worker'], cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     cluster.addStorageClass({ name: 'nfs-client', provisioner: 'cluster.local/nfs-subdir-external-provisioner', isDefault: true });
     cluster.addDeployment({ namespace: 'shop', name: 'web', replicas: 2, labels: { app: 'web' }, containers: [{ name: 'main', image: 'nginx:1.27', cpu: 0.1 }] });
-    cluster.addStatefulSet({ namespace: 'shop', name: 'db', replicas: 1, labels: { app: 'db' }, containers: [{ name: 'db', image: 'postgres:16', cpu: 0.1 }], volumeClaims: [{ name: 'data', storage: '1Gi' }] });
-    cluster.addDaemonSet({ namespace: 'kube-system', name: 'node-agent', labels: { app: 'node-agent' }, toleratesAllTaints: true, containers: [{ name: 'agent', image: 'agent:1' }] });
+    cluster.addStatefulSet({
+      namespace: 'shop',
+      name: 'db',
+      replicas: 1,
+      labels: { app: 'db' },
+      containers: [{ name: 'db', image: 'postgres:16', cpu: 0.1 }],
+      volumeClaims: [{ name: 'data', storage: '1Gi' }],
+    });
+    cluster.addDaemonSet({
+      namespace: 'kube-system',
+      name: 'node-agent',
+      labels: { app: 'node-agent' },
+      toleratesAllTaints: true,
+      containers: [{ name: 'agent', image: 'agent:1' }],
+    });
     cluster.addCronJob({ namespace: 'shop', name: 'report', schedule: '*/5 * * * *', containers: [{ name: 'report', image: 'report:1' }] });
     cluster.triggerCronJob('shop', 'report', { settled: true });
     cluster.addService({ namespace: 'shop', name: 'web', type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] });
@@ -291,7 +325,11 @@ describeWithKubectl('kubectl day-2 operations against the simulated apiserver', 
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'applied', namespace: 'shop' },
-      spec: { replicas, selector: { matchLabels: { app: 'applied' } }, template: { metadata: { labels: { app: 'applied' } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } } },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: 'applied' } },
+        template: { metadata: { labels: { app: 'applied' } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } },
+      },
     });
     writeFileSync(manifest, JSON.stringify(deployment(1)));
     expect(await kubectl('apply', '--server-side', '--validate=false', '-f', manifest)).toContain('deployment.apps/applied serverside-applied');

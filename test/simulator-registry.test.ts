@@ -57,7 +57,11 @@ describe('simulated registry, read by the gateway registry client', () => {
     const manifest = Buffer.from(
       `{ "schemaVersion": 2,\n  "mediaType": "application/vnd.oci.image.manifest.v1+json",\n  "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "size": ${config.length}, "digest": "${digestOf(config)}" },\n  "layers": [ { "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "size": ${layer.length}, "digest": "${digestOf(layer)}" } ] }`,
     );
-    const put = await fetch(`${registry.url}/v2/exact/app/manifests/v1`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: manifest });
+    const put = await fetch(`${registry.url}/v2/exact/app/manifests/v1`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      body: manifest,
+    });
     expect(put.status).toBe(201);
     expect(put.headers.get('docker-content-digest')).toBe(digestOf(manifest));
 
@@ -76,7 +80,11 @@ describe('simulated registry, read by the gateway registry client', () => {
     expect((await fetch(`${registry.url}/v2/other/app/blobs/${digestOf(layer)}`, { method: 'HEAD' })).status).toBe(200);
 
     // A PUT by digest must name the digest of the bytes sent.
-    const wrong = await fetch(`${registry.url}/v2/exact/app/manifests/${digestOf(config)}`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: manifest });
+    const wrong = await fetch(`${registry.url}/v2/exact/app/manifests/${digestOf(config)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      body: manifest,
+    });
     expect([wrong.status, await errorsOf(wrong)]).toEqual([400, ['DIGEST_INVALID']]);
   });
 
@@ -100,7 +108,11 @@ describe('simulated registry, read by the gateway registry client', () => {
     expect((await fetch(`${registry.url}/v2/chunks/app/blobs/${digestOf(Buffer.from('other bytes'))}`, { method: 'HEAD' })).status).toBe(404);
 
     const dangling = Buffer.from(JSON.stringify({ schemaVersion: 2, config: { digest: digestOf(Buffer.from('nowhere')), size: 7 }, layers: [] }));
-    const refused = await fetch(`${registry.url}/v2/chunks/app/manifests/latest`, { method: 'PUT', headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: dangling });
+    const refused = await fetch(`${registry.url}/v2/chunks/app/manifests/latest`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      body: dangling,
+    });
     expect([refused.status, await errorsOf(refused)]).toEqual([400, ['MANIFEST_BLOB_UNKNOWN']]);
     const badName = await fetch(`${registry.url}/v2/Bad_Name/tags/list`);
     expect([badName.status, await errorsOf(badName)]).toEqual([400, ['NAME_INVALID']]);
@@ -153,7 +165,10 @@ describe('simulated registry limits and credentials', () => {
       await expect(pushImage({ registryUrl: guarded.url, repository: 'team/app', tag: 'v1', basicAuth: undefined }, 'no credentials')).rejects.toThrow(/401/);
       const credentials = { username: 'builder', password: 's3cret' };
       await client.check(guarded.url, credentials);
-      const pushed = await pushImage({ registryUrl: guarded.url, repository: 'team/app', tag: 'v1', basicAuth: Buffer.from('builder:s3cret').toString('base64') }, 'with credentials');
+      const pushed = await pushImage(
+        { registryUrl: guarded.url, repository: 'team/app', tag: 'v1', basicAuth: Buffer.from('builder:s3cret').toString('base64') },
+        'with credentials',
+      );
       expect(await client.repositories(guarded.url, credentials)).toEqual(['team/app']);
       expect((await client.manifest(guarded.url, credentials, 'team/app', 'v1'))?.digest).toBe(pushed.digest);
     } finally {

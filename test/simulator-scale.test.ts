@@ -8,7 +8,6 @@ const NODES_PER_CLUSTER = 100;
 const NAMESPACES = 20;
 const GiB = 2 ** 30;
 
-
 function heapMiB(): number {
   return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 }

@@ -43,7 +43,10 @@ describe('SQL statements per request', () => {
     for (let index = 0; index < CLUSTERS; index += 1) {
       const id = randomUUID();
       clusterIds.push(id);
-      await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, ?, 'GKE', 'Tokyo', 'x', 'UNREACHABLE')`, [id, `cluster-${index}`]);
+      await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, ?, 'GKE', 'Tokyo', 'x', 'UNREACHABLE')`, [
+        id,
+        `cluster-${index}`,
+      ]);
     }
   });
 
@@ -53,7 +56,14 @@ describe('SQL statements per request', () => {
   });
 
   async function seedWorkspaces(upTo: number): Promise<void> {
-    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][]; registries: unknown[][]; builds: unknown[][]; runs: unknown[][] } = { workspaces: [], members: [], allotments: [], registries: [], builds: [], runs: [] };
+    const rows: { workspaces: unknown[][]; members: unknown[][]; allotments: unknown[][]; registries: unknown[][]; builds: unknown[][]; runs: unknown[][] } = {
+      workspaces: [],
+      members: [],
+      allotments: [],
+      registries: [],
+      builds: [],
+      runs: [],
+    };
     for (; workspaces < upTo; workspaces += 1) {
       const id = randomUUID();
       rows.workspaces.push([id, `workspace-${String(workspaces).padStart(4, '0')}`, 'seeded']);
@@ -68,7 +78,21 @@ describe('SQL statements per request', () => {
       const clusterId = clusterIds[workspaces % CLUSTERS];
       rows.builds.push([buildId, id, 'app', 'git://git.example.com/app.git', 'main', 'NODEJS', 'team/app', registryId, clusterId, new Date()]);
       for (let number = 1; number <= RUNS_PER_BUILD; number += 1) {
-        rows.runs.push([randomUUID(), buildId, id, number, number === RUNS_PER_BUILD ? 'FAILED' : 'SUCCEEDED', 6, number === RUNS_PER_BUILD ? 3 : 6, number === RUNS_PER_BUILD ? 4 : null, `127.0.0.1:5000/team/app:run-${number}`, clusterId, 'kda-builds', `build-app-${number}`, new Date()]);
+        rows.runs.push([
+          randomUUID(),
+          buildId,
+          id,
+          number,
+          number === RUNS_PER_BUILD ? 'FAILED' : 'SUCCEEDED',
+          6,
+          number === RUNS_PER_BUILD ? 3 : 6,
+          number === RUNS_PER_BUILD ? 4 : null,
+          `127.0.0.1:5000/team/app:run-${number}`,
+          clusterId,
+          'kda-builds',
+          `build-app-${number}`,
+          new Date(),
+        ]);
       }
     }
     await tables.query('INSERT INTO workspaces (id, name, description) VALUES ?', [rows.workspaces]);
@@ -76,7 +100,10 @@ describe('SQL statements per request', () => {
     await tables.query('INSERT INTO workspace_clusters (workspace_id, cluster_id, namespaces) VALUES ?', [rows.allotments]);
     await tables.query('INSERT INTO workspace_registries (workspace_id, registry_id, created_at) VALUES ?', [rows.registries]);
     await tables.query('INSERT INTO builds (id, workspace_id, name, source_url, ref, preset, image_repository, registry_id, cluster_id, created_at) VALUES ?', [rows.builds]);
-    await tables.query('INSERT INTO build_runs (id, build_id, workspace_id, number, status, steps_total, steps_done, failed_step, image, cluster_id, namespace, job_name, created_at) VALUES ?', [rows.runs]);
+    await tables.query(
+      'INSERT INTO build_runs (id, build_id, workspace_id, number, status, steps_total, steps_done, failed_step, image, cluster_id, namespace, job_name, created_at) VALUES ?',
+      [rows.runs],
+    );
   }
 
   /** Statements the gateway's one connection ran for `query`. */
@@ -111,7 +138,12 @@ describe('SQL statements per request', () => {
   test('nodes(ids:) costs the same number of statements for 14 ids as for 98, whatever their types', async () => {
     if (workspaces < 16) await seedWorkspaces(16);
     const IDS = `{ workspaces(first: 16) { edges { node { id members { edges { node { id user { id } } } } allotments { id cluster { id } } builds { edges { node { id lastRun { id } } } } } } } }`;
-    type Listed = { id: string; members: Connection<{ id: string; user: { id: string } }>; allotments: Array<{ id: string; cluster: { id: string } }>; builds: Connection<{ id: string; lastRun: { id: string } }> };
+    type Listed = {
+      id: string;
+      members: Connection<{ id: string; user: { id: string } }>;
+      allotments: Array<{ id: string; cluster: { id: string } }>;
+      builds: Connection<{ id: string; lastRun: { id: string } }>;
+    };
     const response = await gateway.request<{ workspaces: Connection<Listed> }>(IDS);
     expect(response.errors).toBeUndefined();
     // Seven kinds, each from a different workspace: no loader can answer one from another's row.

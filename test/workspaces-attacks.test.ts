@@ -43,7 +43,9 @@ describe('workspaces: another workspace is out of reach', () => {
   }
 
   async function snapshot(): Promise<unknown> {
-    return tables.query('SELECT w.name, w.description, (SELECT GROUP_CONCAT(CONCAT(user_id, role) ORDER BY user_id) FROM workspace_members m WHERE m.workspace_id = w.id) AS members, (SELECT COUNT(*) FROM workspace_clusters c WHERE c.workspace_id = w.id) AS clusters FROM workspaces w ORDER BY w.name');
+    return tables.query(
+      'SELECT w.name, w.description, (SELECT GROUP_CONCAT(CONCAT(user_id, role) ORDER BY user_id) FROM workspace_members m WHERE m.workspace_id = w.id) AS members, (SELECT COUNT(*) FROM workspace_clusters c WHERE c.workspace_id = w.id) AS clusters FROM workspaces w ORDER BY w.name',
+    );
   }
 
   beforeAll(async () => {
@@ -57,11 +59,18 @@ describe('workspaces: another workspace is out of reach', () => {
     a = (await admin<{ createWorkspace: { workspace: { id: string } } }>(create, { name: 'Team A' })).createWorkspace.workspace.id;
     b = (await admin<{ createWorkspace: { workspace: { id: string } } }>(create, { name: 'Team B' })).createWorkspace.workspace.id;
     const add = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`;
-    for (const [workspaceId, who, role] of [[a, manager, 'MANAGER'], [a, devops, 'DEVOPS'], [a, both, 'VIEWER'], [b, both, 'MANAGER']] as const) {
+    for (const [workspaceId, who, role] of [
+      [a, manager, 'MANAGER'],
+      [a, devops, 'DEVOPS'],
+      [a, both, 'VIEWER'],
+      [b, both, 'MANAGER'],
+    ] as const) {
       await admin(add, { input: { workspaceId, userId: who.id, role } });
     }
     clusterId = randomUUID();
-    await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'b-only', 'ON_PREMISE', 'Seoul', 'x', 'UNREACHABLE')`, [clusterId]);
+    await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'b-only', 'ON_PREMISE', 'Seoul', 'x', 'UNREACHABLE')`, [
+      clusterId,
+    ]);
     await admin(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { clusterId } } }`, { input: { workspaceId: b, clusterId } });
   });
 
@@ -75,7 +84,10 @@ describe('workspaces: another workspace is out of reach', () => {
     const attempts: Array<[string, Record<string, unknown>]> = [
       [`mutation ($id: ID!) { updateWorkspace(input: { id: $id, name: "Owned" }) { workspace { id } } }`, { id: b }],
       [`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: b, userId: manager.id, role: 'MANAGER' } }],
-      [`mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: b, userId: both.id, role: 'VIEWER' } }],
+      [
+        `mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role } } }`,
+        { input: { workspaceId: b, userId: both.id, role: 'VIEWER' } },
+      ],
       [`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: b, u: both.id }],
       // Guessing ids: an unknown workspace is refused exactly like someone else's.
       [`mutation ($id: ID!) { updateWorkspace(input: { id: $id, name: "Owned" }) { workspace { id } } }`, { id: randomUUID() }],
@@ -97,7 +109,10 @@ describe('workspaces: another workspace is out of reach', () => {
     for (const [query, variables] of [
       [`mutation ($id: ID!) { updateWorkspace(input: { id: $id, description: "mine now" }) { workspace { id } } }`, { id: a }],
       [`mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: a, userId: stranger.id, role: 'VIEWER' } }],
-      [`mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role } } }`, { input: { workspaceId: a, userId: devops.id, role: 'MANAGER' } }],
+      [
+        `mutation ($input: UpdateWorkspaceMemberInput!) { updateWorkspaceMember(input: $input) { member { role } } }`,
+        { input: { workspaceId: a, userId: devops.id, role: 'MANAGER' } },
+      ],
     ] as const) {
       expect(codeOf(await gateway.request(query, variables, devops.token))).toBe('FORBIDDEN');
     }
@@ -105,8 +120,12 @@ describe('workspaces: another workspace is out of reach', () => {
   });
 
   test('workspace B, its members and its clusters never show to the manager of A', async () => {
-    expect((await gateway.request(`query ($id: ID!) { workspace(id: $id) { id members { edges { node { user { id } } } } } }`, { id: b }, manager.token)).data).toEqual({ workspace: null });
-    expect(nodesOf((await gateway.request<{ workspaces: Connection<{ name: string }> }>(`{ workspaces { edges { node { name } } } }`, {}, manager.token)).data?.workspaces)).toEqual([{ name: 'Team A' }]);
+    expect((await gateway.request(`query ($id: ID!) { workspace(id: $id) { id members { edges { node { user { id } } } } } }`, { id: b }, manager.token)).data).toEqual({
+      workspace: null,
+    });
+    expect(
+      nodesOf((await gateway.request<{ workspaces: Connection<{ name: string }> }>(`{ workspaces { edges { node { name } } } }`, {}, manager.token)).data?.workspaces),
+    ).toEqual([{ name: 'Team A' }]);
     // Through a nested field: a fellow member of A who also manages B does not reveal B.
     const nested = await gateway.request<{ workspace: { members: Connection<{ user: { email: string; workspaces: Connection<{ name: string }> } }> } }>(
       `query ($id: ID!) { workspace(id: $id) { members { edges { node { user { email workspaces { edges { node { name } } } } } } } } }`,
@@ -119,8 +138,15 @@ describe('workspaces: another workspace is out of reach', () => {
     expect((await gateway.request<{ clusters: unknown[] }>(`{ clusters { id } }`, {}, manager.token)).data?.clusters).toEqual([]);
     expect((await gateway.request(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: clusterId }, manager.token)).data).toEqual({ cluster: null });
     // The member of both sees both, with their own role in each.
-    const own = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string }> } }>(`{ me { workspaces { edges { node { name myRole } } } } }`, {}, both.token);
-    expect(nodesOf(own.data?.me.workspaces)).toEqual([{ name: 'Team A', myRole: 'VIEWER' }, { name: 'Team B', myRole: 'MANAGER' }]);
+    const own = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string }> } }>(
+      `{ me { workspaces { edges { node { name myRole } } } } }`,
+      {},
+      both.token,
+    );
+    expect(nodesOf(own.data?.me.workspaces)).toEqual([
+      { name: 'Team A', myRole: 'VIEWER' },
+      { name: 'Team B', myRole: 'MANAGER' },
+    ]);
   });
 
   test('a user in no workspace sees none; the audit log is for administrators only', async () => {

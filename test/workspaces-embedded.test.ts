@@ -15,7 +15,11 @@ describe('workspaces on the embedded database', () => {
   let app: App;
   let dataSource: DataSource | undefined;
 
-  async function request<T>(query: string, variables: Record<string, unknown> = {}, token = adminToken): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
+  async function request<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token = adminToken,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
     try {
       return { data: (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${token}` } })).data };
     } catch (error) {
@@ -27,7 +31,17 @@ describe('workspaces on the embedded database', () => {
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-embedded-'));
     app = await createApp(
-      { host: '127.0.0.1', port: 0, database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') }, bus: { kind: 'memory' }, adminToken, secretKey: randomBytes(32).toString('base64url'), dataDir: folder, simulator: false, embedded: true },
+      {
+        host: '127.0.0.1',
+        port: 0,
+        database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
+        bus: { kind: 'memory' },
+        adminToken,
+        secretKey: randomBytes(32).toString('base64url'),
+        dataDir: folder,
+        simulator: false,
+        embedded: true,
+      },
       { logger: silentLogger, onDatabaseOpen: (opened) => (dataSource = opened) },
     );
   });
@@ -38,23 +52,44 @@ describe('workspaces on the embedded database', () => {
   });
 
   test('members, the last-manager rule, allotments, access and the audit log', async () => {
-    const user = (await request<{ createUser: { user: { id: string } } }>(`mutation { createUser(input: { name: "Eve", email: "eve@example.com", systemRole: USER }) { user { id } } }`)).data?.createUser.user.id as string;
-    const token = (await request<{ createApiToken: { token: string } }>(`mutation ($u: ID!) { createApiToken(input: { name: "cli", userId: $u, scopes: [READ, WRITE] }) { token } }`, { u: user })).data?.createApiToken.token as string;
-    const workspace = (await request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Local Team" }) { workspace { id } } }`)).data?.createWorkspace.workspace.id as string;
-    expect((await request(`mutation { createWorkspace(input: { name: "Local Team" }) { workspace { id } } }`)).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'name' });
+    const user = (
+      await request<{ createUser: { user: { id: string } } }>(`mutation { createUser(input: { name: "Eve", email: "eve@example.com", systemRole: USER }) { user { id } } }`)
+    ).data?.createUser.user.id as string;
+    const token = (
+      await request<{ createApiToken: { token: string } }>(`mutation ($u: ID!) { createApiToken(input: { name: "cli", userId: $u, scopes: [READ, WRITE] }) { token } }`, {
+        u: user,
+      })
+    ).data?.createApiToken.token as string;
+    const workspace = (await request<{ createWorkspace: { workspace: { id: string } } }>(`mutation { createWorkspace(input: { name: "Local Team" }) { workspace { id } } }`)).data
+      ?.createWorkspace.workspace.id as string;
+    expect((await request(`mutation { createWorkspace(input: { name: "Local Team" }) { workspace { id } } }`)).errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'name',
+    });
 
     const member = `mutation ($input: AddWorkspaceMemberInput!) { addWorkspaceMember(input: $input) { member { role } } }`;
     expect((await request(member, { input: { workspaceId: workspace, userId: user, role: 'MANAGER' } })).errors).toBeUndefined();
-    const leave = await request(`mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`, { w: workspace, u: user }, token);
+    const leave = await request(
+      `mutation ($w: ID!, $u: ID!) { removeWorkspaceMember(input: { workspaceId: $w, userId: $u }) { removedMemberId } }`,
+      { w: workspace, u: user },
+      token,
+    );
     expect(leave.errors?.[0]?.message).toMatch(/last MANAGER/);
 
     const clusterId = randomUUID();
-    await dataSource?.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'local', 'ON_PREMISE', 'Seoul', 'x', 'UNREACHABLE')`, [clusterId]);
-    const allotted = await request<{ allotCluster: { allotment: { namespaces: string[] } } }>(`mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { namespaces } } }`, { input: { workspaceId: workspace, clusterId, namespaces: ['team'] } });
+    await dataSource?.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, 'local', 'ON_PREMISE', 'Seoul', 'x', 'UNREACHABLE')`, [
+      clusterId,
+    ]);
+    const allotted = await request<{ allotCluster: { allotment: { namespaces: string[] } } }>(
+      `mutation ($input: AllotClusterInput!) { allotCluster(input: $input) { allotment { namespaces } } }`,
+      { input: { workspaceId: workspace, clusterId, namespaces: ['team'] } },
+    );
     expect(allotted.data?.allotCluster.allotment.namespaces).toEqual(['team']);
     expect((await request<{ clusters: Array<{ name: string }> }>(`{ clusters { name } }`, {}, token)).data?.clusters).toEqual([{ name: 'local' }]);
 
-    const log = await request<{ auditLog: { totalCount: number; edges: Array<{ node: { action: string; outcome: string } }> } }>(`{ auditLog(first: 3) { totalCount edges { node { action outcome } } } }`);
+    const log = await request<{ auditLog: { totalCount: number; edges: Array<{ node: { action: string; outcome: string } }> } }>(
+      `{ auditLog(first: 3) { totalCount edges { node { action outcome } } } }`,
+    );
     expect(log.data?.auditLog.edges.map(({ node }) => [node.action, node.outcome])).toEqual([
       ['allotCluster', 'OK'],
       ['removeWorkspaceMember', 'CONFLICT'],

@@ -126,8 +126,13 @@ describe('workspaces: storage allotments', () => {
   });
 
   test('allotting with a quota counts the claims of the allotted namespaces only, and shows the member just those classes', async () => {
-    const fast = await gateway.request<{ allotStorage: { allotment: Allotment & { cluster: { id: string } }; workspace: { id: string } } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB } });
-    expect(fast.data?.allotStorage).toMatchObject({ allotment: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB, usedBytes: 15 * GiB, cluster: { id: cluster.id } }, workspace: { id: workspaceId } });
+    const fast = await gateway.request<{ allotStorage: { allotment: Allotment & { cluster: { id: string } }; workspace: { id: string } } }>(ALLOT, {
+      input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB },
+    });
+    expect(fast.data?.allotStorage).toMatchObject({
+      allotment: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 20 * GiB, usedBytes: 15 * GiB, cluster: { id: cluster.id } },
+      workspace: { id: workspaceId },
+    });
     const standard = await gateway.request<{ allotStorage: { allotment: Allotment } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'standard' } });
     expect(standard.data?.allotStorage.allotment).toMatchObject({ storageClassName: 'standard', quotaBytes: null, usedBytes: 3 * GiB });
 
@@ -147,11 +152,15 @@ describe('workspaces: storage allotments', () => {
 
   test('allotting again replaces the quota and keeps the allotment time', async () => {
     const before = (await storageOf()).find((item) => item.storageClassName === 'fast-ssd');
-    const again = await gateway.request<{ allotStorage: { allotment: Allotment } }>(ALLOT, { input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 0 } });
+    const again = await gateway.request<{ allotStorage: { allotment: Allotment } }>(ALLOT, {
+      input: { workspaceId, clusterId: cluster.id, storageClassName: 'fast-ssd', quotaBytes: 0 },
+    });
     expect(again.data?.allotStorage.allotment).toMatchObject({ quotaBytes: 0, allottedAt: before?.allottedAt });
     expect(await storageRows()).toBe(2);
     await waitFor('the changes in the audit log', async () => {
-      const rows = await tables.query<{ action: string; target_id: string }>(`SELECT action, target_id FROM audit_log WHERE target_type = 'StorageAllotment' AND outcome = 'OK' ORDER BY id`);
+      const rows = await tables.query<{ action: string; target_id: string }>(
+        `SELECT action, target_id FROM audit_log WHERE target_type = 'StorageAllotment' AND outcome = 'OK' ORDER BY id`,
+      );
       return rows.length === 3 && rows.every((row) => row.action === 'allotStorage');
     });
   });

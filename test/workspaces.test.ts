@@ -44,7 +44,10 @@ describe('workspaces: members, roles, allotments', () => {
 
   async function insertCluster(name: string): Promise<string> {
     const id = randomUUID();
-    await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, ?, 'ON_PREMISE', 'Seoul', 'not-a-kubeconfig', 'UNREACHABLE')`, [id, name]);
+    await tables.query(`INSERT INTO clusters (id, name, provider, region, kubeconfig_encrypted, status) VALUES (?, ?, 'ON_PREMISE', 'Seoul', 'not-a-kubeconfig', 'UNREACHABLE')`, [
+      id,
+      name,
+    ]);
     return id;
   }
 
@@ -78,7 +81,9 @@ describe('workspaces: members, roles, allotments', () => {
   });
 
   test('an administrator creates, renames, describes and lists workspaces', async () => {
-    const created = await gateway.request<{ createWorkspace: { workspace: Record<string, unknown> } }>(CREATE, { input: { name: '  Cloud Team ', description: 'Runs the platform' } });
+    const created = await gateway.request<{ createWorkspace: { workspace: Record<string, unknown> } }>(CREATE, {
+      input: { name: '  Cloud Team ', description: 'Runs the platform' },
+    });
     expect(created.data?.createWorkspace.workspace).toMatchObject({ name: 'Cloud Team', description: 'Runs the platform', memberCount: 0, clusterCount: 0 });
     const id = created.data?.createWorkspace.workspace.id as string;
 
@@ -130,7 +135,11 @@ describe('workspaces: members, roles, allotments', () => {
     const team = await workspace('Sports Team');
     expect(codeOf(await add(team, people.mia, 'MANAGER'))).toBeUndefined();
     // The manager adds the others with their own token.
-    const added = await gateway.request<{ addWorkspaceMember: { member: unknown; workspace: unknown } }>(ADD, { input: { workspaceId: team, userId: people.dan.id, role: 'DEVOPS' } }, people.mia.token);
+    const added = await gateway.request<{ addWorkspaceMember: { member: unknown; workspace: unknown } }>(
+      ADD,
+      { input: { workspaceId: team, userId: people.dan.id, role: 'DEVOPS' } },
+      people.mia.token,
+    );
     // The payload carries the member and the workspace as they are after the change.
     expect(added.data?.addWorkspaceMember).toMatchObject({ member: { role: 'DEVOPS', user: { id: people.dan.id, name: 'Dan' } }, workspace: { id: team, memberCount: 2 } });
     expect(codeOf(await add(team, people.vic, 'VIEWER', people.mia.token))).toBeUndefined();
@@ -142,21 +151,47 @@ describe('workspaces: members, roles, allotments', () => {
     expect(codeOf(await gateway.request(SET_ROLE, { input: { workspaceId: team, userId: people.mia.id, role: 'VIEWER' } }))).toBe('CONFLICT');
 
     // With a second manager, the first may step down.
-    expect((await gateway.request<{ updateWorkspaceMember: { member: { role: string } } }>(SET_ROLE, { input: { workspaceId: team, userId: people.dan.id, role: 'MANAGER' } }, people.mia.token)).data?.updateWorkspaceMember.member.role).toBe('MANAGER');
-    expect((await gateway.request<{ updateWorkspaceMember: { member: { role: string } } }>(SET_ROLE, { input: { workspaceId: team, userId: people.mia.id, role: 'OPERATOR' } }, people.mia.token)).data?.updateWorkspaceMember.member.role).toBe('OPERATOR');
+    expect(
+      (
+        await gateway.request<{ updateWorkspaceMember: { member: { role: string } } }>(
+          SET_ROLE,
+          { input: { workspaceId: team, userId: people.dan.id, role: 'MANAGER' } },
+          people.mia.token,
+        )
+      ).data?.updateWorkspaceMember.member.role,
+    ).toBe('MANAGER');
+    expect(
+      (
+        await gateway.request<{ updateWorkspaceMember: { member: { role: string } } }>(
+          SET_ROLE,
+          { input: { workspaceId: team, userId: people.mia.id, role: 'OPERATOR' } },
+          people.mia.token,
+        )
+      ).data?.updateWorkspaceMember.member.role,
+    ).toBe('OPERATOR');
     // Now an OPERATOR, Mia no longer manages it.
     expect(codeOf(await add(team, people.otto, 'VIEWER', people.mia.token))).toBe('FORBIDDEN');
 
-    const removed = await gateway.request<{ removeWorkspaceMember: { workspace: { memberCount: number }; removedUserId: string } }>(REMOVE, { input: { workspaceId: team, userId: people.vic.id } }, people.dan.token);
-    expect(removed.data?.removeWorkspaceMember).toEqual({ workspace: { id: team, memberCount: 2 }, removedUserId: people.vic.id });
-
-    const seen = await gateway.request<{ me: { workspaces: Connection<{ name: string; myRole: string; memberCount: number; members: Connection<{ role: string; user: { email: string } }> }> } }>(
-      `{ me { workspaces { edges { node { name myRole memberCount members { edges { node { role user { email } } } } } } } } }`,
-      {},
+    const removed = await gateway.request<{ removeWorkspaceMember: { workspace: { memberCount: number }; removedUserId: string } }>(
+      REMOVE,
+      { input: { workspaceId: team, userId: people.vic.id } },
       people.dan.token,
     );
+    expect(removed.data?.removeWorkspaceMember).toEqual({ workspace: { id: team, memberCount: 2 }, removedUserId: people.vic.id });
+
+    const seen = await gateway.request<{
+      me: { workspaces: Connection<{ name: string; myRole: string; memberCount: number; members: Connection<{ role: string; user: { email: string } }> }> };
+    }>(`{ me { workspaces { edges { node { name myRole memberCount members { edges { node { role user { email } } } } } } } } }`, {}, people.dan.token);
     expect(nodesOf(seen.data?.me.workspaces).map((team) => ({ ...team, members: nodesOf(team.members) }))).toEqual([
-      { name: 'Sports Team', myRole: 'MANAGER', memberCount: 2, members: [{ role: 'OPERATOR', user: { email: 'mia@example.com' } }, { role: 'MANAGER', user: { email: 'dan@example.com' } }] },
+      {
+        name: 'Sports Team',
+        myRole: 'MANAGER',
+        memberCount: 2,
+        members: [
+          { role: 'OPERATOR', user: { email: 'mia@example.com' } },
+          { role: 'MANAGER', user: { email: 'dan@example.com' } },
+        ],
+      },
     ]);
   });
 
@@ -176,25 +211,38 @@ describe('workspaces: members, roles, allotments', () => {
   test('allotted clusters and namespaces are what members see, and only while allotted', async () => {
     const team = await workspace('MIS Team');
     await add(team, people.otto, 'VIEWER');
-    const allotted = await gateway.request<{ allotCluster: Record<string, unknown> }>(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: ['shop', 'billing', 'shop'] } });
+    const allotted = await gateway.request<{ allotCluster: Record<string, unknown> }>(ALLOT, {
+      input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: ['shop', 'billing', 'shop'] },
+    });
     expect(allotted.data?.allotCluster).toEqual({
-      allotment: { workspaceId: team, clusterId: toGlobalId('Cluster', clusterIds.shop), namespaces: ['billing', 'shop'], cluster: { id: toGlobalId('Cluster', clusterIds.shop), name: 'shop-cluster' } },
+      allotment: {
+        workspaceId: team,
+        clusterId: toGlobalId('Cluster', clusterIds.shop),
+        namespaces: ['billing', 'shop'],
+        cluster: { id: toGlobalId('Cluster', clusterIds.shop), name: 'shop-cluster' },
+      },
       workspace: { id: team, clusterCount: 1 },
     });
 
-    const seen = await gateway.request<{ workspace: { myRole: string; clusterCount: number; clusters: Array<{ name: string }>; allotments: Array<{ namespaces: string[] | null }> } }>(WORKSPACE, { id: team }, people.otto.token);
+    const seen = await gateway.request<{
+      workspace: { myRole: string; clusterCount: number; clusters: Array<{ name: string }>; allotments: Array<{ namespaces: string[] | null }> };
+    }>(WORKSPACE, { id: team }, people.otto.token);
     expect(seen.data?.workspace).toMatchObject({ myRole: 'VIEWER', clusterCount: 1, clusters: [{ name: 'shop-cluster' }], allotments: [{ namespaces: ['billing', 'shop'] }] });
     // The clusters domain enforces the same scope: Otto sees the allotted cluster, not the other.
     const clusters = await gateway.request<{ clusters: Array<{ name: string }> }>(`{ clusters { name } }`, {}, people.otto.token);
     expect(clusters.data?.clusters).toEqual([{ name: 'shop-cluster' }]);
 
     // Allotting again replaces the namespaces; null is the whole cluster.
-    const whole = await gateway.request<{ allotCluster: { allotment: { namespaces: string[] | null } } }>(ALLOT, { input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: null } });
+    const whole = await gateway.request<{ allotCluster: { allotment: { namespaces: string[] | null } } }>(ALLOT, {
+      input: { workspaceId: team, clusterId: clusterIds.shop, namespaces: null },
+    });
     expect(whole.data?.allotCluster.allotment.namespaces).toBeNull();
 
     const revoked = await gateway.request<{ revokeClusterAllotment: unknown }>(REVOKE, { input: { workspaceId: team, clusterId: clusterIds.shop } });
     expect(revoked.data?.revokeClusterAllotment).toEqual({ workspace: { id: team, clusterCount: 0 }, revokedClusterId: toGlobalId('Cluster', clusterIds.shop) });
-    await waitFor('the revoked cluster to disappear', async () => ((await gateway.request<{ clusters: unknown[] }>(`{ clusters { name } }`, {}, people.otto.token)).data?.clusters.length === 0 ? true : undefined));
+    await waitFor('the revoked cluster to disappear', async () =>
+      (await gateway.request<{ clusters: unknown[] }>(`{ clusters { name } }`, {}, people.otto.token)).data?.clusters.length === 0 ? true : undefined,
+    );
   });
 
   test('deleting a workspace takes its memberships and allotments with it', async () => {
@@ -207,6 +255,8 @@ describe('workspaces: members, roles, allotments', () => {
       [localKeyOf(team, 'Workspace'), localKeyOf(team, 'Workspace')],
     );
     expect({ members: Number(row?.members), allotments: Number(row?.allotments) }).toEqual({ members: 0, allotments: 0 });
-    expect((await gateway.request<{ me: { workspaces: Connection<unknown> } }>(`{ me { workspaces { edges { node { id } } } } }`, {}, people.bob.token)).data?.me.workspaces.edges).toEqual([]);
+    expect(
+      (await gateway.request<{ me: { workspaces: Connection<unknown> } }>(`{ me { workspaces { edges { node { id } } } } }`, {}, people.bob.token)).data?.me.workspaces.edges,
+    ).toEqual([]);
   });
 });

@@ -17,8 +17,21 @@ describe('configuration', () => {
   });
 
   test('production: MySQL and NATS, no simulator, no default token, listening on every interface', () => {
-    const config = loadConfig({ DATABASE_URL: 'mysql://kda:pw@db:3306/kda', NATS_URL: 'nats://nats:4222', KDA_SECRET_KEY: 'a-long-enough-secret-key', KDA_ALLOW_EXEC_CREDENTIALS: 'on' });
-    expect(config).toMatchObject({ embedded: false, host: '0.0.0.0', database: { kind: 'mysql' }, bus: { kind: 'nats' }, adminToken: undefined, simulator: false, allowExecCredentials: true });
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://kda:pw@db:3306/kda',
+      NATS_URL: 'nats://nats:4222',
+      KDA_SECRET_KEY: 'a-long-enough-secret-key',
+      KDA_ALLOW_EXEC_CREDENTIALS: 'on',
+    });
+    expect(config).toMatchObject({
+      embedded: false,
+      host: '0.0.0.0',
+      database: { kind: 'mysql' },
+      bus: { kind: 'nats' },
+      adminToken: undefined,
+      simulator: false,
+      allowExecCredentials: true,
+    });
   });
 
   test('every problem is listed at once', () => {
@@ -84,7 +97,15 @@ describe('limits, log level and error detail', () => {
       },
       '/srv/kda',
     );
-    expect(config.limits).toEqual({ rateLimit: { perSecond: 2.5, burst: 10 }, maxQueryDepth: 6, maxAliases: 0, maxBodyBytes: 65536, maxWebsocketPayloadBytes: 32768, maxSubscriptionsPerSocket: 5, maxActiveTokensPerUser: 3 });
+    expect(config.limits).toEqual({
+      rateLimit: { perSecond: 2.5, burst: 10 },
+      maxQueryDepth: 6,
+      maxAliases: 0,
+      maxBodyBytes: 65536,
+      maxWebsocketPayloadBytes: 32768,
+      maxSubscriptionsPerSocket: 5,
+      maxActiveTokensPerUser: 3,
+    });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
     expect(Object.isFrozen(config.limits)).toBe(true);
@@ -129,7 +150,15 @@ describe('CORS origins', () => {
   });
 
   test('a wildcard, a path, credentials or another scheme is a configuration error', () => {
-    for (const bad of ['*', 'https://*.example.com', 'https://app.example.com/', 'https://app.example.com/graphql', 'app.example.com', 'ftp://app.example.com', 'https://user:pw@app.example.com']) {
+    for (const bad of [
+      '*',
+      'https://*.example.com',
+      'https://app.example.com/',
+      'https://app.example.com/graphql',
+      'app.example.com',
+      'ftp://app.example.com',
+      'https://user:pw@app.example.com',
+    ]) {
       expect(problemsOf({ KDA_CORS_ORIGINS: `http://localhost:3000,${bad}` })).toEqual([expect.stringContaining('KDA_CORS_ORIGINS')]);
     }
   });
@@ -150,7 +179,10 @@ describe('the embedded admin token', () => {
     expect(first.adminToken).not.toBe(EMBEDDED_ADMIN_TOKEN);
     expect(first.adminToken?.length).toBeGreaterThanOrEqual(32);
     expect(second.adminToken).not.toBe(first.adminToken);
-    expect(loadConfig({ HOST: '192.168.1.5', KDA_ADMIN_TOKEN: 'an-operator-chosen-token' }, '/srv/kda')).toMatchObject({ adminToken: 'an-operator-chosen-token', adminTokenSource: 'environment' });
+    expect(loadConfig({ HOST: '192.168.1.5', KDA_ADMIN_TOKEN: 'an-operator-chosen-token' }, '/srv/kda')).toMatchObject({
+      adminToken: 'an-operator-chosen-token',
+      adminTokenSource: 'environment',
+    });
   });
 
   test('the well-known token, or a short one, is refused off loopback', () => {

@@ -10,8 +10,7 @@ export { DEFAULT_LIMITS, type GatewayLimits, type LogLevel } from './limits.js';
 /** Where the gateway keeps its state and finds its events. */
 export type DatabaseConfig =
   /** `connectionLimit`: size of the connection pool (mysql2's default, 10, when absent). */
-  | { readonly kind: 'mysql'; readonly url: string; readonly connectionLimit?: number }
-  | { readonly kind: 'embedded'; readonly file: string };
+  { readonly kind: 'mysql'; readonly url: string; readonly connectionLimit?: number } | { readonly kind: 'embedded'; readonly file: string };
 
 export type BusConfig = { readonly kind: 'nats'; readonly url: string } | { readonly kind: 'memory' };
 
@@ -137,7 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   if (registryUrl !== undefined && !/^https?:\/\/[^/]+/.test(registryUrl)) problems.push('KDA_REGISTRY_URL must look like https://registry.example.com');
   const retentionRaw = env.KDA_BUILD_LOG_RETENTION_DAYS?.trim() || undefined;
   const buildLogRetentionDays = retentionRaw === undefined ? undefined : Number(retentionRaw);
-  if (buildLogRetentionDays !== undefined && (!Number.isInteger(buildLogRetentionDays) || buildLogRetentionDays < 1)) problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
+  if (buildLogRetentionDays !== undefined && (!Number.isInteger(buildLogRetentionDays) || buildLogRetentionDays < 1))
+    problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
 
   const limits = parseLimits(env, problems);
   const corsOrigins = parseCorsOrigins(env.KDA_CORS_ORIGINS, problems);
@@ -146,7 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const logLevel = parseLogLevel(env, problems);
   const maxPageSizeRaw = env.KDA_MAX_PAGE_SIZE?.trim() || undefined;
   const maxPageSize = maxPageSizeRaw === undefined ? undefined : Number(maxPageSizeRaw);
-  if (maxPageSize !== undefined && (!Number.isInteger(maxPageSize) || maxPageSize < 1 || maxPageSize > 100_000)) problems.push('KDA_MAX_PAGE_SIZE must be a whole number from 1 to 100000');
+  if (maxPageSize !== undefined && (!Number.isInteger(maxPageSize) || maxPageSize < 1 || maxPageSize > 100_000))
+    problems.push('KDA_MAX_PAGE_SIZE must be a whole number from 1 to 100000');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };

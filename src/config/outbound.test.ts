@@ -9,7 +9,14 @@ describe('outbound configuration (kubeconfig and egress allowances)', () => {
 
   test('switches and allowances are read and validated, every problem listed', () => {
     const problems: string[] = [];
-    const parsed = parseOutboundConfig({ KDA_ALLOW_KUBECONFIG_FILES: 'on', KDA_ALLOW_KUBECONFIG_PROXY: 'maybe', KDA_EGRESS_ALLOW: '10.20.0.0/16, 192.168.1.10, registry.lan:5000, [fd00::1]:443, 10.0.0.0/33, not allowed' }, problems);
+    const parsed = parseOutboundConfig(
+      {
+        KDA_ALLOW_KUBECONFIG_FILES: 'on',
+        KDA_ALLOW_KUBECONFIG_PROXY: 'maybe',
+        KDA_EGRESS_ALLOW: '10.20.0.0/16, 192.168.1.10, registry.lan:5000, [fd00::1]:443, 10.0.0.0/33, not allowed',
+      },
+      problems,
+    );
     expect(parsed.allowKubeconfigFiles).toBe(true);
     expect(parsed.egressAllow).toEqual(['10.20.0.0/16', '192.168.1.10', 'registry.lan:5000', '[fd00::1]:443', '10.0.0.0/33', 'not allowed']);
     expect(problems).toEqual([

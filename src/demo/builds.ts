@@ -24,11 +24,27 @@ const DEMO_BUILDS: Readonly<Record<string, readonly DemoBuild[]>> = {
   'Cloud Team': [
     { name: 'demo-was-ant', sourceUrl: 'git@git.acornsoft.example:cloud/demo-was-ant.git', ref: 'main', preset: 'JAVA_MAVEN', imageRepository: 'cloud-team/demo-was-ant' },
     { name: 'build-step', sourceUrl: 'git@git.acornsoft.example:cloud/build-step.git', ref: 'simulate/fail-at-4', preset: 'NODEJS', imageRepository: 'cloud-team/build-step' },
-    { name: 'demo-jupyterlab', sourceUrl: 'git@git.acornsoft.example:cloud/demo-jupyterlab.git', ref: 'main', preset: 'DOCKERFILE', dockerfile: 'docker/jupyterlab/Dockerfile', imageRepository: 'cloud-team/demo-jupyterlab' },
+    {
+      name: 'demo-jupyterlab',
+      sourceUrl: 'git@git.acornsoft.example:cloud/demo-jupyterlab.git',
+      ref: 'main',
+      preset: 'DOCKERFILE',
+      dockerfile: 'docker/jupyterlab/Dockerfile',
+      imageRepository: 'cloud-team/demo-jupyterlab',
+    },
     { name: 'nginx', sourceUrl: 'git@git.acornsoft.example:cloud/nginx.git', ref: 'stable', preset: 'DOCKERFILE', dockerfile: 'Dockerfile', imageRepository: 'cloud-team/nginx' },
-    { name: 'rstudio', sourceUrl: 'git@git.acornsoft.example:cloud/rstudio.git', ref: 'main', preset: 'DOCKERFILE', dockerfile: 'Dockerfile', imageRepository: 'cloud-team/rstudio' },
+    {
+      name: 'rstudio',
+      sourceUrl: 'git@git.acornsoft.example:cloud/rstudio.git',
+      ref: 'main',
+      preset: 'DOCKERFILE',
+      dockerfile: 'Dockerfile',
+      imageRepository: 'cloud-team/rstudio',
+    },
   ],
-  'Sports Team': [{ name: 'electro-shop', sourceUrl: 'git@git.acornsoft.example:sports/electro-shop.git', ref: 'main', preset: 'NODEJS', imageRepository: 'sports-team/electro-shop' }],
+  'Sports Team': [
+    { name: 'electro-shop', sourceUrl: 'git@git.acornsoft.example:sports/electro-shop.git', ref: 'main', preset: 'NODEJS', imageRepository: 'sports-team/electro-shop' },
+  ],
   'MIS Team': [{ name: 'jupyter-spark', sourceUrl: 'git@git.acornsoft.example:mis/jupyter-spark.git', ref: 'main', preset: 'PYTHON', imageRepository: 'mis-team/jupyter-spark' }],
 };
 

@@ -1,4 +1,15 @@
-import { defaultFieldResolver, getNullableType, GraphQLError, isEnumType, isInputObjectType, isListType, type GraphQLArgument, type GraphQLFieldConfig, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNullableType,
+  GraphQLError,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  type GraphQLArgument,
+  type GraphQLFieldConfig,
+  type GraphQLInputType,
+  type GraphQLSchema,
+} from 'graphql';
 import type { AuditLog, NewAuditEntry } from '../domains/workspaces/index.js';
 import { redactSecrets } from '../domains/workspaces/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -44,7 +55,13 @@ export function createAuditRecorder(log: AuditLog, logger: Logger): AuditRecorde
       try {
         await log.append(entry);
       } catch (error) {
-        logger.error('cannot write audit entry', { action: entry.action, actorId: entry.actorId, targetId: entry.targetId, outcome: entry.outcome, error: error instanceof Error ? error.message : String(error) });
+        logger.error('cannot write audit entry', {
+          action: entry.action,
+          actorId: entry.actorId,
+          targetId: entry.targetId,
+          outcome: entry.outcome,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     },
   };

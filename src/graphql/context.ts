@@ -56,7 +56,10 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
           const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;
           if (!visible) return null;
           const [allotments, storage] = await Promise.all([workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId), workspaceLoaders.storageByWorkspaceId.load(workspaceId)]);
-          return allotments.map((allotment) => ({ ...allotment, storageClasses: storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName) }));
+          return allotments.map((allotment) => ({
+            ...allotment,
+            storageClasses: storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName),
+          }));
         },
         clusters: services.clusters,
         dayTwo: services.dayTwo,

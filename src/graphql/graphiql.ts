@@ -70,8 +70,7 @@ function withoutSourceMapComment(text: string): string {
 }
 
 async function loadAsset(spec: AssetSpec): Promise<LoadedAsset> {
-  const text =
-    spec.source.kind === 'inline' ? spec.source.text : await readFile(resolvePackageFile(spec.source.packageName, spec.source.file), 'utf8');
+  const text = spec.source.kind === 'inline' ? spec.source.text : await readFile(resolvePackageFile(spec.source.packageName, spec.source.file), 'utf8');
   const body = Buffer.from(withoutSourceMapComment(text), 'utf8');
   return {
     contentType: spec.contentType,

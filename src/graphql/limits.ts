@@ -38,7 +38,9 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const depthRule: ValidationRule = (context: ValidationContext) => {
     const document = context.getDocument();
     const fragments = new Map(
-      document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+      document.definitions
+        .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+        .map((fragment) => [fragment.name.value, fragment]),
     );
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION) continue;

@@ -34,14 +34,35 @@ const ROOT_DESCRIPTIONS = {
   Query: 'Reads: clusters and what runs on them, as the caller may see them.',
   Mutation:
     'Changes, each shaped `name(input: NameInput!): NamePayload!`: the payload carries the changed object as it is after the change (a deletion: the deleted id). ' +
-    'Each checks the caller\'s role and either applies completely or not at all. An expected failure is an entry of the response\'s `errors` with `extensions.code` ' +
+    "Each checks the caller's role and either applies completely or not at all. An expected failure is an entry of the response's `errors` with `extensions.code` " +
     '(BAD_USER_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, UNAUTHENTICATED, UNAVAILABLE) and, when one input field is to blame, `extensions.field`: its path inside `input`, e.g. `name` or `namespaces`.',
   Subscription: 'Live events over websocket (graphql-transport-ws on the same /graphql path).',
 } as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [IdentityResolver, ApiTokenResolver, ClusterResolver, ClusterFieldsResolver, NodeResolver, PodResolver, WorkloadResolver, WorkspaceResolver, WorkspaceClustersResolver, WorkspaceBuildsResolver, ClusterAllotmentResolver, StorageAllotmentResolver, MemberUserResolver, UserWorkspacesResolver, AuditResolver, RegistryResolver, RegistryRepositoryResolver, BuildResolver, BuildRunResolver, GlobalNodeResolver],
+    resolvers: [
+      IdentityResolver,
+      ApiTokenResolver,
+      ClusterResolver,
+      ClusterFieldsResolver,
+      NodeResolver,
+      PodResolver,
+      WorkloadResolver,
+      WorkspaceResolver,
+      WorkspaceClustersResolver,
+      WorkspaceBuildsResolver,
+      ClusterAllotmentResolver,
+      StorageAllotmentResolver,
+      MemberUserResolver,
+      UserWorkspacesResolver,
+      AuditResolver,
+      RegistryResolver,
+      RegistryRepositoryResolver,
+      BuildResolver,
+      BuildRunResolver,
+      GlobalNodeResolver,
+    ],
     authChecker,
     validate: false,
     // One time scalar for the whole graph: a resolver typed `Date` gets the same DateTime as the explicit fields.

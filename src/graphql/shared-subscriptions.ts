@@ -29,7 +29,8 @@ function isSet(value: ValueNode, variables: Readonly<Record<string, unknown>> | 
 function replays(args: ExecutionArgs): boolean {
   const operation = getOperationAST(args.document, args.operationName);
   return (operation?.selectionSet.selections ?? []).some(
-    (selection) => selection.kind === Kind.FIELD && (selection.arguments ?? []).some((argument) => REPLAY_ARGUMENTS.has(argument.name.value) && isSet(argument.value, args.variableValues)),
+    (selection) =>
+      selection.kind === Kind.FIELD && (selection.arguments ?? []).some((argument) => REPLAY_ARGUMENTS.has(argument.name.value) && isSet(argument.value, args.variableValues)),
   );
 }
 

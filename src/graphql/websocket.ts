@@ -122,7 +122,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         }
         const errors = validate(options.schema, document, rules);
         // Returned errors go out through onError, which formats them.
-        if (errors.length > 0) return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
+        if (errors.length > 0)
+          return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
         return {
           schema: options.schema,
           document,
@@ -131,8 +132,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           contextValue: options.contexts.create(principal),
         };
       },
-      onNext: (_context, _id, _payload, _args, result) =>
-        result.errors === undefined ? undefined : { ...result, errors: format(result.errors) },
+      onNext: (_context, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: format(result.errors) }),
       onError: (_context, _id, _payload, errors) => format(errors),
       onClose: (context) => {
         credentials.delete(context);

@@ -11,12 +11,17 @@ import type { GatewayContext } from './context.js';
 export class WorkspaceClustersResolver {
   @FieldResolver(() => [Cluster], { description: 'The clusters allotted to the workspace, with their live status.' })
   async clusters(@Root() workspace: Workspace, @Ctx() context: GatewayContext): Promise<Cluster[]> {
-    const [allotments, storage] = await Promise.all([context.workspaceLoaders.allotmentsByWorkspaceId.load(workspace.id), context.workspaceLoaders.storageByWorkspaceId.load(workspace.id)]);
-    const clusters = await Promise.all(allotments.map(async (allotment) => {
-      const cluster = await clusterFor(context, allotment.clusterId);
-      const storageClasses = storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName);
-      return cluster === null ? null : narrowToAllotment(cluster, { ...allotment, storageClasses });
-    }));
+    const [allotments, storage] = await Promise.all([
+      context.workspaceLoaders.allotmentsByWorkspaceId.load(workspace.id),
+      context.workspaceLoaders.storageByWorkspaceId.load(workspace.id),
+    ]);
+    const clusters = await Promise.all(
+      allotments.map(async (allotment) => {
+        const cluster = await clusterFor(context, allotment.clusterId);
+        const storageClasses = storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName);
+        return cluster === null ? null : narrowToAllotment(cluster, { ...allotment, storageClasses });
+      }),
+    );
     return clusters.filter((cluster): cluster is Cluster => cluster !== null);
   }
 }

@@ -11,7 +11,8 @@ import type { GatewayContext } from './context.js';
 export class StorageAllotmentResolver {
   @FieldResolver(() => Float, {
     nullable: true,
-    description: 'Bytes requested by the claims of this storage class in the namespaces allotted to the workspace (claims without a class count for the cluster\'s default class). Null when the cluster cannot answer now.',
+    description:
+      "Bytes requested by the claims of this storage class in the namespaces allotted to the workspace (claims without a class count for the cluster's default class). Null when the cluster cannot answer now.",
   })
   async usedBytes(@Root() storage: StorageAllotment, @Ctx() context: GatewayContext): Promise<number | null> {
     const [snapshot, allotments] = await Promise.all([

@@ -177,7 +177,8 @@ async function serveSubresource(
     requireMethod(method, ['POST']);
     const body = await readJsonBody(request);
     const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
-    if (kind !== undefined && kind !== 'Eviction' && kind !== 'DeleteOptions') throw badRequest(`expected an Eviction object, got ${typeof kind === 'string' ? kind : JSON.stringify(kind)}`);
+    if (kind !== undefined && kind !== 'Eviction' && kind !== 'DeleteOptions')
+      throw badRequest(`expected an Eviction object, got ${typeof kind === 'string' ? kind : JSON.stringify(kind)}`);
     context.objects.evict(namespace, name);
     return sendJson(response, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }

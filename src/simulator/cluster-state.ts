@@ -278,7 +278,13 @@ export class ClusterState {
     const name = spec.name ?? this.generateName(spec.namespace, spec.generateName ?? 'pod-');
     const at = (spec.createdAt ?? new Date()).toISOString();
     const pod = this.buildPod(spec, name, at);
-    return this.place(pod, spec.nodeName, spec.phase ?? 'Running', at, spec.containers.map((container) => container.restartCount));
+    return this.place(
+      pod,
+      spec.nodeName,
+      spec.phase ?? 'Running',
+      at,
+      spec.containers.map((container) => container.restartCount),
+    );
   }
 
   /** A pod as a controller makes it from its template: named, labelled, owned, then scheduled. */
@@ -557,9 +563,7 @@ export function podSpecFromObject(pod: PodObject): PodSpec {
     labels: { ...pod.metadata.labels },
     ...(pod.metadata.annotations === undefined ? {} : { annotations: { ...pod.metadata.annotations } }),
     ...(owner === undefined ? {} : { owner: { kind: owner.kind, name: owner.name, uid: owner.uid, apiVersion: owner.apiVersion } }),
-    ...(pod.spec.tolerations?.some((toleration) => toleration.operator === 'Exists' && toleration.key === undefined) === true
-      ? { toleratesAllTaints: true }
-      : {}),
+    ...(pod.spec.tolerations?.some((toleration) => toleration.operator === 'Exists' && toleration.key === undefined) === true ? { toleratesAllTaints: true } : {}),
     ...(pod.spec.hostNetwork === true ? { hostNetwork: true } : {}),
     containers: pod.spec.containers.map((container) => containerSpecFrom(container)),
   };

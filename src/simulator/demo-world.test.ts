@@ -72,7 +72,9 @@ describe('demo world', () => {
     expect(cluster.listObjects('persistentvolumes')).toHaveLength(claims.length);
     const defaults = cluster.listObjects('storageclasses').filter((storageClass) => storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
     expect(defaults.map((storageClass) => storageClass.metadata.name)).toEqual(['nfs-client']);
-    const budgets = cluster.listObjects('poddisruptionbudgets').map((budget) => `${budget.metadata.name} ${budget.status.currentHealthy}/${budget.status.expectedPods} allowed ${budget.status.disruptionsAllowed}`);
+    const budgets = cluster
+      .listObjects('poddisruptionbudgets')
+      .map((budget) => `${budget.metadata.name} ${budget.status.currentHealthy}/${budget.status.expectedPods} allowed ${budget.status.disruptionsAllowed}`);
     expect(budgets.sort()).toEqual(['cocktail-nats 3/3 allowed 1', 'coredns 2/2 allowed 1', 'elasticsearch-master-pdb 3/3 allowed 1']);
     // Seeding is history: no events were recorded for it.
     expect(cluster.listObjects('events')).toEqual([]);

@@ -75,29 +75,105 @@ const acornNodes: NodeSpec[] = [
   { name: 'acorn-w01', roles: ['worker'], cpu: 8, memoryBytes: 8.8 * Gi, storageBytes: 50 * Gi, internalIP: '192.168.100.21' },
   { name: 'acorn-w02', roles: ['worker'], cpu: 8, memoryBytes: 8.8 * Gi, storageBytes: 57 * Gi, internalIP: '192.168.100.22' },
   { name: 'acorn-w03', roles: ['worker'], cpu: 7, memoryBytes: 8.8 * Gi, storageBytes: 57 * Gi, internalIP: '192.168.100.23' },
-].map((node) => ({ ...node, memoryBytes: Math.round(node.memoryBytes / Ki) * Ki, kubeletVersion: 'v1.31.4', osImage: 'Rocky Linux 9.4 (Blue Onyx)', kernelVersion: '5.14.0-427.13.1.el9_4.x86_64' }));
+].map((node) => ({
+  ...node,
+  memoryBytes: Math.round(node.memoryBytes / Ki) * Ki,
+  kubeletVersion: 'v1.31.4',
+  osImage: 'Rocky Linux 9.4 (Blue Onyx)',
+  kernelVersion: '5.14.0-427.13.1.el9_4.x86_64',
+}));
 
 const acornWorkloads: DemoWorkload[] = [
   // kube-system: control plane, networking, DNS
-  workload('kube-system', 'etcd', 'StaticPod', 1, [container('etcd', `${K8S}/etcd:3.5.15-0`, 0.1, 100 * Mi)], { labels: { component: 'etcd', tier: 'control-plane' }, hostNetwork: true, ageDays: 120 }),
-  workload('kube-system', 'kube-apiserver', 'StaticPod', 1, [container('kube-apiserver', `${K8S}/kube-apiserver:v1.31.4`, 0.25, 512 * Mi)], { labels: { component: 'kube-apiserver', tier: 'control-plane' }, hostNetwork: true, ageDays: 120 }),
-  workload('kube-system', 'kube-controller-manager', 'StaticPod', 1, [container('kube-controller-manager', `${K8S}/kube-controller-manager:v1.31.4`, 0.2, 128 * Mi)], { labels: { component: 'kube-controller-manager', tier: 'control-plane' }, hostNetwork: true, restarts: 3, ageDays: 120 }),
-  workload('kube-system', 'kube-scheduler', 'StaticPod', 1, [container('kube-scheduler', `${K8S}/kube-scheduler:v1.31.4`, 0.1, 64 * Mi)], { labels: { component: 'kube-scheduler', tier: 'control-plane' }, hostNetwork: true, restarts: 2, ageDays: 120 }),
-  workload('kube-system', 'kube-proxy', 'DaemonSet', 0, [container('kube-proxy', `${K8S}/kube-proxy:v1.31.4`, 0.05, 64 * Mi)], { labels: { 'k8s-app': 'kube-proxy' }, hostNetwork: true, ageDays: 120 }),
-  workload('kube-system', 'calico-node', 'DaemonSet', 0, [container('calico-node', 'docker.io/calico/node:v3.28.2', 0.25, 128 * Mi)], { labels: { 'k8s-app': 'calico-node' }, hostNetwork: true, restarts: 1, ageDays: 120 }),
+  workload('kube-system', 'etcd', 'StaticPod', 1, [container('etcd', `${K8S}/etcd:3.5.15-0`, 0.1, 100 * Mi)], {
+    labels: { component: 'etcd', tier: 'control-plane' },
+    hostNetwork: true,
+    ageDays: 120,
+  }),
+  workload('kube-system', 'kube-apiserver', 'StaticPod', 1, [container('kube-apiserver', `${K8S}/kube-apiserver:v1.31.4`, 0.25, 512 * Mi)], {
+    labels: { component: 'kube-apiserver', tier: 'control-plane' },
+    hostNetwork: true,
+    ageDays: 120,
+  }),
+  workload('kube-system', 'kube-controller-manager', 'StaticPod', 1, [container('kube-controller-manager', `${K8S}/kube-controller-manager:v1.31.4`, 0.2, 128 * Mi)], {
+    labels: { component: 'kube-controller-manager', tier: 'control-plane' },
+    hostNetwork: true,
+    restarts: 3,
+    ageDays: 120,
+  }),
+  workload('kube-system', 'kube-scheduler', 'StaticPod', 1, [container('kube-scheduler', `${K8S}/kube-scheduler:v1.31.4`, 0.1, 64 * Mi)], {
+    labels: { component: 'kube-scheduler', tier: 'control-plane' },
+    hostNetwork: true,
+    restarts: 2,
+    ageDays: 120,
+  }),
+  workload('kube-system', 'kube-proxy', 'DaemonSet', 0, [container('kube-proxy', `${K8S}/kube-proxy:v1.31.4`, 0.05, 64 * Mi)], {
+    labels: { 'k8s-app': 'kube-proxy' },
+    hostNetwork: true,
+    ageDays: 120,
+  }),
+  workload('kube-system', 'calico-node', 'DaemonSet', 0, [container('calico-node', 'docker.io/calico/node:v3.28.2', 0.25, 128 * Mi)], {
+    labels: { 'k8s-app': 'calico-node' },
+    hostNetwork: true,
+    restarts: 1,
+    ageDays: 120,
+  }),
   workload('kube-system', 'coredns', 'Deployment', 2, [container('coredns', `${K8S}/coredns/coredns:v1.11.3`, 0.1, 70 * Mi)], { labels: { 'k8s-app': 'kube-dns' }, ageDays: 120 }),
-  workload('kube-system', 'calico-kube-controllers', 'Deployment', 1, [container('calico-kube-controllers', 'docker.io/calico/kube-controllers:v3.28.2', 0.1, 64 * Mi)], { labels: { 'k8s-app': 'calico-kube-controllers' }, ageDays: 120 }),
-  workload('kube-system', 'metrics-server', 'Deployment', 1, [container('metrics-server', `${K8S}/metrics-server/metrics-server:v0.7.2`, 0.1, 200 * Mi)], { labels: { 'k8s-app': 'metrics-server' }, ageDays: 118 }),
-  workload('kube-system', 'nfs-subdir-external-provisioner', 'Deployment', 1, [container('nfs-subdir-external-provisioner', `${K8S}/sig-storage/nfs-subdir-external-provisioner:v4.0.2`, 0.05, 64 * Mi)], { labels: { app: 'nfs-subdir-external-provisioner' }, ageDays: 118 }),
+  workload('kube-system', 'calico-kube-controllers', 'Deployment', 1, [container('calico-kube-controllers', 'docker.io/calico/kube-controllers:v3.28.2', 0.1, 64 * Mi)], {
+    labels: { 'k8s-app': 'calico-kube-controllers' },
+    ageDays: 120,
+  }),
+  workload('kube-system', 'metrics-server', 'Deployment', 1, [container('metrics-server', `${K8S}/metrics-server/metrics-server:v0.7.2`, 0.1, 200 * Mi)], {
+    labels: { 'k8s-app': 'metrics-server' },
+    ageDays: 118,
+  }),
+  workload(
+    'kube-system',
+    'nfs-subdir-external-provisioner',
+    'Deployment',
+    1,
+    [container('nfs-subdir-external-provisioner', `${K8S}/sig-storage/nfs-subdir-external-provisioner:v4.0.2`, 0.05, 64 * Mi)],
+    { labels: { app: 'nfs-subdir-external-provisioner' }, ageDays: 118 },
+  ),
   // monitoring
-  workload('monitoring', 'prometheus-server', 'StatefulSet', 1, [container('prometheus', 'quay.io/prometheus/prometheus:v2.54.1', 0.5, 1 * Gi), container('config-reloader', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1', 0.05, 32 * Mi)], { labels: { 'app.kubernetes.io/name': 'prometheus' }, ageDays: 110, volumeClaims: [{ name: 'prometheus-data', storage: '50Gi' }] }),
-  workload('monitoring', 'alertmanager', 'StatefulSet', 1, [container('alertmanager', 'quay.io/prometheus/alertmanager:v0.27.0', 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'alertmanager' }, ageDays: 110, volumeClaims: [{ name: 'alertmanager-data', storage: '2Gi' }] }),
-  workload('monitoring', 'grafana', 'Deployment', 1, [container('grafana', 'docker.io/grafana/grafana:11.2.2', 0.2, 256 * Mi)], { labels: { 'app.kubernetes.io/name': 'grafana' }, ageDays: 110 }),
-  workload('monitoring', 'kube-state-metrics', 'Deployment', 1, [container('kube-state-metrics', `${K8S}/kube-state-metrics/kube-state-metrics:v2.13.0`, 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'kube-state-metrics' }, ageDays: 110 }),
-  workload('monitoring', 'prometheus-operator', 'Deployment', 1, [container('prometheus-operator', 'quay.io/prometheus-operator/prometheus-operator:v0.77.1', 0.1, 128 * Mi)], { labels: { 'app.kubernetes.io/name': 'prometheus-operator' }, ageDays: 110 }),
-  workload('monitoring', 'node-exporter', 'DaemonSet', 0, [container('node-exporter', 'quay.io/prometheus/node-exporter:v1.8.2', 0.05, 32 * Mi)], { labels: { 'app.kubernetes.io/name': 'node-exporter' }, hostNetwork: true, ageDays: 110 }),
+  workload(
+    'monitoring',
+    'prometheus-server',
+    'StatefulSet',
+    1,
+    [
+      container('prometheus', 'quay.io/prometheus/prometheus:v2.54.1', 0.5, 1 * Gi),
+      container('config-reloader', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1', 0.05, 32 * Mi),
+    ],
+    { labels: { 'app.kubernetes.io/name': 'prometheus' }, ageDays: 110, volumeClaims: [{ name: 'prometheus-data', storage: '50Gi' }] },
+  ),
+  workload('monitoring', 'alertmanager', 'StatefulSet', 1, [container('alertmanager', 'quay.io/prometheus/alertmanager:v0.27.0', 0.1, 128 * Mi)], {
+    labels: { 'app.kubernetes.io/name': 'alertmanager' },
+    ageDays: 110,
+    volumeClaims: [{ name: 'alertmanager-data', storage: '2Gi' }],
+  }),
+  workload('monitoring', 'grafana', 'Deployment', 1, [container('grafana', 'docker.io/grafana/grafana:11.2.2', 0.2, 256 * Mi)], {
+    labels: { 'app.kubernetes.io/name': 'grafana' },
+    ageDays: 110,
+  }),
+  workload('monitoring', 'kube-state-metrics', 'Deployment', 1, [container('kube-state-metrics', `${K8S}/kube-state-metrics/kube-state-metrics:v2.13.0`, 0.1, 128 * Mi)], {
+    labels: { 'app.kubernetes.io/name': 'kube-state-metrics' },
+    ageDays: 110,
+  }),
+  workload('monitoring', 'prometheus-operator', 'Deployment', 1, [container('prometheus-operator', 'quay.io/prometheus-operator/prometheus-operator:v0.77.1', 0.1, 128 * Mi)], {
+    labels: { 'app.kubernetes.io/name': 'prometheus-operator' },
+    ageDays: 110,
+  }),
+  workload('monitoring', 'node-exporter', 'DaemonSet', 0, [container('node-exporter', 'quay.io/prometheus/node-exporter:v1.8.2', 0.05, 32 * Mi)], {
+    labels: { 'app.kubernetes.io/name': 'node-exporter' },
+    hostNetwork: true,
+    ageDays: 110,
+  }),
   // ingress
-  workload('ingress-nginx', 'ingress-nginx-controller', 'Deployment', 2, [container('controller', `${K8S}/ingress-nginx/controller:v1.11.3`, 0.1, 90 * Mi)], { labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, ageDays: 100 }),
+  workload('ingress-nginx', 'ingress-nginx-controller', 'Deployment', 2, [container('controller', `${K8S}/ingress-nginx/controller:v1.11.3`, 0.1, 90 * Mi)], {
+    labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+    ageDays: 100,
+  }),
   // cocktail-system: the platform itself
   ...(
     [
@@ -111,25 +187,79 @@ const acornWorkloads: DemoWorkload[] = [
       ['cocktail-addon-manager', 1, 0.1, 128 * Mi],
     ] as const
   ).map(([name, replicas, cpu, memory]) =>
-    workload('cocktail-system', name, 'Deployment', replicas, [container(name, `regi.acloud.run/cocktail/${name}:4.9.2`, cpu, memory)], { labels: { app: name, 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90 }),
+    workload('cocktail-system', name, 'Deployment', replicas, [container(name, `regi.acloud.run/cocktail/${name}:4.9.2`, cpu, memory)], {
+      labels: { app: name, 'app.kubernetes.io/part-of': 'cocktail' },
+      ageDays: 90,
+    }),
   ),
-  workload('cocktail-system', 'cocktail-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.5, 1 * Gi)], { labels: { app: 'cocktail-mysql', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90, volumeClaims: [{ name: 'data', storage: '20Gi' }] }),
-  workload('cocktail-system', 'cocktail-nats', 'StatefulSet', 3, [container('nats', 'docker.io/library/nats:2.10.21-alpine', 0.1, 128 * Mi)], { labels: { app: 'cocktail-nats', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90, volumeClaims: [{ name: 'nats-js', storage: '5Gi' }] }),
+  workload('cocktail-system', 'cocktail-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.5, 1 * Gi)], {
+    labels: { app: 'cocktail-mysql', 'app.kubernetes.io/part-of': 'cocktail' },
+    ageDays: 90,
+    volumeClaims: [{ name: 'data', storage: '20Gi' }],
+  }),
+  workload('cocktail-system', 'cocktail-nats', 'StatefulSet', 3, [container('nats', 'docker.io/library/nats:2.10.21-alpine', 0.1, 128 * Mi)], {
+    labels: { app: 'cocktail-nats', 'app.kubernetes.io/part-of': 'cocktail' },
+    ageDays: 90,
+    volumeClaims: [{ name: 'nats-js', storage: '5Gi' }],
+  }),
   // A nightly backup; seeding records one finished run (its Job and pod).
-  workload('cocktail-system', 'cocktail-db-backup', 'CronJob', 1, [container('backup', 'docker.io/library/mysql:8.0.39', 0.1, 128 * Mi)], { labels: { app: 'cocktail-db-backup', 'app.kubernetes.io/part-of': 'cocktail' }, ageDays: 90, schedule: '0 3 * * *' }),
+  workload('cocktail-system', 'cocktail-db-backup', 'CronJob', 1, [container('backup', 'docker.io/library/mysql:8.0.39', 0.1, 128 * Mi)], {
+    labels: { app: 'cocktail-db-backup', 'app.kubernetes.io/part-of': 'cocktail' },
+    ageDays: 90,
+    schedule: '0 3 * * *',
+  }),
   // demo applications
-  workload('demo-was', 'demo-was-ant', 'Deployment', 3, [container('was', 'regi.acloud.run/demo/demo-was-ant:1.0.3', 0.25, 512 * Mi)], { labels: { app: 'demo-was-ant', tier: 'was' }, restarts: 1, ageDays: 21 }),
-  workload('demo-was', 'demo-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.25, 512 * Mi)], { labels: { app: 'demo-mysql', tier: 'db' }, ageDays: 21, volumeClaims: [{ name: 'data', storage: '8Gi' }] }),
-  workload('demo-was', 'demo-postgresql', 'StatefulSet', 1, [container('postgresql', 'docker.io/library/postgres:16.4', 0.25, 512 * Mi)], { labels: { app: 'demo-postgresql', tier: 'db' }, ageDays: 21, volumeClaims: [{ name: 'data', storage: '8Gi' }] }),
-  workload('elastic', 'elasticsearch-master', 'StatefulSet', 3, [container('elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch:8.15.2', 0.5, 1 * Gi)], { labels: { app: 'elasticsearch-master' }, ageDays: 14, volumeClaims: [{ name: 'elasticsearch-master', storage: '30Gi' }] }),
+  workload('demo-was', 'demo-was-ant', 'Deployment', 3, [container('was', 'regi.acloud.run/demo/demo-was-ant:1.0.3', 0.25, 512 * Mi)], {
+    labels: { app: 'demo-was-ant', tier: 'was' },
+    restarts: 1,
+    ageDays: 21,
+  }),
+  workload('demo-was', 'demo-mysql', 'StatefulSet', 1, [container('mysql', 'docker.io/library/mysql:8.0.39', 0.25, 512 * Mi)], {
+    labels: { app: 'demo-mysql', tier: 'db' },
+    ageDays: 21,
+    volumeClaims: [{ name: 'data', storage: '8Gi' }],
+  }),
+  workload('demo-was', 'demo-postgresql', 'StatefulSet', 1, [container('postgresql', 'docker.io/library/postgres:16.4', 0.25, 512 * Mi)], {
+    labels: { app: 'demo-postgresql', tier: 'db' },
+    ageDays: 21,
+    volumeClaims: [{ name: 'data', storage: '8Gi' }],
+  }),
+  workload('elastic', 'elasticsearch-master', 'StatefulSet', 3, [container('elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch:8.15.2', 0.5, 1 * Gi)], {
+    labels: { app: 'elasticsearch-master' },
+    ageDays: 14,
+    volumeClaims: [{ name: 'elasticsearch-master', storage: '30Gi' }],
+  }),
   workload('elastic', 'kibana', 'Deployment', 1, [container('kibana', 'docker.elastic.co/kibana/kibana:8.15.2', 0.25, 512 * Mi)], { labels: { app: 'kibana' }, ageDays: 14 }),
-  workload('jupyter-spark-demo', 'jupyterlab', 'Deployment', 1, [container('jupyterlab', 'quay.io/jupyter/pyspark-notebook:spark-3.5.3', 0.5, 1 * Gi)], { labels: { app: 'jupyterlab' }, ageDays: 10 }),
-  workload('jupyter-spark-demo', 'spark-master', 'StatefulSet', 1, [container('spark-master', 'docker.io/bitnami/spark:3.5.3', 0.25, 512 * Mi)], { labels: { app: 'spark', component: 'master' }, ageDays: 10 }),
-  workload('jupyter-spark-demo', 'spark-worker', 'StatefulSet', 2, [container('spark-worker', 'docker.io/bitnami/spark:3.5.3', 0.5, 512 * Mi)], { labels: { app: 'spark', component: 'worker' }, ageDays: 10 }),
-  workload('electro-shop-demo', 'frontend', 'Deployment', 2, [container('frontend', 'regi.acloud.run/demo/electro-shop-frontend:2.1.0', 0.1, 128 * Mi)], { labels: { app: 'frontend' }, ageDays: 7 }),
-  workload('electro-shop-demo', 'product-api', 'Deployment', 1, [container('product-api', 'regi.acloud.run/demo/electro-shop-product-api:2.1.0', 0.2, 256 * Mi)], { labels: { app: 'product-api' }, restarts: 4, ageDays: 7 }),
-  workload('electro-shop-demo', 'cart-api', 'Deployment', 1, [container('cart-api', 'regi.acloud.run/demo/electro-shop-cart-api:2.1.0', 0.1, 256 * Mi)], { labels: { app: 'cart-api' }, ageDays: 7 }),
-  workload('electro-shop-demo', 'redis', 'StatefulSet', 1, [container('redis', 'docker.io/library/redis:7.4.1-alpine', 0.1, 128 * Mi)], { labels: { app: 'redis' }, ageDays: 7, volumeClaims: [{ name: 'redis-data', storage: '2Gi' }] }),
+  workload('jupyter-spark-demo', 'jupyterlab', 'Deployment', 1, [container('jupyterlab', 'quay.io/jupyter/pyspark-notebook:spark-3.5.3', 0.5, 1 * Gi)], {
+    labels: { app: 'jupyterlab' },
+    ageDays: 10,
+  }),
+  workload('jupyter-spark-demo', 'spark-master', 'StatefulSet', 1, [container('spark-master', 'docker.io/bitnami/spark:3.5.3', 0.25, 512 * Mi)], {
+    labels: { app: 'spark', component: 'master' },
+    ageDays: 10,
+  }),
+  workload('jupyter-spark-demo', 'spark-worker', 'StatefulSet', 2, [container('spark-worker', 'docker.io/bitnami/spark:3.5.3', 0.5, 512 * Mi)], {
+    labels: { app: 'spark', component: 'worker' },
+    ageDays: 10,
+  }),
+  workload('electro-shop-demo', 'frontend', 'Deployment', 2, [container('frontend', 'regi.acloud.run/demo/electro-shop-frontend:2.1.0', 0.1, 128 * Mi)], {
+    labels: { app: 'frontend' },
+    ageDays: 7,
+  }),
+  workload('electro-shop-demo', 'product-api', 'Deployment', 1, [container('product-api', 'regi.acloud.run/demo/electro-shop-product-api:2.1.0', 0.2, 256 * Mi)], {
+    labels: { app: 'product-api' },
+    restarts: 4,
+    ageDays: 7,
+  }),
+  workload('electro-shop-demo', 'cart-api', 'Deployment', 1, [container('cart-api', 'regi.acloud.run/demo/electro-shop-cart-api:2.1.0', 0.1, 256 * Mi)], {
+    labels: { app: 'cart-api' },
+    ageDays: 7,
+  }),
+  workload('electro-shop-demo', 'redis', 'StatefulSet', 1, [container('redis', 'docker.io/library/redis:7.4.1-alpine', 0.1, 128 * Mi)], {
+    labels: { app: 'redis' },
+    ageDays: 7,
+    volumeClaims: [{ name: 'redis-data', storage: '2Gi' }],
+  }),
   ...(
     [
       ['carts', 'weaveworksdemos/carts:0.4.8', 0.1, 256 * Mi],
@@ -172,11 +302,31 @@ const gkeNodes: NodeSpec[] = [
 }));
 
 const gkeWorkloads: DemoWorkload[] = [
-  workload('kube-system', 'kube-proxy', 'StaticPod', 1, [container('kube-proxy', 'gke.gcr.io/kube-proxy-amd64:v1.30.5-gke.1443001', 0.1, 64 * Mi)], { labels: { component: 'kube-proxy', tier: 'node' }, hostNetwork: true, ageDays: 60 }),
-  workload('kube-system', 'kube-dns', 'Deployment', 1, [container('kubedns', 'gke.gcr.io/k8s-dns-kube-dns:1.23.0-gke.9', 0.1, 70 * Mi), container('dnsmasq', 'gke.gcr.io/k8s-dns-dnsmasq-nanny:1.23.0-gke.9', 0.15, 20 * Mi)], { labels: { 'k8s-app': 'kube-dns' }, ageDays: 60 }),
-  workload('kube-system', 'metrics-server-v1.30.3', 'Deployment', 1, [container('metrics-server', 'gke.gcr.io/metrics-server:v0.7.1-gke.23', 0.05, 60 * Mi)], { labels: { 'k8s-app': 'metrics-server' }, ageDays: 60 }),
-  workload('kube-system', 'konnectivity-agent', 'Deployment', 2, [container('konnectivity-agent', 'gke.gcr.io/proxy-agent:v0.30.3-gke.7', 0.01, 30 * Mi)], { labels: { 'k8s-app': 'konnectivity-agent' }, ageDays: 60 }),
-  workload('kube-system', 'event-exporter-gke', 'Deployment', 1, [container('event-exporter', 'gke.gcr.io/event-exporter:v0.4.0-gke.16', 0.01, 20 * Mi)], { labels: { 'k8s-app': 'event-exporter' }, ageDays: 60 }),
+  workload('kube-system', 'kube-proxy', 'StaticPod', 1, [container('kube-proxy', 'gke.gcr.io/kube-proxy-amd64:v1.30.5-gke.1443001', 0.1, 64 * Mi)], {
+    labels: { component: 'kube-proxy', tier: 'node' },
+    hostNetwork: true,
+    ageDays: 60,
+  }),
+  workload(
+    'kube-system',
+    'kube-dns',
+    'Deployment',
+    1,
+    [container('kubedns', 'gke.gcr.io/k8s-dns-kube-dns:1.23.0-gke.9', 0.1, 70 * Mi), container('dnsmasq', 'gke.gcr.io/k8s-dns-dnsmasq-nanny:1.23.0-gke.9', 0.15, 20 * Mi)],
+    { labels: { 'k8s-app': 'kube-dns' }, ageDays: 60 },
+  ),
+  workload('kube-system', 'metrics-server-v1.30.3', 'Deployment', 1, [container('metrics-server', 'gke.gcr.io/metrics-server:v0.7.1-gke.23', 0.05, 60 * Mi)], {
+    labels: { 'k8s-app': 'metrics-server' },
+    ageDays: 60,
+  }),
+  workload('kube-system', 'konnectivity-agent', 'Deployment', 2, [container('konnectivity-agent', 'gke.gcr.io/proxy-agent:v0.30.3-gke.7', 0.01, 30 * Mi)], {
+    labels: { 'k8s-app': 'konnectivity-agent' },
+    ageDays: 60,
+  }),
+  workload('kube-system', 'event-exporter-gke', 'Deployment', 1, [container('event-exporter', 'gke.gcr.io/event-exporter:v0.4.0-gke.16', 0.01, 20 * Mi)], {
+    labels: { 'k8s-app': 'event-exporter' },
+    ageDays: 60,
+  }),
   workload('default', 'nginx', 'Deployment', 1, [container('nginx', 'docker.io/library/nginx:1.27.2', 0.1, 128 * Mi)], { labels: { app: 'nginx' }, ageDays: 30 }),
 ];
 
@@ -190,7 +340,15 @@ function kubernetesService(clusterIP: string): ServiceSpec {
   };
 }
 
-function service(namespace: string, name: string, selector: Record<string, string>, port: number, targetPort: number | string, type: ServiceSpec['type'] = 'ClusterIP', extra: Partial<ServiceSpec> = {}): ServiceSpec {
+function service(
+  namespace: string,
+  name: string,
+  selector: Record<string, string>,
+  port: number,
+  targetPort: number | string,
+  type: ServiceSpec['type'] = 'ClusterIP',
+  extra: Partial<ServiceSpec> = {},
+): ServiceSpec {
   return { namespace, name, selector, type, ports: [{ name: port === 443 ? 'https' : 'http', port, targetPort }], ...extra };
 }
 
@@ -240,11 +398,31 @@ export const demoClusterProfiles: ReadonlyArray<DemoClusterProfile> = [
     region: 'Seoul',
     kubernetesVersion: 'v1.31.4',
     nodes: acornNodes,
-    namespaces: ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'monitoring', 'ingress-nginx', 'cocktail-system', 'demo-was', 'elastic', 'jupyter-spark-demo', 'electro-shop-demo', 'sock-shop'],
+    namespaces: [
+      'default',
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      'monitoring',
+      'ingress-nginx',
+      'cocktail-system',
+      'demo-was',
+      'elastic',
+      'jupyter-spark-demo',
+      'electro-shop-demo',
+      'sock-shop',
+    ],
     workloads: acornWorkloads,
     services: acornServices,
     storageClasses: [
-      { name: 'nfs-client', provisioner: 'cluster.local/nfs-subdir-external-provisioner', isDefault: true, reclaimPolicy: 'Delete', allowVolumeExpansion: true, parameters: { server: '192.168.100.5', archiveOnDelete: 'false' } },
+      {
+        name: 'nfs-client',
+        provisioner: 'cluster.local/nfs-subdir-external-provisioner',
+        isDefault: true,
+        reclaimPolicy: 'Delete',
+        allowVolumeExpansion: true,
+        parameters: { server: '192.168.100.5', archiveOnDelete: 'false' },
+      },
       { name: 'local-storage', provisioner: 'kubernetes.io/no-provisioner', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' },
     ],
     claims: [],
@@ -265,7 +443,14 @@ export const demoClusterProfiles: ReadonlyArray<DemoClusterProfile> = [
     workloads: gkeWorkloads,
     services: [kubernetesService('10.8.0.1')],
     storageClasses: [
-      { name: 'standard-rwo', provisioner: 'pd.csi.storage.gke.io', isDefault: true, volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, parameters: { type: 'pd-balanced' } },
+      {
+        name: 'standard-rwo',
+        provisioner: 'pd.csi.storage.gke.io',
+        isDefault: true,
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
+        parameters: { type: 'pd-balanced' },
+      },
       { name: 'premium-rwo', provisioner: 'pd.csi.storage.gke.io', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true, parameters: { type: 'pd-ssd' } },
       { name: 'standard', provisioner: 'kubernetes.io/gce-pd', parameters: { type: 'pd-standard' } },
     ],

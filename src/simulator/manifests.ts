@@ -207,7 +207,8 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
         spec: {
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
-          updateStrategy: object(spec['updateStrategy'])['type'] === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+          updateStrategy:
+            object(spec['updateStrategy'])['type'] === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
           revisionHistoryLimit: 10,
         },
         status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
@@ -259,7 +260,8 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
           ...structuredClone(spec),
           capacity: { storage: String(storage) },
           accessModes: Array.isArray(spec['accessModes']) ? (spec['accessModes'] as string[]) : ['ReadWriteOnce'],
-          persistentVolumeReclaimPolicy: spec['persistentVolumeReclaimPolicy'] === 'Delete' || spec['persistentVolumeReclaimPolicy'] === 'Recycle' ? spec['persistentVolumeReclaimPolicy'] : 'Retain',
+          persistentVolumeReclaimPolicy:
+            spec['persistentVolumeReclaimPolicy'] === 'Delete' || spec['persistentVolumeReclaimPolicy'] === 'Recycle' ? spec['persistentVolumeReclaimPolicy'] : 'Retain',
           volumeMode: spec['volumeMode'] === 'Block' ? 'Block' : 'Filesystem',
         },
         status: { phase: 'Available', lastPhaseTransitionTime: metadata.creationTimestamp },
@@ -307,7 +309,12 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       } as KubeObject;
     }
     case 'namespaces':
-      return { ...base, metadata: { ...metadata, labels: { 'kubernetes.io/metadata.name': metadata.name, ...metadata.labels } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } } as KubeObject;
+      return {
+        ...base,
+        metadata: { ...metadata, labels: { 'kubernetes.io/metadata.name': metadata.name, ...metadata.labels } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      } as KubeObject;
     case 'secrets':
       return buildSecret(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
     case 'events':
@@ -366,14 +373,17 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
     };
   });
   const headless = spec['clusterIP'] === 'None';
-  const clusterIP = type === 'ExternalName' ? '' : headless ? 'None' : typeof spec['clusterIP'] === 'string' && spec['clusterIP'] !== '' ? spec['clusterIP'] : allocators.clusterIP();
+  const clusterIP =
+    type === 'ExternalName' ? '' : headless ? 'None' : typeof spec['clusterIP'] === 'string' && spec['clusterIP'] !== '' ? spec['clusterIP'] : allocators.clusterIP();
   const selector = isObject(spec['selector']) ? { selector: structuredClone(spec['selector']) } : {};
   return {
     spec: {
       type,
       ...selector,
       ports,
-      ...(type === 'ExternalName' ? { externalName: typeof spec['externalName'] === 'string' ? spec['externalName'] : '' } : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }),
+      ...(type === 'ExternalName'
+        ? { externalName: typeof spec['externalName'] === 'string' ? spec['externalName'] : '' }
+        : { clusterIP, clusterIPs: [clusterIP], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' }),
       sessionAffinity: 'None',
       internalTrafficPolicy: 'Cluster',
       ...(type === 'NodePort' || type === 'LoadBalancer' ? { externalTrafficPolicy: 'Cluster' } : {}),

@@ -96,7 +96,8 @@ export class ObjectService {
     }
     if (type === 'apply' && isObject(body)) {
       const kind = body['kind'];
-      if (kind !== undefined && kind !== current.kind) throw badRequest(`the kind in the applied manifest (${typeof kind === 'string' ? kind : JSON.stringify(kind)}) does not match ${current.kind}`);
+      if (kind !== undefined && kind !== current.kind)
+        throw badRequest(`the kind in the applied manifest (${typeof kind === 'string' ? kind : JSON.stringify(kind)}) does not match ${current.kind}`);
     }
     const patched = applyPatch(type, current, body);
     if (!isObject(patched)) throw new ApiError(422, 'Invalid', 'the patched object is not an object');
@@ -124,7 +125,14 @@ export class ObjectService {
         if (pod.status.phase === 'Running') {
           for (const container of pod.spec.containers) {
             this.events.record({
-              involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, fieldPath: `spec.containers{${container.name}}` },
+              involvedObject: {
+                apiVersion: 'v1',
+                kind: 'Pod',
+                name: pod.metadata.name,
+                namespace: pod.metadata.namespace,
+                uid: pod.metadata.uid,
+                fieldPath: `spec.containers{${container.name}}`,
+              },
               reason: 'Killing',
               message: `Stopping container ${container.name}`,
               source: { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) },
@@ -236,7 +244,10 @@ export class ObjectService {
     const created = this.state.createPodFromTemplate({
       namespace,
       name: metadata.name,
-      template: { metadata: { ...(metadata.labels === undefined ? {} : { labels: metadata.labels }), ...(metadata.annotations === undefined ? {} : { annotations: metadata.annotations }) }, spec },
+      template: {
+        metadata: { ...(metadata.labels === undefined ? {} : { labels: metadata.labels }), ...(metadata.annotations === undefined ? {} : { annotations: metadata.annotations }) },
+        spec,
+      },
       ...(metadata.ownerReferences === undefined ? {} : { ownerReferences: metadata.ownerReferences }),
       ...(requestedNode === undefined ? {} : { nodeName: requestedNode }),
       phase: 'Pending',
@@ -274,12 +285,15 @@ export class ObjectService {
     const manifest = { ...next, apiVersion: current.apiVersion, kind: current.kind };
     // A Secret's update is checked against the stored one (type and immutable data may not change).
     const rebuilt = manifestCall(() =>
-      resource === 'secrets' ? buildSecret(manifest, { ...metadata, namespace: current.metadata.namespace ?? '' }, invalid, current as SecretObject) : buildObject(resource, manifest, metadata, invalid, this.allocators),
+      resource === 'secrets'
+        ? buildSecret(manifest, { ...metadata, namespace: current.metadata.namespace ?? '' }, invalid, current as SecretObject)
+        : buildObject(resource, manifest, metadata, invalid, this.allocators),
     );
     if (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets' || resource === 'replicasets') {
       const before = (current as DeploymentObject).spec.selector;
       const after = (rebuilt as DeploymentObject).spec.selector;
-      if (canonicalJson(before) !== canonicalJson(after)) throw new ApiError(422, 'Invalid', `${type.kind}.apps "${current.metadata.name}" is invalid: spec.selector: Invalid value: field is immutable`);
+      if (canonicalJson(before) !== canonicalJson(after))
+        throw new ApiError(422, 'Invalid', `${type.kind}.apps "${current.metadata.name}" is invalid: spec.selector: Invalid value: field is immutable`);
     }
     return this.store.update(resource, key, (draft) => {
       const status = (draft as { status?: unknown }).status;
@@ -309,7 +323,9 @@ export class ObjectService {
   private updatePod(current: PodObject, next: Json, nextMeta: Json): PodObject {
     const invalid = (message: string) => new ManifestError(`Pod "${current.metadata.name}" is invalid: ${message}`);
     if (next['spec'] !== undefined && canonicalJson(next['spec']) !== canonicalJson(current.spec)) {
-      throw invalid('spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)');
+      throw invalid(
+        'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      );
     }
     const { labels, annotations } = labelsAndAnnotations(nextMeta, invalid);
     return this.state.updatePod(current.metadata.namespace, current.metadata.name, (draft) => {
@@ -352,4 +368,3 @@ function manifestCall<T>(run: () => T): T {
     throw error;
   }
 }
-

@@ -149,11 +149,9 @@ function startupLines(pod: PodObject, container: string): LogLine[] {
   if (pod.status.phase === 'Pending') return [];
   const startedAt = pod.status.startTime ?? pod.metadata.creationTimestamp;
   const image = pod.spec.containers.find((entry) => entry.name === container)?.image ?? '';
-  return [
-    `${startedAt} INFO starting ${container} (${image})`,
-    `${startedAt} INFO ${pod.metadata.namespace}/${pod.metadata.name} listening`,
-    `${startedAt} INFO ready`,
-  ].map((text) => ({ at: startedAt, text }));
+  return [`${startedAt} INFO starting ${container} (${image})`, `${startedAt} INFO ${pod.metadata.namespace}/${pod.metadata.name} listening`, `${startedAt} INFO ready`].map(
+    (text) => ({ at: startedAt, text }),
+  );
 }
 
 /** A plausible line for a running container, chosen by its image. */

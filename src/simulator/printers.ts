@@ -70,7 +70,18 @@ export const moreColumns: Readonly<Record<MoreResource, ColumnDefinition[]>> = {
   secrets: [name, col('Type'), col('Data', 0, '', 'integer'), age],
   storageclasses: [name, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), age],
   poddisruptionbudgets: [name, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 0, '', 'integer'), age],
-  events: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 1), col('Source', 1), col('Message'), col('First Seen', 1), col('Count', 1, '', 'integer'), col('Name', 1, 'name')],
+  events: [
+    col('Last Seen'),
+    col('Type'),
+    col('Reason'),
+    col('Object'),
+    col('Subobject', 1),
+    col('Source', 1),
+    col('Message'),
+    col('First Seen', 1),
+    col('Count', 1, '', 'integer'),
+    col('Name', 1, 'name'),
+  ],
 };
 
 function containers(template: PodTemplateObject): [string, string] {
@@ -119,11 +130,27 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
     case 'deployments': {
       const deployment = object as DeploymentObject;
       const status = deployment.status;
-      return [named, `${status.readyReplicas ?? 0}/${deployment.spec.replicas}`, status.updatedReplicas ?? 0, status.availableReplicas ?? 0, objectAge, ...containers(deployment.spec.template), labelSelectorText(deployment.spec.selector)];
+      return [
+        named,
+        `${status.readyReplicas ?? 0}/${deployment.spec.replicas}`,
+        status.updatedReplicas ?? 0,
+        status.availableReplicas ?? 0,
+        objectAge,
+        ...containers(deployment.spec.template),
+        labelSelectorText(deployment.spec.selector),
+      ];
     }
     case 'replicasets': {
       const replicaSet = object as ReplicaSetObject;
-      return [named, replicaSet.spec.replicas, replicaSet.status.replicas, replicaSet.status.readyReplicas ?? 0, objectAge, ...containers(replicaSet.spec.template), labelSelectorText(replicaSet.spec.selector)];
+      return [
+        named,
+        replicaSet.spec.replicas,
+        replicaSet.status.replicas,
+        replicaSet.status.readyReplicas ?? 0,
+        objectAge,
+        ...containers(replicaSet.spec.template),
+        labelSelectorText(replicaSet.spec.selector),
+      ];
     }
     case 'statefulsets': {
       const statefulSet = object as StatefulSetObject;
@@ -132,34 +159,89 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
     case 'daemonsets': {
       const daemonSet = object as DaemonSetObject;
       const status = daemonSet.status;
-      const selector = Object.entries(daemonSet.spec.template.spec.nodeSelector ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
-      return [named, status.desiredNumberScheduled, status.currentNumberScheduled, status.numberReady, status.updatedNumberScheduled ?? 0, status.numberAvailable ?? 0, orNone(selector), objectAge, ...containers(daemonSet.spec.template), labelSelectorText(daemonSet.spec.selector)];
+      const selector = Object.entries(daemonSet.spec.template.spec.nodeSelector ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+      return [
+        named,
+        status.desiredNumberScheduled,
+        status.currentNumberScheduled,
+        status.numberReady,
+        status.updatedNumberScheduled ?? 0,
+        status.numberAvailable ?? 0,
+        orNone(selector),
+        objectAge,
+        ...containers(daemonSet.spec.template),
+        labelSelectorText(daemonSet.spec.selector),
+      ];
     }
     case 'jobs': {
       const job = object as JobObject;
       const started = job.status.startTime;
       const end = job.status.completionTime === undefined ? now : Date.parse(job.status.completionTime);
       const duration = started === undefined ? '' : humanDuration(end - Date.parse(started));
-      return [named, jobStatus(job), `${job.status.succeeded ?? 0}/${job.spec.completions}`, duration, objectAge, ...containers(job.spec.template), labelSelectorText(job.spec.selector)];
+      return [
+        named,
+        jobStatus(job),
+        `${job.status.succeeded ?? 0}/${job.spec.completions}`,
+        duration,
+        objectAge,
+        ...containers(job.spec.template),
+        labelSelectorText(job.spec.selector),
+      ];
     }
     case 'cronjobs': {
       const cronJob = object as CronJobObject;
       const template = cronJob.spec.jobTemplate.spec.template;
-      return [named, cronJob.spec.schedule, cronJob.spec.timeZone ?? '<none>', cronJob.spec.suspend ? 'True' : 'False', cronJob.status.active?.length ?? 0, ago(cronJob.status.lastScheduleTime, now, humanDuration), objectAge, ...containers(template), '<none>'];
+      return [
+        named,
+        cronJob.spec.schedule,
+        cronJob.spec.timeZone ?? '<none>',
+        cronJob.spec.suspend ? 'True' : 'False',
+        cronJob.status.active?.length ?? 0,
+        ago(cronJob.status.lastScheduleTime, now, humanDuration),
+        objectAge,
+        ...containers(template),
+        '<none>',
+      ];
     }
     case 'services': {
       const service = object as ServiceObject;
-      const selector = Object.entries(service.spec.selector ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+      const selector = Object.entries(service.spec.selector ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
       return [named, service.spec.type, orNone(service.spec.clusterIP), externalIP(service), servicePorts(service), objectAge, orNone(selector)];
     }
     case 'persistentvolumes': {
       const volume = object as PersistentVolumeObject;
       const claim = volume.spec.claimRef === undefined ? '' : `${volume.spec.claimRef.namespace ?? ''}/${volume.spec.claimRef.name}`;
-      return [named, volume.spec.capacity.storage, accessModes(volume.spec.accessModes), volume.spec.persistentVolumeReclaimPolicy, volume.status.phase, claim, volume.spec.storageClassName ?? '', '<unset>', '', objectAge, volume.spec.volumeMode];
+      return [
+        named,
+        volume.spec.capacity.storage,
+        accessModes(volume.spec.accessModes),
+        volume.spec.persistentVolumeReclaimPolicy,
+        volume.status.phase,
+        claim,
+        volume.spec.storageClassName ?? '',
+        '<unset>',
+        '',
+        objectAge,
+        volume.spec.volumeMode,
+      ];
     }
     case 'persistentvolumeclaims': {
       const claim = object as PersistentVolumeClaimObject;
-      return [named, claim.status.phase, claim.spec.volumeName ?? '', claim.status.capacity?.storage ?? '', accessModes(claim.status.accessModes), claim.spec.storageClassName ?? '', '<unset>', objectAge, claim.spec.volumeMode];
+      return [
+        named,
+        claim.status.phase,
+        claim.spec.volumeName ?? '',
+        claim.status.capacity?.storage ?? '',
+        accessModes(claim.status.accessModes),
+        claim.spec.storageClassName ?? '',
+        '<unset>',
+        objectAge,
+        claim.spec.volumeMode,
+      ];
     }
     case 'secrets': {
       const secret = object as SecretObject;
@@ -168,11 +250,24 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
     case 'storageclasses': {
       const storageClass = object as StorageClassObject;
       const isDefault = storageClass.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true';
-      return [isDefault ? `${named} (default)` : named, storageClass.provisioner, storageClass.reclaimPolicy, storageClass.volumeBindingMode, String(storageClass.allowVolumeExpansion === true), objectAge];
+      return [
+        isDefault ? `${named} (default)` : named,
+        storageClass.provisioner,
+        storageClass.reclaimPolicy,
+        storageClass.volumeBindingMode,
+        String(storageClass.allowVolumeExpansion === true),
+        objectAge,
+      ];
     }
     case 'poddisruptionbudgets': {
       const budget = object as PodDisruptionBudgetObject;
-      return [named, budget.spec.minAvailable === undefined ? 'N/A' : String(budget.spec.minAvailable), budget.spec.maxUnavailable === undefined ? 'N/A' : String(budget.spec.maxUnavailable), budget.status.disruptionsAllowed, objectAge];
+      return [
+        named,
+        budget.spec.minAvailable === undefined ? 'N/A' : String(budget.spec.minAvailable),
+        budget.spec.maxUnavailable === undefined ? 'N/A' : String(budget.spec.maxUnavailable),
+        budget.status.disruptionsAllowed,
+        objectAge,
+      ];
     }
     case 'events': {
       const event = object as EventObject;

@@ -23,7 +23,11 @@ export function formatCpu(cores: number): string {
 /** Bytes in the largest binary unit that divides them exactly ("128Mi"), as users write requests. */
 export function formatBytes(bytes: number): string {
   const whole = Math.round(bytes);
-  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  for (const [suffix, size] of [
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
     if (whole !== 0 && whole % size === 0) return `${whole / size}${suffix}`;
   }
   return String(whole);

@@ -95,11 +95,7 @@ export const resourceTypes: Readonly<Record<ResourceName, ResourceType>> = {
     shortNames: ['po'],
     categories: ['all'],
     verbs: WRITE_ALL,
-    subresources: [
-      { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
-      { name: 'log', kind: 'Pod', verbs: ['get'] },
-      status('Pod'),
-    ],
+    subresources: [{ name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] }, { name: 'log', kind: 'Pod', verbs: ['get'] }, status('Pod')],
     fields: {
       'spec.nodeName': (object) => (object as PodObject).spec.nodeName ?? '',
       'spec.restartPolicy': (object) => (object as PodObject).spec.restartPolicy,
@@ -129,14 +125,31 @@ export const resourceTypes: Readonly<Record<ResourceName, ResourceType>> = {
       'source.component': (object) => (object as EventObject).source.component,
     },
   }),
-  deployments: type('deployments', 'Deployment', { group: 'apps', shortNames: ['deploy'], categories: ['all'], verbs: WRITE_ALL, subresources: [scale, status('Deployment', 'apps')] }),
+  deployments: type('deployments', 'Deployment', {
+    group: 'apps',
+    shortNames: ['deploy'],
+    categories: ['all'],
+    verbs: WRITE_ALL,
+    subresources: [scale, status('Deployment', 'apps')],
+  }),
   replicasets: type('replicasets', 'ReplicaSet', { group: 'apps', shortNames: ['rs'], categories: ['all'], verbs: WRITE_ALL, subresources: [scale, status('ReplicaSet', 'apps')] }),
-  statefulsets: type('statefulsets', 'StatefulSet', { group: 'apps', shortNames: ['sts'], categories: ['all'], verbs: WRITE_ALL, subresources: [scale, status('StatefulSet', 'apps')] }),
+  statefulsets: type('statefulsets', 'StatefulSet', {
+    group: 'apps',
+    shortNames: ['sts'],
+    categories: ['all'],
+    verbs: WRITE_ALL,
+    subresources: [scale, status('StatefulSet', 'apps')],
+  }),
   daemonsets: type('daemonsets', 'DaemonSet', { group: 'apps', shortNames: ['ds'], categories: ['all'], verbs: WRITE_ALL, subresources: [status('DaemonSet', 'apps')] }),
   jobs: type('jobs', 'Job', { group: 'batch', categories: ['all'], verbs: WRITE_ALL, subresources: [status('Job', 'batch')] }),
   cronjobs: type('cronjobs', 'CronJob', { group: 'batch', shortNames: ['cj'], categories: ['all'], verbs: WRITE_ALL, subresources: [status('CronJob', 'batch')] }),
   storageclasses: type('storageclasses', 'StorageClass', { group: 'storage.k8s.io', namespaced: false, shortNames: ['sc'], verbs: WRITE_ALL }),
-  poddisruptionbudgets: type('poddisruptionbudgets', 'PodDisruptionBudget', { group: 'policy', shortNames: ['pdb'], verbs: WRITE_ALL, subresources: [status('PodDisruptionBudget', 'policy')] }),
+  poddisruptionbudgets: type('poddisruptionbudgets', 'PodDisruptionBudget', {
+    group: 'policy',
+    shortNames: ['pdb'],
+    verbs: WRITE_ALL,
+    subresources: [status('PodDisruptionBudget', 'policy')],
+  }),
 };
 
 export const resourceNames = Object.keys(resourceTypes) as ResourceName[];

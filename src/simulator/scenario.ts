@@ -28,10 +28,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export type ScenarioWorld = Pick<
-  SimulatedCluster,
-  'listPods' | 'listObjects' | 'updatePod' | 'deletePod' | 'patchObject' | 'triggerCronJob' | 'recordEvent'
->;
+export type ScenarioWorld = Pick<SimulatedCluster, 'listPods' | 'listObjects' | 'updatePod' | 'deletePod' | 'patchObject' | 'triggerCronJob' | 'recordEvent'>;
 
 export class Scenario {
   private timer: NodeJS.Timeout | undefined;
@@ -87,8 +84,19 @@ export class Scenario {
     this.world.updatePod(pod.metadata.namespace, pod.metadata.name, (draft) => restartContainer(draft, new Date().toISOString(), container, reason));
     const involvedObject = { kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, fieldPath: `spec.containers{${container}}` };
     const source = { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) };
-    this.world.recordEvent({ involvedObject, reason: 'BackOff', message: `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, type: 'Warning', source });
-    this.world.recordEvent({ involvedObject, reason: 'Pulled', message: `Container image "${pod.spec.containers.find((entry) => entry.name === container)?.image ?? ''}" already present on machine`, source });
+    this.world.recordEvent({
+      involvedObject,
+      reason: 'BackOff',
+      message: `Back-off restarting failed container ${container} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+      type: 'Warning',
+      source,
+    });
+    this.world.recordEvent({
+      involvedObject,
+      reason: 'Pulled',
+      message: `Container image "${pod.spec.containers.find((entry) => entry.name === container)?.image ?? ''}" already present on machine`,
+      source,
+    });
     this.world.recordEvent({ involvedObject, reason: 'Started', message: `Started container ${container}`, source });
     return `restart ${pod.metadata.namespace}/${pod.metadata.name} ${container} ${reason}`;
   }
@@ -115,7 +123,9 @@ export class Scenario {
 
   /** What `kubectl rollout restart` does: every pod of the Deployment is replaced, a few at a time. */
   private rollOutSomething(): string | undefined {
-    const deployment = this.pick(this.world.listObjects('deployments').filter((candidate) => candidate.status.updatedReplicas === candidate.spec.replicas && candidate.spec.replicas > 0));
+    const deployment = this.pick(
+      this.world.listObjects('deployments').filter((candidate) => candidate.status.updatedReplicas === candidate.spec.replicas && candidate.spec.replicas > 0),
+    );
     if (deployment === undefined) return undefined;
     const restartedAt = new Date().toISOString();
     this.world.patchObject('deployments', deployment.metadata.namespace, deployment.metadata.name, {

@@ -101,25 +101,37 @@ describe('simulated Secrets', () => {
     const badKey = await failure(core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'bad' }, stringData: { 'a/b': 'x' } } }));
     expect(badKey.code).toBe(422);
     expect(badKey.message).toMatch(/data\[a\/b\]: Invalid value/);
-    const noConfig = await failure(core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'bad' }, type: 'kubernetes.io/dockerconfigjson', stringData: { other: '{}' } } }));
+    const noConfig = await failure(
+      core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'bad' }, type: 'kubernetes.io/dockerconfigjson', stringData: { other: '{}' } } }),
+    );
     expect(noConfig.code).toBe(422);
     expect(noConfig.message).toMatch(/data\[\.dockerconfigjson\]: Required value/);
-    const notJson = await failure(core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'bad' }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': '{nope' } } }));
+    const notJson = await failure(
+      core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'bad' }, type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': '{nope' } } }),
+    );
     expect(notJson.code).toBe(422);
     expect(notJson.message).toMatch(/<secret contents redacted>/);
     expect(notJson.message).not.toMatch(/\{nope/);
     expect(await failure(core.createNamespacedSecret({ namespace: 'nowhere', body: { metadata: { name: 'x' } } }))).toMatchObject({ code: 404 });
 
     await core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'typed' }, type: 'kubernetes.io/basic-auth', stringData: { username: 'u' } } });
-    const retyped = await failure(core.replaceNamespacedSecret({ namespace: 'apps', name: 'typed', body: { metadata: { name: 'typed' }, type: 'Opaque', stringData: { username: 'u' } } }));
+    const retyped = await failure(
+      core.replaceNamespacedSecret({ namespace: 'apps', name: 'typed', body: { metadata: { name: 'typed' }, type: 'Opaque', stringData: { username: 'u' } } }),
+    );
     expect(retyped.code).toBe(422);
     expect(retyped.message).toMatch(/type: Invalid value: "Opaque": field is immutable/);
     expect(cluster.getObject('secrets', 'apps', 'typed')?.type).toBe('kubernetes.io/basic-auth');
   });
 
   it('is in discovery', async () => {
-    const discovery = JSON.parse((await rawGet(cluster.url, '/api/v1', { authorization: `Bearer ${cluster.token}` })).body) as { resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }> };
-    expect(discovery.resources.find((resource) => resource.name === 'secrets')).toMatchObject({ kind: 'Secret', namespaced: true, verbs: expect.arrayContaining(['create', 'delete', 'get', 'list', 'watch']) });
+    const discovery = JSON.parse((await rawGet(cluster.url, '/api/v1', { authorization: `Bearer ${cluster.token}` })).body) as {
+      resources: Array<{ name: string; kind: string; namespaced: boolean; verbs: string[] }>;
+    };
+    expect(discovery.resources.find((resource) => resource.name === 'secrets')).toMatchObject({
+      kind: 'Secret',
+      namespaced: true,
+      verbs: expect.arrayContaining(['create', 'delete', 'get', 'list', 'watch']),
+    });
   });
 
   it('the kubelet resolves secretKeyRef env: CreateContainerConfigError until the Secret exists, then the pod runs', async () => {
@@ -144,9 +156,17 @@ describe('simulated Secrets', () => {
 
     // The wrong key is still an error, named.
     await core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'api-token' }, stringData: { other: 'x' } } });
-    await waitFor('the missing key to be reported', async () => (await core.readNamespacedPod({ namespace: 'apps', name: 'needs-secret' })).status?.containerStatuses?.[0]?.state?.waiting?.message === "couldn't find key token in Secret apps/api-token");
+    await waitFor(
+      'the missing key to be reported',
+      async () =>
+        (await core.readNamespacedPod({ namespace: 'apps', name: 'needs-secret' })).status?.containerStatuses?.[0]?.state?.waiting?.message ===
+        "couldn't find key token in Secret apps/api-token",
+    );
     await core.replaceNamespacedSecret({ namespace: 'apps', name: 'api-token', body: { metadata: { name: 'api-token' }, stringData: { token: 't0k3n' } } });
-    await waitFor('the pod to run once the Secret has the key', async () => (await core.readNamespacedPod({ namespace: 'apps', name: 'needs-secret' })).status?.phase === 'Running');
+    await waitFor(
+      'the pod to run once the Secret has the key',
+      async () => (await core.readNamespacedPod({ namespace: 'apps', name: 'needs-secret' })).status?.phase === 'Running',
+    );
   });
 
   it('a pod mounting a missing Secret stays ContainerCreating with FailedMount, then runs when it appears', async () => {
@@ -160,7 +180,10 @@ describe('simulated Secrets', () => {
         },
       },
     });
-    await waitFor('a FailedMount event', async () => (await core.listNamespacedEvent({ namespace: 'apps', fieldSelector: 'involvedObject.name=mounts-secret,reason=FailedMount' })).items.length > 0);
+    await waitFor(
+      'a FailedMount event',
+      async () => (await core.listNamespacedEvent({ namespace: 'apps', fieldSelector: 'involvedObject.name=mounts-secret,reason=FailedMount' })).items.length > 0,
+    );
     const pod = await core.readNamespacedPod({ namespace: 'apps', name: 'mounts-secret' });
     expect(pod.status?.phase).toBe('Pending');
     expect(pod.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
@@ -188,10 +211,26 @@ describe('simulated Secrets', () => {
     const kubeconfigPath = join(directory, 'kubeconfig');
     writeFileSync(kubeconfigPath, cluster.kubeconfig());
     const kubectl = async (...args: string[]) =>
-      (await run('kubectl', ['--kubeconfig', kubeconfigPath, '--cache-dir', join(directory, 'cache'), ...args], { env: { ...process.env, HOME: directory, KUBECONFIG: '' }, timeout: 30_000 })).stdout;
+      (
+        await run('kubectl', ['--kubeconfig', kubeconfigPath, '--cache-dir', join(directory, 'cache'), ...args], {
+          env: { ...process.env, HOME: directory, KUBECONFIG: '' },
+          timeout: 30_000,
+        })
+      ).stdout;
     cluster.addNamespace('kubectl');
     await kubectl('-n', 'kubectl', 'create', 'secret', 'generic', 'app-config', '--from-literal=a=1', '--from-literal=b=2', '--validate=false');
-    await kubectl('-n', 'kubectl', 'create', 'secret', 'docker-registry', 'pull', '--docker-server=registry.example.com', '--docker-username=u', '--docker-password=p', '--validate=false');
+    await kubectl(
+      '-n',
+      'kubectl',
+      'create',
+      'secret',
+      'docker-registry',
+      'pull',
+      '--docker-server=registry.example.com',
+      '--docker-username=u',
+      '--docker-password=p',
+      '--validate=false',
+    );
     const rows = (await kubectl('-n', 'kubectl', 'get', 'secrets'))
       .trim()
       .split('\n')

@@ -52,7 +52,9 @@ function validate(type: string, data: Record<string, string>, invalid: (message:
   let total = 0;
   for (const [key, value] of Object.entries(data)) {
     if (!KEY.test(key)) {
-      throw invalid(`data[${key}]: Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`);
+      throw invalid(
+        `data[${key}]: Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+      );
     }
     total += Buffer.from(value, 'base64').length;
   }

@@ -68,7 +68,6 @@ export function parseFieldSelector(text: string | null | undefined, supportedFie
     });
   return {
     empty: false,
-    matches: (fields) =>
-      requirements.every((requirement) => ((fields[requirement.field] ?? '') === requirement.value) !== requirement.negated),
+    matches: (fields) => requirements.every((requirement) => ((fields[requirement.field] ?? '') === requirement.value) !== requirement.negated),
   };
 }

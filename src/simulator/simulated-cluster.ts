@@ -353,7 +353,13 @@ class SimulatedClusterServer implements SimulatedCluster {
     const resource = Object.values(resourceTypes).find((type) => type.kind === involved.kind)?.name;
     const live = resource === undefined ? undefined : this.store.get(resource, objectKey(resourceTypes[resource].namespaced ? involved.namespace : undefined, involved.name));
     return this.events.record({
-      involvedObject: live ?? { apiVersion: involved.apiVersion ?? 'v1', kind: involved.kind, name: involved.name, ...(involved.namespace === undefined ? {} : { namespace: involved.namespace }), ...(involved.uid === undefined ? {} : { uid: involved.uid }) },
+      involvedObject: live ?? {
+        apiVersion: involved.apiVersion ?? 'v1',
+        kind: involved.kind,
+        name: involved.name,
+        ...(involved.namespace === undefined ? {} : { namespace: involved.namespace }),
+        ...(involved.uid === undefined ? {} : { uid: involved.uid }),
+      },
       reason: spec.reason,
       message: spec.message,
       ...(spec.type === undefined ? {} : { type: spec.type }),
@@ -434,9 +440,7 @@ class SimulatedClusterServer implements SimulatedCluster {
 
   private async listenOn(port: number): Promise<void> {
     const server: Server =
-      this.options.tls === false
-        ? createHttpServer(this.handler)
-        : createHttpsServer({ cert: simulatorServerCertificate, key: simulatorServerKey }, this.handler);
+      this.options.tls === false ? createHttpServer(this.handler) : createHttpsServer({ cert: simulatorServerCertificate, key: simulatorServerKey }, this.handler);
     this.server = server;
     // The same port again after an outage; retry briefly in case it is not free yet.
     for (let attempt = 0; ; attempt += 1) {

@@ -37,7 +37,14 @@ function names(events: readonly ReceivedEvent[], type?: string): string[] {
 }
 
 async function seed(cluster: SimulatedCluster): Promise<void> {
-  cluster.addNode({ name: 'cp-1', roles: ['control-plane'], cpu: 4, memoryBytes: 8 * GiB, storageBytes: 50 * GiB, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+  cluster.addNode({
+    name: 'cp-1',
+    roles: ['control-plane'],
+    cpu: 4,
+    memoryBytes: 8 * GiB,
+    storageBytes: 50 * GiB,
+    taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+  });
   cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
   cluster.addNode({ name: 'worker-2', roles: ['worker'], cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
   cluster.addNamespace('shop');
@@ -103,8 +110,7 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
   });
 
   it('filters by label and field selectors', async () => {
-    const byLabel = async (labelSelector: string) =>
-      (await core.listPodForAllNamespaces({ labelSelector })).items.map((pod) => pod.metadata?.name).sort();
+    const byLabel = async (labelSelector: string) => (await core.listPodForAllNamespaces({ labelSelector })).items.map((pod) => pod.metadata?.name).sort();
     expect(await byLabel('app=web')).toEqual(['web-0', 'web-1', 'web-2']);
     expect(await byLabel('app==web,tier!=front')).toEqual(['web-1']);
     expect(await byLabel('tier in (back),app notin (web)')).toEqual(['web-3', 'web-5']);
@@ -156,14 +162,21 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     expect(node.metadata?.name).toBe('worker-1');
     const created = await core.createNamespacedPod({
       namespace: 'shop',
-      body: { metadata: { generateName: 'job-', labels: { app: 'job' } }, spec: { containers: [{ name: 'run', image: 'busybox', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+      body: {
+        metadata: { generateName: 'job-', labels: { app: 'job' } },
+        spec: { containers: [{ name: 'run', image: 'busybox', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+      },
     });
     expect(created.metadata?.name).toMatch(/^job-[a-z0-9]{5}$/);
     expect(created.status?.phase).toBe('Pending');
     const name = created.metadata?.name ?? '';
     await waitFor('the created pod to run', async () => (await core.readNamespacedPod({ namespace: 'shop', name })).status?.phase === 'Running');
-    await expect(core.createNamespacedPod({ namespace: 'shop', body: { metadata: { name }, spec: { containers: [{ name: 'run', image: 'busybox' }] } } })).rejects.toMatchObject({ code: 409 });
-    await expect(core.createNamespacedPod({ namespace: 'nowhere', body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'run', image: 'busybox' }] } } })).rejects.toMatchObject({ code: 404 });
+    await expect(core.createNamespacedPod({ namespace: 'shop', body: { metadata: { name }, spec: { containers: [{ name: 'run', image: 'busybox' }] } } })).rejects.toMatchObject({
+      code: 409,
+    });
+    await expect(
+      core.createNamespacedPod({ namespace: 'nowhere', body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'run', image: 'busybox' }] } } }),
+    ).rejects.toMatchObject({ code: 404 });
     const deleted = await core.deleteNamespacedPod({ namespace: 'shop', name });
     expect(deleted.metadata?.name).toBe(name);
     const missing = await core.readNamespacedPod({ namespace: 'shop', name }).catch((caught: unknown) => caught);
@@ -174,7 +187,10 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
   it('rejects a wrong token with 401 Unauthorized', async () => {
     const config = new KubeConfig();
     config.loadFromString(cluster.kubeconfig().replace(cluster.token, 'not-the-token'));
-    const error = await config.makeApiClient(CoreV1Api).listNode().catch((caught: unknown) => caught);
+    const error = await config
+      .makeApiClient(CoreV1Api)
+      .listNode()
+      .catch((caught: unknown) => caught);
     expect((error as ApiException<string>).code).toBe(401);
     const raw = await rawGet(cluster.url, '/api/v1/nodes', { authorization: 'Bearer nope' });
     expect(raw.status).toBe(401);
@@ -335,7 +351,12 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     await stream.done;
     await expect(core.listNode()).rejects.toThrow();
     cluster.setReachable(true);
-    await waitFor('the apiserver to answer again', async () => core.listNode().then(() => true, () => false));
+    await waitFor('the apiserver to answer again', async () =>
+      core.listNode().then(
+        () => true,
+        () => false,
+      ),
+    );
     expect(cluster.url).toBe(url);
   });
 });

@@ -70,14 +70,7 @@ export function parseIncludeObject(value: string | null): IncludeObject {
   return value === 'None' || value === 'Object' ? value : 'Metadata';
 }
 
-export function toTable(
-  resource: ResourceName,
-  objects: Iterable<KubeObject>,
-  resourceVersion: string,
-  includeObject: IncludeObject,
-  now: number,
-  continueToken?: string,
-): Table {
+export function toTable(resource: ResourceName, objects: Iterable<KubeObject>, resourceVersion: string, includeObject: IncludeObject, now: number, continueToken?: string): Table {
   const rows: TableRow[] = [];
   for (const object of objects) rows.push(tableRow(resource, object, includeObject, now));
   return {

@@ -83,8 +83,7 @@ class Watcher {
 
   encode(type: string, object: KubeObject, resourceVersion: string): string {
     const table = this.options.table;
-    const payload =
-      table === undefined ? object : toTable(this.options.resource, [object], resourceVersion, table.includeObject, Date.now());
+    const payload = table === undefined ? object : toTable(this.options.resource, [object], resourceVersion, table.includeObject, Date.now());
     return `${JSON.stringify({ type, object: payload })}\n`;
   }
 

@@ -28,7 +28,14 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
   /** `logIntervalMs`: how often running pods chatter in their logs. */
   async function useCluster(logIntervalMs: number): Promise<void> {
     cluster = await startSimulatedCluster({ name: 'workloads-test', podStartDelayMs: 20, jobRunMs: 50, logIntervalMs, bookmarkIntervalMs: 50 });
-    cluster.addNode({ name: 'cp-1', roles: ['control-plane'], cpu: 4, memoryBytes: 8 * GiB, storageBytes: 50 * GiB, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+    cluster.addNode({
+      name: 'cp-1',
+      roles: ['control-plane'],
+      cpu: 4,
+      memoryBytes: 8 * GiB,
+      storageBytes: 50 * GiB,
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    });
     cluster.addNode({ name: 'worker-1', cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     cluster.addNode({ name: 'worker-2', cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     cluster.addNamespace('shop');
@@ -60,7 +67,10 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
         spec: {
           replicas: 3,
           selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] },
+          },
         },
       },
     });
@@ -114,14 +124,27 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     const watch = new Watch(config);
     const seen: string[] = [];
     const from = cluster.resourceVersion;
-    const controller = await watch.watch('/api/v1/namespaces/shop/pods', { resourceVersion: from }, (type, pod: { metadata?: { name?: string }; status?: { phase?: string } }) => seen.push(`${type} ${pod.metadata?.name ?? ''} ${pod.status?.phase ?? ''}`), () => undefined);
+    const controller = await watch.watch(
+      '/api/v1/namespaces/shop/pods',
+      { resourceVersion: from },
+      (type, pod: { metadata?: { name?: string }; status?: { phase?: string } }) => seen.push(`${type} ${pod.metadata?.name ?? ''} ${pod.status?.phase ?? ''}`),
+      () => undefined,
+    );
     // The surge bound is on the ReplicaSets' sizes (pods being deleted may linger, as Terminating ones do).
     const sizes = new Map<string, number>();
     let most = 0;
-    const sets = await watch.watch('/apis/apps/v1/namespaces/shop/replicasets', { resourceVersion: from }, (type, replicaSet: { metadata?: { name?: string }; spec?: { replicas?: number } }) => {
-      sizes.set(replicaSet.metadata?.name ?? '', type === 'DELETED' ? 0 : (replicaSet.spec?.replicas ?? 0));
-      most = Math.max(most, [...sizes.values()].reduce((sum, size) => sum + size, 0));
-    }, () => undefined);
+    const sets = await watch.watch(
+      '/apis/apps/v1/namespaces/shop/replicasets',
+      { resourceVersion: from },
+      (type, replicaSet: { metadata?: { name?: string }; spec?: { replicas?: number } }) => {
+        sizes.set(replicaSet.metadata?.name ?? '', type === 'DELETED' ? 0 : (replicaSet.spec?.replicas ?? 0));
+        most = Math.max(
+          most,
+          [...sizes.values()].reduce((sum, size) => sum + size, 0),
+        );
+      },
+      () => undefined,
+    );
     try {
       await apps.patchNamespacedDeployment(
         { namespace: 'shop', name: 'web', body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } } } } },
@@ -142,21 +165,41 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     expect(deployment?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
     const replicaSets = cluster.listObjects('replicasets', 'shop');
     expect(replicaSets.map((replicaSet) => replicaSet.spec.replicas).sort()).toEqual([0, 4]);
-    expect(webPods().every((pod) => pod.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] === restartedAt && pod.metadata.labels?.['pod-template-hash'] !== oldHash)).toBe(true);
+    expect(
+      webPods().every((pod) => pod.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'] === restartedAt && pod.metadata.labels?.['pod-template-hash'] !== oldHash),
+    ).toBe(true);
     // Never more than replicas + 25% surge pods wanted at once, and new pods went Pending before Running.
     expect(most).toBe(5);
     expect(seen.some((line) => line.startsWith('ADDED') && line.endsWith('Pending'))).toBe(true);
     expect(seen.filter((line) => line.startsWith('DELETED')).length).toBe(4);
-    const scaled = cluster.listObjects('events', 'shop').filter((event) => event.reason === 'ScalingReplicaSet').map((event) => event.message);
+    const scaled = cluster
+      .listObjects('events', 'shop')
+      .filter((event) => event.reason === 'ScalingReplicaSet')
+      .map((event) => event.message);
     expect(scaled.length).toBeGreaterThanOrEqual(3);
   });
 
   it('runs StatefulSets as ordinal pods with claims, and DaemonSets on every node they tolerate', async () => {
     cluster.addStorageClass({ name: 'fast', provisioner: 'example.com/csi', isDefault: true });
-    cluster.addStatefulSet({ namespace: 'shop', name: 'db', replicas: 2, labels: { app: 'db' }, containers: [{ name: 'db', image: 'postgres:16' }], volumeClaims: [{ name: 'data', storage: '8Gi' }] });
-    expect(cluster.listPods('shop').map((pod) => pod.metadata.name).sort()).toEqual(['db-0', 'db-1']);
+    cluster.addStatefulSet({
+      namespace: 'shop',
+      name: 'db',
+      replicas: 2,
+      labels: { app: 'db' },
+      containers: [{ name: 'db', image: 'postgres:16' }],
+      volumeClaims: [{ name: 'data', storage: '8Gi' }],
+    });
+    expect(
+      cluster
+        .listPods('shop')
+        .map((pod) => pod.metadata.name)
+        .sort(),
+    ).toEqual(['db-0', 'db-1']);
     const claims = await core.listNamespacedPersistentVolumeClaim({ namespace: 'shop' });
-    expect(claims.items.map((claim) => `${claim.metadata?.name} ${claim.status?.phase} ${claim.status?.capacity?.['storage']}`).sort()).toEqual(['data-db-0 Bound 8Gi', 'data-db-1 Bound 8Gi']);
+    expect(claims.items.map((claim) => `${claim.metadata?.name} ${claim.status?.phase} ${claim.status?.capacity?.['storage']}`).sort()).toEqual([
+      'data-db-0 Bound 8Gi',
+      'data-db-1 Bound 8Gi',
+    ]);
     const volumes = await core.listPersistentVolume();
     expect(volumes.items.every((volume) => volume.status?.phase === 'Bound' && volume.spec?.storageClassName === 'fast')).toBe(true);
     await apps.patchNamespacedStatefulSet({ namespace: 'shop', name: 'db', body: { spec: { replicas: 3 } } }, merge);
@@ -165,10 +208,17 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
 
     cluster.addDaemonSet({ namespace: 'shop', name: 'agent', labels: { app: 'agent' }, containers: [{ name: 'agent', image: 'agent:1' }] });
     const agents = () => cluster.listPods('shop').filter((pod) => pod.metadata.labels?.['app'] === 'agent');
-    expect(agents().map((pod) => pod.spec.nodeName).sort()).toEqual(['worker-1', 'worker-2']);
+    expect(
+      agents()
+        .map((pod) => pod.spec.nodeName)
+        .sort(),
+    ).toEqual(['worker-1', 'worker-2']);
     cluster.addDaemonSet({ namespace: 'shop', name: 'everywhere', labels: { app: 'everywhere' }, toleratesAllTaints: true, containers: [{ name: 'agent', image: 'agent:1' }] });
     const daemonSets = await apps.listNamespacedDaemonSet({ namespace: 'shop' });
-    expect(daemonSets.items.map((daemonSet) => `${daemonSet.metadata?.name} ${daemonSet.status?.desiredNumberScheduled} ${daemonSet.status?.numberReady}`)).toEqual(['agent 2 2', 'everywhere 3 3']);
+    expect(daemonSets.items.map((daemonSet) => `${daemonSet.metadata?.name} ${daemonSet.status?.desiredNumberScheduled} ${daemonSet.status?.numberReady}`)).toEqual([
+      'agent 2 2',
+      'everywhere 3 3',
+    ]);
     cluster.addNode({ name: 'worker-3', cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     await waitFor('an agent on the new node', () => agents().some((pod) => pod.spec.nodeName === 'worker-3' && pod.status.phase === 'Running'));
   });
@@ -190,16 +240,32 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
       namespace: 'shop',
       body: { metadata: { name: 'migrate' }, spec: { completions: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1' }] } } } },
     });
-    await waitFor('the job to complete', async () => (await batch.readNamespacedJob({ namespace: 'shop', name: 'migrate' })).status?.conditions?.some((condition) => condition.type === 'Complete') === true);
+    await waitFor(
+      'the job to complete',
+      async () => (await batch.readNamespacedJob({ namespace: 'shop', name: 'migrate' })).status?.conditions?.some((condition) => condition.type === 'Complete') === true,
+    );
     const job = await batch.readNamespacedJob({ namespace: 'shop', name: 'migrate' });
     expect(job.status).toMatchObject({ succeeded: 2 });
     expect(job.status?.completionTime).toBeInstanceOf(Date);
-    expect(cluster.listPods('shop').filter((pod) => pod.metadata.labels?.['job-name'] === 'migrate').map((pod) => pod.status.phase)).toEqual(['Succeeded', 'Succeeded']);
+    expect(
+      cluster
+        .listPods('shop')
+        .filter((pod) => pod.metadata.labels?.['job-name'] === 'migrate')
+        .map((pod) => pod.status.phase),
+    ).toEqual(['Succeeded', 'Succeeded']);
 
     cluster.addJob({ namespace: 'shop', name: 'broken', containers: [{ name: 'run', image: 'broken:1' }], exitCode: 1, backoffLimit: 1 }, { settled: false });
-    await waitFor('the job to fail', () => cluster.getObject('jobs', 'shop', 'broken')?.status.conditions?.some((condition) => condition.type === 'Failed' && condition.status === 'True') === true);
+    await waitFor(
+      'the job to fail',
+      () => cluster.getObject('jobs', 'shop', 'broken')?.status.conditions?.some((condition) => condition.type === 'Failed' && condition.status === 'True') === true,
+    );
     expect(cluster.getObject('jobs', 'shop', 'broken')?.status.failed).toBe(2);
-    const invalid = await batch.createNamespacedJob({ namespace: 'shop', body: { metadata: { name: 'bad' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'b' }], restartPolicy: 'Always' } } } } }).catch((error: unknown) => error);
+    const invalid = await batch
+      .createNamespacedJob({
+        namespace: 'shop',
+        body: { metadata: { name: 'bad' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'b' }], restartPolicy: 'Always' } } } },
+      })
+      .catch((error: unknown) => error);
     expect(errorCode(invalid)).toBe(422);
 
     cluster.addCronJob({ namespace: 'shop', name: 'report', schedule: '*/10 * * * *', containers: [{ name: 'report', image: 'report:1' }] });
@@ -219,13 +285,19 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     const claim = cluster.addPersistentVolumeClaim({ namespace: 'shop', name: 'static', storage: '5Gi', storageClassName: 'manual' });
     expect(claim.status.phase).toBe('Bound');
     expect(claim.spec.volumeName).toBe('pv-static');
-    const dynamic = await core.createNamespacedPersistentVolumeClaim({ namespace: 'shop', body: { metadata: { name: 'dyn' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } });
+    const dynamic = await core.createNamespacedPersistentVolumeClaim({
+      namespace: 'shop',
+      body: { metadata: { name: 'dyn' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    });
     expect(dynamic.spec?.storageClassName).toBe('nfs');
     await waitFor('the claim to bind', async () => (await core.readNamespacedPersistentVolumeClaim({ namespace: 'shop', name: 'dyn' })).status?.phase === 'Bound');
     const classes = await storage.listStorageClass();
     expect(classes.items.map((entry) => [entry.metadata?.name, entry.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class']])).toEqual([['nfs', 'true']]);
 
-    const service = await core.createNamespacedService({ namespace: 'shop', body: { metadata: { name: 'web' }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } });
+    const service = await core.createNamespacedService({
+      namespace: 'shop',
+      body: { metadata: { name: 'web' }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+    });
     expect(service.spec?.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
     expect(service.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
     expect(service.status?.loadBalancer?.ingress?.[0]?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
@@ -233,7 +305,11 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     const services = await core.listServiceForAllNamespaces();
     expect(services.items.map((entry) => `${entry.metadata?.name} ${entry.spec?.type}`)).toEqual(['db ClusterIP', 'web LoadBalancer']);
 
-    const recorded = cluster.recordEvent({ involvedObject: { kind: 'Service', name: 'web', namespace: 'shop' }, reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' });
+    const recorded = cluster.recordEvent({
+      involvedObject: { kind: 'Service', name: 'web', namespace: 'shop' },
+      reason: 'EnsuringLoadBalancer',
+      message: 'Ensuring load balancer',
+    });
     cluster.recordEvent({ involvedObject: { kind: 'Service', name: 'web', namespace: 'shop' }, reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' });
     const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'reason=EnsuringLoadBalancer' });
     expect(events.items).toHaveLength(1);
@@ -249,7 +325,8 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     const [first, second] = webPods();
     // Hold the replacement Pending (nowhere to schedule it), so the budget cannot recover between the two evictions.
     for (const node of ['worker-1', 'worker-2']) cluster.updateNode(node, { unschedulable: true });
-    const evict = (name: string) => core.createNamespacedPodEviction({ namespace: 'shop', name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'shop' } } });
+    const evict = (name: string) =>
+      core.createNamespacedPodEviction({ namespace: 'shop', name, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'shop' } } });
     await evict(first?.metadata.name ?? '');
     expect(cluster.listPods('shop').some((pod) => pod.metadata.name === first?.metadata.name)).toBe(false);
     const refused = await evict(second?.metadata.name ?? '').catch((error: unknown) => error);
@@ -316,7 +393,13 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
 
     const from = cluster.resourceVersion;
     const events: string[] = [];
-    const watch = await new Watch(config).watch('/apis/apps/v1/namespaces/shop/deployments', { resourceVersion: from, allowWatchBookmarks: true }, (type, object: { kind?: string; apiVersion?: string; metadata?: { name?: string } }) => events.push(`${type} ${object.kind ?? ''} ${object.apiVersion ?? ''} ${object.metadata?.name ?? ''}`), () => undefined);
+    const watch = await new Watch(config).watch(
+      '/apis/apps/v1/namespaces/shop/deployments',
+      { resourceVersion: from, allowWatchBookmarks: true },
+      (type, object: { kind?: string; apiVersion?: string; metadata?: { name?: string } }) =>
+        events.push(`${type} ${object.kind ?? ''} ${object.apiVersion ?? ''} ${object.metadata?.name ?? ''}`),
+      () => undefined,
+    );
     try {
       await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'a', body: { metadata: { labels: { app: 'a', tier: 'front' } } } }, merge);
       await waitFor('the MODIFIED event', () => events.some((event) => event.startsWith('MODIFIED Deployment apps/v1 a')));
@@ -327,7 +410,12 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     cluster.compact();
     const gone: string[] = [];
     let finished = false;
-    await new Watch(config).watch('/apis/apps/v1/deployments', { resourceVersion: from }, (type) => gone.push(type), () => (finished = true));
+    await new Watch(config).watch(
+      '/apis/apps/v1/deployments',
+      { resourceVersion: from },
+      (type) => gone.push(type),
+      () => (finished = true),
+    );
     await waitFor('the watch to end', () => finished);
     expect(gone).toEqual(['ERROR']);
   });
@@ -337,7 +425,11 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'applied', namespace: 'shop' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'applied' } }, template: { metadata: { labels: { app: 'applied' } }, spec: { containers: [{ name: 'main', image: 'nginx:1' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'applied' } },
+        template: { metadata: { labels: { app: 'applied' } }, spec: { containers: [{ name: 'main', image: 'nginx:1' }] } },
+      },
     };
     const path = '/apis/apps/v1/namespaces/shop/deployments/applied?fieldManager=test&force=true';
     const first = await rawRequest(cluster, 'PATCH', path, manifest, 'application/apply-patch+yaml');

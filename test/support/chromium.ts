@@ -260,7 +260,9 @@ export class ChromiumPage {
         const level = String(params.type);
         if (level === 'error' || level === 'warning') {
           const args = params.args as RemoteObject[];
-          const text = args.map((arg) => (arg.value !== undefined ? (typeof arg.value === 'string' ? arg.value : JSON.stringify(arg.value)) : (arg.description ?? arg.type))).join(' ');
+          const text = args
+            .map((arg) => (arg.value !== undefined ? (typeof arg.value === 'string' ? arg.value : JSON.stringify(arg.value)) : (arg.description ?? arg.type)))
+            .join(' ');
           this.logEntries.push({ source: 'console', level, text });
         }
         break;

@@ -16,7 +16,13 @@ export async function startSmallCluster(): Promise<SimulatedCluster> {
   simulator.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * 2 ** 30, storageBytes: 100 * 2 ** 30, maxPods: 110 });
   simulator.addNamespace('team-a');
   for (const name of ['web-0', 'web-1', 'db-0']) {
-    simulator.createPod({ namespace: 'team-a', name, nodeName: 'worker-1', labels: { app: name.split('-')[0] ?? name }, containers: [{ name: 'main', image: `example/${name}:1`, cpu: 0.25, memoryBytes: 256 * 2 ** 20 }] });
+    simulator.createPod({
+      namespace: 'team-a',
+      name,
+      nodeName: 'worker-1',
+      labels: { app: name.split('-')[0] ?? name },
+      containers: [{ name: 'main', image: `example/${name}:1`, cpu: 0.25, memoryBytes: 256 * 2 ** 20 }],
+    });
   }
   return simulator;
 }

@@ -16,8 +16,15 @@ import type { BuildLogLineRecord } from './records.js';
 export class BuildResolver {
   @Authorized()
   @Mutation(() => CreateBuildPayload, { description: 'Defines a build in a workspace. The cluster and the registry must be allotted to it; an http(s) source must answer.' })
-  async createBuild(@Arg('input', () => CreateBuildInput, { description: 'The build definition.' }) input: CreateBuildInput, @Ctx() context: BuildsContext): Promise<CreateBuildPayload> {
-    const ids = { workspaceId: localKeyOf(input.workspaceId, 'Workspace'), registryId: localKeyOf(input.registryId, 'Registry'), clusterId: localKeyOf(input.clusterId, 'Cluster') };
+  async createBuild(
+    @Arg('input', () => CreateBuildInput, { description: 'The build definition.' }) input: CreateBuildInput,
+    @Ctx() context: BuildsContext,
+  ): Promise<CreateBuildPayload> {
+    const ids = {
+      workspaceId: localKeyOf(input.workspaceId, 'Workspace'),
+      registryId: localKeyOf(input.registryId, 'Registry'),
+      clusterId: localKeyOf(input.clusterId, 'Cluster'),
+    };
     return { build: toBuild(await context.builds.create(callerOf(context), { ...input, ...ids })) };
   }
 
@@ -31,7 +38,10 @@ export class BuildResolver {
 
   @Authorized()
   @Mutation(() => CancelBuildRunPayload, { description: 'Stops a run that has not finished: its Job is deleted.' })
-  async cancelBuildRun(@Arg('input', () => CancelBuildRunInput, { description: 'The run to cancel.' }) input: CancelBuildRunInput, @Ctx() context: BuildsContext): Promise<CancelBuildRunPayload> {
+  async cancelBuildRun(
+    @Arg('input', () => CancelBuildRunInput, { description: 'The run to cancel.' }) input: CancelBuildRunInput,
+    @Ctx() context: BuildsContext,
+  ): Promise<CancelBuildRunPayload> {
     return { run: toBuildRun(await context.builds.cancel(callerOf(context), localKeyOf(input.id, 'BuildRun'))) };
   }
 
@@ -49,7 +59,11 @@ export class BuildResolver {
 
   @Authorized()
   @Query(() => BuildConnection, { description: 'The builds of a workspace, by name, paged (the build list).' })
-  async builds(@Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<BuildConnection> {
+  async builds(
+    @Arg('workspaceId', () => ID, { description: 'The workspace.' }) workspaceId: string,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() context: BuildsContext,
+  ): Promise<BuildConnection> {
     return paginate(context, 'Query.builds', page, (await context.builds.list(callerOf(context), localKeyOf(workspaceId, 'Workspace'))).map(toBuild), BY_NAME, (build) => build);
   }
 
@@ -90,27 +104,35 @@ export class BuildResolver {
 
   @Authorized()
   @Subscription(() => BuildLogLine, {
-    description: 'A run\'s log: the stored lines from fromLine (default 1), then live ones, without gap or repeat; completes when the run has finished.',
+    description: "A run's log: the stored lines from fromLine (default 1), then live ones, without gap or repeat; completes when the run has finished.",
     subscribe: async ({ args, context }) => {
       const builds = context as BuildsContext;
       const { runId, fromLine } = args as { runId: string; fromLine?: number | null };
       return builds.builds.streamLog(callerOf(builds), localKeyOf(runId, 'BuildRun'), fromLine ?? 1);
     },
   })
-  buildLog(@Root() line: BuildLogLineRecord, @Arg('runId', () => ID, { description: 'The run.' }) _runId: string, @Arg('fromLine', () => Int, { nullable: true, description: 'First line to send (default 1).' }) _fromLine: number | null): BuildLogLine {
+  buildLog(
+    @Root() line: BuildLogLineRecord,
+    @Arg('runId', () => ID, { description: 'The run.' }) _runId: string,
+    @Arg('fromLine', () => Int, { nullable: true, description: 'First line to send (default 1).' }) _fromLine: number | null,
+  ): BuildLogLine {
     return toLogLine(line);
   }
 
   @Authorized()
   @Subscription(() => BuildRun, {
-    description: 'Runs of a workspace\'s builds as they start, move through their steps and end.',
+    description: "Runs of a workspace's builds as they start, move through their steps and end.",
     subscribe: async ({ args, context }) => {
       const builds = context as BuildsContext;
       const { workspaceId } = args as { workspaceId: string };
       return builds.builds.streamUpdates(callerOf(builds), localKeyOf(workspaceId, 'Workspace'));
     },
   })
-  async buildRunUpdates(@Root() event: BuildRunUpdateEvent, @Arg('workspaceId', () => ID, { description: 'The workspace whose runs to follow.' }) _workspaceId: string, @Ctx() context: BuildsContext): Promise<BuildRun> {
+  async buildRunUpdates(
+    @Root() event: BuildRunUpdateEvent,
+    @Arg('workspaceId', () => ID, { description: 'The workspace whose runs to follow.' }) _workspaceId: string,
+    @Ctx() context: BuildsContext,
+  ): Promise<BuildRun> {
     // Read now, with the caller's rights now: rights revoked mid-subscription end it with FORBIDDEN.
     return toBuildRun(await context.builds.getRun(callerOf(context), event.runId));
   }
@@ -126,7 +148,12 @@ export class BuildRunResolver {
     @Ctx() context: BuildsContext,
   ): Promise<BuildLogLineConnection> {
     const request = pageRequest('BuildRun.log', page, context.pageLimits, isLineKey);
-    const window = await context.builds.logPage(run.record, fromLine, { size: request.size, fromEnd: request.fromEnd, after: request.after?.[0] as number | undefined, before: request.before?.[0] as number | undefined });
+    const window = await context.builds.logPage(run.record, fromLine, {
+      size: request.size,
+      fromEnd: request.fromEnd,
+      after: request.after?.[0] as number | undefined,
+      before: request.before?.[0] as number | undefined,
+    });
     return connectionFromWindow(window, request, (line) => [line.number], toLogLine);
   }
 }

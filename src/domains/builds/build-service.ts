@@ -2,7 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { openLogStream } from './log-stream.js';
 import type { PageWindow } from '../../shared/pagination.js';
-import type { BuildEventSource, BuildJobs, BuildLogStore, LogPageRequest, BuildPermission, BuildRunStore, BuildRunUpdateEvent, BuildStore, BuildEventPublisher, PrincipalLike, RegistryStore, SourceProbe, WorkspaceGate } from './ports.js';
+import type {
+  BuildEventSource,
+  BuildJobs,
+  BuildLogStore,
+  LogPageRequest,
+  BuildPermission,
+  BuildRunStore,
+  BuildRunUpdateEvent,
+  BuildStore,
+  BuildEventPublisher,
+  PrincipalLike,
+  RegistryStore,
+  SourceProbe,
+  WorkspaceGate,
+} from './ports.js';
 import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';
 import type { RegistryService } from './registry-service.js';
 import type { RunFollowers } from './run-follower.js';
@@ -63,9 +77,11 @@ export class BuildService {
     const { preset, dockerfile } = checkPreset(input.preset, input.dockerfile);
     const buildArgs = checkBuildArgs(input.buildArgs);
     const imageRepository = checkImageRepository(input.imageRepository);
-    if (!(await gate.clusterAllotted(input.workspaceId, input.clusterId))) throw new BadInputError('clusterId', `cluster ${input.clusterId} is not allotted to workspace ${input.workspaceId}`);
+    if (!(await gate.clusterAllotted(input.workspaceId, input.clusterId)))
+      throw new BadInputError('clusterId', `cluster ${input.clusterId} is not allotted to workspace ${input.workspaceId}`);
     if ((await registryStore.findById(input.registryId)) === null) throw new NotFoundError('Registry', input.registryId, 'registryId');
-    if (!(await registryStore.isAllotted(input.workspaceId, input.registryId))) throw new BadInputError('registryId', `registry ${input.registryId} is not allotted to workspace ${input.workspaceId}`);
+    if (!(await registryStore.isAllotted(input.workspaceId, input.registryId)))
+      throw new BadInputError('registryId', `registry ${input.registryId} is not allotted to workspace ${input.workspaceId}`);
     if (source.kind === 'http') {
       try {
         await sources.check(source.url);
@@ -73,7 +89,20 @@ export class BuildService {
         throw new BadInputError('sourceUrl', `the repository cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const record: BuildRecord = { id: randomUUID(), workspaceId: input.workspaceId, name, sourceUrl: source.url, ref, preset, dockerfile, buildArgs, imageRepository, registryId: input.registryId, clusterId: input.clusterId, createdAt: this.deps.now() };
+    const record: BuildRecord = {
+      id: randomUUID(),
+      workspaceId: input.workspaceId,
+      name,
+      sourceUrl: source.url,
+      ref,
+      preset,
+      dockerfile,
+      buildArgs,
+      imageRepository,
+      registryId: input.registryId,
+      clusterId: input.clusterId,
+      createdAt: this.deps.now(),
+    };
     if ((await this.deps.builds.insert(record)) === 'duplicate-name') throw new ConflictError('name', `workspace ${input.workspaceId} already has a build named ${name}`);
     return record;
   }
@@ -146,9 +175,11 @@ export class BuildService {
     await this.require(principal, build.workspaceId, 'build:run', 'builds');
     const { gate, registryStore, runs, jobs } = this.deps;
     // Allotments may have changed since the build was defined.
-    if (!(await gate.clusterAllotted(build.workspaceId, build.clusterId))) throw new BadInputError('buildId', `the build's cluster ${build.clusterId} is no longer allotted to workspace ${build.workspaceId}`);
+    if (!(await gate.clusterAllotted(build.workspaceId, build.clusterId)))
+      throw new BadInputError('buildId', `the build's cluster ${build.clusterId} is no longer allotted to workspace ${build.workspaceId}`);
     const registry = await registryStore.findById(build.registryId);
-    if (registry === null || !(await registryStore.isAllotted(build.workspaceId, registry.id))) throw new BadInputError('buildId', `the build's registry ${build.registryId} is no longer allotted to workspace ${build.workspaceId}`);
+    if (registry === null || !(await registryStore.isAllotted(build.workspaceId, registry.id)))
+      throw new BadInputError('buildId', `the build's registry ${build.registryId} is no longer allotted to workspace ${build.workspaceId}`);
 
     const id = randomUUID();
     const jobName = `kda-build-${id}`;

@@ -17,13 +17,13 @@ registerEnumType(RegistryKindEnum, {
 export const BuildPresetEnum = { NODEJS: 'NODEJS', JAVA_MAVEN: 'JAVA_MAVEN', PYTHON: 'PYTHON', GO: 'GO', DOCKERFILE: 'DOCKERFILE' } as const;
 registerEnumType(BuildPresetEnum, {
   name: 'BuildPreset',
-  description: 'How the image is built: a language preset, or the repository\'s own Dockerfile (DOCKERFILE, with `dockerfile`).',
+  description: "How the image is built: a language preset, or the repository's own Dockerfile (DOCKERFILE, with `dockerfile`).",
   valuesConfig: {
     NODEJS: { description: 'Node.js: npm ci, npm run build, a node runtime image.' },
     JAVA_MAVEN: { description: 'Java with Maven: mvn package, a JRE runtime image.' },
     PYTHON: { description: 'Python: pip install, a python runtime image.' },
     GO: { description: 'Go: go build, a static binary in a small image.' },
-    DOCKERFILE: { description: 'The repository\'s own Dockerfile, at `dockerfile`.' },
+    DOCKERFILE: { description: "The repository's own Dockerfile, at `dockerfile`." },
   },
 });
 
@@ -139,7 +139,7 @@ export class Build {
   createdAt!: string;
 }
 
-@ObjectType({ description: 'One line of a run\'s log.' })
+@ObjectType({ description: "One line of a run's log." })
 export class BuildLogLine {
   @Field(() => Int, { description: 'From 1 per run.' })
   number!: number;

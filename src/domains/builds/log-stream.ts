@@ -14,7 +14,12 @@ export interface LogStreamDeps {
   readonly statusOf: () => Promise<RunStatus | null>;
 }
 
-export async function openLogStream(runId: string, fromLine: number, live: AsyncIterableIterator<BuildLogEvent>, deps: LogStreamDeps): Promise<AsyncIterableIterator<BuildLogLineRecord>> {
+export async function openLogStream(
+  runId: string,
+  fromLine: number,
+  live: AsyncIterableIterator<BuildLogEvent>,
+  deps: LogStreamDeps,
+): Promise<AsyncIterableIterator<BuildLogLineRecord>> {
   let history: BuildLogLineRecord[] = [];
   let lastSent = fromLine - 1;
   let nextHistoryLine = fromLine;

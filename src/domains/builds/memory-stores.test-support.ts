@@ -85,7 +85,10 @@ export function memoryBuildStores(): { builds: BuildStore; runs: BuildRunStore; 
       read: async (runId, fromLine, limit) => lines.filter((line) => line.runId === runId && line.number >= fromLine).slice(0, limit),
       lastNumber: async (runId) => Math.max(0, ...lines.filter((line) => line.runId === runId).map((line) => line.number)),
       page: async (runId, fromLine, page) => {
-        const all = lines.filter((line) => line.runId === runId && line.number >= fromLine && (page.after === undefined || line.number > page.after) && (page.before === undefined || line.number < page.before));
+        const all = lines.filter(
+          (line) =>
+            line.runId === runId && line.number >= fromLine && (page.after === undefined || line.number > page.after) && (page.before === undefined || line.number < page.before),
+        );
         const rows = page.fromEnd ? all.slice(-page.size) : all.slice(0, page.size);
         const total = lines.filter((line) => line.runId === runId && line.number >= fromLine).length;
         return { rows, totalCount: total, hasPreviousPage: rows.length > 0 && all[0] !== rows[0], hasNextPage: rows.length > 0 && all.at(-1) !== rows.at(-1) };

@@ -13,13 +13,19 @@ import { AllotRegistryInput, AllotRegistryPayload, CreateRegistryPayload } from 
 export class RegistryResolver {
   @Authorized('ADMIN')
   @Mutation(() => CreateRegistryPayload, { description: 'Adds a registry after checking its URL and credentials against its /v2/. System administrators only.' })
-  async createRegistry(@Arg('input', () => CreateRegistryInput, { description: 'The registry.' }) input: CreateRegistryInput, @Ctx() context: BuildsContext): Promise<CreateRegistryPayload> {
+  async createRegistry(
+    @Arg('input', () => CreateRegistryInput, { description: 'The registry.' }) input: CreateRegistryInput,
+    @Ctx() context: BuildsContext,
+  ): Promise<CreateRegistryPayload> {
     return { registry: toRegistry(await context.registries.create(input)) };
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => AllotRegistryPayload, { description: 'Lets a workspace\'s builds push to a registry. System administrators only.' })
-  async allotRegistry(@Arg('input', () => AllotRegistryInput, { description: 'The registry and the workspace.' }) input: AllotRegistryInput, @Ctx() context: BuildsContext): Promise<AllotRegistryPayload> {
+  @Mutation(() => AllotRegistryPayload, { description: "Lets a workspace's builds push to a registry. System administrators only." })
+  async allotRegistry(
+    @Arg('input', () => AllotRegistryInput, { description: 'The registry and the workspace.' }) input: AllotRegistryInput,
+    @Ctx() context: BuildsContext,
+  ): Promise<AllotRegistryPayload> {
     const registry = await context.registries.allot(localKeyOf(input.workspaceId, 'Workspace'), localKeyOf(input.registryId, 'Registry'));
     return { registry: toRegistry(registry), workspaceId: localKeyOf(input.workspaceId, 'Workspace') };
   }
@@ -51,7 +57,11 @@ export class RegistryRepositoryResolver {
     const request = pageRequest('RegistryRepository.tags', page, context.pageLimits);
     const names = await context.registries.tagNames(repository.registry, repository.name);
     const connection = connectionFromList(names, request, BY_NAME_ONLY, (name) => name);
-    const tags = await context.registries.describeTags(repository.registry, repository.name, connection.edges.map((edge) => edge.node));
+    const tags = await context.registries.describeTags(
+      repository.registry,
+      repository.name,
+      connection.edges.map((edge) => edge.node),
+    );
     return { ...connection, edges: connection.edges.map((edge, index) => ({ cursor: edge.cursor, node: tags[index]! })) };
   }
 }

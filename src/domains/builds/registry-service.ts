@@ -64,7 +64,15 @@ export class RegistryService {
     } catch (error) {
       throw registryInputError(error);
     }
-    const record: RegistryRecord = { id: randomUUID(), name, url, kind, username, sealedPassword: password === null ? null : this.deps.sealer.seal(password), createdAt: this.deps.now() };
+    const record: RegistryRecord = {
+      id: randomUUID(),
+      name,
+      url,
+      kind,
+      username,
+      sealedPassword: password === null ? null : this.deps.sealer.seal(password),
+      createdAt: this.deps.now(),
+    };
     if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new ConflictError('name', `a registry named ${name} already exists`);
     return record;
   }
@@ -89,7 +97,8 @@ export class RegistryService {
       return { ...platform, url };
     }
     const record: RegistryRecord = { id: randomUUID(), name: BUILTIN_NAME, url, kind: 'BUILTIN', username: null, sealedPassword: null, createdAt: this.deps.now() };
-    if ((await this.deps.store.insert(record)) === 'duplicate-name') throw new Error(`the platform registry cannot be registered: a registry named "${BUILTIN_NAME}" was created meanwhile`);
+    if ((await this.deps.store.insert(record)) === 'duplicate-name')
+      throw new Error(`the platform registry cannot be registered: a registry named "${BUILTIN_NAME}" was created meanwhile`);
     return record;
   }
 

@@ -144,7 +144,14 @@ export class RunFollowers {
           : { status, finishedAt: deps.now(), stepsDone: stepsTotal, stepsTotal, imageDigest: image.digest, imageSizeBytes: image.sizeBytes };
     } else {
       status = 'FAILED';
-      changes = { status, finishedAt: deps.now(), failedStep: Math.max(step, 1), stepsDone: Math.max(step - 1, 0), stepsTotal, message: outcome === 'missing' ? 'the build Job or its pod went away' : `step ${step} failed` };
+      changes = {
+        status,
+        finishedAt: deps.now(),
+        failedStep: Math.max(step, 1),
+        stepsDone: Math.max(step - 1, 0),
+        stepsTotal,
+        message: outcome === 'missing' ? 'the build Job or its pod went away' : `step ${step} failed`,
+      };
     }
     await update(changes);
     // After the status: a reader that sees a finished run knows every line is stored.

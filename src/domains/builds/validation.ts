@@ -14,7 +14,8 @@ const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+$/;
 
 export function checkName(field: string, value: string): string {
   const name = value.trim();
-  if (name.length === 0 || name.length > 63 || !NAME.test(name)) throw new BadInputError(field, 'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit');
+  if (name.length === 0 || name.length > 63 || !NAME.test(name))
+    throw new BadInputError(field, 'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit');
   return name;
 }
 
@@ -63,7 +64,8 @@ export function checkBuildArgs(args: ReadonlyArray<{ name: string; value: string
   if (list.length > MAX_BUILD_ARGS) throw new BadInputError('buildArgs', `at most ${MAX_BUILD_ARGS} build arguments`);
   const seen = new Set<string>();
   return list.map(({ name, value }) => {
-    if (!BUILD_ARG_NAME.test(name)) throw new BadInputError('buildArgs', `${JSON.stringify(name)} is not a build argument name (letters, digits, underscores; not starting with a digit)`);
+    if (!BUILD_ARG_NAME.test(name))
+      throw new BadInputError('buildArgs', `${JSON.stringify(name)} is not a build argument name (letters, digits, underscores; not starting with a digit)`);
     if (seen.has(name)) throw new BadInputError('buildArgs', `${name} is given twice`);
     seen.add(name);
     if (value.length > 4096 || /[\n\r\0]/.test(value)) throw new BadInputError('buildArgs', `the value of ${name} must be one line of at most 4096 characters`);
@@ -91,6 +93,7 @@ export function checkPreset(preset: string, dockerfile: string | null | undefine
 
 export function checkImageRepository(value: string): string {
   const repository = value.trim();
-  if (repository.length === 0 || repository.length > 255 || !REPOSITORY.test(repository)) throw new BadInputError('imageRepository', 'must be a registry repository name: lowercase path components like team/app');
+  if (repository.length === 0 || repository.length > 255 || !REPOSITORY.test(repository))
+    throw new BadInputError('imageRepository', 'must be a registry repository name: lowercase path components like team/app');
   return repository;
 }

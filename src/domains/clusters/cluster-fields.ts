@@ -2,7 +2,17 @@ import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql
 import { ConnectionArgs } from '../../shared/connection-types.js';
 import { paginate } from '../../shared/pagination.js';
 import { Cluster } from './cluster-type.js';
-import { ClusterEventConnection, ClusterNodeConnection, PersistentVolumeClaimConnection, PersistentVolumeConnection, PodConnection, ServiceConnection, WorkloadConnection, byName, byNamespaceAndName } from './connections.js';
+import {
+  ClusterEventConnection,
+  ClusterNodeConnection,
+  PersistentVolumeClaimConnection,
+  PersistentVolumeConnection,
+  PodConnection,
+  ServiceConnection,
+  WorkloadConnection,
+  byName,
+  byNamespaceAndName,
+} from './connections.js';
 import { checkNamespace, labelMatcher, scopedLiveView, type ClustersContext } from './context.js';
 import { Resources } from './graphql-types.js';
 import { requestedResources, sumResources, toNode, toPod } from './mappers.js';
@@ -42,12 +52,20 @@ export class ClusterFieldsResolver {
 
   @FieldResolver(() => Resources, { nullable: true, description: 'Total resources of all nodes.' })
   capacity(@Root() cluster: Cluster, @Ctx() context: ClustersContext): Resources {
-    return sumResources(this.live(cluster, context).nodes().map((node) => node.capacity));
+    return sumResources(
+      this.live(cluster, context)
+        .nodes()
+        .map((node) => node.capacity),
+    );
   }
 
   @FieldResolver(() => Resources, { nullable: true, description: 'Resources of all nodes available to pods after system reservations.' })
   allocatable(@Root() cluster: Cluster, @Ctx() context: ClustersContext): Resources {
-    return sumResources(this.live(cluster, context).nodes().map((node) => node.allocatable));
+    return sumResources(
+      this.live(cluster, context)
+        .nodes()
+        .map((node) => node.allocatable),
+    );
   }
 
   @FieldResolver(() => Resources, { nullable: true, description: 'Resources requested by running and pending pods (what the scheduler has handed out).' })
@@ -88,14 +106,16 @@ export class ClusterFieldsResolver {
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Arg('namespace', () => String, { nullable: true, description: 'Only workloads of this namespace.' }) namespace?: string | null,
     @Arg('kind', () => WorkloadKindEnum, { nullable: true, description: 'Only workloads of this kind.' }) kind?: WorkloadKind | null,
-    @Arg('labelSelector', () => String, { nullable: true, description: 'Kubernetes label selector on the workloads\' labels.' }) labelSelector?: string | null,
+    @Arg('labelSelector', () => String, { nullable: true, description: "Kubernetes label selector on the workloads' labels." }) labelSelector?: string | null,
   ): WorkloadConnection {
     const matches = labelMatcher(labelSelector);
     const workloads = this.live(cluster, context)
       .workloads(checkNamespace(namespace))
       .filter((workload) => (kind == null || workload.kind === kind) && matches(workload.labels));
     // Two workloads of different kinds may share a name: the kind keeps the key unique.
-    return paginate(context, 'Cluster.workloads', page, workloads, { key: (workload) => [workload.namespace, workload.name, workload.kind] }, (workload) => toWorkload(cluster.id, workload));
+    return paginate(context, 'Cluster.workloads', page, workloads, { key: (workload) => [workload.namespace, workload.name, workload.kind] }, (workload) =>
+      toWorkload(cluster.id, workload),
+    );
   }
 
   @FieldResolver(() => ServiceConnection, { nullable: true, description: 'Services, by namespace and name, paged.' })

@@ -4,7 +4,10 @@ import { ClusterProviderEnum } from './graphql-types.js';
 
 @InputType({ description: 'A cluster to connect, by kubeconfig.' })
 export class RegisterClusterInput {
-  @Field({ description: 'Kubeconfig YAML. Token, client-certificate and CA data are supported; exec and auth-provider plugins are refused unless the administrator allowed them. Stored encrypted; never returned.' })
+  @Field({
+    description:
+      'Kubeconfig YAML. Token, client-certificate and CA data are supported; exec and auth-provider plugins are refused unless the administrator allowed them. Stored encrypted; never returned.',
+  })
   kubeconfig!: string;
 
   @Field(() => String, { nullable: true, description: 'Context of the kubeconfig to use; its current context when omitted.' })

@@ -12,7 +12,10 @@ import type { ClusterStatusEvent, StreamedEvent } from './ports.js';
 @Resolver(() => Cluster)
 export class ClusterResolver {
   @Authorized()
-  @Query(() => [Cluster], { description: 'Every cluster the caller may see. A cluster that cannot answer still appears, with its status; its live fields are null with an UNAVAILABLE error naming it in `extensions.clusterId`.' })
+  @Query(() => [Cluster], {
+    description:
+      'Every cluster the caller may see. A cluster that cannot answer still appears, with its status; its live fields are null with an UNAVAILABLE error naming it in `extensions.clusterId`.',
+  })
   async clusters(
     @Ctx() context: ClustersContext,
     @Arg('workspaceId', () => ID, { nullable: true, description: 'Only the clusters allotted to this workspace, narrowed to its namespaces.' }) workspaceId?: string | null,
@@ -35,23 +38,38 @@ export class ClusterResolver {
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => RegisterClusterPayload, { description: 'Connects a cluster: checks that it answers, stores its kubeconfig encrypted, and starts watching it. System administrators only.' })
-  async registerCluster(@Arg('input', () => RegisterClusterInput, { description: 'The cluster to connect.' }) input: RegisterClusterInput, @Ctx() context: ClustersContext): Promise<RegisterClusterPayload> {
+  @Mutation(() => RegisterClusterPayload, {
+    description: 'Connects a cluster: checks that it answers, stores its kubeconfig encrypted, and starts watching it. System administrators only.',
+  })
+  async registerCluster(
+    @Arg('input', () => RegisterClusterInput, { description: 'The cluster to connect.' }) input: RegisterClusterInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<RegisterClusterPayload> {
     const snapshot = await context.clusters.register(input);
     return { cluster: toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL') };
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => UpdateClusterPayload, { description: 'Changes a cluster\'s name, provider, region or connection. A new kubeconfig is checked first, then the watches reconnect with it. System administrators only.' })
-  async updateCluster(@Arg('input', () => UpdateClusterInput, { description: 'The cluster and the fields to change; omitted fields stay as they are.' }) input: UpdateClusterInput, @Ctx() context: ClustersContext): Promise<UpdateClusterPayload> {
+  @Mutation(() => UpdateClusterPayload, {
+    description: "Changes a cluster's name, provider, region or connection. A new kubeconfig is checked first, then the watches reconnect with it. System administrators only.",
+  })
+  async updateCluster(
+    @Arg('input', () => UpdateClusterInput, { description: 'The cluster and the fields to change; omitted fields stay as they are.' }) input: UpdateClusterInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<UpdateClusterPayload> {
     const { id, ...changes } = input;
     const snapshot = await context.clusters.update(localKeyOf(id, 'Cluster'), changes);
     return { cluster: toCluster(snapshot, context.clusters.liveStatus(snapshot), 'ALL') };
   }
 
   @Authorized('ADMIN')
-  @Mutation(() => RemoveClusterPayload, { description: 'Stops watching a cluster and forgets it (its kubeconfig included). Nothing in the cluster changes. System administrators only.' })
-  async removeCluster(@Arg('input', () => RemoveClusterInput, { description: 'The cluster to remove.' }) input: RemoveClusterInput, @Ctx() context: ClustersContext): Promise<RemoveClusterPayload> {
+  @Mutation(() => RemoveClusterPayload, {
+    description: 'Stops watching a cluster and forgets it (its kubeconfig included). Nothing in the cluster changes. System administrators only.',
+  })
+  async removeCluster(
+    @Arg('input', () => RemoveClusterInput, { description: 'The cluster to remove.' }) input: RemoveClusterInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<RemoveClusterPayload> {
     return { removedClusterId: (await context.clusters.remove(localKeyOf(input.id, 'Cluster'))).id };
   }
 
@@ -62,7 +80,8 @@ export class ClusterResolver {
       const clustersContext = context as ClustersContext;
       if (clustersContext.principal === null) throw new UnauthenticatedError();
       const { workspaceId } = args as { workspaceId?: string | null };
-      const inWorkspace = workspaceId == null ? null : new Set((await requireAllotments(clustersContext, localKeyOf(workspaceId, 'Workspace'))).map((allotment) => allotment.clusterId));
+      const inWorkspace =
+        workspaceId == null ? null : new Set((await requireAllotments(clustersContext, localKeyOf(workspaceId, 'Workspace'))).map((allotment) => allotment.clusterId));
       // Status changes of clusters the caller cannot see (now) are not theirs to know.
       return guardStream(await clustersContext.clusters.statusEvents(), async (message) => {
         const { clusterId } = message.event;

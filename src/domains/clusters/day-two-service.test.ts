@@ -92,7 +92,10 @@ describe('drain', () => {
 
   test('refuses a node with DaemonSet pods unless told to ignore them, before cordoning it', async () => {
     const operations = new RecordingOperations();
-    await expect(service(operations, pods).drain('c1', 'worker-1', { timeoutMs: 1000, ignoreDaemonSets: false })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'ignoreDaemonSets' } });
+    await expect(service(operations, pods).drain('c1', 'worker-1', { timeoutMs: 1000, ignoreDaemonSets: false })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'ignoreDaemonSets' },
+    });
     expect(operations.calls).toEqual([]);
   });
 
@@ -104,7 +107,10 @@ describe('drain', () => {
 describe('scale and restart', () => {
   test.each([-1, 1.5, 1001])('replicas %p is refused without calling the cluster', async (replicas) => {
     const operations = new RecordingOperations();
-    await expect(service(operations, []).scaleWorkload({ clusterId: 'c1', namespace: 'apps', name: 'web' }, 'Deployment', replicas)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'replicas' } });
+    await expect(service(operations, []).scaleWorkload({ clusterId: 'c1', namespace: 'apps', name: 'web' }, 'Deployment', replicas)).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { field: 'replicas' },
+    });
     expect(operations.calls).toEqual([]);
   });
 

@@ -88,7 +88,10 @@ export class DayTwoService {
     const onNode = live.pods().filter((pod) => pod.nodeName === nodeName && isActive(pod));
     const daemonPods = onNode.filter((pod) => pod.owner?.kind === 'DaemonSet');
     if (daemonPods.length > 0 && !options.ignoreDaemonSets) {
-      throw new BadInputError('ignoreDaemonSets', `the node runs DaemonSet pods (${daemonPods.map((pod) => `${pod.namespace}/${pod.name}`).join(', ')}); set ignoreDaemonSets to drain it anyway`);
+      throw new BadInputError(
+        'ignoreDaemonSets',
+        `the node runs DaemonSet pods (${daemonPods.map((pod) => `${pod.namespace}/${pod.name}`).join(', ')}); set ignoreDaemonSets to drain it anyway`,
+      );
     }
     await this.deps.operations.setNodeSchedulable(clusterId, nodeName, false);
 

@@ -24,7 +24,10 @@ export class NodeResolver {
 
   @Authorized()
   @Mutation(() => CordonNodePayload, { description: 'Marks a node unschedulable: running pods stay, new ones go elsewhere.' })
-  async cordonNode(@Arg('input', () => CordonNodeInput, { description: 'The node to cordon.' }) input: CordonNodeInput, @Ctx() context: ClustersContext): Promise<CordonNodePayload> {
+  async cordonNode(
+    @Arg('input', () => CordonNodeInput, { description: 'The node to cordon.' }) input: CordonNodeInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<CordonNodePayload> {
     const clusterId = localKeyOf(input.clusterId, 'Cluster');
     await requirePermission(context, 'node:operate', clusterId);
     await context.dayTwo.setSchedulable(clusterId, input.name, false);
@@ -33,7 +36,10 @@ export class NodeResolver {
 
   @Authorized()
   @Mutation(() => UncordonNodePayload, { description: 'Makes a cordoned node schedulable again.' })
-  async uncordonNode(@Arg('input', () => UncordonNodeInput, { description: 'The node to uncordon.' }) input: UncordonNodeInput, @Ctx() context: ClustersContext): Promise<UncordonNodePayload> {
+  async uncordonNode(
+    @Arg('input', () => UncordonNodeInput, { description: 'The node to uncordon.' }) input: UncordonNodeInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<UncordonNodePayload> {
     const clusterId = localKeyOf(input.clusterId, 'Cluster');
     await requirePermission(context, 'node:operate', clusterId);
     await context.dayTwo.setSchedulable(clusterId, input.name, true);
@@ -41,7 +47,9 @@ export class NodeResolver {
   }
 
   @Authorized()
-  @Mutation(() => DrainNodePayload, { description: 'Cordons a node and evicts its pods through the Eviction API, honouring PodDisruptionBudgets, so the node can be removed without interrupting service.' })
+  @Mutation(() => DrainNodePayload, {
+    description: 'Cordons a node and evicts its pods through the Eviction API, honouring PodDisruptionBudgets, so the node can be removed without interrupting service.',
+  })
   async drainNode(@Arg('input', () => DrainNodeInput, { description: 'The node to drain.' }) input: DrainNodeInput, @Ctx() context: ClustersContext): Promise<DrainNodePayload> {
     const timeoutSeconds = input.timeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS;
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 0 || timeoutSeconds > MAX_DRAIN_TIMEOUT_SECONDS) {

@@ -1,8 +1,14 @@
-import type { KubernetesEventProjection, PersistentVolumeClaimProjection, PersistentVolumeProjection, ServiceProjection, StorageClassProjection, WorkloadProjection } from './model.js';
+import type {
+  KubernetesEventProjection,
+  PersistentVolumeClaimProjection,
+  PersistentVolumeProjection,
+  ServiceProjection,
+  StorageClassProjection,
+  WorkloadProjection,
+} from './model.js';
 import type { ClusterEvent, PersistentVolume, PersistentVolumeClaim, Service, StorageClass, StorageSummary } from './storage-types.js';
 import type { Workload } from './workload-types.js';
 import { clusterScopedKey, namespacedKey } from './object-keys.js';
-
 
 /** Spec observed by the controller and every wanted pod ready on the newest template. */
 function isRolledOut(workload: WorkloadProjection): boolean {
@@ -44,7 +50,13 @@ export function toService(clusterId: string, service: ServiceProjection): Servic
     type: service.type,
     clusterIP: service.clusterIP ?? null,
     externalIPs: service.externalIPs,
-    ports: service.ports.map((port) => ({ name: port.name ?? null, protocol: port.protocol, port: port.port, targetPort: port.targetPort ?? null, nodePort: port.nodePort ?? null })),
+    ports: service.ports.map((port) => ({
+      name: port.name ?? null,
+      protocol: port.protocol,
+      port: port.port,
+      targetPort: port.targetPort ?? null,
+      nodePort: port.nodePort ?? null,
+    })),
     selector: service.selector,
     createdAt: service.createdAt ?? null,
   };

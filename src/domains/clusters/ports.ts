@@ -75,11 +75,7 @@ export interface ClusterStatusEvent {
 
 /** Live cluster changes, fed from the event bus. Each resolves once the subscription is live. */
 export interface ClusterEventSource {
-  podEvents(
-    clusterId: string,
-    namespace: string | undefined,
-    after: string | undefined,
-  ): Promise<AsyncIterableIterator<StreamedEvent<ClusterObjectEvent<PodProjection>>>>;
+  podEvents(clusterId: string, namespace: string | undefined, after: string | undefined): Promise<AsyncIterableIterator<StreamedEvent<ClusterObjectEvent<PodProjection>>>>;
   workloadEvents(
     clusterId: string,
     namespace: string | undefined,

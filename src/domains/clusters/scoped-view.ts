@@ -10,8 +10,10 @@ import type { ClusterLiveView } from './ports.js';
 export function scopeLiveView(live: ClusterLiveView, scope: NamespaceScope, storageClasses: StorageClassScope): ClusterLiveView {
   if (scope === 'ALL') return live;
   const visible = <T extends { namespace: string }>(items: T[]) => items.filter((item) => scope.has(item.namespace));
-  const within = <T extends { namespace: string }>(read: (namespace?: string) => T[]) => (namespace?: string) =>
-    namespace === undefined ? visible(read()) : namespaceVisible(scope, namespace) ? read(namespace) : [];
+  const within =
+    <T extends { namespace: string }>(read: (namespace?: string) => T[]) =>
+    (namespace?: string) =>
+      namespace === undefined ? visible(read()) : namespaceVisible(scope, namespace) ? read(namespace) : [];
   return {
     status: () => live.status(),
     nodes: () => live.nodes(),

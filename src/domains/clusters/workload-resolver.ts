@@ -33,7 +33,10 @@ export class WorkloadResolver {
 
   @Authorized()
   @Mutation(() => ScaleWorkloadPayload, { description: 'Sets the replica count of a Deployment or StatefulSet. Follow `workloadEvents` to watch the pods change.' })
-  async scaleWorkload(@Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput, @Ctx() context: ClustersContext): Promise<ScaleWorkloadPayload> {
+  async scaleWorkload(
+    @Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<ScaleWorkloadPayload> {
     const ref = { clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name };
     await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace);
     await context.dayTwo.scaleWorkload(ref, input.kind, input.replicas);
@@ -42,7 +45,10 @@ export class WorkloadResolver {
 
   @Authorized()
   @Mutation(() => RestartWorkloadPayload, { description: 'Rolls every pod of a workload, a few at a time, like `kubectl rollout restart`.' })
-  async restartWorkload(@Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput, @Ctx() context: ClustersContext): Promise<RestartWorkloadPayload> {
+  async restartWorkload(
+    @Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput,
+    @Ctx() context: ClustersContext,
+  ): Promise<RestartWorkloadPayload> {
     const ref = { clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name };
     await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace);
     await context.dayTwo.restartWorkload(ref, input.kind);

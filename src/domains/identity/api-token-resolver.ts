@@ -8,8 +8,13 @@ import { toApiToken } from './mappers.js';
 @Resolver(() => ApiToken)
 export class ApiTokenResolver {
   @Authorized()
-  @Mutation(() => CreateApiTokenPayload, { description: 'Creates an API token and returns its secret, which is shown only this once. A system administrator may create one for another user.' })
-  async createApiToken(@Arg('input', () => CreateApiTokenInput, { description: 'The token to create.' }) input: CreateApiTokenInput, @Ctx() context: IdentityContext): Promise<CreateApiTokenPayload> {
+  @Mutation(() => CreateApiTokenPayload, {
+    description: 'Creates an API token and returns its secret, which is shown only this once. A system administrator may create one for another user.',
+  })
+  async createApiToken(
+    @Arg('input', () => CreateApiTokenInput, { description: 'The token to create.' }) input: CreateApiTokenInput,
+    @Ctx() context: IdentityContext,
+  ): Promise<CreateApiTokenPayload> {
     const created = await context.identity.createApiToken(callerOf(context), {
       ...input,
       userId: input.userId == null ? input.userId : localKeyOf(input.userId, 'User'),
@@ -21,7 +26,10 @@ export class ApiTokenResolver {
 
   @Authorized()
   @Mutation(() => RevokeApiTokenPayload, { description: 'Revokes an API token at once: it is refused from the next request on. Own tokens, or any for a system administrator.' })
-  async revokeApiToken(@Arg('input', () => RevokeApiTokenInput, { description: 'The token to revoke.' }) input: RevokeApiTokenInput, @Ctx() context: IdentityContext): Promise<RevokeApiTokenPayload> {
+  async revokeApiToken(
+    @Arg('input', () => RevokeApiTokenInput, { description: 'The token to revoke.' }) input: RevokeApiTokenInput,
+    @Ctx() context: IdentityContext,
+  ): Promise<RevokeApiTokenPayload> {
     return { apiToken: toApiToken(await context.identity.revokeApiToken(callerOf(context), localKeyOf(input.id, 'ApiToken'))) };
   }
 }

@@ -22,7 +22,10 @@ export class CreateApiTokenInput {
   @Field({ description: `What the token is for, 1-${MAX_TOKEN_NAME_LENGTH} characters.` })
   name!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The user the token acts as; the caller when omitted. Only a system administrator names another user (e.g. a service user for a third-party tool).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The user the token acts as; the caller when omitted. Only a system administrator names another user (e.g. a service user for a third-party tool).',
+  })
   userId?: string | null;
 
   @Field(() => [ApiTokenScopeEnum], { description: 'What the token may do; at most what the calling credential may do.' })

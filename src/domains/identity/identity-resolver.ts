@@ -31,14 +31,19 @@ export class IdentityResolver {
 
   @Authorized('ADMIN')
   @Mutation(() => CreateUserPayload, { description: 'Creates a user (a person, or a service user for a third-party tool). System administrators only.' })
-  async createUser(@Arg('input', () => CreateUserInput, { description: 'The user to create.' }) input: CreateUserInput, @Ctx() context: IdentityContext): Promise<CreateUserPayload> {
+  async createUser(
+    @Arg('input', () => CreateUserInput, { description: 'The user to create.' }) input: CreateUserInput,
+    @Ctx() context: IdentityContext,
+  ): Promise<CreateUserPayload> {
     return { user: toUser(await context.identity.createUser(callerOf(context), input)) };
   }
 
   @Authorized()
-  @FieldResolver(() => ApiTokenConnection, { description: 'The user\'s API tokens, newest first, revoked and expired ones included, paged. Only the user and system administrators see them.' })
+  @FieldResolver(() => ApiTokenConnection, {
+    description: "The user's API tokens, newest first, revoked and expired ones included, paged. Only the user and system administrators see them.",
+  })
   async apiTokens(@Root() user: User, @Ctx() context: IdentityContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<ApiTokenConnection> {
-    if (!context.identity.canSeeTokensOf(callerOf(context), user.id)) throw new ForbiddenError('Only the user and system administrators see a user\'s API tokens');
+    if (!context.identity.canSeeTokensOf(callerOf(context), user.id)) throw new ForbiddenError("Only the user and system administrators see a user's API tokens");
     const tokens = (await context.identityLoaders.apiTokensByUserId.load(user.id)).map(toApiToken);
     return paginate(context, 'User.apiTokens', page, tokens, TOKENS_NEWEST_FIRST, (token) => token);
   }

@@ -46,7 +46,13 @@ function memoryStores() {
 function setup(maxActiveTokensPerUser?: number) {
   const stores = memoryStores();
   let now = new Date('2030-01-01T00:00:00Z');
-  const service = new IdentityService({ users: stores.userStore, tokens: stores.tokenStore, now: () => now, logger: silentLogger, ...(maxActiveTokensPerUser === undefined ? {} : { maxActiveTokensPerUser }) });
+  const service = new IdentityService({
+    users: stores.userStore,
+    tokens: stores.tokenStore,
+    now: () => now,
+    logger: silentLogger,
+    ...(maxActiveTokensPerUser === undefined ? {} : { maxActiveTokensPerUser }),
+  });
   return {
     ...stores,
     service,
@@ -201,7 +207,7 @@ describe('IdentityService API tokens', () => {
     expect(await failure(service.authenticateApiToken('kda_' + 'x'.repeat(40)))).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  test('someone else\'s token cannot be revoked, and looks like a missing one', async () => {
+  test("someone else's token cannot be revoked, and looks like a missing one", async () => {
     const { service, user } = await withUser();
     const other = await service.createUser(BOOTSTRAP_ADMIN, { name: 'Bob', email: 'bob@example.com', systemRole: 'USER' });
     const theirs = await service.createApiToken(asPrincipal(other), { name: 'bob', scopes: ['read'] });

@@ -57,7 +57,10 @@ describe('createJwtVerifier', () => {
 
   test('an HS256 token when only OIDC is configured is refused (no key confusion)', async () => {
     const verifier = createJwtVerifier({ oidc: { issuer: 'http://127.0.0.1:1', audience: 'client' } });
-    const token = await new SignJWT({ email: 'a@example.com' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(32)));
+    const token = await new SignJWT({ email: 'a@example.com' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('x'.repeat(32)));
     expect(await codeOf(verifier!.verify(token))).toBe('UNAUTHENTICATED');
   });
 });

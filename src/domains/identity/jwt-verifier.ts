@@ -39,8 +39,8 @@ function identityOf(payload: JWTPayload): JwtIdentity {
   const name = typeof payload.name === 'string' ? payload.name : typeof payload.preferred_username === 'string' ? payload.preferred_username : null;
   if (typeof payload.email === 'string') {
     // An unverified address could claim someone else's account.
-    if (payload.email_verified === false) throw new UnauthenticatedError('The bearer token\'s email is not verified');
-    if (!EMAIL_SHAPE.test(payload.email)) throw new UnauthenticatedError('The bearer token\'s email claim is not an email address');
+    if (payload.email_verified === false) throw new UnauthenticatedError("The bearer token's email is not verified");
+    if (!EMAIL_SHAPE.test(payload.email)) throw new UnauthenticatedError("The bearer token's email claim is not an email address");
     return { email: payload.email, name };
   }
   if (typeof payload.sub === 'string' && EMAIL_SHAPE.test(payload.sub)) return { email: payload.sub, name };

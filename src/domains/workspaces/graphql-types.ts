@@ -6,7 +6,7 @@ import type { WorkspaceRole } from './records.js';
 export const WorkspaceRoleEnum = { MANAGER: 'MANAGER', DEVOPS: 'DEVOPS', OPERATOR: 'OPERATOR', VIEWER: 'VIEWER' } as const satisfies { [K in WorkspaceRole]: K };
 registerEnumType(WorkspaceRoleEnum, {
   name: 'WorkspaceRole',
-  description: 'A member\'s role in a workspace. Rights apply to the clusters and namespaces allotted to the workspace only.',
+  description: "A member's role in a workspace. Rights apply to the clusters and namespaces allotted to the workspace only.",
   valuesConfig: {
     MANAGER: { description: 'Everything an OPERATOR may do, and manages the workspace and its members.' },
     DEVOPS: { description: 'Sees the allotted clusters and operates workloads in them (builds and deployments as they come).' },
@@ -15,7 +15,10 @@ registerEnumType(WorkspaceRoleEnum, {
   },
 });
 
-@ObjectType({ implements: Node, description: 'A team\'s space: its members, and the clusters (or namespaces of them) allotted to it. Members see only what their workspaces are allotted.' })
+@ObjectType({
+  implements: Node,
+  description: "A team's space: its members, and the clusters (or namespaces of them) allotted to it. Members see only what their workspaces are allotted.",
+})
 export class Workspace {
   @Field(() => ID, { description: 'Global id of the workspace.' })
   id!: string;
@@ -33,7 +36,7 @@ export class Workspace {
   updatedAt!: string;
 }
 
-@ObjectType({ implements: Node, description: 'A user\'s membership of a workspace.' })
+@ObjectType({ implements: Node, description: "A user's membership of a workspace." })
 export class Member {
   @Field(() => ID, { description: 'Global id of the membership (the workspace and the user).' })
   id!: string;
@@ -71,7 +74,11 @@ export class ClusterAllotment {
   allottedAt!: string;
 }
 
-@ObjectType({ implements: Node, description: 'A storage class of an allotted cluster, allotted to a workspace with an optional quota. Members limited to namespaces see only the storage classes allotted to them.' })
+@ObjectType({
+  implements: Node,
+  description:
+    'A storage class of an allotted cluster, allotted to a workspace with an optional quota. Members limited to namespaces see only the storage classes allotted to them.',
+})
 export class StorageAllotment {
   @Field(() => ID, { description: 'Global id of the allotment (the workspace, the cluster and the storage class).' })
   id!: string;
@@ -87,7 +94,7 @@ export class StorageAllotment {
   @Field({ description: 'The allotted storage class.' })
   storageClassName!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Bytes the workspace\'s claims of this class may request in all; null: unlimited.' })
+  @Field(() => Float, { nullable: true, description: "Bytes the workspace's claims of this class may request in all; null: unlimited." })
   quotaBytes!: number | null;
 
   @Field(() => DateTimeResolver, { description: 'When it was first allotted.' })

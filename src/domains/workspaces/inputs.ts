@@ -47,7 +47,7 @@ export class UpdateWorkspaceMemberInput {
   @Field(() => ID, { description: 'The workspace.' })
   workspaceId!: string;
 
-  @Field(() => ID, { description: 'The member\'s user.' })
+  @Field(() => ID, { description: "The member's user." })
   userId!: string;
 
   @Field(() => WorkspaceRoleEnum, { description: 'Their new role.' })
@@ -59,7 +59,7 @@ export class RemoveWorkspaceMemberInput {
   @Field(() => ID, { description: 'The workspace.' })
   workspaceId!: string;
 
-  @Field(() => ID, { description: 'The member\'s user.' })
+  @Field(() => ID, { description: "The member's user." })
   userId!: string;
 }
 
@@ -71,7 +71,10 @@ export class AllotClusterInput {
   @Field(() => ID, { description: 'The cluster.' })
   clusterId!: string;
 
-  @Field(() => [String], { nullable: true, description: `Namespaces to allot (at most ${MAX_ALLOTTED_NAMESPACES}); null or omitted: the whole cluster. Allotting an allotted cluster again replaces its namespaces.` })
+  @Field(() => [String], {
+    nullable: true,
+    description: `Namespaces to allot (at most ${MAX_ALLOTTED_NAMESPACES}); null or omitted: the whole cluster. Allotting an allotted cluster again replaces its namespaces.`,
+  })
   namespaces?: string[] | null;
 }
 
@@ -86,7 +89,10 @@ export class AllotStorageInput {
   @Field({ description: 'A storage class the cluster has.' })
   storageClassName!: string;
 
-  @Field(() => Float, { nullable: true, description: `Bytes the workspace's claims of this class may request in all, 0 to ${MAX_QUOTA_BYTES} (1 PiB); null or omitted: unlimited. Allotting the class again replaces the quota.` })
+  @Field(() => Float, {
+    nullable: true,
+    description: `Bytes the workspace's claims of this class may request in all, 0 to ${MAX_QUOTA_BYTES} (1 PiB); null or omitted: unlimited. Allotting the class again replaces the quota.`,
+  })
   quotaBytes?: number | null;
 }
 

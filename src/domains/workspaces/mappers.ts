@@ -11,11 +11,24 @@ export function toMember(record: MemberRecord): Member {
 }
 
 export function toAllotment(record: AllotmentRecord): ClusterAllotment {
-  return { id: allotmentKey(record.workspaceId, record.clusterId), workspaceId: record.workspaceId, clusterId: record.clusterId, namespaces: record.namespaces, allottedAt: record.createdAt.toISOString() };
+  return {
+    id: allotmentKey(record.workspaceId, record.clusterId),
+    workspaceId: record.workspaceId,
+    clusterId: record.clusterId,
+    namespaces: record.namespaces,
+    allottedAt: record.createdAt.toISOString(),
+  };
 }
 
 export function toStorageAllotment(record: StorageAllotmentRecord): StorageAllotment {
-  return { id: storageAllotmentKey(record.workspaceId, record.clusterId, record.storageClassName), workspaceId: record.workspaceId, clusterId: record.clusterId, storageClassName: record.storageClassName, quotaBytes: record.quotaBytes, allottedAt: record.createdAt.toISOString() };
+  return {
+    id: storageAllotmentKey(record.workspaceId, record.clusterId, record.storageClassName),
+    workspaceId: record.workspaceId,
+    clusterId: record.clusterId,
+    storageClassName: record.storageClassName,
+    quotaBytes: record.quotaBytes,
+    allottedAt: record.createdAt.toISOString(),
+  };
 }
 
 /** The id a membership goes by (`removeWorkspaceMember` reports it): one place, so it matches `Member.id`. */

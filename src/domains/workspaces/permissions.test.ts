@@ -5,10 +5,10 @@ import { WORKSPACE_ROLES, type AccessGrant, type WorkspaceRole } from './records
 // The matrix as a reader expects it, written out independently of permissions.ts.
 //   role       cluster:read  workload:operate  node:operate  cluster:manage  build:read  build:run  workspace:read  workspace:manage
 const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = [
-  ['MANAGER',  true,         true,             false,        false,          true,       true,      true,           true],
-  ['DEVOPS',   true,         true,             false,        false,          true,       true,      true,           false],
-  ['OPERATOR', true,         true,             false,        false,          true,       false,     true,           false],
-  ['VIEWER',   true,         false,            false,        false,          true,       false,     true,           false],
+  ['MANAGER', true, true, false, false, true, true, true, true],
+  ['DEVOPS', true, true, false, false, true, true, true, false],
+  ['OPERATOR', true, true, false, false, true, false, true, false],
+  ['VIEWER', true, false, false, false, true, false, true, false],
 ];
 const CLUSTER_PERMISSIONS: Permission[] = ['cluster:read', 'workload:operate', 'node:operate', 'cluster:manage', 'build:read', 'build:run'];
 const WORKSPACE_PERMISSIONS: WorkspacePermission[] = ['workspace:read', 'workspace:manage'];
@@ -19,10 +19,16 @@ describe('the role matrix', () => {
     expect(Object.keys(ROLE_MATRIX).sort()).toEqual([...WORKSPACE_ROLES].sort());
   });
 
-  test.each(EXPECTED)('%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, see workspace %s, manage workspace %s', (role, ...expected) => {
-    const actual = [...CLUSTER_PERMISSIONS.map((permission) => roleAllowsOnClusters(role, permission)), ...WORKSPACE_PERMISSIONS.map((permission) => roleAllowsOnWorkspace(role, permission))];
-    expect(actual).toEqual(expected);
-  });
+  test.each(EXPECTED)(
+    '%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, see workspace %s, manage workspace %s',
+    (role, ...expected) => {
+      const actual = [
+        ...CLUSTER_PERMISSIONS.map((permission) => roleAllowsOnClusters(role, permission)),
+        ...WORKSPACE_PERMISSIONS.map((permission) => roleAllowsOnWorkspace(role, permission)),
+      ];
+      expect(actual).toEqual(expected);
+    },
+  );
 
   test.each(EXPECTED)('%s in its workspace (builds, registries), through the AccessScope, allotted clusters or not', (role, read, operate, nodes, manage, buildRead, buildRun) => {
     const scope = buildAccessScope([], [], [{ workspaceId: 'w', role }]);

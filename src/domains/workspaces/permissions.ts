@@ -138,7 +138,11 @@ export function createAccessResolver(deps: { readonly grants: AccessGrantReader 
   return async (principal) => {
     if (isSystemAdmin(principal)) return FULL_ACCESS;
     if (principal.userId === null) return NO_ACCESS;
-    const [grants, storageGrants, memberships] = await Promise.all([deps.grants.grantsOf(principal.userId), deps.grants.storageGrantsOf(principal.userId), deps.grants.membershipsOf(principal.userId)]);
+    const [grants, storageGrants, memberships] = await Promise.all([
+      deps.grants.grantsOf(principal.userId),
+      deps.grants.storageGrantsOf(principal.userId),
+      deps.grants.membershipsOf(principal.userId),
+    ]);
     return buildAccessScope(grants, storageGrants, memberships);
   };
 }

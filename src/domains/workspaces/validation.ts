@@ -60,7 +60,8 @@ export function validNamespaces(field: string, raw: readonly string[] | null | u
 export function validStorageClassName(field: string, raw: string): string {
   const name = raw.trim();
   if (name === '') throw new BadInputError(field, 'must not be empty');
-  if (name.length > MAX_STORAGE_CLASS_NAME_LENGTH || !STORAGE_CLASS_NAME.test(name)) throw new BadInputError(field, `${JSON.stringify(name.slice(0, 80))} is not a valid storage class name`);
+  if (name.length > MAX_STORAGE_CLASS_NAME_LENGTH || !STORAGE_CLASS_NAME.test(name))
+    throw new BadInputError(field, `${JSON.stringify(name.slice(0, 80))} is not a valid storage class name`);
   return name;
 }
 

@@ -82,7 +82,7 @@ export class WorkspaceResolver {
     return (await context.workspaceLoaders.storageByWorkspaceId.load(workspace.id)).map(toStorageAllotment);
   }
 
-  @FieldResolver(() => WorkspaceRoleEnum, { nullable: true, description: 'The caller\'s role in it; null when the caller is not a member (a system administrator looking in).' })
+  @FieldResolver(() => WorkspaceRoleEnum, { nullable: true, description: "The caller's role in it; null when the caller is not a member (a system administrator looking in)." })
   async myRole(@Root() workspace: Workspace, @Ctx() context: WorkspacesContext): Promise<WorkspaceRole | null> {
     const { userId } = callerOf(context);
     if (userId === null) return null;
@@ -92,43 +92,63 @@ export class WorkspaceResolver {
 
   @Authorized('ADMIN')
   @Mutation(() => CreateWorkspacePayload, { description: 'Creates a workspace, without members or clusters. System administrators only.' })
-  async createWorkspace(@Arg('input', () => CreateWorkspaceInput, { description: 'The workspace to create.' }) input: CreateWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<CreateWorkspacePayload> {
+  async createWorkspace(
+    @Arg('input', () => CreateWorkspaceInput, { description: 'The workspace to create.' }) input: CreateWorkspaceInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<CreateWorkspacePayload> {
     return { workspace: toWorkspace(await context.workspaces.create(callerOf(context), input)) };
   }
 
   @Authorized()
-  @Mutation(() => UpdateWorkspacePayload, { description: 'Renames or describes a workspace. System administrators and the workspace\'s MANAGERs.' })
-  async updateWorkspace(@Arg('input', () => UpdateWorkspaceInput, { description: 'The workspace and the fields to change; omitted fields stay as they are.' }) input: UpdateWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<UpdateWorkspacePayload> {
+  @Mutation(() => UpdateWorkspacePayload, { description: "Renames or describes a workspace. System administrators and the workspace's MANAGERs." })
+  async updateWorkspace(
+    @Arg('input', () => UpdateWorkspaceInput, { description: 'The workspace and the fields to change; omitted fields stay as they are.' }) input: UpdateWorkspaceInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<UpdateWorkspacePayload> {
     const { id, ...changes } = input;
     return { workspace: toWorkspace(await context.workspaces.update(callerOf(context), localKeyOf(id, 'Workspace'), changes)) };
   }
 
   @Authorized('ADMIN')
   @Mutation(() => DeleteWorkspacePayload, { description: 'Deletes a workspace with its memberships and allotments (the clusters themselves stay). System administrators only.' })
-  async deleteWorkspace(@Arg('input', () => DeleteWorkspaceInput, { description: 'The workspace to delete.' }) input: DeleteWorkspaceInput, @Ctx() context: WorkspacesContext): Promise<DeleteWorkspacePayload> {
+  async deleteWorkspace(
+    @Arg('input', () => DeleteWorkspaceInput, { description: 'The workspace to delete.' }) input: DeleteWorkspaceInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<DeleteWorkspacePayload> {
     return { deletedWorkspaceId: await context.workspaces.delete(callerOf(context), localKeyOf(input.id, 'Workspace')) };
   }
 
   @Authorized()
   @Extensions(MEMBER_TARGET)
-  @Mutation(() => AddWorkspaceMemberPayload, { description: 'Adds a user to a workspace with a role. System administrators and the workspace\'s MANAGERs.' })
-  async addWorkspaceMember(@Arg('input', () => AddWorkspaceMemberInput, { description: 'Who joins which workspace, with which role.' }) input: AddWorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<AddWorkspaceMemberPayload> {
+  @Mutation(() => AddWorkspaceMemberPayload, { description: "Adds a user to a workspace with a role. System administrators and the workspace's MANAGERs." })
+  async addWorkspaceMember(
+    @Arg('input', () => AddWorkspaceMemberInput, { description: 'Who joins which workspace, with which role.' }) input: AddWorkspaceMemberInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<AddWorkspaceMemberPayload> {
     const member = await context.workspaces.addMember(callerOf(context), memberInputOf(input));
     return { member: toMember(member), workspace: await currentWorkspace(context, member.workspaceId) };
   }
 
   @Authorized()
   @Extensions(MEMBER_TARGET)
-  @Mutation(() => UpdateWorkspaceMemberPayload, { description: 'Changes a member\'s role. The last MANAGER cannot be demoted. System administrators and the workspace\'s MANAGERs.' })
-  async updateWorkspaceMember(@Arg('input', () => UpdateWorkspaceMemberInput, { description: 'The member and their new role.' }) input: UpdateWorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<UpdateWorkspaceMemberPayload> {
+  @Mutation(() => UpdateWorkspaceMemberPayload, { description: "Changes a member's role. The last MANAGER cannot be demoted. System administrators and the workspace's MANAGERs." })
+  async updateWorkspaceMember(
+    @Arg('input', () => UpdateWorkspaceMemberInput, { description: 'The member and their new role.' }) input: UpdateWorkspaceMemberInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<UpdateWorkspaceMemberPayload> {
     const member = await context.workspaces.updateMember(callerOf(context), memberInputOf(input));
     return { member: toMember(member), workspace: await currentWorkspace(context, member.workspaceId) };
   }
 
   @Authorized()
   @Extensions(MEMBER_TARGET)
-  @Mutation(() => RemoveWorkspaceMemberPayload, { description: 'Removes a member from a workspace. The last MANAGER cannot be removed. System administrators and the workspace\'s MANAGERs.' })
-  async removeWorkspaceMember(@Arg('input', () => RemoveWorkspaceMemberInput, { description: 'The member to remove.' }) input: RemoveWorkspaceMemberInput, @Ctx() context: WorkspacesContext): Promise<RemoveWorkspaceMemberPayload> {
+  @Mutation(() => RemoveWorkspaceMemberPayload, {
+    description: "Removes a member from a workspace. The last MANAGER cannot be removed. System administrators and the workspace's MANAGERs.",
+  })
+  async removeWorkspaceMember(
+    @Arg('input', () => RemoveWorkspaceMemberInput, { description: 'The member to remove.' }) input: RemoveWorkspaceMemberInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<RemoveWorkspaceMemberPayload> {
     const userId = localKeyOf(input.userId, 'User');
     const workspace = await context.workspaces.removeMember(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), userId);
     return { workspace: toWorkspace(workspace), removedMemberId: memberIdOf(workspace.id, userId), removedUserId: userId };
@@ -136,16 +156,28 @@ export class WorkspaceResolver {
 
   @Authorized('ADMIN')
   @Extensions(ALLOTMENT_TARGET)
-  @Mutation(() => AllotClusterPayload, { description: 'Allots a cluster, or some of its namespaces, to a workspace: its members see and use only that. System administrators only.' })
-  async allotCluster(@Arg('input', () => AllotClusterInput, { description: 'Which cluster (and namespaces) for which workspace.' }) input: AllotClusterInput, @Ctx() context: WorkspacesContext): Promise<AllotClusterPayload> {
-    const allotment = await context.workspaces.allotCluster(callerOf(context), { ...input, workspaceId: localKeyOf(input.workspaceId, 'Workspace'), clusterId: localKeyOf(input.clusterId, 'Cluster') });
+  @Mutation(() => AllotClusterPayload, {
+    description: 'Allots a cluster, or some of its namespaces, to a workspace: its members see and use only that. System administrators only.',
+  })
+  async allotCluster(
+    @Arg('input', () => AllotClusterInput, { description: 'Which cluster (and namespaces) for which workspace.' }) input: AllotClusterInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<AllotClusterPayload> {
+    const allotment = await context.workspaces.allotCluster(callerOf(context), {
+      ...input,
+      workspaceId: localKeyOf(input.workspaceId, 'Workspace'),
+      clusterId: localKeyOf(input.clusterId, 'Cluster'),
+    });
     return { allotment: toAllotment(allotment), workspace: await currentWorkspace(context, allotment.workspaceId) };
   }
 
   @Authorized('ADMIN')
   @Extensions(ALLOTMENT_TARGET)
   @Mutation(() => RevokeClusterAllotmentPayload, { description: 'Takes a cluster away from a workspace (its members stop seeing it at once). System administrators only.' })
-  async revokeClusterAllotment(@Arg('input', () => RevokeClusterAllotmentInput, { description: 'The cluster to take away, and from which workspace.' }) input: RevokeClusterAllotmentInput, @Ctx() context: WorkspacesContext): Promise<RevokeClusterAllotmentPayload> {
+  async revokeClusterAllotment(
+    @Arg('input', () => RevokeClusterAllotmentInput, { description: 'The cluster to take away, and from which workspace.' }) input: RevokeClusterAllotmentInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<RevokeClusterAllotmentPayload> {
     const clusterId = localKeyOf(input.clusterId, 'Cluster');
     const workspace = await context.workspaces.revokeClusterAllotment(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), clusterId);
     return { workspace: toWorkspace(workspace), revokedClusterId: clusterId };
@@ -153,17 +185,36 @@ export class WorkspaceResolver {
 
   @Authorized('ADMIN')
   @Extensions(STORAGE_TARGET)
-  @Mutation(() => AllotStoragePayload, { description: 'Allots a storage class of a cluster already allotted to a workspace, with a quota; allotting it again replaces the quota. System administrators only.' })
-  async allotStorage(@Arg('input', () => AllotStorageInput, { description: 'Which storage class of which cluster for which workspace, and how much of it.' }) input: AllotStorageInput, @Ctx() context: WorkspacesContext): Promise<AllotStoragePayload> {
-    const allotment = await context.workspaces.allotStorage(callerOf(context), { ...input, workspaceId: localKeyOf(input.workspaceId, 'Workspace'), clusterId: localKeyOf(input.clusterId, 'Cluster') });
+  @Mutation(() => AllotStoragePayload, {
+    description: 'Allots a storage class of a cluster already allotted to a workspace, with a quota; allotting it again replaces the quota. System administrators only.',
+  })
+  async allotStorage(
+    @Arg('input', () => AllotStorageInput, { description: 'Which storage class of which cluster for which workspace, and how much of it.' }) input: AllotStorageInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<AllotStoragePayload> {
+    const allotment = await context.workspaces.allotStorage(callerOf(context), {
+      ...input,
+      workspaceId: localKeyOf(input.workspaceId, 'Workspace'),
+      clusterId: localKeyOf(input.clusterId, 'Cluster'),
+    });
     return { allotment: toStorageAllotment(allotment), workspace: await currentWorkspace(context, allotment.workspaceId) };
   }
 
   @Authorized('ADMIN')
   @Extensions(STORAGE_TARGET)
-  @Mutation(() => RevokeStorageAllotmentPayload, { description: 'Takes a storage class away from a workspace (its namespace-limited members stop seeing it at once). Claims already made stay. System administrators only.' })
-  async revokeStorageAllotment(@Arg('input', () => RevokeStorageAllotmentInput, { description: 'The storage class to take away, and from which workspace.' }) input: RevokeStorageAllotmentInput, @Ctx() context: WorkspacesContext): Promise<RevokeStorageAllotmentPayload> {
-    const workspace = await context.workspaces.revokeStorageAllotment(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), localKeyOf(input.clusterId, 'Cluster'), input.storageClassName);
+  @Mutation(() => RevokeStorageAllotmentPayload, {
+    description: 'Takes a storage class away from a workspace (its namespace-limited members stop seeing it at once). Claims already made stay. System administrators only.',
+  })
+  async revokeStorageAllotment(
+    @Arg('input', () => RevokeStorageAllotmentInput, { description: 'The storage class to take away, and from which workspace.' }) input: RevokeStorageAllotmentInput,
+    @Ctx() context: WorkspacesContext,
+  ): Promise<RevokeStorageAllotmentPayload> {
+    const workspace = await context.workspaces.revokeStorageAllotment(
+      callerOf(context),
+      localKeyOf(input.workspaceId, 'Workspace'),
+      localKeyOf(input.clusterId, 'Cluster'),
+      input.storageClassName,
+    );
     return { workspace: toWorkspace(workspace), clusterId: localKeyOf(input.clusterId, 'Cluster'), revokedStorageClassName: input.storageClassName };
   }
 }

@@ -43,7 +43,12 @@ export const WorkspaceRegistryEntity = new EntitySchema<WithParents<WorkspaceReg
     createdAt: time('created_at'),
   },
   relations: {
-    workspace: { type: 'many-to-one', target: 'Workspace', joinColumn: { name: 'workspace_id', foreignKeyConstraintName: 'FK_workspace_registries_workspace_id' }, onDelete: cascade },
+    workspace: {
+      type: 'many-to-one',
+      target: 'Workspace',
+      joinColumn: { name: 'workspace_id', foreignKeyConstraintName: 'FK_workspace_registries_workspace_id' },
+      onDelete: cascade,
+    },
     registry: { type: 'many-to-one', target: 'Registry', joinColumn: { name: 'registry_id', foreignKeyConstraintName: 'FK_workspace_registries_registry_id' }, onDelete: cascade },
   },
   indices: [{ name: 'IDX_workspace_registries_registry_id', columns: ['registryId'] }],

@@ -95,7 +95,11 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
     findByIds: async (ids) => (ids.length === 0 ? [] : (await runs.findBy({ id: In([...ids]) })).map((row) => strip<BuildRunRecord>(row))),
     runsOfBuilds: async (buildIds) => {
       if (buildIds.length === 0) return new Map();
-      const rows = await runs.createQueryBuilder('run').where('run.build_id IN (:...ids)', { ids: [...buildIds] }).orderBy('run.number', 'DESC').getMany();
+      const rows = await runs
+        .createQueryBuilder('run')
+        .where('run.build_id IN (:...ids)', { ids: [...buildIds] })
+        .orderBy('run.number', 'DESC')
+        .getMany();
       const byBuild = new Map<string, BuildRunRecord[]>();
       for (const row of rows) byBuild.set(row.buildId, [...(byBuild.get(row.buildId) ?? []), strip<BuildRunRecord>(row)]);
       return byBuild;
@@ -105,7 +109,17 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       // One statement: each build's highest number, joined back to its row.
       const rows = await runs
         .createQueryBuilder('run')
-        .innerJoin((query) => query.select('latest.build_id', 'build_id').addSelect('MAX(latest.number)', 'number').from('build_runs', 'latest').where('latest.build_id IN (:...ids)', { ids: [...buildIds] }).groupBy('latest.build_id'), 'newest', 'newest.build_id = run.build_id AND newest.number = run.number')
+        .innerJoin(
+          (query) =>
+            query
+              .select('latest.build_id', 'build_id')
+              .addSelect('MAX(latest.number)', 'number')
+              .from('build_runs', 'latest')
+              .where('latest.build_id IN (:...ids)', { ids: [...buildIds] })
+              .groupBy('latest.build_id'),
+          'newest',
+          'newest.build_id = run.build_id AND newest.number = run.number',
+        )
         .getMany();
       return new Map(rows.map((row) => [row.buildId, strip<BuildRunRecord>(row)]));
     },
@@ -139,9 +153,15 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
         await lines.insert(batch.slice(index, index + LOG_INSERT_CHUNK).map((line) => ({ ...line })));
       }
     },
-    read: async (runId, fromLine, limit) => (await lines.find({ where: { runId, number: MoreThanOrEqual(fromLine) }, order: { number: 'ASC' }, take: limit })).map((row) => strip<BuildLogLineRecord>(row)),
+    read: async (runId, fromLine, limit) =>
+      (await lines.find({ where: { runId, number: MoreThanOrEqual(fromLine) }, order: { number: 'ASC' }, take: limit })).map((row) => strip<BuildLogLineRecord>(row)),
     page: async (runId, fromLine, page) => {
-      const window = await keysetWindow(() => lines.createQueryBuilder('line').where('line.run_id = :runId', { runId }).andWhere('line.number >= :fromLine', { fromLine }), 'line.number', false, page);
+      const window = await keysetWindow(
+        () => lines.createQueryBuilder('line').where('line.run_id = :runId', { runId }).andWhere('line.number >= :fromLine', { fromLine }),
+        'line.number',
+        false,
+        page,
+      );
       return { ...window, rows: window.rows.map((row) => strip<BuildLogLineRecord>(row)) };
     },
     lastNumber: async (runId) => (await lines.findOne({ where: { runId }, order: { number: 'DESC' }, select: { number: true, runId: true } }))?.number ?? 0,

@@ -10,7 +10,17 @@ import { buildEntities } from './build-entities.js';
 import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded-file.js';
 import { NodeSqliteDatabase } from './node-sqlite-driver.js';
 
-export const entities = [ClusterEntity, UserEntity, ApiTokenEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceClusterEntity, WorkspaceStorageEntity, AuditEntryEntity, ...buildEntities];
+export const entities = [
+  ClusterEntity,
+  UserEntity,
+  ApiTokenEntity,
+  WorkspaceEntity,
+  WorkspaceMemberEntity,
+  WorkspaceClusterEntity,
+  WorkspaceStorageEntity,
+  AuditEntryEntity,
+  ...buildEntities,
+];
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
@@ -39,7 +49,14 @@ export function createDataSource(config: DatabaseConfig): DataSource {
   if (config.kind === 'mysql') {
     // typeorm reads MariaDB's catalog differently (e.g. quoted defaults): it must know which it talks to.
     const type = config.url.startsWith('mariadb:') ? 'mariadb' : 'mysql';
-    return new DataSource({ ...common, type, url: config.url, timezone: 'Z', charset: 'utf8mb4', ...(config.connectionLimit !== undefined ? { extra: { connectionLimit: config.connectionLimit } } : {}) });
+    return new DataSource({
+      ...common,
+      type,
+      url: config.url,
+      timezone: 'Z',
+      charset: 'utf8mb4',
+      ...(config.connectionLimit !== undefined ? { extra: { connectionLimit: config.connectionLimit } } : {}),
+    });
   }
   return new DataSource({
     ...common,

@@ -41,7 +41,14 @@ async function openMariadb(): Promise<OpenedDatabase> {
   };
 }
 
-const user = (email: string): UserRecord => ({ id: randomUUID(), name: 'Ada', email, systemRole: 'USER', createdAt: new Date('2030-01-01T00:00:00.123Z'), updatedAt: new Date('2030-01-01T00:00:00.123Z') });
+const user = (email: string): UserRecord => ({
+  id: randomUUID(),
+  name: 'Ada',
+  email,
+  systemRole: 'USER',
+  createdAt: new Date('2030-01-01T00:00:00.123Z'),
+  updatedAt: new Date('2030-01-01T00:00:00.123Z'),
+});
 
 describe.each([
   ['the embedded database (SQLite)', openEmbedded],

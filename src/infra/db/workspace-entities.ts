@@ -46,7 +46,12 @@ export const WorkspaceMemberEntity = new EntitySchema<MemberRow>({
     createdAt: { name: 'created_at', type: 'datetime', precision: 6, createDate: true },
   },
   relations: {
-    workspace: { type: 'many-to-one', target: 'Workspace', joinColumn: { name: 'workspace_id', foreignKeyConstraintName: 'FK_workspace_members_workspace_id' }, onDelete: 'CASCADE' },
+    workspace: {
+      type: 'many-to-one',
+      target: 'Workspace',
+      joinColumn: { name: 'workspace_id', foreignKeyConstraintName: 'FK_workspace_members_workspace_id' },
+      onDelete: 'CASCADE',
+    },
     user: { type: 'many-to-one', target: 'User', joinColumn: { name: 'user_id', foreignKeyConstraintName: 'FK_workspace_members_user_id' }, onDelete: 'CASCADE' },
   },
   indices: [{ name: 'IDX_workspace_members_user_id', columns: ['userId'] }],
@@ -62,7 +67,12 @@ export const WorkspaceClusterEntity = new EntitySchema<AllotmentRow>({
     createdAt: { name: 'created_at', type: 'datetime', precision: 6, createDate: true },
   },
   relations: {
-    workspace: { type: 'many-to-one', target: 'Workspace', joinColumn: { name: 'workspace_id', foreignKeyConstraintName: 'FK_workspace_clusters_workspace_id' }, onDelete: 'CASCADE' },
+    workspace: {
+      type: 'many-to-one',
+      target: 'Workspace',
+      joinColumn: { name: 'workspace_id', foreignKeyConstraintName: 'FK_workspace_clusters_workspace_id' },
+      onDelete: 'CASCADE',
+    },
     cluster: { type: 'many-to-one', target: 'Cluster', joinColumn: { name: 'cluster_id', foreignKeyConstraintName: 'FK_workspace_clusters_cluster_id' }, onDelete: 'CASCADE' },
   },
   indices: [{ name: 'IDX_workspace_clusters_cluster_id', columns: ['clusterId'] }],

@@ -1,7 +1,15 @@
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { MemberChange } from '../../domains/workspaces/member-rules.js';
 import type { AccessGrantStore, AllotmentStore, MemberStore, StorageAllotmentStore, WorkspaceStore } from '../../domains/workspaces/ports.js';
-import { WORKSPACE_ROLES, type AccessGrant, type AllotmentRecord, type MemberRecord, type StorageAllotmentRecord, type StorageGrant, type WorkspaceRecord } from '../../domains/workspaces/records.js';
+import {
+  WORKSPACE_ROLES,
+  type AccessGrant,
+  type AllotmentRecord,
+  type MemberRecord,
+  type StorageAllotmentRecord,
+  type StorageGrant,
+  type WorkspaceRecord,
+} from '../../domains/workspaces/records.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { namespacesAsJson, WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 
@@ -81,7 +89,9 @@ function createMemberStore(dataSource: DataSource, repository: Repository<Member
     countByWorkspaceIds: (ids) => countBy(repository, ids),
     change: (workspaceId, decide) =>
       dataSource.transaction(async (manager) => {
-        const workspace = await manager.getRepository(WorkspaceEntity).findOne({ where: { id: workspaceId }, ...(canLockRows ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+        const workspace = await manager
+          .getRepository(WorkspaceEntity)
+          .findOne({ where: { id: workspaceId }, ...(canLockRows ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
         if (workspace === null) return 'missing-workspace' as const;
         const current = await manager.getRepository(WorkspaceMemberEntity).find({ where: { workspaceId } });
         await applyMemberChange(manager, workspaceId, decide(current));
@@ -111,8 +121,7 @@ function createAllotmentStore(repository: Repository<AllotmentRecord>): Allotmen
 function createStorageAllotmentStore(repository: Repository<StorageAllotmentRecord>): StorageAllotmentStore {
   return {
     find: (workspaceId, clusterId, storageClassName) => repository.findOneBy({ workspaceId, clusterId, storageClassName }),
-    listByWorkspaceIds: async (ids) =>
-      ids.length === 0 ? [] : repository.find({ where: { workspaceId: In([...ids]) }, order: { clusterId: 'ASC', storageClassName: 'ASC' } }),
+    listByWorkspaceIds: async (ids) => (ids.length === 0 ? [] : repository.find({ where: { workspaceId: In([...ids]) }, order: { clusterId: 'ASC', storageClassName: 'ASC' } })),
     put: async (record) => {
       try {
         await repository.insert(record);
@@ -128,7 +137,10 @@ function createStorageAllotmentStore(repository: Repository<StorageAllotmentReco
 
 function createGrantStore(repository: Repository<MemberRecord>): AccessGrantStore {
   return {
-    membershipsOf: async (userId) => (await repository.find({ where: { userId }, select: { workspaceId: true, role: true } })).filter((member) => WORKSPACE_ROLES.includes(member.role)).map(({ workspaceId, role }) => ({ workspaceId, role })),
+    membershipsOf: async (userId) =>
+      (await repository.find({ where: { userId }, select: { workspaceId: true, role: true } }))
+        .filter((member) => WORKSPACE_ROLES.includes(member.role))
+        .map(({ workspaceId, role }) => ({ workspaceId, role })),
     storageGrantsOf: (userId) =>
       repository
         .createQueryBuilder('member')

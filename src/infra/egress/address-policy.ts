@@ -33,7 +33,10 @@ function blockList(entries: ReadonlyArray<readonly [string, number, 'ipv4' | 'ip
   return list;
 }
 
-const REFUSED = blockList([...SPECIAL_PURPOSE_V4.map(([network, prefix]) => [network, prefix, 'ipv4'] as const), ...SPECIAL_PURPOSE_V6.map(([network, prefix]) => [network, prefix, 'ipv6'] as const)]);
+const REFUSED = blockList([
+  ...SPECIAL_PURPOSE_V4.map(([network, prefix]) => [network, prefix, 'ipv4'] as const),
+  ...SPECIAL_PURPOSE_V6.map(([network, prefix]) => [network, prefix, 'ipv6'] as const),
+]);
 
 /** `::ffff:127.0.0.1` and `::ffff:7f00:1` are IPv4 addresses; judge them as such. */
 export function normalizeAddress(address: string): { address: string; family: 'ipv4' | 'ipv6' } | null {

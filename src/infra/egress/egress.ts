@@ -64,7 +64,8 @@ export function createEgress(policy: AddressPolicy, resolver: Resolver = default
       throw new EgressError(targetOf(url), `cannot resolve ${url.hostname}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const refused = addresses.find((entry) => !policy.allowsAddress(entry.address, port));
-    if (addresses.length === 0 || refused !== undefined) throw new EgressError(targetOf(url), `${url.hostname} resolves to ${refused?.address ?? 'nothing'}, which the egress policy refuses`);
+    if (addresses.length === 0 || refused !== undefined)
+      throw new EgressError(targetOf(url), `${url.hostname} resolves to ${refused?.address ?? 'nothing'}, which the egress policy refuses`);
   }
 
   // Connect-time check: the addresses actually dialled, for names (literal addresses were checked with their URL).

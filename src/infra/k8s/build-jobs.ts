@@ -107,7 +107,9 @@ export function buildJobManifest(spec: BuildJobSpec): V1Job {
   const labels = { [BUILD_RUN_LABEL]: spec.runId, ...MANAGED_BY };
   // Credentials by reference only: the Secret's config.json where kaniko looks for it.
   const credentials = hasCredentials(spec);
-  const volumes = credentials ? [{ name: REGISTRY_AUTH_VOLUME, secret: { secretName: registrySecretName(spec.jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }] : [];
+  const volumes = credentials
+    ? [{ name: REGISTRY_AUTH_VOLUME, secret: { secretName: registrySecretName(spec.jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }]
+    : [];
   const volumeMounts = credentials ? [{ name: REGISTRY_AUTH_VOLUME, mountPath: KANIKO_DOCKER_DIR, readOnly: true }] : [];
   return {
     apiVersion: 'batch/v1',
@@ -146,10 +148,14 @@ function podOutcome(pod: V1Pod): JobOutcome | undefined {
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -214,13 +220,15 @@ export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
         try {
           await core.createNamespace({ body: { metadata: { name: spec.namespace, labels: MANAGED_BY } } });
         } catch (createError) {
-          if (apiStatusOf(createError) !== 409) throw new DomainError('UNAVAILABLE', `Cannot create namespace ${spec.namespace}: ${describe(createError)}`, { clusterId: spec.clusterId });
+          if (apiStatusOf(createError) !== 409)
+            throw new DomainError('UNAVAILABLE', `Cannot create namespace ${spec.namespace}: ${describe(createError)}`, { clusterId: spec.clusterId });
         }
       }
       // The Secret first, so the pod never starts without it; then the Job; then the Secret is
       // handed to the Job (ownerReference) so deleting the Job deletes it. Any failure undoes it all.
       const secret = registrySecretManifest(spec);
-      const unavailable = (what: string, error: unknown) => new DomainError('UNAVAILABLE', `Cannot ${what} in cluster ${spec.clusterId}: ${describe(error)}`, { clusterId: spec.clusterId });
+      const unavailable = (what: string, error: unknown) =>
+        new DomainError('UNAVAILABLE', `Cannot ${what} in cluster ${spec.clusterId}: ${describe(error)}`, { clusterId: spec.clusterId });
       const secretName = registrySecretName(spec.jobName);
       let storedSecret: V1Secret | undefined;
       if (secret !== undefined) {
@@ -349,4 +357,3 @@ async function followOnce(kubeConfig: KubeConfig, core: CoreV1Api, namespace: st
   signal.removeEventListener('abort', onAbort);
   await watchdog;
 }
-

@@ -77,8 +77,18 @@ describe('ClusterInformers', () => {
     expect(informers.status().lastSeenAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(statuses.map((status) => status.state)).toEqual(['RUNNING']);
     expect(informers.nodes().map((node) => node.roles)).toEqual([['worker']]);
-    expect(informers.namespaces().map((namespace) => namespace.name).sort()).toEqual(['blog', 'shop']);
-    expect(informers.pods('shop').map((p) => p.name).sort()).toEqual(['web-1', 'web-2']);
+    expect(
+      informers
+        .namespaces()
+        .map((namespace) => namespace.name)
+        .sort(),
+    ).toEqual(['blog', 'shop']);
+    expect(
+      informers
+        .pods('shop')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['web-1', 'web-2']);
     expect(informers.pods('blog').map((p) => p.name)).toEqual(['wp-1']);
     expect(informers.pods('none')).toEqual([]);
     expect(informers.pods()).toHaveLength(3);
@@ -118,9 +128,7 @@ describe('ClusterInformers', () => {
       `c1:pods:${created.metadata.uid}:DELETED`,
     ]);
     expect(bus.on('kda.v1.c1.namespaces._').map((entry) => (entry.data as ClusterObjectEvent<unknown>).type)).toEqual(['ADDED']);
-    expect(bus.on('kda.v1.c1.status._').map((entry) => entry.data)).toEqual([
-      expect.objectContaining({ v: 1, clusterId: 'c1', state: 'RUNNING', lastSeenAt: expect.any(String) }),
-    ]);
+    expect(bus.on('kda.v1.c1.status._').map((entry) => entry.data)).toEqual([expect.objectContaining({ v: 1, clusterId: 'c1', state: 'RUNNING', lastSeenAt: expect.any(String) })]);
   });
 
   it('reports UNREACHABLE with the reason while a kind cannot list, and RUNNING again after', async () => {
@@ -174,8 +182,18 @@ describe('ClusterInformers, the rest of the cluster picture', () => {
     await expect(informers.whenSynced(5_000)).resolves.toBe(true);
     expect(informers.status().state).toBe('RUNNING');
 
-    expect(informers.workloads('shop').map((w) => `${w.kind} ${w.name}`).sort()).toEqual(['Deployment web', 'Job migrate', 'StatefulSet db']);
-    expect(informers.workloads().map((w) => w.kind).sort()).toEqual(['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet']);
+    expect(
+      informers
+        .workloads('shop')
+        .map((w) => `${w.kind} ${w.name}`)
+        .sort(),
+    ).toEqual(['Deployment web', 'Job migrate', 'StatefulSet db']);
+    expect(
+      informers
+        .workloads()
+        .map((w) => w.kind)
+        .sort(),
+    ).toEqual(['CronJob', 'DaemonSet', 'Deployment', 'Job', 'StatefulSet']);
     expect(informers.workloads('shop').find((w) => w.kind === 'Deployment')).toMatchObject({ desired: 2, ready: 2, images: ['nginx:1.27'] });
     expect(informers.services('shop').map((service) => service.name)).toEqual(['web']);
     expect(informers.services('ops')).toEqual([]);

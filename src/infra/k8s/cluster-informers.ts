@@ -277,14 +277,6 @@ export class ClusterInformers implements ClusterLiveView {
  * A deletion is identified by uid alone: one replica may learn it from the watch (deletion
  * resourceVersion) and another from a relist (last known resourceVersion), and a uid dies once.
  */
-export function objectMessageId(
-  clusterId: string,
-  kind: ClusterObjectKindName,
-  type: WatchEventType,
-  object: { uid: string; resourceVersion: string },
-): string {
-  return type === 'DELETED'
-    ? `${clusterId}:${kind}:${object.uid}:${type}`
-    : `${clusterId}:${kind}:${object.uid}:${object.resourceVersion}:${type}`;
+export function objectMessageId(clusterId: string, kind: ClusterObjectKindName, type: WatchEventType, object: { uid: string; resourceVersion: string }): string {
+  return type === 'DELETED' ? `${clusterId}:${kind}:${object.uid}:${type}` : `${clusterId}:${kind}:${object.uid}:${object.resourceVersion}:${type}`;
 }
-

@@ -3,22 +3,8 @@
  * using the credentials of the cluster's live connection in the informer pool. Every call is
  * bounded by a timeout and its failures are DomainErrors (operation-errors.ts).
  */
-import {
-  AppsV1Api,
-  CoreV1Api,
-  Observable,
-  PatchStrategy,
-  setHeaderOptions,
-  type ConfigurationOptions,
-  type KubeConfig,
-  type ObservableMiddleware,
-} from '@kubernetes/client-node';
-import type {
-  ClusterOperations,
-  EvictionOutcome,
-  RestartableKind,
-  ScalableKind,
-} from '../../domains/clusters/ports.js';
+import { AppsV1Api, CoreV1Api, Observable, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
+import type { ClusterOperations, EvictionOutcome, RestartableKind, ScalableKind } from '../../domains/clusters/ports.js';
 import { BadInputError, DomainError } from '../../shared/errors.js';
 import { apiStatusOf, OperationTimeoutError, toDomainError, type OperationTarget } from './operation-errors.js';
 import { RESTARTED_AT_ANNOTATION } from './workload-projections.js';
@@ -29,11 +15,7 @@ export const DEFAULT_OPERATION_TIMEOUT_MS = 15_000;
 export interface OperationApis {
   readonly apps: Pick<
     AppsV1Api,
-    | 'patchNamespacedDeploymentScale'
-    | 'patchNamespacedStatefulSetScale'
-    | 'patchNamespacedDeployment'
-    | 'patchNamespacedStatefulSet'
-    | 'patchNamespacedDaemonSet'
+    'patchNamespacedDeploymentScale' | 'patchNamespacedStatefulSetScale' | 'patchNamespacedDeployment' | 'patchNamespacedStatefulSet' | 'patchNamespacedDaemonSet'
   >;
   readonly core: Pick<CoreV1Api, 'deleteNamespacedPod' | 'patchNode' | 'createNamespacedPodEviction'>;
 }

@@ -40,7 +40,10 @@ export function createClusterProbe(options: ClusterProbeOptions): ClusterProbe {
       });
       const api = config.makeApiClient(VersionApi);
       const timeout = new Promise<never>((_, reject) => {
-        setTimeout(() => reject(new DomainError('BAD_USER_INPUT', `kubeconfig: the cluster did not answer within ${options.timeoutMs} ms`, { field: 'kubeconfig' })), options.timeoutMs).unref();
+        setTimeout(
+          () => reject(new DomainError('BAD_USER_INPUT', `kubeconfig: the cluster did not answer within ${options.timeoutMs} ms`, { field: 'kubeconfig' })),
+          options.timeoutMs,
+        ).unref();
       });
       try {
         const version = await Promise.race([api.getCode(), timeout]);

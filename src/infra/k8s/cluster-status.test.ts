@@ -5,8 +5,7 @@ import type { ReflectorState } from './reflector.js';
 const ok: ReflectorState = { synced: true, healthy: true };
 const kind = (name: string, state: ReflectorState = ok, required = false): KindHealth => ({ kind: name, state, required });
 const core = (state: ReflectorState = ok): KindHealth[] => ['nodes', 'namespaces', 'pods'].map((name) => kind(name, state, true));
-const node = (name: string, ready: boolean): NodeProjection =>
-  ({ name, ready }) as NodeProjection;
+const node = (name: string, ready: boolean): NodeProjection => ({ name, ready }) as NodeProjection;
 
 describe('clusterStatusOf', () => {
   it('is RUNNING when every kind is synced and every node Ready; a kind not served counts as fine', () => {

@@ -37,7 +37,10 @@ export function clusterStatusOf(kinds: readonly KindHealth[], nodes: readonly No
   if (!kinds.every((kind) => kind.state.synced)) return { state: 'CONNECTING' };
   const notReady = nodes.filter((node) => !node.ready);
   if (notReady.length > 0) {
-    const names = notReady.slice(0, 5).map((node) => node.name).join(', ');
+    const names = notReady
+      .slice(0, 5)
+      .map((node) => node.name)
+      .join(', ');
     const more = notReady.length > 5 ? `, +${notReady.length - 5} more` : '';
     return { state: 'DEGRADED', reason: `${notReady.length} of ${nodes.length} nodes NotReady (${names}${more})` };
   }

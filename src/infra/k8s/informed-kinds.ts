@@ -70,11 +70,7 @@ const byName = (item: { name: string }): string => item.name;
 const byNamespacedName = (item: { namespace: string; name: string }): string => `${item.namespace}/${item.name}`;
 const namespaceOf = (item: { namespace: string }): string => item.namespace;
 
-function namespaced<T extends { namespace: string; name: string }>(
-  listPath: string,
-  publishAs: ClusterObjectKindName,
-  project: (raw: unknown) => T,
-): KindDefinition<T> {
+function namespaced<T extends { namespace: string; name: string }>(listPath: string, publishAs: ClusterObjectKindName, project: (raw: unknown) => T): KindDefinition<T> {
   return { listPath, publishAs, project, keyOf: byNamespacedName, namespaceOf, required: false };
 }
 
@@ -119,6 +115,6 @@ export const KIND_DEFINITIONS: { readonly [K in InformedKind]: KindDefinition<In
 export const INFORMED_KINDS = Object.keys(KIND_DEFINITIONS) as InformedKind[];
 
 /** The collection path of each kind, e.g. `/apis/apps/v1/deployments`. */
-export const LIST_PATHS: { readonly [K in InformedKind]: string } = Object.fromEntries(
-  INFORMED_KINDS.map((kind) => [kind, KIND_DEFINITIONS[kind].listPath]),
-) as { [K in InformedKind]: string };
+export const LIST_PATHS: { readonly [K in InformedKind]: string } = Object.fromEntries(INFORMED_KINDS.map((kind) => [kind, KIND_DEFINITIONS[kind].listPath])) as {
+  [K in InformedKind]: string;
+};

@@ -6,11 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import {
-  ClusterInformers,
-  type ClusterConnectionStatus,
-  type ClusterInformersOptions,
-} from './cluster-informers.js';
+import { ClusterInformers, type ClusterConnectionStatus, type ClusterInformersOptions } from './cluster-informers.js';
 import { describeError } from './kube-transport.js';
 import type { ReflectorTuning } from './reflector.js';
 

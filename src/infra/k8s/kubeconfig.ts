@@ -50,15 +50,22 @@ export function checkKubeconfig(kubeconfig: string, allow: KubeconfigAllowances)
     throw new BadInputError('kubeconfig', `${where}: ${why}; kubeconfigs must carry their data inline (an administrator may allow this with ${setting}=on)`);
   };
   for (const { label, body } of entries(document as Entry, 'clusters', 'cluster')) {
-    for (const field of FILE_FIELDS.cluster) if (body[field] !== undefined && !allow.fileReferences) refuse(`${label} ${field}`, 'reads a file on the gateway host', 'KDA_ALLOW_KUBECONFIG_FILES');
+    for (const field of FILE_FIELDS.cluster)
+      if (body[field] !== undefined && !allow.fileReferences) refuse(`${label} ${field}`, 'reads a file on the gateway host', 'KDA_ALLOW_KUBECONFIG_FILES');
     if (body['proxy-url'] !== undefined && !allow.proxy) refuse(`${label} proxy-url`, 'routes the connection through a proxy', 'KDA_ALLOW_KUBECONFIG_PROXY');
-    if (body['insecure-skip-tls-verify'] === true && !allow.insecureTransport) refuse(`${label} insecure-skip-tls-verify`, 'turns off the server certificate check', 'KDA_ALLOW_INSECURE_CLUSTERS');
-    if (typeof body['server'] === 'string' && /^http:/i.test(body['server']) && !allow.insecureTransport) refuse(`${label} server`, 'is plain http, without TLS', 'KDA_ALLOW_INSECURE_CLUSTERS');
+    if (body['insecure-skip-tls-verify'] === true && !allow.insecureTransport)
+      refuse(`${label} insecure-skip-tls-verify`, 'turns off the server certificate check', 'KDA_ALLOW_INSECURE_CLUSTERS');
+    if (typeof body['server'] === 'string' && /^http:/i.test(body['server']) && !allow.insecureTransport)
+      refuse(`${label} server`, 'is plain http, without TLS', 'KDA_ALLOW_INSECURE_CLUSTERS');
   }
   for (const { label, body } of entries(document as Entry, 'users', 'user')) {
-    for (const field of FILE_FIELDS.user) if (body[field] !== undefined && !allow.fileReferences) refuse(`${label} ${field}`, 'reads a file on the gateway host', 'KDA_ALLOW_KUBECONFIG_FILES');
+    for (const field of FILE_FIELDS.user)
+      if (body[field] !== undefined && !allow.fileReferences) refuse(`${label} ${field}`, 'reads a file on the gateway host', 'KDA_ALLOW_KUBECONFIG_FILES');
     if ((body['exec'] !== undefined || body['auth-provider'] !== undefined) && !allow.execCredentials) {
-      throw new BadInputError('kubeconfig', `${label}: uses an exec or auth-provider credential plugin, which runs programs on the gateway host (an administrator may allow it with KDA_ALLOW_EXEC_CREDENTIALS=on)`);
+      throw new BadInputError(
+        'kubeconfig',
+        `${label}: uses an exec or auth-provider credential plugin, which runs programs on the gateway host (an administrator may allow it with KDA_ALLOW_EXEC_CREDENTIALS=on)`,
+      );
     }
   }
 }

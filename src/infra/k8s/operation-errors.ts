@@ -64,11 +64,7 @@ export function toDomainError(error: unknown, target: OperationTarget): DomainEr
     case 422:
       return new BadInputError(field, `the API server of cluster ${clusterId} rejected the request to ${verb} ${object}: ${said}`);
     case 403:
-      return new DomainError(
-        'FORBIDDEN',
-        `The credentials this gateway holds for cluster ${clusterId} lack the permission to ${verb} ${object}: ${said}`,
-        { clusterId },
-      );
+      return new DomainError('FORBIDDEN', `The credentials this gateway holds for cluster ${clusterId} lack the permission to ${verb} ${object}: ${said}`, { clusterId });
     case 409:
       return new DomainError('CONFLICT', `Conflict while trying to ${verb} ${object} in cluster ${clusterId}: ${said}`, { clusterId, object });
     case 401:

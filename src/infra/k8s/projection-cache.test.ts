@@ -15,12 +15,22 @@ describe('ProjectionCache', () => {
     cache.set('a', item('shop', 'a'));
     cache.set('b', item('shop', 'b'));
     cache.set('c', item('blog', 'c'));
-    expect(cache.inNamespace('shop').map((entry) => entry.name).sort()).toEqual(['a', 'b']);
+    expect(
+      cache
+        .inNamespace('shop')
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     cache.set('b', item('blog', 'b'));
     cache.delete('a');
     cache.delete('missing');
     expect(cache.inNamespace('shop')).toEqual([]);
-    expect(cache.inNamespace('blog').map((entry) => entry.name).sort()).toEqual(['b', 'c']);
+    expect(
+      cache
+        .inNamespace('blog')
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual(['b', 'c']);
     expect(cache.size).toBe(2);
   });
 
@@ -43,7 +53,12 @@ describe('ProjectionCache', () => {
     const newer = item('shop', 'newer', '2024-01-01T00:00:03Z');
     expect(cache.admit(key(newer), newer)).toBe(true);
     cache.set(key(newer), newer);
-    expect(cache.values().map((entry) => entry.name).sort()).toEqual(['newer', 'second']);
+    expect(
+      cache
+        .values()
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual(['newer', 'second']);
     expect(cache.inNamespace('shop')).toHaveLength(2);
   });
 

@@ -26,8 +26,23 @@ function rawPod(index: number): Record<string, unknown> {
         annotations: { 'kubectl.kubernetes.io/restartedAt': '2024-05-01T09:59:00Z', 'prometheus.io/scrape': 'true' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d4b9c6f8d', uid: 'rs-uid', controller: true, blockOwnerDeletion: true }],
         managedFields: [
-          { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: '2024-05-01T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:generateName': {}, 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:containers': {} } } },
-          { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2024-05-01T10:00:09Z', fieldsType: 'FieldsV1', subresource: 'status', fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:podIP': {} } } },
+          {
+            manager: 'kube-controller-manager',
+            operation: 'Update',
+            apiVersion: 'v1',
+            time: '2024-05-01T10:00:00Z',
+            fieldsType: 'FieldsV1',
+            fieldsV1: { 'f:metadata': { 'f:generateName': {}, 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:containers': {} } },
+          },
+          {
+            manager: 'kubelet',
+            operation: 'Update',
+            apiVersion: 'v1',
+            time: '2024-05-01T10:00:09Z',
+            fieldsType: 'FieldsV1',
+            subresource: 'status',
+            fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:podIP': {} } },
+          },
         ],
       },
       spec: {
@@ -41,7 +56,10 @@ function rawPod(index: number): Record<string, unknown> {
             name: 'app',
             image: 'registry.example.com/shop/web:1.27.3',
             ports: [{ containerPort: 8080, protocol: 'TCP' }],
-            env: [{ name: 'MODE', value: 'production' }, { name: 'LOG_LEVEL', value: 'info' }],
+            env: [
+              { name: 'MODE', value: 'production' },
+              { name: 'LOG_LEVEL', value: 'info' },
+            ],
             resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
             volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
             readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 10 },

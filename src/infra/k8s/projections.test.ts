@@ -140,7 +140,13 @@ describe('projectNode', () => {
         'kubernetes.io/hostname': 'worker-1',
       },
     },
-    spec: { unschedulable: true, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'x', effect: 'NoExecute' }] },
+    spec: {
+      unschedulable: true,
+      taints: [
+        { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
+        { key: 'x', effect: 'NoExecute' },
+      ],
+    },
     status: {
       capacity: { cpu: '4', memory: '16314372Ki', 'ephemeral-storage': '100Gi', pods: '110' },
       allocatable: { cpu: '3800m', memory: '15Gi', 'ephemeral-storage': '95G', pods: '110' },
@@ -173,7 +179,10 @@ describe('projectNode', () => {
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory' },
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
       ],
-      taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'x', effect: 'NoExecute' }],
+      taints: [
+        { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
+        { key: 'x', effect: 'NoExecute' },
+      ],
       createdAt: '2024-04-01T00:00:00.000Z',
     });
   });

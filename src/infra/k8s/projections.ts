@@ -16,17 +16,7 @@ import type {
 import { intern, internValues } from './intern.js';
 import { conditionIsTrue, controllerOwner, requiredString } from './projection-helpers.js';
 import { toBytes, toCores, toCount } from './quantity.js';
-import {
-  asArray,
-  asNumber,
-  asRecord,
-  asString,
-  asStringMap,
-  asTimestamp,
-  compact,
-  metadataOf,
-  type RawRecord,
-} from './raw-object.js';
+import { asArray, asNumber, asRecord, asString, asStringMap, asTimestamp, compact, metadataOf, type RawRecord } from './raw-object.js';
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const LEGACY_ROLE_LABEL = 'kubernetes.io/role';
@@ -130,7 +120,6 @@ function containerState(state: RawRecord): { state: string; reason?: string; sta
   }
   return { state: 'unknown' };
 }
-
 
 function internedOwner(owner: OwnerReference | undefined): OwnerReference | undefined {
   return owner === undefined ? undefined : { kind: intern(owner.kind), name: intern(owner.name), uid: intern(owner.uid) };

@@ -99,18 +99,39 @@ describe('Reflector with a bounded cache', () => {
 
   it('keeps the newest items of the first list and of the watch, forgetting old ones without DELETED', async () => {
     const server = new FakeApiServer();
-    for (const [name, at] of [['e1', '01'], ['e2', '02'], ['e3', '03'], ['e4', '04']] as const) server.apply(note('shop', name, at));
+    for (const [name, at] of [
+      ['e1', '01'],
+      ['e2', '02'],
+      ['e3', '03'],
+      ['e4', '04'],
+    ] as const)
+      server.apply(note('shop', name, at));
     const { reflector, names } = start(server, { bound });
     await waitFor(() => server.activeWatches === 1, 'watching');
-    expect(reflector.items().map((item) => item.name).sort()).toEqual(['e2', 'e3', 'e4']);
+    expect(
+      reflector
+        .items()
+        .map((item) => item.name)
+        .sort(),
+    ).toEqual(['e2', 'e3', 'e4']);
     expect(names().sort()).toEqual(['ADDED e2', 'ADDED e3', 'ADDED e4']);
 
     server.apply(note('blog', 'e5', '05'));
     server.apply(note('shop', 'old', '00'));
     await waitFor(() => reflector.items().some((item) => item.name === 'e5'), 'newest admitted');
-    expect(reflector.items().map((item) => item.name).sort()).toEqual(['e3', 'e4', 'e5']);
+    expect(
+      reflector
+        .items()
+        .map((item) => item.name)
+        .sort(),
+    ).toEqual(['e3', 'e4', 'e5']);
     expect(reflector.itemsIn('blog').map((item) => item.name)).toEqual(['e5']);
-    expect(reflector.itemsIn('shop').map((item) => item.name).sort()).toEqual(['e3', 'e4']);
+    expect(
+      reflector
+        .itemsIn('shop')
+        .map((item) => item.name)
+        .sort(),
+    ).toEqual(['e3', 'e4']);
     expect(names().filter((name) => name.startsWith('DELETED'))).toEqual([]);
 
     // A real deletion of a remembered item is still news.
@@ -120,7 +141,12 @@ describe('Reflector with a bounded cache', () => {
 
   it('on a relist trims to the newest and reports only real deletions', async () => {
     const server = new FakeApiServer();
-    for (const [name, at] of [['e1', '01'], ['e2', '02'], ['e3', '03']] as const) server.apply(note('shop', name, at));
+    for (const [name, at] of [
+      ['e1', '01'],
+      ['e2', '02'],
+      ['e3', '03'],
+    ] as const)
+      server.apply(note('shop', name, at));
     const { reflector, names } = start(server, { bound });
     await waitFor(() => server.activeWatches === 1, 'watching');
 
@@ -132,7 +158,12 @@ describe('Reflector with a bounded cache', () => {
     server.compact();
     server.setSilent(false);
     await waitFor(() => reflector.items().some((item) => item.name === 'e5'), 'relisted');
-    expect(reflector.items().map((item) => item.name).sort()).toEqual(['e3', 'e4', 'e5']);
+    expect(
+      reflector
+        .items()
+        .map((item) => item.name)
+        .sort(),
+    ).toEqual(['e3', 'e4', 'e5']);
     expect(names().slice(3).sort()).toEqual(['ADDED e4', 'ADDED e5', 'DELETED e1']);
   });
 });

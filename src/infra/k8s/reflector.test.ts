@@ -125,40 +125,40 @@ describe('Reflector', () => {
     expect(server.watchRequests[1]?.resourceVersion).toBe('2');
   });
 
-  it.each(['event', 'http'] as const)(
-    'on 410 Gone (%s) relists once and turns the difference into events',
-    async (goneAs) => {
-      const server = new FakeApiServer();
-      server.goneAs = goneAs;
-      server.put('kept', '1');
-      server.put('changed', '1');
-      server.put('deleted', '1');
-      server.put('recreated', '1');
-      const { reflector, events, described } = startReflector(server);
-      await waitFor(() => server.activeWatches === 1, 'watching');
-      const initial = events.length;
+  it.each(['event', 'http'] as const)('on 410 Gone (%s) relists once and turns the difference into events', async (goneAs) => {
+    const server = new FakeApiServer();
+    server.goneAs = goneAs;
+    server.put('kept', '1');
+    server.put('changed', '1');
+    server.put('deleted', '1');
+    server.put('recreated', '1');
+    const { reflector, events, described } = startReflector(server);
+    await waitFor(() => server.activeWatches === 1, 'watching');
+    const initial = events.length;
 
-      server.setSilent(true);
-      server.cutWatches();
-      server.setSilent(false);
-      // Changes happen while we are away, then the history we would resume from is compacted.
-      server.put('changed', '2');
-      server.put('kept', '1', { noise: 'only' });
-      server.remove('deleted');
-      server.remove('recreated');
-      server.put('recreated', '1');
-      server.put('new', '1');
-      server.compact();
+    server.setSilent(true);
+    server.cutWatches();
+    server.setSilent(false);
+    // Changes happen while we are away, then the history we would resume from is compacted.
+    server.put('changed', '2');
+    server.put('kept', '1', { noise: 'only' });
+    server.remove('deleted');
+    server.remove('recreated');
+    server.put('recreated', '1');
+    server.put('new', '1');
+    server.compact();
 
-      // Initial list: 2 pages of 2; the single relist: 2 pages again.
-      await waitFor(() => server.listCalls === 4 && server.activeWatches === 1, 'relisted and watching again');
-      expect(described().slice(initial).sort()).toEqual(
-        ['ADDED new=1', 'ADDED recreated=1', 'DELETED deleted=1', 'DELETED recreated=1', 'MODIFIED changed=2'].sort(),
-      );
-      expect(server.listCalls).toBe(4);
-      expect(reflector.items().map((thing) => thing.name).sort()).toEqual(['changed', 'kept', 'new', 'recreated']);
-    },
-  );
+    // Initial list: 2 pages of 2; the single relist: 2 pages again.
+    await waitFor(() => server.listCalls === 4 && server.activeWatches === 1, 'relisted and watching again');
+    expect(described().slice(initial).sort()).toEqual(['ADDED new=1', 'ADDED recreated=1', 'DELETED deleted=1', 'DELETED recreated=1', 'MODIFIED changed=2'].sort());
+    expect(server.listCalls).toBe(4);
+    expect(
+      reflector
+        .items()
+        .map((thing) => thing.name)
+        .sort(),
+    ).toEqual(['changed', 'kept', 'new', 'recreated']);
+  });
 
   it('reports unhealthy with the error while the list fails, retries with backoff, and recovers', async () => {
     const server = new FakeApiServer();

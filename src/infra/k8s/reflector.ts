@@ -12,15 +12,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { WatchEventType } from '../../domains/clusters/model.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffSettings } from './backoff.js';
-import {
-  describeError,
-  errorFromStatus,
-  isGone,
-  KubeApiError,
-  KubeApiTransport,
-  type ReflectorTransport,
-  type WatchHandle,
-} from './kube-transport.js';
+import { describeError, errorFromStatus, isGone, KubeApiError, KubeApiTransport, type ReflectorTransport, type WatchHandle } from './kube-transport.js';
 import { ProjectionCache, type CacheBound } from './projection-cache.js';
 import { resourceVersionOf } from './raw-object.js';
 import { sameProjection } from './same-projection.js';

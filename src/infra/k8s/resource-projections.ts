@@ -127,11 +127,7 @@ export function projectKubernetesEvent(raw: unknown): KubernetesEventProjection 
   const count = asNumber(object['count']) || asNumber(series['count']) || 1;
   const firstSeen = asTimestamp(object['firstTimestamp']) ?? asTimestamp(object['eventTime']);
   const lastSeen =
-    asTimestamp(object['lastTimestamp']) ??
-    asTimestamp(series['lastObservedTime']) ??
-    asTimestamp(object['eventTime']) ??
-    asTimestamp(metadata['creationTimestamp']) ??
-    '';
+    asTimestamp(object['lastTimestamp']) ?? asTimestamp(series['lastObservedTime']) ?? asTimestamp(object['eventTime']) ?? asTimestamp(metadata['creationTimestamp']) ?? '';
   return compact<KubernetesEventProjection>({
     uid: requiredString(metadata['uid'], 'metadata.uid'),
     namespace: requiredString(metadata['namespace'], 'metadata.namespace'),

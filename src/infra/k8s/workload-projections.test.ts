@@ -14,7 +14,12 @@ const metadata = (name: string, extra: Record<string, unknown> = {}) => ({
 
 const template = (restartedAt?: string) => ({
   metadata: { labels: { app: 'web' }, ...(restartedAt ? { annotations: { 'kubectl.kubernetes.io/restartedAt': restartedAt } } : {}) },
-  spec: { containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'proxy', image: 'envoy:1.30' }] },
+  spec: {
+    containers: [
+      { name: 'app', image: 'nginx:1.27' },
+      { name: 'proxy', image: 'envoy:1.30' },
+    ],
+  },
 });
 
 describe('workload projections', () => {
@@ -23,7 +28,13 @@ describe('workload projections', () => {
       metadata: metadata('web'),
       spec: {
         replicas: 3,
-        selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }, { key: 'x', operator: 'Exists' }] },
+        selector: {
+          matchLabels: { app: 'web' },
+          matchExpressions: [
+            { key: 'tier', operator: 'In', values: ['front'] },
+            { key: 'x', operator: 'Exists' },
+          ],
+        },
         template: template('2024-05-02T08:00:00Z'),
       },
       status: {

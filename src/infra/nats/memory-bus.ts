@@ -6,15 +6,7 @@
  * the publisher).
  */
 import { randomBytes } from 'node:crypto';
-import {
-  InvalidCursorError,
-  type BusMessage,
-  type EventBus,
-  type MessageHandler,
-  type PublishOptions,
-  type SubscribeOptions,
-  type Unsubscribe,
-} from '../../shared/event-bus.js';
+import { InvalidCursorError, type BusMessage, type EventBus, type MessageHandler, type PublishOptions, type SubscribeOptions, type Unsubscribe } from '../../shared/event-bus.js';
 import { createJsonLogger, type Logger } from '../../shared/logger.js';
 import { decodeMemoryCursor, encodeMemoryCursor } from './cursor.js';
 import { assertPublishable, assertSubscribable, tokensMatch } from './subject-match.js';

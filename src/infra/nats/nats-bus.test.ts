@@ -122,9 +122,7 @@ describe('JetStream bus on the shared server', () => {
 
   test('createNatsBus names the URL when the server cannot be reached', async () => {
     const port = await freePort();
-    await expect(createNatsBus({ url: `nats://127.0.0.1:${port}`, logger: silentLogger })).rejects.toThrow(
-      `NATS is not reachable at nats://127.0.0.1:${port}`,
-    );
+    await expect(createNatsBus({ url: `nats://127.0.0.1:${port}`, logger: silentLogger })).rejects.toThrow(`NATS is not reachable at nats://127.0.0.1:${port}`);
   });
 });
 

@@ -28,15 +28,7 @@ import {
   type NatsConnection,
   type StreamInfo,
 } from 'nats';
-import {
-  InvalidCursorError,
-  type BusMessage,
-  type EventBus,
-  type MessageHandler,
-  type PublishOptions,
-  type SubscribeOptions,
-  type Unsubscribe,
-} from '../../shared/event-bus.js';
+import { InvalidCursorError, type BusMessage, type EventBus, type MessageHandler, type PublishOptions, type SubscribeOptions, type Unsubscribe } from '../../shared/event-bus.js';
 import { createJsonLogger, type Logger } from '../../shared/logger.js';
 import { decodeJetStreamCursor, encodeJetStreamCursor } from './cursor.js';
 import { assertPublishable, assertSubscribable, InvalidSubjectError } from './subject-match.js';

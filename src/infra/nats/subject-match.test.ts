@@ -1,12 +1,4 @@
-import {
-  assertPublishable,
-  assertSubscribable,
-  InvalidSubjectError,
-  parseLiteralSubject,
-  parseSubjectPattern,
-  patternIsWithin,
-  subjectMatches,
-} from './subject-match.js';
+import { assertPublishable, assertSubscribable, InvalidSubjectError, parseLiteralSubject, parseSubjectPattern, patternIsWithin, subjectMatches } from './subject-match.js';
 
 describe('subjectMatches', () => {
   test.each([

@@ -262,9 +262,7 @@ export class SubscriptionHub {
   subscribe<T = unknown>(subject: string, options: HubSubscribeOptions<T> = {}): AsyncIterableIterator<BusMessage<T>> {
     const bufferSize = options.bufferSize ?? this.defaultBufferSize;
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, got ${bufferSize}`);
-    const queue = new SubscriberQueue<T>(subject, bufferSize, options.filter, (error) =>
-      this.logger.warn('slow subscriber disconnected', { subject, error: error.message }),
-    );
+    const queue = new SubscriberQueue<T>(subject, bufferSize, options.filter, (error) => this.logger.warn('slow subscriber disconnected', { subject, error: error.message }));
     const attachment = this.attach(subject, queue, options.after === undefined ? {} : { after: options.after });
     queue.detach = () => attachment.detach();
     this.readiness.set(queue, attachment.ready);

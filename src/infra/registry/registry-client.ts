@@ -90,11 +90,17 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryAp
   async function get(base: string, path: string, credentials: RegistryCredentials, headers: Record<string, string> = {}): Promise<Response> {
     const url = `${base.replace(/\/+$/, '')}${path}`;
     const cached = tokens.get(`${base} ${path}`);
-    const first = await send(url, { headers: { ...headers, ...(cached !== undefined ? { authorization: `Bearer ${cached}` } : basicAuth(credentials) !== undefined ? { authorization: basicAuth(credentials) as string } : {}) } });
+    const first = await send(url, {
+      headers: {
+        ...headers,
+        ...(cached !== undefined ? { authorization: `Bearer ${cached}` } : basicAuth(credentials) !== undefined ? { authorization: basicAuth(credentials) as string } : {}),
+      },
+    });
     if (first.status !== 401) return first;
     const challenge = parseChallenge(first.headers.get('www-authenticate') ?? '');
     await first.body?.cancel();
-    if (challenge.scheme !== 'bearer') throw new RegistryAccessError('unauthorized', credentials.username ? 'registry refused the credentials (wrong username or password)' : 'registry requires credentials');
+    if (challenge.scheme !== 'bearer')
+      throw new RegistryAccessError('unauthorized', credentials.username ? 'registry refused the credentials (wrong username or password)' : 'registry requires credentials');
     const token = await fetchToken(challenge.params, credentials);
     tokens.set(`${base} ${path}`, token);
     const second = await send(url, { headers: { ...headers, authorization: `Bearer ${token}` } });
@@ -111,7 +117,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryAp
     return response;
   }
 
-  async function readManifest(base: string, credentials: RegistryCredentials, repository: string, reference: string): Promise<{ digest: string; document: ManifestDocument } | null> {
+  async function readManifest(
+    base: string,
+    credentials: RegistryCredentials,
+    repository: string,
+    reference: string,
+  ): Promise<{ digest: string; document: ManifestDocument } | null> {
     const response = await get(base, `/v2/${repository}/manifests/${encodeURIComponent(reference)}`, credentials, { accept: MANIFEST_MEDIA_TYPES.join(', ') });
     if (response.status === 404) {
       await response.body?.cancel();

@@ -90,7 +90,11 @@ async function uploadBlob(target: PushTarget, headers: Record<string, string>, b
   if (location === null) throw new Error('registry started an upload without a Location');
   const uploadUrl = new URL(location, base);
   uploadUrl.searchParams.set('digest', digest);
-  const finished = await fetch(uploadUrl, { method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }, body: blob });
+  const finished = await fetch(uploadUrl, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(blob.length) },
+    body: blob,
+  });
   await (await expect(finished, `uploading blob ${digest}`, [201])).body?.cancel();
 }
 

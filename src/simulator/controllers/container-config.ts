@@ -81,7 +81,8 @@ function envValue(store: ObjectStore, pod: PodObject, entry: EnvVarObject): { va
     const secret = secretOf(store, pod.metadata.namespace, secretKeyRef.name);
     if (secret === undefined) return secretKeyRef.optional === true ? { value: undefined } : { error: `secret "${secretKeyRef.name}" not found` };
     const value = secretValue(secret, secretKeyRef.key);
-    if (value === undefined) return secretKeyRef.optional === true ? { value: undefined } : { error: `couldn't find key ${secretKeyRef.key} in Secret ${pod.metadata.namespace}/${secretKeyRef.name}` };
+    if (value === undefined)
+      return secretKeyRef.optional === true ? { value: undefined } : { error: `couldn't find key ${secretKeyRef.key} in Secret ${pod.metadata.namespace}/${secretKeyRef.name}` };
     return { value };
   }
   if (configMapKeyRef !== undefined) {

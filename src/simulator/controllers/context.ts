@@ -108,7 +108,14 @@ export function resolveIntOrPercent(value: number | string | undefined, total: n
 }
 
 /** A condition list entry that keeps its transition time while its status stays the same. */
-export function condition(previous: ReadonlyArray<{ type: string; status: string; lastTransitionTime?: string; lastUpdateTime?: string; reason?: string }> | undefined, type: string, ok: boolean, reason: string, message: string, at: string) {
+export function condition(
+  previous: ReadonlyArray<{ type: string; status: string; lastTransitionTime?: string; lastUpdateTime?: string; reason?: string }> | undefined,
+  type: string,
+  ok: boolean,
+  reason: string,
+  message: string,
+  at: string,
+) {
   const before = previous?.find((entry) => entry.type === type);
   const status = ok ? ('True' as const) : ('False' as const);
   const unchanged = before !== undefined && before.status === status;

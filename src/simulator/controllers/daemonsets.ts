@@ -60,7 +60,9 @@ export function reconcileDaemonSet(context: ControllerContext, namespace: string
   if (daemonSet.spec.updateStrategy.type === 'RollingUpdate') {
     const live = controlled(context.store, 'pods', daemonSet).filter(isActive);
     const unavailable = [...wanted].filter((node) => !live.some((pod) => pod.spec.nodeName === node && isReady(pod))).length;
-    const allowed = context.instant ? Number.POSITIVE_INFINITY : Math.max(1, resolveIntOrPercent(daemonSet.spec.updateStrategy.rollingUpdate?.maxUnavailable, wanted.size, true, 1)) - unavailable;
+    const allowed = context.instant
+      ? Number.POSITIVE_INFINITY
+      : Math.max(1, resolveIntOrPercent(daemonSet.spec.updateStrategy.rollingUpdate?.maxUnavailable, wanted.size, true, 1)) - unavailable;
     const outdated = live.filter((pod) => pod.metadata.labels?.['controller-revision-hash'] !== revision);
     for (const pod of outdated.slice(0, Math.max(0, allowed))) deleteControlledPod(context, daemonSet, pod);
     // Their replacements come with the next pass, which the deletions trigger.

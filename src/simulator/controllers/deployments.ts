@@ -64,7 +64,12 @@ function createReplicaSet(context: ControllerContext, deployment: DeploymentObje
   };
   const created = context.store.create('replicasets', replicaSet);
   if (!context.instant && replicas > 0) {
-    context.events.record({ involvedObject: deployment, reason: 'ScalingReplicaSet', message: `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`, source: { component: 'deployment-controller' } });
+    context.events.record({
+      involvedObject: deployment,
+      reason: 'ScalingReplicaSet',
+      message: `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`,
+      source: { component: 'deployment-controller' },
+    });
   }
   return created;
 }
@@ -125,7 +130,11 @@ export function reconcileDeployment(context: ControllerContext, namespace: strin
       draft.metadata.annotations = { ...draft.metadata.annotations, [REVISION]: String(revision) };
     });
   }
-  pruneHistory(context, deployment, now.filter((replicaSet) => replicaSet !== current));
+  pruneHistory(
+    context,
+    deployment,
+    now.filter((replicaSet) => replicaSet !== current),
+  );
   writeStatus(context.store, 'deployments', deployment, deploymentStatus(deployment, now, current));
 }
 
@@ -184,7 +193,14 @@ function deploymentStatus(deployment: DeploymentObject, replicaSets: ReplicaSetO
     availableReplicas: available,
     ...(replicas - available > 0 ? { unavailableReplicas: replicas - available } : {}),
     conditions: [
-      condition(previous, 'Available', minimumAvailable, minimumAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', minimumAvailable ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', at),
+      condition(
+        previous,
+        'Available',
+        minimumAvailable,
+        minimumAvailable ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+        minimumAvailable ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+        at,
+      ),
       condition(
         previous,
         'Progressing',

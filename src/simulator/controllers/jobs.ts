@@ -33,7 +33,8 @@ export function reconcileJob(context: ControllerContext, namespace: string, name
       if (!context.instant) context.events.record({ involvedObject: job, reason: 'Completed', message: 'Job completed', source });
     } else if (failed > job.spec.backoffLimit) {
       outcome = 'Failed';
-      if (!context.instant) context.events.record({ involvedObject: job, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', type: 'Warning', source });
+      if (!context.instant)
+        context.events.record({ involvedObject: job, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', type: 'Warning', source });
     }
   }
   if (outcome !== undefined || job.spec.suspend) {
@@ -56,8 +57,14 @@ export function reconcileJob(context: ControllerContext, namespace: string, name
     outcome === undefined
       ? current.status.conditions
       : outcome === 'Complete'
-        ? [condition(current.status.conditions, 'SuccessCriteriaMet', true, 'CompletionsReached', 'Reached expected number of succeeded pods', at), condition(current.status.conditions, 'Complete', true, 'CompletionsReached', 'Reached expected number of succeeded pods', at)]
-        : [condition(current.status.conditions, 'FailureTarget', true, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', at), condition(current.status.conditions, 'Failed', true, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', at)];
+        ? [
+            condition(current.status.conditions, 'SuccessCriteriaMet', true, 'CompletionsReached', 'Reached expected number of succeeded pods', at),
+            condition(current.status.conditions, 'Complete', true, 'CompletionsReached', 'Reached expected number of succeeded pods', at),
+          ]
+        : [
+            condition(current.status.conditions, 'FailureTarget', true, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', at),
+            condition(current.status.conditions, 'Failed', true, 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', at),
+          ];
   const status: JobObject['status'] = {
     ...(nowActive.length > 0 ? { active: nowActive.length } : {}),
     ...(nowSucceeded > 0 ? { succeeded: nowSucceeded } : {}),
@@ -66,7 +73,18 @@ export function reconcileJob(context: ControllerContext, namespace: string, name
     terminating: 0,
     startTime: current.status.startTime ?? (context.instant ? current.metadata.creationTimestamp : at),
     ...(outcome === 'Complete' ? { completionTime: current.status.completionTime ?? at } : {}),
-    ...(conditions === undefined ? {} : { conditions: conditions.map((entry) => ({ type: entry.type, status: entry.status, lastProbeTime: entry.lastTransitionTime ?? at, lastTransitionTime: entry.lastTransitionTime ?? at, reason: entry.reason ?? '', message: entry.message ?? '' })) }),
+    ...(conditions === undefined
+      ? {}
+      : {
+          conditions: conditions.map((entry) => ({
+            type: entry.type,
+            status: entry.status,
+            lastProbeTime: entry.lastTransitionTime ?? at,
+            lastTransitionTime: entry.lastTransitionTime ?? at,
+            reason: entry.reason ?? '',
+            message: entry.message ?? '',
+          })),
+        }),
   };
   writeStatus(context.store, 'jobs', current, status);
 }
@@ -106,7 +124,8 @@ export function triggerCronJob(context: ControllerContext, namespace: string, na
     draft.status.active = [...(draft.status.active ?? []), jobReference(created)];
     draft.status.lastScheduleTime = at.toISOString();
   });
-  if (!context.instant) context.events.record({ involvedObject: cronJob, reason: 'SuccessfulCreate', message: `Created job ${jobName}`, source: { component: 'cronjob-controller' } });
+  if (!context.instant)
+    context.events.record({ involvedObject: cronJob, reason: 'SuccessfulCreate', message: `Created job ${jobName}`, source: { component: 'cronjob-controller' } });
   return created;
 }
 
@@ -147,7 +166,11 @@ export function reconcileCronJob(context: ControllerContext, namespace: string, 
   const status: CronJobObject['status'] = {
     ...(active.length > 0 ? { active: active.map(jobReference) } : {}),
     ...(cronJob.status.lastScheduleTime === undefined ? {} : { lastScheduleTime: cronJob.status.lastScheduleTime }),
-    ...(lastSuccess === undefined ? (cronJob.status.lastSuccessfulTime === undefined ? {} : { lastSuccessfulTime: cronJob.status.lastSuccessfulTime }) : { lastSuccessfulTime: lastSuccess }),
+    ...(lastSuccess === undefined
+      ? cronJob.status.lastSuccessfulTime === undefined
+        ? {}
+        : { lastSuccessfulTime: cronJob.status.lastSuccessfulTime }
+      : { lastSuccessfulTime: lastSuccess }),
   };
   writeStatus(context.store, 'cronjobs', cronJob, status);
 }

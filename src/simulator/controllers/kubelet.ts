@@ -51,7 +51,8 @@ export class Kubelet {
         },
         appendLog: (pod, container, text) => this.logs.append(pod, container, text),
         finish: (pod, succeeded) => {
-          if (this.current(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)?.status.phase === 'Running') this.state.setPhase(pod.metadata.namespace, pod.metadata.name, succeeded ? 'Succeeded' : 'Failed');
+          if (this.current(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)?.status.phase === 'Running')
+            this.state.setPhase(pod.metadata.namespace, pod.metadata.name, succeeded ? 'Succeeded' : 'Failed');
         },
       },
       options.buildLineIntervalMs ?? 150,
@@ -134,7 +135,13 @@ export class Kubelet {
       this.events.record({ involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid }, reason: 'FailedMount', message, type: 'Warning', source });
     } else {
       const fieldPath = `spec.containers{${containerName ?? ''}}`;
-      this.events.record({ involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath }, reason: 'Failed', message: `Error: ${message}`, type: 'Warning', source });
+      this.events.record({
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath },
+        reason: 'Failed',
+        message: `Error: ${message}`,
+        type: 'Warning',
+        source,
+      });
       const waiting = pod.status.containerStatuses?.find((status) => status.name === containerName)?.state.waiting;
       if (waiting?.reason !== 'CreateContainerConfigError' || waiting.message !== message) {
         this.state.updatePod(namespace, name, (draft) => {
@@ -169,7 +176,13 @@ export class Kubelet {
     for (const key of keys) {
       const pod = this.store.get('pods', key);
       if (pod?.status.phase !== 'Running' || isBuildPod(pod)) continue;
-      for (const container of pod.spec.containers) this.logs.append(pod, container.name, chatterLine(container.image, now, () => this.next()), now);
+      for (const container of pod.spec.containers)
+        this.logs.append(
+          pod,
+          container.name,
+          chatterLine(container.image, now, () => this.next()),
+          now,
+        );
     }
   }
 

@@ -55,7 +55,14 @@ export function deleteControlledPod(context: ControllerContext, owner: KubeObjec
   if (!context.instant) {
     for (const container of pod.spec.containers) {
       context.events.record({
-        involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, fieldPath: `spec.containers{${container.name}}` },
+        involvedObject: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          name: pod.metadata.name,
+          namespace: pod.metadata.namespace,
+          uid: pod.metadata.uid,
+          fieldPath: `spec.containers{${container.name}}`,
+        },
         reason: 'Killing',
         message: `Stopping container ${container.name}`,
         source: { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) },

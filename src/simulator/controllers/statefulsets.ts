@@ -28,7 +28,10 @@ function podTemplate(context: ControllerContext, statefulSet: StatefulSetObject,
   for (const claimTemplate of statefulSet.spec.volumeClaimTemplates ?? []) {
     const claimName = `${claimTemplate.metadata.name}-${podName}`;
     ensureClaim(context, statefulSet, claimTemplate, claimName);
-    template.spec.volumes = [...(template.spec.volumes ?? []).filter((volume) => volume.name !== claimTemplate.metadata.name), { name: claimTemplate.metadata.name, persistentVolumeClaim: { claimName } }];
+    template.spec.volumes = [
+      ...(template.spec.volumes ?? []).filter((volume) => volume.name !== claimTemplate.metadata.name),
+      { name: claimTemplate.metadata.name, persistentVolumeClaim: { claimName } },
+    ];
   }
   return template;
 }

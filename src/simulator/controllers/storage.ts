@@ -84,7 +84,14 @@ function provision(context: ControllerContext, claim: PersistentVolumeClaimObjec
 function bind(context: ControllerContext, claim: PersistentVolumeClaimObject, volume: PersistentVolumeObject): void {
   const at = new Date().toISOString();
   context.store.update('persistentvolumes', volume.metadata.name, (draft) => {
-    draft.spec.claimRef = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: claim.metadata.name, namespace: claim.metadata.namespace, uid: claim.metadata.uid, resourceVersion: claim.metadata.resourceVersion };
+    draft.spec.claimRef = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      name: claim.metadata.name,
+      namespace: claim.metadata.namespace,
+      uid: claim.metadata.uid,
+      resourceVersion: claim.metadata.resourceVersion,
+    };
     draft.status = { phase: 'Bound', lastPhaseTransitionTime: at };
     draft.metadata.annotations = { ...draft.metadata.annotations, 'pv.kubernetes.io/bound-by-controller': 'yes' };
   });

@@ -41,7 +41,11 @@ interface Route {
 
 function send(response: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string): void {
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
-  response.writeHead(status, { 'docker-distribution-api-version': 'registry/2.0', ...(payload === undefined ? { 'content-length': '0' } : { 'content-length': String(payload.length) }), ...headers });
+  response.writeHead(status, {
+    'docker-distribution-api-version': 'registry/2.0',
+    ...(payload === undefined ? { 'content-length': '0' } : { 'content-length': String(payload.length) }),
+    ...headers,
+  });
   response.end(payload);
 }
 
@@ -86,7 +90,8 @@ function page(url: URL, entries: readonly string[], linkPath: string): { entries
   const after = last === null ? entries : entries.filter((entry) => entry > last);
   const chosen = after.slice(0, n);
   const lastChosen = chosen.at(-1);
-  const link: Record<string, string> = after.length > chosen.length && lastChosen !== undefined ? { link: `<${linkPath}?last=${encodeURIComponent(lastChosen)}&n=${n}>; rel="next"` } : {};
+  const link: Record<string, string> =
+    after.length > chosen.length && lastChosen !== undefined ? { link: `<${linkPath}?last=${encodeURIComponent(lastChosen)}&n=${n}>; rel="next"` } : {};
   return { entries: chosen, link };
 }
 
@@ -104,8 +109,7 @@ function createRoutes(storage: RegistryStorage): Route[] {
     'docker-upload-uuid': upload.id,
     range: `0-${Math.max(0, upload.size - 1)}`,
   });
-  const blobCreated = (response: ServerResponse, name: string, digest: string) =>
-    send(response, 201, { location: `/v2/${name}/blobs/${digest}`, 'docker-content-digest': digest });
+  const blobCreated = (response: ServerResponse, name: string, digest: string) => send(response, 201, { location: `/v2/${name}/blobs/${digest}`, 'docker-content-digest': digest });
 
   const readManifest: Handler = async (request, response, _url, match) => {
     const name = checkRepositoryName(decoded(match[1]));
@@ -173,7 +177,10 @@ function createRoutes(storage: RegistryStorage): Route[] {
         PUT: async (request, response, _url, match) => {
           const name = checkRepositoryName(decoded(match[1]));
           const reference = checkReference(decoded(match[2]));
-          const contentType = String(request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+          const contentType =
+            String(request.headers['content-type'] ?? '')
+              .split(';')[0]
+              ?.trim() ?? '';
           if (contentType === '') throw new RegistryError(400, 'MANIFEST_INVALID', 'a manifest needs its media type as Content-Type');
           const stored = storage.putManifest(name, reference, await readBody(request, 4 * 1024 * 1024), contentType);
           send(response, 201, { location: `/v2/${name}/manifests/${stored.digest}`, 'docker-content-digest': stored.digest });

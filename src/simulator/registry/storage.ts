@@ -148,7 +148,10 @@ export class RegistryStorage {
 
   /** Repository names with at least one manifest, sorted. */
   catalog(): string[] {
-    return [...this.repositories].filter(([, repository]) => repository.manifests.size > 0).map(([name]) => name).sort();
+    return [...this.repositories]
+      .filter(([, repository]) => repository.manifests.size > 0)
+      .map(([name]) => name)
+      .sort();
   }
 
   /** Sorted tags, or undefined when the repository is unknown. */

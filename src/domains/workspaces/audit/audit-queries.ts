@@ -55,9 +55,19 @@ export function auditKey(entry: Pick<AuditEntryRecord, 'id'>): CursorKey {
 
 const isAuditKey = (key: CursorKey) => key.length === 1 && typeof key[0] === 'string' && /^\d{1,20}$/.test(key[0]);
 
-export async function queryAuditLog(log: AuditLog, rawFilter: RawAuditFilter | null | undefined, page: PageArgs, limits: PageLimits): Promise<{ request: PageRequest; window: PageWindow<AuditEntryRecord> }> {
+export async function queryAuditLog(
+  log: AuditLog,
+  rawFilter: RawAuditFilter | null | undefined,
+  page: PageArgs,
+  limits: PageLimits,
+): Promise<{ request: PageRequest; window: PageWindow<AuditEntryRecord> }> {
   const request = pageRequest(AUDIT_LIST, page, limits, isAuditKey);
   const filter = validAuditFilter(rawFilter);
-  const window = await log.query(filter, { size: request.size, fromEnd: request.fromEnd, after: request.after?.[0] as string | undefined, before: request.before?.[0] as string | undefined });
+  const window = await log.query(filter, {
+    size: request.size,
+    fromEnd: request.fromEnd,
+    after: request.after?.[0] as string | undefined,
+    before: request.before?.[0] as string | undefined,
+  });
   return { request, window };
 }

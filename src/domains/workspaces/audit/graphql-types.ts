@@ -16,7 +16,7 @@ export class AuditEntry {
   @Field(() => ID, { nullable: true, description: 'Who ran it (the global id of a user, or of the bootstrap administrator); null when the caller sent no credentials.' })
   actorId!: string | null;
 
-  @Field({ description: 'The caller\'s name at the time.' })
+  @Field({ description: "The caller's name at the time." })
   actorName!: string;
 
   @Field({ description: 'The mutation, e.g. addWorkspaceMember.' })
