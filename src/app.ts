@@ -61,7 +61,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
 
     const identity = wireIdentity(infra, config);
     const clusters = wireClusters(infra);
-    const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops);
+    const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops, config.limits ?? DEFAULT_LIMITS);
     const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
 
     if (config.simulator) {
@@ -121,7 +121,16 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
   const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
   const rateLimiter = new RateLimiter(limits.rateLimit);
-  const apollo = await createApolloHandler({ schema, contexts, formatError, limits, maxBodyBytes: limits.maxBodyBytes, rateLimiter, debugErrors: config.debugErrors ?? false });
+  const apollo = await createApolloHandler({
+    schema,
+    contexts,
+    formatError,
+    limits,
+    maxBodyBytes: limits.maxBodyBytes,
+    rateLimiter,
+    debugErrors: config.debugErrors ?? false,
+    allowAnonymousIntrospection: config.embedded,
+  });
   stops.add(() => apollo.stop());
 
   let websocketConnections = 0;

@@ -75,6 +75,7 @@ describe('limits, log level and error detail', () => {
       maxWebsocketPayloadBytes: 1_048_576,
       maxSubscriptionsPerSocket: 100,
       maxActiveTokensPerUser: 25,
+      accessCacheSeconds: 5,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -92,6 +93,7 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_WS_PAYLOAD_BYTES: '32768',
         KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
         KDA_MAX_TOKENS_PER_USER: '3',
+        KDA_ACCESS_CACHE_SECONDS: '0.5',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -105,6 +107,7 @@ describe('limits, log level and error detail', () => {
       maxWebsocketPayloadBytes: 32768,
       maxSubscriptionsPerSocket: 5,
       maxActiveTokensPerUser: 3,
+      accessCacheSeconds: 0.5,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);

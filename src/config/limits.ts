@@ -17,6 +17,8 @@ export interface GatewayLimits {
   readonly maxSubscriptionsPerSocket: number;
   /** KDA_MAX_TOKENS_PER_USER: live API tokens one user may hold. */
   readonly maxActiveTokensPerUser: number;
+  /** KDA_ACCESS_CACHE_SECONDS: the longest a cached access decision is used before the database is asked again. */
+  readonly accessCacheSeconds: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxWebsocketPayloadBytes: 1024 * 1024,
   maxSubscriptionsPerSocket: 100,
   maxActiveTokensPerUser: 25,
+  accessCacheSeconds: 5,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -64,6 +67,7 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxWebsocketPayloadBytes: parseNumber(env, 'KDA_MAX_WS_PAYLOAD_BYTES', DEFAULT_LIMITS.maxWebsocketPayloadBytes, whole(1024), problems),
     maxSubscriptionsPerSocket: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_LIMITS.maxSubscriptionsPerSocket, whole(1), problems),
     maxActiveTokensPerUser: parseNumber(env, 'KDA_MAX_TOKENS_PER_USER', DEFAULT_LIMITS.maxActiveTokensPerUser, whole(1), problems),
+    accessCacheSeconds: parseNumber(env, 'KDA_ACCESS_CACHE_SECONDS', DEFAULT_LIMITS.accessCacheSeconds, { integer: false, min: 0.1 }, problems),
   });
 }
 

@@ -6,6 +6,7 @@ import { DomainError } from '../shared/errors.js';
 import { bearerChallenge, unauthenticatedStatusPlugin } from './auth-challenge.js';
 import type { ContextFactory, GatewayContext } from './context.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
+import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { rateLimitKeys, type RateLimiter } from './rate-limit.js';
 
@@ -18,6 +19,8 @@ export interface ApolloHandlerOptions {
   readonly rateLimiter: RateLimiter;
   /** KDA_DEBUG_ERRORS: stack traces in responses; never inferred from NODE_ENV. */
   readonly debugErrors?: boolean;
+  /** The embedded default only: introspection without credentials. */
+  readonly allowAnonymousIntrospection?: boolean;
 }
 
 export interface ApolloHandler {
@@ -47,7 +50,12 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
     includeStacktraceInErrorResponses: options.debugErrors === true,
     // GraphiQL is served from local assets by our own route; Apollo's page would load from a CDN.
     // Cache-control hints are unused, and the plugin wraps every field resolver (measured: ~10% of a large query).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), unauthenticatedStatusPlugin<GatewayContext>()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      introspectionGuardPlugin<GatewayContext>({ allowAnonymous: options.allowAnonymousIntrospection === true }),
+      unauthenticatedStatusPlugin<GatewayContext>(),
+    ],
     // Apollo pretty-prints by default: slower and a third larger on the wire.
     stringifyResult: (result) => JSON.stringify(result),
   });

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, type GatewayLimits } from '../config/config.js';
 import type { ClusterService } from '../domains/clusters/index.js';
 import type { IdentityService } from '../domains/identity/index.js';
 import { AccessCache, createAccessResolver, createWorkspaceAccess, WorkspaceService, type AuditLog, type WorkspaceAccess } from '../domains/workspaces/index.js';
@@ -22,9 +23,14 @@ export interface WorkspacesNeighbours {
 }
 
 /** Workspaces, their members and allotments, and the access scope every decision goes through. */
-export async function wireWorkspaces(infra: Infra, neighbours: WorkspacesNeighbours, stops: StopList): Promise<WorkspacesWiring> {
+export async function wireWorkspaces(
+  infra: Infra,
+  neighbours: WorkspacesNeighbours,
+  stops: StopList,
+  limits: Pick<GatewayLimits, 'accessCacheSeconds'> = DEFAULT_LIMITS,
+): Promise<WorkspacesWiring> {
   const stores = createWorkspaceStores(infra.dataSource);
-  const access = new AccessCache(createAccessResolver({ grants: stores.grants }), createAccessChanges(infra.bus), infra.logger);
+  const access = new AccessCache(createAccessResolver({ grants: stores.grants }), createAccessChanges(infra.bus), infra.logger, { maxAgeMs: limits.accessCacheSeconds * 1000 });
   await access.start();
   stops.add(() => access.stop());
   const { identity, clusters } = neighbours;

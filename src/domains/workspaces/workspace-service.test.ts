@@ -187,4 +187,24 @@ describe('the access scope, as other domains ask it', () => {
     await second.cache.scopeFor(user('dev'));
     expect(second.stores.grantReads.filter((read) => read.startsWith('memberships:'))).toEqual(['memberships:dev', 'memberships:dev']);
   });
+
+  test('an announcement lost with the bus is covered by age: a revoked right stops within the bound', async () => {
+    // A replica whose bus delivers nothing (an outage), sharing the database with the one that changes rights.
+    const deaf: ReturnType<typeof memoryAccessChanges> = { ...memoryAccessChanges(), listen: async () => async () => undefined };
+    const writer = await setup();
+    let now = 0;
+    const reader = new AccessCache(createAccessResolver({ grants: writer.stores.grants }), deaf, silentLogger, { maxAgeMs: 5_000, now: () => now });
+    await reader.start();
+    const workspace = await team(writer.service, 'Team', { dev: 'VIEWER' });
+    await writer.service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', namespaces: null });
+    expect((await reader.scopeFor(user('dev'))).allows('cluster:read', 'c1')).toBe(true);
+
+    await writer.service.removeMember(user('boss'), workspace.id, 'dev');
+    now = 5_000;
+    // Within the bound the old decision may still be used…
+    expect((await reader.scopeFor(user('dev'))).allows('cluster:read', 'c1')).toBe(true);
+    now = 5_001;
+    // …past it, never.
+    expect((await reader.scopeFor(user('dev'))).allows('cluster:read', 'c1')).toBe(false);
+  });
 });

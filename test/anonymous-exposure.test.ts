@@ -40,3 +40,29 @@ describe('/readyz detail', () => {
     expect(Object.keys(report.checks)).toContain(`cluster:${cluster.name}`);
   });
 });
+
+/** Hardening, part 1, item 7: the schema is read by callers with credentials only (outside the embedded default). */
+describe('introspection', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  test('anonymous introspection is refused with 401; with a token it answers; __typename stays free', async () => {
+    for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Cluster") { name } }', 'query { ...F } fragment F on Query { __schema { types { name } } }']) {
+      const anonymous = await gateway.request(query, {}, null);
+      expect({ status: anonymous.status, code: anonymous.errors?.[0]?.extensions?.code, data: anonymous.data ?? null }).toEqual({
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        data: null,
+      });
+    }
+    expect((await gateway.request('{ __typename }', {}, null)).data).toEqual({ __typename: 'Query' });
+    expect((await gateway.request<{ __schema: { queryType: { name: string } } }>('{ __schema { queryType { name } } }')).data?.__schema.queryType.name).toBe('Query');
+  });
+});
