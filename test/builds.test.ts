@@ -275,14 +275,18 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     data(await gateway.request(ADD_MEMBER, { input: { workspaceId: otherWorkspaceId, userId: outsider.id, role: 'MANAGER' } }), 'addWorkspaceMember');
     const { token } = await createToken(gateway, { name: 'cli', userId: outsider.id, scopes: ['READ', 'WRITE'] });
 
+    // Another team's run reads exactly like one that does not exist.
     const read = await gateway.request(RUN, { id: runId }, token);
-    expect(read.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const missing = await gateway.request(RUN, { id: '00000000-0000-0000-0000-000000000000' }, token);
+    // The same answer but for the id each names.
+    expect({ ...read.errors?.[0]?.extensions, id: 'x' }).toEqual({ ...missing.errors?.[0]?.extensions, id: 'x' });
+    expect(read.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const log = collect<{ buildLog: LogLine }>(gateway.websocket(`Bearer ${token}`), BUILD_LOG, { runId });
     // Refused before the stream opens: one result carrying the error, then the end.
     await log.done;
-    expect(log.results).toEqual([expect.objectContaining({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })] })]);
+    expect(log.results).toEqual([expect.objectContaining({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })] })]);
     const list = await gateway.request(BUILDS, { workspaceId }, token);
-    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(list.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('the role matrix: a VIEWER sees the builds but may not run one; a DEVOPS engineer may', async () => {

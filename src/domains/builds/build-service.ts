@@ -61,6 +61,15 @@ export function imageReference(registryUrl: string, repository: string, runNumbe
 export class BuildService {
   constructor(private readonly deps: BuildServiceDeps) {}
 
+  /**
+   * Another team's build, run or build list looks exactly like a missing one: `missing` is the error
+   * a caller gets either way. A caller who may read but not do `permission` gets FORBIDDEN.
+   */
+  private async requireVisible(principal: PrincipalLike, workspaceId: string, permission: BuildPermission, what: string, missing: () => NotFoundError): Promise<void> {
+    if (!(await this.deps.gate.allows(principal, workspaceId, 'build:read'))) throw missing();
+    if (permission !== 'build:read') await this.require(principal, workspaceId, permission, what);
+  }
+
   private async require(principal: PrincipalLike, workspaceId: string, permission: BuildPermission, what: string): Promise<void> {
     if (!(await this.deps.gate.allows(principal, workspaceId, permission))) {
       throw new ForbiddenError(`Not allowed to ${permission === 'build:run' ? 'create or run' : 'see'} ${what} of workspace ${workspaceId}`);
@@ -69,8 +78,9 @@ export class BuildService {
 
   async create(principal: PrincipalLike, input: CreateBuildInput): Promise<BuildRecord> {
     const { gate, registryStore, sources } = this.deps;
-    if (!(await gate.exists(input.workspaceId))) throw new NotFoundError('Workspace', input.workspaceId, 'workspaceId');
-    await this.require(principal, input.workspaceId, 'build:run', 'builds');
+    const missing = () => new NotFoundError('Workspace', input.workspaceId, 'workspaceId');
+    if (!(await gate.exists(input.workspaceId))) throw missing();
+    await this.requireVisible(principal, input.workspaceId, 'build:run', 'builds', missing);
     const name = checkName('name', input.name);
     const source = checkSourceUrl(input.sourceUrl);
     const ref = checkRef(input.ref);
@@ -109,14 +119,16 @@ export class BuildService {
 
   async get(principal: PrincipalLike, id: string): Promise<BuildRecord> {
     const build = await this.deps.builds.findById(id);
-    if (build === null) throw new NotFoundError('Build', id, 'id');
-    await this.require(principal, build.workspaceId, 'build:read', 'builds');
+    const missing = () => new NotFoundError('Build', id, 'id');
+    if (build === null) throw missing();
+    await this.requireVisible(principal, build.workspaceId, 'build:read', 'builds', missing);
     return build;
   }
 
   async list(principal: PrincipalLike, workspaceId: string): Promise<BuildRecord[]> {
-    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
-    await this.require(principal, workspaceId, 'build:read', 'builds');
+    const missing = () => new NotFoundError('Workspace', workspaceId);
+    if (!(await this.deps.gate.exists(workspaceId))) throw missing();
+    await this.requireVisible(principal, workspaceId, 'build:read', 'builds', missing);
     return this.deps.builds.listByWorkspace(workspaceId);
   }
 
@@ -145,8 +157,9 @@ export class BuildService {
 
   async getRun(principal: PrincipalLike, id: string, permission: BuildPermission = 'build:read'): Promise<BuildRunRecord> {
     const run = await this.deps.runs.findById(id);
-    if (run === null) throw new NotFoundError('BuildRun', id, 'id');
-    await this.require(principal, run.workspaceId, permission, 'build runs');
+    const missing = () => new NotFoundError('BuildRun', id, 'id');
+    if (run === null) throw missing();
+    await this.requireVisible(principal, run.workspaceId, permission, 'build runs', missing);
     return run;
   }
 
@@ -171,8 +184,9 @@ export class BuildService {
    */
   async run(principal: PrincipalLike, buildId: string): Promise<BuildRunRecord> {
     const build = await this.deps.builds.findById(buildId);
-    if (build === null) throw new NotFoundError('Build', buildId, 'buildId');
-    await this.require(principal, build.workspaceId, 'build:run', 'builds');
+    const missing = () => new NotFoundError('Build', buildId, 'buildId');
+    if (build === null) throw missing();
+    await this.requireVisible(principal, build.workspaceId, 'build:run', 'builds', missing);
     const { gate, registryStore, runs, jobs } = this.deps;
     // Allotments may have changed since the build was defined.
     if (!(await gate.clusterAllotted(build.workspaceId, build.clusterId)))
@@ -262,8 +276,9 @@ export class BuildService {
   }
 
   async streamUpdates(principal: PrincipalLike, workspaceId: string): Promise<AsyncIterableIterator<BuildRunUpdateEvent>> {
-    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId);
-    await this.require(principal, workspaceId, 'build:read', 'builds');
+    const missing = () => new NotFoundError('Workspace', workspaceId);
+    if (!(await this.deps.gate.exists(workspaceId))) throw missing();
+    await this.requireVisible(principal, workspaceId, 'build:read', 'builds', missing);
     return this.deps.events.runUpdates(workspaceId);
   }
 
