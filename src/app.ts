@@ -149,7 +149,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     ],
     readinessDetailFor: async (authorization) => {
       const principal = await contexts.authenticate(authorization).catch(() => null);
-      return principal !== null && (await contexts.create(principal).access()).isSystemAdmin;
+      return principal !== null && (await workspaces.access.scopeFor(principal)).isSystemAdmin;
     },
     readiness: createReadiness({
       required: { database: () => checkDatabase(dataSource), bus: () => bus.checkReady() },

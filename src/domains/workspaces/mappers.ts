@@ -30,9 +30,3 @@ export function toStorageAllotment(record: StorageAllotmentRecord): StorageAllot
     allottedAt: record.createdAt.toISOString(),
   };
 }
-
-/** The id a membership goes by (`removeWorkspaceMember` reports it): one place, so it matches `Member.id`. */
-/** The local key of a member, as `Member.id` encodes it. */
-export function memberIdOf(workspaceId: string, userId: string): string {
-  return memberKey(workspaceId, userId);
-}

@@ -18,7 +18,8 @@ import {
   UpdateWorkspaceInput,
   UpdateWorkspaceMemberInput,
 } from './inputs.js';
-import { memberIdOf, toAllotment, toMember, toStorageAllotment, toWorkspace } from './mappers.js';
+import { toAllotment, toMember, toStorageAllotment, toWorkspace } from './mappers.js';
+import { memberKey } from './node-keys.js';
 import {
   AddWorkspaceMemberPayload,
   AllotClusterPayload,
@@ -151,7 +152,7 @@ export class WorkspaceResolver {
   ): Promise<RemoveWorkspaceMemberPayload> {
     const userId = localKeyOf(input.userId, 'User');
     const workspace = await context.workspaces.removeMember(callerOf(context), localKeyOf(input.workspaceId, 'Workspace'), userId);
-    return { workspace: toWorkspace(workspace), removedMemberId: memberIdOf(workspace.id, userId), removedUserId: userId };
+    return { workspace: toWorkspace(workspace), removedMemberId: memberKey(workspace.id, userId), removedUserId: userId };
   }
 
   @Authorized('ADMIN')
