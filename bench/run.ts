@@ -3,7 +3,7 @@
  * the same run (DESIGN.md). Loopback only, bounded loops, exits 0 whatever the numbers: a
  * benchmark reports, it does not judge. A scenario that cannot finish prints why instead.
  *
- * BENCH_ONLY=fanout,query,memory,writes runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
+ * BENCH_ONLY=fanout,query,tenants,memory,writes runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
@@ -13,10 +13,11 @@ import { runFanoutScenario } from './fanout.js';
 import { natsReachable, NATS_URL } from './gateway.js';
 import { runMemoryScenario } from './informer-memory.js';
 import { runQueryScenario } from './query-throughput.js';
+import { runTenantIsolationScenario } from './tenant-isolation.js';
 import { formatMs, progress, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,memory,writes').split(',').map((name) => name.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes').split(',').map((name) => name.trim()));
 
 interface Scenario {
   readonly name: string;
@@ -60,6 +61,11 @@ async function main(): Promise<void> {
       name: 'query',
       title: 'query throughput',
       run: () => runQueryScenario({ concurrency: 4, gatewayRequests: quick ? 40 : 300, baselineRequests: quick ? 200 : 2_000 }),
+    },
+    {
+      name: 'tenants',
+      title: 'tenant isolation',
+      run: () => runTenantIsolationScenario({ samples: quick ? 100 : 500, attackerConcurrency: Number(process.env.BENCH_ATTACKERS ?? 8) }),
     },
     {
       name: 'memory',

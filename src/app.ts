@@ -6,6 +6,7 @@ import { createApolloHandler } from './graphql/apollo.js';
 import { createAuditRecorder } from './graphql/audit-middleware.js';
 import { createContextFactory, type GatewayContext } from './graphql/context.js';
 import { createCorsRoute } from './graphql/cors.js';
+import { OperationGuard } from './graphql/cost/operation-guard.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
@@ -16,7 +17,7 @@ import { buildGatewaySchema } from './graphql/schema.js';
 import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
 import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
-import { pageLimitsFor } from './shared/pagination.js';
+import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
 import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
@@ -88,6 +89,17 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
   }
 }
 
+/** Lists whose length the gateway knows: each of these holds at most one item per cluster. */
+const PER_CLUSTER_LISTS = new Set(['Query.clusters', 'Workspace.clusters', 'Workspace.allotments']);
+
+function costSources(pageLimits: PageLimits, clusterCount: () => number) {
+  return {
+    defaultPageSize: pageLimits.defaultSize,
+    maxPageSize: pageLimits.maxSize,
+    listSizeOf: (typeName: string, fieldName: string) => (PER_CLUSTER_LISTS.has(`${typeName}.${fieldName}`) ? Math.max(1, clusterCount()) : undefined),
+  };
+}
+
 interface Wired {
   readonly infra: Infra;
   readonly identity: IdentityWiring;
@@ -104,6 +116,12 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
   const { dataSource, bus, hub, informers } = infra;
   const clusters = wired.clusters.service;
   const schema = await buildGatewaySchema();
+  const pageLimits = pageLimitsFor(config.maxPageSize);
+  const guard = new OperationGuard(
+    schema,
+    limits,
+    costSources(pageLimits, () => informers.clusterIds().length),
+  );
   const audit = createAuditRecorder(workspaces.auditLog, logger);
   const contexts = createContextFactory({
     authenticator: identity.authenticator,
@@ -116,7 +134,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     audit,
     builds: wired.builds.builds,
     registries: wired.builds.registries,
-    pageLimits: pageLimitsFor(config.maxPageSize),
+    pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
   const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
@@ -128,6 +146,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     limits,
     maxBodyBytes: limits.maxBodyBytes,
     rateLimiter,
+    guard,
     debugErrors: config.debugErrors ?? false,
     allowAnonymousIntrospection: config.embedded,
   });
@@ -191,6 +210,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     debugErrors: config.debugErrors ?? false,
     credentialRecheckMs: options.credentialRecheckMs ?? 30_000,
     rateLimiter,
+    guard,
     sharedSubscriptions,
     onConnectionCountChange: (open) => {
       websocketConnections = open;

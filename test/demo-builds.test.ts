@@ -27,7 +27,7 @@ interface Registry {
 }
 
 const BUILDS = `query ($w: ID!) { builds(workspaceId: $w) { edges { node { id name status imageSizeBytes runs { totalCount } lastRun { statusDisplay image imageDigest } } } } }`;
-const REGISTRIES = `{ registries { edges { node { name kind url repositories { edges { node { name tags { edges { node { name digest sizeBytes } } } } } } } } } }`;
+const REGISTRIES = `{ registries(first: 5) { edges { node { name kind url repositories(first: 20) { edges { node { name tags(first: 5) { edges { node { name digest sizeBytes } } } } } } } } } }`;
 
 type RawRegistry = Omit<Registry, 'repositories'> & { repositories: Connection<{ name: string; tags: Connection<Registry['repositories'][number]['tags'][number]> }> };
 

@@ -120,7 +120,7 @@ describe('CORS and CSRF', () => {
     expect(bare.body).toMatch(/Cross-Site Request Forgery/);
     const withHeader = await send(url, { headers: { authorization: `Bearer ${gateway.adminToken}`, 'apollo-require-preflight': 'true' } });
     expect(withHeader.status).toBe(200);
-    expect(JSON.parse(withHeader.body)).toEqual({ data: { __typename: 'Query' } });
+    expect(JSON.parse(withHeader.body)).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 0, maximum: 20_000 } } });
     const withJson = await send(url, { headers: { 'content-type': 'application/json' } });
     expect(withJson.status).toBe(200);
     const simplePost = await send(gateway.graphqlUrl, {
@@ -227,7 +227,11 @@ describe('internal errors', () => {
     const query = collect(gateway.websocket(), '{ workspaces { totalCount } }');
     await query.done;
     expect(query.results).toEqual([
-      { data: null, errors: [expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) } })] },
+      {
+        data: null,
+        errors: [expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) } })],
+        extensions: { cost: { requested: 1, maximum: 20_000 } },
+      },
     ]);
     expect(JSON.stringify(query.results)).not.toMatch(/workspaces_moved_away|doesn't exist|stack/);
   });
@@ -288,7 +292,7 @@ describe('limits from the configuration', () => {
     first.unsubscribe();
     const fourth = collect<{ me: { id: string } }>(client, '{ me { id } }');
     await fourth.done;
-    expect(fourth.results).toEqual([{ data: { me: { id: expect.any(String) } } }]);
+    expect(fourth.results).toEqual([{ data: { me: { id: expect.any(String) } }, extensions: { cost: { requested: 1, maximum: 20_000 } } }]);
     // Another socket has its own allowance.
     const elsewhere = collect(gateway.websocket(), '{ me { id } }');
     await elsewhere.done;

@@ -21,11 +21,11 @@ const EVERYTHING = `query Everything($a: ID!, $b: ID!, $c: ID!) {
     services(namespace: "shop") { edges { node { id name } } } persistentVolumes { edges { node { id name } } }
     persistentVolumeClaims(namespace: "shop") { edges { node { id name } } } storageClasses { id name } events(namespace: "shop") { edges { node { id reason } } } }
   a: workspace(id: $a) { id name members { edges { node { id role user { id name } } } } allotments { id namespaces } storage { id storageClassName }
-    registries { edges { node { id name repositories { edges { node { id name tags { edges { node { id name } } } } } } } } }
+    registries(first: 5) { edges { node { id name repositories(first: 10) { edges { node { id name tags(first: 10) { edges { node { id name } } } } } } } } }
     builds { edges { node { id name lastRun { id number } } } } }
   b: workspace(id: $b) { id name }
   me { id name }
-  users { edges { node { id name apiTokens { edges { node { id name } } } } } }
+  users(first: 20) { edges { node { id name apiTokens(first: 10) { edges { node { id name } } } } } }
   auditLog(first: 1) { edges { node { id action } } }
 }`;
 
@@ -358,7 +358,7 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
         cluster: { pods: Connection<{ id: string; name: string }> };
       }>(
         `query ($b: ID!, $c: ID!) { workspace(id: $b) { members { edges { node { id user { id } } } } allotments { id } builds { edges { node { id lastRun { id } } } }
-          registries { edges { node { repositories { edges { node { id tags { edges { node { id } } } } } } } } } }
+          registries(first: 5) { edges { node { repositories(first: 10) { edges { node { id tags(first: 10) { edges { node { id } } } } } } } } } }
           cluster(id: $c) { pods(namespace: "secret") { edges { node { id name } } } } }`,
         { b: teamB, c: clusterId },
       ),

@@ -93,7 +93,7 @@ describe('identity: JWT bearer tokens', () => {
     expect(response.data?.me).toMatchObject({ email: 'olivia@example.com', systemRole: 'USER' });
     const overSocket = collect<{ me: { id: string } }>(gateway.websocket(`Bearer ${token}`), `{ me { id } }`);
     await overSocket.done;
-    expect(overSocket.results).toEqual([{ data: { me: { id: response.data?.me.id } } }]);
+    expect(overSocket.results).toEqual([{ data: { me: { id: response.data?.me.id } }, extensions: { cost: { requested: 1, maximum: 20_000 } } }]);
   });
 
   test('a JWT user is a USER: no user list; may make an API token of their own', async () => {

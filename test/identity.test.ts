@@ -52,7 +52,7 @@ describe('identity: users and API tokens end to end', () => {
     // Websocket: the same token opens a connection (a query over graphql-ws answers as Ada).
     const overSocket = collect<{ me: { id: string } }>(gateway.websocket(`Bearer ${token}`), `{ me { id } }`);
     await overSocket.done;
-    expect(overSocket.results).toEqual([{ data: { me: { id: ada.id } } }]);
+    expect(overSocket.results).toEqual([{ data: { me: { id: ada.id } }, extensions: { cost: { requested: 1, maximum: 20_000 } } }]);
 
     // Last use was recorded.
     const lastUsed = await waitFor('last use recorded', async () => {

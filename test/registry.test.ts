@@ -6,7 +6,7 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { startTestRegistry, type TestRegistry } from './support/registry.js';
 
 const CREATE_REGISTRY = `mutation ($input: CreateRegistryInput!) { createRegistry(input: $input) { registry { id name url kind username } } }`;
-const REGISTRY_TREE = `query { registries { edges { node { name kind repositories { edges { node { name tags { edges { node { name digest sizeBytes } } } } } } } } } }`;
+const REGISTRY_TREE = `query { registries(first: 10) { edges { node { name kind repositories(first: 10) { edges { node { name tags(first: 10) { edges { node { name digest sizeBytes } } } } } } } } } }`;
 
 describe('registries: the HTTP API v2 against a real docker-registry', () => {
   let open: TestRegistry;

@@ -32,7 +32,8 @@ describe('SQL statements per request', () => {
   const registryId = randomUUID();
 
   beforeAll(async () => {
-    gateway = await startTestGateway({}, { connectionLimit: 1 });
+    // Deliberately wide queries over hundreds of workspaces: statements are measured here, not the cost limit.
+    gateway = await startTestGateway({ limits: { maxQueryCost: 10_000_000 } }, { connectionLimit: 1 });
     tables = await openTables(gateway);
     await tables.query(`INSERT INTO registries (id, name, url, kind, created_at) VALUES (?, 'platform', 'http://127.0.0.1:5000', 'BUILTIN', NOW(6))`, [registryId]);
     for (let index = 0; index < USERS; index += 1) {

@@ -76,6 +76,10 @@ describe('limits, log level and error detail', () => {
       maxSubscriptionsPerSocket: 100,
       maxActiveTokensPerUser: 25,
       accessCacheSeconds: 5,
+      maxQueryCost: 20_000,
+      maxResponseBytes: 8_388_608,
+      operationTimeoutSeconds: 15,
+      maxConcurrentOperations: 4,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -94,6 +98,10 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
         KDA_MAX_TOKENS_PER_USER: '3',
         KDA_ACCESS_CACHE_SECONDS: '0.5',
+        KDA_MAX_QUERY_COST: '500',
+        KDA_MAX_RESPONSE_BYTES: '4096',
+        KDA_OPERATION_TIMEOUT_SECONDS: '2.5',
+        KDA_MAX_CONCURRENT_OPERATIONS: '2',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -108,6 +116,10 @@ describe('limits, log level and error detail', () => {
       maxSubscriptionsPerSocket: 5,
       maxActiveTokensPerUser: 3,
       accessCacheSeconds: 0.5,
+      maxQueryCost: 500,
+      maxResponseBytes: 4096,
+      operationTimeoutSeconds: 2.5,
+      maxConcurrentOperations: 2,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
@@ -123,6 +135,10 @@ describe('limits, log level and error detail', () => {
       KDA_MAX_BODY_BYTES: '1e6',
       KDA_MAX_WS_PAYLOAD_BYTES: '100',
       KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '0',
+      KDA_MAX_QUERY_COST: '0',
+      KDA_MAX_RESPONSE_BYTES: '10',
+      KDA_OPERATION_TIMEOUT_SECONDS: 'forever',
+      KDA_MAX_CONCURRENT_OPERATIONS: '0.5',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
     }).join('\n');
@@ -132,6 +148,10 @@ describe('limits, log level and error detail', () => {
       'KDA_MAX_QUERY_DEPTH',
       'KDA_MAX_ALIASES',
       'KDA_MAX_BODY_BYTES',
+      'KDA_MAX_QUERY_COST',
+      'KDA_MAX_RESPONSE_BYTES',
+      'KDA_OPERATION_TIMEOUT_SECONDS',
+      'KDA_MAX_CONCURRENT_OPERATIONS',
       'KDA_MAX_WS_PAYLOAD_BYTES',
       'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
       'KDA_LOG_LEVEL',

@@ -19,6 +19,14 @@ export interface GatewayLimits {
   readonly maxActiveTokensPerUser: number;
   /** KDA_ACCESS_CACHE_SECONDS: the longest a cached access decision is used before the database is asked again. */
   readonly accessCacheSeconds: number;
+  /** KDA_MAX_QUERY_COST: the most one operation may cost, priced before it runs (src/graphql/cost). */
+  readonly maxQueryCost: number;
+  /** KDA_MAX_RESPONSE_BYTES: the largest answer to one operation. */
+  readonly maxResponseBytes: number;
+  /** KDA_OPERATION_TIMEOUT_SECONDS: how long one query or mutation may run. */
+  readonly operationTimeoutSeconds: number;
+  /** KDA_MAX_CONCURRENT_OPERATIONS: queries and mutations of one caller running at once. */
+  readonly maxConcurrentOperations: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -30,6 +38,10 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxSubscriptionsPerSocket: 100,
   maxActiveTokensPerUser: 25,
   accessCacheSeconds: 5,
+  maxQueryCost: 20_000,
+  maxResponseBytes: 8 * 1024 * 1024,
+  operationTimeoutSeconds: 15,
+  maxConcurrentOperations: 4,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -68,6 +80,10 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxSubscriptionsPerSocket: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_LIMITS.maxSubscriptionsPerSocket, whole(1), problems),
     maxActiveTokensPerUser: parseNumber(env, 'KDA_MAX_TOKENS_PER_USER', DEFAULT_LIMITS.maxActiveTokensPerUser, whole(1), problems),
     accessCacheSeconds: parseNumber(env, 'KDA_ACCESS_CACHE_SECONDS', DEFAULT_LIMITS.accessCacheSeconds, { integer: false, min: 0.1 }, problems),
+    maxQueryCost: parseNumber(env, 'KDA_MAX_QUERY_COST', DEFAULT_LIMITS.maxQueryCost, whole(1), problems),
+    maxResponseBytes: parseNumber(env, 'KDA_MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes, whole(1024), problems),
+    operationTimeoutSeconds: parseNumber(env, 'KDA_OPERATION_TIMEOUT_SECONDS', DEFAULT_LIMITS.operationTimeoutSeconds, { integer: false, min: 0.001 }, problems),
+    maxConcurrentOperations: parseNumber(env, 'KDA_MAX_CONCURRENT_OPERATIONS', DEFAULT_LIMITS.maxConcurrentOperations, whole(1), problems),
   });
 }
 

@@ -5,6 +5,9 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { DomainError } from '../shared/errors.js';
 import { bearerChallenge, unauthenticatedStatusPlugin } from './auth-challenge.js';
 import type { ContextFactory, GatewayContext } from './context.js';
+import { costPlugin, type OperationTicket } from './cost/cost-plugin.js';
+import { OperationDeadline } from './cost/deadline.js';
+import type { OperationGuard } from './cost/operation-guard.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
@@ -17,6 +20,8 @@ export interface ApolloHandlerOptions {
   readonly limits: QueryLimits;
   readonly maxBodyBytes: number;
   readonly rateLimiter: RateLimiter;
+  /** Cost, turns per caller, deadline and answer size (shared with the websocket). */
+  readonly guard: OperationGuard;
   /** KDA_DEBUG_ERRORS: stack traces in responses; never inferred from NODE_ENV. */
   readonly debugErrors?: boolean;
   /** The embedded default only: introspection without credentials. */
@@ -38,6 +43,8 @@ function toHeaderMap(request: IncomingMessage): HeaderMap {
 
 /** Apollo Server 5 on a plain node:http server (GraphQL-over-HTTP: POST and GET). */
 export async function createApolloHandler(options: ApolloHandlerOptions): Promise<ApolloHandler> {
+  // Apollo hands plugins a copy of the context, so the ticket is found by the deadline it carries.
+  const tickets = new WeakMap<OperationDeadline, OperationTicket>();
   const apollo = new ApolloServer<GatewayContext>({
     schema: options.schema,
     formatError: options.formatError,
@@ -55,21 +62,26 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
       ApolloServerPluginCacheControlDisabled(),
       introspectionGuardPlugin<GatewayContext>({ allowAnonymous: options.allowAnonymousIntrospection === true }),
       unauthenticatedStatusPlugin<GatewayContext>(),
+      costPlugin<GatewayContext>(options.guard, (context) => (context.deadline === undefined ? undefined : tickets.get(context.deadline))),
     ],
     // Apollo pretty-prints by default: slower and a third larger on the wire.
-    stringifyResult: (result) => JSON.stringify(result),
+    stringifyResult: (result) => options.guard.capSerialized(JSON.stringify(result)),
   });
   await apollo.start();
 
-  const contextFor = async (request: IncomingMessage): Promise<GatewayContext> => {
+  const contextFor = async (request: IncomingMessage, ticket: OperationTicket): Promise<GatewayContext> => {
     try {
       const principal = await options.contexts.authenticate(request.headers.authorization).catch((error: unknown) => {
         // A refused credential spends the address's budget: guessing tokens is rate limited like anything else.
         options.rateLimiter.takeEach(rateLimitKeys(null, request.socket.remoteAddress));
         throw error;
       });
-      options.rateLimiter.takeEach(rateLimitKeys(principal, request.socket.remoteAddress));
-      return options.contexts.create(principal);
+      const budgets = rateLimitKeys(principal, request.socket.remoteAddress);
+      options.rateLimiter.takeEach(budgets);
+      // The last budget is the user's (or the address's): its tokens share its turns.
+      ticket.caller = budgets[budgets.length - 1];
+      tickets.set(ticket.deadline, ticket);
+      return options.contexts.create(principal, ticket.deadline);
     } catch (error) {
       if (error instanceof DomainError) {
         // Context errors skip Apollo's plugins, so the challenge travels in the error's http head.
@@ -94,10 +106,25 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
         response.end(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
         return;
       }
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: request.method ?? 'GET', headers: toHeaderMap(request), search: new URL(request.url ?? '/', 'http://gateway').search, body },
-        context: () => contextFor(request),
-      });
+      const ticket: OperationTicket = { deadline: options.guard.deadline() };
+      const execution = apollo
+        .executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: request.method ?? 'GET', headers: toHeaderMap(request), search: new URL(request.url ?? '/', 'http://gateway').search, body },
+          context: () => contextFor(request, ticket),
+        })
+        // The turn is given back when the work has stopped, not when the caller was answered.
+        .finally(() => {
+          ticket.deadline.stop();
+          ticket.leave?.();
+        });
+      const deadlinePassed = ticket.deadline.reached.then(() => ticket.deadline);
+      const result = await Promise.race([execution, deadlinePassed]);
+      if (result instanceof OperationDeadline) {
+        const { message, extensions } = result.error();
+        response.writeHead(503, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ errors: [{ message, extensions }] }));
+        return;
+      }
       for (const [name, value] of result.headers) response.setHeader(name, value);
       response.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {

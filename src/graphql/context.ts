@@ -4,6 +4,7 @@ import { createClusterLoaders, type ClusterLoaders, type ClusterService, type Cl
 import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
 import { createWorkspaceLoaders, type AccessCache, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
 import type { AuditRecorder } from './audit-middleware.js';
+import type { OperationDeadline } from './cost/deadline.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
@@ -14,6 +15,8 @@ export interface GatewayContext extends ClustersContext, IdentityContext, Worksp
   readonly loaders: ClusterLoaders;
   /** Records every mutation (see audit-middleware.ts). */
   readonly audit: AuditRecorder;
+  /** A query's or mutation's deadline (none for a subscription's events); see cost/deadline.ts. */
+  readonly deadline?: OperationDeadline | undefined;
 }
 
 export interface GatewayServices {
@@ -38,13 +41,13 @@ export interface GatewayServices {
 export interface ContextFactory {
   /** `null` for no credentials; throws UNAUTHENTICATED for bad ones. */
   authenticate(authorization: string | undefined | null): Promise<Principal | null>;
-  create(principal: Principal | null): GatewayContext;
+  create(principal: Principal | null, deadline?: OperationDeadline): GatewayContext;
 }
 
 export function createContextFactory(services: GatewayServices): ContextFactory {
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
-    create: (principal) => {
+    create: (principal, deadline) => {
       const workspaceLoaders = createWorkspaceLoaders(services.workspaces);
       return {
         principal,
@@ -70,6 +73,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         workspaceLoaders,
         auditLog: services.auditLog,
         audit: services.audit,
+        deadline,
       };
     },
   };

@@ -12,6 +12,7 @@ import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
 import { ClusterAllotmentResolver, WorkspaceClustersResolver } from './workspace-clusters-resolver.js';
 import { StorageAllotmentResolver } from './workspace-storage-resolver.js';
+import { enforceDeadlines } from './cost/deadline.js';
 import { encodeGlobalIds } from './global-ids.js';
 import { NODE_LOOKUPS } from './node-lookups.js';
 import { GlobalNodeResolver } from './node-resolver.js';
@@ -81,6 +82,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   // Inside the audit: the log records the arguments as the client sent them.
   auditMutations(schema);
   encodeGlobalIds(schema);
+  enforceDeadlines(schema);
   requireNodeLookups(schema);
   // type-graphql has no way to describe the root types; the docs pane starts there.
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {

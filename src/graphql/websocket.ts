@@ -1,11 +1,26 @@
 import type { Server } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  getOperationAST,
+  GraphQLError,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
 import { isWebsocketOriginAllowed } from './cors.js';
+import type { OperationDeadline } from './cost/deadline.js';
+import type { OperationCost, OperationGuard } from './cost/operation-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
@@ -22,6 +37,8 @@ export interface WebsocketOptions {
   /** How often open sockets re-present their credentials: a revoked or expired token is cut off. */
   readonly credentialRecheckMs: number;
   readonly rateLimiter: RateLimiter;
+  /** Cost, turns per caller, deadline and answer size (shared with HTTP). */
+  readonly guard: OperationGuard;
   readonly sharedSubscriptions: SharedSubscriptions;
   /** Operations open at once on one socket; the next subscribe gets SUBSCRIPTION_LIMIT_EXCEEDED. */
   readonly maxSubscriptionsPerSocket: number;
@@ -68,6 +85,23 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   }, options.credentialRecheckMs);
   recheck.unref();
   const rules = [...specifiedRules, ...queryLimitRules(options.limits)];
+  // Queries and mutations admitted to run, by their context: priced, with a turn and a deadline.
+  const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void }>();
+  const executeAdmitted = async (args: ExecutionArgs) => {
+    const running = admitted.get(args.contextValue as object);
+    if (running === undefined) return execute(args);
+    const { deadline, cost, leave } = running;
+    const execution = Promise.resolve(execute(args));
+    // The turn is given back when the work has stopped, not when the caller was answered.
+    execution
+      .finally(() => {
+        deadline.stop();
+        leave();
+      })
+      .catch(() => undefined);
+    const result: ExecutionResult = await Promise.race([execution, deadline.reached.then(() => ({ errors: [deadline.error()] }))]);
+    return options.guard.capResult({ ...result, extensions: { ...result.extensions, cost } });
+  };
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
@@ -79,6 +113,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       isProd: options.debugErrors !== true,
       schema: options.schema,
       subscribe: (args) => options.sharedSubscriptions.subscribe(args),
+      execute: executeAdmitted,
       onConnect: async (context) => {
         const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         try {
@@ -97,7 +132,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           return false;
         }
       },
-      onSubscribe: (context, _id, payload) => {
+      onSubscribe: async (context, _id, payload) => {
         const principal = principals.get(context) ?? null;
         // graphql-ws has registered this operation already, so it is among the open ones.
         const open = Object.keys(context.subscriptions).length;
@@ -108,8 +143,9 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             }),
           ];
         }
+        const budgets = rateLimitKeys(principal, context.extra.request.socket.remoteAddress);
         try {
-          options.rateLimiter.takeEach(rateLimitKeys(principal, context.extra.request.socket.remoteAddress));
+          options.rateLimiter.takeEach(budgets);
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
@@ -124,13 +160,28 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         // Returned errors go out through onError, which formats them.
         if (errors.length > 0)
           return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
-        return {
-          schema: options.schema,
-          document,
-          operationName: payload.operationName ?? null,
-          variableValues: payload.variables ?? null,
-          contextValue: options.contexts.create(principal),
-        };
+        const execution = { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
+        try {
+          const cost = options.guard.price(document, payload.operationName, payload.variables);
+          // A subscription's events are priced alike but run without a turn or deadline: each is small and its own.
+          if (getOperationAST(document, payload.operationName ?? undefined)?.operation === OperationTypeNode.SUBSCRIPTION)
+            return { ...execution, contextValue: options.contexts.create(principal) };
+          const deadline = options.guard.deadline();
+          let leave: () => void;
+          try {
+            // The last budget is the user's (or the address's): its tokens share its turns.
+            leave = await options.guard.admit(budgets[budgets.length - 1] ?? 'unknown', cost);
+          } catch (error) {
+            deadline.stop();
+            throw error;
+          }
+          const contextValue = options.contexts.create(principal, deadline);
+          admitted.set(contextValue, { deadline, cost, leave });
+          return { ...execution, contextValue };
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
       },
       onNext: (_context, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: format(result.errors) }),
       onError: (_context, _id, _payload, errors) => format(errors),

@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Extensions, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { fieldCost } from '../../shared/field-cost.js';
 import { ConnectionArgs } from '../../shared/connection-types.js';
 import { connectionFromList, pageRequest, paginate } from '../../shared/pagination.js';
 import { BY_NAME, BY_NAME_ONLY, RegistryConnection, RegistryRepositoryConnection, RegistryTagConnection } from './connections.js';
@@ -42,6 +43,8 @@ export class RegistryResolver {
     return paginate(context, 'Query.registries', page, records.map(toRegistry), BY_NAME, (registry) => registry);
   }
 
+  // One catalog call to the registry per registry.
+  @Extensions(fieldCost({ weight: 5 }))
   @FieldResolver(() => RegistryRepositoryConnection, { description: 'Repositories, by name, paged, read through the registry API v2 now.' })
   async repositories(@Root() registry: Registry, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<RegistryRepositoryConnection> {
     const request = pageRequest('Registry.repositories', page, context.pageLimits);
@@ -52,6 +55,8 @@ export class RegistryResolver {
 
 @Resolver(() => RegistryRepository)
 export class RegistryRepositoryResolver {
+  // One tag-list call, then one manifest read per tag of the page.
+  @Extensions(fieldCost({ weight: 5, perItem: 2 }))
   @FieldResolver(() => RegistryTagConnection, { description: 'Its tags, by name, paged, with digests and sizes (read for the tags of the page only).' })
   async tags(@Root() repository: RegistryRepository, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<RegistryTagConnection> {
     const request = pageRequest('RegistryRepository.tags', page, context.pageLimits);
