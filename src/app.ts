@@ -230,7 +230,9 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
       [
         '',
         `KDA Gateway is up: open ${url}${GRAPHQL_PATH} in a browser for GraphiQL.`,
-        config.embedded ? `Embedded mode: database ${config.database.kind === 'embedded' ? config.database.file : ''}, in-process event bus, simulated clusters.` : '',
+        config.embedded
+          ? `Embedded mode: database ${config.database.kind === 'embedded' ? config.database.file : ''}, in-process event bus${config.simulator ? ', simulated clusters' : ', no simulated clusters (KDA_SIMULATOR=off)'}.`
+          : '',
         adminTokenBannerLine(config),
         '',
       ]

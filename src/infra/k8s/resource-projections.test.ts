@@ -178,6 +178,11 @@ describe('projectKubernetesEvent', () => {
     expect(series).toMatchObject({ type: 'Normal', count: 4, firstSeen: '2024-05-01T10:00:00.000Z', lastSeen: '2024-05-01T10:05:00.000Z', source: 'default-scheduler' });
     expect(projectKubernetesEvent({ metadata: meta('bare', 'shop') })).toMatchObject({ count: 1, lastSeen: '2024-05-01T10:00:00.000Z', message: '', reason: '' });
   });
+
+  it('gives an event without any time the oldest time there is, never an empty one (lastSeen is a non-null DateTime)', () => {
+    const { creationTimestamp: _none, ...timeless } = meta('timeless', 'shop');
+    expect(projectKubernetesEvent({ metadata: timeless }).lastSeen).toBe('1970-01-01T00:00:00.000Z');
+  });
 });
 
 describe('projectPodDisruptionBudget', () => {

@@ -126,8 +126,14 @@ export function projectKubernetesEvent(raw: unknown): KubernetesEventProjection 
   const source = asRecord(object['source']);
   const count = asNumber(object['count']) || asNumber(series['count']) || 1;
   const firstSeen = asTimestamp(object['firstTimestamp']) ?? asTimestamp(object['eventTime']);
+  // An apiserver always sets creationTimestamp; without any time at all the event sorts as the oldest
+  // (the field is a non-null DateTime, which an empty string would break).
   const lastSeen =
-    asTimestamp(object['lastTimestamp']) ?? asTimestamp(series['lastObservedTime']) ?? asTimestamp(object['eventTime']) ?? asTimestamp(metadata['creationTimestamp']) ?? '';
+    asTimestamp(object['lastTimestamp']) ??
+    asTimestamp(series['lastObservedTime']) ??
+    asTimestamp(object['eventTime']) ??
+    asTimestamp(metadata['creationTimestamp']) ??
+    new Date(0).toISOString();
   return compact<KubernetesEventProjection>({
     uid: requiredString(metadata['uid'], 'metadata.uid'),
     namespace: requiredString(metadata['namespace'], 'metadata.namespace'),
