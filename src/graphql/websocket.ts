@@ -192,6 +192,12 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     },
     server,
   );
+  // ws itself closes a socket that sends an oversized message (1009) or fails; graphql-ws would also
+  // log each as "Internal error … check your implementation", which a client can trigger at will.
+  server.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', () => undefined);
+  });
 
   return {
     async stop() {
