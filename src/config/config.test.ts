@@ -76,6 +76,7 @@ describe('limits, log level and error detail', () => {
       maxSubscriptionsPerSocket: 100,
       maxActiveTokensPerUser: 25,
       accessCacheSeconds: 5,
+      outboxMaxEvents: 10_000,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -94,6 +95,7 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
         KDA_MAX_TOKENS_PER_USER: '3',
         KDA_ACCESS_CACHE_SECONDS: '0.5',
+        KDA_OUTBOX_MAX_EVENTS: '250',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -108,6 +110,7 @@ describe('limits, log level and error detail', () => {
       maxSubscriptionsPerSocket: 5,
       maxActiveTokensPerUser: 3,
       accessCacheSeconds: 0.5,
+      outboxMaxEvents: 250,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
@@ -123,6 +126,7 @@ describe('limits, log level and error detail', () => {
       KDA_MAX_BODY_BYTES: '1e6',
       KDA_MAX_WS_PAYLOAD_BYTES: '100',
       KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: '0',
+      KDA_OUTBOX_MAX_EVENTS: '0',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
     }).join('\n');
@@ -134,6 +138,7 @@ describe('limits, log level and error detail', () => {
       'KDA_MAX_BODY_BYTES',
       'KDA_MAX_WS_PAYLOAD_BYTES',
       'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
+      'KDA_OUTBOX_MAX_EVENTS',
       'KDA_LOG_LEVEL',
       'KDA_DEBUG_ERRORS',
     ]) {

@@ -19,6 +19,8 @@ export interface GatewayLimits {
   readonly maxActiveTokensPerUser: number;
   /** KDA_ACCESS_CACHE_SECONDS: the longest a cached access decision is used before the database is asked again. */
   readonly accessCacheSeconds: number;
+  /** KDA_OUTBOX_MAX_EVENTS: events per cluster (and for build events) waiting while the bus is unreachable; beyond, the oldest are dropped and a resync follows. */
+  readonly outboxMaxEvents: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxSubscriptionsPerSocket: 100,
   maxActiveTokensPerUser: 25,
   accessCacheSeconds: 5,
+  outboxMaxEvents: 10_000,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -68,6 +71,7 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxSubscriptionsPerSocket: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_LIMITS.maxSubscriptionsPerSocket, whole(1), problems),
     maxActiveTokensPerUser: parseNumber(env, 'KDA_MAX_TOKENS_PER_USER', DEFAULT_LIMITS.maxActiveTokensPerUser, whole(1), problems),
     accessCacheSeconds: parseNumber(env, 'KDA_ACCESS_CACHE_SECONDS', DEFAULT_LIMITS.accessCacheSeconds, { integer: false, min: 0.1 }, problems),
+    outboxMaxEvents: parseNumber(env, 'KDA_OUTBOX_MAX_EVENTS', DEFAULT_LIMITS.outboxMaxEvents, whole(1), problems),
   });
 }
 
