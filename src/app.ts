@@ -22,6 +22,7 @@ import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
 import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
 import { openInfra, type Infra } from './wiring/infra.js';
+import { outboxMetrics } from './wiring/outbox-metrics.js';
 import { StopList } from './wiring/stop-list.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
 
@@ -194,6 +195,10 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
           help: '1 when the cluster is RUNNING.',
           collect: () => informers.clusterIds().map((clusterId) => ({ labels: { cluster_id: clusterId }, value: informers.get(clusterId)?.status().state === 'RUNNING' ? 1 : 0 })),
         },
+        ...outboxMetrics(() => [
+          ...informers.outboxStats().map(({ clusterId, stats }) => ({ labels: { outbox: 'cluster', cluster_id: clusterId }, stats })),
+          { labels: { outbox: 'builds' }, stats: wired.builds.outboxStats() },
+        ]),
       ]),
     logger,
   });

@@ -80,6 +80,7 @@ describe('limits, log level and error detail', () => {
       maxResponseBytes: 8_388_608,
       operationTimeoutSeconds: 15,
       maxConcurrentOperations: 4,
+      outboxMaxEvents: 10_000,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -102,6 +103,7 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_RESPONSE_BYTES: '4096',
         KDA_OPERATION_TIMEOUT_SECONDS: '2.5',
         KDA_MAX_CONCURRENT_OPERATIONS: '2',
+        KDA_OUTBOX_MAX_EVENTS: '250',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -120,6 +122,7 @@ describe('limits, log level and error detail', () => {
       maxResponseBytes: 4096,
       operationTimeoutSeconds: 2.5,
       maxConcurrentOperations: 2,
+      outboxMaxEvents: 250,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
@@ -139,6 +142,7 @@ describe('limits, log level and error detail', () => {
       KDA_MAX_RESPONSE_BYTES: '10',
       KDA_OPERATION_TIMEOUT_SECONDS: 'forever',
       KDA_MAX_CONCURRENT_OPERATIONS: '0.5',
+      KDA_OUTBOX_MAX_EVENTS: '0',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
     }).join('\n');
@@ -154,6 +158,7 @@ describe('limits, log level and error detail', () => {
       'KDA_MAX_CONCURRENT_OPERATIONS',
       'KDA_MAX_WS_PAYLOAD_BYTES',
       'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
+      'KDA_OUTBOX_MAX_EVENTS',
       'KDA_LOG_LEVEL',
       'KDA_DEBUG_ERRORS',
     ]) {

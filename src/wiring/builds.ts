@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../config/config.js';
+import { DEFAULT_LIMITS, type GatewayConfig } from '../config/config.js';
 import { BuildService, RegistryService, RunFollowers, type WorkspaceGate } from '../domains/builds/index.js';
 import { createSecretBox } from '../infra/crypto/secret-box.js';
 import { createBuildStores } from '../infra/db/build-stores.js';
@@ -6,6 +6,7 @@ import { createBuildJobs } from '../infra/k8s/build-jobs.js';
 import { createBuildEventPublisher, createBuildEventSource } from '../infra/nats/build-event-source.js';
 import { createRegistryClient } from '../infra/registry/registry-client.js';
 import { createSourceProbe } from '../infra/registry/source-probe.js';
+import type { OutboxStats } from '../infra/nats/outbox.js';
 import type { Infra } from './infra.js';
 import type { StopList } from './stop-list.js';
 
@@ -19,6 +20,8 @@ export interface BuildsWiring {
    * and starts pruning old log lines. After the demo, which registers its own registry first.
    */
   start(): Promise<void>;
+  /** Build events not yet on the bus. */
+  outboxStats(): OutboxStats;
 }
 
 export interface BuildsNeighbours {
@@ -34,7 +37,9 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
   const registryApi = createRegistryClient({ egress: infra.egress });
   const registries = new RegistryService({ store: stores.registries, api: registryApi, sealer: createSecretBox(infra.secretKey), gate, now: () => new Date() });
   const jobs = createBuildJobs(infra.informers);
-  const publisher = createBuildEventPublisher(infra.bus);
+  const publisher = createBuildEventPublisher(infra.bus, { maxEvents: (config.limits ?? DEFAULT_LIMITS).outboxMaxEvents, logger });
+  // Registered before the followers: stops run in reverse, so followers stop first, then this drains.
+  stops.add(() => publisher.close());
   const followers = new RunFollowers({
     jobs,
     runs: stores.runs,
@@ -73,5 +78,5 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
     pruneLogs.unref();
     stops.add(async () => clearInterval(pruneLogs));
   };
-  return { builds, registries, start };
+  return { builds, registries, start, outboxStats: () => publisher.stats() };
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { GatewayConfig } from '../config/config.js';
+import { DEFAULT_LIMITS, type GatewayConfig } from '../config/config.js';
 import { loadOrCreateLocalSecretKey } from '../infra/crypto/secret-box.js';
 import { openDatabase } from '../infra/db/data-source.js';
 import { createAddressPolicy, type AddressPolicy } from '../infra/egress/address-policy.js';
@@ -57,7 +57,7 @@ export async function openInfra(config: GatewayConfig, options: InfraOptions, st
     proxy: config.outbound?.allowKubeconfigProxy ?? false,
     insecureTransport: config.outbound?.allowInsecureClusters ?? false,
   };
-  const informers = new InformerPool({ bus, logger, kubeconfigAllowances });
+  const informers = new InformerPool({ bus, logger, kubeconfigAllowances, outboxMaxEvents: (config.limits ?? DEFAULT_LIMITS).outboxMaxEvents });
   stops.add(() => informers.stopAll());
   return { secretKey, dataSource, bus, hub, informers, egress, egressPolicy, kubeconfigAllowances, logger };
 }

@@ -62,6 +62,33 @@ describe('openLogStream', () => {
     expect(await drain(stream)).toEqual([3, 4]);
   });
 
+  it('reads a line the bus lost from the store when the next live line shows the gap', async () => {
+    const stored = [1, 2].map(line);
+    const events = live([lineEvent(3), lineEvent(6), lineEvent(7), { v: 1, type: 'end', runId: RUN, lastLine: 7, status: 'SUCCEEDED' }]);
+    const stream = await openLogStream(RUN, 1, events, { logs: store(stored), statusOf: status('RUNNING') });
+    const received: number[] = [];
+    for await (const entry of stream) {
+      received.push(entry.number);
+      // Stored before published: by the time line 6 is on the bus, 4 to 6 are in the store.
+      if (entry.number === 3) stored.push(...[4, 5, 6].map(line));
+      if (entry.number === 6) stored.push(line(7));
+    }
+    expect(received).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("reads the lines the bus lost before the run's end from the store, then ends", async () => {
+    const stored = [1, 2].map(line);
+    const events = live([lineEvent(3), { v: 1, type: 'end', runId: RUN, lastLine: 5, status: 'FAILED' }]);
+    const stream = await openLogStream(RUN, 1, events, { logs: store(stored), statusOf: status('RUNNING') });
+    const received: number[] = [];
+    for await (const entry of stream) {
+      received.push(entry.number);
+      if (entry.number === 3) stored.push(...[4, 5].map(line));
+    }
+    expect(received).toEqual([1, 2, 3, 4, 5]);
+    expect(events.returned).toBe(true);
+  });
+
   it('ends after the history of a run that had already finished', async () => {
     const events = live([lineEvent(99)]);
     const stream = await openLogStream(RUN, 2, events, { logs: store([1, 2, 3].map(line)), statusOf: status('SUCCEEDED') });

@@ -21,14 +21,17 @@ import type {
   WorkloadProjection,
 } from '../../domains/clusters/model.js';
 import type { ClusterLiveView } from '../../domains/clusters/ports.js';
-import type { EventBus, PublishOptions } from '../../shared/event-bus.js';
+import { randomBytes } from 'node:crypto';
+import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
+import { Outbox, type OutboxStats } from '../nats/outbox.js';
 import { subjects } from '../nats/subjects.js';
 import { clusterStatusOf, type ClusterConnectionStatus } from './cluster-status.js';
 import { INFORMED_KINDS, KIND_DEFINITIONS, type InformedKind, type InformedProjections, type KindDefinition } from './informed-kinds.js';
 import { describeError, type ReflectorTransport } from './kube-transport.js';
-import { Reflector, type ReflectorEvent, type ReflectorTuning } from './reflector.js';
+import { Reflector, type ReflectorTuning } from './reflector.js';
 import { loadKubeConfig, STRICT_KUBECONFIG, type KubeconfigAllowances } from './kubeconfig.js';
+import { changeIdentity, MissedChanges, type ClusterOutboxMessage, type MissedObject } from './missed-changes.js';
 import { realTimers, type Timers } from './timers.js';
 
 export { LIST_PATHS, type InformedKind } from './informed-kinds.js';
@@ -55,7 +58,11 @@ export interface ClusterInformersOptions {
   readonly timers?: Timers;
   /** What the kubeconfig may ask of the host (checked again at every connect); strict when absent. */
   readonly kubeconfigAllowances?: KubeconfigAllowances;
+  /** Most events waiting for the bus (KDA_OUTBOX_MAX_EVENTS); beyond, the oldest are dropped and a resync follows. */
+  readonly outboxMaxEvents?: number;
 }
+
+export const DEFAULT_OUTBOX_MAX_EVENTS = 10_000;
 
 type Reflectors = { readonly [K in InformedKind]: Reflector<InformedProjections[K]> };
 
@@ -71,7 +78,11 @@ export class ClusterInformers implements ClusterLiveView {
   private readonly statusListeners = new Set<ClusterStatusListener>();
   private readonly syncWaiters = new Set<(synced: boolean) => void>();
   private lastStatus: ClusterConnectionStatus = { state: 'CONNECTING' };
-  private publishing: Promise<void> = Promise.resolve();
+  private readonly outbox: Outbox<ClusterOutboxMessage>;
+  private readonly missed = new MissedChanges();
+  /** Status messages have no natural id; this instance's prefix and a counter make retries idempotent. */
+  private readonly statusIdPrefix = randomBytes(6).toString('hex');
+  private statusMessages = 0;
   private started = false;
   private stopped = false;
 
@@ -82,6 +93,15 @@ export class ClusterInformers implements ClusterLiveView {
     this.logger = (options.logger ?? silentLogger).child({ clusterId: options.clusterId });
     this.timers = options.timers ?? realTimers;
     this.kubeConfig = loadKubeConfig(options.kubeconfigYaml, options.context ?? null, options.kubeconfigAllowances ?? STRICT_KUBECONFIG);
+    this.outbox = new Outbox<ClusterOutboxMessage>({
+      name: `cluster/${options.clusterId}`,
+      maxEvents: options.outboxMaxEvents ?? DEFAULT_OUTBOX_MAX_EVENTS,
+      publish: (message) => options.bus.publish(message.subject, message.data, { messageId: message.messageId }),
+      onDrop: (message) => this.missed.record(message),
+      resync: (queued) => this.resyncMessages(queued),
+      timers: this.timers,
+      logger: this.logger,
+    });
     const reflectors: Partial<Record<InformedKind, unknown>> = {};
     for (const kind of INFORMED_KINDS) reflectors[kind] = this.createReflector(kind);
     this.reflectors = reflectors as Reflectors;
@@ -168,12 +188,20 @@ export class ClusterInformers implements ClusterLiveView {
     });
   }
 
-  /** Stops every watch; resolves once pending publishes are done. No event or status after this. */
+  /** Events not yet on the bus (lag while NATS is unreachable). */
+  outboxStats(): OutboxStats {
+    return this.outbox.stats();
+  }
+
+  /**
+   * Stops every watch; resolves once pending publishes are done, or abandoned when the bus refuses
+   * one (NATS down: a shutdown does not wait for it). No event or status after this.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const settle of [...this.syncWaiters]) settle(false);
     await Promise.all(this.allReflectors().map((reflector) => reflector.stop()));
-    await this.publishing;
+    await this.outbox.close();
   }
 
   private createReflector<K extends InformedKind>(kind: K): Reflector<InformedProjections[K]> {
@@ -195,7 +223,7 @@ export class ClusterInformers implements ClusterLiveView {
       ...(definition.bound ? { bound: definition.bound } : {}),
       absentWhenNotFound: !definition.required,
       onEvent: (event) => {
-        this.publishObject(definition.publishAs, event, definition.namespaceOf?.(event.object));
+        this.outbox.enqueue(this.objectMessage(kind, event.type, event.object));
         // Node readiness is part of the cluster's status.
         if (kind === 'nodes') this.refreshStatus();
       },
@@ -212,12 +240,49 @@ export class ClusterInformers implements ClusterLiveView {
     return INFORMED_KINDS.map((kind) => this.reflectors[kind] as Reflector<object>);
   }
 
-  private publishObject<T extends object>(kind: ClusterObjectKindName, event: ReflectorEvent<T>, namespace: string | undefined): void {
-    const object = event.object as T & { uid: string; resourceVersion: string };
-    const payload: ClusterObjectEvent<T> = { v: 1, type: event.type, clusterId: this.clusterId, kind, object: event.object };
-    this.enqueuePublish(subjects.clusterObjects(this.clusterId, kind, namespace), payload, {
-      messageId: objectMessageId(this.clusterId, kind, event.type, object),
-    });
+  private objectMessage<K extends InformedKind>(kind: K, type: WatchEventType, object: InformedProjections[K]): ClusterOutboxMessage {
+    const definition = KIND_DEFINITIONS[kind] as KindDefinition<InformedProjections[K]>;
+    const publishAs = definition.publishAs;
+    const identified = object as InformedProjections[K] & { uid: string; resourceVersion: string };
+    const payload: ClusterObjectEvent<InformedProjections[K]> = { v: 1, type, clusterId: this.clusterId, kind: publishAs, object };
+    return {
+      subject: subjects.clusterObjects(this.clusterId, publishAs, definition.namespaceOf?.(object)),
+      data: payload,
+      messageId: objectMessageId(this.clusterId, publishAs, type, identified),
+      change: { kind, type, uid: identified.uid, object },
+    };
+  }
+
+  private statusMessage(): ClusterOutboxMessage {
+    const message: ClusterStatusMessage = { v: 1, clusterId: this.clusterId, ...this.status() };
+    this.statusMessages += 1;
+    return { subject: subjects.clusterObjects(this.clusterId, 'status'), data: message, messageId: `${this.clusterId}:status:${this.statusIdPrefix}:${this.statusMessages}` };
+  }
+
+  /**
+   * After the outbox dropped events: each object they were about, as it is now (or its deletion),
+   * and the current status. An object with changes still queued is left to them: they come after
+   * this and end at its current state, and it would otherwise step back in time in between.
+   */
+  private resyncMessages(queued: readonly ClusterOutboxMessage[]): ClusterOutboxMessage[] {
+    const stillQueued = new Set(queued.flatMap((message) => (message.change ? [changeIdentity(message.change)] : [])));
+    const { objects, status } = this.missed.take();
+    const messages = objects.filter((missed) => !stillQueued.has(changeIdentity(missed))).flatMap((missed) => this.currentStateOf(missed));
+    if (status && !queued.some((message) => message.change === undefined)) messages.push(this.statusMessage());
+    return messages;
+  }
+
+  private currentStateOf(missed: MissedObject): ClusterOutboxMessage[] {
+    const kind = missed.kind;
+    const definition = KIND_DEFINITIONS[kind] as KindDefinition<object>;
+    const reflector = this.reflectors[kind] as Reflector<object>;
+    const current = reflector.get(definition.keyOf(missed.lastKnown));
+    if (current !== undefined && (current as { uid: string }).uid === missed.uid) {
+      return [this.objectMessage(kind, missed.neverAnnounced ? 'ADDED' : 'MODIFIED', current as InformedProjections[typeof kind])];
+    }
+    // A bounded kind forgets old objects without a DELETED; absence there is not a deletion.
+    if (definition.bound !== undefined) return [];
+    return [this.objectMessage(kind, 'DELETED', missed.lastKnown as InformedProjections[typeof kind])];
   }
 
   private refreshStatus(): void {
@@ -233,8 +298,7 @@ export class ClusterInformers implements ClusterLiveView {
     if (!changed) return;
     const status = this.status();
     this.logger.info('cluster status changed', { state: status.state, reason: status.reason });
-    const message: ClusterStatusMessage = { v: 1, clusterId: this.clusterId, ...status };
-    this.enqueuePublish(subjects.clusterObjects(this.clusterId, 'status'), message, {});
+    this.outbox.enqueue(this.statusMessage());
     for (const listener of this.statusListeners) {
       try {
         listener(status);
@@ -262,13 +326,6 @@ export class ClusterInformers implements ClusterLiveView {
       .map((reflector) => reflector.lastContactAt)
       .filter((time): time is number => time !== undefined);
     return times.length === 0 ? {} : { lastSeenAt: new Date(Math.max(...times)).toISOString() };
-  }
-
-  /** Publishes strictly in order (ADDED before MODIFIED before DELETED), never rejecting the chain. */
-  private enqueuePublish(subject: string, data: unknown, options: PublishOptions): void {
-    this.publishing = this.publishing
-      .then(() => this.options.bus.publish(subject, data, options))
-      .catch((error: unknown) => this.logger.warn('cannot publish cluster event', { subject, error: describeError(error) }));
   }
 }
 

@@ -8,6 +8,7 @@ import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { ClusterInformers, type ClusterConnectionStatus, type ClusterInformersOptions } from './cluster-informers.js';
 import { describeError } from './kube-transport.js';
+import type { OutboxStats } from '../nats/outbox.js';
 import type { ReflectorTuning } from './reflector.js';
 
 export interface InformerPoolOptions {
@@ -18,6 +19,8 @@ export interface InformerPoolOptions {
   readonly transportFor?: ClusterInformersOptions['transportFor'];
   /** What kubeconfigs may ask of the host; strict when absent. */
   readonly kubeconfigAllowances?: ClusterInformersOptions['kubeconfigAllowances'];
+  /** Per cluster: most events waiting for the bus (KDA_OUTBOX_MAX_EVENTS). */
+  readonly outboxMaxEvents?: number;
 }
 
 export type PoolStatusListener = (clusterId: string, status: ClusterConnectionStatus) => void;
@@ -57,6 +60,7 @@ export class InformerPool {
       ...(this.options.tuning ? { tuning: this.options.tuning } : {}),
       ...(this.options.transportFor ? { transportFor: this.options.transportFor } : {}),
       ...(this.options.kubeconfigAllowances ? { kubeconfigAllowances: this.options.kubeconfigAllowances } : {}),
+      ...(this.options.outboxMaxEvents === undefined ? {} : { outboxMaxEvents: this.options.outboxMaxEvents }),
     });
     informers.onStatusChange((status) => {
       // A replaced connection may still be winding down; only the current one speaks for the cluster.
@@ -88,6 +92,11 @@ export class InformerPool {
 
   clusterIds(): string[] {
     return [...this.entries.keys()];
+  }
+
+  /** Each connected cluster's events not yet on the bus. */
+  outboxStats(): Array<{ readonly clusterId: string; readonly stats: OutboxStats }> {
+    return [...this.entries].map(([clusterId, entry]) => ({ clusterId, stats: entry.informers.outboxStats() }));
   }
 
   /** Status changes of every connected cluster; returns an unsubscribe. */

@@ -1,20 +1,15 @@
 /**
  * JetStream-specific behaviour (the shared contract is in test/event-bus.test.ts): stream setup,
  * the wire prefix, readiness, expired cursors, and recovery after the server restarts. The last
- * one runs a private nats-server (same binary as the machine's) on a free port, so it can be
- * stopped and started without touching the shared server.
+ * one runs a private nats-server (test/support/private-nats-server.ts), so it can be stopped and
+ * started without touching the shared server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { connect, nanos, type NatsConnection } from 'nats';
 import { InvalidCursorError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
 import { silentLogger } from '../../shared/logger.js';
 import { createNatsBus } from './nats-bus.js';
 import { createIsolatedNatsBus, deleteStream, MessageCollector, natsTestUrl, natsUnreachableMessage, waitUntil } from '../../../test/support/nats-test-bus.js';
+import { freePort, PrivateNatsServer } from '../../../test/support/private-nats-server.js';
 
 const subject = 'kda.v1.c1.pods.web';
 
@@ -160,74 +155,3 @@ describe('JetStream bus across a server restart', () => {
     expect(collector.data).toEqual([1, 2, 3]);
   }, 60_000);
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function acceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-}
-
-/** A nats-server of our own, restartable on the same port and store directory. */
-class PrivateNatsServer {
-  private process: ChildProcess | undefined;
-
-  private constructor(
-    private readonly port: number,
-    private readonly storeDir: string,
-  ) {}
-
-  static async start(): Promise<PrivateNatsServer> {
-    const storeDir = await mkdtemp(join(tmpdir(), `kda-nats-${randomBytes(3).toString('hex')}-`));
-    const server = new PrivateNatsServer(await freePort(), storeDir);
-    await server.start();
-    return server;
-  }
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: 'ignore',
-    });
-    this.process = child;
-    let ready = false;
-    const deadline = Date.now() + 10_000;
-    while (!ready) {
-      if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
-      if (Date.now() > deadline) throw new Error('nats-server did not start');
-      ready = await acceptsConnections(this.port);
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.process;
-    this.process = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await exited;
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    await rm(this.storeDir, { recursive: true, force: true });
-  }
-}
