@@ -37,6 +37,14 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** Thrown by publish for a message the bus will never take (larger than its payload limit): retrying cannot help. */
+export class RefusedMessageError extends Error {
+  constructor(subject: string, reason: string) {
+    super(`The bus refuses the message on ${subject}: ${reason}`);
+    this.name = 'RefusedMessageError';
+  }
+}
+
 /** Thrown by subscribe when `after` is not a cursor this bus issued (or it has expired). */
 export class InvalidCursorError extends Error {
   constructor(cursor: string) {

@@ -5,7 +5,7 @@
  * started without touching the shared server.
  */
 import { connect, nanos, type NatsConnection } from 'nats';
-import { InvalidCursorError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
+import { InvalidCursorError, RefusedMessageError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
 import { silentLogger } from '../../shared/logger.js';
 import { createNatsBus } from './nats-bus.js';
 import { createIsolatedNatsBus, deleteStream, MessageCollector, natsTestUrl, natsUnreachableMessage, waitUntil } from '../../../test/support/nats-test-bus.js';
@@ -66,6 +66,17 @@ describe('JetStream bus on the shared server', () => {
       raw.unsubscribe();
       expect(wire).toEqual([`${isolated.subjectPrefix}.${subject}`]);
       expect(collector.messages[0]?.subject).toBe(subject);
+    } finally {
+      await isolated.destroy();
+    }
+  });
+
+  test("a message above the server's payload limit is refused for good (RefusedMessageError), not as a passing failure", async () => {
+    const isolated = await createIsolatedNatsBus();
+    try {
+      const tooLarge = 'x'.repeat((admin.info?.max_payload ?? 1024 * 1024) + 1);
+      await expect(isolated.bus.publish(subject, { tooLarge })).rejects.toBeInstanceOf(RefusedMessageError);
+      await isolated.bus.publish(subject, { small: true });
     } finally {
       await isolated.destroy();
     }

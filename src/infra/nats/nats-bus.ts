@@ -28,7 +28,16 @@ import {
   type NatsConnection,
   type StreamInfo,
 } from 'nats';
-import { InvalidCursorError, type BusMessage, type EventBus, type MessageHandler, type PublishOptions, type SubscribeOptions, type Unsubscribe } from '../../shared/event-bus.js';
+import {
+  InvalidCursorError,
+  RefusedMessageError,
+  type BusMessage,
+  type EventBus,
+  type MessageHandler,
+  type PublishOptions,
+  type SubscribeOptions,
+  type Unsubscribe,
+} from '../../shared/event-bus.js';
 import { createJsonLogger, type Logger } from '../../shared/logger.js';
 import { decodeJetStreamCursor, encodeJetStreamCursor } from './cursor.js';
 import { assertPublishable, assertSubscribable, InvalidSubjectError } from './subject-match.js';
@@ -234,6 +243,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
       assertOpen();
       assertPublishable(subject, subjects.all);
       const payload = codec.encode(JSON.stringify(data ?? null));
+      // The server's limit (1 MB by default): such a message would be refused on every retry.
+      const maxPayload = nc.info?.max_payload;
+      if (maxPayload !== undefined && payload.length > maxPayload)
+        throw new RefusedMessageError(subject, `${payload.length} bytes, above the server's max_payload of ${maxPayload}`);
       const messageId = publishOptions.messageId;
       await js.publish(toWire(subject), payload, messageId === undefined ? undefined : { msgID: messageId });
     },

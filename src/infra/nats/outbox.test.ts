@@ -1,5 +1,6 @@
 import type { Timers } from '../k8s/timers.js';
 import { Outbox, type OutboxMessage } from './outbox.js';
+import { RefusedMessageError } from '../../shared/event-bus.js';
 
 /** Time stands still until the test moves it; retry timers fire when the test says so. */
 class ManualClock implements Timers {
@@ -38,6 +39,8 @@ class TestBus {
   readonly accepted: string[] = [];
   attempts = 0;
   up = true;
+  /** Message ids the bus will never take (too large, say). */
+  readonly refused = new Set<string>();
   private held: Array<() => void> = [];
   hold = false;
 
@@ -45,6 +48,7 @@ class TestBus {
     this.attempts++;
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
     if (!this.up) throw new Error('TIMEOUT');
+    if (this.refused.has(message.messageId)) throw new RefusedMessageError(message.subject, 'too large');
     this.accepted.push(message.messageId);
   };
 
@@ -82,6 +86,24 @@ function setup(maxEvents: number, resync?: (queued: readonly OutboxMessage[]) =>
 }
 
 describe('Outbox', () => {
+  test('a message the bus will never take is dropped at once, not retried in front of the others; its object is resynced once', async () => {
+    const resynced: string[][] = [];
+    const { clock, bus, dropped, outbox } = setup(100, (queued) => {
+      resynced.push(queued.map((entry) => entry.messageId));
+      return [message('huge-now')];
+    });
+    bus.refused.add('huge');
+    bus.refused.add('huge-now');
+    for (const id of ['a', 'huge', 'b']) outbox.enqueue(message(id));
+    await until(() => outbox.stats().pending === 0, 'the queue drained');
+    expect(bus.accepted).toEqual(['a', 'b']);
+    expect(dropped).toEqual(['huge']);
+    // The resync's message is refused too: dropped, and no further resync is owed (no loop).
+    expect(resynced).toHaveLength(1);
+    expect(outbox.stats()).toMatchObject({ pending: 0, dropped: 2, resyncs: 1, oldestPendingAgeMs: 0 });
+    expect(clock.timers).toBe(0);
+  });
+
   test('keeps what the bus refuses and publishes it in order once the bus accepts again, each message once', async () => {
     const { clock, bus, outbox } = setup(100);
     outbox.enqueue(message('a'));

@@ -16,6 +16,7 @@
  */
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { Backoff, type BackoffSettings } from '../k8s/backoff.js';
+import { RefusedMessageError } from '../../shared/event-bus.js';
 import { realTimers, type Timers } from '../k8s/timers.js';
 
 export interface OutboxMessage {
@@ -222,6 +223,10 @@ export class Outbox<M extends OutboxMessage> {
         await this.options.publish(entry.message);
       } catch (error) {
         this.inFlight = undefined;
+        if (error instanceof RefusedMessageError) {
+          this.refuse(entry, error);
+          continue;
+        }
         if (this.closing) {
           this.abandon(error);
           this.pumpRunning = false;
@@ -240,6 +245,26 @@ export class Outbox<M extends OutboxMessage> {
       this.backoff.reset();
       if (this.resyncBatch.peek() === entry) this.resyncBatch.shift();
       else if (this.queue.peek() === entry) this.queue.shift();
+    }
+  }
+
+  /**
+   * A message the bus will never take is dropped like one over the bound: counted, and the state
+   * of what it was about owed to subscribers. Not again for a resync message: that would loop.
+   */
+  private refuse(entry: Entry<M>, error: RefusedMessageError): void {
+    const fromResync = this.resyncBatch.peek() === entry;
+    if (fromResync) this.resyncBatch.shift();
+    else if (this.queue.peek() === entry) this.queue.shift();
+    this.dropped++;
+    this.logger.error('the bus refuses an event; it is dropped', { error: error.message, subject: entry.message.subject, resync: fromResync });
+    if (fromResync) return;
+    this.droppedSinceResync++;
+    this.owedSince = Math.min(this.owedSince ?? entry.since, entry.since);
+    try {
+      this.options.onDrop?.(entry.message);
+    } catch (listenerError) {
+      this.logger.error('onDrop listener threw', { error: String(listenerError) });
     }
   }
 
