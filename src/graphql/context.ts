@@ -5,9 +5,10 @@ import { createIdentityLoaders, type Authenticator, type IdentityContext, type I
 import { createWorkspaceLoaders, type AccessCache, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
 import type { AuditRecorder } from './audit-middleware.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
+import type { CatalogContext, CatalogService } from '../domains/catalog/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
-export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, PagingContext {
+export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, CatalogContext, PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
@@ -27,6 +28,7 @@ export interface GatewayServices {
   readonly audit: AuditRecorder;
   readonly builds: BuildService;
   readonly registries: RegistryService;
+  readonly catalog: CatalogService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -51,6 +53,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         pageLimits: services.pageLimits,
         builds: services.builds,
         registries: services.registries,
+        catalog: services.catalog,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;
