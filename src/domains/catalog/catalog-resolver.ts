@@ -38,16 +38,16 @@ export class CatalogPackageResolver {
   })
   async catalogPackages(
     @Arg('workspaceId', () => ID, { nullable: true, description: 'Only this workspace’s own packages (and the global ones, unless scope is WORKSPACE).' })
-    workspaceId: string | null,
-    @Arg('scope', () => CatalogScopeEnum, { nullable: true, description: 'Global packages, workspace packages, or both (default ALL).' }) scope: string | null,
-    @Arg('tag', () => String, { nullable: true, description: 'Only packages with this tag (whatever its case).' }) tag: string | null,
+    workspaceId: string | null | undefined,
+    @Arg('scope', () => CatalogScopeEnum, { nullable: true, description: 'Global packages, workspace packages, or both (default ALL).' }) scope: string | null | undefined,
+    @Arg('tag', () => String, { nullable: true, description: 'Only packages with this tag (whatever its case).' }) tag: string | null | undefined,
     @Arg('search', () => String, { nullable: true, description: 'Only packages whose name, description or a tag contains this text (whatever its case; at most 100 characters).' })
-    search: string | null,
+    search: string | null | undefined,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() context: CatalogContext,
   ): Promise<CatalogPackageConnection> {
     const records = await context.catalog.list(callerOf(context), {
-      workspaceId: workspaceId === null ? null : localKeyOf(workspaceId, 'Workspace'),
+      workspaceId: workspaceId === null || workspaceId === undefined ? null : localKeyOf(workspaceId, 'Workspace'),
       scope: (scope ?? 'ALL') as keyof typeof CatalogScopeEnum,
       tag,
       search,
@@ -185,7 +185,7 @@ export class CatalogPackageVersionResolver {
   })
   async render(
     @Root() version: CatalogPackageVersion,
-    @Arg('values', () => GraphQLJSONObject, { nullable: true, description: 'Parameter values (absent: the defaults).' }) values: Record<string, unknown> | null,
+    @Arg('values', () => GraphQLJSONObject, { nullable: true, description: 'Parameter values (absent: the defaults).' }) values: Record<string, unknown> | null | undefined,
     @Ctx() context: CatalogContext,
   ): Promise<CatalogRendering> {
     const rendering = context.catalog.render(await this.content(version, context), values ?? {});
