@@ -427,6 +427,17 @@ describe('catalog: packages and versions through the gateway, on MariaDB', () =>
     expect(few).toBeLessThanOrEqual(8);
   });
 
+  it('one operation reads at most 32 MiB of package contents, however many aliases ask', async () => {
+    const packageId = await createPackage({ name: 'Half a megabyte' });
+    const manifests = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: ${'y'.repeat(480 * 1024)}\n`;
+    const { id } = data(await importVersion({ packageId, version: '1.0.0', manifests, parametersSchema: null }), 'import').importPackageVersion.packageVersion;
+    const fields = (count: number) => Array.from({ length: count }, (_, index) => `v${index}: catalogPackageVersion(id: $id) { manifestYaml templates { kind } }`).join(' ');
+    expect((await gateway.request(`query ($id: ID!) { ${fields(10)} }`, { id })).errors).toBeUndefined();
+    const tooMuch = await gateway.request(`query ($id: ID!) { ${fields(40)} }`, { id });
+    expect(tooMuch.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooMuch.errors?.[0]?.message).toMatch(/more than 32 MiB of package contents/);
+  });
+
   it('deleting a version; anonymous callers are refused', async () => {
     const packageId = await createPackage({ name: 'Short-lived' });
     const version = data(await importVersion({ packageId, version: '0.1.0-rc.1' }), 'import').importPackageVersion.packageVersion;

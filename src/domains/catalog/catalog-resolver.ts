@@ -5,7 +5,7 @@ import { NotFoundError } from '../../shared/errors.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { paginate } from '../../shared/pagination.js';
 import { CatalogPackageConnection, CatalogPackageVersionConnection, PACKAGES_BY_NAME, VERSIONS_NEWEST_FIRST } from './connections.js';
-import { callerOf, catalogLoadersOf, visiblePackage, type CatalogContext } from './context.js';
+import { callerOf, catalogLoadersOf, contentSizeOf, spendContent, visiblePackage, type CatalogContext } from './context.js';
 import { CatalogPackage, CatalogPackageVersion, CatalogRendering, CatalogScopeEnum, CatalogTemplate } from './graphql-types.js';
 import {
   CreateCatalogPackageInput,
@@ -140,10 +140,12 @@ export class CatalogPackageResolver {
 
 @Resolver(() => CatalogPackageVersion)
 export class CatalogPackageVersionResolver {
-  private async content(version: CatalogPackageVersion, context: CatalogContext): Promise<CatalogVersionRecord> {
+  /** The version's templates and schema; `charged`: the field returns the templates in some form, counted against the operation's budget. */
+  private async content(version: CatalogPackageVersion, context: CatalogContext, charged = false): Promise<CatalogVersionRecord> {
     const record = await catalogLoadersOf(context).versionById.load(version.id);
     // Deleted since this response started: as missing as any other.
     if (record === null) throw new NotFoundError('CatalogPackageVersion', version.id);
+    if (charged) spendContent(context, contentSizeOf(record));
     return record;
   }
 
@@ -166,7 +168,7 @@ export class CatalogPackageVersionResolver {
 
   @FieldResolver(() => [CatalogTemplate], { description: 'Its manifests (at most 100), placeholders included, in the order imported.' })
   async templates(@Root() version: CatalogPackageVersion, @Ctx() context: CatalogContext): Promise<CatalogTemplate[]> {
-    return (await this.content(version, context)).templates.map((manifest, index) => {
+    return (await this.content(version, context, true)).templates.map((manifest, index) => {
       // Checked at import: apiVersion, kind and metadata.name are strings.
       const text = (value: unknown) => (typeof value === 'string' ? value : '');
       const metadata = manifest.metadata as { name?: unknown } | undefined;
@@ -176,7 +178,7 @@ export class CatalogPackageVersionResolver {
 
   @FieldResolver(() => String, { description: 'Its manifests as multi-document YAML: importing this text with the same parameters schema gives the same version.' })
   async manifestYaml(@Root() version: CatalogPackageVersion, @Ctx() context: CatalogContext): Promise<string> {
-    return context.catalog.exportYaml(await this.content(version, context));
+    return context.catalog.exportYaml(await this.content(version, context, true));
   }
 
   @FieldResolver(() => CatalogRendering, {
@@ -188,11 +190,14 @@ export class CatalogPackageVersionResolver {
     @Arg('values', () => GraphQLJSONObject, { nullable: true, description: 'Parameter values (absent: the defaults).' }) values: Record<string, unknown> | null | undefined,
     @Ctx() context: CatalogContext,
   ): Promise<CatalogRendering> {
-    const rendering = context.catalog.render(await this.content(version, context), values ?? {});
+    const rendering = context.catalog.render(await this.content(version, context, true), values ?? {});
+    const yaml = templatesToYaml(rendering.objects.map((object) => object.manifest));
+    // The objects and their YAML: about twice the rendered text.
+    spendContent(context, 2 * yaml.length);
     return Object.assign(new CatalogRendering(), {
       values: rendering.values,
       objects: rendering.objects.map(({ templateIndex, apiVersion, kind, name, manifest }) => ({ templateIndex, apiVersion, kind, name, manifest })),
-      yaml: templatesToYaml(rendering.objects.map((object) => object.manifest)),
+      yaml,
     });
   }
 }

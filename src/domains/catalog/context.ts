@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { UnauthenticatedError } from '../../shared/errors.js';
+import { DomainError, UnauthenticatedError } from '../../shared/errors.js';
 import type { PagingContext } from '../../shared/pagination.js';
 import type { CatalogService } from './catalog-service.js';
 import type { PrincipalLike } from './ports.js';
@@ -66,4 +66,33 @@ export async function visiblePackage(context: CatalogContext, record: CatalogPac
   callerOf(context);
   if (record === null) return null;
   return record.workspaceId === null || (await catalogLoadersOf(context).workspaceReadable.load(record.workspaceId)) ? record : null;
+}
+
+/**
+ * Bytes of package contents (templates, exports, renderings) one operation may read: a version is
+ * up to megabytes, so a page of versions each asking for its manifests must not build a response of
+ * gigabytes.
+ */
+export const MAX_CONTENT_BYTES_PER_OPERATION = 32 * 1024 * 1024;
+const contentSpent = new WeakMap<CatalogContext, number>();
+const contentSizes = new WeakMap<CatalogVersionRecord, number>();
+
+/** A version's templates as JSON text, in bytes (measured once per loaded record). */
+export function contentSizeOf(version: CatalogVersionRecord): number {
+  let size = contentSizes.get(version);
+  if (size === undefined) {
+    size = JSON.stringify(version.templates).length;
+    contentSizes.set(version, size);
+  }
+  return size;
+}
+
+export function spendContent(context: CatalogContext, bytes: number): void {
+  const spent = (contentSpent.get(context) ?? 0) + bytes;
+  if (spent > MAX_CONTENT_BYTES_PER_OPERATION)
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `this operation reads more than ${MAX_CONTENT_BYTES_PER_OPERATION / (1024 * 1024)} MiB of package contents: ask for the templates, manifestYaml or render of fewer versions at once`,
+    );
+  contentSpent.set(context, spent);
 }

@@ -103,6 +103,8 @@ items:
   test('huge inputs, deep nests and too many documents are refused', () => {
     expect(problem(`apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { a: "${'x'.repeat(TEMPLATE_LIMITS.maxYamlBytes)}" }\n`).message).toMatch(/larger than 512 KiB/);
     expect(problem(`apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndeep: ${'['.repeat(100)}${']'.repeat(100)}\n`).message).toMatch(/nested more than 64/);
+    // Half a megabyte of brackets: refused before the parser recurses through them.
+    expect(problem(`apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndeep: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`).message).toMatch(/nested more than 256/);
     const many = Array.from({ length: TEMPLATE_LIMITS.maxDocuments + 1 }, (_, index) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c${index} }\n`).join('---\n');
     expect(problem(many).message).toMatch(/at most 100/);
   });

@@ -81,6 +81,32 @@ function yamlProblem(documentNumber: number, error: { message: string }): Templa
   return new TemplateProblem(documentNumber, '', error.message.split('\n')[0]!.replace(/:$/, ''));
 }
 
+/** Deeper unclosed flow collections than this are refused before parsing (the parser recurses on them). */
+const MAX_FLOW_NESTING = 256;
+
+/**
+ * The deepest nesting of `[`/`{` outside quotes and comments: a cheap guard, since the YAML parser
+ * spends seconds on half a megabyte of brackets before it gives up. Brackets in plain text count
+ * too, which only errs towards refusing text no manifest holds.
+ */
+function flowNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (char === '"' || char === "'") {
+      for (index += 1; index < text.length && text[index] !== char; index += 1) if (char === '"' && text[index] === '\\') index += 1;
+    } else if (char === '#' && (index === 0 || /\s/.test(text[index - 1]!))) {
+      while (index < text.length && text[index] !== '\n') index += 1;
+    } else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
+    else if (char === '\n' && depth > 0 && !/[\s-]/.test(text[index + 1] ?? ' ')) depth = 0;
+  }
+  return deepest;
+}
+
 /** Drops what the server wrote and the namespace (chosen at deploy), saying so. */
 function cleaned(document: TemplateDocument, label: string, warnings: string[]): TemplateDocument {
   const copy: TemplateDocument = { ...document };
@@ -126,6 +152,7 @@ function expandList(document: JsonObject, documentNumber: number): Array<{ docum
 export function parseTemplates(yamlText: string): ParsedTemplates {
   if (Buffer.byteLength(yamlText, 'utf8') > TEMPLATE_LIMITS.maxYamlBytes)
     throw new TemplateProblem(null, '', `the manifests are larger than ${TEMPLATE_LIMITS.maxYamlBytes / 1024} KiB`);
+  if (flowNesting(yamlText) > MAX_FLOW_NESTING) throw new TemplateProblem(null, '', `nested more than ${MAX_FLOW_NESTING} levels deep`);
   // An empty stream is an empty list: no manifest, refused below.
   const yamlDocuments = Array.from(parseAllDocuments(yamlText, PARSE_OPTIONS));
   if (yamlDocuments.length > TEMPLATE_LIMITS.maxDocuments * 2) throw new TemplateProblem(null, '', `at most ${TEMPLATE_LIMITS.maxDocuments} documents`);
