@@ -284,7 +284,10 @@ describe('catalog: packages and versions through the gateway, on MariaDB', () =>
     expect((await render({ apiKey: 'k-12345678', replicas: 'three' })).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'values.replicas', path: 'replicas' });
     expect((await render({ apiKey: 'k-12345678', replicas: 11 })).extensions).toMatchObject({ field: 'values.replicas' });
     expect((await render({ apiKey: 'k-12345678', colour: 'red' })).message).toBe('values.colour: unknown parameter colour');
-    expect((await render({ apiKey: 'k-12345678', name: 'Not A Name' })).extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'templates', document: 1, path: 'metadata.name' });
+    // A value the schema lets through but Kubernetes would refuse: named as the value at fault, with where it lands.
+    const badName = await render({ apiKey: 'k-12345678', name: 'Not A Name' });
+    expect(badName.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'values.name', document: 1, path: 'metadata.name' });
+    expect(badName.message).toMatch(/^values.name: document 1 \(Service Not A Name\) at metadata.name: "Not A Name" is not a Service name/);
     const polluting = await gateway.request(RENDER, { id: first.id, values: JSON.parse('{"apiKey": "k-12345678", "__proto__": {"admin": true}}') as Record<string, unknown> });
     expect(errorOf(polluting).extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
 

@@ -31,11 +31,22 @@ export function schemaError(problem: ParameterProblem, field = 'parametersSchema
   return new CatalogInputError(field, problem.message, { path: problem.path });
 }
 
+export interface ErrorFields {
+  readonly values?: string;
+  readonly manifests?: string;
+  readonly schema?: string;
+  readonly prefix?: string;
+  /** A rendered field that came from one parameter is blamed on that value (`values.<parameter>`), not on the template. */
+  readonly blameValues?: boolean;
+}
+
 /** Runs `work`, turning the rendering layer's problems into input errors of `field`s. */
-export function asInputErrors<T>(work: () => T, fields: { readonly values?: string; readonly manifests?: string; readonly schema?: string; readonly prefix?: string }): T {
+export function asInputErrors<T>(work: () => T, fields: ErrorFields): T {
   try {
     return work();
   } catch (error) {
+    if (error instanceof TemplateProblem && fields.blameValues === true && error.parameter !== null)
+      throw new CatalogInputError(`${fields.values ?? 'values'}.${error.parameter}`, error.message, { document: error.document, path: error.path });
     if (error instanceof TemplateProblem) throw templateError(error, fields.manifests, fields.prefix);
     if (error instanceof ParameterProblem) {
       if (fields.schema !== undefined) throw schemaError(error, fields.schema);

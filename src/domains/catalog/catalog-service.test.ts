@@ -178,4 +178,17 @@ describe('the catalog service', () => {
     expect((await failure(Promise.resolve().then(() => service.render(version, { name: 'x', port: 'eighty' })))).details).toEqual({ field: 'values.port', path: 'port' });
     expect(service.defaultsOf(version)).toEqual({ port: 80 });
   });
+
+  test('a value the schema lets through but Kubernetes would refuse is blamed on that value, with where it lands', async () => {
+    const { service } = setup();
+    const { id } = await service.create(ADMIN, { name: 'job' });
+    const manifests =
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: "${{ params.name }}-run"\nspec:\n  template:\n    spec:\n      containers:\n        - name: main\n          image: busybox\n          env: ${{ params.env }}\n';
+    const schema = { type: 'object', properties: { name: { type: 'string', maxLength: 40, default: 'job' }, env: { type: 'array', maxItems: 10, default: [] } } };
+    const { version } = await service.importVersion(ADMIN, { packageId: id, version: '1.0.0', manifests, parametersSchema: schema });
+    const fromObject = await failure(Promise.resolve().then(() => service.render(version, { env: [{ name: 'N', value: 1 }] })));
+    expect(fromObject.details).toEqual({ field: 'values.env', document: 1, path: 'spec.template.spec.containers[0].env[0].value' });
+    const fromText = await failure(Promise.resolve().then(() => service.render(version, { name: 'Job' })));
+    expect(fromText.details).toEqual({ field: 'values.name', document: 1, path: 'metadata.name' });
+  });
 });

@@ -248,11 +248,12 @@ export class CatalogService {
 
   /**
    * The objects a version renders to with `values`, in apply order: what a deploy will apply.
-   * Bad values are BAD_USER_INPUT naming `<valuesField>.<parameter>`.
+   * Bad values are BAD_USER_INPUT naming `<valuesField>.<parameter>` — also when a value passes the
+   * schema but makes an invalid manifest (a name with capitals); a fault of the template names it.
    */
   render(version: CatalogVersionRecord, values: unknown, valuesField = 'values'): Rendering {
     if (values !== undefined && values !== null && !isJsonObject(values)) throw new CatalogInputError(valuesField, 'must be an object of named values');
-    return asInputErrors(() => renderVersion(version, values ?? {}, this.deps.compile), { values: valuesField, manifests: 'templates' });
+    return asInputErrors(() => renderVersion(version, values ?? {}, this.deps.compile), { values: valuesField, manifests: 'templates', blameValues: true });
   }
 
   /** The schema's defaults alone (what a form starts from). */

@@ -35,6 +35,24 @@ export function childPath(path: string, key: string | number): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
+/**
+ * The value at a path `childPath` wrote, or undefined. A string met on the way is the answer: in a
+ * template, the whole-value placeholder the rest of the path was rendered from.
+ */
+export function valueAt(root: JsonValue, path: string): JsonValue | undefined {
+  let current: JsonValue | undefined = root;
+  for (const [, name, index, quoted] of path.matchAll(/\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    if (typeof current === 'string') return current;
+    if (index !== undefined) current = Array.isArray(current) ? current[Number(index)] : undefined;
+    else {
+      const key = name ?? (JSON.parse(quoted!) as string);
+      current = isJsonObject(current) && Object.hasOwn(current, key) ? current[key] : undefined;
+    }
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
 export function isJsonObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

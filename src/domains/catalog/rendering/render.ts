@@ -1,7 +1,7 @@
-import { childPath, isJsonObject, setOwn, type JsonObject, type JsonValue } from './json.js';
+import { childPath, isJsonObject, setOwn, valueAt, type JsonObject, type JsonValue } from './json.js';
 import { APPLY_ORDER, manifestProblem } from './manifest-rules.js';
 import { compileParameters, type ParameterCompiler } from './parameters.js';
-import { parseTemplateString, type ParameterReference } from './placeholders.js';
+import { parseTemplateString, referencesIn, type ParameterReference } from './placeholders.js';
 import { documentLabel, TemplateProblem, type TemplateDocument } from './templates.js';
 
 /** What rendering needs of a package version. */
@@ -123,6 +123,14 @@ class Substitution {
   }
 }
 
+/** The parameter a rendered field came from, when its template held exactly one placeholder there. */
+function culprit(template: TemplateDocument, path: string): string | null {
+  const written = valueAt(template, path);
+  if (typeof written !== 'string') return null;
+  const references = referencesIn(written);
+  return references.length === 1 ? references[0]!.path.join('.') : null;
+}
+
 function orderOf(kind: string): number {
   const index = APPLY_ORDER.indexOf(kind);
   return index === -1 ? APPLY_ORDER.length : index;
@@ -145,7 +153,7 @@ export function renderVersion(version: RenderableVersion, values: unknown, compi
     substitution.current = { document: templateIndex + 1, label };
     const manifest = substitution.value(template, '') as JsonObject;
     const problem = manifestProblem(manifest);
-    if (problem !== null) throw new TemplateProblem(templateIndex + 1, problem.path, problem.message, documentLabel(templateIndex, manifest));
+    if (problem !== null) throw new TemplateProblem(templateIndex + 1, problem.path, problem.message, documentLabel(templateIndex, manifest), culprit(template, problem.path));
     const kind = manifest.kind as string;
     const name = (manifest.metadata as JsonObject).name as string;
     const identity = `${kind}/${name}`;

@@ -30,6 +30,8 @@ export class TemplateProblem extends Error {
     readonly path: string,
     readonly reason: string,
     readonly label: string = document === null ? '' : `document ${document}`,
+    /** When rendering: the one parameter whose value the broken field came from (e.g. `db.port`), if it is that clear. */
+    readonly parameter: string | null = null,
   ) {
     super(`${label === '' ? '' : `${label}${path === '' ? '' : ` at ${path}`}: `}${reason}`);
     this.name = 'TemplateProblem';
