@@ -19,6 +19,7 @@ import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
+import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
 import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
 import { openInfra, type Infra } from './wiring/infra.js';
@@ -65,6 +66,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const clusters = wireClusters(infra);
     const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops, config.limits ?? DEFAULT_LIMITS);
     const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
+    const catalog = wireCatalog(infra, { catalogGate: workspaces.workspaceAccess });
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -76,6 +78,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         workspaces: workspaces.service,
         builds: builds.builds,
         registries: builds.registries,
+        catalog: catalog.catalog,
         stopWatching: () => clusters.stopWatching(),
       });
       stops.add(() => demo.stop());
@@ -83,7 +86,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await clusters.start();
     await builds.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -107,6 +110,7 @@ interface Wired {
   readonly clusters: ClustersWiring;
   readonly workspaces: WorkspacesWiring;
   readonly builds: BuildsWiring;
+  readonly catalog: CatalogWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -135,6 +139,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     audit,
     builds: wired.builds.builds,
     registries: wired.builds.registries,
+    catalog: wired.catalog.catalog,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

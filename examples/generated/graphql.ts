@@ -95,6 +95,8 @@ export type NodeByIdQuery = { node:
     | { __typename: 'AuditEntry', id: string }
     | { __typename: 'Build', id: string }
     | { __typename: 'BuildRun', id: string }
+    | { __typename: 'CatalogPackage', id: string }
+    | { __typename: 'CatalogPackageVersion', id: string }
     | { __typename: 'Cluster', name: string, status: ClusterStatus, id: string }
     | { __typename: 'ClusterAllotment', id: string }
     | { __typename: 'ClusterEvent', id: string }

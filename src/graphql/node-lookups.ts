@@ -1,5 +1,6 @@
 import { clusterNodeLookups } from '../domains/clusters/index.js';
 import { buildNodeLookups } from '../domains/builds/index.js';
+import { catalogNodeLookups } from '../domains/catalog/index.js';
 import { identityNodeLookups, principalAsUser, toUser } from '../domains/identity/index.js';
 import { workspaceNodeLookups, workspacesOfUser } from '../domains/workspaces/index.js';
 import { UnauthenticatedError } from '../shared/errors.js';
@@ -26,5 +27,6 @@ export const NODE_LOOKUPS: NodeLookups<GatewayContext> = {
   ...workspaceNodeLookups,
   ...identityNodeLookups,
   ...buildNodeLookups,
+  ...catalogNodeLookups,
   User: findUser,
 };

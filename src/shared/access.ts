@@ -15,7 +15,11 @@ export type Permission =
   /** See a workspace's builds, runs, logs and registries (checked per workspace, not per cluster). */
   | 'build:read'
   /** Define and run builds of a workspace, and cancel runs (per workspace). */
-  | 'build:run';
+  | 'build:run'
+  /** See a workspace's own catalog packages and their versions (per workspace; global packages need no right). */
+  | 'catalog:read'
+  /** Create, change and delete a workspace's own catalog packages and their versions (per workspace). */
+  | 'catalog:write';
 
 /** Namespaces of one cluster a caller may see: all of them, or these. */
 export type NamespaceScope = 'ALL' | ReadonlySet<string>;
@@ -43,6 +47,8 @@ export interface AccessScope {
    * builds, runs and registries belong to a workspace, not to a cluster.
    */
   allowsInWorkspace(permission: Permission, workspaceId: string): boolean;
+  /** The workspaces where the caller's role grants `permission` ('ALL' for administrators): lists across workspaces. */
+  workspacesAllowing(permission: Permission): 'ALL' | ReadonlySet<string>;
 }
 
 /** Builds the scope of a caller from the current memberships (never cached across requests). */
@@ -55,6 +61,7 @@ export const FULL_ACCESS: AccessScope = {
   storageClassesOf: () => 'ALL',
   allows: () => true,
   allowsInWorkspace: () => true,
+  workspacesAllowing: () => 'ALL',
 };
 
 export function namespaceVisible(scope: NamespaceScope, namespace: string): boolean {
@@ -73,4 +80,5 @@ export const NO_ACCESS: AccessScope = {
   storageClassesOf: () => new Set<string>(),
   allows: () => false,
   allowsInWorkspace: () => false,
+  workspacesAllowing: () => new Set<string>(),
 };

@@ -3,14 +3,14 @@ import { buildAccessScope, createAccessResolver, ROLE_MATRIX, roleAllowsOnCluste
 import { WORKSPACE_ROLES, type AccessGrant, type WorkspaceRole } from './records.js';
 
 // The matrix as a reader expects it, written out independently of permissions.ts.
-//   role       cluster:read  workload:operate  node:operate  cluster:manage  build:read  build:run  workspace:read  workspace:manage
-const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = [
-  ['MANAGER', true, true, false, false, true, true, true, true],
-  ['DEVOPS', true, true, false, false, true, true, true, false],
-  ['OPERATOR', true, true, false, false, true, false, true, false],
-  ['VIEWER', true, false, false, false, true, false, true, false],
+//   role       cluster:read  workload:operate  node:operate  cluster:manage  build:read  build:run  catalog:read  catalog:write  workspace:read  workspace:manage
+const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = [
+  ['MANAGER', true, true, false, false, true, true, true, true, true, true],
+  ['DEVOPS', true, true, false, false, true, true, true, true, true, false],
+  ['OPERATOR', true, true, false, false, true, false, true, false, true, false],
+  ['VIEWER', true, false, false, false, true, false, true, false, true, false],
 ];
-const CLUSTER_PERMISSIONS: Permission[] = ['cluster:read', 'workload:operate', 'node:operate', 'cluster:manage', 'build:read', 'build:run'];
+const CLUSTER_PERMISSIONS: Permission[] = ['cluster:read', 'workload:operate', 'node:operate', 'cluster:manage', 'build:read', 'build:run', 'catalog:read', 'catalog:write'];
 const WORKSPACE_PERMISSIONS: WorkspacePermission[] = ['workspace:read', 'workspace:manage'];
 
 describe('the role matrix', () => {
@@ -20,7 +20,7 @@ describe('the role matrix', () => {
   });
 
   test.each(EXPECTED)(
-    '%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, see workspace %s, manage workspace %s',
+    '%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, read catalog %s, write catalog %s, see workspace %s, manage workspace %s',
     (role, ...expected) => {
       const actual = [
         ...CLUSTER_PERMISSIONS.map((permission) => roleAllowsOnClusters(role, permission)),
@@ -30,17 +30,19 @@ describe('the role matrix', () => {
     },
   );
 
-  test.each(EXPECTED)('%s in its workspace (builds, registries), through the AccessScope, allotted clusters or not', (role, read, operate, nodes, manage, buildRead, buildRun) => {
+  test.each(EXPECTED)('%s in its workspace (builds, registries, catalog), through the AccessScope, allotted clusters or not', (role, ...expected) => {
+    const inWorkspace = expected.slice(0, CLUSTER_PERMISSIONS.length);
     const scope = buildAccessScope([], [], [{ workspaceId: 'w', role }]);
-    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allowsInWorkspace(permission, 'w'))).toEqual([read, operate, nodes, manage, buildRead, buildRun]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allowsInWorkspace(permission, 'w'))).toEqual(inWorkspace);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.workspacesAllowing(permission))).toEqual(inWorkspace.map((granted) => new Set(granted ? ['w'] : [])));
     expect(CLUSTER_PERMISSIONS.map((permission) => scope.allowsInWorkspace(permission, 'other'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
     // Workspace-level rights open no cluster.
     expect(scope.visibleClusterIds()).toEqual(new Set());
   });
 
-  test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, read, operate, nodes, manage, buildRead, buildRun) => {
+  test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, ...expected) => {
     const scope = buildAccessScope([{ workspaceId: 'w', role, clusterId: 'c1', namespaces: ['shop'] }]);
-    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual([read, operate, nodes, manage, buildRead, buildRun]);
+    expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual(expected.slice(0, CLUSTER_PERMISSIONS.length));
     // Nothing at all outside the allotment: another namespace, another cluster.
     expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'billing'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
     expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c2', 'shop'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
@@ -75,10 +77,12 @@ describe('the access scope of a user', () => {
     const resolve = createAccessResolver({ grants: { grantsOf: async (userId) => (asked.push(userId), []), storageGrantsOf: async () => [], membershipsOf: async () => [] } });
     const admin = await resolve({ userId: 'root', systemRole: 'ADMIN' });
     expect(admin.allows('node:operate', 'any')).toBe(true);
+    expect(admin.workspacesAllowing('catalog:write')).toBe('ALL');
     expect(asked).toEqual([]);
     const nobody = await resolve({ userId: 'u1', systemRole: 'USER' });
     expect(nobody.visibleClusterIds()).toEqual(new Set());
     expect(nobody.allows('cluster:read', 'any')).toBe(false);
+    expect(nobody.workspacesAllowing('catalog:read')).toEqual(new Set());
     expect(asked).toEqual(['u1']);
   });
 });

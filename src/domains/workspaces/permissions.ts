@@ -21,11 +21,11 @@ export interface RoleGrants {
  * DEVOPS and OPERATOR differ only in what later domains add (builds, deployments).
  */
 export const ROLE_MATRIX: Readonly<Record<WorkspaceRole, RoleGrants>> = {
-  //         on allotted clusters / namespaces, and the workspace's builds                   on the workspace
-  MANAGER: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run'], workspace: ['workspace:read', 'workspace:manage'] },
-  DEVOPS: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run'], workspace: ['workspace:read'] },
-  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read'], workspace: ['workspace:read'] },
-  VIEWER: { clusters: ['cluster:read', 'build:read'], workspace: ['workspace:read'] },
+  //         on allotted clusters / namespaces, and the workspace's builds and catalog packages          on the workspace
+  MANAGER: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write'], workspace: ['workspace:read', 'workspace:manage'] },
+  DEVOPS: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write'], workspace: ['workspace:read'] },
+  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read'], workspace: ['workspace:read'] },
+  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read'], workspace: ['workspace:read'] },
 };
 
 export function roleAllowsOnWorkspace(role: WorkspaceRole, permission: WorkspacePermission): boolean {
@@ -120,6 +120,9 @@ export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: 
     },
     allowsInWorkspace(permission, workspaceId) {
       return byWorkspace.get(workspaceId)?.has(permission) ?? false;
+    },
+    workspacesAllowing(permission) {
+      return new Set([...byWorkspace].filter(([, granted]) => granted.has(permission)).map(([workspaceId]) => workspaceId));
     },
   };
 }

@@ -3,9 +3,9 @@ import type { AllotmentStore, WorkspaceStore } from './ports.js';
 import type { Caller } from './records.js';
 
 /**
- * Workspace-level decisions (builds, runs, registries) for other domains, answered from the same
+ * Workspace-level decisions (builds, runs, registries, catalog packages) for other domains, answered from the same
  * cached access scope as every cluster decision. Other domains name the part they need as a port
- * (builds: WorkspaceGate); the composition root plugs this in.
+ * (builds: WorkspaceGate, catalog: CatalogGate); the composition root plugs this in.
  */
 export interface WorkspaceAccess {
   /** Whether the workspace exists, whoever asks (callers decide what a missing one looks like). */
@@ -13,6 +13,8 @@ export interface WorkspaceAccess {
   allows(caller: Caller, workspaceId: string, permission: Permission): Promise<boolean>;
   /** The workspaces among `workspaceIds` where the caller holds `permission`. */
   allowedAmong(caller: Caller, workspaceIds: readonly string[], permission: Permission): Promise<ReadonlySet<string>>;
+  /** The workspaces where the caller holds `permission`: 'ALL' for administrators. */
+  workspacesAllowing(caller: Caller, permission: Permission): Promise<'ALL' | ReadonlySet<string>>;
   /** Whether the cluster (whole or in part) is allotted to the workspace. */
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
   /** Administrators see and may do everything, across workspaces. */
@@ -33,6 +35,7 @@ export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAcces
       const scope = await deps.scopeFor(caller);
       return new Set(workspaceIds.filter((workspaceId) => scope.allowsInWorkspace(permission, workspaceId)));
     },
+    workspacesAllowing: async (caller, permission) => (await deps.scopeFor(caller)).workspacesAllowing(permission),
     clusterAllotted: async (workspaceId, clusterId) => (await deps.allotments.find(workspaceId, clusterId)) !== null,
     isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
   };

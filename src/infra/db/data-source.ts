@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type EntitySchema } from 'typeorm';
 import type { DatabaseConfig } from '../../config/config.js';
 import { migrations } from '../../../migrations/index.js';
 import { ApiTokenEntity } from './api-token-entity.js';
@@ -7,10 +7,11 @@ import { UserEntity } from './user-entity.js';
 import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
 import { buildEntities } from './build-entities.js';
+import { catalogEntities, type DatabaseKind } from './catalog-entities.js';
 import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded-file.js';
 import { NodeSqliteDatabase } from './node-sqlite-driver.js';
 
-export const entities = [
+const sharedEntities = [
   ClusterEntity,
   UserEntity,
   ApiTokenEntity,
@@ -21,6 +22,11 @@ export const entities = [
   AuditEntryEntity,
   ...buildEntities,
 ];
+
+/** Every table's mapping for one database kind (a few column types differ, see catalog-entities.ts). */
+export function entitiesFor(kind: DatabaseKind): EntitySchema[] {
+  return [...sharedEntities, ...catalogEntities(kind)];
+}
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
@@ -45,7 +51,7 @@ async function migrated(dataSource: DataSource): Promise<DataSource> {
 }
 
 export function createDataSource(config: DatabaseConfig): DataSource {
-  const common = { entities, migrations, migrationsRun: false, synchronize: false, logging: false } as const;
+  const common = { entities: entitiesFor(config.kind), migrations, migrationsRun: false, synchronize: false, logging: false } as const;
   if (config.kind === 'mysql') {
     // typeorm reads MariaDB's catalog differently (e.g. quoted defaults): it must know which it talks to.
     const type = config.url.startsWith('mariadb:') ? 'mariadb' : 'mysql';

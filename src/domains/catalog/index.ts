@@ -1,0 +1,21 @@
+export {
+  CatalogService,
+  CATALOG_SCOPES,
+  type CatalogFilter,
+  type CatalogScope,
+  type CatalogServiceDeps,
+  type CreatePackageInput,
+  type ImportVersionInput,
+  type UpdatePackageInput,
+} from './catalog-service.js';
+export { CatalogPackageResolver, CatalogPackageVersionResolver } from './catalog-resolver.js';
+export { CatalogInputError } from './catalog-errors.js';
+export { catalogLoadersOf, type CatalogContext } from './context.js';
+export { catalogNodeLookups } from './node-lookups.js';
+export type * from './ports.js';
+export type * from './records.js';
+export { nameKeyOf } from './validation.js';
+export { cachingCompiler, compileParameters, type CompiledParameters, type ParameterCompiler } from './rendering/parameters.js';
+export { renderVersion, type RenderableVersion, type RenderedObject, type Rendering } from './rendering/render.js';
+export { APPLY_ORDER, TEMPLATE_KINDS } from './rendering/manifest-rules.js';
+export type { JsonObject, JsonValue } from './rendering/json.js';
