@@ -5,6 +5,7 @@ import { CreateAuditLog1764237700000 } from './1764237700000-CreateAuditLog.js';
 import { CreateBuilds1764237800000 } from './1764237800000-CreateBuilds.js';
 import { CreateWorkspaceStorage1764237900000 } from './1764237900000-CreateWorkspaceStorage.js';
 import { AddBuildArguments1764238000000 } from './1764238000000-AddBuildArguments.js';
+import { AddWorkspaceSlugsAndRegistryProjects1764238100000 } from './1764238100000-AddWorkspaceSlugsAndRegistryProjects.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateBuilds1764237800000,
   CreateWorkspaceStorage1764237900000,
   AddBuildArguments1764238000000,
+  AddWorkspaceSlugsAndRegistryProjects1764238100000,
 ];

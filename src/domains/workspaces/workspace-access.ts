@@ -17,6 +17,8 @@ export interface WorkspaceAccess {
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
   /** Administrators see and may do everything, across workspaces. */
   isSystemAdmin(caller: Caller): Promise<boolean>;
+  /** The workspace's slug (its build namespace, its default registry project); null when it does not exist. */
+  slugOf(workspaceId: string): Promise<string | null>;
 }
 
 export interface WorkspaceAccessDeps {
@@ -35,5 +37,6 @@ export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAcces
     },
     clusterAllotted: async (workspaceId, clusterId) => (await deps.allotments.find(workspaceId, clusterId)) !== null,
     isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
+    slugOf: async (workspaceId) => (await deps.workspaces.findById(workspaceId))?.slug ?? null,
   };
 }
