@@ -78,7 +78,17 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
 
   async function createBuild(name: string, ref: string, overrides: Record<string, unknown> = {}): Promise<GraphqlResponse<{ createBuild: { build: { id: string } } }>> {
     return gateway.request(CREATE_BUILD, {
-      input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref, preset: 'NODEJS', imageRepository: `cloud-team/${name}`, registryId, clusterId, ...overrides },
+      input: {
+        workspaceId,
+        name,
+        sourceUrl: 'git://git.example.com/team/app.git',
+        ref,
+        preset: 'NODEJS',
+        imageRepository: `cloud-team/${name}`,
+        registryId,
+        clusterId,
+        ...overrides,
+      },
     });
   }
 
@@ -246,7 +256,9 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const cancelled = data(await gateway.request<{ cancelBuildRun: { run: { status: string } } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.run;
     expect(cancelled.status).toBe('CANCELLED');
     await log.done;
-    await waitFor('the Job to be deleted', () => simulator.listObjects('jobs', 'kda-builds-cloud-team').every((job) => job.metadata.name !== `kda-build-${localKeyOf(run.id, 'BuildRun')}`));
+    await waitFor('the Job to be deleted', () =>
+      simulator.listObjects('jobs', 'kda-builds-cloud-team').every((job) => job.metadata.name !== `kda-build-${localKeyOf(run.id, 'BuildRun')}`),
+    );
     const again = await gateway.request(CANCEL, { id: run.id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
   });
