@@ -202,13 +202,18 @@ export class RegistryService {
 
   /** One repository of the registry the caller may see; null when it is missing or another team's (the same answer). */
   async repository(principal: PrincipalLike, registry: RegistryRecord, name: string): Promise<{ id: string; name: string; registry: RegistryRecord } | null> {
-    const names = await this.repositoryNames(principal, registry);
+    const projects = await this.visibleProjects(principal, registry.id);
+    if (projects !== 'ALL' && !projects.has(projectOfRepository(name))) return null;
+    const names = await this.namesWithin(registry, projects);
     return names.includes(name) ? { id: repositoryKey(registry.id, name), name, registry } : null;
   }
 
   /** The registry's repository names the caller may see, sorted, read through the registry API now. */
   async repositoryNames(principal: PrincipalLike, registry: RegistryRecord): Promise<string[]> {
-    const projects = await this.visibleProjects(principal, registry.id);
+    return this.namesWithin(registry, await this.visibleProjects(principal, registry.id));
+  }
+
+  private async namesWithin(registry: RegistryRecord, projects: ProjectScope): Promise<string[]> {
     if (projects !== 'ALL' && projects.size === 0) return [];
     const names = await this.reading(registry, async (credentials) => (await this.deps.api.repositories(registry.url, credentials)).sort());
     return projects === 'ALL' ? names : names.filter((name) => name.includes('/') && projects.has(projectOfRepository(name)));
