@@ -25,7 +25,8 @@ const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: 
 const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(input: { buildId: $buildId }) { run { id image } } }`;
 const CANCEL = `mutation ($id: ID!) { cancelBuildRun(input: { id: $id }) { run { id status } } }`;
 const RUN = `query ($id: ID!) { buildRun(id: $id) { status finishedAt imageDigest log(first: 500) { edges { node { text } } } } }`;
-const NAMESPACE = 'kda-builds';
+// The workspace's own build namespace (its slug, made from its name).
+const NAMESPACE = 'kda-builds-secret-team';
 
 interface Run {
   readonly status: string;
@@ -52,7 +53,7 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
   async function runBuild(name: string): Promise<{ id: string; image: string }> {
     const buildId = data(
       await gateway.request<{ createBuild: { build: { id: string } } }>(CREATE_BUILD, {
-        input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref: 'main', preset: 'NODEJS', imageRepository: `team/${name}`, registryId, clusterId },
+        input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref: 'main', preset: 'NODEJS', imageRepository: `secret-team/${name}`, registryId, clusterId },
       }),
       'createBuild',
     ).createBuild.build.id;
@@ -131,8 +132,8 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     expect({ status: finished.status, lastLines: finished.log.slice(-3).map((line) => line.text) }).toMatchObject({ status: 'SUCCEEDED' });
     // The registry refuses anonymous pushes: the image there proves the credentials reached the pusher.
     const credentials = { username, password };
-    expect(await createRegistryClient({ egress: loopbackEgress() }).tags(registry.url, credentials, 'team/private-web')).toEqual(['run-1']);
-    const manifest = await createRegistryClient({ egress: loopbackEgress() }).manifest(registry.url, credentials, 'team/private-web', 'run-1');
+    expect(await createRegistryClient({ egress: loopbackEgress() }).tags(registry.url, credentials, 'secret-team/private-web')).toEqual(['run-1']);
+    const manifest = await createRegistryClient({ egress: loopbackEgress() }).manifest(registry.url, credentials, 'secret-team/private-web', 'run-1');
     expect(finished.imageDigest).toBe(manifest?.digest);
   });
 

@@ -78,7 +78,17 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
 
   async function createBuild(name: string, ref: string, overrides: Record<string, unknown> = {}): Promise<GraphqlResponse<{ createBuild: { build: { id: string } } }>> {
     return gateway.request(CREATE_BUILD, {
-      input: { workspaceId, name, sourceUrl: 'git://git.example.com/team/app.git', ref, preset: 'NODEJS', imageRepository: `team/${name}`, registryId, clusterId, ...overrides },
+      input: {
+        workspaceId,
+        name,
+        sourceUrl: 'git://git.example.com/team/app.git',
+        ref,
+        preset: 'NODEJS',
+        imageRepository: `cloud-team/${name}`,
+        registryId,
+        clusterId,
+        ...overrides,
+      },
     });
   }
 
@@ -174,7 +184,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(run).toMatchObject({ number: 1, status: 'PENDING' });
     // The payload carries the build as it is after the change: its last run is this one.
     expect(started.build).toEqual({ id: buildId, lastRun: { id: run.id } });
-    expect(run.image).toBe(`${new URL(registry.url).host}/team/web:run-1`);
+    expect(run.image).toBe(`${new URL(registry.url).host}/cloud-team/web:run-1`);
 
     const early = collect<{ buildLog: LogLine }>(gateway.websocket(), BUILD_LOG, { runId: run.id });
     // Join mid-build: once some lines are stored.
@@ -194,8 +204,8 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     // The image is really there, and the size shown is the registry's.
     const client = createRegistryClient({ egress: loopbackEgress() });
     const anonymous = { username: null, password: null };
-    expect(await client.tags(registry.url, anonymous, 'team/web')).toEqual(['run-1']);
-    const manifest = await client.manifest(registry.url, anonymous, 'team/web', 'run-1');
+    expect(await client.tags(registry.url, anonymous, 'cloud-team/web')).toEqual(['run-1']);
+    const manifest = await client.manifest(registry.url, anonymous, 'cloud-team/web', 'run-1');
     expect(manifest).not.toBeNull();
     expect(finished.imageDigest).toBe(manifest?.digest);
     expect(finished.imageSizeBytes).toBe(manifest?.sizeBytes);
@@ -210,7 +220,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect(list).toEqual([
       {
         name: 'web',
-        imageRepository: 'team/web',
+        imageRepository: 'cloud-team/web',
         stepsTotal: 6,
         status: 'DONE',
         lastBuiltAt: finished.finishedAt,
@@ -235,7 +245,7 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expectContiguous(finished.log);
     const list = nodesOf(data(await gateway.request<{ builds: Connection<{ name: string; status: string }> }>(BUILDS, { workspaceId }), 'builds').builds);
     expect(list.find((build) => build.name === 'broken')?.status).toBe('ERROR 4/6');
-    expect(await createRegistryClient({ egress: loopbackEgress() }).tags(registry.url, { username: null, password: null }, 'team/broken')).toEqual([]);
+    expect(await createRegistryClient({ egress: loopbackEgress() }).tags(registry.url, { username: null, password: null }, 'cloud-team/broken')).toEqual([]);
   });
 
   it('cancels a run: its Job goes, the run is CANCELLED and its log stream completes', async () => {
@@ -246,7 +256,9 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     const cancelled = data(await gateway.request<{ cancelBuildRun: { run: { status: string } } }>(CANCEL, { id: run.id }), 'cancelBuildRun').cancelBuildRun.run;
     expect(cancelled.status).toBe('CANCELLED');
     await log.done;
-    await waitFor('the Job to be deleted', () => simulator.listObjects('jobs', 'kda-builds').every((job) => job.metadata.name !== `kda-build-${localKeyOf(run.id, 'BuildRun')}`));
+    await waitFor('the Job to be deleted', () =>
+      simulator.listObjects('jobs', 'kda-builds-cloud-team').every((job) => job.metadata.name !== `kda-build-${localKeyOf(run.id, 'BuildRun')}`),
+    );
     const again = await gateway.request(CANCEL, { id: run.id });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
   });

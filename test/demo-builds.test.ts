@@ -38,9 +38,9 @@ describe('demo builds on the embedded default', () => {
   let config: GatewayConfig;
   let app: App | undefined;
 
-  async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async function request<T>(query: string, variables: Record<string, unknown> = {}, token = adminToken): Promise<T> {
     if (app === undefined) throw new Error('the gateway is not running');
-    return (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${adminToken}` } })).data;
+    return (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${token}` } })).data;
   }
 
   async function workspaceIds(): Promise<Map<string, string>> {
@@ -89,6 +89,51 @@ describe('demo builds on the embedded default', () => {
   afterAll(async () => {
     await app?.stop();
     if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  test("each demo team sees its own project of the platform registry and its own build pods, not another team's", async () => {
+    const teams = await workspaceIds();
+    for (const [team, count] of [
+      ['Cloud Team', 5],
+      ['Sports Team', 1],
+      ['MIS Team', 1],
+    ] as const)
+      await finishedBuilds(teams.get(team) as string, count);
+    const buildNamespaces = async (token: string): Promise<Set<string>> => {
+      const { clusters } = await request<{ clusters: Array<{ name: string; pods: Connection<{ namespace: string }> }> }>(
+        `{ clusters { name pods(first: 500) { edges { node { namespace } } } } }`,
+        {},
+        token,
+      );
+      const namespaces = clusters.flatMap((cluster) => nodesOf(cluster.pods).map((pod) => pod.namespace));
+      return new Set(namespaces.filter((namespace) => namespace.startsWith('kda-builds')));
+    };
+    // Every team's build pods are in the caches: the administrator sees them all.
+    await waitFor('the build pods of every team', async () => (await buildNamespaces(adminToken)).size === 3 || undefined);
+
+    const tokenOf = async (team: string, role: string): Promise<string> => {
+      const { workspace } = await request<{ workspace: { members: Connection<{ role: string; user: { id: string } }> } }>(
+        `query ($w: ID!) { workspace(id: $w) { members { edges { node { role user { id } } } } } }`,
+        { w: teams.get(team) },
+      );
+      const userId = nodesOf(workspace.members).find((member) => member.role === role)?.user.id;
+      const { createApiToken } = await request<{ createApiToken: { token: string } }>(`mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }`, {
+        input: { name: 'demo', userId, scopes: ['READ', 'WRITE'] },
+      });
+      return createApiToken.token;
+    };
+    const sportsDevops = await tokenOf('Sports Team', 'DEVOPS');
+    const { registries } = await request<{ registries: Connection<{ projects: string[]; repositories: Connection<{ name: string }> }> }>(
+      `query ($w: ID!) { registries(workspaceId: $w) { edges { node { projects repositories { edges { node { name } } } } } } }`,
+      { w: teams.get('Sports Team') },
+      sportsDevops,
+    );
+    expect(nodesOf(registries).map((registry) => ({ projects: registry.projects, repositories: nodesOf(registry.repositories).map((repository) => repository.name) }))).toEqual([
+      { projects: ['sports-team'], repositories: ['sports-team/electro-shop'] },
+    ]);
+    // The Cloud Team has the build cluster whole, and still sees only its own build pods.
+    expect(await buildNamespaces(await tokenOf('Cloud Team', 'OPERATOR'))).toEqual(new Set(['kda-builds-cloud-team']));
+    expect(await buildNamespaces(sportsDevops)).toEqual(new Set(['kda-builds-sports-team']));
   });
 
   test('the demo builds run for real at first start, and a restart keeps them without duplicates', async () => {

@@ -81,7 +81,7 @@ describe('egress through the API: no user-supplied URL reaches the gateway host 
     for (const [index, sourceUrl] of targets.entries()) {
       const response = await gateway.request(
         CREATE_BUILD,
-        { input: { workspaceId, name: `probe-${index}`, sourceUrl, ref: 'main', preset: 'GO', imageRepository: 'team/probe', registryId, clusterId } },
+        { input: { workspaceId, name: `probe-${index}`, sourceUrl, ref: 'main', preset: 'GO', imageRepository: 'sports-team/probe', registryId, clusterId } },
         devopsToken,
       );
       expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'sourceUrl' });

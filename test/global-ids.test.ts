@@ -203,7 +203,7 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
             sourceUrl: 'git://git.example.com/team/web.git',
             ref: 'main',
             preset: 'NODEJS',
-            imageRepository: team === teamA ? 'a/web' : 'b/web',
+            imageRepository: team === teamA ? 'team-a/web' : 'team-b/web',
             registryId,
             clusterId,
           },
@@ -366,7 +366,7 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
     );
     const secretPod = nodesOf(teamBView.cluster.pods)[0]!;
     expect(secretPod.name).toBe('vault-0');
-    const bRepository = nodesOf(nodesOf(teamBView.workspace.registries)[0]!.repositories).find((repository) => decodeGlobalId(repository.id)?.localKey.endsWith('/b/web'))!;
+    const bRepository = nodesOf(nodesOf(teamBView.workspace.registries)[0]!.repositories).find((repository) => decodeGlobalId(repository.id)?.localKey.endsWith('/team-b/web'))!;
     const hidden = {
       workspace: teamB,
       cluster: hiddenClusterId,
@@ -378,13 +378,14 @@ describe('global object identification: Node, node(id:), nodes(ids:)', () => {
       run: nodesOf(teamBView.workspace.builds)[0]!.lastRun.id,
       token: nodesOf(nodesOf(everything.users as Connection<{ id: string; apiTokens: Connection<{ id: string }> }>).find((user) => user.id === managerB.id)!.apiTokens)[0]!.id,
       audit: identified(everything).find((object) => object.type === 'AuditEntry')!.id,
+      // The registry is allotted to both teams; team B's project in it is team B's alone.
+      repository: bRepository.id,
+      tag: nodesOf(bRepository.tags)[0]!.id,
     };
     for (const [what, id] of Object.entries(hidden)) {
       const response = await asViewer<{ node: unknown }>(NODE_ID, { id });
       expect({ what, response }).toEqual({ what, response: { status: 200, data: { node: null } } });
     }
-    // A repository or tag of team B's builds is team A's to see only because the registry is allotted to both.
-    expect(data(await asViewer<{ node: { id: string } | null }>(NODE_ID, { id: bRepository.id }), 'repository').node?.id).toBe(bRepository.id);
     // The typed fields agree.
     expect(data(await asViewer<{ workspace: unknown }>(`query ($id: ID!) { workspace(id: $id) { id } }`, { id: teamB }), 'workspace').workspace).toBeNull();
     expect(data(await asViewer<{ cluster: unknown }>(`query ($id: ID!) { cluster(id: $id) { id } }`, { id: hiddenClusterId }), 'cluster').cluster).toBeNull();

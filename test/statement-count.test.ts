@@ -67,17 +67,18 @@ describe('SQL statements per request', () => {
     };
     for (; workspaces < upTo; workspaces += 1) {
       const id = randomUUID();
-      rows.workspaces.push([id, `workspace-${String(workspaces).padStart(4, '0')}`, 'seeded']);
+      const name = `workspace-${String(workspaces).padStart(4, '0')}`;
+      rows.workspaces.push([id, name, name, 'seeded']);
       for (let index = 0; index < MEMBERS_PER_WORKSPACE; index += 1) {
         rows.members.push([id, userIds[(workspaces + index) % USERS], ['MANAGER', 'DEVOPS', 'VIEWER'][index]]);
       }
       for (let index = 0; index < CLUSTERS_PER_WORKSPACE; index += 1) {
         rows.allotments.push([id, clusterIds[(workspaces + index) % CLUSTERS], index === 0 ? null : JSON.stringify(['shop'])]);
       }
-      rows.registries.push([id, registryId, new Date()]);
+      rows.registries.push([id, registryId, name, new Date()]);
       const buildId = randomUUID();
       const clusterId = clusterIds[workspaces % CLUSTERS];
-      rows.builds.push([buildId, id, 'app', 'git://git.example.com/app.git', 'main', 'NODEJS', 'team/app', registryId, clusterId, new Date()]);
+      rows.builds.push([buildId, id, 'app', 'git://git.example.com/app.git', 'main', 'NODEJS', `${name}/app`, registryId, clusterId, new Date()]);
       for (let number = 1; number <= RUNS_PER_BUILD; number += 1) {
         rows.runs.push([
           randomUUID(),
@@ -88,18 +89,18 @@ describe('SQL statements per request', () => {
           6,
           number === RUNS_PER_BUILD ? 3 : 6,
           number === RUNS_PER_BUILD ? 4 : null,
-          `127.0.0.1:5000/team/app:run-${number}`,
+          `127.0.0.1:5000/${name}/app:run-${number}`,
           clusterId,
-          'kda-builds',
+          `kda-builds-${name}`,
           `build-app-${number}`,
           new Date(),
         ]);
       }
     }
-    await tables.query('INSERT INTO workspaces (id, name, description) VALUES ?', [rows.workspaces]);
+    await tables.query('INSERT INTO workspaces (id, name, slug, description) VALUES ?', [rows.workspaces]);
     await tables.query('INSERT INTO workspace_members (workspace_id, user_id, role) VALUES ?', [rows.members]);
     await tables.query('INSERT INTO workspace_clusters (workspace_id, cluster_id, namespaces) VALUES ?', [rows.allotments]);
-    await tables.query('INSERT INTO workspace_registries (workspace_id, registry_id, created_at) VALUES ?', [rows.registries]);
+    await tables.query('INSERT INTO workspace_registries (workspace_id, registry_id, project, created_at) VALUES ?', [rows.registries]);
     await tables.query('INSERT INTO builds (id, workspace_id, name, source_url, ref, preset, image_repository, registry_id, cluster_id, created_at) VALUES ?', [rows.builds]);
     await tables.query(
       'INSERT INTO build_runs (id, build_id, workspace_id, number, status, steps_total, steps_done, failed_step, image, cluster_id, namespace, job_name, created_at) VALUES ?',

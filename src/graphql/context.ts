@@ -1,3 +1,4 @@
+import { buildNamespaceOf } from '../shared/build-namespaces.js';
 import { NO_ACCESS } from '../shared/access.js';
 import type { PageLimits, PagingContext } from '../shared/pagination.js';
 import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
@@ -59,11 +60,12 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         catalog: services.catalog,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
-          const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;
-          if (!visible) return null;
+          const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);
+          if (workspace === null) return null;
           const [allotments, storage] = await Promise.all([workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId), workspaceLoaders.storageByWorkspaceId.load(workspaceId)]);
           return allotments.map((allotment) => ({
             ...allotment,
+            buildNamespace: buildNamespaceOf(workspace.slug),
             storageClasses: storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName),
           }));
         },

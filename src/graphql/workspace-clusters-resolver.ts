@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Cluster, narrowToAllotment, visibleCluster } from '../domains/clusters/index.js';
 import { ClusterAllotment, Workspace } from '../domains/workspaces/index.js';
+import { buildNamespaceOf } from '../shared/build-namespaces.js';
 import type { GatewayContext } from './context.js';
 
 /**
@@ -19,7 +20,7 @@ export class WorkspaceClustersResolver {
       allotments.map(async (allotment) => {
         const cluster = await clusterFor(context, allotment.clusterId);
         const storageClasses = storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName);
-        return cluster === null ? null : narrowToAllotment(cluster, { ...allotment, storageClasses });
+        return cluster === null ? null : narrowToAllotment(cluster, { ...allotment, storageClasses, buildNamespace: buildNamespaceOf(workspace.slug) });
       }),
     );
     return clusters.filter((cluster): cluster is Cluster => cluster !== null);

@@ -21,8 +21,11 @@ export type Permission =
   /** Create, change and delete a workspace's own catalog packages and their versions (per workspace). */
   | 'catalog:write';
 
-/** Namespaces of one cluster a caller may see: all of them, or these. */
-export type NamespaceScope = 'ALL' | ReadonlySet<string>;
+/**
+ * Namespaces of one cluster a caller may see: all of them, or those `has` accepts — a set of names,
+ * or (a whole cluster allotted) every namespace but other workspaces' build namespaces.
+ */
+export type NamespaceScope = 'ALL' | { has(namespace: string): boolean };
 
 /** Storage classes of one cluster a caller may see and use: all of them, or these (by name). */
 export type StorageClassScope = 'ALL' | ReadonlySet<string>;

@@ -59,7 +59,7 @@ const definition = (name: string, overrides: Partial<CreateBuildInput> = {}): Cr
   sourceUrl: 'git@git.example:team/app.git',
   ref: 'main',
   preset: 'NODEJS',
-  imageRepository: 'team/app',
+  imageRepository: 'team-w1/app',
   registryId: 'r1',
   clusterId: 'c1',
   ...overrides,
@@ -83,8 +83,8 @@ afterEach(async () => {
 async function ready() {
   const context = setup();
   followers = context.followers;
-  await context.registryStore.allot('w1', 'r1');
-  await context.registryStore.allot('w2', 'r1');
+  await context.registryStore.allot('w1', 'r1', 'team-w1');
+  await context.registryStore.allot('w2', 'r1', 'team-w2');
   const build = await context.service.create(as('devops'), definition('app'));
   return { ...context, build };
 }
@@ -171,5 +171,20 @@ describe('BuildService: who may do what', () => {
     expect(await codeOf(service.create(as('devops'), definition('elsewhere', { clusterId: 'c2' })))).toBe('BAD_USER_INPUT');
     expect(await codeOf(service.create(as('devops'), definition('no-registry', { registryId: 'r2' })))).toBe('NOT_FOUND');
     expect(await codeOf(service.create(as('devops'), definition('app')))).toBe('CONFLICT');
+  });
+
+  test("a build pushes under its workspace's project of the registry only, and runs in its workspace's build namespace", async () => {
+    const { service, build, jobs } = await ready();
+    for (const imageRepository of ['team-w2/app', 'team-w1', 'team-w1x/app', 'other/team-w1/app']) {
+      const refused = await service.create(as('devops'), definition('elsewhere', { imageRepository })).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect({ imageRepository, refused }).toMatchObject({ imageRepository, refused: { code: 'BAD_USER_INPUT', details: { field: 'imageRepository' } } });
+    }
+    expect((await service.list(ADMIN, 'w1')).map((record) => record.name)).toEqual(['app']);
+    const run = await service.run(as('devops'), build.id);
+    expect(run.namespace).toBe('kda-builds-team-w1');
+    expect(jobs.created.map((spec) => spec.namespace)).toEqual(['kda-builds-team-w1']);
   });
 });

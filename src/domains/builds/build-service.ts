@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { buildNamespaceOf } from '../../shared/build-namespaces.js';
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { openLogStream } from './log-stream.js';
 import type { PageWindow } from '../../shared/pagination.js';
@@ -20,10 +21,7 @@ import type {
 import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';
 import type { RegistryService } from './registry-service.js';
 import type { RunFollowers } from './run-follower.js';
-import { BUILD_STEPS, checkBuildArgs, checkImageRepository, checkName, checkPreset, checkRef, checkSourceUrl } from './validation.js';
-
-/** Where build Jobs run in the build cluster. */
-export const BUILD_NAMESPACE = 'kda-builds';
+import { BUILD_STEPS, checkBuildArgs, checkImageRepository, checkName, checkPreset, checkRef, checkRepositoryInProject, checkSourceUrl } from './validation.js';
 
 export interface CreateBuildInput {
   readonly workspaceId: string;
@@ -89,9 +87,11 @@ export class BuildService {
     const imageRepository = checkImageRepository(input.imageRepository);
     if (!(await gate.clusterAllotted(input.workspaceId, input.clusterId)))
       throw new BadInputError('clusterId', `cluster ${input.clusterId} is not allotted to workspace ${input.workspaceId}`);
-    if ((await registryStore.findById(input.registryId)) === null) throw new NotFoundError('Registry', input.registryId, 'registryId');
-    if (!(await registryStore.isAllotted(input.workspaceId, input.registryId)))
-      throw new BadInputError('registryId', `registry ${input.registryId} is not allotted to workspace ${input.workspaceId}`);
+    const registry = await registryStore.findById(input.registryId);
+    if (registry === null) throw new NotFoundError('Registry', input.registryId, 'registryId');
+    const project = await registryStore.projectOf(input.workspaceId, input.registryId);
+    if (project === null) throw new BadInputError('registryId', `registry ${input.registryId} is not allotted to workspace ${input.workspaceId}`);
+    checkRepositoryInProject('imageRepository', imageRepository, project, registry.name);
     if (source.kind === 'http') {
       try {
         await sources.check(source.url);
@@ -192,8 +192,19 @@ export class BuildService {
     if (!(await gate.clusterAllotted(build.workspaceId, build.clusterId)))
       throw new BadInputError('buildId', `the build's cluster ${build.clusterId} is no longer allotted to workspace ${build.workspaceId}`);
     const registry = await registryStore.findById(build.registryId);
-    if (registry === null || !(await registryStore.isAllotted(build.workspaceId, registry.id)))
+    const project = registry === null ? null : await registryStore.projectOf(build.workspaceId, registry.id);
+    if (registry === null || project === null)
       throw new BadInputError('buildId', `the build's registry ${build.registryId} is no longer allotted to workspace ${build.workspaceId}`);
+    // A build defined before projects were enforced, or whose allotment moved to another project.
+    if (!build.imageRepository.startsWith(`${project}/`))
+      throw new BadInputError(
+        'buildId',
+        `the build pushes to ${build.imageRepository}, outside the workspace's project ${project}/ of registry ${registry.name}: define it again under ${project}/`,
+      );
+    const slug = await gate.slugOf(build.workspaceId);
+    if (slug === null) throw missing();
+    // Each workspace's Jobs in a namespace of its own, which only that workspace sees.
+    const namespace = buildNamespaceOf(slug);
 
     const id = randomUUID();
     const jobName = `kda-build-${id}`;
@@ -209,7 +220,7 @@ export class BuildService {
       imageDigest: null,
       imageSizeBytes: null,
       clusterId: build.clusterId,
-      namespace: BUILD_NAMESPACE,
+      namespace,
       jobName,
       message: null,
       createdAt: this.deps.now(),
@@ -228,7 +239,7 @@ export class BuildService {
       await jobs.create({
         runId: id,
         jobName,
-        namespace: BUILD_NAMESPACE,
+        namespace,
         clusterId: build.clusterId,
         sourceUrl: build.sourceUrl,
         ref: build.ref,
@@ -243,7 +254,7 @@ export class BuildService {
     } catch (error) {
       await runs.delete(id);
       // A create that failed after the apiserver accepted it (e.g. timeout) must not leave a Job.
-      await jobs.delete(build.clusterId, BUILD_NAMESPACE, jobName).catch(() => undefined);
+      await jobs.delete(build.clusterId, namespace, jobName).catch(() => undefined);
       throw error;
     }
     await this.deps.publisher.runUpdate({ v: 1, workspaceId: run.workspaceId, runId: run.id, status: run.status });

@@ -1,5 +1,5 @@
 export { BuildResolver, BuildRunResolver } from './build-resolver.js';
-export { BUILD_NAMESPACE, BuildService, imageReference, type BuildServiceDeps, type CreateBuildInput } from './build-service.js';
+export { BuildService, imageReference, type BuildServiceDeps, type CreateBuildInput } from './build-service.js';
 export type { BuildsContext } from './context.js';
 export * from './ports.js';
 export * from './records.js';

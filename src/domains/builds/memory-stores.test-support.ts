@@ -7,7 +7,8 @@ import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord } 
 
 export function memoryRegistryStore(initial: readonly RegistryRecord[] = []): RegistryStore & { readonly rows: RegistryRecord[] } {
   const rows = [...initial];
-  const allotted = new Set<string>();
+  /** `<workspaceId>/<registryId>` → project. */
+  const allotted = new Map<string, string>();
   return {
     rows,
     list: async () => [...rows].sort((a, b) => a.name.localeCompare(b.name)),
@@ -23,9 +24,15 @@ export function memoryRegistryStore(initial: readonly RegistryRecord[] = []): Re
       const row = rows[index];
       if (row !== undefined) rows[index] = { ...row, url };
     },
-    allot: async (workspaceId, registryId) => void allotted.add(`${workspaceId}/${registryId}`),
-    isAllotted: async (workspaceId, registryId) => allotted.has(`${workspaceId}/${registryId}`),
-    workspaceIdsOf: async (registryId) => [...allotted].filter((key) => key.endsWith(`/${registryId}`)).map((key) => key.slice(0, key.indexOf('/'))),
+    allot: async (workspaceId, registryId, project) => {
+      const key = `${workspaceId}/${registryId}`;
+      if ([...allotted].some(([other, held]) => other !== key && other.endsWith(`/${registryId}`) && held === project)) return 'project-taken';
+      allotted.set(key, project);
+      return 'allotted';
+    },
+    projectOf: async (workspaceId, registryId) => allotted.get(`${workspaceId}/${registryId}`) ?? null,
+    allotmentsOf: async (registryId) =>
+      [...allotted].filter(([key]) => key.endsWith(`/${registryId}`)).map(([key, project]) => ({ workspaceId: key.slice(0, key.indexOf('/')), project })),
     listByWorkspaces: async (workspaceIds) => new Map(workspaceIds.map((workspaceId) => [workspaceId, rows.filter((row) => allotted.has(`${workspaceId}/${row.id}`))])),
   };
 }
@@ -131,5 +138,7 @@ export function tableGate(table: {
     allowedAmong: async (principal, workspaceIds, permission) => new Set(workspaceIds.filter((workspaceId) => holds(principal, workspaceId, permission))),
     clusterAllotted: async (workspaceId, clusterId) => table.allotted.includes(`${workspaceId}/${clusterId}`),
     isSystemAdmin: async (principal) => isAdmin(principal),
+    // Slugs as the tests name workspaces: `w1` → team-w1.
+    slugOf: async (workspaceId) => (table.workspaces.includes(workspaceId) ? `team-${workspaceId}` : null),
   };
 }

@@ -12,9 +12,10 @@ async function readable<T extends { workspaceId: string }>(context: BuildsContex
 async function repositoryOf(context: BuildsContext, key: string): Promise<{ id: string; name: string; registry: RegistryRecord } | null> {
   const slash = key.indexOf('/');
   if (slash <= 0 || slash === key.length - 1) return null;
-  const registry = await context.registries.getVisible(callerOf(context), key.slice(0, slash));
+  const caller = callerOf(context);
+  const registry = await context.registries.getVisible(caller, key.slice(0, slash));
   if (registry === null) return null;
-  return context.registries.repository(registry, key.slice(slash + 1));
+  return context.registries.repository(caller, registry, key.slice(slash + 1));
 }
 
 /** `node(id:)` for the builds domain: the same rights as `build`, `buildRun` and `registries`. */

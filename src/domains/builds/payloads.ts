@@ -23,6 +23,13 @@ export class AllotRegistryInput {
 
   @Field(() => ID, { description: 'The registry.' })
   registryId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The project the workspace owns in the registry: one path component, the first of every repository its builds push (<project>/<name>) and the only ones its members see there. Omitted: the one it has, or else the workspace's slug. One workspace per project of a registry.",
+  })
+  project?: string | null;
 }
 
 @ObjectType({ description: 'The build just defined.' })
@@ -60,4 +67,7 @@ export class AllotRegistryPayload {
   @Extensions(globalIdOf('Workspace'))
   @Field(() => ID, { description: 'The workspace whose builds may now push to it.' })
   workspaceId!: string;
+
+  @Field({ description: "The workspace's project in the registry: its builds push to <project>/<name>." })
+  project!: string;
 }

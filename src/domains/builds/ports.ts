@@ -10,12 +10,23 @@ export interface RegistryStore {
   insert(record: RegistryRecord): Promise<'inserted' | 'duplicate-name'>;
   /** Points a registry at a new address (the built-in one when its URL changed between starts). */
   updateUrl(id: string, url: string): Promise<void>;
-  allot(workspaceId: string, registryId: string): Promise<void>;
-  isAllotted(workspaceId: string, registryId: string): Promise<boolean>;
+  /**
+   * Allots the registry to the workspace with its project there (or moves an allotment to another
+   * project); `project-taken` when another workspace holds that project of the registry.
+   */
+  allot(workspaceId: string, registryId: string, project: string): Promise<'allotted' | 'project-taken'>;
+  /** The workspace's project in the registry; null when the registry is not allotted to it. */
+  projectOf(workspaceId: string, registryId: string): Promise<string | null>;
   /** The registries allotted to each workspace, by name, in one batch. */
   listByWorkspaces(workspaceIds: readonly string[]): Promise<Map<string, RegistryRecord[]>>;
-  /** The workspaces the registry is allotted to. */
-  workspaceIdsOf(registryId: string): Promise<string[]>;
+  /** The workspaces the registry is allotted to, each with its project there. */
+  allotmentsOf(registryId: string): Promise<RegistryAllotment[]>;
+}
+
+export interface RegistryAllotment {
+  readonly workspaceId: string;
+  /** The first path component of every repository of the workspace in the registry. */
+  readonly project: string;
 }
 
 export interface BuildStore {
@@ -79,6 +90,8 @@ export interface WorkspaceGate {
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
   /** Whether the caller sees every workspace's registries (system administrators). */
   isSystemAdmin(principal: PrincipalLike): Promise<boolean>;
+  /** The workspace's slug: its build namespace and its default project in a registry. Null when it does not exist. */
+  slugOf(workspaceId: string): Promise<string | null>;
 }
 
 export interface RegistryCredentials {

@@ -27,8 +27,8 @@ export class RegistryResolver {
     @Arg('input', () => AllotRegistryInput, { description: 'The registry and the workspace.' }) input: AllotRegistryInput,
     @Ctx() context: BuildsContext,
   ): Promise<AllotRegistryPayload> {
-    const registry = await context.registries.allot(localKeyOf(input.workspaceId, 'Workspace'), localKeyOf(input.registryId, 'Registry'));
-    return { registry: toRegistry(registry), workspaceId: localKeyOf(input.workspaceId, 'Workspace') };
+    const { registry, project } = await context.registries.allot(localKeyOf(input.workspaceId, 'Workspace'), localKeyOf(input.registryId, 'Registry'), input.project);
+    return { registry: toRegistry(registry), workspaceId: localKeyOf(input.workspaceId, 'Workspace'), project };
   }
 
   @Authorized()
@@ -45,11 +45,21 @@ export class RegistryResolver {
 
   // One catalog call to the registry per registry.
   @Extensions(fieldCost({ weight: 5 }))
-  @FieldResolver(() => RegistryRepositoryConnection, { description: 'Repositories, by name, paged, read through the registry API v2 now.' })
+  @FieldResolver(() => RegistryRepositoryConnection, {
+    description:
+      "Repositories, by name, paged, read through the registry API v2 now: those of the projects the caller's workspaces own here (every one for system administrators).",
+  })
   async repositories(@Root() registry: Registry, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: BuildsContext): Promise<RegistryRepositoryConnection> {
     const request = pageRequest('Registry.repositories', page, context.pageLimits);
-    const names = await context.registries.repositoryNames(registry.record);
+    const names = await context.registries.repositoryNames(callerOf(context), registry.record);
     return connectionFromList(names, request, BY_NAME_ONLY, (name) => ({ id: repositoryKey(registry.record.id, name), name, registry: registry.record }));
+  }
+
+  @FieldResolver(() => [String], {
+    description: "Projects (first path component of repository names) the caller's workspaces own in this registry, sorted; every allotted one for system administrators.",
+  })
+  async projects(@Root() registry: Registry, @Ctx() context: BuildsContext): Promise<string[]> {
+    return context.registries.projectNames(callerOf(context), registry.record.id);
   }
 }
 

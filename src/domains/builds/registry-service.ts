@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadInputError, ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { RegistryAccessError, type PrincipalLike, type RegistryApi, type RegistryCredentials, type RegistryStore, type SecretSealer, type WorkspaceGate } from './ports.js';
 import type { RegistryKind, RegistryRecord } from './records.js';
-import { checkName, checkRegistryKind, checkRegistryUrl } from './validation.js';
+import { checkName, checkProject, checkRegistryKind, checkRegistryUrl } from './validation.js';
 
 export interface CreateRegistryInput {
   readonly name: string;
@@ -19,6 +19,20 @@ export function repositoryKey(registryId: string, repository: string): string {
 
 export function tagKey(registryId: string, repository: string, tag: string): string {
   return `${repositoryKey(registryId, repository)}:${tag}`;
+}
+
+/** What an allotment gave: the registry, and the workspace's project in it. */
+export interface RegistryAllotmentView {
+  readonly registry: RegistryRecord;
+  readonly project: string;
+}
+
+/** Projects of a registry whose repositories a caller sees: all of them, or these. */
+export type ProjectScope = 'ALL' | ReadonlySet<string>;
+
+/** The project a repository belongs to: its first path component. */
+export function projectOfRepository(repository: string): string {
+  return repository.split('/', 1)[0] ?? repository;
 }
 
 export interface RegistryTagView {
@@ -102,12 +116,23 @@ export class RegistryService {
     return record;
   }
 
-  async allot(workspaceId: string, registryId: string): Promise<RegistryRecord> {
-    if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId, 'workspaceId');
+  /**
+   * Lets the workspace's builds push to the registry, under its project there: `project` when given,
+   * else the one it has already, else its slug. A project belongs to one workspace of a registry.
+   */
+  async allot(workspaceId: string, registryId: string, rawProject?: string | null): Promise<RegistryAllotmentView> {
+    const requested = rawProject == null ? null : checkProject('project', rawProject);
+    const slug = await this.deps.gate.slugOf(workspaceId);
+    if (slug === null) throw new NotFoundError('Workspace', workspaceId, 'workspaceId');
     const registry = await this.deps.store.findById(registryId);
     if (registry === null) throw new NotFoundError('Registry', registryId, 'registryId');
-    await this.deps.store.allot(workspaceId, registryId);
-    return registry;
+    const project = requested ?? (await this.deps.store.projectOf(workspaceId, registryId)) ?? slug;
+    if ((await this.deps.store.allot(workspaceId, registryId, project)) === 'project-taken')
+      throw new ConflictError(
+        'project',
+        `another workspace owns the project ${project} of registry ${registry.name}${requested === null ? ' (the workspace slug): pass a project' : ''}`,
+      );
+    return { registry, project };
   }
 
   /** Every registry, for a system administrator; nothing for anyone else. */
@@ -115,8 +140,10 @@ export class RegistryService {
     return (await this.deps.gate.isSystemAdmin(principal)) ? this.deps.store.list() : [];
   }
 
+  /** Another team's workspace looks exactly like a missing one: NOT_FOUND either way. */
   async listForWorkspace(principal: PrincipalLike, workspaceId: string): Promise<RegistryRecord[]> {
-    if (!(await this.deps.gate.allows(principal, workspaceId, 'build:read'))) throw new ForbiddenError(`Not allowed to see the registries of workspace ${workspaceId}`);
+    const { gate } = this.deps;
+    if (!(await gate.exists(workspaceId)) || !(await gate.allows(principal, workspaceId, 'build:read'))) throw new NotFoundError('Workspace', workspaceId);
     return (await this.deps.store.listByWorkspaces([workspaceId])).get(workspaceId) ?? [];
   }
 
@@ -146,19 +173,50 @@ export class RegistryService {
   async getVisible(principal: PrincipalLike, id: string): Promise<RegistryRecord | null> {
     const registry = await this.deps.store.findById(id);
     if (registry === null || (await this.deps.gate.isSystemAdmin(principal))) return registry;
-    const workspaceIds = await this.deps.store.workspaceIdsOf(id);
+    const workspaceIds = (await this.deps.store.allotmentsOf(id)).map((allotment) => allotment.workspaceId);
     return (await this.deps.gate.allowedAmong(principal, workspaceIds, 'build:read')).size > 0 ? registry : null;
   }
 
-  /** One repository of the registry, or null when the registry does not list it. */
-  async repository(registry: RegistryRecord, name: string): Promise<{ id: string; name: string; registry: RegistryRecord } | null> {
-    const names = await this.repositoryNames(registry);
+  /**
+   * The projects of a registry whose repositories the caller sees: every one for a system
+   * administrator; otherwise those of the workspaces whose builds they may read. A registry shared
+   * by several teams shows each team its own project only.
+   */
+  async visibleProjects(principal: PrincipalLike, registryId: string): Promise<ProjectScope> {
+    if (await this.deps.gate.isSystemAdmin(principal)) return 'ALL';
+    const allotments = await this.deps.store.allotmentsOf(registryId);
+    const readable = await this.deps.gate.allowedAmong(
+      principal,
+      allotments.map((allotment) => allotment.workspaceId),
+      'build:read',
+    );
+    return new Set(allotments.filter((allotment) => readable.has(allotment.workspaceId)).map((allotment) => allotment.project));
+  }
+
+  /** The projects allotted in the registry that the caller sees, sorted (an administrator sees all). */
+  async projectNames(principal: PrincipalLike, registryId: string): Promise<string[]> {
+    const visible = await this.visibleProjects(principal, registryId);
+    const projects = visible === 'ALL' ? (await this.deps.store.allotmentsOf(registryId)).map((allotment) => allotment.project) : [...visible];
+    return [...new Set(projects)].sort();
+  }
+
+  /** One repository of the registry the caller may see; null when it is missing or another team's (the same answer). */
+  async repository(principal: PrincipalLike, registry: RegistryRecord, name: string): Promise<{ id: string; name: string; registry: RegistryRecord } | null> {
+    const projects = await this.visibleProjects(principal, registry.id);
+    if (projects !== 'ALL' && !projects.has(projectOfRepository(name))) return null;
+    const names = await this.namesWithin(registry, projects);
     return names.includes(name) ? { id: repositoryKey(registry.id, name), name, registry } : null;
   }
 
-  /** The registry's repository names, sorted, read through the registry API now. */
-  repositoryNames(registry: RegistryRecord): Promise<string[]> {
-    return this.reading(registry, async (credentials) => (await this.deps.api.repositories(registry.url, credentials)).sort());
+  /** The registry's repository names the caller may see, sorted, read through the registry API now. */
+  async repositoryNames(principal: PrincipalLike, registry: RegistryRecord): Promise<string[]> {
+    return this.namesWithin(registry, await this.visibleProjects(principal, registry.id));
+  }
+
+  private async namesWithin(registry: RegistryRecord, projects: ProjectScope): Promise<string[]> {
+    if (projects !== 'ALL' && projects.size === 0) return [];
+    const names = await this.reading(registry, async (credentials) => (await this.deps.api.repositories(registry.url, credentials)).sort());
+    return projects === 'ALL' ? names : names.filter((name) => name.includes('/') && projects.has(projectOfRepository(name)));
   }
 
   /** A repository's tag names, read through the registry API now. */

@@ -7,6 +7,9 @@ export const BUILD_STEPS = ['clone', 'prepare', 'dependencies', 'compile', 'imag
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Distribution's repository name grammar (path components separated by slashes). */
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+/** One path component of a repository name: a registry project (Harbor project, Docker Hub namespace). */
+const PROJECT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+export const MAX_PROJECT_LENGTH = 63;
 /** A git ref: branch, tag or commit, without the characters git refuses. */
 // eslint-disable-next-line no-control-regex -- git refuses control characters in refs; so does this check.
 const REF = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*@\{)[^\s~^:?*[\\\x00-\x1f\x7f]{1,200}(?<![/.])$/;
@@ -17,6 +20,22 @@ export function checkName(field: string, value: string): string {
   if (name.length === 0 || name.length > 63 || !NAME.test(name))
     throw new BadInputError(field, 'must be 1-63 lowercase letters, digits or dashes, starting and ending with a letter or digit');
   return name;
+}
+
+export function checkProject(field: string, value: string): string {
+  const project = value.trim();
+  if (project.length === 0 || project.length > MAX_PROJECT_LENGTH || !PROJECT.test(project))
+    throw new BadInputError(
+      field,
+      `must be one path component of a repository name (1-${MAX_PROJECT_LENGTH} lowercase letters and digits, separated by ".", "_" or "-"), got ${JSON.stringify(value.slice(0, 80))}`,
+    );
+  return project;
+}
+
+/** A build pushes under its workspace's project of the registry only: `<project>/<name>`. */
+export function checkRepositoryInProject(field: string, repository: string, project: string, registryName: string): void {
+  if (!repository.startsWith(`${project}/`))
+    throw new BadInputError(field, `must be under ${project}/, the workspace's project in registry ${registryName} (e.g. ${project}/${repository.split('/').at(-1) ?? 'app'})`);
 }
 
 export function checkRegistryKind(value: string): RegistryKind {

@@ -1,4 +1,5 @@
 import { namespaceVisible, storageClassVisible, type AccessScope, type NamespaceScope, type Permission } from '../../shared/access.js';
+import { isBuildNamespace } from '../../shared/build-namespaces.js';
 import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../shared/errors.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { compileLabelSelector, LabelSelectorSyntaxError, type LabelMatcher } from '../../shared/label-selector.js';
@@ -27,8 +28,10 @@ export interface ClustersContext extends PagingContext {
 
 export interface WorkspaceAllotment {
   readonly clusterId: string;
-  /** null: the whole cluster. */
+  /** null: the whole cluster (but other workspaces' build namespaces). */
   readonly namespaces: readonly string[] | null;
+  /** The workspace's own build namespace, which comes with every cluster allotted to it. */
+  readonly buildNamespace?: string;
   /** The storage classes allotted with it (only read when limited to namespaces); omitted: none. */
   readonly storageClasses?: readonly string[];
 }
@@ -38,8 +41,14 @@ export interface WorkspaceAllotment {
  * visible to the caller). The whole cluster allotted brings all its storage classes.
  */
 export function narrowToAllotment(cluster: Cluster, allotment: WorkspaceAllotment): Cluster {
-  if (allotment.namespaces === null) return cluster;
-  const allotted = allotment.namespaces.filter((namespace) => namespaceVisible(cluster.namespaceScope, namespace));
+  const { buildNamespace } = allotment;
+  const seen = cluster.namespaceScope;
+  if (allotment.namespaces === null) {
+    // What the workspace holds of the cluster: everything but build namespaces, and its own one.
+    const namespaceScope = { has: (namespace: string) => namespaceVisible(seen, namespace) && (!isBuildNamespace(namespace) || namespace === buildNamespace) };
+    return { ...cluster, namespaceScope };
+  }
+  const allotted = [...allotment.namespaces, ...(buildNamespace === undefined ? [] : [buildNamespace])].filter((namespace) => namespaceVisible(seen, namespace));
   const storageClasses = (allotment.storageClasses ?? []).filter((name) => storageClassVisible(cluster.storageClassScope, name));
   return { ...cluster, namespaceScope: new Set(allotted), storageClassScope: new Set(storageClasses) };
 }
@@ -100,9 +109,14 @@ export function scopedLiveView(context: ClustersContext, cluster: Cluster): Clus
   return scopeLiveView(context.clusters.liveViewOf(cluster.snapshot), cluster.namespaceScope, cluster.storageClassScope);
 }
 
-/** Throws NOT_FOUND for a cluster the caller cannot see, FORBIDDEN for an action they may not take. */
-export async function requirePermission(context: ClustersContext, permission: Permission, clusterId: string, namespace?: string): Promise<void> {
-  await requireVisibleCluster(context, clusterId);
+/**
+ * Throws NOT_FOUND for a cluster the caller cannot see, FORBIDDEN for an action they may not take.
+ * In a namespace they cannot see (another team's), the object acted on is `missing` — the very error
+ * a missing object gives — so nothing there can be probed.
+ */
+export async function requirePermission(context: ClustersContext, permission: Permission, clusterId: string, namespace?: string, missing?: () => Error): Promise<void> {
+  const cluster = await requireVisibleCluster(context, clusterId);
+  if (namespace !== undefined && !namespaceVisible(cluster.namespaceScope, namespace)) throw missing?.() ?? new NotFoundError('Namespace', namespace, 'namespace');
   if (!(await context.access()).allows(permission, clusterId, namespace)) {
     throw new ForbiddenError(`Not allowed to ${permission.replace(':', ' ')} ${namespace ? `in namespace ${namespace} of` : 'on'} cluster ${clusterId}`);
   }

@@ -44,6 +44,16 @@ function checkName(field: string, value: string): string {
   return value;
 }
 
+/** A pod or workload named in an input, its names checked (BAD_USER_INPUT before anything else). */
+export function checkedRef(ref: WorkloadRefInput): WorkloadRefInput {
+  return { clusterId: ref.clusterId, namespace: checkName('namespace', ref.namespace), name: checkName('name', ref.name) };
+}
+
+/** What a missing pod or workload answers; one the caller may not see answers the same. */
+export function missingObject(kind: string, ref: WorkloadRefInput): NotFoundError {
+  return new NotFoundError(kind, `${ref.namespace}/${ref.name}`, 'name');
+}
+
 function isActive(pod: PodProjection): boolean {
   return pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
 }
@@ -69,7 +79,7 @@ export class DayTwoService {
   async deletePod(ref: WorkloadRefInput): Promise<PodProjection> {
     const live = await this.deps.liveView(ref.clusterId);
     const pod = live.pods(checkName('namespace', ref.namespace)).find((candidate) => candidate.name === checkName('name', ref.name));
-    if (pod === undefined) throw new NotFoundError('Pod', `${ref.namespace}/${ref.name}`, 'name');
+    if (pod === undefined) throw missingObject('Pod', ref);
     await this.deps.operations.deletePod(ref.clusterId, ref.namespace, ref.name);
     return pod;
   }
@@ -124,7 +134,7 @@ export class DayTwoService {
   private async requireWorkload(ref: WorkloadRefInput, kind: WorkloadProjection['kind']): Promise<WorkloadProjection> {
     const live = await this.deps.liveView(ref.clusterId);
     const workload = live.workloads(checkName('namespace', ref.namespace)).find((candidate) => candidate.kind === kind && candidate.name === checkName('name', ref.name));
-    if (workload === undefined) throw new NotFoundError(kind, `${ref.namespace}/${ref.name}`, 'name');
+    if (workload === undefined) throw missingObject(kind, ref);
     return workload;
   }
 

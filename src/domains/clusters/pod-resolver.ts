@@ -4,6 +4,7 @@ import { openClusterStream, requirePermission, requireVisibleCluster, type Clust
 import { Pod, PodEvent, WatchEventKind } from './graphql-types.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { toPod } from './mappers.js';
+import { checkedRef, missingObject } from './day-two-service.js';
 import { DeletePodInput } from './operation-inputs.js';
 import { DeletePodPayload } from './payloads.js';
 import type { ClusterObjectEvent, PodProjection } from './model.js';
@@ -19,9 +20,9 @@ export class PodResolver {
   @Authorized()
   @Mutation(() => DeletePodPayload, { description: 'Deletes a pod (its controller, if any, replaces it).' })
   async deletePod(@Arg('input', () => DeletePodInput, { description: 'The pod to delete.' }) input: DeletePodInput, @Ctx() context: ClustersContext): Promise<DeletePodPayload> {
-    const clusterId = localKeyOf(input.clusterId, 'Cluster');
-    await requirePermission(context, 'workload:operate', clusterId, input.namespace);
-    const pod = toPod(clusterId, await context.dayTwo.deletePod({ clusterId, namespace: input.namespace, name: input.name }));
+    const ref = checkedRef({ clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name });
+    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace, () => missingObject('Pod', ref));
+    const pod = toPod(ref.clusterId, await context.dayTwo.deletePod(ref));
     return { deletedPodId: pod.id, pod };
   }
 

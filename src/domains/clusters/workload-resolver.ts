@@ -4,6 +4,7 @@ import { paginate } from '../../shared/pagination.js';
 import { byName, PodConnection } from './connections.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { Cluster } from './cluster-type.js';
+import { checkedRef, missingObject } from './day-two-service.js';
 import { openClusterStream, requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
 import { WatchEventKind } from './graphql-types.js';
 import { toPod } from './mappers.js';
@@ -37,8 +38,8 @@ export class WorkloadResolver {
     @Arg('input', () => ScaleWorkloadInput, { description: 'What to scale.' }) input: ScaleWorkloadInput,
     @Ctx() context: ClustersContext,
   ): Promise<ScaleWorkloadPayload> {
-    const ref = { clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name };
-    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace);
+    const ref = checkedRef({ clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name });
+    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace, () => missingObject(input.kind, ref));
     await context.dayTwo.scaleWorkload(ref, input.kind, input.replicas);
     return { workload: await this.current(context, ref.clusterId, ref.namespace, input.kind, ref.name) };
   }
@@ -49,8 +50,8 @@ export class WorkloadResolver {
     @Arg('input', () => RestartWorkloadInput, { description: 'What to restart.' }) input: RestartWorkloadInput,
     @Ctx() context: ClustersContext,
   ): Promise<RestartWorkloadPayload> {
-    const ref = { clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name };
-    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace);
+    const ref = checkedRef({ clusterId: localKeyOf(input.clusterId, 'Cluster'), namespace: input.namespace, name: input.name });
+    await requirePermission(context, 'workload:operate', ref.clusterId, ref.namespace, () => missingObject(input.kind, ref));
     await context.dayTwo.restartWorkload(ref, input.kind);
     return { workload: await this.current(context, ref.clusterId, ref.namespace, input.kind, ref.name) };
   }

@@ -26,6 +26,12 @@ export class Workspace {
   @Field({ description: 'Unique name.' })
   name!: string;
 
+  @Field({
+    description:
+      "Unique short name, set at creation and never changed: its builds run in the build cluster's namespace kda-builds-<slug>, and it is the workspace's project in a registry unless allotted another.",
+  })
+  slug!: string;
+
   @Field(() => String, { nullable: true, description: 'What the workspace is for; null when not described.' })
   description!: string | null;
 

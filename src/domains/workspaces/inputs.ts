@@ -1,12 +1,18 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { WorkspaceRoleEnum } from './graphql-types.js';
 import type { WorkspaceRole } from './records.js';
-import { MAX_ALLOTTED_NAMESPACES, MAX_DESCRIPTION_LENGTH, MAX_QUOTA_BYTES, MAX_WORKSPACE_NAME_LENGTH } from './validation.js';
+import { MAX_ALLOTTED_NAMESPACES, MAX_DESCRIPTION_LENGTH, MAX_QUOTA_BYTES, MAX_SLUG_LENGTH, MAX_WORKSPACE_NAME_LENGTH } from './validation.js';
 
 @InputType({ description: 'A workspace to create.' })
 export class CreateWorkspaceInput {
   @Field({ description: `Unique name, 1-${MAX_WORKSPACE_NAME_LENGTH} characters.` })
   name!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: `Unique short name, never changed afterwards: 1-${MAX_SLUG_LENGTH} lowercase letters, digits or dashes. Names the build namespace (kda-builds-<slug>) and the default registry project. Omitted: made from the name ("Cloud Team" → cloud-team).`,
+  })
+  slug?: string | null;
 
   @Field(() => String, { nullable: true, description: `What it is for, at most ${MAX_DESCRIPTION_LENGTH} characters.` })
   description?: string | null;

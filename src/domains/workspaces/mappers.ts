@@ -3,7 +3,14 @@ import { allotmentKey, memberKey, storageAllotmentKey } from './node-keys.js';
 import type { AllotmentRecord, MemberRecord, StorageAllotmentRecord, WorkspaceRecord } from './records.js';
 
 export function toWorkspace(record: WorkspaceRecord): Workspace {
-  return { id: record.id, name: record.name, description: record.description, createdAt: record.createdAt.toISOString(), updatedAt: record.updatedAt.toISOString() };
+  return {
+    id: record.id,
+    name: record.name,
+    slug: record.slug,
+    description: record.description,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
 }
 
 export function toMember(record: MemberRecord): Member {

@@ -31,8 +31,9 @@ export function memoryWorkspaceStores(): MemoryWorkspaceStores {
       findById: async (id) => workspaces.get(id) ?? null,
       findByIds: async (ids) => ids.flatMap((id) => workspaces.get(id) ?? []),
       findByName: async (name) => [...workspaces.values()].find((workspace) => workspace.name === name) ?? null,
+      findBySlug: async (slug) => [...workspaces.values()].find((workspace) => workspace.slug === slug) ?? null,
       insert: async (record) => {
-        if ([...workspaces.values()].some((workspace) => workspace.name === record.name)) return 'duplicate-name';
+        if ([...workspaces.values()].some((workspace) => workspace.name === record.name || workspace.slug === record.slug)) return 'duplicate';
         workspaces.set(record.id, { ...record });
         return 'inserted';
       },
@@ -103,7 +104,13 @@ export function memoryWorkspaceStores(): MemoryWorkspaceStores {
           .flatMap((member) =>
             allotments
               .filter((row) => row.workspaceId === member.workspaceId)
-              .map((row) => ({ workspaceId: member.workspaceId, role: member.role, clusterId: row.clusterId, namespaces: row.namespaces })),
+              .map((row) => ({
+                workspaceId: member.workspaceId,
+                workspaceSlug: workspaces.get(member.workspaceId)?.slug ?? '',
+                role: member.role,
+                clusterId: row.clusterId,
+                namespaces: row.namespaces,
+              })),
           );
       },
       storageGrantsOf: async (userId) => {

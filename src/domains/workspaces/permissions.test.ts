@@ -1,4 +1,4 @@
-import type { Permission } from '../../shared/access.js';
+import { namespaceVisible, type Permission } from '../../shared/access.js';
 import { buildAccessScope, createAccessResolver, ROLE_MATRIX, roleAllowsOnClusters, roleAllowsOnWorkspace, type WorkspacePermission } from './permissions.js';
 import { WORKSPACE_ROLES, type AccessGrant, type WorkspaceRole } from './records.js';
 
@@ -41,7 +41,7 @@ describe('the role matrix', () => {
   });
 
   test.each(EXPECTED)('%s on an allotted namespace, through the AccessScope', (role, ...expected) => {
-    const scope = buildAccessScope([{ workspaceId: 'w', role, clusterId: 'c1', namespaces: ['shop'] }]);
+    const scope = buildAccessScope([{ workspaceId: 'w', workspaceSlug: 'w', role, clusterId: 'c1', namespaces: ['shop'] }]);
     expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'shop'))).toEqual(expected.slice(0, CLUSTER_PERMISSIONS.length));
     // Nothing at all outside the allotment: another namespace, another cluster.
     expect(CLUSTER_PERMISSIONS.map((permission) => scope.allows(permission, 'c1', 'billing'))).toEqual(CLUSTER_PERMISSIONS.map(() => false));
@@ -50,14 +50,21 @@ describe('the role matrix', () => {
 });
 
 describe('the access scope of a user', () => {
-  const grant = (role: WorkspaceRole, clusterId: string, namespaces: string[] | null, workspaceId = 'w1'): AccessGrant => ({ workspaceId, role, clusterId, namespaces });
+  const grant = (role: WorkspaceRole, clusterId: string, namespaces: string[] | null, workspaceId = 'w1'): AccessGrant => ({
+    workspaceId,
+    workspaceSlug: `team-${workspaceId}`,
+    role,
+    clusterId,
+    namespaces,
+  });
 
   test('a whole-cluster allotment shows every namespace; a limited one only its own', () => {
     const scope = buildAccessScope([grant('VIEWER', 'whole', null), grant('VIEWER', 'part', ['a', 'b'])]);
     expect(scope.isSystemAdmin).toBe(false);
     expect(scope.visibleClusterIds()).toEqual(new Set(['whole', 'part']));
-    expect(scope.namespacesOf('whole')).toBe('ALL');
-    expect(scope.namespacesOf('part')).toEqual(new Set(['a', 'b']));
+    expect(namespaceVisible(scope.namespacesOf('whole'), 'any-namespace')).toBe(true);
+    // Plus the workspace's own build namespace, which comes with every cluster allotted to it.
+    expect(scope.namespacesOf('part')).toEqual(new Set(['a', 'b', 'kda-builds-team-w1']));
     expect(scope.namespacesOf('elsewhere')).toEqual(new Set());
     expect(scope.allows('cluster:read', 'part')).toBe(true);
     expect(scope.allows('cluster:read', 'elsewhere')).toBe(false);
@@ -65,11 +72,29 @@ describe('the access scope of a user', () => {
 
   test('several workspaces add up, each role on its own allotment', () => {
     const scope = buildAccessScope([grant('VIEWER', 'c', ['shop'], 'w1'), grant('OPERATOR', 'c', ['batch'], 'w2')]);
-    expect(scope.namespacesOf('c')).toEqual(new Set(['shop', 'batch']));
+    expect(scope.namespacesOf('c')).toEqual(new Set(['shop', 'batch', 'kda-builds-team-w1', 'kda-builds-team-w2']));
     expect(scope.allows('workload:operate', 'c', 'batch')).toBe(true);
     expect(scope.allows('workload:operate', 'c', 'shop')).toBe(false);
     // Without a namespace, an action needs the whole cluster.
     expect(scope.allows('workload:operate', 'c')).toBe(false);
+  });
+
+  test("build namespaces: a workspace's own on each of its clusters, another's through no allotment", () => {
+    const scope = buildAccessScope([grant('OPERATOR', 'whole', null, 'a'), grant('VIEWER', 'part', ['shop', 'kda-builds-team-b'], 'a')]);
+    for (const [clusterId, namespace, visible] of [
+      ['whole', 'kda-builds-team-a', true],
+      ['whole', 'kda-builds-team-b', false],
+      ['whole', 'kda-builds', false],
+      ['part', 'kda-builds-team-a', true],
+      // Named in an allotment (rows from before such names were refused): still not theirs.
+      ['part', 'kda-builds-team-b', false],
+    ] as const) {
+      expect({ clusterId, namespace, visible: namespaceVisible(scope.namespacesOf(clusterId), namespace) }).toEqual({ clusterId, namespace, visible });
+      expect({ clusterId, namespace, read: scope.allows('cluster:read', clusterId, namespace) }).toEqual({ clusterId, namespace, read: visible });
+    }
+    expect(scope.allows('workload:operate', 'whole', 'kda-builds-team-a')).toBe(true);
+    expect(scope.allows('workload:operate', 'whole', 'kda-builds-team-b')).toBe(false);
+    expect(scope.allows('workload:operate', 'part', 'kda-builds-team-a')).toBe(false);
   });
 
   test('administrators get everything and cost no query; a user without grants sees nothing', async () => {

@@ -1,4 +1,5 @@
 import { FULL_ACCESS, NO_ACCESS, type AccessResolver, type AccessScope, type NamespaceScope, type Permission, type StorageClassScope } from '../../shared/access.js';
+import { buildNamespaceOf, isBuildNamespace } from '../../shared/build-namespaces.js';
 import { isSystemAdmin, type AccessGrant, type StorageGrant, type WorkspaceMembership, type WorkspaceRole } from './records.js';
 
 /** What a role allows on the workspace itself (as opposed to its clusters). */
@@ -37,7 +38,7 @@ export function roleAllowsOnClusters(role: WorkspaceRole, permission: Permission
 }
 
 interface ClusterGrants {
-  /** Permissions on every namespace (from allotments of the whole cluster). */
+  /** Permissions on every namespace but build namespaces (from allotments of the whole cluster). */
   readonly wholeCluster: Set<Permission>;
   readonly byNamespace: Map<string, Set<Permission>>;
 }
@@ -51,6 +52,10 @@ function addAll(target: Set<Permission>, permissions: readonly Permission[]): vo
  * several workspaces gets the union. Asked without a namespace, `allows` answers for the whole
  * cluster — except `cluster:read`, which then means "may see the cluster at all". Workspace-level
  * permissions (builds, registries) come from the memberships alone, allotted clusters or not.
+ *
+ * Build namespaces are the exception to every allotment: a workspace's own (`kda-builds-<slug>`)
+ * comes with each cluster allotted to it, and no other is reached through any allotment, whole
+ * cluster or named — so one team never sees, nor deletes, another team's build pods.
  */
 export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: readonly StorageGrant[] = [], memberships: readonly WorkspaceMembership[] = []): AccessScope {
   const byWorkspace = new Map<string, Set<Permission>>();
@@ -68,11 +73,10 @@ export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: 
       byCluster.set(grant.clusterId, cluster);
     }
     const permissions = ROLE_MATRIX[grant.role].clusters;
-    if (grant.namespaces === null) {
-      addAll(cluster.wholeCluster, permissions);
-      continue;
-    }
-    for (const namespace of grant.namespaces) {
+    const ownBuildNamespace = buildNamespaceOf(grant.workspaceSlug);
+    if (grant.namespaces === null) addAll(cluster.wholeCluster, permissions);
+    const named = (grant.namespaces ?? []).filter((namespace) => !isBuildNamespace(namespace));
+    for (const namespace of [...named, ownBuildNamespace]) {
       let granted = cluster.byNamespace.get(namespace);
       if (granted === undefined) {
         granted = new Set();
@@ -81,6 +85,10 @@ export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: 
       addAll(granted, permissions);
     }
   }
+
+  /** Whole-cluster rights reach every namespace but build namespaces; those come by name only. */
+  const grantedIn = (cluster: ClusterGrants, namespace: string, permission: Permission): boolean =>
+    (cluster.wholeCluster.has(permission) && !isBuildNamespace(namespace)) || (cluster.byNamespace.get(namespace)?.has(permission) ?? false);
 
   const readableNamespaces = (cluster: ClusterGrants): Set<string> =>
     new Set([...cluster.byNamespace].filter(([, granted]) => granted.has('cluster:read')).map(([namespace]) => namespace));
@@ -109,13 +117,13 @@ export function buildAccessScope(grants: readonly AccessGrant[], storageGrants: 
     namespacesOf(clusterId): NamespaceScope {
       const cluster = byCluster.get(clusterId);
       if (cluster === undefined) return new Set<string>();
-      return cluster.wholeCluster.has('cluster:read') ? 'ALL' : readableNamespaces(cluster);
+      return cluster.wholeCluster.has('cluster:read') ? { has: (namespace) => grantedIn(cluster, namespace, 'cluster:read') } : readableNamespaces(cluster);
     },
     allows(permission, clusterId, namespace) {
       const cluster = byCluster.get(clusterId);
       if (cluster === undefined) return false;
+      if (namespace !== undefined) return grantedIn(cluster, namespace, permission);
       if (cluster.wholeCluster.has(permission)) return true;
-      if (namespace !== undefined) return cluster.byNamespace.get(namespace)?.has(permission) ?? false;
       return permission === 'cluster:read' && visible.has(clusterId);
     },
     allowsInWorkspace(permission, workspaceId) {

@@ -8,8 +8,10 @@ export interface WorkspaceStore {
   findById(id: string): Promise<WorkspaceRecord | null>;
   findByIds(ids: readonly string[]): Promise<WorkspaceRecord[]>;
   findByName(name: string): Promise<WorkspaceRecord | null>;
-  /** `duplicate-name` when the unique index refuses it (a concurrent insert won the race). */
-  insert(record: WorkspaceRecord): Promise<'inserted' | 'duplicate-name'>;
+  findBySlug(slug: string): Promise<WorkspaceRecord | null>;
+  /** `duplicate` when a unique index (name or slug) refuses it (a concurrent insert won the race). */
+  insert(record: WorkspaceRecord): Promise<'inserted' | 'duplicate'>;
+  /** The slug never changes. */
   update(id: string, changes: Partial<Pick<WorkspaceRecord, 'name' | 'description'>>): Promise<'updated' | 'missing' | 'duplicate-name'>;
   /** Members and allotments go with it (ON DELETE CASCADE). */
   delete(id: string): Promise<boolean>;

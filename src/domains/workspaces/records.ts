@@ -7,6 +7,11 @@ export interface WorkspaceRecord {
   id: string;
   /** Unique. */
   name: string;
+  /**
+   * Unique, set at creation and never changed: the workspace's name in other systems — its build
+   * namespace (`kda-builds-<slug>`) and, unless allotted otherwise, its project in registries.
+   */
+  slug: string;
   description: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -49,6 +54,8 @@ export interface StorageGrant {
 /** One row of "what a user may reach": a role of theirs and one allotment of that workspace. */
 export interface AccessGrant {
   readonly workspaceId: string;
+  /** Names the workspace's build namespace, which comes with every cluster allotted to it. */
+  readonly workspaceSlug: string;
   readonly role: WorkspaceRole;
   readonly clusterId: string;
   readonly namespaces: readonly string[] | null;

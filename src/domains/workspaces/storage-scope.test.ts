@@ -2,7 +2,13 @@ import { FULL_ACCESS, NO_ACCESS } from '../../shared/access.js';
 import { buildAccessScope, createAccessResolver } from './permissions.js';
 import type { AccessGrant, StorageGrant, WorkspaceRole } from './records.js';
 
-const grant = (clusterId: string, namespaces: string[] | null, workspaceId = 'w1', role: WorkspaceRole = 'VIEWER'): AccessGrant => ({ workspaceId, role, clusterId, namespaces });
+const grant = (clusterId: string, namespaces: string[] | null, workspaceId = 'w1', role: WorkspaceRole = 'VIEWER'): AccessGrant => ({
+  workspaceId,
+  workspaceSlug: workspaceId,
+  role,
+  clusterId,
+  namespaces,
+});
 const storage = (clusterId: string, storageClassName: string, workspaceId = 'w1'): StorageGrant => ({ workspaceId, clusterId, storageClassName });
 
 describe('storage classes in the access scope', () => {

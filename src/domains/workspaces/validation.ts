@@ -1,3 +1,4 @@
+import { isBuildNamespace } from '../../shared/build-namespaces.js';
 import { BadInputError } from '../../shared/errors.js';
 import { WORKSPACE_ROLES, type WorkspaceRole } from './records.js';
 
@@ -13,6 +14,12 @@ const STORAGE_CLASS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
 const MAX_STORAGE_CLASS_NAME_LENGTH = 253;
 /** A Kubernetes namespace is a DNS label (RFC 1123). */
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * A slug is a DNS label short enough for `kda-builds-<slug>` (a namespace: 63 characters at most),
+ * and a valid registry path component as it is.
+ */
+export const MAX_SLUG_LENGTH = 40;
+const SLUG = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function validWorkspaceName(field: string, raw: string): string {
   const name = raw.trim();
@@ -24,6 +31,29 @@ export function validWorkspaceName(field: string, raw: string): string {
 }
 
 /** Empty or blank means "no description". Line breaks are allowed, other control characters are not. */
+export function validSlug(field: string, raw: string): string {
+  const slug = raw.trim();
+  if (slug.length === 0 || slug.length > MAX_SLUG_LENGTH || !SLUG.test(slug))
+    throw new BadInputError(field, `must be 1-${MAX_SLUG_LENGTH} lowercase letters, digits or dashes, starting and ending with a letter or digit`);
+  return slug;
+}
+
+/**
+ * The slug a workspace gets when none is given: its name in lowercase, runs of anything else than
+ * letters and digits made one dash ("Cloud Team" → cloud-team); `ws-` and the start of its id when
+ * the name has no such letters at all.
+ */
+export function slugFromName(name: string, id: string): string {
+  const fromName = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/^-+|-+$/g, '');
+  return fromName === '' ? `ws-${id.replace(/[^a-z0-9]/g, '').slice(0, 8)}` : fromName;
+}
+
 export function validDescription(field: string, raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   const description = raw.trim();
@@ -53,6 +83,8 @@ export function validNamespaces(field: string, raw: readonly string[] | null | u
   if (raw.length > MAX_ALLOTTED_NAMESPACES) throw new BadInputError(field, `at most ${MAX_ALLOTTED_NAMESPACES} namespaces; allot the whole cluster instead`);
   for (const namespace of raw) {
     if (!NAMESPACE_NAME.test(namespace)) throw new BadInputError(field, `${JSON.stringify(namespace.slice(0, 80))} is not a valid namespace name`);
+    if (isBuildNamespace(namespace))
+      throw new BadInputError(field, `${namespace} is a build namespace: each workspace gets its own (kda-builds-<slug>) with its clusters, and no other`);
   }
   return [...new Set(raw)].sort();
 }

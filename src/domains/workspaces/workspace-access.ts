@@ -19,6 +19,8 @@ export interface WorkspaceAccess {
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
   /** Administrators see and may do everything, across workspaces. */
   isSystemAdmin(caller: Caller): Promise<boolean>;
+  /** The workspace's slug (its build namespace, its default registry project); null when it does not exist. */
+  slugOf(workspaceId: string): Promise<string | null>;
 }
 
 export interface WorkspaceAccessDeps {
@@ -38,5 +40,6 @@ export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAcces
     workspacesAllowing: async (caller, permission) => (await deps.scopeFor(caller)).workspacesAllowing(permission),
     clusterAllotted: async (workspaceId, clusterId) => (await deps.allotments.find(workspaceId, clusterId)) !== null,
     isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
+    slugOf: async (workspaceId) => (await deps.workspaces.findById(workspaceId))?.slug ?? null,
   };
 }

@@ -61,6 +61,36 @@ describe('WorkspaceService: workspaces and members', () => {
     expect(await service.listVisible(ADMIN)).toEqual([]);
   });
 
+  test('a workspace gets a unique slug, made from its name unless given, and never changed by a rename', async () => {
+    const { service, access } = await setup();
+    const cloud = await service.create(ADMIN, { name: 'Cloud Team' });
+    expect(cloud.slug).toBe('cloud-team');
+    expect((await service.create(ADMIN, { name: '  Équipe données / ML  ' })).slug).toBe('equipe-donnees-ml');
+    expect((await service.create(ADMIN, { name: '클라우드 팀' })).slug).toMatch(/^ws-[0-9a-f]{8}$/);
+    expect((await service.create(ADMIN, { name: 'Named', slug: 'named-by-hand' })).slug).toBe('named-by-hand');
+    // A slug made from another name, or given, that is taken: CONFLICT naming the slug; nothing is created.
+    expect(await failure(service.create(ADMIN, { name: 'cloud team!' }))).toEqual({ code: 'CONFLICT', field: 'slug' });
+    expect(await failure(service.create(ADMIN, { name: 'Other', slug: 'cloud-team' }))).toEqual({ code: 'CONFLICT', field: 'slug' });
+    for (const slug of ['Cloud', '-edge', 'a_b', 'x'.repeat(41), ''])
+      expect(await failure(service.create(ADMIN, { name: `Bad ${slug}`, slug }))).toEqual({ code: 'BAD_USER_INPUT', field: 'slug' });
+    expect(await service.listVisible(ADMIN)).toHaveLength(4);
+    expect((await service.update(ADMIN, cloud.id, { name: 'Platform Team' })).slug).toBe('cloud-team');
+    expect(await access.slugOf(cloud.id)).toBe('cloud-team');
+    expect(await access.slugOf('nowhere')).toBeNull();
+  });
+
+  test("another workspace's build namespace cannot be allotted by name", async () => {
+    const { service } = await setup();
+    const workspace = await team(service);
+    for (const namespace of ['kda-builds', 'kda-builds-other-team']) {
+      expect(await failure(service.allotCluster(ADMIN, { workspaceId: workspace.id, clusterId: 'c1', namespaces: ['shop', namespace] }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'namespaces',
+      });
+    }
+    expect(await service.allotmentsOf([workspace.id])).toEqual([]);
+  });
+
   test('a MANAGER manages members; other roles and strangers get FORBIDDEN, for unknown workspaces too', async () => {
     const { service } = await setup();
     const workspace = await team(service, 'Team', { dev: 'DEVOPS' });

@@ -4,7 +4,7 @@ import { decideAdd, decideRemoval, decideRoleChange, type MemberChange } from '.
 import { roleAllowsOnWorkspace, type WorkspacePermission } from './permissions.js';
 import type { AllotmentStore, ClusterDirectory, MemberStore, StorageAllotmentStore, UserDirectory, WorkspaceStore } from './ports.js';
 import { isSystemAdmin, type AllotmentRecord, type Caller, type MemberRecord, type StorageAllotmentRecord, type WorkspaceRecord } from './records.js';
-import { validDescription, validId, validNamespaces, validQuotaBytes, validRole, validStorageClassName, validWorkspaceName } from './validation.js';
+import { slugFromName, validDescription, validId, validNamespaces, validQuotaBytes, validRole, validSlug, validStorageClassName, validWorkspaceName } from './validation.js';
 
 export interface WorkspaceServiceDeps {
   readonly workspaces: WorkspaceStore;
@@ -20,6 +20,8 @@ export interface WorkspaceServiceDeps {
 
 export interface CreateWorkspaceInput {
   readonly name: string;
+  /** `null`/omitted: made from the name. */
+  readonly slug?: string | null;
   readonly description?: string | null;
 }
 
@@ -104,12 +106,18 @@ export class WorkspaceService {
 
   async create(caller: Caller, input: CreateWorkspaceInput): Promise<WorkspaceRecord> {
     this.requireAdmin(caller, 'creates workspaces');
+    const id = randomUUID();
     const name = validWorkspaceName('name', input.name);
+    const slug = input.slug == null ? slugFromName(name, id) : validSlug('slug', input.slug);
     const description = validDescription('description', input.description);
     if ((await this.deps.workspaces.findByName(name)) !== null) throw duplicateName(name);
+    if ((await this.deps.workspaces.findBySlug(slug)) !== null) throw duplicateSlug(slug, input.slug == null);
     const now = this.deps.now();
-    const record: WorkspaceRecord = { id: randomUUID(), name, description, createdAt: now, updatedAt: now };
-    if ((await this.deps.workspaces.insert(record)) === 'duplicate-name') throw duplicateName(name);
+    const record: WorkspaceRecord = { id, name, slug, description, createdAt: now, updatedAt: now };
+    if ((await this.deps.workspaces.insert(record)) === 'duplicate') {
+      // A concurrent create won the race: say which of the two unique values it took.
+      throw (await this.deps.workspaces.findByName(name)) !== null ? duplicateName(name) : duplicateSlug(slug, input.slug == null);
+    }
     return record;
   }
 
@@ -269,6 +277,10 @@ export class WorkspaceService {
 
 function duplicateName(name: string): ConflictError {
   return new ConflictError('name', `a workspace named ${JSON.stringify(name)} already exists`);
+}
+
+function duplicateSlug(slug: string, madeFromName: boolean): ConflictError {
+  return new ConflictError('slug', `the slug ${slug} is taken by another workspace${madeFromName ? ' (it was made from the name): pass a slug' : ''}`);
 }
 
 function noWorkspace(field: string, id: string): NotFoundError {

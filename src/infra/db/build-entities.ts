@@ -7,6 +7,8 @@ type WithParents<T> = T & { workspace?: unknown; registry?: unknown; build?: unk
 export interface WorkspaceRegistryRow {
   workspaceId: string;
   registryId: string;
+  /** The first path component of the repositories the workspace owns in the registry. */
+  project: string;
   createdAt: Date;
 }
 
@@ -40,6 +42,7 @@ export const WorkspaceRegistryEntity = new EntitySchema<WithParents<WorkspaceReg
   columns: {
     workspaceId: { name: 'workspace_id', type: 'varchar', length: 36, primary: true },
     registryId: { name: 'registry_id', type: 'varchar', length: 36, primary: true },
+    project: { type: 'varchar', length: 63 },
     createdAt: time('created_at'),
   },
   relations: {
@@ -51,7 +54,11 @@ export const WorkspaceRegistryEntity = new EntitySchema<WithParents<WorkspaceReg
     },
     registry: { type: 'many-to-one', target: 'Registry', joinColumn: { name: 'registry_id', foreignKeyConstraintName: 'FK_workspace_registries_registry_id' }, onDelete: cascade },
   },
-  indices: [{ name: 'IDX_workspace_registries_registry_id', columns: ['registryId'] }],
+  indices: [
+    { name: 'IDX_workspace_registries_registry_id', columns: ['registryId'] },
+    // One workspace per project of a registry: the index is what keeps two allotments from racing to one.
+    { name: 'UQ_workspace_registries_registry_id_project', columns: ['registryId', 'project'], unique: true },
+  ],
 });
 
 export const BuildEntity = new EntitySchema<WithParents<BuildRecord>>({

@@ -44,15 +44,20 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
     updateUrl: async (id, url) => {
       await registries.update({ id }, { url });
     },
-    allot: async (workspaceId, registryId) => {
+    allot: async (workspaceId, registryId, project) => {
       try {
-        await allotments.insert({ workspaceId, registryId, createdAt: new Date() });
+        const existing = await allotments.findOneBy({ workspaceId, registryId });
+        if (existing === null) await allotments.insert({ workspaceId, registryId, project, createdAt: new Date() });
+        else if (existing.project !== project) await allotments.update({ workspaceId, registryId }, { project });
+        return 'allotted';
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
+        // Another workspace holds the project, or a concurrent allotment of this same pair got in first.
+        return (await allotments.findOneBy({ registryId, project }))?.workspaceId === workspaceId ? 'allotted' : 'project-taken';
       }
     },
-    isAllotted: (workspaceId, registryId) => allotments.existsBy({ workspaceId, registryId }),
-    workspaceIdsOf: async (registryId) => (await allotments.findBy({ registryId })).map((row) => row.workspaceId),
+    projectOf: async (workspaceId, registryId) => (await allotments.findOneBy({ workspaceId, registryId }))?.project ?? null,
+    allotmentsOf: async (registryId) => (await allotments.findBy({ registryId })).map(({ workspaceId, project }) => ({ workspaceId, project })),
     listByWorkspaces: async (workspaceIds) => {
       const byWorkspace = new Map<string, RegistryRecord[]>();
       if (workspaceIds.length === 0) return byWorkspace;

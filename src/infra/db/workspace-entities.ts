@@ -29,11 +29,13 @@ export const WorkspaceEntity = new EntitySchema<WorkspaceRecord>({
   columns: {
     id: { type: 'varchar', length: 36, primary: true },
     name: { type: 'varchar', length: 100 },
+    slug: { type: 'varchar', length: 40 },
     description: { type: 'varchar', length: 1000, nullable: true },
     createdAt: { name: 'created_at', type: 'datetime', precision: 6, createDate: true },
     updatedAt: { name: 'updated_at', type: 'datetime', precision: 6, updateDate: true },
   },
   uniques: [{ name: 'UQ_workspaces_name', columns: ['name'] }],
+  indices: [{ name: 'UQ_workspaces_slug', columns: ['slug'], unique: true }],
 });
 
 export const WorkspaceMemberEntity = new EntitySchema<MemberRow>({

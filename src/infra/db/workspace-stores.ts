@@ -40,12 +40,13 @@ function createWorkspaceStore(repository: Repository<WorkspaceRecord>): Workspac
     findById: (id) => repository.findOneBy({ id }),
     findByIds: async (ids) => (ids.length === 0 ? [] : repository.findBy({ id: In([...ids]) })),
     findByName: (name) => repository.findOneBy({ name }),
+    findBySlug: (slug) => repository.findOneBy({ slug }),
     insert: async (record) => {
       try {
         await repository.insert(record);
         return 'inserted';
       } catch (error) {
-        if (isUniqueViolation(error)) return 'duplicate-name';
+        if (isUniqueViolation(error)) return 'duplicate';
         throw error;
       }
     },
@@ -154,17 +155,26 @@ function createGrantStore(repository: Repository<MemberRecord>): AccessGrantStor
       const rows = await repository
         .createQueryBuilder('member')
         .innerJoin(WorkspaceClusterEntity.options.name, 'allotment', 'allotment.workspaceId = member.workspaceId')
+        .innerJoin(WorkspaceEntity.options.name, 'workspace', 'workspace.id = member.workspaceId')
         .select('member.workspaceId', 'workspaceId')
+        .addSelect('workspace.slug', 'workspaceSlug')
         .addSelect('member.role', 'role')
         .addSelect('allotment.clusterId', 'clusterId')
         .addSelect('allotment.namespaces', 'namespaces')
         .where('member.userId = :userId', { userId })
-        .getRawMany<{ workspaceId: string; role: string; clusterId: string; namespaces: string | null }>();
+        .getRawMany<{ workspaceId: string; workspaceSlug: string; role: string; clusterId: string; namespaces: string | null }>();
       const grants: AccessGrant[] = [];
       for (const row of rows) {
         // A role this version does not know grants nothing.
         const role = WORKSPACE_ROLES.find((candidate) => candidate === row.role);
-        if (role !== undefined) grants.push({ workspaceId: row.workspaceId, role, clusterId: row.clusterId, namespaces: namespacesAsJson.from(row.namespaces) as string[] | null });
+        if (role !== undefined)
+          grants.push({
+            workspaceId: row.workspaceId,
+            workspaceSlug: row.workspaceSlug,
+            role,
+            clusterId: row.clusterId,
+            namespaces: namespacesAsJson.from(row.namespaces) as string[] | null,
+          });
       }
       return grants;
     },
