@@ -87,8 +87,13 @@ describe('cluster access through workspace allotments', () => {
       viewer.token,
     );
     expect(asViewer.data?.workspace.clusters).toEqual([{ namespaces: ['team-a'] }]);
+    // Another team's workspace answers exactly as one that does not exist.
     const asOutsider = await gateway.request(`query ($w: ID!) { clusters(workspaceId: $w) { id } }`, { w: workspaceId }, outsider.token);
-    expect(asOutsider.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const missing = await gateway.request(`query ($w: ID!) { clusters(workspaceId: $w) { id } }`, { w: '00000000-0000-4000-8000-000000000000' }, outsider.token);
+    expect(asOutsider.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'workspaceId' });
+    expect(Object.keys(asOutsider.errors?.[0]?.extensions ?? {})).toEqual(Object.keys(missing.errors?.[0]?.extensions ?? {}));
+    const withoutId = (message: string | undefined) => message?.replace(/[0-9a-f-]{36}/, '<id>');
+    expect(withoutId(asOutsider.errors?.[0]?.message)).toBe(withoutId(missing.errors?.[0]?.message));
   });
 
   test('someone in no workspace sees no cluster, and cannot reach one by id', async () => {

@@ -12,7 +12,7 @@ import { waitFor } from './support/wait.js';
 const CREATE_BUILD = `mutation ($input: CreateBuildInput!) { createBuild(input: $input) { build { id } } }`;
 const RUN_BUILD = `mutation ($buildId: ID!) { runBuild(input: { buildId: $buildId }) { run { id } } }`;
 const RUN = `query ($id: ID!) { buildRun(id: $id) { id status finishedAt } }`;
-const REGISTRY_TREE = `query ($w: ID) { registries(workspaceId: $w) { edges { node { id name projects repositories { edges { node { id name tags { edges { node { id name } } } } } } } } } }`;
+const REGISTRY_TREE = `query ($w: ID) { registries(workspaceId: $w, first: 5) { edges { node { id name projects repositories(first: 20) { edges { node { id name tags(first: 10) { edges { node { id name } } } } } } } } } }`;
 const DELETE_POD = `mutation ($input: DeletePodInput!) { deletePod(input: $input) { deletedPodId } }`;
 const NODE = `query ($id: ID!) { node(id: $id) { __typename id } }`;
 const PODS = `query ($c: ID!, $ns: String) { cluster(id: $c) { namespaces pods(namespace: $ns, first: 500) { totalCount edges { node { id namespace name } } } } }`;

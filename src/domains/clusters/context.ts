@@ -56,7 +56,8 @@ export function narrowToAllotment(cluster: Cluster, allotment: WorkspaceAllotmen
 /** The allotments of a workspace the caller may see; FORBIDDEN otherwise (unknown ids look the same). */
 export async function requireAllotments(context: ClustersContext, workspaceId: string): Promise<readonly WorkspaceAllotment[]> {
   const allotments = await context.allotmentsOf(workspaceId);
-  if (allotments === null) throw new ForbiddenError(`Workspace ${workspaceId} is not one of yours`);
+  // Another team's workspace looks exactly like one that does not exist.
+  if (allotments === null) throw new NotFoundError('Workspace', workspaceId, 'workspaceId');
   return allotments;
 }
 
