@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, GRAPHQL_PATH } from '../src/app.js';
-import { DEFAULT_LIMITS, type BusConfig, type GatewayConfig } from '../src/config/config.js';
+import { DEFAULT_LIMITS, type BusConfig, type GatewayConfig, type GatewayLimits } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import type { SimulatedCluster } from '../src/simulator/index.js';
 import { waitUntil } from './support.js';
@@ -33,7 +33,7 @@ export interface BenchGateway {
 }
 
 /** `dataDir`: an embedded database prepared beforehand (removed with the gateway, as a fresh one is). */
-export async function startBenchGateway(bus: BusConfig, options: { readonly dataDir?: string } = {}): Promise<BenchGateway> {
+export async function startBenchGateway(bus: BusConfig, options: { readonly dataDir?: string; readonly limits?: Partial<GatewayLimits> } = {}): Promise<BenchGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'kda-bench-')));
   const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
   const config: GatewayConfig = {
@@ -49,7 +49,7 @@ export async function startBenchGateway(bus: BusConfig, options: { readonly data
     // The benchmark's simulated clusters listen on loopback.
     outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: ['127.0.0.0/8'] },
     // The benchmark opens thousands of subscriptions with one token: measure throughput, not the limits.
-    limits: { ...DEFAULT_LIMITS, rateLimit: { burst: 1e9, perSecond: 1e9 }, maxSubscriptionsPerSocket: 1e9 },
+    limits: { ...DEFAULT_LIMITS, rateLimit: { burst: 1e9, perSecond: 1e9 }, maxSubscriptionsPerSocket: 1e9, costPerSecond: 1e9, ...options.limits },
   };
   let app;
   try {

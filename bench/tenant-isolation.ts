@@ -2,7 +2,9 @@
  * One tenant's small query while another sends the heaviest queries the cost limit lets through,
  * as fast as its turns allow (hardening, part 1: no caller may delay another's small query by more
  * than a few milliseconds). Baseline: the same small query with nobody else busy, in the same run.
+ * The gateway runs with the default limits (request rate, cost budget, turns), as deployed.
  */
+import { DEFAULT_LIMITS } from '../src/config/config.js';
 import { startBenchCluster } from './clusters.js';
 import { registerCluster, startBenchGateway, type BenchGateway } from './gateway.js';
 import type { HttpLoadCommand, HttpLoadReport } from './http-load-protocol.js';
@@ -31,10 +33,14 @@ async function createCaller(gateway: BenchGateway, name: string): Promise<string
   return token.data.createApiToken.token;
 }
 
-/** Latencies of `samples` sequential `{ me { id } }` requests, sorted. */
+/** A well-behaved dashboard: within the default request rate (50 per second). */
+const SMALL_QUERY_INTERVAL_MS = 25;
+
+/** Latencies of `samples` sequential `{ me { id } }` requests, paced, sorted. */
 async function smallQueryLatencies(url: string, token: string, samples: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let index = 0; index < samples; index += 1) {
+    await new Promise((resolve) => setTimeout(resolve, SMALL_QUERY_INTERVAL_MS));
     const started = performance.now();
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"query":"{ me { id } }"}' });
     await response.text();
@@ -46,7 +52,8 @@ async function smallQueryLatencies(url: string, token: string, samples: number):
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 
 export async function runTenantIsolationScenario(options: TenantIsolationOptions): Promise<ResultRow[]> {
-  const gateway = await startBenchGateway({ kind: 'memory' });
+  // The limits a deployment runs with: the attacker's cost budget is part of what is measured.
+  const gateway = await startBenchGateway({ kind: 'memory' }, { limits: { costPerSecond: DEFAULT_LIMITS.costPerSecond, rateLimit: DEFAULT_LIMITS.rateLimit } });
   const simulator = await startBenchCluster('tenants', { pods: CLUSTER_PODS });
   try {
     const clusterId = await registerCluster(gateway, simulator, CLUSTER_PODS);

@@ -200,3 +200,30 @@ describe('turns, deadline and answer size per operation', () => {
     expect(overSocket.results.flatMap((result) => result.errors ?? []).map((error) => error.extensions?.code)).toEqual(['RESPONSE_TOO_LARGE']);
   });
 });
+
+describe('cost budget per caller', () => {
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    // Bursts of 500 (the largest operation), refilled at 10 per second.
+    gateway = await startTestGateway({ limits: { maxQueryCost: 500, costPerSecond: 10 } });
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  test('a caller who has spent its cost is refused RATE_LIMITED (429) before anything runs; another caller is not', async () => {
+    const other = await createUser(gateway, { name: 'Other', email: 'budget@example.com' });
+    const otherToken = (await createToken(gateway, { name: 'other', userId: other.id, scopes: ['READ'] })).token;
+    const PAGE = '{ workspaces(first: 100) { edges { node { id } } } }';
+    const answers = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) answers.push(await gateway.request(PAGE));
+    expect(answers.map((answer) => answer.errors?.[0]?.extensions?.code ?? 'OK')).toEqual(['OK', 'OK', 'RATE_LIMITED']);
+    expect(answers[2]?.status).toBe(429);
+    expect(answers[2]?.errors?.[0]?.message).toMatch(/cost budget/);
+    // Small operations of the same caller still fit; another caller has a budget of its own.
+    expect((await gateway.request<{ me: { id: string } }>('{ me { id } }')).data?.me.id).toEqual(expect.any(String));
+    expect((await gateway.request(PAGE, {}, otherToken)).errors).toBeUndefined();
+  });
+});

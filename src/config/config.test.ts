@@ -80,6 +80,7 @@ describe('limits, log level and error detail', () => {
       maxResponseBytes: 8_388_608,
       operationTimeoutSeconds: 15,
       maxConcurrentOperations: 4,
+      costPerSecond: 20_000,
       outboxMaxEvents: 10_000,
     });
     expect(config.logLevel).toBe('info');
@@ -103,6 +104,7 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_RESPONSE_BYTES: '4096',
         KDA_OPERATION_TIMEOUT_SECONDS: '2.5',
         KDA_MAX_CONCURRENT_OPERATIONS: '2',
+        KDA_COST_PER_SECOND: '1000',
         KDA_OUTBOX_MAX_EVENTS: '250',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
@@ -122,6 +124,7 @@ describe('limits, log level and error detail', () => {
       maxResponseBytes: 4096,
       operationTimeoutSeconds: 2.5,
       maxConcurrentOperations: 2,
+      costPerSecond: 1000,
       outboxMaxEvents: 250,
     });
     expect(config.logLevel).toBe('debug');
@@ -142,6 +145,7 @@ describe('limits, log level and error detail', () => {
       KDA_MAX_RESPONSE_BYTES: '10',
       KDA_OPERATION_TIMEOUT_SECONDS: 'forever',
       KDA_MAX_CONCURRENT_OPERATIONS: '0.5',
+      KDA_COST_PER_SECOND: '-5',
       KDA_OUTBOX_MAX_EVENTS: '0',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
@@ -156,6 +160,7 @@ describe('limits, log level and error detail', () => {
       'KDA_MAX_RESPONSE_BYTES',
       'KDA_OPERATION_TIMEOUT_SECONDS',
       'KDA_MAX_CONCURRENT_OPERATIONS',
+      'KDA_COST_PER_SECOND',
       'KDA_MAX_WS_PAYLOAD_BYTES',
       'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
       'KDA_OUTBOX_MAX_EVENTS',

@@ -27,6 +27,8 @@ export interface GatewayLimits {
   readonly operationTimeoutSeconds: number;
   /** KDA_MAX_CONCURRENT_OPERATIONS: queries and mutations of one caller running at once. */
   readonly maxConcurrentOperations: number;
+  /** KDA_COST_PER_SECOND: query cost one caller may spend per second, sustained. */
+  readonly costPerSecond: number;
   /** KDA_OUTBOX_MAX_EVENTS: events per cluster (and for build events) waiting while the bus is unreachable; beyond, the oldest are dropped and a resync follows. */
   readonly outboxMaxEvents: number;
 }
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxResponseBytes: 8 * 1024 * 1024,
   operationTimeoutSeconds: 15,
   maxConcurrentOperations: 4,
+  costPerSecond: 20_000,
   outboxMaxEvents: 10_000,
 });
 
@@ -87,6 +90,7 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxResponseBytes: parseNumber(env, 'KDA_MAX_RESPONSE_BYTES', DEFAULT_LIMITS.maxResponseBytes, whole(1024), problems),
     operationTimeoutSeconds: parseNumber(env, 'KDA_OPERATION_TIMEOUT_SECONDS', DEFAULT_LIMITS.operationTimeoutSeconds, { integer: false, min: 0.001 }, problems),
     maxConcurrentOperations: parseNumber(env, 'KDA_MAX_CONCURRENT_OPERATIONS', DEFAULT_LIMITS.maxConcurrentOperations, whole(1), problems),
+    costPerSecond: parseNumber(env, 'KDA_COST_PER_SECOND', DEFAULT_LIMITS.costPerSecond, whole(1), problems),
     outboxMaxEvents: parseNumber(env, 'KDA_OUTBOX_MAX_EVENTS', DEFAULT_LIMITS.outboxMaxEvents, whole(1), problems),
   });
 }

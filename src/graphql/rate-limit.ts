@@ -19,6 +19,7 @@ export class RateLimiter {
   constructor(
     private readonly settings: RateLimitSettings,
     private readonly now: () => number = () => performance.now(),
+    private readonly refusal: (settings: RateLimitSettings) => string = ({ perSecond, burst }) => `Too many requests: at most ${perSecond} per second (bursts of ${burst})`,
   ) {}
 
   /** Takes one token from each budget; throws RATE_LIMITED (HTTP 429) at the first that has none left. */
@@ -26,19 +27,17 @@ export class RateLimiter {
     for (const caller of callers) this.take(caller);
   }
 
-  /** Takes one token; throws RATE_LIMITED (HTTP 429) when the caller has none left. */
-  take(caller: string): void {
+  /** Takes `amount` tokens (one request by default); throws RATE_LIMITED (HTTP 429) when the caller has too few left. */
+  take(caller: string, amount = 1): void {
     const now = this.now();
     const bucket = this.buckets.get(caller) ?? { tokens: this.settings.burst, at: now };
     bucket.tokens = Math.min(this.settings.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.settings.perSecond);
     bucket.at = now;
-    if (bucket.tokens < 1) {
+    if (bucket.tokens < amount) {
       this.buckets.set(caller, bucket);
-      throw new GraphQLError(`Too many requests: at most ${this.settings.perSecond} per second (bursts of ${this.settings.burst})`, {
-        extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
-      });
+      throw new GraphQLError(this.refusal(this.settings), { extensions: { code: 'RATE_LIMITED', http: { status: 429 } } });
     }
-    bucket.tokens -= 1;
+    bucket.tokens -= amount;
     // Full buckets carry no information: forget them rather than grow without bound.
     if (this.buckets.size >= MAX_TRACKED_CALLERS) this.buckets.clear();
     this.buckets.set(caller, bucket);

@@ -65,7 +65,8 @@ export async function startTestGateway(
     // The simulated clusters and test registries listen on loopback; the egress tests override this.
     outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: LOOPBACK_ALLOWED },
     ...overrides,
-    limits: { ...DEFAULT_LIMITS, rateLimit: options.rateLimit ?? UNLIMITED, ...limits },
+    // Nor does their query cost run out: the cost budget has its own test.
+    limits: { ...DEFAULT_LIMITS, rateLimit: options.rateLimit ?? UNLIMITED, costPerSecond: 1e9, ...limits },
   };
   let app: App;
   let dataSource: DataSource | undefined;

@@ -2,6 +2,7 @@ import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSche
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { OperationDeadline } from './deadline.js';
 import { estimateOperationCost } from './operation-cost.js';
+import { RateLimiter } from '../rate-limit.js';
 
 export interface OperationLimits {
   /** KDA_MAX_QUERY_COST: the most an operation may cost (see operation-cost.ts). */
@@ -12,6 +13,8 @@ export interface OperationLimits {
   readonly operationTimeoutSeconds: number;
   /** KDA_MAX_CONCURRENT_OPERATIONS: operations of one caller running at once. */
   readonly maxConcurrentOperations: number;
+  /** KDA_COST_PER_SECOND: cost one caller may spend per second, sustained (bursts of ten times that). */
+  readonly costPerSecond: number;
 }
 
 export interface CostSources {
@@ -26,6 +29,9 @@ export interface OperationCost {
   readonly maximum: number;
 }
 
+/** The cost budget's bursts, in seconds of its sustained rate. */
+const COST_BURST_SECONDS = 10;
+
 /** Waiting operations per caller, for each that may run. */
 const WAITING_PER_RUNNING = 8;
 
@@ -36,6 +42,7 @@ const WAITING_PER_RUNNING = 8;
  */
 export class OperationGuard {
   private readonly gate: ConcurrencyGate;
+  private readonly costBudget: RateLimiter;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -47,6 +54,13 @@ export class OperationGuard {
       maxActiveCost: limits.maxQueryCost,
       maxWaiting: limits.maxConcurrentOperations * WAITING_PER_RUNNING,
     });
+    // The burst always holds one operation of the largest cost allowed.
+    const burst = Math.max(limits.costPerSecond * COST_BURST_SECONDS, limits.maxQueryCost);
+    this.costBudget = new RateLimiter(
+      { perSecond: limits.costPerSecond, burst },
+      undefined,
+      ({ perSecond }) => `Query cost budget spent: at most ${perSecond} per second per caller (bursts of ${burst}; KDA_COST_PER_SECOND); wait a moment, or ask for less`,
+    );
   }
 
   /** Throws COST_LIMIT_EXCEEDED above the limit; nothing has run then. */
@@ -68,10 +82,16 @@ export class OperationGuard {
   }
 
   /**
-   * Waits for one of the caller's turns (the caller is its user, or its address when anonymous):
-   * resolves with the function that gives it back; throws RATE_LIMITED when too many wait already.
+   * Spends the operation's cost from the caller's budget (the caller is its user, or its address
+   * when anonymous), then waits for one of its turns: resolves with the function that gives the turn
+   * back; throws RATE_LIMITED when the budget is spent or too many operations wait already.
    */
   admit(caller: string, cost: OperationCost): Promise<() => void> {
+    try {
+      this.costBudget.take(caller, cost.requested);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.gate.enter(caller, cost.requested);
   }
 
