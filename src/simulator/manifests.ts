@@ -131,6 +131,7 @@ export function podSpecDefaults(value: unknown, field: string, invalid: (message
     ...spec,
     containers: containers.map((container: ContainerObject) => ({
       ...container,
+      ...(Array.isArray(container.ports) ? { ports: container.ports.map((port) => ({ ...port, protocol: port.protocol ?? 'TCP' })) } : {}),
       imagePullPolicy: container.imagePullPolicy ?? (container.image.endsWith(':latest') || !container.image.includes(':') ? 'Always' : 'IfNotPresent'),
       resources: container.resources ?? {},
     })),

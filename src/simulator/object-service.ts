@@ -270,7 +270,8 @@ export class ObjectService {
         ]
       : recordUpdate(type.kind, [], skeletonOf(object), object as unknown as Json, writer);
     object.metadata.managedFields = writeManagers(managers);
-    if (options.dryRun === true) return object;
+    // Never stored, so never versioned: a dry-run creation has no resourceVersion.
+    if (options.dryRun === true) return { ...object, metadata: withoutResourceVersion(object.metadata) } as KubeObject;
     if (resource === 'pods') return this.startPod(object as PodObject);
     try {
       return this.store.create(resource, object as ObjectFor<typeof resource>);
@@ -436,6 +437,11 @@ function scaleFor(object: DeploymentObject | ReplicaSetObject | StatefulSetObjec
     spec: { replicas: object.spec.replicas },
     status: { replicas: object.status.replicas ?? 0, selector: labelSelectorText(object.spec.selector) },
   };
+}
+
+function withoutResourceVersion(metadata: ObjectMeta): ObjectMeta {
+  const { resourceVersion: _unset, ...rest } = metadata;
+  return rest as ObjectMeta;
 }
 
 function markAsDeleting(draft: KubeObject, foreground: boolean): void {

@@ -134,8 +134,10 @@ export class Kubelet {
       this.events.record({ involvedObject: involved, reason: 'Created', message: `Created container ${container.name}`, source });
       this.events.record({ involvedObject: involved, reason: 'Started', message: `Started container ${container.name}`, source });
     }
-    const crashing = pod.spec.containers.filter((container) => isCrashingImage(container.image));
-    const waiting = new Map(pod.spec.containers.map((container) => [container.name, this.readyDelay(container)]));
+    // A build pod runs its builder as it is; it has no readiness to wait for, nor crashes.
+    const build = isBuildPod(pod);
+    const crashing = build ? [] : pod.spec.containers.filter((container) => isCrashingImage(container.image));
+    const waiting = new Map(pod.spec.containers.map((container) => [container.name, build ? 0 : this.readyDelay(container)]));
     const notReady = new Set([...crashing.map((container) => container.name), ...[...waiting].filter(([, delay]) => delay > 0).map(([container]) => container)]);
     const running = this.state.setPhase(namespace, name, 'Running', notReady);
     // A build pod's log is the builder's: no kubelet lines, no chatter; it ends when the build does.
