@@ -106,7 +106,9 @@ describeWithKubectl('kubectl apply, diff and delete against the simulated apiser
     });
     const version = cluster.resourceVersion;
     const changed = manifest('web-next', deployment('web', { replicas: 2, image: 'nginx:1.29' }));
-    expect((await kubectl('apply', '--server-side', '--dry-run=server', '--validate=false', '-f', changed)).output).toBe('deployment.apps/web serverside-applied (server dry run)\n');
+    expect((await kubectl('apply', '--server-side', '--dry-run=server', '--validate=false', '-f', changed)).output).toBe(
+      'deployment.apps/web serverside-applied (server dry run)\n',
+    );
     const diff = await kubectl('diff', '--server-side', '-f', changed);
     expect(diff.code).toBe(1);
     expect(diff.output).toMatch(/^-\s+- image: nginx:1\.27$/m);

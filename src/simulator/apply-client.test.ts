@@ -6,7 +6,10 @@ const GiB = 2 ** 30;
 const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-function failure(error: unknown): { code: number | undefined; status: { reason?: string; message?: string; details?: { causes?: Array<{ reason?: string; message?: string; field?: string }> } } } {
+function failure(error: unknown): {
+  code: number | undefined;
+  status: { reason?: string; message?: string; details?: { causes?: Array<{ reason?: string; message?: string; field?: string }> } };
+} {
   if (!(error instanceof ApiException)) throw error;
   return { code: error.code, status: JSON.parse(String(error.body)) as ReturnType<typeof failure>['status'] };
 }
@@ -15,7 +18,13 @@ function entryOf(deployment: V1Deployment, manager: string, operation = 'Apply')
   return deployment.metadata?.managedFields?.find((entry) => entry.manager === manager && entry.operation === operation);
 }
 
-function webConfig(spec: { replicas?: number; labels?: Record<string, string>; image?: string; env?: Array<{ name: string; value: string }>; annotations?: Record<string, string> }): V1Deployment {
+function webConfig(spec: {
+  replicas?: number;
+  labels?: Record<string, string>;
+  image?: string;
+  env?: Array<{ name: string; value: string }>;
+  annotations?: Record<string, string>;
+}): V1Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -145,7 +154,9 @@ describe('server-side apply and dry run against the simulated apiserver (@kubern
     expect(conflict.code).toBe(409);
     expect(conflict.status.reason).toBe('Conflict');
     expect(conflict.status.message).toBe(`Apply failed with 1 conflict: conflict with "scaler" using apps/v1 at ${scalerTime}: .spec.replicas`);
-    expect(conflict.status.details?.causes).toEqual([{ reason: 'FieldManagerConflict', message: `conflict with "scaler" using apps/v1 at ${scalerTime}`, field: '.spec.replicas' }]);
+    expect(conflict.status.details?.causes).toEqual([
+      { reason: 'FieldManagerConflict', message: `conflict with "scaler" using apps/v1 at ${scalerTime}`, field: '.spec.replicas' },
+    ]);
     // Nothing was written (the controller may have updated the status meanwhile; spec and ownership are as they were).
     const after = await apps.readNamespacedDeployment({ namespace: 'shop', name: 'web' });
     expect(after.spec).toEqual(before.spec);
@@ -178,11 +189,15 @@ describe('server-side apply and dry run against the simulated apiserver (@kubern
   });
 
   it('refuses apply without a fieldManager, force on other patches, and keyed items without their key (422, nothing stored)', async () => {
-    const missingManager = failure(await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: webConfig({ image: 'nginx' }) }, apply).catch((error: unknown) => error));
+    const missingManager = failure(
+      await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: webConfig({ image: 'nginx' }) }, apply).catch((error: unknown) => error),
+    );
     expect(missingManager.code).toBe(422);
     expect(missingManager.status.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const forcedMerge = failure(
-      await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { replicas: 1 } }, fieldManager: 'x', force: true }, merge).catch((error: unknown) => error),
+      await apps
+        .patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { replicas: 1 } }, fieldManager: 'x', force: true }, merge)
+        .catch((error: unknown) => error),
     );
     expect(forcedMerge.code).toBe(422);
     expect(forcedMerge.status.message).toContain('force: Forbidden: may not be specified for non-apply patch');
@@ -199,7 +214,9 @@ describe('server-side apply and dry run against the simulated apiserver (@kubern
   it('dry-runs create, apply, update, patch and delete: validated and answered as if done, nothing stored, no watch event', async () => {
     await applyWeb('deployer', webConfig({ replicas: 1, image: 'nginx:1.27' }));
     await waitFor('the rollout to settle', () =>
-      (cluster.getObject('deployments', 'shop', 'web')?.status.conditions ?? []).some((condition) => condition.type === 'Progressing' && condition.reason === 'NewReplicaSetAvailable'),
+      (cluster.getObject('deployments', 'shop', 'web')?.status.conditions ?? []).some(
+        (condition) => condition.type === 'Progressing' && condition.reason === 'NewReplicaSetAvailable',
+      ),
     );
     const stored = cluster.getObject('deployments', 'shop', 'web');
     const version = cluster.resourceVersion;
@@ -225,7 +242,11 @@ describe('server-side apply and dry run against the simulated apiserver (@kubern
         apply,
       );
       expect(dryApplyCreate.metadata?.managedFields?.[0]?.manager).toBe('deployer');
-      const dryPod = await core.createNamespacedPod({ namespace: 'shop', body: { metadata: { name: 'lonely' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } }, dryRun: 'All' });
+      const dryPod = await core.createNamespacedPod({
+        namespace: 'shop',
+        body: { metadata: { name: 'lonely' }, spec: { containers: [{ name: 'main', image: 'busybox' }] } },
+        dryRun: 'All',
+      });
       expect(dryPod.status?.phase).toBe('Pending');
       expect(dryPod.spec?.nodeName).toBeUndefined();
 
@@ -248,9 +269,9 @@ describe('server-side apply and dry run against the simulated apiserver (@kubern
       // Still validated and checked: a dry run that would fail fails the same way.
       expect(failure(await applyWeb('deployer', webConfig({ replicas: -2, image: 'x' }), { dryRun: 'All' }).catch((error: unknown) => error)).code).toBe(422);
       expect(failure(await apps.createNamespacedDeployment({ namespace: 'shop', body: webConfig({ image: 'x' }), dryRun: 'All' }).catch((error: unknown) => error)).code).toBe(409);
-      expect(failure(await apps.createNamespacedDeployment({ namespace: 'shop', body: webConfig({ image: 'x' }), dryRun: 'Some' }).catch((error: unknown) => error)).status.message).toBe(
-        'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Some"]: supported values: "All"',
-      );
+      expect(
+        failure(await apps.createNamespacedDeployment({ namespace: 'shop', body: webConfig({ image: 'x' }), dryRun: 'Some' }).catch((error: unknown) => error)).status.message,
+      ).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Some"]: supported values: "All"');
 
       // Nothing changed: the stored objects, the resourceVersion, and the watches saw nothing...
       expect(cluster.getObject('deployments', 'shop', 'web')).toEqual(stored);

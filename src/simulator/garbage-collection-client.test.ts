@@ -79,7 +79,11 @@ describe('owner references and garbage collection in the simulated apiserver', (
     cluster.addDeployment({ namespace: 'shop', name: 'web', replicas: 2, labels: { app: 'web' }, containers: [{ name: 'main', image: 'nginx:1.27' }] });
     const replicaSet = cluster.listObjects('replicasets', 'shop')[0]?.metadata.name ?? '';
     const seen = await record('/apis/apps/v1/namespaces/shop/deployments', '/apis/apps/v1/namespaces/shop/replicasets', '/api/v1/namespaces/shop/pods');
-    const response = await rawRequest(cluster, 'DELETE', '/apis/apps/v1/namespaces/shop/deployments/web', { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' });
+    const response = await rawRequest(cluster, 'DELETE', '/apis/apps/v1/namespaces/shop/deployments/web', {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy: 'Foreground',
+    });
     expect(response.status).toBe(200);
     expect(response.json()).toMatchObject({ metadata: { name: 'web', deletionTimestamp: expect.any(String), finalizers: ['foregroundDeletion'] } });
     await waitFor('all four deletions', () => seen.filter((event) => event.type === 'DELETED').length === 4);

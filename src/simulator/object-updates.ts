@@ -7,7 +7,8 @@ import { ApiError } from './api-errors.js';
 import { canonicalJson } from './controllers/context.js';
 import type { NodeObject, ObjectMeta, OwnerReference, PodObject } from './k8s-types.js';
 import { buildObject, ManifestError, type Allocators } from './manifests.js';
-import type { DeploymentObject, KubeObject, ResourceName, SecretObject } from './object-types.js';
+import { buildConfigMap } from './config-maps.js';
+import type { ConfigMapObject, DeploymentObject, KubeObject, ResourceName, SecretObject } from './object-types.js';
 import { resourceTypes } from './resources.js';
 import { buildSecret } from './secrets.js';
 
@@ -72,11 +73,14 @@ export function rebuildObject(resource: ResourceName, current: KubeObject, next:
   if (resource === 'pods') return rebuildPod(current as PodObject, next, metadata, invalid);
   if (resource === 'nodes') return rebuildNode(current as NodeObject, next, metadata);
   const manifest = { ...next, apiVersion: current.apiVersion, kind: current.kind };
-  // A Secret's update is checked against the stored one (type and immutable data may not change).
+  // Secrets and ConfigMaps are checked against the stored ones (type and immutable data may not change).
+  const namespaced = { ...metadata, namespace: current.metadata.namespace ?? '' };
   const rebuilt =
     resource === 'secrets'
-      ? buildSecret(manifest, { ...metadata, namespace: current.metadata.namespace ?? '' }, invalid, current as SecretObject)
-      : buildObject(resource, manifest, metadata, invalid, allocators);
+      ? buildSecret(manifest, namespaced, invalid, current as SecretObject)
+      : resource === 'configmaps'
+        ? buildConfigMap(manifest, namespaced, invalid, current as ConfigMapObject)
+        : buildObject(resource, manifest, metadata, invalid, allocators);
   if (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets' || resource === 'replicasets') {
     const before = (current as DeploymentObject).spec.selector;
     const after = (rebuilt as DeploymentObject).spec.selector;

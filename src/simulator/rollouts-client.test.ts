@@ -58,7 +58,11 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
       { resourceVersion: cluster.resourceVersion },
       (
         type: string,
-        pod: { metadata?: { name?: string; resourceVersion?: string }; status?: { phase?: string; conditions?: Array<{ type: string; status: string }> }; spec?: { containers?: Array<{ image?: string }> } },
+        pod: {
+          metadata?: { name?: string; resourceVersion?: string };
+          status?: { phase?: string; conditions?: Array<{ type: string; status: string }> };
+          spec?: { containers?: Array<{ image?: string }> };
+        },
       ) =>
         seen.push({
           type,
@@ -86,7 +90,10 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
     addWeb(4, { maxSurge: 1, maxUnavailable: 0 });
     const statuses = await watchDeployment('web');
     const pods = await watchPods();
-    await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.28' }] } } } } }, strategic);
+    await apps.patchNamespacedDeployment(
+      { namespace: 'shop', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.28' }] } } } } },
+      strategic,
+    );
     await waitFor('the rollout to complete', () => progressing(statuses.at(-1))?.reason === 'NewReplicaSetAvailable' && statuses.at(-1)?.status?.updatedReplicas === 4);
 
     const rolled = statuses.filter((entry) => entry.status?.observedGeneration === 2);
@@ -109,8 +116,14 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
   it('Recreate removes every old pod before the first new one exists', async () => {
     addWeb(3, { strategy: 'Recreate' });
     const pods = await watchPods();
-    await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.28' }] } } } } }, strategic);
-    await waitFor('three new pods ready', () => cluster.listPods('shop').filter((pod) => pod.spec.containers[0]?.image === 'nginx:1.28' && pod.status.phase === 'Running').length === 3);
+    await apps.patchNamespacedDeployment(
+      { namespace: 'shop', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.28' }] } } } } },
+      strategic,
+    );
+    await waitFor(
+      'three new pods ready',
+      () => cluster.listPods('shop').filter((pod) => pod.spec.containers[0]?.image === 'nginx:1.28' && pod.status.phase === 'Running').length === 3,
+    );
     await waitFor('the watch to catch up', () => pods.filter((pod) => pod.type === 'DELETED').length === 3);
     const ordered = [...pods].sort((left, right) => left.resourceVersion - right.resourceVersion);
     const lastOldGone = Math.max(...ordered.filter((pod) => pod.type === 'DELETED').map((pod) => pod.resourceVersion));
@@ -146,7 +159,10 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
     const backOffs = cluster.listObjects('events', 'shop').filter((event) => event.reason === 'BackOff' && event.involvedObject.name === pod?.metadata.name);
     expect(backOffs[0]).toMatchObject({ type: 'Warning', message: expect.stringContaining('Back-off restarting failed container main') });
 
-    await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } } } } }, strategic);
+    await apps.patchNamespacedDeployment(
+      { namespace: 'shop', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } } } } },
+      strategic,
+    );
     await waitFor('the rollback to complete', () => reasonOf() === 'NewReplicaSetAvailable' && deployment()?.status.updatedReplicas === 2 && cluster.listPods('shop').length === 2);
     expect(crashing()).toBeUndefined();
   });
@@ -164,7 +180,10 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
     expect(cluster.listObjects('replicasets', 'shop')).toHaveLength(1);
     expect(cluster.listPods('shop').every((pod) => pod.spec.containers[0]?.image === 'nginx:1.27')).toBe(true);
     await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { paused: false } } }, merge);
-    await waitFor('the rollout after resuming', () => reasonOf() === 'NewReplicaSetAvailable' && deployment()?.status.updatedReplicas === 3 && cluster.listPods('shop').length === 3);
+    await waitFor(
+      'the rollout after resuming',
+      () => reasonOf() === 'NewReplicaSetAvailable' && deployment()?.status.updatedReplicas === 3 && cluster.listPods('shop').length === 3,
+    );
     expect(cluster.listPods('shop').every((pod) => pod.spec.containers[0]?.image === 'nginx:1.28')).toBe(true);
   });
 
@@ -202,7 +221,11 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
     await waitFor('all updated', () => image(0) === 'postgres:17' && status()?.currentRevision === status()?.updateRevision && status()?.currentReplicas === 3);
 
     await apps.patchNamespacedStatefulSet(
-      { namespace: 'shop', name: 'db', body: { spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null }, template: { spec: { containers: [{ name: 'db', image: 'postgres:18' }] } } } } },
+      {
+        namespace: 'shop',
+        name: 'db',
+        body: { spec: { updateStrategy: { type: 'OnDelete', rollingUpdate: null }, template: { spec: { containers: [{ name: 'db', image: 'postgres:18' }] } } } },
+      },
       strategic,
     );
     await waitFor('the new revision observed', () => status()?.observedGeneration === cluster.getObject('statefulsets', 'shop', 'db')?.metadata.generation);
@@ -211,7 +234,10 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
     await waitFor('db-1 on the new revision', () => image(1) === 'postgres:18' && status()?.updatedReplicas === 1);
 
     cluster.addDaemonSet({ namespace: 'shop', name: 'agent', labels: { app: 'agent' }, containers: [{ name: 'agent', image: 'agent:1' }] });
-    await apps.patchNamespacedDaemonSet({ namespace: 'shop', name: 'agent', body: { spec: { template: { spec: { containers: [{ name: 'agent', image: 'agent:2' }] } } } } }, strategic);
+    await apps.patchNamespacedDaemonSet(
+      { namespace: 'shop', name: 'agent', body: { spec: { template: { spec: { containers: [{ name: 'agent', image: 'agent:2' }] } } } } },
+      strategic,
+    );
     await waitFor('both nodes updated', () => {
       const daemonSet = cluster.getObject('daemonsets', 'shop', 'agent');
       return daemonSet?.status.updatedNumberScheduled === 2 && daemonSet.status.numberAvailable === 2 && daemonSet.status.observedGeneration === 2;
@@ -221,7 +247,10 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
   it('claims: WaitForFirstConsumer stays Pending until a pod mounts it, and a bound claim whose volume goes is Lost', async () => {
     const storage = config.makeApiClient(StorageV1Api);
     await storage.createStorageClass({ body: { metadata: { name: 'late' }, provisioner: 'example.com/csi', volumeBindingMode: 'WaitForFirstConsumer' } });
-    await core.createNamespacedPersistentVolumeClaim({ namespace: 'shop', body: { metadata: { name: 'data' }, spec: { storageClassName: 'late', resources: { requests: { storage: '1Gi' } } } } });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace: 'shop',
+      body: { metadata: { name: 'data' }, spec: { storageClassName: 'late', resources: { requests: { storage: '1Gi' } } } },
+    });
     await waitFor('the waiting event', () => cluster.listObjects('events', 'shop').some((event) => event.reason === 'WaitForFirstConsumer'));
     expect(cluster.getObject('persistentvolumeclaims', 'shop', 'data')?.status.phase).toBe('Pending');
     await core.createNamespacedPod({
