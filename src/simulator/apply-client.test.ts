@@ -1,4 +1,16 @@
-import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, Watch, type V1Deployment, type V1ManagedFieldsEntry } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  Watch,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1ManagedFieldsEntry,
+} from '@kubernetes/client-node';
 import { startSimulatedCluster, type SimulatedCluster } from './index.js';
 import { rawRequest, waitFor } from '../../test/support/simulator-helpers.js';
 
@@ -209,6 +221,89 @@ describe('server-side apply and dry run against the simulated apiserver (@kubern
     const invalid = failure(await applyWeb('deployer', webConfig({ replicas: -1, image: 'nginx' })).catch((error: unknown) => error));
     expect(invalid.code).toBe(422);
     expect(cluster.getObject('deployments', 'shop', 'web')).toBeUndefined();
+  });
+
+  it('applies every kind a package carries through KubernetesObjectApi: dry run first leaves nothing, re-applying changes nothing', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(config);
+    const template = (app: string, image = 'nginx:1.27') => ({
+      metadata: { labels: { app } },
+      spec: { containers: [{ name: app, image, ports: [{ containerPort: 8080 }], env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }] }] },
+    });
+    const labels = (app: string) => ({ app, 'app.kubernetes.io/instance': 'shop-release' });
+    const manifests: KubernetesObject[] = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'release-ns', labels: { team: 'shop' } } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { mode: 'fast' } } as KubernetesObject,
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'credentials', namespace: 'shop' }, stringData: { password: 'secret' } } as KubernetesObject,
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'shop' }, spec: { resources: { requests: { storage: '1Gi' } } } } as KubernetesObject,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'shop', labels: labels('web') },
+        spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      } as KubernetesObject,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'shop', labels: labels('web') },
+        spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: template('web') },
+      } as KubernetesObject,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace: 'shop', labels: labels('db') },
+        spec: { replicas: 1, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: template('db', 'postgres:16') },
+      } as KubernetesObject,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'agent', namespace: 'shop', labels: labels('agent') },
+        spec: { selector: { matchLabels: { app: 'agent' } }, template: template('agent', 'agent:1') },
+      } as KubernetesObject,
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'migrate', namespace: 'shop' },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'migrate:1' }] } } },
+      } as KubernetesObject,
+      {
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'report', namespace: 'shop' },
+        spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: 'report:1' }] } } } } },
+      } as KubernetesObject,
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { rules: [{ host: 'shop.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+      } as KubernetesObject,
+    ];
+    const version = cluster.resourceVersion;
+    for (const manifest of manifests) await objects.patch(manifest, undefined, 'All', 'release', false, PatchStrategy.ServerSideApply);
+    expect(cluster.resourceVersion).toBe(version);
+    const first = new Map<string, KubernetesObject>();
+    for (const manifest of manifests) first.set(manifest.kind ?? '', await objects.patch(manifest, undefined, undefined, 'release', false, PatchStrategy.ServerSideApply));
+    await waitFor('the workloads to run', () => cluster.listPods('shop').filter((pod) => pod.status.phase === 'Running').length >= 4);
+    await waitFor('the load balancer', () => (cluster.getObject('services', 'shop', 'web')?.status.loadBalancer.ingress ?? []).length > 0);
+    for (const manifest of manifests) {
+      const again = (await objects.patch(manifest, undefined, undefined, 'release', false, PatchStrategy.ServerSideApply)) as KubernetesObject & { spec?: unknown };
+      const before = first.get(manifest.kind ?? '') as KubernetesObject & { spec?: unknown };
+      // What the release owns and what it set stay as they were; the controllers' status is theirs.
+      expect([manifest.kind, again.metadata?.generation, again.metadata?.managedFields?.map((entry) => entry.fieldsV1)]).toEqual([
+        manifest.kind,
+        before.metadata?.generation,
+        before.metadata?.managedFields?.map((entry) => entry.fieldsV1),
+      ]);
+      expect(again.spec).toEqual(before.spec);
+    }
+    // A PUT that leaves out the allocated cluster IP and node port keeps them, as the apiserver does.
+    const service = cluster.getObject('services', 'shop', 'web');
+    const replaced = await core.replaceNamespacedService({
+      namespace: 'shop',
+      name: 'web',
+      body: { metadata: { name: 'web', labels: { app: 'web' } }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+    });
+    expect([replaced.spec?.clusterIP, replaced.spec?.ports?.[0]?.nodePort]).toEqual([service?.spec.clusterIP, service?.spec.ports[0]?.nodePort]);
   });
 
   it('dry-runs create, apply, update, patch and delete: validated and answered as if done, nothing stored, no watch event', async () => {
