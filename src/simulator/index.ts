@@ -5,7 +5,7 @@
 export { startSimulatedCluster } from './simulated-cluster.js';
 export { startSimulatedRegistry } from './registry/registry-server.js';
 export type { SimulatedRegistry, SimulatedRegistryOptions } from './registry/registry-server.js';
-export type { AddOptions, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
+export type { AddOptions, ObjectChange, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
 export type { NodeSpec, PodSpec, ContainerSpec } from './cluster-state.js';
 export type {
   CronJobSpec,

@@ -1,5 +1,5 @@
 import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, StorageV1Api, Watch, type V1Deployment } from '@kubernetes/client-node';
-import { startSimulatedCluster, type SimulatedCluster } from './index.js';
+import { startSimulatedCluster, type SimPod, type SimulatedCluster } from './index.js';
 import { waitFor } from '../../test/support/simulator-helpers.js';
 
 const GiB = 2 ** 30;
@@ -133,6 +133,11 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
 
   it('an image tagged simulate-crash crash-loops (CrashLoopBackOff, restarts growing) and the rollout exceeds its progress deadline; rolling back recovers', async () => {
     addWeb(2, { maxSurge: 1, maxUnavailable: 0 });
+    // Waiting on the change itself (subscribed before the cause), not on time.
+    const secondBackOff = cluster.nextChange((change) => {
+      const status = change.resource === 'pods' ? (change.object as SimPod).status.containerStatuses?.[0] : undefined;
+      return status?.state.waiting?.reason === 'CrashLoopBackOff' && status.restartCount === 2;
+    });
     await apps.patchNamespacedDeployment(
       {
         namespace: 'shop',
@@ -142,8 +147,7 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
       strategic,
     );
     const crashing = () => cluster.listPods('shop').find((pod) => pod.spec.containers[0]?.image === 'nginx:simulate-crash');
-    await waitFor('the new pod to crash-loop twice', () => (crashing()?.status.containerStatuses?.[0]?.restartCount ?? 0) >= 2);
-    await waitFor('the back-off to show', () => crashing()?.status.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');
+    await secondBackOff;
     const pod = crashing();
     expect(pod?.status.phase).toBe('Running');
     expect(pod?.status.containerStatuses?.[0]).toMatchObject({ ready: false, lastState: { terminated: { exitCode: 1, reason: 'Error' } } });
