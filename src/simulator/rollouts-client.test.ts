@@ -171,6 +171,21 @@ describe('rollouts at a realistic pace in the simulated cluster', () => {
     expect(crashing()).toBeUndefined();
   });
 
+  it('a Job whose image crashes fails its pods until the backoff limit, then Fails', async () => {
+    cluster.addJob(
+      { namespace: 'shop', name: 'migrate', labels: { app: 'migrate' }, containers: [{ name: 'main', image: 'migrate:simulate-crash' }], backoffLimit: 1 },
+      { settled: false },
+    );
+    await waitFor('the job to fail', () =>
+      (cluster.getObject('jobs', 'shop', 'migrate')?.status.conditions ?? []).some((condition) => condition.type === 'Failed' && condition.status === 'True'),
+    );
+    const pods = cluster.listPods('shop').filter((pod) => pod.metadata.labels?.['app'] === 'migrate');
+    expect(pods.map((pod) => [pod.status.phase, pod.status.containerStatuses?.[0]?.state.terminated?.exitCode, pod.status.containerStatuses?.[0]?.restartCount])).toEqual([
+      ['Failed', 1, 0],
+      ['Failed', 1, 0],
+    ]);
+  });
+
   it('a paused Deployment scales but does not roll out until resumed', async () => {
     addWeb(2);
     await apps.patchNamespacedDeployment({ namespace: 'shop', name: 'web', body: { spec: { paused: true } } }, merge);

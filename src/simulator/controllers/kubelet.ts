@@ -147,7 +147,9 @@ export class Kubelet {
       return;
     }
     for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
-    for (const container of crashing) this.after(CRASH_RUN_SECONDS * this.options.secondMs, () => this.crash(namespace, name, uid, container.name));
+    // With restartPolicy Never a crash fails the pod (finishSoon below); Always and OnFailure restart the container in place.
+    const restarts = running.spec.restartPolicy !== 'Never';
+    for (const container of restarts ? crashing : []) this.after(CRASH_RUN_SECONDS * this.options.secondMs, () => this.crash(namespace, name, uid, container.name));
     for (const [container, delay] of waiting) {
       if (delay > 0 && !crashing.some((entry) => entry.name === container)) this.after(delay, () => this.becomeReady(namespace, name, uid, container));
     }
