@@ -2,6 +2,8 @@
  * Minimal Kubernetes object shapes the simulator serves. Own types rather than client-node's so
  * the simulator stays standalone and the JSON it writes is exactly what these types say.
  */
+import type { ManagedFieldsEntry } from './managed-fields.js';
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
@@ -19,11 +21,16 @@ export interface ObjectMeta {
   resourceVersion: string;
   creationTimestamp: string;
   deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  /** Keys that hold the object back from deletion until removed (see deletion.ts). */
+  finalizers?: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   /** Set on objects whose spec changes are tracked (workloads, budgets); bumped on each spec change. */
   generation?: number;
+  /** Who owns which fields (server-side apply); see managed-fields.ts. */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface Taint {
@@ -89,6 +96,7 @@ export interface ContainerObject {
   command?: string[];
   args?: string[];
   env?: EnvVarObject[];
+  envFrom?: Array<{ prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }>;
   ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
   resources: { requests?: ResourceList; limits?: ResourceList };
   volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>;
@@ -118,7 +126,7 @@ export interface VolumeObject {
   name: string;
   emptyDir?: Record<string, unknown>;
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
-  configMap?: { name: string };
+  configMap?: { name: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
   secret?: { secretName: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
   hostPath?: { path: string; type?: string };
 }

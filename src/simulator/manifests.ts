@@ -9,6 +9,7 @@ import type { ContainerObject, ObjectMeta, PodSpecObject } from './k8s-types.js'
 import type { JobSpecObject, KubeObject, LabelSelectorObject, PodTemplateObject, ResourceName } from './object-types.js';
 import { parseQuantity } from './quantity.js';
 import { apiVersionOf, resourceTypes } from './resources.js';
+import { buildConfigMap } from './config-maps.js';
 import { buildSecret } from './secrets.js';
 import { labelSelectorMatcher } from './selectors.js';
 
@@ -26,7 +27,6 @@ export class ManifestError extends Error {
 export interface Allocators {
   clusterIP(): string;
   nodePort(): number;
-  loadBalancerIP(): string;
   defaultStorageClass(): string | undefined;
 }
 
@@ -41,6 +41,12 @@ function isObject(value: unknown): value is Json {
 
 function object(value: unknown): Json {
   return isObject(value) ? value : {};
+}
+
+/** A deep copy of `value` without `field`. */
+function without(value: Json, field: string): Json {
+  const { [field]: _dropped, ...rest } = structuredClone(value);
+  return rest;
 }
 
 function stringMap(value: unknown, field: string, invalid: (message: string) => ManifestError): Record<string, string> | undefined {
@@ -84,6 +90,7 @@ export function newMetadata(resource: ResourceName, body: unknown, namespace: st
   }
   const labels = stringMap(meta['labels'], 'metadata.labels', invalid);
   const annotations = stringMap(meta['annotations'], 'metadata.annotations', invalid);
+  const finalizers = finalizerList(meta['finalizers'], invalid);
   const metadata: ObjectMeta = {
     name,
     ...(type.namespaced && namespace !== undefined ? { namespace } : {}),
@@ -94,9 +101,16 @@ export function newMetadata(resource: ResourceName, body: unknown, namespace: st
     ...(labels === undefined ? {} : { labels }),
     ...(annotations === undefined ? {} : { annotations }),
     ...(Array.isArray(meta['ownerReferences']) ? { ownerReferences: structuredClone(meta['ownerReferences']) as ObjectMeta['ownerReferences'] } : {}),
+    ...(finalizers === undefined ? {} : { finalizers }),
     ...(GENERATION_TRACKED.has(resource) ? { generation: 1 } : {}),
   };
   return { metadata, invalid };
+}
+
+function finalizerList(value: unknown, invalid: (message: string) => ManifestError): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string' || entry === '')) throw invalid('metadata.finalizers: Invalid value: must be a list of names');
+  return value.length === 0 ? undefined : [...new Set(value as string[])];
 }
 
 export function podSpecDefaults(value: unknown, field: string, invalid: (message: string) => ManifestError, restartPolicy = 'Always'): PodSpecObject {
@@ -118,6 +132,7 @@ export function podSpecDefaults(value: unknown, field: string, invalid: (message
     ...spec,
     containers: containers.map((container: ContainerObject) => ({
       ...container,
+      ...(Array.isArray(container.ports) ? { ports: container.ports.map((port) => ({ ...port, protocol: port.protocol ?? 'TCP' })) } : {}),
       imagePullPolicy: container.imagePullPolicy ?? (container.image.endsWith(':latest') || !container.image.includes(':') ? 'Always' : 'IfNotPresent'),
       resources: container.resources ?? {},
     })),
@@ -169,9 +184,11 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return {
         ...base,
         spec: {
+          ...without(spec, 'paused'),
           replicas: nonNegativeInteger(spec['replicas'], 1, 'spec.replicas', invalid),
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
+          ...(spec['minReadySeconds'] === undefined ? {} : { minReadySeconds: nonNegativeInteger(spec['minReadySeconds'], 0, 'spec.minReadySeconds', invalid) }),
           strategy:
             strategyType === 'Recreate'
               ? { type: 'Recreate' }
@@ -185,16 +202,27 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
     }
     case 'statefulsets': {
       const podTemplate = template(spec['template'], 'spec.template', invalid);
+      const rolling = object(object(spec['updateStrategy'])['rollingUpdate']);
       return {
         ...base,
         spec: {
+          ...structuredClone(spec),
           replicas: nonNegativeInteger(spec['replicas'], 1, 'spec.replicas', invalid),
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
           serviceName: typeof spec['serviceName'] === 'string' ? spec['serviceName'] : '',
           podManagementPolicy: spec['podManagementPolicy'] === 'Parallel' ? 'Parallel' : 'OrderedReady',
-          updateStrategy: object(spec['updateStrategy'])['type'] === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
-          revisionHistoryLimit: 10,
+          updateStrategy:
+            object(spec['updateStrategy'])['type'] === 'OnDelete'
+              ? { type: 'OnDelete' }
+              : {
+                  type: 'RollingUpdate',
+                  rollingUpdate: {
+                    partition: nonNegativeInteger(rolling['partition'], 0, 'spec.updateStrategy.rollingUpdate.partition', invalid),
+                    ...(rolling['maxUnavailable'] === undefined ? {} : { maxUnavailable: intOrPercent(rolling['maxUnavailable'], 1) }),
+                  },
+                },
+          revisionHistoryLimit: nonNegativeInteger(spec['revisionHistoryLimit'], 10, 'spec.revisionHistoryLimit', invalid),
           ...(Array.isArray(spec['volumeClaimTemplates']) ? { volumeClaimTemplates: structuredClone(spec['volumeClaimTemplates']) } : {}),
         },
         status: { replicas: 0 },
@@ -202,14 +230,18 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
     }
     case 'daemonsets': {
       const podTemplate = template(spec['template'], 'spec.template', invalid);
+      const rolling = object(object(spec['updateStrategy'])['rollingUpdate']);
       return {
         ...base,
         spec: {
+          ...structuredClone(spec),
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
           updateStrategy:
-            object(spec['updateStrategy'])['type'] === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
-          revisionHistoryLimit: 10,
+            object(spec['updateStrategy'])['type'] === 'OnDelete'
+              ? { type: 'OnDelete' }
+              : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrPercent(rolling['maxUnavailable'], 1), maxSurge: intOrPercent(rolling['maxSurge'], 0) } },
+          revisionHistoryLimit: nonNegativeInteger(spec['revisionHistoryLimit'], 10, 'spec.revisionHistoryLimit', invalid),
         },
         status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
       } as KubeObject;
@@ -274,6 +306,7 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return {
         ...base,
         spec: {
+          ...structuredClone(spec),
           accessModes: Array.isArray(spec['accessModes']) ? (spec['accessModes'] as string[]) : ['ReadWriteOnce'],
           resources: { requests: { storage: String(storage) } },
           ...(storageClassName === undefined ? {} : { storageClassName }),
@@ -317,6 +350,10 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       } as KubeObject;
     case 'secrets':
       return buildSecret(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
+    case 'configmaps':
+      return buildConfigMap(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
+    case 'ingresses':
+      return { ...base, spec: ingressSpec(spec, invalid), status: { loadBalancer: {} } } as KubeObject;
     case 'events':
       return { ...structuredClone(body), ...base, count: typeof body['count'] === 'number' ? body['count'] : 1 } as KubeObject;
     default:
@@ -378,6 +415,7 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
   const selector = isObject(spec['selector']) ? { selector: structuredClone(spec['selector']) } : {};
   return {
     spec: {
+      ...structuredClone(spec),
       type,
       ...selector,
       ports,
@@ -388,6 +426,40 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
       internalTrafficPolicy: 'Cluster',
       ...(type === 'NodePort' || type === 'LoadBalancer' ? { externalTrafficPolicy: 'Cluster' } : {}),
     },
-    status: { loadBalancer: type === 'LoadBalancer' ? { ingress: [{ ip: allocators.loadBalancerIP(), ipMode: 'VIP' }] } : {} },
+    // A load balancer's address comes later, from the service controller (controllers/services.ts).
+    status: { loadBalancer: {} },
   };
+}
+
+const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
+
+function checkBackend(value: unknown, field: string, invalid: (message: string) => ManifestError): void {
+  const backend = object(value);
+  const service = object(backend['service']);
+  const hasService = typeof service['name'] === 'string' && service['name'] !== '';
+  if (hasService === isObject(backend['resource'])) throw invalid(`${field}: Invalid value: "": one backend (service or resource) must be specified`);
+  if (hasService) {
+    const port = object(service['port']);
+    if (typeof port['number'] !== 'number' && typeof port['name'] !== 'string') throw invalid(`${field}.service.port: Invalid value: "": port name or number is required`);
+  }
+}
+
+/** networking.k8s.io/v1 Ingress: a default backend or rules, each path with a pathType and one backend. */
+function ingressSpec(spec: Json, invalid: (message: string) => ManifestError): Json {
+  const rules = Array.isArray(spec['rules']) ? (spec['rules'] as unknown[]) : [];
+  if (rules.length === 0 && spec['defaultBackend'] === undefined) throw invalid('spec: Invalid value: "": either `defaultBackend` or `rules` must be specified');
+  if (spec['defaultBackend'] !== undefined) checkBackend(spec['defaultBackend'], 'spec.defaultBackend', invalid);
+  rules.forEach((rule, ruleIndex) => {
+    const paths = object(object(rule)['http'])['paths'];
+    (Array.isArray(paths) ? (paths as unknown[]) : []).forEach((entry, pathIndex) => {
+      const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
+      const pathType = object(entry)['pathType'];
+      if (pathType === undefined) throw invalid(`${field}.pathType: Required value: pathType must be specified`);
+      if (typeof pathType !== 'string' || !PATH_TYPES.includes(pathType)) {
+        throw invalid(`${field}.pathType: Unsupported value: ${JSON.stringify(pathType)}: supported values: "Exact", "ImplementationSpecific", "Prefix"`);
+      }
+      checkBackend(object(entry)['backend'], `${field}.backend`, invalid);
+    });
+  });
+  return structuredClone(spec);
 }
