@@ -90,7 +90,7 @@ export class OperationGuard {
     try {
       this.costBudget.take(caller, cost.requested);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     return this.gate.enter(caller, cost.requested);
   }
