@@ -86,12 +86,8 @@ export class OperationGuard {
    * when anonymous), then waits for one of its turns: resolves with the function that gives the turn
    * back; throws RATE_LIMITED when the budget is spent or too many operations wait already.
    */
-  admit(caller: string, cost: OperationCost): Promise<() => void> {
-    try {
-      this.costBudget.take(caller, cost.requested);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async admit(caller: string, cost: OperationCost): Promise<() => void> {
+    this.costBudget.take(caller, cost.requested);
     return this.gate.enter(caller, cost.requested);
   }
 
