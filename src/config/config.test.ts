@@ -81,6 +81,8 @@ describe('limits, log level and error detail', () => {
       operationTimeoutSeconds: 15,
       maxConcurrentOperations: 4,
       outboxMaxEvents: 10_000,
+      releaseRolloutSeconds: 600,
+      releaseHistory: 20,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -104,6 +106,8 @@ describe('limits, log level and error detail', () => {
         KDA_OPERATION_TIMEOUT_SECONDS: '2.5',
         KDA_MAX_CONCURRENT_OPERATIONS: '2',
         KDA_OUTBOX_MAX_EVENTS: '250',
+        KDA_RELEASE_ROLLOUT_SECONDS: '30',
+        KDA_RELEASE_HISTORY: '5',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -123,6 +127,8 @@ describe('limits, log level and error detail', () => {
       operationTimeoutSeconds: 2.5,
       maxConcurrentOperations: 2,
       outboxMaxEvents: 250,
+      releaseRolloutSeconds: 30,
+      releaseHistory: 5,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
@@ -143,6 +149,8 @@ describe('limits, log level and error detail', () => {
       KDA_OPERATION_TIMEOUT_SECONDS: 'forever',
       KDA_MAX_CONCURRENT_OPERATIONS: '0.5',
       KDA_OUTBOX_MAX_EVENTS: '0',
+      KDA_RELEASE_ROLLOUT_SECONDS: 'soon',
+      KDA_RELEASE_HISTORY: '1',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
     }).join('\n');
@@ -159,6 +167,8 @@ describe('limits, log level and error detail', () => {
       'KDA_MAX_WS_PAYLOAD_BYTES',
       'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
       'KDA_OUTBOX_MAX_EVENTS',
+      'KDA_RELEASE_ROLLOUT_SECONDS',
+      'KDA_RELEASE_HISTORY',
       'KDA_LOG_LEVEL',
       'KDA_DEBUG_ERRORS',
     ]) {
