@@ -126,7 +126,8 @@ export class ReleaseExecutor {
     return { deleted, leftAlone };
   }
 
-  private async read(clusterId: string, ref: ObjectRef): Promise<JsonObject | null> {
+  /** The object as the cluster has it now (null: absent); a failure names the object. */
+  async read(clusterId: string, ref: ObjectRef): Promise<JsonObject | null> {
     try {
       return await this.cluster.read(clusterId, ref);
     } catch (error) {

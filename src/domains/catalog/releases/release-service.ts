@@ -316,7 +316,7 @@ export class ReleaseService {
     return this.underLock(await this.writableRelease(principal, input.releaseId), async (release, token) => {
       const current = await this.currentRevision(release);
       const manifests = new Map(current.manifests.map((manifest) => [keyOf(refOf(manifest)), manifest]));
-      const live = await Promise.all(current.inventory.map((item) => this.deps.cluster.read(release.clusterId, item).catch(() => null)));
+      const live = await Promise.all(current.inventory.map((item) => this.executor.read(release.clusterId, item)));
       const changedByHand: ObjectDrift[] = [];
       current.inventory.forEach((item, index) => {
         const object = live[index];
@@ -391,7 +391,7 @@ export class ReleaseService {
     const ours = new Map(current.inventory.map((item) => [keyOf(item), item]));
     const applied = new Map(current.manifests.map((manifest) => [keyOf(refOf(manifest)), manifest]));
     const desiredKeys = new Set(desired.map((manifest) => keyOf(refOf(manifest))));
-    const read = (ref: InventoryItem | ReturnType<typeof refOf>) => this.deps.cluster.read(release.clusterId, ref);
+    const read = (ref: InventoryItem | ReturnType<typeof refOf>) => this.executor.read(release.clusterId, ref);
     const [liveDesired, liveStale, liveInventory] = await Promise.all([
       Promise.all(desired.map((manifest) => read(refOf(manifest)))),
       Promise.all(current.inventory.filter((item) => !desiredKeys.has(keyOf(item))).map(async (item) => ({ item, live: await read(item) }))),
