@@ -58,7 +58,7 @@ const PREVIEW = `query ($input: PreviewReleaseInput!) { previewRelease(input: $i
 const RELEASE_EVENTS = `subscription ($workspaceId: ID!, $after: String) { releaseEvents(workspaceId: $workspaceId, after: $after) {
   cursor type revision status message release { id revision } } }`;
 
-/** nginx in front, a Service for it and one for its admin port, its settings in a Secret. */
+/** nginx in front, a Service for it and one for its admin port, its page in a ConfigMap, its settings in a Secret. */
 const WEB_1_0 = `apiVersion: v1
 kind: Secret
 metadata:
@@ -66,6 +66,13 @@ metadata:
 stringData:
   greeting: \${{ params.greeting }}
   admin-password: \${{ params.adminPassword }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  index.html: "<h1>\${{ params.greeting }}</h1>"
 ---
 apiVersion: v1
 kind: Service
@@ -242,14 +249,17 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
     return Number(row?.n ?? 0);
   }
 
-  /** Every object of these kinds in a namespace of the simulator, as kind/name. */
-  function objectsIn(cluster: SimulatedCluster, namespace: string): string[] {
-    return [
-      ...cluster.listObjects('secrets', namespace).map((object) => `Secret/${object.metadata.name}`),
-      ...cluster.listObjects('services', namespace).map((object) => `Service/${object.metadata.name}`),
-      ...cluster.listObjects('deployments', namespace).map((object) => `Deployment/${object.metadata.name}`),
-      ...cluster.listObjects('persistentvolumeclaims', namespace).map((object) => `PersistentVolumeClaim/${object.metadata.name}`),
-    ].sort();
+  /** Every object of these kinds in a namespace of the simulator (those of one release, when given), as kind/name. */
+  function objectsIn(cluster: SimulatedCluster, namespace: string, releaseLocalId?: string): string[] {
+    const kinds = { secrets: 'Secret', configmaps: 'ConfigMap', services: 'Service', deployments: 'Deployment', persistentvolumeclaims: 'PersistentVolumeClaim' } as const;
+    return Object.entries(kinds)
+      .flatMap(([resource, kind]) =>
+        cluster
+          .listObjects(resource as keyof typeof kinds, namespace)
+          .filter((object) => releaseLocalId === undefined || object.metadata.labels?.['kda.io/release'] === releaseLocalId)
+          .map((object) => `${kind}/${object.metadata.name}`),
+      )
+      .sort();
   }
 
   async function hubSubjects(): Promise<number> {
@@ -268,25 +278,9 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
   /** What carries the release's label, as kubectl lists it (or the simulator, without kubectl). */
   async function labelled(releaseId: string, namespace: string): Promise<string[]> {
     const local = localKeyOf(releaseId, 'Release');
-    if (!kubectlAvailable) {
-      const has = (object: { metadata: { labels?: Record<string, string> } }) => object.metadata.labels?.['kda.io/release'] === local;
-      return [
-        ...simulator
-          .listObjects('secrets', namespace)
-          .filter(has)
-          .map((object) => `Secret/${object.metadata.name}`),
-        ...simulator
-          .listObjects('services', namespace)
-          .filter(has)
-          .map((object) => `Service/${object.metadata.name}`),
-        ...simulator
-          .listObjects('deployments', namespace)
-          .filter(has)
-          .map((object) => `Deployment/${object.metadata.name}`),
-      ].sort();
-    }
-    const output = await kubectl('get', 'secrets,services,deployments', '-n', namespace, '-l', `kda.io/release=${local}`, '-o', 'name');
-    const kinds: Record<string, string> = { secret: 'Secret', service: 'Service', 'deployment.apps': 'Deployment' };
+    if (!kubectlAvailable) return objectsIn(simulator, namespace, local);
+    const output = await kubectl('get', 'secrets,configmaps,services,deployments', '-n', namespace, '-l', `kda.io/release=${local}`, '-o', 'name');
+    const kinds: Record<string, string> = { secret: 'Secret', configmap: 'ConfigMap', service: 'Service', 'deployment.apps': 'Deployment' };
     return output
       .trim()
       .split('\n')
@@ -383,12 +377,13 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
     expect(deployed.revision).toMatchObject({ revision: 1, action: 'INSTALL', version: '1.0.0', changedBy: { name: 'devops' } });
     expect(deployed.revision.diff).toContain('+kind: Deployment');
     expect(deployed.revision.diff).not.toContain('very-secret-admin');
-    // Apply order: the Secret, the Services, then the Deployment.
-    expect(objectNames(deployed.release.inventory)).toEqual(['Secret/web-settings', 'Service/web', 'Service/web-admin', 'Deployment/web']);
+    // Apply order: the Secret and the ConfigMap, the Services, then the Deployment.
+    expect(objectNames(deployed.release.inventory)).toEqual(['Secret/web-settings', 'ConfigMap/web-config', 'Service/web', 'Service/web-admin', 'Deployment/web']);
 
     // In the cluster: exactly those, labelled, owned by the gateway's field manager through apply.
     const local = localKeyOf(releaseId, 'Release');
-    expect(await labelled(releaseId, 'shop')).toEqual(['Deployment/web', 'Secret/web-settings', 'Service/web', 'Service/web-admin']);
+    expect(await labelled(releaseId, 'shop')).toEqual(['ConfigMap/web-config', 'Deployment/web', 'Secret/web-settings', 'Service/web', 'Service/web-admin']);
+    expect(simulator.getObject('configmaps', 'shop', 'web-config')?.data).toEqual({ 'index.html': '<h1>hello</h1>' });
     const deployment = simulator.getObject('deployments', 'shop', 'web')!;
     expect(deployment.metadata.labels).toMatchObject({ 'kda.io/release': local, 'kda.io/app-map': 'shop-web', 'kda.io/stage': 'DEV', tier: 'front' });
     expect(deployment.spec.template.metadata?.labels).toMatchObject({ app: 'web', 'kda.io/release': local });
@@ -418,11 +413,12 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
     expect(preview.version).toBe('1.1.0');
     expect(preview.objects.map((object) => `${object.kind}/${object.name}:${object.change}`)).toEqual([
       'Secret/web-settings:UNCHANGED',
+      'ConfigMap/web-config:UNCHANGED',
       'Service/web:UNCHANGED',
       'Deployment/web:UPDATE',
       'Service/web-admin:DELETE',
     ]);
-    expect(preview.objects[2]!.diff).toMatch(/-\s+replicas: 2\n\+\s+replicas: 3\n/);
+    expect(preview.objects[3]!.diff).toMatch(/-\s+replicas: 2\n\+\s+replicas: 3\n/);
     expect(preview.drift).toEqual([]);
 
     // Drift: someone changes the image by hand; the preview names the field and who changed it.
@@ -456,7 +452,7 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
     expect(upgraded.revision.diff).toContain('(revision 2: removed)');
     expect(objectNames(upgraded.pruned)).toEqual(['Service/web-admin']);
     expect(upgraded.leftAlone).toEqual([]);
-    expect(objectsIn(simulator, 'shop')).toEqual(['Deployment/web', 'Secret/web-settings', 'Service/unrelated', 'Service/web']);
+    expect(objectsIn(simulator, 'shop')).toEqual(['ConfigMap/web-config', 'Deployment/web', 'Secret/web-settings', 'Service/unrelated', 'Service/web']);
     const upgradedDeployment = simulator.getObject('deployments', 'shop', 'web')!;
     expect(upgradedDeployment.spec.replicas).toBe(3);
     // The upgrade applies what the release wants: the hand-made image change is taken back.
@@ -470,7 +466,7 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
     ).rollbackRelease;
     expect(rolledBack.release).toMatchObject({ revision: 3, version: '1.0.0' });
     expect(rolledBack.revision).toMatchObject({ revision: 3, action: 'ROLLBACK', rolledBackFrom: 1, values: { greeting: 'hello', replicas: 2 } });
-    expect(objectsIn(simulator, 'shop')).toEqual(['Deployment/web', 'Secret/web-settings', 'Service/unrelated', 'Service/web', 'Service/web-admin']);
+    expect(objectsIn(simulator, 'shop')).toEqual(['ConfigMap/web-config', 'Deployment/web', 'Secret/web-settings', 'Service/unrelated', 'Service/web', 'Service/web-admin']);
     expect(simulator.getObject('deployments', 'shop', 'web')!.spec.replicas).toBe(2);
     await settled(releaseId);
 
@@ -505,7 +501,7 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
     expect(uninstalled.uninstalledReleaseId).toBe(releaseId);
     expect(uninstalled.release.status).toBe('UNINSTALLED');
     // Reverse apply order.
-    expect(objectNames(uninstalled.deleted)).toEqual(['Deployment/web', 'Service/web', 'Secret/web-settings']);
+    expect(objectNames(uninstalled.deleted)).toEqual(['Deployment/web', 'Service/web', 'ConfigMap/web-config', 'Secret/web-settings']);
     expect(uninstalled.leftAlone).toEqual([{ object: { kind: 'Service', name: 'web-admin' }, reason: expect.stringContaining('recreated by someone else') }]);
     expect(uninstalled.changedByHand).toEqual([]);
     await waitFor('the Deployment to be gone', () => simulator.getObject('deployments', 'shop', 'web') === undefined);
@@ -648,7 +644,7 @@ describe('releases: deploy, upgrade, roll back and uninstall catalog versions on
       }>(UNINSTALL, { input: { releaseId, force: true } }, tokens.devops),
       'uninstallRelease',
     ).uninstallRelease;
-    expect(objectNames(forced.deleted)).toEqual(['Deployment/web', 'Service/web-admin', 'Service/web', 'Secret/web-settings']);
+    expect(objectNames(forced.deleted)).toEqual(['Deployment/web', 'Service/web-admin', 'Service/web', 'ConfigMap/web-config', 'Secret/web-settings']);
     expect(forced.changedByHand).toEqual([{ object: { kind: 'Deployment', name: 'web' }, fields: [expect.objectContaining({ path: 'spec.replicas', live: 4 })] }]);
     await waitFor('shop-edit to be empty', () => objectsIn(simulator, 'shop-edit').length === 0);
   });

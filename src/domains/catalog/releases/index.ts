@@ -1,13 +1,5 @@
-export {
-  ReleaseService,
-  type DeployInput,
-  type OperationOutcome,
-  type PreviewInput,
-  type ReleaseServiceDeps,
-  type RollbackInput,
-  type UninstallInput,
-  type UpgradeInput,
-} from './release-service.js';
+export { ReleaseService, type ReleaseServiceDeps } from './release-service.js';
+export type * from './operations.js';
 export { ReleaseResolver, ReleaseRevisionResolver } from './release-resolver.js';
 export { RolloutFollowers, judgeRollout, type RolloutFollowerDeps } from './rollout.js';
 export { releaseLoadersOf, type ReleasesContext } from './context.js';

@@ -1,5 +1,5 @@
 import { maskValues } from './hidden-values.js';
-import type { ObjectDrift } from './release-service.js';
+import type { ObjectDrift } from './operations.js';
 import { Release, ReleaseActor, ReleaseDrift, ReleaseObject, ReleaseRevision } from './graphql-types.js';
 import type { InventoryItem, ReleaseActor as ActorRecord, ReleaseRecord, RevisionSummary } from './records.js';
 

@@ -25,7 +25,7 @@ import {
 } from './inputs.js';
 import { toDrift, toReleaseObject, toRelease, toRevision } from './mappers.js';
 import type { StreamedReleaseEvent } from './ports.js';
-import type { OperationOutcome } from './release-service.js';
+import type { OperationOutcome } from './operations.js';
 import { maskValues } from './hidden-values.js';
 
 const RELEASE_TARGET = { audit: { targetType: 'Release', targetIdArg: 'releaseId' } } as const;

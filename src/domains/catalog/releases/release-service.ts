@@ -8,7 +8,7 @@ import type { ParameterCompiler } from '../rendering/parameters.js';
 import { culprit, renderVersion } from '../rendering/render.js';
 import { hiddenPaths, hiddenTexts, maskText } from './hidden-values.js';
 import { describeRef, inventoryItem, keyOf, prepareManifests, refOf } from './manifests.js';
-import { asStored, driftOf, objectDiff, projectOnto, renderingDiff, type DriftedField } from './object-diff.js';
+import { driftOf, renderingDiff } from './object-diff.js';
 import {
   actorOf,
   type ReleaseCluster,
@@ -21,97 +21,25 @@ import {
   type ReleaseStore,
   type StreamedReleaseEvent,
 } from './ports.js';
-import type { InventoryItem, ReleaseAction, ReleaseRecord, RevisionRecord, RevisionSummary } from './records.js';
+import type { ReleaseAction, ReleaseRecord, RevisionRecord, RevisionSummary } from './records.js';
 import type { Blame } from './release-errors.js';
-import { ReleaseExecutor, type AppliedObject, type RemovalReport } from './release-executor.js';
+import { ReleaseExecutor, type AppliedObject } from './release-executor.js';
+import { comparePreview } from './release-preview.js';
+import type {
+  DeployInput,
+  ObjectDrift,
+  OperationOutcome,
+  PreviewInput,
+  PreviewOutcome,
+  ReleaseListInput,
+  RollbackInput,
+  UninstallInput,
+  UninstallOutcome,
+  UpgradeInput,
+} from './operations.js';
 import { rolloutTargets, type RolloutFollowers } from './rollout.js';
 import { checkStorage } from './storage-check.js';
 import { checkAppMapName, checkNamespace, checkRevision, checkStage } from './validation.js';
-
-export interface DeployInput {
-  readonly workspaceId: string;
-  readonly packageVersionId: string;
-  readonly clusterId: string;
-  readonly namespace: string;
-  readonly appMapName: string;
-  readonly stage: string;
-  readonly values?: Record<string, unknown> | null | undefined;
-}
-
-export interface UpgradeInput {
-  readonly releaseId: string;
-  /** Absent: the current version. It must be a version of the release's package. */
-  readonly packageVersionId?: string | null | undefined;
-  /** Absent: the values of the current revision. Given: these values (the schema's defaults fill the rest). */
-  readonly values?: Record<string, unknown> | null | undefined;
-}
-
-export interface RollbackInput {
-  readonly releaseId: string;
-  readonly revision: number;
-}
-
-export interface UninstallInput {
-  readonly releaseId: string;
-  /** Delete the release's objects even when some were changed by hand since the last apply. */
-  readonly force?: boolean | null | undefined;
-}
-
-export interface PreviewInput {
-  readonly releaseId: string;
-  readonly packageVersionId?: string | null | undefined;
-  readonly values?: Record<string, unknown> | null | undefined;
-  /** Preview a rollback to this revision instead. */
-  readonly revision?: number | null | undefined;
-}
-
-export interface ReleaseListInput {
-  readonly workspaceId?: string | null | undefined;
-  readonly clusterId?: string | null | undefined;
-  readonly namespace?: string | null | undefined;
-  readonly appMapName?: string | null | undefined;
-  readonly includeUninstalled?: boolean | null | undefined;
-}
-
-/** One object's fields changed in the cluster since the release applied it. */
-export interface ObjectDrift {
-  readonly object: InventoryItem;
-  readonly fields: readonly DriftedField[];
-}
-
-export interface OperationOutcome {
-  readonly release: ReleaseRecord;
-  readonly revision: RevisionSummary;
-  /** Objects of the previous revision deleted because this one no longer renders them, and those left alone. */
-  readonly pruned: RemovalReport;
-}
-
-export interface UninstallOutcome {
-  readonly release: ReleaseRecord;
-  readonly deleted: readonly InventoryItem[];
-  readonly leftAlone: ReadonlyArray<{ readonly object: InventoryItem; readonly reason: string }>;
-  /** Objects deleted although changed by hand (with `force`). */
-  readonly changedByHand: readonly ObjectDrift[];
-}
-
-export type PreviewChange = 'CREATE' | 'UPDATE' | 'UNCHANGED' | 'DELETE' | 'CONFLICT';
-
-export interface PreviewObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace: string | null;
-  readonly name: string;
-  readonly change: PreviewChange;
-  /** Unified diff from what runs (the fields the release speaks of) to what would be applied. */
-  readonly diff: string;
-}
-
-export interface PreviewOutcome {
-  readonly release: ReleaseRecord;
-  readonly version: string;
-  readonly objects: readonly PreviewObject[];
-  readonly drift: readonly ObjectDrift[];
-}
 
 export interface ReleaseServiceDeps {
   readonly releases: ReleaseStore;
@@ -379,60 +307,7 @@ export class ReleaseService {
       secrets = hiddenTexts(current.values, current.hiddenValuePaths);
     }
     secrets.push(...hiddenTexts(current.values, current.hiddenValuePaths));
-    return { release, version, ...(await this.comparePreview(release, current, manifests, secrets)) };
-  }
-
-  private async comparePreview(
-    release: ReleaseRecord,
-    current: RevisionRecord,
-    desired: readonly JsonObject[],
-    secrets: readonly string[],
-  ): Promise<Pick<PreviewOutcome, 'objects' | 'drift'>> {
-    const ours = new Map(current.inventory.map((item) => [keyOf(item), item]));
-    const applied = new Map(current.manifests.map((manifest) => [keyOf(refOf(manifest)), manifest]));
-    const desiredKeys = new Set(desired.map((manifest) => keyOf(refOf(manifest))));
-    const read = (ref: InventoryItem | ReturnType<typeof refOf>) => this.executor.read(release.clusterId, ref);
-    const [liveDesired, liveStale, liveInventory] = await Promise.all([
-      Promise.all(desired.map((manifest) => read(refOf(manifest)))),
-      Promise.all(current.inventory.filter((item) => !desiredKeys.has(keyOf(item))).map(async (item) => ({ item, live: await read(item) }))),
-      Promise.all(current.inventory.map(async (item) => ({ item, live: await read(item) }))),
-    ]);
-    const objects: PreviewObject[] = desired.map((manifest, index) => {
-      const ref = refOf(manifest);
-      const live = liveDesired[index] ?? null;
-      const owned = ours.get(keyOf(ref));
-      const base = { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name };
-      if (live === null) return { ...base, change: 'CREATE' as const, diff: maskText(objectDiff(null, manifest), secrets) };
-      if (owned === undefined || owned.uid !== (live.metadata as JsonObject | undefined)?.uid) return { ...base, change: 'CONFLICT' as const, diff: '' };
-      const previous = applied.get(keyOf(ref));
-      const now = projectOnto(live, [previous === undefined ? undefined : asStored(previous), asStored(manifest)]) as JsonObject;
-      const diff = maskText(
-        objectDiff({ ...now, apiVersion: ref.apiVersion, kind: ref.kind }, manifest, { before: `${ref.kind} ${ref.name} (live)`, after: `${ref.kind} ${ref.name} (preview)` }),
-        secrets,
-      );
-      return { ...base, change: diff === '' ? ('UNCHANGED' as const) : ('UPDATE' as const), diff };
-    });
-    for (const { item, live } of liveStale) {
-      if (live === null || (live.metadata as JsonObject | undefined)?.uid !== item.uid) continue;
-      const previous = applied.get(keyOf(item));
-      const before = projectOnto(live, [previous === undefined ? undefined : asStored(previous)]) as JsonObject;
-      objects.push({
-        apiVersion: item.apiVersion,
-        kind: item.kind,
-        namespace: item.namespace,
-        name: item.name,
-        change: 'DELETE',
-        diff: maskText(objectDiff({ ...before, apiVersion: item.apiVersion, kind: item.kind }, null), secrets),
-      });
-    }
-    const drift: ObjectDrift[] = [];
-    for (const { item, live } of liveInventory) {
-      const manifest = applied.get(keyOf(item));
-      if (live === null || manifest === undefined || (live.metadata as JsonObject | undefined)?.uid !== item.uid) continue;
-      const fields = driftOf(manifest, live).map((field) => maskDriftedField(field, secrets));
-      if (fields.length > 0) drift.push({ object: item, fields });
-    }
-    return { objects, drift };
+    return { release, version, ...(await comparePreview((ref) => this.executor.read(release.clusterId, ref), current, manifests, secrets)) };
   }
 
   /** After a restart: follow again the rollouts that were in progress. */
@@ -628,11 +503,6 @@ export class ReleaseService {
 function summaryOf(revision: RevisionRecord): RevisionSummary {
   const { manifests: _manifests, ...summary } = revision;
   return summary;
-}
-
-function maskDriftedField(field: DriftedField, secrets: readonly string[]): DriftedField {
-  const mask = (value: unknown) => (typeof value === 'string' ? maskText(value, secrets) : value);
-  return { ...field, applied: mask(field.applied) as DriftedField['applied'], live: mask(field.live) as DriftedField['live'] };
 }
 
 export type { ReleasePermission };
