@@ -7,6 +7,7 @@ import { CreateWorkspaceStorage1764237900000 } from './1764237900000-CreateWorks
 import { AddBuildArguments1764238000000 } from './1764238000000-AddBuildArguments.js';
 import { CreateCatalog1764238100000 } from './1764238100000-CreateCatalog.js';
 import { AddWorkspaceSlugsAndRegistryProjects1764238200000 } from './1764238200000-AddWorkspaceSlugsAndRegistryProjects.js';
+import { CreateReleases1764238300000 } from './1764238300000-CreateReleases.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AddBuildArguments1764238000000,
   CreateCatalog1764238100000,
   AddWorkspaceSlugsAndRegistryProjects1764238200000,
+  CreateReleases1764238300000,
 ];

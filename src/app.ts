@@ -66,7 +66,19 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const clusters = wireClusters(infra);
     const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops, config.limits ?? DEFAULT_LIMITS);
     const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
-    const catalog = wireCatalog(infra, { catalogGate: workspaces.workspaceAccess });
+    const limits = config.limits ?? DEFAULT_LIMITS;
+    const catalog = wireCatalog(
+      infra,
+      {
+        catalogGate: workspaces.workspaceAccess,
+        releaseGate: workspaces.workspaceAccess,
+        liveView: (clusterId) => clusters.service.liveView(clusterId),
+        cachedView: (clusterId) => infra.informers.get(clusterId),
+        rolloutSeconds: limits.releaseRolloutSeconds,
+        releaseHistory: limits.releaseHistory,
+      },
+      stops,
+    );
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -85,6 +97,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     }
     await clusters.start();
     await builds.start();
+    await catalog.start();
 
     return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog }, stops);
   } catch (error) {
@@ -140,6 +153,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     builds: wired.builds.builds,
     registries: wired.builds.registries,
     catalog: wired.catalog.catalog,
+    releases: wired.catalog.releases,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

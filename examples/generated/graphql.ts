@@ -108,6 +108,8 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Registry', id: string }
     | { __typename: 'RegistryRepository', id: string }
     | { __typename: 'RegistryTag', id: string }
+    | { __typename: 'Release', id: string }
+    | { __typename: 'ReleaseRevision', id: string }
     | { __typename: 'Service', id: string }
     | { __typename: 'StorageAllotment', id: string }
     | { __typename: 'StorageClass', id: string }

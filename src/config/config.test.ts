@@ -82,6 +82,8 @@ describe('limits, log level and error detail', () => {
       maxConcurrentOperations: 4,
       costPerSecond: 20_000,
       outboxMaxEvents: 10_000,
+      releaseRolloutSeconds: 600,
+      releaseHistory: 20,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -106,6 +108,8 @@ describe('limits, log level and error detail', () => {
         KDA_MAX_CONCURRENT_OPERATIONS: '2',
         KDA_COST_PER_SECOND: '1000',
         KDA_OUTBOX_MAX_EVENTS: '250',
+        KDA_RELEASE_ROLLOUT_SECONDS: '30',
+        KDA_RELEASE_HISTORY: '5',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -126,6 +130,8 @@ describe('limits, log level and error detail', () => {
       maxConcurrentOperations: 2,
       costPerSecond: 1000,
       outboxMaxEvents: 250,
+      releaseRolloutSeconds: 30,
+      releaseHistory: 5,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
@@ -147,6 +153,8 @@ describe('limits, log level and error detail', () => {
       KDA_MAX_CONCURRENT_OPERATIONS: '0.5',
       KDA_COST_PER_SECOND: '-5',
       KDA_OUTBOX_MAX_EVENTS: '0',
+      KDA_RELEASE_ROLLOUT_SECONDS: 'soon',
+      KDA_RELEASE_HISTORY: '1',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
     }).join('\n');
@@ -164,6 +172,8 @@ describe('limits, log level and error detail', () => {
       'KDA_MAX_WS_PAYLOAD_BYTES',
       'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET',
       'KDA_OUTBOX_MAX_EVENTS',
+      'KDA_RELEASE_ROLLOUT_SECONDS',
+      'KDA_RELEASE_HISTORY',
       'KDA_LOG_LEVEL',
       'KDA_DEBUG_ERRORS',
     ]) {

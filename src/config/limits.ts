@@ -31,6 +31,10 @@ export interface GatewayLimits {
   readonly costPerSecond: number;
   /** KDA_OUTBOX_MAX_EVENTS: events per cluster (and for build events) waiting while the bus is unreachable; beyond, the oldest are dropped and a resync follows. */
   readonly outboxMaxEvents: number;
+  /** KDA_RELEASE_ROLLOUT_SECONDS: how long a release's workloads have to become ready before it is FAILED. */
+  readonly releaseRolloutSeconds: number;
+  /** KDA_RELEASE_HISTORY: revisions kept per release (each with its manifests and inventory); older ones are dropped. */
+  readonly releaseHistory: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -48,6 +52,8 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxConcurrentOperations: 4,
   costPerSecond: 20_000,
   outboxMaxEvents: 10_000,
+  releaseRolloutSeconds: 600,
+  releaseHistory: 20,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -92,6 +98,9 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxConcurrentOperations: parseNumber(env, 'KDA_MAX_CONCURRENT_OPERATIONS', DEFAULT_LIMITS.maxConcurrentOperations, whole(1), problems),
     costPerSecond: parseNumber(env, 'KDA_COST_PER_SECOND', DEFAULT_LIMITS.costPerSecond, whole(1), problems),
     outboxMaxEvents: parseNumber(env, 'KDA_OUTBOX_MAX_EVENTS', DEFAULT_LIMITS.outboxMaxEvents, whole(1), problems),
+    releaseRolloutSeconds: parseNumber(env, 'KDA_RELEASE_ROLLOUT_SECONDS', DEFAULT_LIMITS.releaseRolloutSeconds, { integer: false, min: 0.1 }, problems),
+    // Two at least: a rollback needs the revision before the current one.
+    releaseHistory: parseNumber(env, 'KDA_RELEASE_HISTORY', DEFAULT_LIMITS.releaseHistory, whole(2), problems),
   });
 }
 

@@ -1,6 +1,6 @@
 import { clusterNodeLookups } from '../domains/clusters/index.js';
 import { buildNodeLookups } from '../domains/builds/index.js';
-import { catalogNodeLookups } from '../domains/catalog/index.js';
+import { catalogNodeLookups, releaseNodeLookups } from '../domains/catalog/index.js';
 import { identityNodeLookups, principalAsUser, toUser } from '../domains/identity/index.js';
 import { workspaceNodeLookups, workspacesOfUser } from '../domains/workspaces/index.js';
 import { UnauthenticatedError } from '../shared/errors.js';
@@ -28,5 +28,6 @@ export const NODE_LOOKUPS: NodeLookups<GatewayContext> = {
   ...identityNodeLookups,
   ...buildNodeLookups,
   ...catalogNodeLookups,
+  ...releaseNodeLookups,
   User: findUser,
 };

@@ -7,7 +7,7 @@ import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { AuditResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
 import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
-import { CatalogPackageResolver, CatalogPackageVersionResolver } from '../domains/catalog/index.js';
+import { CatalogPackageResolver, CatalogPackageVersionResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
@@ -65,6 +65,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       BuildRunResolver,
       CatalogPackageResolver,
       CatalogPackageVersionResolver,
+      ReleaseResolver,
+      ReleaseRevisionResolver,
       GlobalNodeResolver,
     ],
     authChecker,

@@ -19,7 +19,11 @@ export type Permission =
   /** See a workspace's own catalog packages and their versions (per workspace; global packages need no right). */
   | 'catalog:read'
   /** Create, change and delete a workspace's own catalog packages and their versions (per workspace). */
-  | 'catalog:write';
+  | 'catalog:write'
+  /** See a workspace's releases: their revisions, history, inventory and rollout (per workspace). */
+  | 'release:read'
+  /** Deploy, upgrade, roll back and uninstall a workspace's releases, into its allotted clusters and namespaces (per workspace). */
+  | 'release:write';
 
 /**
  * Namespaces of one cluster a caller may see: all of them, or those `has` accepts — a set of names,

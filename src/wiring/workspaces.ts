@@ -44,6 +44,11 @@ export async function wireWorkspaces(
     accessChanged: () => access.invalidate(),
     now: () => new Date(),
   });
-  const workspaceAccess = createWorkspaceAccess({ scopeFor: (caller) => access.scopeFor(caller), workspaces: stores.workspaces, allotments: stores.allotments });
+  const workspaceAccess = createWorkspaceAccess({
+    scopeFor: (caller) => access.scopeFor(caller),
+    workspaces: stores.workspaces,
+    allotments: stores.allotments,
+    storage: stores.storage,
+  });
   return { service, access, workspaceAccess, auditLog: createAuditLogStore(infra.dataSource) };
 }

@@ -19,3 +19,24 @@ export { cachingCompiler, compileParameters, type CompiledParameters, type Param
 export { renderVersion, type RenderableVersion, type RenderedObject, type Rendering } from './rendering/render.js';
 export { APPLY_ORDER, TEMPLATE_KINDS } from './rendering/manifest-rules.js';
 export type { JsonObject, JsonValue } from './rendering/json.js';
+export {
+  ReleaseService,
+  ReleaseResolver,
+  ReleaseRevisionResolver,
+  RolloutFollowers,
+  releaseLoadersOf,
+  releaseNodeLookups,
+  FIELD_MANAGER,
+  APP_MAP_LABEL,
+  RELEASE_LABEL,
+  STAGE_LABEL,
+  type ReleasesContext,
+  type ReleaseGate,
+  type ReleaseClusterFacts,
+  type ReleaseCluster,
+  type ReleaseEvents,
+  type ReleaseStore,
+  type WorkloadFact,
+  type ClaimFact,
+  type StorageAllotmentFact,
+} from './releases/index.js';

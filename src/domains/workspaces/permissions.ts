@@ -22,11 +22,17 @@ export interface RoleGrants {
  * DEVOPS and OPERATOR differ only in what later domains add (builds, deployments).
  */
 export const ROLE_MATRIX: Readonly<Record<WorkspaceRole, RoleGrants>> = {
-  //         on allotted clusters / namespaces, and the workspace's builds and catalog packages          on the workspace
-  MANAGER: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write'], workspace: ['workspace:read', 'workspace:manage'] },
-  DEVOPS: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write'], workspace: ['workspace:read'] },
-  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read'], workspace: ['workspace:read'] },
-  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read'], workspace: ['workspace:read'] },
+  //         on allotted clusters / namespaces, and the workspace's builds, catalog packages and releases     on the workspace
+  MANAGER: {
+    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'release:read', 'release:write'],
+    workspace: ['workspace:read', 'workspace:manage'],
+  },
+  DEVOPS: {
+    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'release:read', 'release:write'],
+    workspace: ['workspace:read'],
+  },
+  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read', 'release:read'], workspace: ['workspace:read'] },
+  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read', 'release:read'], workspace: ['workspace:read'] },
 };
 
 export function roleAllowsOnWorkspace(role: WorkspaceRole, permission: WorkspacePermission): boolean {

@@ -1,11 +1,11 @@
 import type { AccessScope, Permission } from '../../shared/access.js';
-import type { AllotmentStore, WorkspaceStore } from './ports.js';
+import type { AllotmentStore, StorageAllotmentStore, WorkspaceStore } from './ports.js';
 import type { Caller } from './records.js';
 
 /**
- * Workspace-level decisions (builds, runs, registries, catalog packages) for other domains, answered from the same
+ * Workspace-level decisions (builds, runs, registries, catalog packages, releases) for other domains, answered from the same
  * cached access scope as every cluster decision. Other domains name the part they need as a port
- * (builds: WorkspaceGate, catalog: CatalogGate); the composition root plugs this in.
+ * (builds: WorkspaceGate, catalog: CatalogGate, releases: ReleaseGate); the composition root plugs this in.
  */
 export interface WorkspaceAccess {
   /** Whether the workspace exists, whoever asks (callers decide what a missing one looks like). */
@@ -17,6 +17,10 @@ export interface WorkspaceAccess {
   workspacesAllowing(caller: Caller, permission: Permission): Promise<'ALL' | ReadonlySet<string>>;
   /** Whether the cluster (whole or in part) is allotted to the workspace. */
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
+  /** The cluster's namespaces allotted to the workspace: 'ALL' (the whole cluster), these, or null (not allotted). */
+  allottedNamespaces(workspaceId: string, clusterId: string): Promise<'ALL' | readonly string[] | null>;
+  /** The storage classes of the cluster allotted to the workspace, with their quotas (bytes; null: unlimited). */
+  storageAllotments(workspaceId: string, clusterId: string): Promise<ReadonlyArray<{ readonly storageClassName: string; readonly quotaBytes: number | null }>>;
   /** Administrators see and may do everything, across workspaces. */
   isSystemAdmin(caller: Caller): Promise<boolean>;
   /** The workspace's slug (its build namespace, its default registry project); null when it does not exist. */
@@ -27,6 +31,7 @@ export interface WorkspaceAccessDeps {
   readonly scopeFor: (caller: Caller) => Promise<AccessScope>;
   readonly workspaces: Pick<WorkspaceStore, 'findById'>;
   readonly allotments: Pick<AllotmentStore, 'find'>;
+  readonly storage: Pick<StorageAllotmentStore, 'listByWorkspaceIds'>;
 }
 
 export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAccess {
@@ -39,6 +44,14 @@ export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAcces
     },
     workspacesAllowing: async (caller, permission) => (await deps.scopeFor(caller)).workspacesAllowing(permission),
     clusterAllotted: async (workspaceId, clusterId) => (await deps.allotments.find(workspaceId, clusterId)) !== null,
+    allottedNamespaces: async (workspaceId, clusterId) => {
+      const allotment = await deps.allotments.find(workspaceId, clusterId);
+      return allotment === null ? null : (allotment.namespaces ?? 'ALL');
+    },
+    storageAllotments: async (workspaceId, clusterId) =>
+      (await deps.storage.listByWorkspaceIds([workspaceId]))
+        .filter((allotment) => allotment.clusterId === clusterId)
+        .map(({ storageClassName, quotaBytes }) => ({ storageClassName, quotaBytes })),
     isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
     slugOf: async (workspaceId) => (await deps.workspaces.findById(workspaceId))?.slug ?? null,
   };

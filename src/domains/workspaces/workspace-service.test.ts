@@ -28,7 +28,7 @@ async function setup(changes = memoryAccessChanges()) {
     accessChanged: () => cache.invalidate(),
     now: () => new Date('2030-01-01T00:00:00Z'),
   });
-  const access = createWorkspaceAccess({ scopeFor: (caller) => cache.scopeFor(caller), workspaces: stores.workspaces, allotments: stores.allotments });
+  const access = createWorkspaceAccess({ scopeFor: (caller) => cache.scopeFor(caller), workspaces: stores.workspaces, allotments: stores.allotments, storage: stores.storage });
   return { stores, cache, service, access, changes };
 }
 

@@ -10,6 +10,7 @@ import { buildEntities } from './build-entities.js';
 import { catalogEntities, type DatabaseKind } from './catalog-entities.js';
 import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded-file.js';
 import { NodeSqliteDatabase } from './node-sqlite-driver.js';
+import { releaseEntities } from './release-entities.js';
 
 const sharedEntities = [
   ClusterEntity,
@@ -25,7 +26,7 @@ const sharedEntities = [
 
 /** Every table's mapping for one database kind (a few column types differ, see catalog-entities.ts). */
 export function entitiesFor(kind: DatabaseKind): EntitySchema[] {
-  return [...sharedEntities, ...catalogEntities(kind)];
+  return [...sharedEntities, ...catalogEntities(kind), ...releaseEntities(kind)];
 }
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */

@@ -38,4 +38,7 @@ export const subjects = {
   workspaceBuilds(workspaceId: string): string {
     return `kda.v1.workspaces.${token(workspaceId)}.builds`;
   },
+  workspaceReleases(workspaceId: string): string {
+    return `kda.v1.workspaces.${token(workspaceId)}.releases`;
+  },
 } as const;

@@ -124,7 +124,7 @@ class Substitution {
 }
 
 /** The parameter a rendered field came from, when its template held exactly one placeholder there. */
-function culprit(template: TemplateDocument, path: string): string | null {
+export function culprit(template: TemplateDocument, path: string): string | null {
   const written = valueAt(template, path);
   if (typeof written !== 'string') return null;
   const references = referencesIn(written);
