@@ -11,6 +11,7 @@ import { statusObject, type PodObject } from './k8s-types.js';
 import { ListError, parseVersion, type ListService } from './lists.js';
 import { isScalable, type ObjectService } from './object-service.js';
 import { patchTypeOf } from './patches.js';
+import { deleteOptions, writeOptions } from './request-options.js';
 import type { PodLogs } from './pod-logs.js';
 import { apiVersionOf, objectKey, resourceAt, resourceTypes, type ResourceName } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError, type Selector } from './selectors.js';
@@ -130,7 +131,8 @@ async function serve(context: ApiContext, request: IncomingMessage, response: Se
     if (method === 'GET') return serveCollection(context, request, response, url, target);
     if (method === 'POST') {
       if (namespace === undefined && resourceTypes[resource].namespaced) throw methodNotAllowed(method);
-      return sendJson(response, 201, context.objects.create(resource, namespace, await readJsonBody(request)));
+      const options = writeOptions(request, url, 'CreateOptions', undefined);
+      return sendJson(response, 201, context.objects.create(resource, namespace, await readJsonBody(request), options));
     }
     throw methodNotAllowed(method);
   }
@@ -142,18 +144,20 @@ async function serve(context: ApiContext, request: IncomingMessage, response: Se
       const body = table ? toTable(resource, [object], object.metadata.resourceVersion, parseIncludeObject(url.searchParams.get('includeObject')), Date.now()) : object;
       return sendJson(response, 200, body);
     }
-    case 'PUT':
-      return sendJson(response, 200, context.objects.replace(resource, namespace, name, await readJsonBody(request)));
+    case 'PUT': {
+      const options = writeOptions(request, url, 'UpdateOptions', undefined);
+      return sendJson(response, 200, context.objects.replace(resource, namespace, name, await readJsonBody(request), options));
+    }
     case 'PATCH': {
       const type = patchTypeOf(request.headers['content-type']);
-      const { object, created } = context.objects.patch(resource, namespace, name, type, await readJsonBody(request));
+      const options = writeOptions(request, url, 'PatchOptions', type);
+      const { object, created } = context.objects.patch(resource, namespace, name, type, await readJsonBody(request), options);
       return sendJson(response, created ? 201 : 200, object);
     }
     case 'DELETE': {
-      const body = await readOptionalJsonBody(request);
-      const fromBody = typeof body === 'object' && body !== null ? (body as { propagationPolicy?: unknown }).propagationPolicy : undefined;
-      const propagation = url.searchParams.get('propagationPolicy') ?? (typeof fromBody === 'string' ? fromBody : undefined);
-      return sendJson(response, 200, context.objects.remove(resource, namespace, name, propagation));
+      const options = deleteOptions(url, await readOptionalJsonBody(request));
+      const { object, warnings } = context.objects.remove(resource, namespace, name, options);
+      return sendJson(response, 200, object, warnings);
     }
     default:
       throw methodNotAllowed(method);
@@ -179,15 +183,21 @@ async function serveSubresource(
     const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
     if (kind !== undefined && kind !== 'Eviction' && kind !== 'DeleteOptions')
       throw badRequest(`expected an Eviction object, got ${typeof kind === 'string' ? kind : JSON.stringify(kind)}`);
-    context.objects.evict(namespace, name);
+    const fromBody = typeof body === 'object' && body !== null ? (body as { deleteOptions?: unknown }).deleteOptions : undefined;
+    context.objects.evict(namespace, name, { dryRun: deleteOptions(url, fromBody).dryRun === true });
     return sendJson(response, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
   }
   if (subresource === 'scale' && isScalable(resource) && namespace !== undefined) {
     if (method === 'GET') return sendJson(response, 200, context.objects.scaleOf(resource, namespace, name));
-    if (method === 'PUT') return sendJson(response, 200, context.objects.setScale(resource, namespace, name, 'replace', await readJsonBody(request)));
+    if (method === 'PUT') {
+      const options = writeOptions(request, url, 'UpdateOptions', undefined);
+      return sendJson(response, 200, context.objects.setScale(resource, namespace, name, 'replace', await readJsonBody(request), options));
+    }
     if (method === 'PATCH') {
       const type = patchTypeOf(request.headers['content-type']);
-      return sendJson(response, 200, context.objects.setScale(resource, namespace, name, type, await readJsonBody(request)));
+      if (type === 'apply') throw new ApiError(415, 'UnsupportedMediaType', 'the scale subresource does not accept server-side apply in the simulator');
+      const options = writeOptions(request, url, 'PatchOptions', type);
+      return sendJson(response, 200, context.objects.setScale(resource, namespace, name, type, await readJsonBody(request), options));
     }
     throw methodNotAllowed(method);
   }
@@ -361,9 +371,13 @@ async function readOptionalJsonBody(request: IncomingMessage): Promise<unknown> 
   }
 }
 
-function sendJson(response: ServerResponse, code: number, body: unknown): void {
+function sendJson(response: ServerResponse, code: number, body: unknown, warnings: readonly string[] = []): void {
   const text = JSON.stringify(body);
-  response.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...(warnings.length === 0 ? {} : { Warning: warnings.map((warning) => `299 - ${JSON.stringify(warning)}`) }),
+  });
   response.end(text);
 }
 

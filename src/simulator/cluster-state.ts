@@ -61,6 +61,7 @@ export interface TemplatePodOptions {
   nodeName?: string;
   phase: PodPhase;
   createdAt?: Date;
+  finalizers?: string[];
 }
 
 export interface PodSpec {
@@ -289,8 +290,13 @@ export class ClusterState {
 
   /** A pod as a controller makes it from its template: named, labelled, owned, then scheduled. */
   createPodFromTemplate(options: TemplatePodOptions): PodObject {
+    if (!this.hasNamespace(options.namespace)) this.addNamespace(options.namespace);
+    return this.addPod(this.podFromTemplate(options), options.nodeName, options.phase);
+  }
+
+  /** The pod `createPodFromTemplate` would make, not yet scheduled nor stored (a dry run stops here). */
+  podFromTemplate(options: TemplatePodOptions): PodObject {
     const { namespace, template } = options;
-    if (!this.hasNamespace(namespace)) this.addNamespace(namespace);
     const name = options.name ?? this.generateName(namespace, options.generateName ?? 'pod-');
     const at = (options.createdAt ?? new Date()).toISOString();
     const spec = structuredClone(template.spec);
@@ -299,8 +305,9 @@ export class ClusterState {
     spec.serviceAccountName ??= 'default';
     spec.containers = spec.containers.map((container) => ({ imagePullPolicy: 'IfNotPresent', ...container, resources: container.resources ?? {} }));
     delete spec.nodeName;
+    if (options.nodeName !== undefined) spec.nodeName = options.nodeName;
     const hasRequests = spec.containers.some((container) => container.resources.requests !== undefined);
-    const pod: PodObject = {
+    return {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
@@ -317,11 +324,17 @@ export class ClusterState {
             ? {}
             : { ownerReferences: structuredClone(options.ownerReferences) }
           : { ownerReferences: [{ ...options.owner, controller: true, blockOwnerDeletion: true }] }),
+        ...(options.finalizers === undefined ? {} : { finalizers: [...options.finalizers] }),
       },
       spec,
       status: { phase: 'Pending', conditions: [], qosClass: hasRequests ? 'Burstable' : 'BestEffort' },
     };
-    return this.place(pod, options.nodeName, options.phase, at, []);
+  }
+
+  /** Schedules and stores a pod built by `podFromTemplate`. */
+  addPod(pod: PodObject, requestedNode: string | undefined, phase: PodPhase): PodObject {
+    delete pod.spec.nodeName;
+    return this.place(pod, requestedNode, phase, pod.metadata.creationTimestamp, []);
   }
 
   /** Pods the scheduler could not place yet; tried again when nodes change. */
@@ -390,12 +403,12 @@ export class ClusterState {
   }
 
   /** Moves a pod to `phase`, giving it a pod IP on its node when it starts running. */
-  setPhase(namespace: string, name: string, phase: PodPhase): PodObject {
+  setPhase(namespace: string, name: string, phase: PodPhase, notReady?: ReadonlySet<string>): PodObject {
     const key = objectKey(namespace, name);
     const pod = this.store.get('pods', key);
     if (pod === undefined) throw new ObjectMissing(`pods "${name}" not found in namespace "${namespace}"`);
     const addresses = pod.spec.nodeName === undefined || pod.status.podIP !== undefined ? undefined : this.addressesFor(pod.spec.nodeName, pod.spec.hostNetwork === true);
-    return this.updatePod(namespace, name, (draft) => setPodPhase(draft, phase, new Date().toISOString(), addresses));
+    return this.updatePod(namespace, name, (draft) => setPodPhase(draft, phase, new Date().toISOString(), addresses, notReady));
   }
 
   deletePod(namespace: string, name: string): PodObject {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerSpec, NodeSpec } from './cluster-state.js';
 import type { PersistentVolumeClaimSpec, PodDisruptionBudgetSpec, ServiceSpec, StatefulSetSpec, StorageClassSpec } from './control-specs.js';
-import type { Taint } from './k8s-types.js';
+import type { Taint, VolumeObject } from './k8s-types.js';
 import type { SimulatedCluster } from './simulated-cluster.js';
 
 export type DemoWorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'StaticPod' | 'CronJob';
@@ -28,6 +28,8 @@ export interface DemoWorkload {
   readonly volumeClaims?: StatefulSetSpec['volumeClaims'];
   /** CronJobs: the schedule; seeding records one finished run. */
   readonly schedule?: string;
+  /** Pod volumes, e.g. a claim the pods mount (a WaitForFirstConsumer claim binds only once mounted). */
+  readonly volumes?: readonly VolumeObject[];
 }
 
 export interface DemoClusterProfile {
@@ -63,7 +65,7 @@ function workload(
   kind: DemoWorkloadKind,
   replicas: number,
   containers: ContainerSpec[],
-  extra: Partial<Pick<DemoWorkload, 'labels' | 'hostNetwork' | 'restarts' | 'ageDays' | 'volumeClaims' | 'schedule'>> = {},
+  extra: Partial<Pick<DemoWorkload, 'labels' | 'hostNetwork' | 'restarts' | 'ageDays' | 'volumeClaims' | 'schedule' | 'volumes'>> = {},
 ): DemoWorkload {
   return { namespace, name, kind, replicas, containers, ageDays: extra.ageDays ?? 30, ...extra };
 }
@@ -327,7 +329,11 @@ const gkeWorkloads: DemoWorkload[] = [
     labels: { 'k8s-app': 'event-exporter' },
     ageDays: 60,
   }),
-  workload('default', 'nginx', 'Deployment', 1, [container('nginx', 'docker.io/library/nginx:1.27.2', 0.1, 128 * Mi)], { labels: { app: 'nginx' }, ageDays: 30 }),
+  workload('default', 'nginx', 'Deployment', 1, [container('nginx', 'docker.io/library/nginx:1.27.2', 0.1, 128 * Mi)], {
+    labels: { app: 'nginx' },
+    ageDays: 30,
+    volumes: [{ name: 'content', persistentVolumeClaim: { claimName: 'nginx-content' } }],
+  }),
 ];
 
 function kubernetesService(clusterIP: string): ServiceSpec {
@@ -485,6 +491,7 @@ export function seedDemoCluster(cluster: SimulatedCluster, profile: DemoClusterP
       containers: [...item.containers],
       createdAt,
       ...(item.hostNetwork === true ? { hostNetwork: true } : {}),
+      ...(item.volumes === undefined ? {} : { volumes: [...item.volumes] }),
     };
     switch (item.kind) {
       case 'StaticPod':

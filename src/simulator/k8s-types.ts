@@ -2,6 +2,8 @@
  * Minimal Kubernetes object shapes the simulator serves. Own types rather than client-node's so
  * the simulator stays standalone and the JSON it writes is exactly what these types say.
  */
+import type { ManagedFieldsEntry } from './managed-fields.js';
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
@@ -19,11 +21,16 @@ export interface ObjectMeta {
   resourceVersion: string;
   creationTimestamp: string;
   deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  /** Keys that hold the object back from deletion until removed (see deletion.ts). */
+  finalizers?: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   /** Set on objects whose spec changes are tracked (workloads, budgets); bumped on each spec change. */
   generation?: number;
+  /** Who owns which fields (server-side apply); see managed-fields.ts. */
+  managedFields?: ManagedFieldsEntry[];
 }
 
 export interface Taint {

@@ -26,7 +26,6 @@ export class ManifestError extends Error {
 export interface Allocators {
   clusterIP(): string;
   nodePort(): number;
-  loadBalancerIP(): string;
   defaultStorageClass(): string | undefined;
 }
 
@@ -41,6 +40,12 @@ function isObject(value: unknown): value is Json {
 
 function object(value: unknown): Json {
   return isObject(value) ? value : {};
+}
+
+/** A deep copy of `value` without `field`. */
+function without(value: Json, field: string): Json {
+  const { [field]: _dropped, ...rest } = structuredClone(value);
+  return rest;
 }
 
 function stringMap(value: unknown, field: string, invalid: (message: string) => ManifestError): Record<string, string> | undefined {
@@ -84,6 +89,7 @@ export function newMetadata(resource: ResourceName, body: unknown, namespace: st
   }
   const labels = stringMap(meta['labels'], 'metadata.labels', invalid);
   const annotations = stringMap(meta['annotations'], 'metadata.annotations', invalid);
+  const finalizers = finalizerList(meta['finalizers'], invalid);
   const metadata: ObjectMeta = {
     name,
     ...(type.namespaced && namespace !== undefined ? { namespace } : {}),
@@ -94,9 +100,16 @@ export function newMetadata(resource: ResourceName, body: unknown, namespace: st
     ...(labels === undefined ? {} : { labels }),
     ...(annotations === undefined ? {} : { annotations }),
     ...(Array.isArray(meta['ownerReferences']) ? { ownerReferences: structuredClone(meta['ownerReferences']) as ObjectMeta['ownerReferences'] } : {}),
+    ...(finalizers === undefined ? {} : { finalizers }),
     ...(GENERATION_TRACKED.has(resource) ? { generation: 1 } : {}),
   };
   return { metadata, invalid };
+}
+
+function finalizerList(value: unknown, invalid: (message: string) => ManifestError): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string' || entry === '')) throw invalid('metadata.finalizers: Invalid value: must be a list of names');
+  return value.length === 0 ? undefined : [...new Set(value as string[])];
 }
 
 export function podSpecDefaults(value: unknown, field: string, invalid: (message: string) => ManifestError, restartPolicy = 'Always'): PodSpecObject {
@@ -169,9 +182,11 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return {
         ...base,
         spec: {
+          ...without(spec, 'paused'),
           replicas: nonNegativeInteger(spec['replicas'], 1, 'spec.replicas', invalid),
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
+          ...(spec['minReadySeconds'] === undefined ? {} : { minReadySeconds: nonNegativeInteger(spec['minReadySeconds'], 0, 'spec.minReadySeconds', invalid) }),
           strategy:
             strategyType === 'Recreate'
               ? { type: 'Recreate' }
@@ -185,16 +200,27 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
     }
     case 'statefulsets': {
       const podTemplate = template(spec['template'], 'spec.template', invalid);
+      const rolling = object(object(spec['updateStrategy'])['rollingUpdate']);
       return {
         ...base,
         spec: {
+          ...structuredClone(spec),
           replicas: nonNegativeInteger(spec['replicas'], 1, 'spec.replicas', invalid),
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
           serviceName: typeof spec['serviceName'] === 'string' ? spec['serviceName'] : '',
           podManagementPolicy: spec['podManagementPolicy'] === 'Parallel' ? 'Parallel' : 'OrderedReady',
-          updateStrategy: object(spec['updateStrategy'])['type'] === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
-          revisionHistoryLimit: 10,
+          updateStrategy:
+            object(spec['updateStrategy'])['type'] === 'OnDelete'
+              ? { type: 'OnDelete' }
+              : {
+                  type: 'RollingUpdate',
+                  rollingUpdate: {
+                    partition: nonNegativeInteger(rolling['partition'], 0, 'spec.updateStrategy.rollingUpdate.partition', invalid),
+                    ...(rolling['maxUnavailable'] === undefined ? {} : { maxUnavailable: intOrPercent(rolling['maxUnavailable'], 1) }),
+                  },
+                },
+          revisionHistoryLimit: nonNegativeInteger(spec['revisionHistoryLimit'], 10, 'spec.revisionHistoryLimit', invalid),
           ...(Array.isArray(spec['volumeClaimTemplates']) ? { volumeClaimTemplates: structuredClone(spec['volumeClaimTemplates']) } : {}),
         },
         status: { replicas: 0 },
@@ -202,14 +228,18 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
     }
     case 'daemonsets': {
       const podTemplate = template(spec['template'], 'spec.template', invalid);
+      const rolling = object(object(spec['updateStrategy'])['rollingUpdate']);
       return {
         ...base,
         spec: {
+          ...structuredClone(spec),
           selector: selector(spec['selector'], podTemplate.metadata.labels, invalid),
           template: podTemplate,
           updateStrategy:
-            object(spec['updateStrategy'])['type'] === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
-          revisionHistoryLimit: 10,
+            object(spec['updateStrategy'])['type'] === 'OnDelete'
+              ? { type: 'OnDelete' }
+              : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: intOrPercent(rolling['maxUnavailable'], 1), maxSurge: intOrPercent(rolling['maxSurge'], 0) } },
+          revisionHistoryLimit: nonNegativeInteger(spec['revisionHistoryLimit'], 10, 'spec.revisionHistoryLimit', invalid),
         },
         status: { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 },
       } as KubeObject;
@@ -274,6 +304,7 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return {
         ...base,
         spec: {
+          ...structuredClone(spec),
           accessModes: Array.isArray(spec['accessModes']) ? (spec['accessModes'] as string[]) : ['ReadWriteOnce'],
           resources: { requests: { storage: String(storage) } },
           ...(storageClassName === undefined ? {} : { storageClassName }),
@@ -378,6 +409,7 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
   const selector = isObject(spec['selector']) ? { selector: structuredClone(spec['selector']) } : {};
   return {
     spec: {
+      ...structuredClone(spec),
       type,
       ...selector,
       ports,
@@ -388,6 +420,7 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
       internalTrafficPolicy: 'Cluster',
       ...(type === 'NodePort' || type === 'LoadBalancer' ? { externalTrafficPolicy: 'Cluster' } : {}),
     },
-    status: { loadBalancer: type === 'LoadBalancer' ? { ingress: [{ ip: allocators.loadBalancerIP(), ipMode: 'VIP' }] } : {} },
+    // A load balancer's address comes later, from the service controller (controllers/services.ts).
+    status: { loadBalancer: {} },
   };
 }

@@ -42,7 +42,7 @@ export function markUnschedulable(pod: PodObject, at: string, message: string): 
  * Moves a pod to `phase` on its node. `hostIP`/`podIP` are only kept once the pod runs, as kubelet
  * reports them then.
  */
-export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, addresses?: { hostIP: string; podIP: string }): void {
+export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, addresses?: { hostIP: string; podIP: string }, notReady: ReadonlySet<string> = new Set()): void {
   const previous = pod.status.containerStatuses ?? [];
   const restarts = (index: number) => previous[index]?.restartCount ?? 0;
   const statuses = pod.spec.containers.map((_container, index) => containerStatus(pod, index, restarts(index)));
@@ -53,7 +53,7 @@ export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, address
   for (const [index, status] of statuses.entries()) {
     status.containerID = `containerd://${digest(`${pod.metadata.uid}/${status.name}/${restarts(index)}`)}`;
     if (running) {
-      status.ready = true;
+      status.ready = !notReady.has(status.name);
       status.started = true;
       status.state = { running: { startedAt: at } };
     } else if (finished) {
@@ -67,13 +67,14 @@ export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, address
     }
     status.lastState = previous[index]?.lastState ?? {};
   }
+  const ready = running && statuses.every((status) => status.ready);
   pod.status = {
     phase,
     conditions: [
       condition('PodReadyToStartContainers', running || finished, at),
       condition('Initialized', true, at),
-      condition('Ready', running, at, running ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
-      condition('ContainersReady', running, at, running ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
+      condition('Ready', ready, at, ready ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
+      condition('ContainersReady', ready, at, ready ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
       condition('PodScheduled', true, at),
     ],
     ...(hostIP === undefined ? {} : { hostIP }),
@@ -96,4 +97,65 @@ export function restartContainer(pod: PodObject, at: string, containerName?: str
   status.state = { running: { startedAt: at } };
   status.ready = true;
   status.started = true;
+}
+
+/** Ready and ContainersReady from the containers' readiness; transition times move only on a change. */
+export function refreshReadiness(pod: PodObject, at: string): void {
+  const statuses = pod.status.containerStatuses ?? [];
+  const ready = pod.status.phase === 'Running' && statuses.length > 0 && statuses.every((status) => status.ready);
+  const notReady = statuses.filter((status) => !status.ready).map((status) => status.name);
+  for (const type of ['Ready', 'ContainersReady']) {
+    const entry = pod.status.conditions.find((candidate) => candidate.type === type);
+    if (entry === undefined || (entry.status === 'True') === ready) continue;
+    entry.status = ready ? 'True' : 'False';
+    entry.lastTransitionTime = at;
+    if (ready) {
+      delete entry.reason;
+      delete entry.message;
+    } else {
+      entry.reason = 'ContainersNotReady';
+      entry.message = `containers with unready status: [${notReady.join(' ')}]`;
+    }
+  }
+}
+
+/** A container passed its readiness check. */
+export function markContainerReady(pod: PodObject, containerName: string, at: string): void {
+  const status = pod.status.containerStatuses?.find((entry) => entry.name === containerName);
+  if (status === undefined || status.state.running === undefined) return;
+  status.ready = true;
+  refreshReadiness(pod, at);
+}
+
+/** A container exited with an error and kubelet backs off before starting it again (CrashLoopBackOff). */
+export function crashContainer(pod: PodObject, containerName: string, at: string, backOffSeconds: number): void {
+  const status = pod.status.containerStatuses?.find((entry) => entry.name === containerName);
+  if (status === undefined) return;
+  const startedAt = status.state.running?.startedAt ?? at;
+  status.lastState = { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: at } };
+  status.restartCount += 1;
+  status.ready = false;
+  status.started = false;
+  status.state = {
+    waiting: {
+      reason: 'CrashLoopBackOff',
+      message: `back-off ${formatSeconds(backOffSeconds)} restarting failed container=${containerName} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+    },
+  };
+  refreshReadiness(pod, at);
+}
+
+/** kubelet started the crashed container again; it runs (not ready) until it fails once more. */
+export function restartCrashedContainer(pod: PodObject, containerName: string, at: string): void {
+  const status = pod.status.containerStatuses?.find((entry) => entry.name === containerName);
+  if (status === undefined) return;
+  status.containerID = `containerd://${digest(`${pod.metadata.uid}/${status.name}/${status.restartCount}`)}`;
+  status.state = { running: { startedAt: at } };
+  status.started = true;
+  status.ready = false;
+  refreshReadiness(pod, at);
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`;
 }

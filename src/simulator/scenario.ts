@@ -76,7 +76,11 @@ export class Scenario {
   }
 
   private restartSomeContainer(): string | undefined {
-    const pod = this.pickPod((candidate) => candidate.status.phase === 'Running' && candidate.spec.restartPolicy === 'Always');
+    // Only healthy pods: a crash-looping or not-yet-ready one has its own story.
+    const pod = this.pickPod(
+      (candidate) =>
+        candidate.status.phase === 'Running' && candidate.spec.restartPolicy === 'Always' && (candidate.status.containerStatuses ?? []).every((status) => status.ready),
+    );
     if (pod === undefined) return undefined;
     const container = this.pick(pod.spec.containers)?.name;
     if (container === undefined) return undefined;

@@ -59,6 +59,19 @@ export interface SimulatedClusterOptions {
   historyLimit?: number;
   /** Delay before a new pod (over the API or from a controller) goes from Pending to Running (default 100 ms). */
   podStartDelayMs?: number;
+  /**
+   * After its containers start, until a pod is Ready (default 0: at once), plus each container's
+   * readinessProbe.initialDelaySeconds. A rollout moves one readiness at a time, so this sets its pace.
+   */
+  podReadyDelayMs?: number;
+  /**
+   * Length of one second, in ms, of the durations objects declare: progressDeadlineSeconds,
+   * minReadySeconds, probe delays, crash-loop back-off (10 s doubling to 5 min). Default 1000;
+   * tests shrink it to see a deadline pass quickly.
+   */
+  simulatedSecondMs?: number;
+  /** Until a LoadBalancer Service gets its external address (default 500 ms; at once when seeded settled). */
+  loadBalancerDelayMs?: number;
   /** How long a job pod runs before it completes, unless its job says (default 1000 ms). */
   jobRunMs?: number;
   /** How often running pods write a log line (followed pods always do; default 1000 ms). */
@@ -184,8 +197,13 @@ class SimulatedClusterServer implements SimulatedCluster {
       jobRunMs: options.jobRunMs ?? 1000,
       chatterIntervalMs: options.logIntervalMs ?? 1000,
       ...(options.buildLineIntervalMs !== undefined ? { buildLineIntervalMs: options.buildLineIntervalMs } : {}),
+      readyDelayMs: options.podReadyDelayMs ?? 0,
+      secondMs: options.simulatedSecondMs ?? 1000,
     });
-    this.controllers = new ControllerManager(this.store, this.state, this.events, this.kubelet);
+    this.controllers = new ControllerManager(this.store, this.state, this.events, this.kubelet, {
+      secondMs: options.simulatedSecondMs ?? 1000,
+      loadBalancerDelayMs: options.loadBalancerDelayMs ?? 500,
+    });
     this.objects = new ObjectService(this.store, this.state, this.controllers, this.kubelet, this.events);
     this.handler = createApiHandler({
       token: this.token,

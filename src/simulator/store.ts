@@ -4,6 +4,7 @@
  * consistent paged lists. Stored objects are never mutated: every change stores a new object, so
  * events, snapshots and list pages can share references without copying.
  */
+import { canonicalJson } from './controllers/context.js';
 import type { KubeObject, ObjectTypes } from './object-types.js';
 import { objectKey, resourceNames, type ResourceName } from './resources.js';
 
@@ -105,6 +106,22 @@ class Collection {
   }
 }
 
+/** A mutated copy of `previous` with its identity kept and its generation bumped on a spec change. */
+function nextVersionOf<T extends KubeObject>(previous: T, mutate: (draft: T) => void): T {
+  const draft = structuredClone(previous);
+  mutate(draft);
+  draft.metadata.name = previous.metadata.name;
+  if (previous.metadata.namespace !== undefined) draft.metadata.namespace = previous.metadata.namespace;
+  draft.metadata.resourceVersion = previous.metadata.resourceVersion;
+  const generation = previous.metadata.generation;
+  if (generation !== undefined && 'spec' in previous && 'spec' in draft && canonicalJson(previous.spec) !== canonicalJson(draft.spec)) {
+    draft.metadata.generation = generation + 1;
+  } else if (generation !== undefined && draft.metadata.generation === undefined) {
+    draft.metadata.generation = generation;
+  }
+  return draft;
+}
+
 export class ObjectStore {
   private revision = 1;
   private readonly collections = Object.fromEntries(resourceNames.map((name) => [name, new Collection()])) as Record<ResourceName, Collection>;
@@ -172,21 +189,19 @@ export class ObjectStore {
   update<R extends ResourceName>(resource: R, key: string, mutate: (draft: ObjectFor<R>) => void): ObjectFor<R> {
     const previous = this.get(resource, key);
     if (previous === undefined) throw new ObjectMissing(`${resource} "${key}" not found`);
-    const draft = structuredClone(previous);
-    mutate(draft);
-    draft.metadata.name = previous.metadata.name;
-    if (previous.metadata.namespace !== undefined) draft.metadata.namespace = previous.metadata.namespace;
-    const generation = previous.metadata.generation;
-    if (generation !== undefined && 'spec' in previous && 'spec' in draft && JSON.stringify(previous.spec) !== JSON.stringify(draft.spec)) {
-      draft.metadata.generation = generation + 1;
-    } else if (generation !== undefined) {
-      draft.metadata.generation = generation;
-    }
+    const draft = nextVersionOf(previous, mutate);
     const revision = this.nextRevision();
     draft.metadata.resourceVersion = String(revision);
     this.collections[resource].set(key, draft);
     this.record({ resourceVersion: revision, resource, type: 'MODIFIED', object: draft, previous });
     return draft;
+  }
+
+  /** What `update` would store (generation included), without storing it: a dry run. */
+  preview<R extends ResourceName>(resource: R, key: string, mutate: (draft: ObjectFor<R>) => void): ObjectFor<R> {
+    const previous = this.get(resource, key);
+    if (previous === undefined) throw new ObjectMissing(`${resource} "${key}" not found`);
+    return nextVersionOf(previous, mutate);
   }
 
   delete<R extends ResourceName>(resource: R, key: string): ObjectFor<R> {

@@ -155,6 +155,7 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
         const pods = webPods();
         return deployment?.status.updatedReplicas === 4 && deployment.status.availableReplicas === 4 && pods.length === 4 && pods.every((pod) => !before.has(pod.metadata.name));
       });
+      await waitFor('the watch to see the old pods go', () => seen.filter((line) => line.startsWith('DELETED')).length === 4);
     } finally {
       controller.abort();
       sets.abort();
@@ -300,18 +301,27 @@ describe('simulated workloads, batch, storage, policy, events and logs with @kub
     });
     expect(service.spec?.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
     expect(service.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
-    expect(service.status?.loadBalancer?.ingress?.[0]?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    // The cloud's load balancer takes a moment: the address comes with a later status update.
+    expect(service.status?.loadBalancer?.ingress ?? []).toEqual([]);
+    await waitFor('the load balancer address', async () => ((await core.readNamespacedService({ namespace: 'shop', name: 'web' })).status?.loadBalancer?.ingress ?? []).length > 0);
+    expect((await core.readNamespacedService({ namespace: 'shop', name: 'web' })).status?.loadBalancer?.ingress?.[0]?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     cluster.addService({ namespace: 'shop', name: 'db', ports: [{ port: 5432 }], selector: { app: 'db' } });
     const services = await core.listServiceForAllNamespaces();
     expect(services.items.map((entry) => `${entry.metadata?.name} ${entry.spec?.type}`)).toEqual(['db ClusterIP', 'web LoadBalancer']);
 
+    const ensured = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'involvedObject.name=web,involvedObject.kind=Service' });
+    expect(ensured.items.map((event) => `${event.reason} ${event.source?.component}`).sort()).toEqual([
+      'EnsuredLoadBalancer service-controller',
+      'EnsuringLoadBalancer service-controller',
+    ]);
+
     const recorded = cluster.recordEvent({
       involvedObject: { kind: 'Service', name: 'web', namespace: 'shop' },
-      reason: 'EnsuringLoadBalancer',
-      message: 'Ensuring load balancer',
+      reason: 'UpdatedLoadBalancer',
+      message: 'Updated load balancer with new hosts',
     });
-    cluster.recordEvent({ involvedObject: { kind: 'Service', name: 'web', namespace: 'shop' }, reason: 'EnsuringLoadBalancer', message: 'Ensuring load balancer' });
-    const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'reason=EnsuringLoadBalancer' });
+    cluster.recordEvent({ involvedObject: { kind: 'Service', name: 'web', namespace: 'shop' }, reason: 'UpdatedLoadBalancer', message: 'Updated load balancer with new hosts' });
+    const events = await core.listNamespacedEvent({ namespace: 'shop', fieldSelector: 'reason=UpdatedLoadBalancer' });
     expect(events.items).toHaveLength(1);
     expect(events.items[0]).toMatchObject({ count: 2, type: 'Normal', involvedObject: { kind: 'Service', name: 'web', uid: service.metadata?.uid } });
     expect(recorded?.metadata.name).toMatch(/^web\./);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ClusterState } from '../cluster-state.js';
 import type { OwnerReference, PodObject } from '../k8s-types.js';
-import type { KubeObject, ObjectReference } from '../object-types.js';
+import type { KubeObject, ObjectReference, PodTemplateObject } from '../object-types.js';
 import { apiVersionOf, objectKey, resourceOfKind, type ResourceName } from '../resources.js';
 import type { ObjectFor, ObjectStore } from '../store.js';
 import type { EventRecorder } from './events.js';
@@ -18,6 +18,28 @@ export interface ControllerContext {
   readonly kubelet: Kubelet;
   /** Seeding: new pods start in their settled phase at once and no events are recorded. */
   readonly instant: boolean;
+  readonly pace: Pace;
+  /** Reconcile `resource/key` again after `delayMs` (deadlines and delays objects declare). */
+  requeueAfter(resource: ResourceName, key: string, delayMs: number): void;
+  /** The next address a cloud load balancer gets. */
+  loadBalancerIP(): string;
+  /**
+   * Time left (ms) on a wait the controllers keep outside the objects (a load balancer being made),
+   * started by the first call for `key`; `started` tells that first call apart.
+   */
+  waitFor(key: string, delayMs: number): { remainingMs: number; started: boolean };
+  /** Forgets a wait (done, or no longer wanted). */
+  endWait(key: string): void;
+  /** Pod templates by revision name, as ControllerRevisions keep them (StatefulSet partitions need the current one). */
+  readonly templates: Map<string, PodTemplateObject>;
+}
+
+/** How fast simulated time goes where objects declare durations. */
+export interface Pace {
+  /** Length of one second of the durations objects declare (progressDeadlineSeconds, minReadySeconds, probe delays, back-off), in ms. */
+  readonly secondMs: number;
+  /** Until a LoadBalancer Service gets its ingress address, in ms. */
+  readonly loadBalancerDelayMs: number;
 }
 
 export function ownerReference(object: KubeObject): OwnerReference {

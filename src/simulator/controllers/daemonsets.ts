@@ -42,13 +42,14 @@ export function reconcileDaemonSet(context: ControllerContext, namespace: string
     const node = pod.spec.nodeName ?? '';
     byNode.set(node, [...(byNode.get(node) ?? []), pod]);
   }
-  for (const [node, onNode] of byNode) {
+  const deleting = daemonSet.metadata.deletionTimestamp !== undefined;
+  for (const [node, onNode] of deleting ? [] : byNode) {
     // Off a node it no longer belongs on, or a duplicate on one node.
     const keep = wanted.has(node) ? 1 : 0;
     for (const pod of onNode.slice(keep)) deleteControlledPod(context, daemonSet, pod);
   }
   for (const node of wanted) {
-    if (byNode.has(node)) continue;
+    if (byNode.has(node) || deleting) continue;
     createControlledPod(context, daemonSet, {
       generateName: `${daemonSet.metadata.name}-`,
       template: podTemplate,
@@ -57,7 +58,7 @@ export function reconcileDaemonSet(context: ControllerContext, namespace: string
       ...(context.instant ? { createdAt: new Date(daemonSet.metadata.creationTimestamp) } : {}),
     });
   }
-  if (daemonSet.spec.updateStrategy.type === 'RollingUpdate') {
+  if (daemonSet.spec.updateStrategy.type === 'RollingUpdate' && !deleting) {
     const live = controlled(context.store, 'pods', daemonSet).filter(isActive);
     const unavailable = [...wanted].filter((node) => !live.some((pod) => pod.spec.nodeName === node && isReady(pod))).length;
     const allowed = context.instant

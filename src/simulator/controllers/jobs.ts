@@ -37,7 +37,9 @@ export function reconcileJob(context: ControllerContext, namespace: string, name
         context.events.record({ involvedObject: job, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', type: 'Warning', source });
     }
   }
-  if (outcome !== undefined || job.spec.suspend) {
+  if (job.metadata.deletionTimestamp !== undefined) {
+    // Being deleted: the garbage collector takes the pods; no new ones.
+  } else if (outcome !== undefined || job.spec.suspend) {
     for (const pod of active) deleteControlledPod(context, job, pod);
   } else {
     const wanted = Math.min(job.spec.parallelism, job.spec.completions - succeeded) - active.length;

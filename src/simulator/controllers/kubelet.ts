@@ -1,11 +1,13 @@
 /**
  * The simulated kubelets: start pods bound to their node a moment after they are created
- * (Pulled/Created/Started events, log lines), run job pods to completion, and make running pods
+ * (Pulled/Created/Started events, log lines), mark containers ready after their readiness delay,
+ * crash-loop containers whose image says so, run job pods to completion, and make running pods
  * write a line to their log now and then.
  */
 import type { ClusterState } from '../cluster-state.js';
-import type { PodObject } from '../k8s-types.js';
+import type { ContainerObject, PodObject } from '../k8s-types.js';
 import { chatterLine, type PodLogs } from '../pod-logs.js';
+import { crashContainer, markContainerReady, restartCrashedContainer } from '../pod-status.js';
 import { objectKey } from '../resources.js';
 import type { ObjectStore } from '../store.js';
 import type { EventRecorder } from './events.js';
@@ -19,6 +21,22 @@ export const EXIT_CODE_ANNOTATION = 'simulator.kda.io/exit-code';
 
 /** How often a pod held back by a missing Secret is tried again (a real kubelet backs off up to minutes). */
 const CONFIG_RETRY_MS = 250;
+/** Seconds a crashing container runs before it exits; back-off after a crash doubles from 10 s up to 5 min, as kubelet's. */
+const CRASH_RUN_SECONDS = 1;
+const BACK_OFF_SECONDS = 10;
+const MAX_BACK_OFF_SECONDS = 300;
+
+/**
+ * Images that crash: any whose reference contains `simulate/crash` (`registry.example/simulate/crash:1`)
+ * or whose tag contains `simulate-crash` (`nginx:simulate-crash`, `shop:2.1-simulate-crash`).
+ * Their containers exit with code 1 shortly after each start: CrashLoopBackOff, restarts growing.
+ */
+export function isCrashingImage(image: string): boolean {
+  if (image.includes('simulate/crash')) return true;
+  const name = image.split('@')[0] ?? image;
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') && name.slice(colon + 1).includes('simulate-crash');
+}
 
 export interface KubeletOptions {
   readonly startDelayMs: number;
@@ -26,6 +44,10 @@ export interface KubeletOptions {
   readonly chatterIntervalMs: number;
   /** Pace of build pods' log lines (see builds/build-runner.ts). */
   readonly buildLineIntervalMs?: number;
+  /** After a container starts, until it is ready (plus its readinessProbe's initialDelaySeconds). */
+  readonly readyDelayMs: number;
+  /** Length of one second of the durations pods declare (probe delays, back-off), in ms. */
+  readonly secondMs: number;
 }
 
 export class Kubelet {
@@ -65,11 +87,11 @@ export class Kubelet {
     this.after(this.options.startDelayMs, () => this.start(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid));
   }
 
-  /** A pod that runs to completion (restartPolicy Never/OnFailure) ends after its run time. */
-  finishSoon(pod: PodObject): void {
+  /** A pod that runs to completion (restartPolicy Never/OnFailure) ends after its run time; a crashing one fails sooner. */
+  finishSoon(pod: PodObject, crashes = false): void {
     const annotated = Number(pod.metadata.annotations?.[RUN_MS_ANNOTATION]);
-    const runMs = Number.isFinite(annotated) && annotated >= 0 ? annotated : this.options.jobRunMs;
-    this.after(runMs, () => this.finish(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid));
+    const runMs = crashes ? CRASH_RUN_SECONDS * this.options.secondMs : Number.isFinite(annotated) && annotated >= 0 ? annotated : this.options.jobRunMs;
+    this.after(runMs, () => this.finish(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid, crashes));
   }
 
   writeLog(pod: PodObject, container: string, text: string): void {
@@ -112,7 +134,10 @@ export class Kubelet {
       this.events.record({ involvedObject: involved, reason: 'Created', message: `Created container ${container.name}`, source });
       this.events.record({ involvedObject: involved, reason: 'Started', message: `Started container ${container.name}`, source });
     }
-    const running = this.state.setPhase(namespace, name, 'Running');
+    const crashing = pod.spec.containers.filter((container) => isCrashingImage(container.image));
+    const waiting = new Map(pod.spec.containers.map((container) => [container.name, this.readyDelay(container)]));
+    const notReady = new Set([...crashing.map((container) => container.name), ...[...waiting].filter(([, delay]) => delay > 0).map(([container]) => container)]);
+    const running = this.state.setPhase(namespace, name, 'Running', notReady);
     // A build pod's log is the builder's: no kubelet lines, no chatter; it ends when the build does.
     if (isBuildPod(running)) {
       const builder = running.spec.containers[0]?.name ?? '';
@@ -120,7 +145,55 @@ export class Kubelet {
       return;
     }
     for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
-    if (running.spec.restartPolicy !== 'Always') this.finishSoon(running);
+    for (const container of crashing) this.after(CRASH_RUN_SECONDS * this.options.secondMs, () => this.crash(namespace, name, uid, container.name));
+    for (const [container, delay] of waiting) {
+      if (delay > 0 && !crashing.some((entry) => entry.name === container)) this.after(delay, () => this.becomeReady(namespace, name, uid, container));
+    }
+    if (running.spec.restartPolicy !== 'Always' && (crashing.length === 0 || running.spec.restartPolicy === 'Never')) this.finishSoon(running, crashing.length > 0);
+  }
+
+  private readyDelay(container: ContainerObject): number {
+    const probe = (container as { readinessProbe?: { initialDelaySeconds?: unknown } }).readinessProbe;
+    const initial = typeof probe?.initialDelaySeconds === 'number' && probe.initialDelaySeconds > 0 ? probe.initialDelaySeconds : 0;
+    return this.options.readyDelayMs + initial * this.options.secondMs;
+  }
+
+  private becomeReady(namespace: string, name: string, uid: string, container: string): void {
+    const pod = this.current(namespace, name, uid);
+    if (pod?.status.phase !== 'Running') return;
+    this.state.updatePod(namespace, name, (draft) => markContainerReady(draft, container, new Date().toISOString()));
+  }
+
+  /** The container exits with an error; kubelet starts it again after its back-off, and it crashes again. */
+  private crash(namespace: string, name: string, uid: string, container: string): void {
+    const pod = this.current(namespace, name, uid);
+    if (pod?.status.phase !== 'Running') return;
+    const restarts = (pod.status.containerStatuses?.find((entry) => entry.name === container)?.restartCount ?? 0) + 1;
+    const backOff = Math.min(BACK_OFF_SECONDS * 2 ** (restarts - 1), MAX_BACK_OFF_SECONDS);
+    this.logs.append(pod, container, `${new Date().toISOString()} ERROR ${container} exited with code 1`);
+    const crashed = this.state.updatePod(namespace, name, (draft) => crashContainer(draft, container, new Date().toISOString(), backOff));
+    this.events.record({
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath: `spec.containers{${container}}` },
+      reason: 'BackOff',
+      message: `Back-off restarting failed container ${container} in pod ${name}_${namespace}(${uid})`,
+      type: 'Warning',
+      source: { component: 'kubelet', ...(crashed.spec.nodeName === undefined ? {} : { host: crashed.spec.nodeName }) },
+    });
+    this.after(backOff * this.options.secondMs, () => this.restartCrashed(namespace, name, uid, container));
+  }
+
+  private restartCrashed(namespace: string, name: string, uid: string, container: string): void {
+    const pod = this.current(namespace, name, uid);
+    if (pod?.status.phase !== 'Running') return;
+    const involved = { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath: `spec.containers{${container}}` };
+    const source = { component: 'kubelet', ...(pod.spec.nodeName === undefined ? {} : { host: pod.spec.nodeName }) };
+    const image = pod.spec.containers.find((entry) => entry.name === container)?.image ?? '';
+    this.events.record({ involvedObject: involved, reason: 'Pulled', message: `Container image "${image}" already present on machine`, source });
+    this.events.record({ involvedObject: involved, reason: 'Created', message: `Created container ${container}`, source });
+    this.events.record({ involvedObject: involved, reason: 'Started', message: `Started container ${container}`, source });
+    this.state.updatePod(namespace, name, (draft) => restartCrashedContainer(draft, container, new Date().toISOString()));
+    this.logs.append(pod, container, `${new Date().toISOString()} INFO ${container} started`);
+    this.after(CRASH_RUN_SECONDS * this.options.secondMs, () => this.crash(namespace, name, uid, container));
   }
 
   /**
@@ -154,10 +227,10 @@ export class Kubelet {
     this.after(CONFIG_RETRY_MS, () => this.start(namespace, name, uid));
   }
 
-  private finish(namespace: string, name: string, uid: string): void {
+  private finish(namespace: string, name: string, uid: string, crashes: boolean): void {
     const pod = this.current(namespace, name, uid);
     if (pod?.status.phase !== 'Running') return;
-    const exitCode = Number(pod.metadata.annotations?.[EXIT_CODE_ANNOTATION] ?? 0);
+    const exitCode = crashes ? 1 : Number(pod.metadata.annotations?.[EXIT_CODE_ANNOTATION] ?? 0);
     const failed = Number.isFinite(exitCode) && exitCode !== 0;
     for (const container of pod.spec.containers) {
       this.logs.append(pod, container.name, failed ? `${new Date().toISOString()} ERROR exiting with code ${exitCode}` : `${new Date().toISOString()} INFO done`);

@@ -1,7 +1,7 @@
 /** Creating and deleting a controller's pods, with the events the real components record. */
 import type { PodObject } from '../k8s-types.js';
 import type { KubeObject, PodTemplateObject } from '../object-types.js';
-import { EXIT_CODE_ANNOTATION } from './kubelet.js';
+import { EXIT_CODE_ANNOTATION, isCrashingImage } from './kubelet.js';
 import { ownerReference, type ControllerContext } from './context.js';
 
 export interface NewPod {
@@ -21,6 +21,22 @@ export function createControlledPod(context: ControllerContext, owner: KubeObjec
   const runsToCompletion = (pod.template.spec.restartPolicy ?? 'Always') !== 'Always';
   const exitCode = Number(pod.template.metadata.annotations?.[EXIT_CODE_ANNOTATION] ?? 0);
   const settled = runsToCompletion ? (exitCode === 0 ? 'Succeeded' : 'Failed') : 'Running';
+  // A crashing image never settles: even seeded, its pods start live and crash-loop.
+  const crashes = pod.template.spec.containers.some((container) => isCrashingImage(container.image));
+  if (context.instant && crashes) {
+    const created = context.state.createPodFromTemplate({
+      namespace: owner.metadata.namespace ?? 'default',
+      ...(pod.name === undefined ? {} : { name: pod.name }),
+      ...(pod.generateName === undefined ? {} : { generateName: pod.generateName }),
+      template: pod.template,
+      ...(pod.labels === undefined ? {} : { labels: pod.labels }),
+      owner: ownerReference(owner),
+      ...(pod.nodeName === undefined ? {} : { nodeName: pod.nodeName }),
+      phase: 'Pending',
+    });
+    context.kubelet.startSoon(created);
+    return created;
+  }
   const created = context.state.createPodFromTemplate({
     namespace: owner.metadata.namespace ?? 'default',
     ...(pod.name === undefined ? {} : { name: pod.name }),

@@ -1,8 +1,9 @@
 /**
  * The StatefulSet controller: pods `<name>-<ordinal>` created in order (each once the previous one
- * is ready, unless podManagementPolicy is Parallel), removed from the highest ordinal down, and
- * rolled one pod at a time from the highest ordinal when the template changes. Claims from
- * volumeClaimTemplates are made per pod and kept when pods go.
+ * is ready, unless podManagementPolicy is Parallel), removed from the highest ordinal down. A new
+ * template rolls one pod at a time from the highest ordinal down to the RollingUpdate partition
+ * (pods below it keep the current revision); OnDelete replaces a pod only once someone deletes it.
+ * Claims from volumeClaimTemplates are made per pod and kept when pods go.
  */
 import { randomUUID } from 'node:crypto';
 import type { PodObject } from '../k8s-types.js';
@@ -23,8 +24,8 @@ function ordinalOf(statefulSet: StatefulSetObject, pod: PodObject): number {
   return /^\d+$/.test(suffix) ? Number(suffix) : -1;
 }
 
-function podTemplate(context: ControllerContext, statefulSet: StatefulSetObject, podName: string): PodTemplateObject {
-  const template = structuredClone(statefulSet.spec.template);
+function podTemplate(context: ControllerContext, statefulSet: StatefulSetObject, revisionTemplate: PodTemplateObject, podName: string): PodTemplateObject {
+  const template = structuredClone(revisionTemplate);
   for (const claimTemplate of statefulSet.spec.volumeClaimTemplates ?? []) {
     const claimName = `${claimTemplate.metadata.name}-${podName}`;
     ensureClaim(context, statefulSet, claimTemplate, claimName);
@@ -67,7 +68,50 @@ export function reconcileStatefulSet(context: ControllerContext, namespace: stri
   const key = objectKey(namespace, name);
   const statefulSet = context.store.get('statefulsets', key);
   if (statefulSet === undefined) return;
-  const revision = statefulSetRevision(statefulSet);
+  const updateRevision = statefulSetRevision(statefulSet);
+  context.templates.set(updateRevision, structuredClone(statefulSet.spec.template));
+  const currentRevision = statefulSet.status.currentRevision ?? updateRevision;
+  const rolling = statefulSet.spec.updateStrategy.type === 'RollingUpdate';
+  const partition = rolling ? (statefulSet.spec.updateStrategy.rollingUpdate?.partition ?? 0) : 0;
+  const replicas = statefulSet.spec.replicas;
+  if (statefulSet.metadata.deletionTimestamp === undefined) {
+    // Below the partition a replaced pod keeps the current revision (the template ControllerRevisions keep).
+    const revisionFor = (ordinal: number): { revision: string; template: PodTemplateObject } => {
+      const kept = context.templates.get(currentRevision);
+      return rolling && ordinal < partition && kept !== undefined
+        ? { revision: currentRevision, template: kept }
+        : { revision: updateRevision, template: statefulSet.spec.template };
+    };
+    managePods(context, statefulSet, revisionFor, updateRevision, partition);
+  }
+
+  const current = context.store.get('statefulsets', key);
+  if (current === undefined) return;
+  const live = controlled(context.store, 'pods', current).filter(isActive);
+  const ready = live.filter(isReady).length;
+  const updated = live.filter((pod) => pod.metadata.labels?.[REVISION_LABEL] === updateRevision).length;
+  const nextCurrent = updated === replicas && live.length === replicas && ready === replicas ? updateRevision : currentRevision;
+  const status: StatefulSetObject['status'] = {
+    observedGeneration: current.metadata.generation ?? 1,
+    replicas: live.length,
+    readyReplicas: ready,
+    currentReplicas: live.filter((pod) => pod.metadata.labels?.[REVISION_LABEL] === nextCurrent).length,
+    updatedReplicas: updated,
+    availableReplicas: ready,
+    currentRevision: nextCurrent,
+    updateRevision,
+    collisionCount: 0,
+  };
+  writeStatus(context.store, 'statefulsets', current, status);
+}
+
+function managePods(
+  context: ControllerContext,
+  statefulSet: StatefulSetObject,
+  revisionFor: (ordinal: number) => { revision: string; template: PodTemplateObject },
+  updateRevision: string,
+  partition: number,
+): void {
   const parallel = statefulSet.spec.podManagementPolicy === 'Parallel' || context.instant;
   const byOrdinal = new Map<number, PodObject>();
   for (const pod of controlled(context.store, 'pods', statefulSet).filter(isActive)) byOrdinal.set(ordinalOf(statefulSet, pod), pod);
@@ -78,9 +122,10 @@ export function reconcileStatefulSet(context: ControllerContext, namespace: stri
     const pod = byOrdinal.get(ordinal);
     if (pod === undefined) {
       const podName = `${statefulSet.metadata.name}-${ordinal}`;
+      const { revision, template } = revisionFor(ordinal);
       const created = createControlledPod(context, statefulSet, {
         name: podName,
-        template: podTemplate(context, statefulSet, podName),
+        template: podTemplate(context, statefulSet, template, podName),
         labels: { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(ordinal) },
         ...(context.instant ? { createdAt: new Date(statefulSet.metadata.creationTimestamp) } : {}),
       });
@@ -96,34 +141,11 @@ export function reconcileStatefulSet(context: ControllerContext, namespace: stri
     deleteControlledPod(context, statefulSet, pod);
     byOrdinal.delete(ordinal);
   }
-  // Rolling update: once every pod is there and ready, replace the highest outdated one.
+  // Rolling update: once every pod is there and ready, replace the highest outdated one at or above the partition.
+  if (statefulSet.spec.updateStrategy.type !== 'RollingUpdate') return;
   const pods = [...byOrdinal.entries()].filter(([ordinal]) => ordinal >= 0 && ordinal < replicas);
   const allReady = pods.length === replicas && pods.every(([, pod]) => isReady(pod));
-  if (statefulSet.spec.updateStrategy.type === 'RollingUpdate' && (allReady || context.instant)) {
-    const outdated = pods.filter(([, pod]) => pod.metadata.labels?.[REVISION_LABEL] !== revision).sort(([left], [right]) => right - left);
-    for (const [ordinal, pod] of context.instant ? outdated : outdated.slice(0, 1)) {
-      deleteControlledPod(context, statefulSet, pod);
-      byOrdinal.delete(ordinal);
-    }
-  }
-
-  const current = context.store.get('statefulsets', key);
-  if (current === undefined) return;
-  const live = controlled(context.store, 'pods', current).filter(isActive);
-  const ready = live.filter(isReady).length;
-  const updated = live.filter((pod) => pod.metadata.labels?.[REVISION_LABEL] === revision).length;
-  const previousRevision = current.status.currentRevision ?? revision;
-  const currentRevision = updated === replicas && live.length === replicas ? revision : previousRevision;
-  const status: StatefulSetObject['status'] = {
-    observedGeneration: current.metadata.generation ?? 1,
-    replicas: live.length,
-    readyReplicas: ready,
-    currentReplicas: live.filter((pod) => pod.metadata.labels?.[REVISION_LABEL] === currentRevision).length,
-    updatedReplicas: updated,
-    availableReplicas: ready,
-    currentRevision,
-    updateRevision: revision,
-    collisionCount: 0,
-  };
-  writeStatus(context.store, 'statefulsets', current, status);
+  if (!allReady && !context.instant) return;
+  const outdated = pods.filter(([ordinal, pod]) => ordinal >= partition && pod.metadata.labels?.[REVISION_LABEL] !== updateRevision).sort(([left], [right]) => right - left);
+  for (const [, pod] of context.instant ? outdated : outdated.slice(0, 1)) deleteControlledPod(context, statefulSet, pod);
 }

@@ -4,6 +4,7 @@
  * deleted is deleted or released by its reclaim policy.
  */
 import { randomUUID } from 'node:crypto';
+import type { PodObject } from '../k8s-types.js';
 import type { PersistentVolumeClaimObject, PersistentVolumeObject } from '../object-types.js';
 import { parseQuantity } from '../quantity.js';
 import { objectKey } from '../resources.js';
@@ -19,11 +20,29 @@ export function defaultStorageClassName(store: ObjectStore): string | undefined 
   return undefined;
 }
 
+/** Names of the claims a pod mounts. */
+export function claimsUsedBy(pod: PodObject): string[] {
+  return (pod.spec.volumes ?? []).flatMap((volume) => (volume.persistentVolumeClaim === undefined ? [] : [volume.persistentVolumeClaim.claimName]));
+}
+
 export function reconcileClaim(context: ControllerContext, namespace: string, name: string): void {
   const claim = context.store.get('persistentvolumeclaims', objectKey(namespace, name));
-  if (claim === undefined || claim.status.phase === 'Bound') return;
+  if (claim === undefined || claim.status.phase !== 'Pending') return;
   const requested = parseQuantity(claim.spec.resources.requests.storage) ?? 0;
   const className = claim.spec.storageClassName ?? '';
+  const storageClass = className === '' ? undefined : context.store.get('storageclasses', className);
+  // WaitForFirstConsumer: no volume is chosen before a pod that mounts the claim exists.
+  if (claim.spec.volumeName === undefined && storageClass?.volumeBindingMode === 'WaitForFirstConsumer' && !hasConsumer(context, claim)) {
+    if (!context.instant) {
+      context.events.record({
+        involvedObject: claim,
+        reason: 'WaitForFirstConsumer',
+        message: 'waiting for first consumer to be created before binding',
+        source: { component: 'persistentvolume-controller' },
+      });
+    }
+    return;
+  }
   let volume: PersistentVolumeObject | undefined;
   if (claim.spec.volumeName !== undefined) {
     volume = context.store.get('persistentvolumes', claim.spec.volumeName);
@@ -37,6 +56,8 @@ export function reconcileClaim(context: ControllerContext, namespace: string, na
       if (best === undefined || size < (parseQuantity(best.spec.capacity.storage) ?? 0)) best = candidate;
     }
     volume = best ?? provision(context, claim);
+    // A class that names no existing StorageClass can still bind a volume of that class, but nothing provisions one.
+    if (volume === undefined && className !== '' && storageClass === undefined) warn(context, claim, 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
   }
   if (volume === undefined || (volume.spec.claimRef !== undefined && volume.spec.claimRef.uid !== claim.metadata.uid)) return;
   bind(context, claim, volume);
@@ -115,4 +136,33 @@ export function releaseVolume(context: ControllerContext, claim: PersistentVolum
       draft.status = { phase: 'Released', lastPhaseTransitionTime: new Date().toISOString() };
     });
   }
+}
+
+/** A bound volume went away: its claim is Lost, as the binder reports it. */
+export function markClaimLost(context: ControllerContext, volumeName: string): void {
+  for (const claim of context.store.objects('persistentvolumeclaims')) {
+    if (claim.spec.volumeName !== volumeName || claim.status.phase !== 'Bound') continue;
+    context.store.update('persistentvolumeclaims', objectKey(claim.metadata.namespace, claim.metadata.name), (draft) => {
+      draft.status = { phase: 'Lost' };
+    });
+    if (!context.instant) {
+      context.events.record({
+        involvedObject: claim,
+        reason: 'ClaimLost',
+        message: 'Bound claim has lost its PersistentVolume. Data on the volume is lost!',
+        type: 'Warning',
+        source: { component: 'persistentvolume-controller' },
+      });
+    }
+  }
+}
+
+function hasConsumer(context: ControllerContext, claim: PersistentVolumeClaimObject): boolean {
+  for (const pod of context.store.objects('pods', claim.metadata.namespace)) if (claimsUsedBy(pod).includes(claim.metadata.name)) return true;
+  return false;
+}
+
+function warn(context: ControllerContext, claim: PersistentVolumeClaimObject, reason: string, message: string): void {
+  if (context.instant) return;
+  context.events.record({ involvedObject: claim, reason, message, type: 'Warning', source: { component: 'persistentvolume-controller' } });
 }
