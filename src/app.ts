@@ -18,6 +18,7 @@ import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscri
 import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
+import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
@@ -67,6 +68,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops, config.limits ?? DEFAULT_LIMITS);
     const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
     const catalog = wireCatalog(infra, { catalogGate: workspaces.workspaceAccess });
+    const appMaps = wireAppMaps(infra, { gate: workspaces.workspaceAccess, clusters: clusters.service });
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -79,6 +81,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         builds: builds.builds,
         registries: builds.registries,
         catalog: catalog.catalog,
+        appMaps: appMaps.appMaps,
         stopWatching: () => clusters.stopWatching(),
       });
       stops.add(() => demo.stop());
@@ -86,7 +89,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await clusters.start();
     await builds.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -111,6 +114,7 @@ interface Wired {
   readonly workspaces: WorkspacesWiring;
   readonly builds: BuildsWiring;
   readonly catalog: CatalogWiring;
+  readonly appMaps: AppMapsWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -140,6 +144,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     builds: wired.builds.builds,
     registries: wired.builds.registries,
     catalog: wired.catalog.catalog,
+    appMaps: wired.appMaps.appMaps,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

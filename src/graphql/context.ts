@@ -7,9 +7,10 @@ import type { AuditRecorder } from './audit-middleware.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
 import type { CatalogContext, CatalogService } from '../domains/catalog/index.js';
+import type { AppMapsContext, AppMapService } from '../domains/app-maps/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
-export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, CatalogContext, PagingContext {
+export interface GatewayContext extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, CatalogContext, AppMapsContext, PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
@@ -32,6 +33,7 @@ export interface GatewayServices {
   readonly builds: BuildService;
   readonly registries: RegistryService;
   readonly catalog: CatalogService;
+  readonly appMaps: AppMapService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -57,6 +59,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         builds: services.builds,
         registries: services.registries,
         catalog: services.catalog,
+        appMaps: services.appMaps,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const visible = principal !== null && (await services.workspaces.getVisible(principal, workspaceId)) !== null;

@@ -19,7 +19,11 @@ export type Permission =
   /** See a workspace's own catalog packages and their versions (per workspace; global packages need no right). */
   | 'catalog:read'
   /** Create, change and delete a workspace's own catalog packages and their versions (per workspace). */
-  | 'catalog:write';
+  | 'catalog:write'
+  /** See a workspace's application maps and their picture (per workspace). */
+  | 'appmap:read'
+  /** Create, change and delete a workspace's application maps (per workspace; only on what is allotted to it). */
+  | 'appmap:write';
 
 /** Namespaces of one cluster a caller may see: all of them, or these. */
 export type NamespaceScope = 'ALL' | ReadonlySet<string>;

@@ -21,11 +21,17 @@ export interface RoleGrants {
  * DEVOPS and OPERATOR differ only in what later domains add (builds, deployments).
  */
 export const ROLE_MATRIX: Readonly<Record<WorkspaceRole, RoleGrants>> = {
-  //         on allotted clusters / namespaces, and the workspace's builds and catalog packages          on the workspace
-  MANAGER: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write'], workspace: ['workspace:read', 'workspace:manage'] },
-  DEVOPS: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write'], workspace: ['workspace:read'] },
-  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read'], workspace: ['workspace:read'] },
-  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read'], workspace: ['workspace:read'] },
+  //         on allotted clusters / namespaces, and the workspace's builds, catalog packages and application maps          on the workspace
+  MANAGER: {
+    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'appmap:read', 'appmap:write'],
+    workspace: ['workspace:read', 'workspace:manage'],
+  },
+  DEVOPS: {
+    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'appmap:read', 'appmap:write'],
+    workspace: ['workspace:read'],
+  },
+  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read', 'appmap:read'], workspace: ['workspace:read'] },
+  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read', 'appmap:read'], workspace: ['workspace:read'] },
 };
 
 export function roleAllowsOnWorkspace(role: WorkspaceRole, permission: WorkspacePermission): boolean {

@@ -17,6 +17,11 @@ export interface WorkspaceAccess {
   workspacesAllowing(caller: Caller, permission: Permission): Promise<'ALL' | ReadonlySet<string>>;
   /** Whether the cluster (whole or in part) is allotted to the workspace. */
   clusterAllotted(workspaceId: string, clusterId: string): Promise<boolean>;
+  /**
+   * What is allotted to each of these workspaces, in one statement: cluster id → its namespaces
+   * (null: the whole cluster). A workspace with nothing allotted maps to an empty map.
+   */
+  allottedNamespaces(workspaceIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, readonly string[] | null>>>;
   /** Administrators see and may do everything, across workspaces. */
   isSystemAdmin(caller: Caller): Promise<boolean>;
 }
@@ -24,7 +29,7 @@ export interface WorkspaceAccess {
 export interface WorkspaceAccessDeps {
   readonly scopeFor: (caller: Caller) => Promise<AccessScope>;
   readonly workspaces: Pick<WorkspaceStore, 'findById'>;
-  readonly allotments: Pick<AllotmentStore, 'find'>;
+  readonly allotments: Pick<AllotmentStore, 'find' | 'listByWorkspaceIds'>;
 }
 
 export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAccess {
@@ -37,6 +42,12 @@ export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAcces
     },
     workspacesAllowing: async (caller, permission) => (await deps.scopeFor(caller)).workspacesAllowing(permission),
     clusterAllotted: async (workspaceId, clusterId) => (await deps.allotments.find(workspaceId, clusterId)) !== null,
+    allottedNamespaces: async (workspaceIds) => {
+      const byWorkspace = new Map(workspaceIds.map((workspaceId) => [workspaceId, new Map<string, readonly string[] | null>()]));
+      if (workspaceIds.length === 0) return byWorkspace;
+      for (const allotment of await deps.allotments.listByWorkspaceIds(workspaceIds)) byWorkspace.get(allotment.workspaceId)?.set(allotment.clusterId, allotment.namespaces);
+      return byWorkspace;
+    },
     isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
   };
 }
