@@ -4,10 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClientError, rawRequest } from 'graphql-request';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
 import type { GatewayConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
+import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
 
 interface MapNode {
@@ -123,5 +126,39 @@ describe('application maps on the embedded default', () => {
         ['gke-acornsoft-demo-cluster', 'GKE', 'Tokyo', 'v0.7.1-gke.23', 'HEALTHY'],
       ]),
     );
+  });
+
+  test('appMapEvents on the in-process bus: a demo map scaled up progresses, then is healthy again; a restart seeds nothing twice', async () => {
+    const shop = (await maps('electro-shop'))[0]!;
+    const client = createClient({
+      url: `${app!.url.replace(/^http/, 'ws')}${GRAPHQL_PATH}`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${adminToken}` },
+    });
+    const events = collect<{ appMapEvents: { health: string; previousHealth: string | null; replicas: { desired: number; available: number } } }>(
+      client,
+      `subscription ($ids: [ID!]!) { appMapEvents(appMapIds: $ids) { health previousHealth replicas { desired available } } }`,
+      { ids: [shop.id] },
+    );
+    const clusterId = await request<{ appMap: { cluster: { id: string } } }>(`query ($id: ID!) { appMap(id: $id) { cluster { id } } }`, { id: shop.id });
+    // Scaled once the gateway holds the stream's bus subscriptions (four kinds, the cluster's status, the map's changes).
+    await waitFor('the stream to be live', async () => Number(/^kda_subscription_hub_subjects (\d+)$/m.exec(await (await fetch(`${app!.url}/metrics`)).text())?.[1] ?? 0) >= 6);
+    await request(`mutation ($input: ScaleWorkloadInput!) { scaleWorkload(input: $input) { workload { desired } } }`, {
+      input: { clusterId: clusterId.data!.appMap.cluster.id, namespace: 'electro-shop-demo', kind: 'DEPLOYMENT', name: 'frontend', replicas: 4 },
+    });
+    await waitFor('the scale-up reported', () => events.results.some((result) => result.data?.appMapEvents.health === 'PROGRESSING'));
+    const healthy = await waitFor('healthy again', () =>
+      events.results.map((result) => result.data?.appMapEvents).find((event) => event?.health === 'HEALTHY' && event.replicas.available === event.replicas.desired),
+    );
+    expect(healthy?.previousHealth).toBe('PROGRESSING');
+    events.unsubscribe();
+    await client.dispose();
+
+    const before = (await maps()).length;
+    await app?.stop();
+    app = undefined;
+    app = await createApp(config, { logger: silentLogger });
+    expect((await maps()).length).toBe(before);
   });
 });
