@@ -24,7 +24,8 @@ export async function startDemoClusters(clusters: ClusterService, logger: Logger
   try {
     await mkdir(kubeconfigDir, { recursive: true });
     for (const [index, profile] of demoClusterProfiles.entries()) {
-      const simulated = await startSimulatedCluster({ name: profile.name });
+      // A human pace: a rollout moves a pod every couple of seconds, a load balancer takes a few.
+      const simulated = await startSimulatedCluster({ name: profile.name, podReadyDelayMs: 2_000, loadBalancerDelayMs: 3_000 });
       started.push(simulated);
       seedDemoCluster(simulated, profile);
       simulated.startScenario({ intervalMs: 3_000, seed: index + 1 });

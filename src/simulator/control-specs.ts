@@ -33,6 +33,10 @@ export interface DeploymentSpec extends PodTemplateSpec {
   strategy?: 'RollingUpdate' | 'Recreate';
   maxSurge?: number | string;
   maxUnavailable?: number | string;
+  /** Seconds a ready pod waits before it counts as available (simulated seconds, see simulatedSecondMs). */
+  minReadySeconds?: number;
+  /** Default 600 (simulated seconds). */
+  progressDeadlineSeconds?: number;
 }
 
 export interface StatefulSetSpec extends PodTemplateSpec {
@@ -174,6 +178,8 @@ export function deploymentManifest(spec: DeploymentSpec): Manifest {
         spec.strategy === 'Recreate'
           ? { type: 'Recreate' }
           : { type: 'RollingUpdate', rollingUpdate: { maxSurge: spec.maxSurge ?? '25%', maxUnavailable: spec.maxUnavailable ?? '25%' } },
+      ...(spec.minReadySeconds === undefined ? {} : { minReadySeconds: spec.minReadySeconds }),
+      ...(spec.progressDeadlineSeconds === undefined ? {} : { progressDeadlineSeconds: spec.progressDeadlineSeconds }),
     },
   };
 }

@@ -59,6 +59,12 @@ describe('demo world', () => {
     const cluster = await seeded(0);
     const deployments = cluster.listObjects('deployments');
     expect(deployments.every((deployment) => deployment.status.readyReplicas === deployment.spec.replicas && deployment.status.observedGeneration === 1)).toBe(true);
+    // Settled as a health check reads it: available, and the last rollout complete.
+    const conditions = new Set(
+      deployments.flatMap((deployment) => (deployment.status.conditions ?? []).map((condition) => `${condition.type} ${condition.status} ${condition.reason ?? ''}`)),
+    );
+    expect(conditions).toEqual(new Set(['Available True MinimumReplicasAvailable', 'Progressing True NewReplicaSetAvailable']));
+    expect(cluster.listObjects('services').every((service) => service.spec.type !== 'LoadBalancer' || (service.status.loadBalancer.ingress ?? []).length === 1)).toBe(true);
     expect(cluster.listObjects('replicasets')).toHaveLength(deployments.length);
     expect(cluster.listObjects('statefulsets').every((statefulSet) => statefulSet.status.readyReplicas === statefulSet.spec.replicas)).toBe(true);
     expect(cluster.listObjects('daemonsets').map((daemonSet) => daemonSet.status.numberReady)).toEqual([4, 4, 4]);

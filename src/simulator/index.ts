@@ -5,7 +5,7 @@
 export { startSimulatedCluster } from './simulated-cluster.js';
 export { startSimulatedRegistry } from './registry/registry-server.js';
 export type { SimulatedRegistry, SimulatedRegistryOptions } from './registry/registry-server.js';
-export type { AddOptions, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
+export type { AddOptions, ObjectChange, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
 export type { NodeSpec, PodSpec, ContainerSpec } from './cluster-state.js';
 export type {
   CronJobSpec,
@@ -21,17 +21,20 @@ export type {
   StatefulSetSpec,
   StorageClassSpec,
 } from './control-specs.js';
-export { RUN_MS_ANNOTATION, EXIT_CODE_ANNOTATION } from './controllers/kubelet.js';
+export { RUN_MS_ANNOTATION, EXIT_CODE_ANNOTATION, isCrashingImage } from './controllers/kubelet.js';
+export { CONTROL_API_MANAGER } from './object-service.js';
 export type { ScenarioOptions } from './scenario.js';
 export { demoClusterProfiles, seedDemoCluster } from './demo-world.js';
 export type { DemoClusterProfile, DemoWorkload, DemoWorkloadKind } from './demo-world.js';
 export { restartContainer, setPodPhase } from './pod-status.js';
 export type { KubeObject, NodeObject, PodObject, NamespaceObject, PodPhase, Taint, StatusObject } from './k8s-types.js';
 export type {
+  ConfigMapObject,
   CronJobObject,
   DaemonSetObject,
   DeploymentObject,
   EventObject,
+  IngressObject,
   JobObject,
   ObjectTypes,
   PersistentVolumeClaimObject,

@@ -96,6 +96,7 @@ export interface ContainerObject {
   command?: string[];
   args?: string[];
   env?: EnvVarObject[];
+  envFrom?: Array<{ prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }>;
   ports?: Array<{ containerPort: number; protocol: string; name?: string }>;
   resources: { requests?: ResourceList; limits?: ResourceList };
   volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>;
@@ -125,7 +126,7 @@ export interface VolumeObject {
   name: string;
   emptyDir?: Record<string, unknown>;
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
-  configMap?: { name: string };
+  configMap?: { name: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
   secret?: { secretName: string; items?: Array<{ key: string; path: string; mode?: number }>; optional?: boolean; defaultMode?: number };
   hostPath?: { path: string; type?: string };
 }

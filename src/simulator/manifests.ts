@@ -9,6 +9,7 @@ import type { ContainerObject, ObjectMeta, PodSpecObject } from './k8s-types.js'
 import type { JobSpecObject, KubeObject, LabelSelectorObject, PodTemplateObject, ResourceName } from './object-types.js';
 import { parseQuantity } from './quantity.js';
 import { apiVersionOf, resourceTypes } from './resources.js';
+import { buildConfigMap } from './config-maps.js';
 import { buildSecret } from './secrets.js';
 import { labelSelectorMatcher } from './selectors.js';
 
@@ -131,6 +132,7 @@ export function podSpecDefaults(value: unknown, field: string, invalid: (message
     ...spec,
     containers: containers.map((container: ContainerObject) => ({
       ...container,
+      ...(Array.isArray(container.ports) ? { ports: container.ports.map((port) => ({ ...port, protocol: port.protocol ?? 'TCP' })) } : {}),
       imagePullPolicy: container.imagePullPolicy ?? (container.image.endsWith(':latest') || !container.image.includes(':') ? 'Always' : 'IfNotPresent'),
       resources: container.resources ?? {},
     })),
@@ -348,6 +350,10 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       } as KubeObject;
     case 'secrets':
       return buildSecret(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
+    case 'configmaps':
+      return buildConfigMap(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
+    case 'ingresses':
+      return { ...base, spec: ingressSpec(spec, invalid), status: { loadBalancer: {} } } as KubeObject;
     case 'events':
       return { ...structuredClone(body), ...base, count: typeof body['count'] === 'number' ? body['count'] : 1 } as KubeObject;
     default:
@@ -423,4 +429,37 @@ function serviceParts(spec: Json, invalid: (message: string) => ManifestError, a
     // A load balancer's address comes later, from the service controller (controllers/services.ts).
     status: { loadBalancer: {} },
   };
+}
+
+const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];
+
+function checkBackend(value: unknown, field: string, invalid: (message: string) => ManifestError): void {
+  const backend = object(value);
+  const service = object(backend['service']);
+  const hasService = typeof service['name'] === 'string' && service['name'] !== '';
+  if (hasService === isObject(backend['resource'])) throw invalid(`${field}: Invalid value: "": one backend (service or resource) must be specified`);
+  if (hasService) {
+    const port = object(service['port']);
+    if (typeof port['number'] !== 'number' && typeof port['name'] !== 'string') throw invalid(`${field}.service.port: Invalid value: "": port name or number is required`);
+  }
+}
+
+/** networking.k8s.io/v1 Ingress: a default backend or rules, each path with a pathType and one backend. */
+function ingressSpec(spec: Json, invalid: (message: string) => ManifestError): Json {
+  const rules = Array.isArray(spec['rules']) ? (spec['rules'] as unknown[]) : [];
+  if (rules.length === 0 && spec['defaultBackend'] === undefined) throw invalid('spec: Invalid value: "": either `defaultBackend` or `rules` must be specified');
+  if (spec['defaultBackend'] !== undefined) checkBackend(spec['defaultBackend'], 'spec.defaultBackend', invalid);
+  rules.forEach((rule, ruleIndex) => {
+    const paths = object(object(rule)['http'])['paths'];
+    (Array.isArray(paths) ? (paths as unknown[]) : []).forEach((entry, pathIndex) => {
+      const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
+      const pathType = object(entry)['pathType'];
+      if (pathType === undefined) throw invalid(`${field}.pathType: Required value: pathType must be specified`);
+      if (typeof pathType !== 'string' || !PATH_TYPES.includes(pathType)) {
+        throw invalid(`${field}.pathType: Unsupported value: ${JSON.stringify(pathType)}: supported values: "Exact", "ImplementationSpecific", "Prefix"`);
+      }
+      checkBackend(object(entry)['backend'], `${field}.backend`, invalid);
+    });
+  });
+  return structuredClone(spec);
 }

@@ -126,7 +126,7 @@ export class ObjectService {
   ): { object: KubeObject; created: boolean } {
     const key = objectKey(resourceTypes[resource].namespaced ? namespace : undefined, name);
     const current = this.store.get(resource, key);
-    if (type === 'apply') checkApplied(resource, name, body);
+    if (type === 'apply') checkApplied(resource, resourceTypes[resource].namespaced ? namespace : undefined, name, body);
     if (current === undefined) {
       if (type !== 'apply') throw objectNotFound(resource, name);
       const manifest = { ...(body as Json), metadata: { ...(isObject((body as Json)['metadata']) ? ((body as Json)['metadata'] as Json) : {}), name } };
@@ -270,7 +270,8 @@ export class ObjectService {
         ]
       : recordUpdate(type.kind, [], skeletonOf(object), object as unknown as Json, writer);
     object.metadata.managedFields = writeManagers(managers);
-    if (options.dryRun === true) return object;
+    // Never stored, so never versioned: a dry-run creation has no resourceVersion.
+    if (options.dryRun === true) return { ...object, metadata: withoutResourceVersion(object.metadata) } as KubeObject;
     if (resource === 'pods') return this.startPod(object as PodObject);
     try {
       return this.store.create(resource, object as ObjectFor<typeof resource>);
@@ -438,6 +439,11 @@ function scaleFor(object: DeploymentObject | ReplicaSetObject | StatefulSetObjec
   };
 }
 
+function withoutResourceVersion(metadata: ObjectMeta): ObjectMeta {
+  const { resourceVersion: _unset, ...rest } = metadata;
+  return rest as ObjectMeta;
+}
+
 function markAsDeleting(draft: KubeObject, foreground: boolean): void {
   draft.metadata.deletionTimestamp ??= new Date().toISOString();
   draft.metadata.deletionGracePeriodSeconds = 0;
@@ -454,7 +460,7 @@ function preconditionFailed(resource: ResourceName, name: string, detail: string
 }
 
 /** An apply body must be an object of the URL's kind and name. */
-function checkApplied(resource: ResourceName, name: string, body: unknown): void {
+function checkApplied(resource: ResourceName, namespace: string | undefined, name: string, body: unknown): void {
   if (!isObject(body)) throw badRequest('the applied configuration must be an object');
   const type = resourceTypes[resource];
   const kind = body['kind'];
@@ -464,6 +470,7 @@ function checkApplied(resource: ResourceName, name: string, body: unknown): void
   }
   const meta = isObject(body['metadata']) ? body['metadata'] : {};
   if (meta['name'] !== undefined && meta['name'] !== name) throw badRequest('the name of the object does not match the name on the URL');
+  if (meta['namespace'] !== undefined && meta['namespace'] !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
 }
 
 /** The applied configuration without what no manager owns (identity, bookkeeping, status). */

@@ -275,6 +275,34 @@ export interface SecretObject {
   immutable?: boolean;
 }
 
+export interface ConfigMapObject {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: NamespacedMeta;
+  data?: Record<string, string>;
+  /** Values base64-encoded. */
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+export interface IngressBackendObject {
+  service?: { name: string; port: { number?: number; name?: string } };
+  resource?: { apiGroup?: string; kind: string; name: string };
+}
+
+export interface IngressObject {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'Ingress';
+  metadata: NamespacedMeta;
+  spec: {
+    ingressClassName?: string;
+    defaultBackend?: IngressBackendObject;
+    tls?: Array<{ hosts?: string[]; secretName?: string }>;
+    rules?: Array<{ host?: string; http?: { paths: Array<{ path?: string; pathType: string; backend: IngressBackendObject }> } }>;
+  };
+  status: { loadBalancer: { ingress?: Array<{ ip?: string; hostname?: string }> } };
+}
+
 /** Every resource the simulator serves, by its plural (URL) name. */
 export interface ObjectTypes {
   nodes: NodeObject;
@@ -293,6 +321,8 @@ export interface ObjectTypes {
   storageclasses: StorageClassObject;
   poddisruptionbudgets: PodDisruptionBudgetObject;
   secrets: SecretObject;
+  configmaps: ConfigMapObject;
+  ingresses: IngressObject;
 }
 
 export type ResourceName = keyof ObjectTypes;

@@ -7,7 +7,8 @@ import { ApiError } from './api-errors.js';
 import { canonicalJson } from './controllers/context.js';
 import type { NodeObject, ObjectMeta, OwnerReference, PodObject } from './k8s-types.js';
 import { buildObject, ManifestError, type Allocators } from './manifests.js';
-import type { DeploymentObject, KubeObject, ResourceName, SecretObject } from './object-types.js';
+import { buildConfigMap } from './config-maps.js';
+import type { ConfigMapObject, DeploymentObject, KubeObject, ResourceName, SecretObject, ServiceObject } from './object-types.js';
 import { resourceTypes } from './resources.js';
 import { buildSecret } from './secrets.js';
 
@@ -71,12 +72,15 @@ export function rebuildObject(resource: ResourceName, current: KubeObject, next:
   const metadata = updatedMetadata(current.metadata, next, invalid);
   if (resource === 'pods') return rebuildPod(current as PodObject, next, metadata, invalid);
   if (resource === 'nodes') return rebuildNode(current as NodeObject, next, metadata);
-  const manifest = { ...next, apiVersion: current.apiVersion, kind: current.kind };
-  // A Secret's update is checked against the stored one (type and immutable data may not change).
+  const manifest = { ...(resource === 'services' ? withAllocations(current as ServiceObject, next) : next), apiVersion: current.apiVersion, kind: current.kind };
+  // Secrets and ConfigMaps are checked against the stored ones (type and immutable data may not change).
+  const namespaced = { ...metadata, namespace: current.metadata.namespace ?? '' };
   const rebuilt =
     resource === 'secrets'
-      ? buildSecret(manifest, { ...metadata, namespace: current.metadata.namespace ?? '' }, invalid, current as SecretObject)
-      : buildObject(resource, manifest, metadata, invalid, allocators);
+      ? buildSecret(manifest, namespaced, invalid, current as SecretObject)
+      : resource === 'configmaps'
+        ? buildConfigMap(manifest, namespaced, invalid, current as ConfigMapObject)
+        : buildObject(resource, manifest, metadata, invalid, allocators);
   if (resource === 'deployments' || resource === 'statefulsets' || resource === 'daemonsets' || resource === 'replicasets') {
     const before = (current as DeploymentObject).spec.selector;
     const after = (rebuilt as DeploymentObject).spec.selector;
@@ -86,6 +90,24 @@ export function rebuildObject(resource: ResourceName, current: KubeObject, next:
   const status = (current as { status?: unknown }).status;
   if (status !== undefined) (rebuilt as { status?: unknown }).status = status;
   return rebuilt;
+}
+
+/** As the apiserver keeps them on update: the cluster IP and node ports a Service was given, unless the write sets them. */
+function withAllocations(current: ServiceObject, next: Json): Json {
+  const spec = isObject(next['spec']) ? next['spec'] : {};
+  const sameType = (spec['type'] ?? 'ClusterIP') === current.spec.type;
+  const ports = Array.isArray(spec['ports'])
+    ? (spec['ports'] as unknown[]).map((entry) => {
+        if (!isObject(entry) || entry['nodePort'] !== undefined || !sameType) return entry;
+        const previous = current.spec.ports.find((port) => port.port === entry['port'] && port.protocol === (entry['protocol'] ?? 'TCP'));
+        return previous?.nodePort === undefined ? entry : { ...entry, nodePort: previous.nodePort };
+      })
+    : spec['ports'];
+  const keepIP = (spec['clusterIP'] === undefined || spec['clusterIP'] === '') && current.spec.type !== 'ExternalName' && spec['type'] !== 'ExternalName';
+  return {
+    ...next,
+    spec: { ...spec, ...(ports === undefined ? {} : { ports }), ...(keepIP ? { clusterIP: current.spec.clusterIP, clusterIPs: current.spec.clusterIPs } : {}) },
+  };
 }
 
 /** Pods are mostly immutable: metadata may change, the spec may not. */

@@ -4,10 +4,12 @@
  */
 import type { ColumnDefinition } from './tables.js';
 import type {
+  ConfigMapObject,
   CronJobObject,
   DaemonSetObject,
   DeploymentObject,
   EventObject,
+  IngressObject,
   JobObject,
   KubeObject,
   PersistentVolumeClaimObject,
@@ -68,6 +70,8 @@ export const moreColumns: Readonly<Record<MoreResource, ColumnDefinition[]>> = {
   ],
   persistentvolumeclaims: [name, col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), age, col('VolumeMode', 1)],
   secrets: [name, col('Type'), col('Data', 0, '', 'integer'), age],
+  configmaps: [name, col('Data', 0, '', 'integer'), age],
+  ingresses: [name, col('Class'), col('Hosts'), col('Address'), col('Ports'), age],
   storageclasses: [name, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), age],
   poddisruptionbudgets: [name, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 0, '', 'integer'), age],
   events: [
@@ -246,6 +250,16 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
     case 'secrets': {
       const secret = object as SecretObject;
       return [named, secret.type, Object.keys(secret.data ?? {}).length, objectAge];
+    }
+    case 'configmaps': {
+      const configMap = object as ConfigMapObject;
+      return [named, Object.keys(configMap.data ?? {}).length + Object.keys(configMap.binaryData ?? {}).length, objectAge];
+    }
+    case 'ingresses': {
+      const ingress = object as IngressObject;
+      const hosts = [...new Set((ingress.spec.rules ?? []).map((rule) => rule.host ?? '*'))].join(',');
+      const address = (ingress.status.loadBalancer.ingress ?? []).map((entry) => entry.ip ?? entry.hostname ?? '').join(',');
+      return [named, ingress.spec.ingressClassName ?? '<none>', hosts === '' ? '*' : hosts, address, (ingress.spec.tls ?? []).length > 0 ? '80, 443' : '80', objectAge];
     }
     case 'storageclasses': {
       const storageClass = object as StorageClassObject;

@@ -106,6 +106,8 @@ export const resourceTypes: Readonly<Record<ResourceName, ResourceType>> = {
     },
   }),
   secrets: type('secrets', 'Secret', { verbs: WRITE_ALL, fields: { type: (object) => (object as SecretObject).type } }),
+  configmaps: type('configmaps', 'ConfigMap', { shortNames: ['cm'], verbs: WRITE_ALL }),
+  ingresses: type('ingresses', 'Ingress', { group: 'networking.k8s.io', shortNames: ['ing'], verbs: WRITE_ALL, subresources: [status('Ingress', 'networking.k8s.io')] }),
   services: type('services', 'Service', { shortNames: ['svc'], categories: ['all'], subresources: [status('Service')] }),
   persistentvolumes: type('persistentvolumes', 'PersistentVolume', { namespaced: false, shortNames: ['pv'], subresources: [status('PersistentVolume')] }),
   persistentvolumeclaims: type('persistentvolumeclaims', 'PersistentVolumeClaim', { shortNames: ['pvc'], subresources: [status('PersistentVolumeClaim')] }),

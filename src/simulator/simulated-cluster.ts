@@ -40,7 +40,7 @@ import type { NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { ListService } from './lists.js';
 import { ObjectService } from './object-service.js';
-import type { EventObject, JobObject, ObjectTypes, ResourceName } from './object-types.js';
+import type { EventObject, JobObject, KubeObject, ObjectTypes, ResourceName } from './object-types.js';
 import { PodLogs } from './pod-logs.js';
 import { objectKey, resourceTypes } from './resources.js';
 import { Scenario, type ScenarioOptions } from './scenario.js';
@@ -149,7 +149,22 @@ export interface SimulatedCluster {
   patchObject<R extends ResourceName>(resource: R, namespace: string | undefined, name: string, patch: unknown): ObjectFor<R>;
   /** Runs the controllers now on whatever changed (they otherwise run right after each change). */
   reconcile(): void;
+  /**
+   * Calls `listener` with every stored change from now on, in order, as it happens (no HTTP): a
+   * test waits on these instead of sleeping. Returns the function that stops it.
+   */
+  onChange(listener: (change: ObjectChange) => void): () => void;
+  /** Resolves with the first change from now on that `accept`s; rejects after `timeoutMs` (default 10 s). */
+  nextChange(accept: (change: ObjectChange) => boolean, timeoutMs?: number): Promise<ObjectChange>;
   close(): Promise<void>;
+}
+
+/** A change to a stored object, as a watch would report it. */
+export interface ObjectChange {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  readonly resource: ResourceName;
+  /** The object after the change (for DELETED, its last state). Read-only. */
+  readonly object: KubeObject;
 }
 
 export interface AddOptions {
@@ -173,6 +188,7 @@ class SimulatedClusterServer implements SimulatedCluster {
   private readonly controllers: ControllerManager;
   private readonly objects: ObjectService;
   private latencyMs = 0;
+  private readonly listeners = new Set<(change: ObjectChange) => void>();
   private server: Server | undefined;
   private port = 0;
   /** The latest listener transition (listen again, or stop); later ones chain after it. */
@@ -189,6 +205,7 @@ class SimulatedClusterServer implements SimulatedCluster {
       this.hub.dispatch(event);
       this.logs.observe(event);
       this.controllers.observe(event);
+      for (const listener of [...this.listeners]) listener({ type: event.type, resource: event.resource, object: event.object });
     });
     this.state = new ClusterState(this.store, options.kubernetesVersion ?? 'v1.31.4', options.name);
     this.events = new EventRecorder(this.store, options.maxEvents ?? 1000);
@@ -412,6 +429,26 @@ class SimulatedClusterServer implements SimulatedCluster {
 
   reconcile(): void {
     this.controllers.flush(Number.POSITIVE_INFINITY);
+  }
+
+  onChange(listener: (change: ObjectChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  nextChange(accept: (change: ObjectChange) => boolean, timeoutMs = 10_000): Promise<ObjectChange> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`no matching change within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const stop = this.onChange((change) => {
+        if (!accept(change)) return;
+        clearTimeout(timer);
+        stop();
+        resolve(change);
+      });
+    });
   }
 
   /** Creates through the same path as a POST; control-API errors are plain Errors with the apiserver's message. */

@@ -39,3 +39,35 @@ export function rawGet(url: string, path: string, headers: Record<string, string
     request.end();
   });
 }
+
+/** Any request against a simulator with its token, trusting its fixture CA; the body goes as JSON. */
+export function rawRequest(
+  cluster: { readonly url: string; readonly token: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<RawResponse & { json: () => unknown }> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const request = httpsRequest(
+      `${cluster.url}${path}`,
+      {
+        method,
+        ca: simulatorCaCertificate,
+        headers: { authorization: `Bearer ${cluster.token}`, 'content-type': contentType, 'content-length': Buffer.byteLength(text) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const received = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: received, json: () => JSON.parse(received) as unknown });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(text);
+  });
+}

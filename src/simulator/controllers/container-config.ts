@@ -1,11 +1,12 @@
 /**
- * What a kubelet resolves before it starts a pod's containers: secret volumes (mounted files) and
- * each container's environment (`value`, `valueFrom.secretKeyRef`, `valueFrom.fieldRef`). A missing
- * Secret stops the start the way a real kubelet does: a volume cannot be set up (FailedMount), or a
- * container cannot be configured (CreateContainerConfigError). The kubelet retries either later.
+ * What a kubelet resolves before it starts a pod's containers: Secret and ConfigMap volumes (mounted
+ * files) and each container's environment (`value`, `valueFrom.secretKeyRef`/`configMapKeyRef`/
+ * `fieldRef`, `envFrom`). A missing Secret or ConfigMap stops the start the way a real kubelet does:
+ * a volume cannot be set up (FailedMount), or a container cannot be configured
+ * (CreateContainerConfigError). The kubelet retries either later.
  */
-import type { EnvVarObject, PodObject } from '../k8s-types.js';
-import type { SecretObject } from '../object-types.js';
+import { configMapKeys, configMapValue } from '../config-maps.js';
+import type { ContainerObject, EnvVarObject, PodObject } from '../k8s-types.js';
 import { objectKey } from '../resources.js';
 import { secretValue } from '../secrets.js';
 import type { ObjectStore } from '../store.js';
@@ -24,29 +25,48 @@ export type PodConfig =
 
 type Failure = Exclude<PodConfig, { ok: true }>;
 
-function secretOf(store: ObjectStore, namespace: string, name: string): SecretObject | undefined {
-  return store.get('secrets', objectKey(namespace, name));
+/** A Secret or a ConfigMap, as far as mounting and env need one: its keys and their (decoded) values. */
+interface Source {
+  keys(): string[];
+  value(key: string): string | undefined;
 }
 
-/** Files of each secret volume, by volume name (relative path → content), or why it cannot mount. */
-function secretVolumes(store: ObjectStore, pod: PodObject): Map<string, Map<string, string>> | Failure {
+type SourceKind = 'secret' | 'configmap';
+
+function sourceOf(store: ObjectStore, kind: SourceKind, namespace: string, name: string): Source | undefined {
+  if (kind === 'secret') {
+    const secret = store.get('secrets', objectKey(namespace, name));
+    return secret === undefined ? undefined : { keys: () => Object.keys(secret.data ?? {}), value: (key) => secretValue(secret, key) };
+  }
+  const configMap = store.get('configmaps', objectKey(namespace, name));
+  return configMap === undefined ? undefined : { keys: () => configMapKeys(configMap), value: (key) => configMapValue(configMap, key) };
+}
+
+/** Files of each Secret and ConfigMap volume, by volume name (relative path → content), or why one cannot mount. */
+function sourceVolumes(store: ObjectStore, pod: PodObject): Map<string, Map<string, string>> | Failure {
   const volumes = new Map<string, Map<string, string>>();
   for (const volume of pod.spec.volumes ?? []) {
-    if (volume.secret === undefined) continue;
-    const { secretName, items, optional } = volume.secret;
-    const secret = secretOf(store, pod.metadata.namespace, secretName);
+    const mounted =
+      volume.secret !== undefined
+        ? { kind: 'secret' as const, name: volume.secret.secretName, items: volume.secret.items, optional: volume.secret.optional }
+        : volume.configMap !== undefined
+          ? { kind: 'configmap' as const, name: volume.configMap.name, items: volume.configMap.items, optional: volume.configMap.optional }
+          : undefined;
+    if (mounted === undefined) continue;
+    const source = sourceOf(store, mounted.kind, pod.metadata.namespace, mounted.name);
     const files = new Map<string, string>();
     volumes.set(volume.name, files);
-    if (secret === undefined) {
-      if (optional === true) continue;
-      return { ok: false, failure: 'FailedMount', message: `MountVolume.SetUp failed for volume "${volume.name}" : secret "${secretName}" not found` };
+    if (source === undefined) {
+      if (mounted.optional === true) continue;
+      return { ok: false, failure: 'FailedMount', message: `MountVolume.SetUp failed for volume "${volume.name}" : ${mounted.kind} "${mounted.name}" not found` };
     }
-    const wanted = items ?? Object.keys(secret.data ?? {}).map((key) => ({ key, path: key }));
+    const wanted = mounted.items ?? source.keys().map((key) => ({ key, path: key }));
     for (const item of wanted) {
-      const value = secretValue(secret, item.key);
+      const value = source.value(item.key);
       if (value === undefined) {
-        if (optional === true) continue;
-        return { ok: false, failure: 'FailedMount', message: `MountVolume.SetUp failed for volume "${volume.name}" : references non-existent secret key: ${item.key}` };
+        if (mounted.optional === true) continue;
+        const what = mounted.kind === 'secret' ? `references non-existent secret key: ${item.key}` : `configmap references non-existent config key: ${item.key}`;
+        return { ok: false, failure: 'FailedMount', message: `MountVolume.SetUp failed for volume "${volume.name}" : ${what}` };
       }
       files.set(item.path, value);
     }
@@ -77,17 +97,17 @@ function fieldValue(pod: PodObject, fieldPath: string): string | undefined {
 function envValue(store: ObjectStore, pod: PodObject, entry: EnvVarObject): { value: string | undefined } | { error: string } {
   if (entry.valueFrom === undefined) return { value: entry.value ?? '' };
   const { secretKeyRef, configMapKeyRef, fieldRef } = entry.valueFrom;
-  if (secretKeyRef !== undefined) {
-    const secret = secretOf(store, pod.metadata.namespace, secretKeyRef.name);
-    if (secret === undefined) return secretKeyRef.optional === true ? { value: undefined } : { error: `secret "${secretKeyRef.name}" not found` };
-    const value = secretValue(secret, secretKeyRef.key);
-    if (value === undefined)
-      return secretKeyRef.optional === true ? { value: undefined } : { error: `couldn't find key ${secretKeyRef.key} in Secret ${pod.metadata.namespace}/${secretKeyRef.name}` };
+  const reference = secretKeyRef ?? configMapKeyRef;
+  if (reference !== undefined) {
+    const kind: SourceKind = secretKeyRef !== undefined ? 'secret' : 'configmap';
+    const source = sourceOf(store, kind, pod.metadata.namespace, reference.name);
+    if (source === undefined) return reference.optional === true ? { value: undefined } : { error: `${kind} "${reference.name}" not found` };
+    const value = source.value(reference.key);
+    if (value === undefined) {
+      const kindName = kind === 'secret' ? 'Secret' : 'ConfigMap';
+      return reference.optional === true ? { value: undefined } : { error: `couldn't find key ${reference.key} in ${kindName} ${pod.metadata.namespace}/${reference.name}` };
+    }
     return { value };
-  }
-  if (configMapKeyRef !== undefined) {
-    // The simulator serves no ConfigMaps: every reference to one is to a missing one.
-    return configMapKeyRef.optional === true ? { value: undefined } : { error: `configmap "${configMapKeyRef.name}" not found` };
   }
   if (fieldRef !== undefined) {
     const value = fieldValue(pod, fieldRef.fieldPath);
@@ -100,13 +120,31 @@ function joinPath(mountPath: string, relative: string): string {
   return `${mountPath.replace(/\/+$/, '')}/${relative}`;
 }
 
+/** `envFrom`: every key of a Secret or ConfigMap (with the prefix); an error when a required one is missing. */
+function envFromSources(store: ObjectStore, pod: PodObject, container: ContainerObject, env: Map<string, string>): string | undefined {
+  for (const entry of container.envFrom ?? []) {
+    const reference = entry.secretRef ?? entry.configMapRef;
+    if (reference === undefined) continue;
+    const kind: SourceKind = entry.secretRef !== undefined ? 'secret' : 'configmap';
+    const source = sourceOf(store, kind, pod.metadata.namespace, reference.name);
+    if (source === undefined) {
+      if (reference.optional === true) continue;
+      return `${kind} "${reference.name}" not found`;
+    }
+    for (const key of source.keys()) env.set(`${entry.prefix ?? ''}${key}`, source.value(key) ?? '');
+  }
+  return undefined;
+}
+
 /** Resolves every container's configuration, or says why the pod cannot start yet. */
 export function resolvePodConfig(store: ObjectStore, pod: PodObject): PodConfig {
-  const volumes = secretVolumes(store, pod);
+  const volumes = sourceVolumes(store, pod);
   if (!(volumes instanceof Map)) return volumes;
   const containers = new Map<string, ContainerConfig>();
   for (const container of pod.spec.containers) {
     const env = new Map<string, string>();
+    const fromSources = envFromSources(store, pod, container, env);
+    if (fromSources !== undefined) return { ok: false, failure: 'CreateContainerConfigError', container: container.name, message: fromSources };
     for (const entry of container.env ?? []) {
       const resolved = envValue(store, pod, entry);
       if ('error' in resolved) return { ok: false, failure: 'CreateContainerConfigError', container: container.name, message: resolved.error };

@@ -23,6 +23,8 @@ export interface ControllerContext {
   requeueAfter(resource: ResourceName, key: string, delayMs: number): void;
   /** The next address a cloud load balancer gets. */
   loadBalancerIP(): string;
+  /** The address of the cluster's ingress controller (the same for every Ingress). */
+  ingressAddress(): string;
   /**
    * Time left (ms) on a wait the controllers keep outside the objects (a load balancer being made),
    * started by the first call for `key`; `started` tells that first call apart.

@@ -134,8 +134,10 @@ export class Kubelet {
       this.events.record({ involvedObject: involved, reason: 'Created', message: `Created container ${container.name}`, source });
       this.events.record({ involvedObject: involved, reason: 'Started', message: `Started container ${container.name}`, source });
     }
-    const crashing = pod.spec.containers.filter((container) => isCrashingImage(container.image));
-    const waiting = new Map(pod.spec.containers.map((container) => [container.name, this.readyDelay(container)]));
+    // A build pod runs its builder as it is; it has no readiness to wait for, nor crashes.
+    const build = isBuildPod(pod);
+    const crashing = build ? [] : pod.spec.containers.filter((container) => isCrashingImage(container.image));
+    const waiting = new Map(pod.spec.containers.map((container) => [container.name, build ? 0 : this.readyDelay(container)]));
     const notReady = new Set([...crashing.map((container) => container.name), ...[...waiting].filter(([, delay]) => delay > 0).map(([container]) => container)]);
     const running = this.state.setPhase(namespace, name, 'Running', notReady);
     // A build pod's log is the builder's: no kubelet lines, no chatter; it ends when the build does.
@@ -145,7 +147,9 @@ export class Kubelet {
       return;
     }
     for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
-    for (const container of crashing) this.after(CRASH_RUN_SECONDS * this.options.secondMs, () => this.crash(namespace, name, uid, container.name));
+    // With restartPolicy Never a crash fails the pod (finishSoon below); Always and OnFailure restart the container in place.
+    const restarts = running.spec.restartPolicy !== 'Never';
+    for (const container of restarts ? crashing : []) this.after(CRASH_RUN_SECONDS * this.options.secondMs, () => this.crash(namespace, name, uid, container.name));
     for (const [container, delay] of waiting) {
       if (delay > 0 && !crashing.some((entry) => entry.name === container)) this.after(delay, () => this.becomeReady(namespace, name, uid, container));
     }

@@ -20,10 +20,12 @@ import type { Kubelet } from './kubelet.js';
 import { reconcileReplicaSet } from './replicasets.js';
 import { reconcileStatefulSet } from './statefulsets.js';
 import { collectDependents, collectForeground } from './garbage-collector.js';
+import { reconcileIngress } from './ingresses.js';
 import { reconcileService } from './services.js';
 import { claimsUsedBy, markClaimLost, reconcileClaim, releaseVolume } from './storage.js';
 
-type Reconciled = 'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets' | 'persistentvolumeclaims' | 'services';
+type Reconciled =
+  'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets' | 'persistentvolumeclaims' | 'services' | 'ingresses';
 /** Reconciles per batch before yielding to I/O, so a large change does not stall the server. */
 const BATCH_LIMIT = 5_000;
 
@@ -34,6 +36,7 @@ export class ControllerManager {
   private readonly foregroundOwners = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private nextLoadBalancerIP = 240;
+  private ingressIP: string | undefined;
   private readonly waits = new Map<string, number>();
   private readonly templates = new Map<string, PodTemplateObject>();
   private scheduled: NodeJS.Immediate | undefined;
@@ -90,6 +93,10 @@ export class ControllerManager {
       case 'services':
         if (event.type !== 'DELETED') this.mark('services', objectKey(namespace, object.metadata.name));
         else this.waits.delete(`load-balancer/${object.metadata.uid}`);
+        break;
+      case 'ingresses':
+        if (event.type !== 'DELETED') this.mark('ingresses', objectKey(namespace, object.metadata.name));
+        else this.waits.delete(`ingress/${object.metadata.uid}`);
         break;
       default:
         break;
@@ -193,6 +200,7 @@ export class ControllerManager {
       pace: this.pace,
       requeueAfter: (resource, key, delayMs) => this.requeueAfter(resource, key, delayMs),
       loadBalancerIP: () => `192.168.100.${this.nextLoadBalancerIP++ % 256}`,
+      ingressAddress: () => (this.ingressIP ??= `192.168.100.${this.nextLoadBalancerIP++ % 256}`),
       waitFor: (key, delayMs) => {
         const now = Date.now();
         const due = this.waits.get(key);
@@ -267,6 +275,8 @@ export class ControllerManager {
         return reconcileClaim(context, namespace, name);
       case 'services':
         return reconcileService(context, namespace, name);
+      case 'ingresses':
+        return reconcileIngress(context, namespace, name);
     }
   }
 }
