@@ -19,6 +19,7 @@ const PICTURE = `query ($id: ID!) {
   appMap(id: $id) {
     id name stage namespace clusterName region provider health healthReason packageVersion
     cluster { id name }
+    workspace { id name }
     replicas { desired ready available updated }
     groups { name workloads health }
     images { image repository tag workloads }
@@ -248,6 +249,7 @@ describe('application maps against MariaDB, NATS and two simulated clusters', ()
       healthReason: null,
       packageVersion: null,
       cluster: { id: seoul.id, name: seoul.name },
+      workspace: { id: teamId, name: 'Sports Team' },
       replicas: { desired: 3, ready: 3, available: 3, updated: 3 },
       groups: [
         { name: 'front', workloads: ['web'], health: 'HEALTHY' },

@@ -9,7 +9,7 @@ import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
 import { CatalogPackageResolver, CatalogPackageVersionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
-import { AppMapClusterResolver } from './app-map-cluster-resolver.js';
+import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
@@ -68,7 +68,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       CatalogPackageResolver,
       CatalogPackageVersionResolver,
       AppMapResolver,
-      AppMapClusterResolver,
+      AppMapNeighboursResolver,
       GlobalNodeResolver,
     ],
     authChecker,

@@ -103,6 +103,17 @@ describe('appMapEvents, folded from the bus', () => {
     expect(feed.closed).toBe(true);
   });
 
+  test('a burst of changes already waiting is drawn once: a rollout that ends where it began within the burst is no news', async () => {
+    const { deps, feed } = world();
+    const stream = await openMapStream(deps, ALICE, ['web'], null);
+    feed.push(webChange(1, '11'));
+    feed.push(webChange(2, '12'));
+    const next = stream.next();
+    feed.push(webChange(0, '13'));
+    const reported = await next;
+    expect(reported.done === true ? undefined : reported.value.status.replicas.updated).toBe(0);
+  });
+
   test('a stale change (an older resourceVersion than the cache holds) changes nothing', async () => {
     const { deps, feed } = world();
     const stream = await openMapStream(deps, ALICE, ['web'], null);

@@ -10,7 +10,7 @@ import type { Health } from './health.js';
 import { NamespaceState } from './namespace-state.js';
 import type { ClusterFacts } from './objects.js';
 import { drawPicture } from './picture.js';
-import type { AppMapChange, AppMapChangeFeed, AppMapClusters, AppMapGate, AppMapStore, MapTarget, PrincipalLike } from './ports.js';
+import type { AppMapChange, AppMapChangeFeed, AppMapClusters, AppMapGate, AppMapStore, ChangeStream, MapTarget, PrincipalLike } from './ports.js';
 import type { AppMapRecord } from './records.js';
 import { digestOf, statusOf, type MapStatus } from './status.js';
 import { decodeStreamCursor, encodeStreamCursor } from './stream-cursor.js';
@@ -39,6 +39,8 @@ export interface MapStreamDeps {
 }
 
 const CONNECTED = new Set(['RUNNING', 'DEGRADED']);
+/** Changes folded in before the maps they touch are redrawn, at most, while more are already waiting. */
+const MAX_COALESCED_CHANGES = 100;
 const DELETED_HEALTH: Health = { status: 'MISSING', reason: 'the application map was deleted' };
 
 function targetKey(clusterId: string, namespace: string): string {
@@ -82,6 +84,9 @@ class MapStream implements AsyncIterableIterator<AppMapUpdate> {
   private readonly digests = new Map<string, string>();
   private readonly reported = new Map<string, Health | null>();
   private readonly pending: AppMapUpdate[] = [];
+  /** Maps touched by changes folded in but not redrawn yet (a burst of changes is drawn once). */
+  private readonly dirty = new Set<string>();
+  private coalesced = 0;
   private finished = false;
 
   constructor(
@@ -89,7 +94,7 @@ class MapStream implements AsyncIterableIterator<AppMapUpdate> {
     private readonly principal: PrincipalLike,
     private readonly ids: readonly string[],
     private readonly records: Map<string, AppMapRecord>,
-    private readonly changes: AsyncIterableIterator<AppMapChange>,
+    private readonly changes: ChangeStream,
   ) {}
 
   async start(targets: readonly MapTarget[], resumed: ReadonlyMap<string, string> | null): Promise<void> {
@@ -126,6 +131,11 @@ class MapStream implements AsyncIterableIterator<AppMapUpdate> {
         continue;
       }
       await this.apply(result.value);
+      // A rollout's changes come in bursts: drawing a map once per burst reports the same
+      // changes of state at a fraction of the cost (a redraw reads the whole namespace).
+      this.coalesced += 1;
+      if ((this.changes.backlog?.() ?? 0) > 0 && this.coalesced < MAX_COALESCED_CHANGES) continue;
+      this.redrawDirty();
     }
   }
 
@@ -201,7 +211,16 @@ class MapStream implements AsyncIterableIterator<AppMapUpdate> {
   }
 
   private redrawWhere(affected: (record: AppMapRecord) => boolean): void {
-    for (const record of this.records.values()) if (affected(record)) this.redraw(record, this.reported.get(record.id) ?? null);
+    for (const record of this.records.values()) if (affected(record)) this.dirty.add(record.id);
+  }
+
+  private redrawDirty(): void {
+    this.coalesced = 0;
+    for (const id of this.dirty) {
+      const record = this.records.get(id);
+      if (record !== undefined) this.redraw(record, this.reported.get(id) ?? null);
+    }
+    this.dirty.clear();
   }
 
   private redraw(record: AppMapRecord, previous: Health | null): void {

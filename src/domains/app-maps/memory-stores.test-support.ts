@@ -1,6 +1,6 @@
 /** In-memory ports for the app-maps unit tests (integration tests use the real ones). */
 import type { ClusterFacts, NamespaceObjects } from './objects.js';
-import type { AppMapChange, AppMapChangeFeed, AppMapClusters, AppMapGate, AppMapPermission, AppMapStore, MapTarget, PrincipalLike } from './ports.js';
+import type { AppMapChange, AppMapChangeFeed, AppMapClusters, AppMapGate, AppMapPermission, AppMapStore, ChangeStream, MapTarget, PrincipalLike } from './ports.js';
 import type { AppMapRecord } from './records.js';
 
 export function memoryAppMapStore(): AppMapStore & { readonly rows: Map<string, AppMapRecord> } {
@@ -81,9 +81,10 @@ export class FakeFeed implements AppMapChangeFeed {
   private waiter: ((result: IteratorResult<AppMapChange>) => void) | undefined;
   closed = false;
 
-  async open(targets: readonly MapTarget[], appMapIds: readonly string[]): Promise<AsyncIterableIterator<AppMapChange>> {
+  async open(targets: readonly MapTarget[], appMapIds: readonly string[]): Promise<ChangeStream> {
     this.opened.push({ targets, appMapIds });
-    const iterator: AsyncIterableIterator<AppMapChange> = {
+    const iterator: ChangeStream = {
+      backlog: () => this.queue.length,
       next: () => {
         const next = this.queue.shift();
         if (next !== undefined) return Promise.resolve({ done: false, value: next });

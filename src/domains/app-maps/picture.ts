@@ -101,11 +101,34 @@ function matchersOf(map: AppMapRecord) {
   return compiled;
 }
 
-/** Whether a service sends traffic to a workload: it selects one of its pods, or (no pods yet) its selector is part of the workload's. */
-function selects(service: MapService, workload: MapWorkload, podsOfWorkload: readonly MapPod[]): boolean {
-  if (Object.keys(service.selector).length === 0) return false;
-  if (podsOfWorkload.some((pod) => includesAll(pod.labels, service.selector))) return true;
-  return includesAll(workload.selector, service.selector);
+/**
+ * Objects indexed by each of their labels (`key=value`), so finding what a selector takes looks at
+ * the objects that carry its first label, not at the whole namespace: a map is redrawn at every
+ * change of a rollout, and a namespace may hold thousands of pods.
+ */
+class LabelIndex<T> {
+  private readonly byLabel = new Map<string, T[]>();
+
+  constructor(
+    items: readonly T[],
+    private readonly labelsOf: (item: T) => Readonly<Record<string, string>> | undefined,
+  ) {
+    for (const item of items) {
+      for (const [key, value] of Object.entries(labelsOf(item) ?? {})) {
+        const label = `${key}=${value}`;
+        const bucket = this.byLabel.get(label);
+        if (bucket === undefined) this.byLabel.set(label, [item]);
+        else bucket.push(item);
+      }
+    }
+  }
+
+  /** The items whose labels include every label of a non-empty selector, in their original order. */
+  taking(selector: Readonly<Record<string, string>>): T[] {
+    const [first] = Object.entries(selector);
+    if (first === undefined) return [];
+    return (this.byLabel.get(`${first[0]}=${first[1]}`) ?? []).filter((item) => includesAll(this.labelsOf(item), selector));
+  }
 }
 
 /** A StatefulSet's claim from a template: `<template>-<statefulset>-<ordinal>`. */
@@ -138,20 +161,33 @@ export function drawPicture(input: PictureInput): Picture {
   const everything = map.selector.trim() === '';
 
   const workloads = objects.workloads.filter((workload) => selector.map(workload.labels)).sort(byKindAndName);
-  const podsOf = new Map<MapWorkload, MapPod[]>(workloads.map((workload) => [workload, []]));
+  // A pod belongs to the first workload (in the map's order) whose selector takes it.
+  const ownerOf = new Map<MapPod, MapWorkload>();
+  const podIndex = new LabelIndex(objects.pods, (pod) => pod.labels);
+  for (const workload of workloads) {
+    for (const pod of podIndex.taking(workload.selector)) if (!ownerOf.has(pod)) ownerOf.set(pod, workload);
+  }
   const pods: PodInPicture[] = [];
   for (const pod of [...objects.pods].sort(byName)) {
-    const owner = workloads.find((workload) => includesAll(pod.labels, workload.selector));
+    const owner = ownerOf.get(pod);
     if (owner === undefined && !selector.map(pod.labels)) continue;
-    if (owner !== undefined) podsOf.get(owner)?.push(pod);
     pods.push({ object: pod, workload: owner?.name ?? null, health: podHealth(pod) });
   }
 
+  // A service sends traffic to a workload when it selects one of its pods, or (no pods yet) its selector is part of the workload's.
   const services: ServiceInPicture[] = [];
   for (const service of [...objects.services].sort(byName)) {
-    const targets = workloads.filter((workload) => selects(service, workload, podsOf.get(workload) ?? [])).map((workload) => workload.name);
-    if (targets.length === 0 && !(everything || selector.map(service.labels))) continue;
-    services.push({ object: service, workloads: [...new Set(targets)], health: serviceHealth(service) });
+    const targets = new Set<MapWorkload>();
+    if (Object.keys(service.selector).length > 0) {
+      for (const pod of podIndex.taking(service.selector)) {
+        const owner = ownerOf.get(pod);
+        if (owner !== undefined) targets.add(owner);
+      }
+      for (const workload of workloads) if (includesAll(workload.selector, service.selector)) targets.add(workload);
+    }
+    if (targets.size === 0 && !(everything || selector.map(service.labels))) continue;
+    const names = workloads.filter((workload) => targets.has(workload)).map((workload) => workload.name);
+    services.push({ object: service, workloads: [...new Set(names)], health: serviceHealth(service) });
   }
 
   const claims: ClaimInPicture[] = [];

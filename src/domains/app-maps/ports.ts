@@ -60,13 +60,16 @@ export interface MapTarget {
   readonly namespace: string;
 }
 
+/** Changes as they arrive; `backlog()`, when there, says how many are waiting already. */
+export type ChangeStream = AsyncIterableIterator<AppMapChange> & { readonly backlog?: () => number };
+
 /** Live changes from the event bus (implemented over the subscription hub in src/infra/nats). */
 export interface AppMapChangeFeed {
   /**
    * Changes of the objects in these namespaces, of these clusters' status, and of these maps,
    * merged into one stream; resolves once every bus subscription is live. `return()` releases them.
    */
-  open(targets: readonly MapTarget[], appMapIds: readonly string[]): Promise<AsyncIterableIterator<AppMapChange>>;
+  open(targets: readonly MapTarget[], appMapIds: readonly string[]): Promise<ChangeStream>;
   /** Tells every replica's streams that a map was created, changed or deleted. */
   announce(appMapId: string): Promise<void>;
 }

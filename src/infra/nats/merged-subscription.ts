@@ -15,7 +15,10 @@ export interface MergedSubject<T> {
 
 const DEFAULT_BUFFER_SIZE = 1000;
 
-export async function openMerged<T>(hub: SubscriptionHub, sources: readonly MergedSubject<T>[], bufferSize = DEFAULT_BUFFER_SIZE): Promise<AsyncIterableIterator<T>> {
+/** The merged stream; `backlog()` is how many items wait to be read. */
+export type MergedStream<T> = AsyncIterableIterator<T> & { backlog(): number };
+
+export async function openMerged<T>(hub: SubscriptionHub, sources: readonly MergedSubject<T>[], bufferSize = DEFAULT_BUFFER_SIZE): Promise<MergedStream<T>> {
   const buffer: T[] = [];
   const waiters: Array<{ resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void }> = [];
   let finished = false;
@@ -69,7 +72,8 @@ export async function openMerged<T>(hub: SubscriptionHub, sources: readonly Merg
     throw error;
   }
 
-  const iterator: AsyncIterableIterator<T> = {
+  const iterator: MergedStream<T> = {
+    backlog: () => buffer.length,
     next: () => {
       const item = buffer.shift();
       if (item !== undefined) return Promise.resolve({ done: false, value: item });
