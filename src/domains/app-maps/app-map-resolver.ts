@@ -21,7 +21,7 @@ import type { HealthStatus } from './health.js';
 import { CreateAppMapInput, CreateAppMapPayload, DeleteAppMapInput, DeleteAppMapPayload, UpdateAppMapInput, UpdateAppMapPayload } from './inputs.js';
 import type { AppMapUpdate } from './live-stream.js';
 import { toAppMap, toAppMapEvent, toGroup, toKubernetesEvent, toPod, toService, toVolume, toWorkload, type ObjectKeyOf } from './mappers.js';
-import { imagesOf } from './picture.js';
+import { imagesOf } from './images.js';
 
 // Drawing a picture reads the namespace's objects from the caches and judges each: a few times an object's price.
 const PICTURE_COST = fieldCost({ weight: 3 });

@@ -1,5 +1,6 @@
 import type { ClusterFacts, MapEvent, NamespaceObjects } from './objects.js';
-import { drawPicture, imagesOf, splitImage, type PictureInput } from './picture.js';
+import { imagesOf, splitImage } from './images.js';
+import { drawPicture, type PictureInput } from './picture.js';
 import type { AppMapRecord } from './records.js';
 import { claim, pod, service, workload } from './test-objects.test-support.js';
 

@@ -5,6 +5,7 @@
  */
 import { compileLabelSelector, type LabelMatcher } from '../../shared/label-selector.js';
 import { claimHealth, podHealth, serviceHealth, workloadHealth, worstOf, type Health, type JudgedObject } from './health.js';
+import { includesAll, LabelIndex } from './label-index.js';
 import type { ClusterFacts, MapClaim, MapEvent, MapPod, MapService, MapWorkload, NamespaceObjects } from './objects.js';
 import type { AppMapGroupRecord, AppMapRecord } from './records.js';
 
@@ -73,11 +74,6 @@ export interface PictureInput {
 
 const NO_REPLICAS: ReplicaTotals = { desired: 0, ready: 0, available: 0, updated: 0 };
 
-function includesAll(labels: Readonly<Record<string, string>> | undefined, wanted: Readonly<Record<string, string>>): boolean {
-  const entries = Object.entries(wanted);
-  return entries.length > 0 && labels !== undefined && entries.every(([key, value]) => labels[key] === value);
-}
-
 function byName<T extends { readonly name: string }>(left: T, right: T): number {
   return left.name < right.name ? -1 : left.name > right.name ? 1 : 0;
 }
@@ -99,36 +95,6 @@ function matchersOf(map: AppMapRecord) {
     matchers.set(map, compiled);
   }
   return compiled;
-}
-
-/**
- * Objects indexed by each of their labels (`key=value`), so finding what a selector takes looks at
- * the objects that carry its first label, not at the whole namespace: a map is redrawn at every
- * change of a rollout, and a namespace may hold thousands of pods.
- */
-class LabelIndex<T> {
-  private readonly byLabel = new Map<string, T[]>();
-
-  constructor(
-    items: readonly T[],
-    private readonly labelsOf: (item: T) => Readonly<Record<string, string>> | undefined,
-  ) {
-    for (const item of items) {
-      for (const [key, value] of Object.entries(labelsOf(item) ?? {})) {
-        const label = `${key}=${value}`;
-        const bucket = this.byLabel.get(label);
-        if (bucket === undefined) this.byLabel.set(label, [item]);
-        else bucket.push(item);
-      }
-    }
-  }
-
-  /** The items whose labels include every label of a non-empty selector, in their original order. */
-  taking(selector: Readonly<Record<string, string>>): T[] {
-    const [first] = Object.entries(selector);
-    if (first === undefined) return [];
-    return (this.byLabel.get(`${first[0]}=${first[1]}`) ?? []).filter((item) => includesAll(this.labelsOf(item), selector));
-  }
 }
 
 /** A StatefulSet's claim from a template: `<template>-<statefulset>-<ordinal>`. */
@@ -158,58 +124,22 @@ export function drawPicture(input: PictureInput): Picture {
   if (why !== null || input.objects === null) return missing(why ?? 'its cluster cannot be read');
   const { map, objects } = input;
   const selector = matchersOf(map);
-  const everything = map.selector.trim() === '';
+  const takes = (labels: Readonly<Record<string, string>> | undefined) => map.selector.trim() === '' || selector.map(labels ?? {});
 
   const workloads = objects.workloads.filter((workload) => selector.map(workload.labels)).sort(byKindAndName);
-  // A pod belongs to the first workload (in the map's order) whose selector takes it.
-  const ownerOf = new Map<MapPod, MapWorkload>();
   const podIndex = new LabelIndex(objects.pods, (pod) => pod.labels);
-  for (const workload of workloads) {
-    for (const pod of podIndex.taking(workload.selector)) if (!ownerOf.has(pod)) ownerOf.set(pod, workload);
-  }
-  const pods: PodInPicture[] = [];
-  for (const pod of [...objects.pods].sort(byName)) {
-    const owner = ownerOf.get(pod);
-    if (owner === undefined && !selector.map(pod.labels)) continue;
-    pods.push({ object: pod, workload: owner?.name ?? null, health: podHealth(pod) });
-  }
-
-  // A service sends traffic to a workload when it selects one of its pods, or (no pods yet) its selector is part of the workload's.
-  const services: ServiceInPicture[] = [];
-  for (const service of [...objects.services].sort(byName)) {
-    const targets = new Set<MapWorkload>();
-    if (Object.keys(service.selector).length > 0) {
-      for (const pod of podIndex.taking(service.selector)) {
-        const owner = ownerOf.get(pod);
-        if (owner !== undefined) targets.add(owner);
-      }
-      for (const workload of workloads) if (includesAll(workload.selector, service.selector)) targets.add(workload);
-    }
-    if (targets.size === 0 && !(everything || selector.map(service.labels))) continue;
-    const names = workloads.filter((workload) => targets.has(workload)).map((workload) => workload.name);
-    services.push({ object: service, workloads: [...new Set(names)], health: serviceHealth(service) });
-  }
-
-  const claims: ClaimInPicture[] = [];
-  for (const claim of [...objects.claims].sort(byName)) {
-    const users = workloads
-      .filter(
-        (workload) =>
-          (workload.claimNames ?? []).includes(claim.name) ||
-          claimedByTemplate(claim, workload) ||
-          (workload.kind === 'StatefulSet' && includesAll(claim.labels, workload.selector)),
-      )
-      .map((workload) => workload.name);
-    if (users.length === 0 && !(everything || selector.map(claim.labels ?? {}))) continue;
-    claims.push({ object: claim, workloads: [...new Set(users)], health: claimHealth(claim) });
-  }
-
+  const ownerOf = ownersOf(workloads, podIndex);
+  const pods: PodInPicture[] = [...objects.pods]
+    .sort(byName)
+    .filter((pod) => ownerOf.has(pod) || selector.map(pod.labels))
+    .map((pod) => ({ object: pod, workload: ownerOf.get(pod)?.name ?? null, health: podHealth(pod) }));
+  const services = servicesOf(objects.services, workloads, podIndex, ownerOf, takes);
+  const claims = claimsOf(objects.claims, workloads, takes);
   const judgedWorkloads: WorkloadInPicture[] = workloads.map((workload) => ({
     object: workload,
     group: map.groups.find((group, index) => inGroup(group, selector.groups[index], workload))?.name ?? null,
     health: workloadHealth(workload),
   }));
-
   const groups: GroupInPicture[] = map.groups.map((group, index) => {
     const members = judgedWorkloads.filter((entry) => inGroup(group, selector.groups[index], entry.object));
     const names = new Set(members.map((entry) => entry.object.name));
@@ -219,12 +149,11 @@ export function drawPicture(input: PictureInput): Picture {
       health: worstOf([...members.map(judgedWorkload), ...pods.filter((entry) => entry.workload !== null && names.has(entry.workload)).map(judgedPod)]),
     };
   });
-
-  const health =
+  const health: Health =
     workloads.length === 0
       ? {
-          status: 'MISSING' as const,
-          reason: everything ? `no workload runs in namespace ${map.namespace}` : `no workload in namespace ${map.namespace} matches ${map.selector}`,
+          status: 'MISSING',
+          reason: map.selector.trim() === '' ? `no workload runs in namespace ${map.namespace}` : `no workload in namespace ${map.namespace} matches ${map.selector}`,
         }
       : worstOf([
           ...judgedWorkloads.map(judgedWorkload),
@@ -232,7 +161,6 @@ export function drawPicture(input: PictureInput): Picture {
           ...services.map((entry) => ({ kind: 'Service', name: entry.object.name, health: entry.health })),
           ...claims.map((entry) => ({ kind: 'PersistentVolumeClaim', name: entry.object.name, health: entry.health })),
         ]);
-
   return {
     workloads: judgedWorkloads,
     pods,
@@ -243,6 +171,57 @@ export function drawPicture(input: PictureInput): Picture {
     replicas: totalsOf(workloads),
     health,
   };
+}
+
+/** Each pod's workload: the first (in the map's order) whose selector takes it. */
+function ownersOf(workloads: readonly MapWorkload[], podIndex: LabelIndex<MapPod>): Map<MapPod, MapWorkload> {
+  const owners = new Map<MapPod, MapWorkload>();
+  for (const workload of workloads) {
+    for (const pod of podIndex.taking(workload.selector)) if (!owners.has(pod)) owners.set(pod, workload);
+  }
+  return owners;
+}
+
+/** The services the map takes, or that send traffic to one of its workloads (selecting its pods, or, before it has any, part of its selector). */
+function servicesOf(
+  services: readonly MapService[],
+  workloads: readonly MapWorkload[],
+  podIndex: LabelIndex<MapPod>,
+  ownerOf: ReadonlyMap<MapPod, MapWorkload>,
+  takes: (labels: Readonly<Record<string, string>>) => boolean,
+): ServiceInPicture[] {
+  const found: ServiceInPicture[] = [];
+  for (const service of [...services].sort(byName)) {
+    const targets = new Set<MapWorkload>();
+    if (Object.keys(service.selector).length > 0) {
+      for (const pod of podIndex.taking(service.selector)) {
+        const owner = ownerOf.get(pod);
+        if (owner !== undefined) targets.add(owner);
+      }
+      for (const workload of workloads) if (includesAll(workload.selector, service.selector)) targets.add(workload);
+    }
+    if (targets.size === 0 && !takes(service.labels)) continue;
+    found.push({ object: service, workloads: workloads.filter((workload) => targets.has(workload)).map((workload) => workload.name), health: serviceHealth(service) });
+  }
+  return found;
+}
+
+/** The claims its workloads mount or claim through a StatefulSet (by template name or selector labels), and those the map takes. */
+function claimsOf(claims: readonly MapClaim[], workloads: readonly MapWorkload[], takes: (labels: Readonly<Record<string, string>> | undefined) => boolean): ClaimInPicture[] {
+  const found: ClaimInPicture[] = [];
+  for (const claim of [...claims].sort(byName)) {
+    const users = workloads
+      .filter(
+        (workload) =>
+          (workload.claimNames ?? []).includes(claim.name) ||
+          claimedByTemplate(claim, workload) ||
+          (workload.kind === 'StatefulSet' && includesAll(claim.labels, workload.selector)),
+      )
+      .map((workload) => workload.name);
+    if (users.length === 0 && !takes(claim.labels)) continue;
+    found.push({ object: claim, workloads: [...new Set(users)], health: claimHealth(claim) });
+  }
+  return found;
 }
 
 function inGroup(group: AppMapGroupRecord, matcher: LabelMatcher | undefined, workload: MapWorkload): boolean {
@@ -297,34 +276,4 @@ function eventsOf(
     if (picked.length === MAX_PICTURE_EVENTS) break;
   }
   return picked;
-}
-
-export interface ImageInPicture {
-  readonly image: string;
-  readonly repository: string;
-  /** null: no tag (a digest, or the implicit latest). */
-  readonly tag: string | null;
-  readonly workloads: readonly string[];
-}
-
-/** `registry:5000/team/app:1.2@sha256:…` → repository `registry:5000/team/app`, tag `1.2`. */
-export function splitImage(image: string): { repository: string; tag: string | null } {
-  const withoutDigest = image.split('@')[0] ?? image;
-  const colon = withoutDigest.lastIndexOf(':');
-  if (colon > withoutDigest.lastIndexOf('/')) return { repository: withoutDigest.slice(0, colon), tag: withoutDigest.slice(colon + 1) || null };
-  return { repository: withoutDigest, tag: null };
-}
-
-/** The distinct images the map's workloads run, in order of first appearance, with who runs them. */
-export function imagesOf(workloads: readonly WorkloadInPicture[]): ImageInPicture[] {
-  const byImage = new Map<string, string[]>();
-  for (const entry of workloads) {
-    for (const image of entry.object.images) {
-      if (image === '') continue;
-      const users = byImage.get(image) ?? [];
-      if (!users.includes(entry.object.name)) users.push(entry.object.name);
-      byImage.set(image, users);
-    }
-  }
-  return [...byImage].map(([image, users]) => ({ image, ...splitImage(image), workloads: users }));
 }
