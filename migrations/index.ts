@@ -6,7 +6,7 @@ import { CreateBuilds1764237800000 } from './1764237800000-CreateBuilds.js';
 import { CreateWorkspaceStorage1764237900000 } from './1764237900000-CreateWorkspaceStorage.js';
 import { AddBuildArguments1764238000000 } from './1764238000000-AddBuildArguments.js';
 import { CreateCatalog1764238100000 } from './1764238100000-CreateCatalog.js';
-import { CreateAppMaps1764238200000 } from './1764238200000-CreateAppMaps.js';
+import { CreateAppMaps1764238310000 } from './1764238310000-CreateAppMaps.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -18,5 +18,5 @@ export const migrations = [
   CreateWorkspaceStorage1764237900000,
   AddBuildArguments1764238000000,
   CreateCatalog1764238100000,
-  CreateAppMaps1764238200000,
+  CreateAppMaps1764238310000,
 ];

@@ -7,8 +7,8 @@ import { instantColumn, isEmbedded } from './portable.js';
  * exactly (binary), as on SQLite; a map goes with its workspace or its cluster. `release_id` is
  * for the release that made or adopted the map, once releases exist.
  */
-export class CreateAppMaps1764238200000 implements MigrationInterface {
-  name = 'CreateAppMaps1764238200000';
+export class CreateAppMaps1764238310000 implements MigrationInterface {
+  name = 'CreateAppMaps1764238310000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const exact = isEmbedded(queryRunner) ? {} : { collation: 'utf8mb4_bin' };
