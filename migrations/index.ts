@@ -8,6 +8,7 @@ import { AddBuildArguments1764238000000 } from './1764238000000-AddBuildArgument
 import { CreateCatalog1764238100000 } from './1764238100000-CreateCatalog.js';
 import { AddWorkspaceSlugsAndRegistryProjects1764238200000 } from './1764238200000-AddWorkspaceSlugsAndRegistryProjects.js';
 import { CreateReleases1764238300000 } from './1764238300000-CreateReleases.js';
+import { CreateAppMaps1764238310000 } from './1764238310000-CreateAppMaps.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CreateCatalog1764238100000,
   AddWorkspaceSlugsAndRegistryProjects1764238200000,
   CreateReleases1764238300000,
+  CreateAppMaps1764238310000,
 ];

@@ -18,6 +18,7 @@ import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscri
 import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
+import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
@@ -79,6 +80,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       },
       stops,
     );
+    const appMaps = wireAppMaps(infra, { gate: workspaces.workspaceAccess, clusters: clusters.service });
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -91,6 +93,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         builds: builds.builds,
         registries: builds.registries,
         catalog: catalog.catalog,
+        appMaps: appMaps.appMaps,
         stopWatching: () => clusters.stopWatching(),
       });
       stops.add(() => demo.stop());
@@ -99,7 +102,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await builds.start();
     await catalog.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -124,6 +127,7 @@ interface Wired {
   readonly workspaces: WorkspacesWiring;
   readonly builds: BuildsWiring;
   readonly catalog: CatalogWiring;
+  readonly appMaps: AppMapsWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -154,6 +158,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     registries: wired.builds.registries,
     catalog: wired.catalog.catalog,
     releases: wired.catalog.releases,
+    appMaps: wired.appMaps.appMaps,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

@@ -171,4 +171,49 @@ describe('SQL statements per request', () => {
     expect(many).toBe(few);
     expect(few).toBeLessThanOrEqual(10);
   });
+
+  test('10 and 200 application maps with their clusters and pictures cost the same number of statements', async () => {
+    if (workspaces < 200) await seedWorkspaces(200);
+    const ids = await tables.query<{ id: string }>('SELECT id FROM workspaces ORDER BY name');
+    let maps = 0;
+    const seedMaps = async (upTo: number) => {
+      const rows: unknown[][] = [];
+      for (; maps < upTo; maps += 1) {
+        rows.push([randomUUID(), ids[maps]!.id, clusterIds[maps % CLUSTERS], 'shop', `map-${String(maps).padStart(4, '0')}`, '', 'PROD', 'app=shop', '[]', new Date(), new Date()]);
+      }
+      await tables.query('INSERT INTO app_maps (id, workspace_id, cluster_id, namespace, name, description, stage, selector, workload_groups, created_at, updated_at) VALUES ?', [
+        rows,
+      ]);
+    };
+    const MAPS = `{ appMaps(first: 500) { totalCount edges { node { id name clusterName region provider health healthReason cluster { name status } groups { name } workloads { totalCount } } } } }`;
+    const statementsForMaps = async (expected: number) => {
+      const questions = async () => Number((await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`))[0]?.Value);
+      const before = await questions();
+      const response = await gateway.request<{ appMaps: Connection<{ id: string; health: string }> }>(MAPS);
+      const after = await questions();
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.appMaps.totalCount).toBe(expected);
+      // The seeded clusters cannot be reached: every map is MISSING, and says why.
+      expect(nodesOf(response.data!.appMaps).every((map) => map.health === 'MISSING')).toBe(true);
+      return { statements: after - before, ids: nodesOf(response.data!.appMaps).map((map) => map.id) };
+    };
+    await seedMaps(10);
+    const few = await statementsForMaps(10);
+    await seedMaps(200);
+    const many = await statementsForMaps(200);
+    expect(many.statements).toBe(few.statements);
+    expect(few.statements).toBeLessThanOrEqual(8);
+
+    const NODES = `query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on AppMap { name health } } }`;
+    const statementsForNodes = async (nodeIds: string[]) => {
+      const questions = async () => Number((await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`))[0]?.Value);
+      const before = await questions();
+      const answer = await gateway.request<{ nodes: Array<{ id: string } | null> }>(NODES, { ids: nodeIds });
+      const after = await questions();
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.nodes.map((node) => node?.id)).toEqual(nodeIds);
+      return after - before;
+    };
+    expect(await statementsForNodes(many.ids.slice(0, 3))).toBe(await statementsForNodes(many.ids.slice(3, 100)));
+  });
 });

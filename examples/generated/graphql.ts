@@ -92,6 +92,7 @@ export type NodeByIdQueryVariables = Exact<{
 
 export type NodeByIdQuery = { node:
     | { __typename: 'ApiToken', id: string }
+    | { __typename: 'AppMap', id: string }
     | { __typename: 'AuditEntry', id: string }
     | { __typename: 'Build', id: string }
     | { __typename: 'BuildRun', id: string }

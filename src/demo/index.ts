@@ -1,10 +1,12 @@
 import type { GatewayConfig } from '../config/config.js';
 import type { BuildService, RegistryService } from '../domains/builds/index.js';
+import type { AppMapService } from '../domains/app-maps/index.js';
 import type { CatalogService } from '../domains/catalog/index.js';
 import type { ClusterService } from '../domains/clusters/index.js';
 import { BOOTSTRAP_ADMIN, type IdentityService } from '../domains/identity/index.js';
 import type { WorkspaceService } from '../domains/workspaces/index.js';
 import type { Logger } from '../shared/logger.js';
+import { seedDemoAppMaps } from './app-maps.js';
 import { seedDemoBuilds, startDemoRegistry } from './builds.js';
 import { seedDemoCatalog } from './catalog.js';
 import { startDemoClusters } from './clusters.js';
@@ -19,6 +21,7 @@ export interface DemoDeps {
   readonly builds: BuildService;
   readonly registries: RegistryService;
   readonly catalog: CatalogService;
+  readonly appMaps: AppMapService;
   /** Stops every watch; called before the simulated apiservers go away, so no reconnect noise is logged. */
   readonly stopWatching: () => Promise<void>;
   /** Lets the egress policy reach one simulated service (loopback host:port), which it otherwise refuses. */
@@ -32,7 +35,7 @@ export interface Demo {
 /**
  * The embedded default's world (KDA_SIMULATOR): simulated clusters registered by kubeconfig, a
  * simulated registry as the platform one (unless KDA_REGISTRY_URL names a real one), the demo teams
- * and their builds, the catalog's demo cards — all made through the domain services, as a person would. Runs before the
+ * and their builds, the catalog's demo cards, the teams' application maps — all made through the domain services, as a person would. Runs before the
  * domains start, so resumed build runs already read images from this start's registry address.
  */
 export async function startDemo(deps: DemoDeps): Promise<Demo> {
@@ -56,6 +59,7 @@ export async function startDemo(deps: DemoDeps): Promise<Demo> {
     const clusterIdByName = new Map((await deps.clusters.list()).map((snapshot) => [snapshot.record.name, snapshot.record.id]));
     await seedDemoWorkspaces({ identity: deps.identity, workspaces: deps.workspaces, admin: BOOTSTRAP_ADMIN, clusterIdByName, logger });
     await seedDemoCatalog({ catalog: deps.catalog, admin: BOOTSTRAP_ADMIN, logger });
+    await seedDemoAppMaps({ appMaps: deps.appMaps, workspaces: deps.workspaces, admin: BOOTSTRAP_ADMIN, clusterIdByName, logger });
     if (registry !== undefined) {
       const platformRegistry = await deps.registries.ensureBuiltin(registry.url);
       await seedDemoBuilds({

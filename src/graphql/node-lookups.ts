@@ -1,6 +1,7 @@
 import { clusterNodeLookups } from '../domains/clusters/index.js';
 import { buildNodeLookups } from '../domains/builds/index.js';
 import { catalogNodeLookups, releaseNodeLookups } from '../domains/catalog/index.js';
+import { appMapNodeLookups } from '../domains/app-maps/index.js';
 import { identityNodeLookups, principalAsUser, toUser } from '../domains/identity/index.js';
 import { workspaceNodeLookups, workspacesOfUser } from '../domains/workspaces/index.js';
 import { UnauthenticatedError } from '../shared/errors.js';
@@ -29,5 +30,6 @@ export const NODE_LOOKUPS: NodeLookups<GatewayContext> = {
   ...buildNodeLookups,
   ...catalogNodeLookups,
   ...releaseNodeLookups,
+  ...appMapNodeLookups,
   User: findUser,
 };

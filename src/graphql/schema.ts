@@ -8,6 +8,8 @@ import { AuditResolver, WorkspaceResolver } from '../domains/workspaces/index.js
 import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
 import { CatalogPackageResolver, CatalogPackageVersionResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
+import { AppMapResolver } from '../domains/app-maps/index.js';
+import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
@@ -67,6 +69,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       CatalogPackageVersionResolver,
       ReleaseResolver,
       ReleaseRevisionResolver,
+      AppMapResolver,
+      AppMapNeighboursResolver,
       GlobalNodeResolver,
     ],
     authChecker,

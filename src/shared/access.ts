@@ -23,7 +23,11 @@ export type Permission =
   /** See a workspace's releases: their revisions, history, inventory and rollout (per workspace). */
   | 'release:read'
   /** Deploy, upgrade, roll back and uninstall a workspace's releases, into its allotted clusters and namespaces (per workspace). */
-  | 'release:write';
+  | 'release:write'
+  /** See a workspace's application maps and their picture (per workspace). */
+  | 'appmap:read'
+  /** Create, change and delete a workspace's application maps (per workspace; only on what is allotted to it). */
+  | 'appmap:write';
 
 /**
  * Namespaces of one cluster a caller may see: all of them, or those `has` accepts — a set of names,

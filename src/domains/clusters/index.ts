@@ -14,3 +14,5 @@ export type { ClusterRecord, ClusterProvider, ClusterState } from './cluster-rec
 export { Cluster } from './cluster-type.js';
 export { narrowToAllotment, visibleCluster, type WorkspaceAllotment } from './context.js';
 export { clusterNodeLookups } from './node-lookups.js';
+export { namespacedKey } from './object-keys.js';
+export { ClusterProviderEnum } from './graphql-types.js';

@@ -125,7 +125,7 @@ export interface WorkloadProjection {
   readonly succeeded?: number;
   /** Job: failed pods. */
   readonly failed?: number;
-  /** CronJob: schedule and suspend flag, last schedule time. */
+  /** CronJob: schedule and last schedule time; CronJob and Job: the suspend flag. */
   readonly schedule?: string;
   readonly suspended?: boolean;
   readonly lastScheduleTime?: string;
@@ -137,6 +137,21 @@ export interface WorkloadProjection {
   /** kubectl.kubernetes.io/restartedAt of the pod template, set by a rollout restart. */
   readonly restartedAt?: string;
   readonly createdAt?: string;
+  /** Deployment: spec.paused (the controller leaves its rollout where it is). */
+  readonly paused?: boolean;
+  /** Deployment: pods of every ReplicaSet, old ones included (status.replicas). */
+  readonly totalReplicas?: number;
+  /** Deployment, StatefulSet, DaemonSet: RollingUpdate, Recreate or OnDelete. */
+  readonly updateStrategy?: string;
+  /** StatefulSet: pods below this ordinal keep the current revision (spec.updateStrategy.rollingUpdate.partition). */
+  readonly partition?: number;
+  /** StatefulSet: the revision most pods run, and the one an update rolls to. */
+  readonly currentRevision?: string;
+  readonly updateRevision?: string;
+  /** Claims its pod template mounts (volumes[].persistentVolumeClaim.claimName). */
+  readonly claimNames?: string[];
+  /** StatefulSet: names of its volumeClaimTemplates (each pod gets `<template>-<statefulset>-<ordinal>`). */
+  readonly claimTemplates?: string[];
 }
 
 export interface ServicePort {
@@ -160,6 +175,8 @@ export interface ServiceProjection {
   readonly selector: Record<string, string>;
   readonly labels: Record<string, string>;
   readonly createdAt?: string;
+  /** LoadBalancer services: the addresses in status.loadBalancer.ingress (empty while the load balancer is pending). */
+  readonly loadBalancerIngress?: string[];
 }
 
 export interface PersistentVolumeProjection {
@@ -190,6 +207,8 @@ export interface PersistentVolumeClaimProjection {
   readonly phase: string;
   readonly volumeName?: string;
   readonly createdAt?: string;
+  /** Claims of a StatefulSet carry its selector's labels: how an application map finds them. */
+  readonly labels?: Record<string, string>;
 }
 
 export interface StorageClassProjection {

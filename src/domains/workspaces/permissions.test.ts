@@ -3,12 +3,12 @@ import { buildAccessScope, createAccessResolver, ROLE_MATRIX, roleAllowsOnCluste
 import { WORKSPACE_ROLES, type AccessGrant, type WorkspaceRole } from './records.js';
 
 // The matrix as a reader expects it, written out independently of permissions.ts.
-//   role       cluster:read  workload:operate  node:operate  cluster:manage  build:read  build:run  catalog:read  catalog:write  release:read  release:write  workspace:read  workspace:manage
-const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = [
-  ['MANAGER', true, true, false, false, true, true, true, true, true, true, true, true],
-  ['DEVOPS', true, true, false, false, true, true, true, true, true, true, true, false],
-  ['OPERATOR', true, true, false, false, true, false, true, false, true, false, true, false],
-  ['VIEWER', true, false, false, false, true, false, true, false, true, false, true, false],
+//   role       cluster:read  workload:operate  node:operate  cluster:manage  build:read  build:run  catalog:read  catalog:write  release:read  release:write  appmap:read  appmap:write  workspace:read  workspace:manage
+const EXPECTED: ReadonlyArray<[WorkspaceRole, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean]> = [
+  ['MANAGER', true, true, false, false, true, true, true, true, true, true, true, true, true, true],
+  ['DEVOPS', true, true, false, false, true, true, true, true, true, true, true, true, true, false],
+  ['OPERATOR', true, true, false, false, true, false, true, false, true, false, true, false, true, false],
+  ['VIEWER', true, false, false, false, true, false, true, false, true, false, true, false, true, false],
 ];
 const CLUSTER_PERMISSIONS: Permission[] = [
   'cluster:read',
@@ -21,6 +21,8 @@ const CLUSTER_PERMISSIONS: Permission[] = [
   'catalog:write',
   'release:read',
   'release:write',
+  'appmap:read',
+  'appmap:write',
 ];
 const WORKSPACE_PERMISSIONS: WorkspacePermission[] = ['workspace:read', 'workspace:manage'];
 
@@ -31,7 +33,7 @@ describe('the role matrix', () => {
   });
 
   test.each(EXPECTED)(
-    '%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, read catalog %s, write catalog %s, read releases %s, write releases %s, see workspace %s, manage workspace %s',
+    '%s: read %s, operate workloads %s, operate nodes %s, manage clusters %s, read builds %s, run builds %s, read catalog %s, write catalog %s, read releases %s, write releases %s, read maps %s, write maps %s, see workspace %s, manage workspace %s',
     (role, ...expected) => {
       const actual = [
         ...CLUSTER_PERMISSIONS.map((permission) => roleAllowsOnClusters(role, permission)),

@@ -22,17 +22,17 @@ export interface RoleGrants {
  * DEVOPS and OPERATOR differ only in what later domains add (builds, deployments).
  */
 export const ROLE_MATRIX: Readonly<Record<WorkspaceRole, RoleGrants>> = {
-  //         on allotted clusters / namespaces, and the workspace's builds, catalog packages and releases     on the workspace
+  //         on allotted clusters / namespaces, and the workspace's builds, catalog packages, releases and application maps     on the workspace
   MANAGER: {
-    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'release:read', 'release:write'],
+    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'release:read', 'release:write', 'appmap:read', 'appmap:write'],
     workspace: ['workspace:read', 'workspace:manage'],
   },
   DEVOPS: {
-    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'release:read', 'release:write'],
+    clusters: ['cluster:read', 'workload:operate', 'build:read', 'build:run', 'catalog:read', 'catalog:write', 'release:read', 'release:write', 'appmap:read', 'appmap:write'],
     workspace: ['workspace:read'],
   },
-  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read', 'release:read'], workspace: ['workspace:read'] },
-  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read', 'release:read'], workspace: ['workspace:read'] },
+  OPERATOR: { clusters: ['cluster:read', 'workload:operate', 'build:read', 'catalog:read', 'release:read', 'appmap:read'], workspace: ['workspace:read'] },
+  VIEWER: { clusters: ['cluster:read', 'build:read', 'catalog:read', 'release:read', 'appmap:read'], workspace: ['workspace:read'] },
 };
 
 export function roleAllowsOnWorkspace(role: WorkspaceRole, permission: WorkspacePermission): boolean {

@@ -21,6 +21,11 @@ export interface WorkspaceAccess {
   allottedNamespaces(workspaceId: string, clusterId: string): Promise<'ALL' | readonly string[] | null>;
   /** The storage classes of the cluster allotted to the workspace, with their quotas (bytes; null: unlimited). */
   storageAllotments(workspaceId: string, clusterId: string): Promise<ReadonlyArray<{ readonly storageClassName: string; readonly quotaBytes: number | null }>>;
+  /**
+   * What is allotted to each of these workspaces, in one statement: cluster id → its namespaces
+   * (null: the whole cluster). A workspace with nothing allotted maps to an empty map.
+   */
+  allotmentsOfWorkspaces(workspaceIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, readonly string[] | null>>>;
   /** Administrators see and may do everything, across workspaces. */
   isSystemAdmin(caller: Caller): Promise<boolean>;
   /** The workspace's slug (its build namespace, its default registry project); null when it does not exist. */
@@ -30,7 +35,7 @@ export interface WorkspaceAccess {
 export interface WorkspaceAccessDeps {
   readonly scopeFor: (caller: Caller) => Promise<AccessScope>;
   readonly workspaces: Pick<WorkspaceStore, 'findById'>;
-  readonly allotments: Pick<AllotmentStore, 'find'>;
+  readonly allotments: Pick<AllotmentStore, 'find' | 'listByWorkspaceIds'>;
   readonly storage: Pick<StorageAllotmentStore, 'listByWorkspaceIds'>;
 }
 
@@ -52,6 +57,12 @@ export function createWorkspaceAccess(deps: WorkspaceAccessDeps): WorkspaceAcces
       (await deps.storage.listByWorkspaceIds([workspaceId]))
         .filter((allotment) => allotment.clusterId === clusterId)
         .map(({ storageClassName, quotaBytes }) => ({ storageClassName, quotaBytes })),
+    allotmentsOfWorkspaces: async (workspaceIds) => {
+      const byWorkspace = new Map(workspaceIds.map((workspaceId) => [workspaceId, new Map<string, readonly string[] | null>()]));
+      if (workspaceIds.length === 0) return byWorkspace;
+      for (const allotment of await deps.allotments.listByWorkspaceIds(workspaceIds)) byWorkspace.get(allotment.workspaceId)?.set(allotment.clusterId, allotment.namespaces);
+      return byWorkspace;
+    },
     isSystemAdmin: async (caller) => (await deps.scopeFor(caller)).isSystemAdmin,
     slugOf: async (workspaceId) => (await deps.workspaces.findById(workspaceId))?.slug ?? null,
   };

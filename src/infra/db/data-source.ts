@@ -7,6 +7,7 @@ import { UserEntity } from './user-entity.js';
 import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
 import { buildEntities } from './build-entities.js';
+import { appMapEntities } from './app-map-entities.js';
 import { catalogEntities, type DatabaseKind } from './catalog-entities.js';
 import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded-file.js';
 import { NodeSqliteDatabase } from './node-sqlite-driver.js';
@@ -26,7 +27,7 @@ const sharedEntities = [
 
 /** Every table's mapping for one database kind (a few column types differ, see catalog-entities.ts). */
 export function entitiesFor(kind: DatabaseKind): EntitySchema[] {
-  return [...sharedEntities, ...catalogEntities(kind), ...releaseEntities(kind)];
+  return [...sharedEntities, ...catalogEntities(kind), ...releaseEntities(kind), ...appMapEntities(kind)];
 }
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */

@@ -48,7 +48,13 @@ describe('projectService', () => {
       selector: { app: 'web' },
       labels: { app: 'web' },
       createdAt: '2024-05-01T10:00:00.000Z',
+      loadBalancerIngress: ['203.0.113.5', 'lb.example.com', '192.0.2.1'],
     });
+  });
+
+  it('tells a pending load balancer (no ingress yet) from a service of another type', () => {
+    expect(projectService({ metadata: meta('lb', 'shop'), spec: { type: 'LoadBalancer' }, status: { loadBalancer: {} } })).toMatchObject({ loadBalancerIngress: [] });
+    expect(projectService({ metadata: meta('db', 'shop'), spec: { type: 'ClusterIP' } })).not.toHaveProperty('loadBalancerIngress');
   });
 
   it('defaults the type to ClusterIP', () => {

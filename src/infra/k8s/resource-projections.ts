@@ -34,18 +34,20 @@ export function projectService(raw: unknown): ServiceProjection {
   const spec = specOf(raw);
   const ingress = asArray(asRecord(statusOf(raw)['loadBalancer'])['ingress']).map(asRecord);
   const loadBalancerAddresses = ingress.map((entry) => asString(entry['ip']) ?? asString(entry['hostname'])).filter((address): address is string => address !== undefined);
+  const type = asString(spec['type']) ?? 'ClusterIP';
   return compact<ServiceProjection>({
     uid: requiredString(metadata['uid'], 'metadata.uid'),
     name: requiredString(metadata['name'], 'metadata.name'),
     namespace: requiredString(metadata['namespace'], 'metadata.namespace'),
     resourceVersion: asString(metadata['resourceVersion']) ?? '',
-    type: asString(spec['type']) ?? 'ClusterIP',
+    type,
     clusterIP: asString(spec['clusterIP']),
     externalIPs: [...new Set([...strings(spec['externalIPs']), ...loadBalancerAddresses])],
     ports: asArray(spec['ports']).map((port) => servicePort(asRecord(port))),
     selector: asStringMap(spec['selector']),
     labels: asStringMap(metadata['labels']),
     createdAt: asTimestamp(metadata['creationTimestamp']),
+    loadBalancerIngress: type === 'LoadBalancer' ? [...new Set(loadBalancerAddresses)] : undefined,
   });
 }
 
@@ -95,7 +97,14 @@ export function projectPersistentVolumeClaim(raw: unknown): PersistentVolumeClai
     phase: asString(status['phase']) ?? 'Pending',
     volumeName: asString(spec['volumeName']),
     createdAt: asTimestamp(metadata['creationTimestamp']),
+    labels: labelsOrNone(metadata['labels']),
   });
+}
+
+/** Most claims carry no labels: they are left out then rather than kept as an empty object per claim. */
+function labelsOrNone(value: unknown): Record<string, string> | undefined {
+  const labels = asStringMap(value);
+  return Object.keys(labels).length === 0 ? undefined : labels;
 }
 
 export function projectStorageClass(raw: unknown): StorageClassProjection {

@@ -64,7 +64,47 @@ describe('workload projections', () => {
       observedGeneration: 2,
       restartedAt: '2024-05-02T08:00:00Z',
       createdAt: '2024-05-01T10:00:00.000Z',
+      totalReplicas: 4,
+      updateStrategy: 'RollingUpdate',
     });
+  });
+
+  it('keeps what a health judgement needs: a paused Deployment, its strategy and the claims its pods mount', () => {
+    const projected = projectDeployment({
+      metadata: metadata('paused'),
+      spec: {
+        paused: true,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          spec: {
+            containers: [{ name: 'web', image: 'nginx:1.27' }],
+            volumes: [
+              { name: 'content', persistentVolumeClaim: { claimName: 'web-content' } },
+              { name: 'tmp', emptyDir: {} },
+            ],
+          },
+        },
+      },
+    });
+    expect(projected).toMatchObject({ paused: true, updateStrategy: 'Recreate', claimNames: ['web-content'] });
+    expect(projectDeployment({ metadata: metadata('plain'), spec: { template: template() } })).not.toHaveProperty('paused');
+  });
+
+  it('projects a StatefulSet rollout: strategy, partition, revisions and claim templates', () => {
+    const projected = projectStatefulSet({
+      metadata: metadata('db'),
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'db' } },
+        template: template(),
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } },
+        volumeClaimTemplates: [{ metadata: { name: 'data' } }],
+      },
+      status: { currentRevision: 'db-1', updateRevision: 'db-2' },
+    });
+    expect(projected).toMatchObject({ updateStrategy: 'RollingUpdate', partition: 2, currentRevision: 'db-1', updateRevision: 'db-2', claimTemplates: ['data'] });
+    expect(projectStatefulSet({ metadata: metadata('s'), spec: { template: template(), updateStrategy: { type: 'OnDelete' } } })).toMatchObject({ updateStrategy: 'OnDelete' });
   });
 
   it('defaults replicas to 1 and counts to 0 for a Deployment the controller has not seen', () => {
@@ -110,6 +150,8 @@ describe('workload projections', () => {
       owner: { kind: 'CronJob', name: 'report', uid: 'cj-uid' },
       conditions: [{ type: 'Complete', status: 'False' }],
     });
+    expect(projected).not.toHaveProperty('suspended');
+    expect(projectJob({ metadata: metadata('held'), spec: { suspend: true, template: template() } })).toMatchObject({ suspended: true });
   });
 
   it('projects a CronJob with its schedule, suspension and last run, and its job template images', () => {

@@ -22,7 +22,11 @@ function parts(raw: unknown): RawWorkload {
 /** The fields every workload kind shares; `template` is its pod template. */
 function common(kind: WorkloadKind, { metadata, spec }: RawWorkload, template: RawRecord) {
   const templateMetadata = asRecord(template['metadata']);
-  const containers = asArray(asRecord(template['spec'])['containers']).map(asRecord);
+  const podSpec = asRecord(template['spec']);
+  const containers = asArray(podSpec['containers']).map(asRecord);
+  const claimNames = asArray(podSpec['volumes'])
+    .map((volume) => asString(asRecord(asRecord(volume)['persistentVolumeClaim'])['claimName']))
+    .filter((name): name is string => name !== undefined);
   return {
     uid: requiredString(metadata['uid'], 'metadata.uid'),
     kind,
@@ -35,12 +39,31 @@ function common(kind: WorkloadKind, { metadata, spec }: RawWorkload, template: R
     generation: asNumber(metadata['generation']),
     restartedAt: asString(asStringMap(templateMetadata['annotations'])[RESTARTED_AT_ANNOTATION]),
     createdAt: asTimestamp(metadata['creationTimestamp']),
+    claimNames: claimNames.length === 0 ? undefined : claimNames,
   };
+}
+
+/** spec.strategy (Deployment) or spec.updateStrategy (StatefulSet, DaemonSet): its type, RollingUpdate when absent. */
+function strategyType(strategy: unknown): string {
+  return asString(asRecord(strategy)['type']) ?? 'RollingUpdate';
 }
 
 /** spec.replicas defaults to 1 when omitted (the apiserver fills it in, a raw manifest may not). */
 function replicas(spec: RawRecord): number {
   return typeof spec['replicas'] === 'number' ? asNumber(spec['replicas']) : 1;
+}
+
+/** A partition above 0 (0 and absent mean the same: every pod rolls). */
+function partitionOf(strategy: unknown): number | undefined {
+  const partition = asNumber(asRecord(asRecord(strategy)['rollingUpdate'])['partition']);
+  return partition > 0 ? partition : undefined;
+}
+
+function claimTemplatesOf(templates: unknown): string[] | undefined {
+  const names = asArray(templates)
+    .map((template) => asString(metadataOf(template)['name']))
+    .filter((name): name is string => name !== undefined);
+  return names.length === 0 ? undefined : names;
 }
 
 export function projectDeployment(raw: unknown): WorkloadProjection {
@@ -54,6 +77,9 @@ export function projectDeployment(raw: unknown): WorkloadProjection {
     updated: asNumber(status['updatedReplicas']),
     conditions: projectConditions(status['conditions']),
     observedGeneration: asNumber(status['observedGeneration']),
+    paused: spec['paused'] === true ? true : undefined,
+    totalReplicas: asNumber(status['replicas']),
+    updateStrategy: strategyType(spec['strategy']),
   });
 }
 
@@ -68,6 +94,11 @@ export function projectStatefulSet(raw: unknown): WorkloadProjection {
     updated: asNumber(status['updatedReplicas']),
     conditions: projectConditions(status['conditions']),
     observedGeneration: asNumber(status['observedGeneration']),
+    updateStrategy: strategyType(spec['updateStrategy']),
+    partition: partitionOf(spec['updateStrategy']),
+    currentRevision: asString(status['currentRevision']),
+    updateRevision: asString(status['updateRevision']),
+    claimTemplates: claimTemplatesOf(spec['volumeClaimTemplates']),
   });
 }
 
@@ -82,6 +113,7 @@ export function projectDaemonSet(raw: unknown): WorkloadProjection {
     updated: asNumber(status['updatedNumberScheduled']),
     conditions: projectConditions(status['conditions']),
     observedGeneration: asNumber(status['observedGeneration']),
+    updateStrategy: strategyType(spec['updateStrategy']),
   });
 }
 
@@ -99,6 +131,7 @@ export function projectJob(raw: unknown): WorkloadProjection {
     conditions: projectConditions(status['conditions']),
     succeeded: asNumber(status['succeeded']),
     failed: asNumber(status['failed']),
+    suspended: spec['suspend'] === true ? true : undefined,
     owner: controllerOwner(metadata['ownerReferences']),
     // Jobs have no observedGeneration: the Job controller acts on every generation at once.
     observedGeneration: asNumber(metadata['generation']),

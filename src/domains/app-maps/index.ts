@@ -1,0 +1,10 @@
+export { AppMapService, isAllotted, type AppMapFilter, type AppMapServiceDeps, type CreateAppMapRequest, type UpdateAppMapRequest } from './app-map-service.js';
+export { AppMapResolver } from './app-map-resolver.js';
+export { AppMap, AppMapHealthEnum } from './graphql-types.js';
+export type { AppMapsContext } from './context.js';
+export { appMapNodeLookups } from './node-lookups.js';
+export { MAX_STREAM_MAPS, type AppMapUpdate } from './live-stream.js';
+export { STANDARD_STAGES } from './validation.js';
+export type * from './ports.js';
+export type * from './records.js';
+export type * from './objects.js';
