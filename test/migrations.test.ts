@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/infra/db/data-source.js';
 import { migrations } from '../migrations/index.js';
+import { AddWorkspaceSlugsAndRegistryProjects1764238200000 } from '../migrations/1764238200000-AddWorkspaceSlugsAndRegistryProjects.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('migrations on MariaDB', () => {
@@ -41,7 +42,7 @@ describe('migrations on MariaDB', () => {
 
   test("slugs and registry projects for what was there before: made from the names, unique, allotments under their workspace's slug", async () => {
     await dataSource.runMigrations({ transaction: 'each' });
-    await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let index = 0; index < MIGRATIONS_FROM_SLUGS; index += 1) await dataSource.undoLastMigration({ transaction: 'each' });
     await seedBeforeSlugs(dataSource);
     await dataSource.runMigrations({ transaction: 'each' });
     expect(await dataSource.query('SELECT id, slug FROM workspaces ORDER BY id')).toEqual(SLUGS_AFTER);
@@ -56,6 +57,9 @@ describe('migrations on MariaDB', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 });
+
+/** The slug migration and every one after it: undone, they leave a database from before slugs. */
+const MIGRATIONS_FROM_SLUGS = migrations.length - migrations.indexOf(AddWorkspaceSlugsAndRegistryProjects1764238200000);
 
 /** Rows as a database from before slugs holds them: two names that make the same slug, one that makes none. */
 async function seedBeforeSlugs(dataSource: DataSource): Promise<void> {
@@ -80,7 +84,7 @@ describe('migrations on the embedded database (SQLite)', () => {
     const dataSource = await createDataSource({ kind: 'embedded', file: path.join(folder, 'kda.sqlite') }).initialize();
     try {
       await dataSource.runMigrations();
-      await dataSource.undoLastMigration();
+      for (let index = 0; index < MIGRATIONS_FROM_SLUGS; index += 1) await dataSource.undoLastMigration();
       await seedBeforeSlugs(dataSource);
       await dataSource.runMigrations();
       expect(await dataSource.query('SELECT id, slug FROM workspaces ORDER BY id')).toEqual(SLUGS_AFTER);

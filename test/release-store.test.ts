@@ -60,7 +60,7 @@ function revision(releaseId: string, number: number): RevisionRecord {
 }
 
 async function exercise(dataSource: DataSource): Promise<void> {
-  await dataSource.getRepository('Workspace').insert({ id: WORKSPACE, name: 'Shop', description: null, createdAt: at(0), updatedAt: at(0) });
+  await dataSource.getRepository('Workspace').insert({ id: WORKSPACE, name: 'Shop', slug: 'shop', description: null, createdAt: at(0), updatedAt: at(0) });
   const store = createReleaseStore(dataSource);
   await store.insert(release('r1'), revision('r1', 1));
   expect(await store.findById('r1')).toEqual(release('r1'));
