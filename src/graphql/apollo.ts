@@ -11,7 +11,7 @@ import type { OperationGuard } from './cost/operation-guard.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
-import { rateLimitKeys, type RateLimiter } from './rate-limit.js';
+import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
 
 export interface ApolloHandlerOptions {
   readonly schema: GraphQLSchema;
@@ -76,10 +76,8 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
         options.rateLimiter.takeEach(rateLimitKeys(null, request.socket.remoteAddress));
         throw error;
       });
-      const budgets = rateLimitKeys(principal, request.socket.remoteAddress);
-      options.rateLimiter.takeEach(budgets);
-      // The last budget is the user's (or the address's): its tokens share its turns.
-      ticket.caller = budgets[budgets.length - 1];
+      options.rateLimiter.takeEach(rateLimitKeys(principal, request.socket.remoteAddress));
+      ticket.caller = payerOf(principal, request.socket.remoteAddress);
       tickets.set(ticket.deadline, ticket);
       return options.contexts.create(principal, ticket.deadline);
     } catch (error) {

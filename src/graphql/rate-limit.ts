@@ -44,11 +44,16 @@ export class RateLimiter {
   }
 }
 
+/** Whose turns and cost budget an operation uses: its user's, whatever its token, or its address when anonymous. */
+export function payerOf(principal: { readonly id: string } | null, address: string | undefined): string {
+  return principal === null ? `address:${address ?? 'unknown'}` : `principal:${principal.id}`;
+}
+
 /**
  * The budgets a request spends: an anonymous caller's address; a user's own; and, for an API
  * token, the token's too — so minting more tokens buys a user no more requests.
  */
 export function rateLimitKeys(principal: { readonly id: string; readonly tokenId?: string | null } | null, address: string | undefined): string[] {
-  if (principal === null) return [`address:${address ?? 'unknown'}`];
-  return principal.tokenId ? [`token:${principal.tokenId}`, `principal:${principal.id}`] : [`principal:${principal.id}`];
+  const payer = payerOf(principal, address);
+  return principal?.tokenId ? [`token:${principal.tokenId}`, payer] : [payer];
 }

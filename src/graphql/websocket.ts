@@ -22,7 +22,7 @@ import { isWebsocketOriginAllowed } from './cors.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { OperationCost, OperationGuard } from './cost/operation-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
-import { rateLimitKeys, type RateLimiter } from './rate-limit.js';
+import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
@@ -143,9 +143,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             }),
           ];
         }
-        const budgets = rateLimitKeys(principal, context.extra.request.socket.remoteAddress);
         try {
-          options.rateLimiter.takeEach(budgets);
+          options.rateLimiter.takeEach(rateLimitKeys(principal, context.extra.request.socket.remoteAddress));
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
@@ -169,8 +168,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           const deadline = options.guard.deadline();
           let leave: () => void;
           try {
-            // The last budget is the user's (or the address's): its tokens share its turns.
-            leave = await options.guard.admit(budgets[budgets.length - 1] ?? 'unknown', cost);
+            leave = await options.guard.admit(payerOf(principal, context.extra.request.socket.remoteAddress), cost);
           } catch (error) {
             deadline.stop();
             throw error;

@@ -1,4 +1,5 @@
 import { childPath, isJsonObject, setOwn, type JsonObject, type JsonValue } from '../rendering/json.js';
+import type { DriftedField } from './object-diff.js';
 
 export const HIDDEN = '(hidden)';
 /** Values shorter than this are not masked inside rendered text: "1" would mask every digit. */
@@ -49,4 +50,22 @@ export function maskText(text: string, secrets: readonly string[]): string {
   // Longest first: a secret that contains another is masked whole.
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) masked = masked.split(secret).join(HIDDEN);
   return masked;
+}
+
+/** Every text inside a JSON value masked: a drifted field may be a whole list or object (container args, a config map's data). */
+function maskDeep(value: JsonValue, secrets: readonly string[]): JsonValue {
+  if (typeof value === 'string') return maskText(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, secrets));
+  if (isJsonObject(value)) {
+    const masked: JsonObject = {};
+    for (const [name, item] of Object.entries(value)) setOwn(masked, name, maskDeep(item, secrets));
+    return masked;
+  }
+  return value;
+}
+
+/** A drifted field as a caller may see it: hidden values masked on both sides. */
+export function maskDriftedField(field: DriftedField, secrets: readonly string[]): DriftedField {
+  if (secrets.length === 0) return field;
+  return { ...field, applied: maskDeep(field.applied, secrets), live: field.live === undefined ? undefined : maskDeep(field.live, secrets) };
 }

@@ -68,6 +68,9 @@ describe('drift', () => {
     const changed = driftOf(secret, { ...secret, stringData: undefined, data: { key: Buffer.from('other').toString('base64') } } as never);
     expect(changed).toHaveLength(1);
     expect(JSON.stringify(changed)).not.toContain('value');
+    // Nor the live side, in either form.
+    expect(JSON.stringify(changed)).not.toContain('other');
+    expect(JSON.stringify(changed)).not.toContain(Buffer.from('other').toString('base64'));
     expect(diffYaml(secret)).not.toContain('value');
   });
 });

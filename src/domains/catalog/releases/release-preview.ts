@@ -1,6 +1,6 @@
-import { maskText } from './hidden-values.js';
+import { maskDriftedField, maskText } from './hidden-values.js';
 import { keyOf, refOf } from './manifests.js';
-import { asStored, driftOf, objectDiff, projectOnto, type DriftedField } from './object-diff.js';
+import { asStored, driftOf, objectDiff, projectOnto } from './object-diff.js';
 import type { ObjectDrift, PreviewObject, PreviewOutcome } from './operations.js';
 import type { ObjectRef } from './ports.js';
 import type { RevisionRecord } from './records.js';
@@ -60,9 +60,4 @@ export async function comparePreview(
     if (fields.length > 0) drift.push({ object: item, fields });
   }
   return { objects, drift };
-}
-
-function maskDriftedField(field: DriftedField, secrets: readonly string[]): DriftedField {
-  const mask = (value: unknown) => (typeof value === 'string' ? maskText(value, secrets) : value);
-  return { ...field, applied: mask(field.applied) as DriftedField['applied'], live: mask(field.live) as DriftedField['live'] };
 }

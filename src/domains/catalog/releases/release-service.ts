@@ -6,7 +6,7 @@ import type { CatalogPackageRecord, CatalogVersionRecord } from '../records.js';
 import { isJsonObject, type JsonObject } from '../rendering/json.js';
 import type { ParameterCompiler } from '../rendering/parameters.js';
 import { culprit, renderVersion } from '../rendering/render.js';
-import { hiddenPaths, hiddenTexts, maskText } from './hidden-values.js';
+import { hiddenPaths, hiddenTexts, maskDriftedField, maskText } from './hidden-values.js';
 import { describeRef, inventoryItem, keyOf, prepareManifests, refOf } from './manifests.js';
 import { driftOf, renderingDiff } from './object-diff.js';
 import {
@@ -245,12 +245,13 @@ export class ReleaseService {
       const current = await this.currentRevision(release);
       const manifests = new Map(current.manifests.map((manifest) => [keyOf(refOf(manifest)), manifest]));
       const live = await Promise.all(current.inventory.map((item) => this.executor.read(release.clusterId, item)));
+      const secrets = hiddenTexts(current.values, current.hiddenValuePaths);
       const changedByHand: ObjectDrift[] = [];
       current.inventory.forEach((item, index) => {
         const object = live[index];
         const applied = manifests.get(keyOf(item));
         if (object === null || object === undefined || applied === undefined || (object.metadata as JsonObject | undefined)?.uid !== item.uid) return;
-        const fields = driftOf(applied, object);
+        const fields = driftOf(applied, object).map((field) => maskDriftedField(field, secrets));
         if (fields.length > 0) changedByHand.push({ object: item, fields });
       });
       if (changedByHand.length > 0 && input.force !== true) {
