@@ -9,6 +9,7 @@ import { CreateCatalog1764238100000 } from './1764238100000-CreateCatalog.js';
 import { AddWorkspaceSlugsAndRegistryProjects1764238200000 } from './1764238200000-AddWorkspaceSlugsAndRegistryProjects.js';
 import { CreateReleases1764238300000 } from './1764238300000-CreateReleases.js';
 import { CreateAppMaps1764238310000 } from './1764238310000-CreateAppMaps.js';
+import { LinkReleasesToAppMaps1764238400000 } from './1764238400000-LinkReleasesToAppMaps.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AddWorkspaceSlugsAndRegistryProjects1764238200000,
   CreateReleases1764238300000,
   CreateAppMaps1764238310000,
+  LinkReleasesToAppMaps1764238400000,
 ];

@@ -66,8 +66,15 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const identity = wireIdentity(infra, config);
     const clusters = wireClusters(infra);
     const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops, config.limits ?? DEFAULT_LIMITS);
-    const builds = wireBuilds(infra, config, { workspaceGate: workspaces.workspaceAccess }, stops);
+    const builds = wireBuilds(
+      infra,
+      config,
+      // Runs finish only once everything is wired and started: `catalog` is there by then.
+      { workspaceGate: workspaces.workspaceAccess, onImagePushed: (pushed) => catalog.releases.rollForward(pushed) },
+      stops,
+    );
     const limits = config.limits ?? DEFAULT_LIMITS;
+    const appMaps = wireAppMaps(infra, { gate: workspaces.workspaceAccess, clusters: clusters.service });
     const catalog = wireCatalog(
       infra,
       {
@@ -77,10 +84,10 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         cachedView: (clusterId) => infra.informers.get(clusterId),
         rolloutSeconds: limits.releaseRolloutSeconds,
         releaseHistory: limits.releaseHistory,
+        appMaps: { service: appMaps.appMaps, links: appMaps.releaseLinks },
       },
       stops,
     );
-    const appMaps = wireAppMaps(infra, { gate: workspaces.workspaceAccess, clusters: clusters.service });
 
     if (config.simulator) {
       const demo = await startDemo({

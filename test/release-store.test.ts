@@ -33,6 +33,8 @@ function release(id: string, revision = 1): ReleaseRecord {
     status: 'DEPLOYING',
     statusMessage: null,
     createdNamespace: true,
+    redeployedFrom: null,
+    sourceRemoval: null,
     createdBy: actor,
     createdAt: at(0),
     updatedAt: at(revision),
@@ -107,6 +109,16 @@ async function exercise(dataSource: DataSource): Promise<void> {
   expect(await store.findById('r1')).toMatchObject({ status: 'UNINSTALLED', statusMessage: 'left alone: Service shop/web' });
   expect(await store.list({ workspaceIds: [WORKSPACE] })).toEqual([]);
   expect((await store.list({ workspaceIds: 'ALL', includeUninstalled: true })).map((entry) => entry.id)).toEqual(['r1']);
+
+  // A redeployed copy that turned healthy before a restart: its source's removal is found again, and settled once.
+  await store.insert({ ...release('r2'), redeployedFrom: 'r1', sourceRemoval: 'PENDING' }, revision('r2', 1));
+  expect(await store.listPendingSourceRemovals()).toEqual([]);
+  expect(await store.setRolloutStatus('r2', 1, 'DEPLOYED', null, at(50))).toBe(true);
+  expect(await store.listPendingSourceRemovals()).toEqual([expect.objectContaining({ id: 'r2', redeployedFrom: 'r1', sourceRemoval: 'PENDING' })]);
+  expect(await store.finishSourceRemoval('r2', 'REMOVED', null, at(51))).toBe(true);
+  expect(await store.finishSourceRemoval('r2', 'KEPT', 'too late', at(52))).toBe(false);
+  expect(await store.findById('r2')).toMatchObject({ status: 'DEPLOYED', sourceRemoval: 'REMOVED', statusMessage: null });
+  expect(await store.listPendingSourceRemovals()).toEqual([]);
 }
 
 describe('the release store', () => {

@@ -10,6 +10,7 @@ import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryRe
 import { CatalogPackageResolver, CatalogPackageVersionResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
+import { AppMapReleaseResolver, ReleaseAppMapResolver } from './app-map-release-resolver.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
 import { MemberUserResolver, UserWorkspacesResolver } from './workspace-members-resolver.js';
@@ -71,6 +72,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       ReleaseRevisionResolver,
       AppMapResolver,
       AppMapNeighboursResolver,
+      AppMapReleaseResolver,
+      ReleaseAppMapResolver,
       GlobalNodeResolver,
     ],
     authChecker,

@@ -1,4 +1,4 @@
-import { AppMapService, type AppMapClusters, type AppMapGate } from '../domains/app-maps/index.js';
+import { AppMapService, ReleaseLinks, type AppMapClusters, type AppMapGate } from '../domains/app-maps/index.js';
 import { namespacedKey, type ClusterService } from '../domains/clusters/index.js';
 import { createAppMapStore } from '../infra/db/app-map-store.js';
 import { createAppMapChangeFeed } from '../infra/nats/app-map-change-feed.js';
@@ -6,6 +6,8 @@ import type { Infra } from './infra.js';
 
 export interface AppMapsWiring {
   readonly appMaps: AppMapService;
+  /** The maps releases make and take away. */
+  readonly releaseLinks: ReleaseLinks;
 }
 
 export interface AppMapsNeighbours {
@@ -53,12 +55,9 @@ export function wireAppMaps(infra: Infra, neighbours: AppMapsNeighbours): AppMap
     },
     objectKey: namespacedKey,
   };
-  const appMaps = new AppMapService({
-    store: createAppMapStore(infra.dataSource),
-    gate: neighbours.gate,
-    clusters: clusterReader,
-    feed: createAppMapChangeFeed(infra.hub, infra.bus, infra.logger),
-    now: () => new Date(),
-  });
-  return { appMaps };
+  const store = createAppMapStore(infra.dataSource);
+  const feed = createAppMapChangeFeed(infra.hub, infra.bus, infra.logger);
+  const now = () => new Date();
+  const appMaps = new AppMapService({ store, gate: neighbours.gate, clusters: clusterReader, feed, now });
+  return { appMaps, releaseLinks: new ReleaseLinks({ store, feed, now }) };
 }

@@ -27,6 +27,8 @@ export interface BuildsWiring {
 export interface BuildsNeighbours {
   /** Who may read and run a workspace's builds: the workspaces domain's access scope. */
   readonly workspaceGate: WorkspaceGate;
+  /** A run's image is in the registry: continuous deployment (the catalog's releases) rolls maps forward. */
+  readonly onImagePushed: (pushed: { workspaceId: string; buildName: string; runId: string; runNumber: number; image: string; digest: string }) => Promise<void>;
 }
 
 /** Builds and registries on the database, the build cluster's Jobs, the registry API and the bus. */
@@ -53,6 +55,10 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
     },
     logger,
     now: () => new Date(),
+    onImagePushed: async (run, digest) => {
+      const build = await stores.builds.findById(run.buildId);
+      await neighbours.onImagePushed({ workspaceId: run.workspaceId, buildName: build?.name ?? run.buildId, runId: run.id, runNumber: run.number, image: run.image, digest });
+    },
   });
   stops.add(() => followers.stopAll());
   const builds = new BuildService({

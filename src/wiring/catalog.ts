@@ -1,3 +1,4 @@
+import type { AppMapService, ReleaseLinks } from '../domains/app-maps/index.js';
 import type { ClusterEventSource, ClusterLiveView } from '../domains/clusters/index.js';
 import { createClusterEventSource } from '../infra/nats/cluster-event-source.js';
 import {
@@ -6,6 +7,7 @@ import {
   ReleaseService,
   RolloutFollowers,
   type CatalogGate,
+  type ReleaseAppMaps,
   type ReleaseClusterFacts,
   type ReleaseGate,
   type WorkloadFact,
@@ -40,6 +42,8 @@ export interface CatalogNeighbours {
   readonly cachedView: (clusterId: string) => ClusterLiveView | undefined;
   readonly rolloutSeconds: number;
   readonly releaseHistory: number;
+  /** The application maps releases draw (the app-maps domain). */
+  readonly appMaps: { readonly service: AppMapService; readonly links: ReleaseLinks };
 }
 
 /** What releases read of the clusters' caches: claims for the storage quota, workloads for rollouts. */
@@ -83,6 +87,22 @@ function clusterFacts(neighbours: CatalogNeighbours, clusterEvents: ClusterEvent
   };
 }
 
+/** Releases draw their maps through the app-maps domain; a map's release is read with the caller's rights there. */
+function releaseMaps({ service, links }: CatalogNeighbours['appMaps']): ReleaseAppMaps {
+  return {
+    requireFree: (place) => links.requireFree(place),
+    attach: async (place) => {
+      await links.attach(place);
+    },
+    detach: (releaseId) => links.detach(releaseId),
+    releaseOfMap: async (principal, appMapId, field) => {
+      const map = await service.get(principal, appMapId, field);
+      return { releaseId: map.releaseId, name: map.name };
+    },
+    continuouslyDeployed: (workspaceId) => links.continuouslyDeployed(workspaceId),
+  };
+}
+
 /** Catalog packages and versions on the database (rendering is pure), and the releases that deploy them to clusters. */
 export function wireCatalog(infra: Infra, neighbours: CatalogNeighbours, stops: StopList): CatalogWiring {
   const { logger } = infra;
@@ -111,6 +131,7 @@ export function wireCatalog(infra: Infra, neighbours: CatalogNeighbours, stops: 
     facts,
     events,
     followers,
+    maps: releaseMaps(neighbours.appMaps),
     compile,
     now: () => new Date(),
     historyLimit: neighbours.releaseHistory,

@@ -25,6 +25,7 @@ export interface UpdateAppMapRequest {
   readonly selector?: string | null | undefined;
   readonly groups?: readonly GroupInput[] | null | undefined;
   readonly description?: string | null | undefined;
+  readonly continuousDeployment?: boolean | null | undefined;
 }
 
 export interface AppMapFilter {
@@ -94,6 +95,11 @@ export class AppMapService {
     return this.deps.store.findByIds(ids);
   }
 
+  /** The maps releases made or adopted, for Release.appMap (the release's readers read its map). */
+  mapsOfReleases(releaseIds: readonly string[]): Promise<AppMapRecord[]> {
+    return this.deps.store.findByReleases(releaseIds);
+  }
+
   readableWorkspaces(principal: PrincipalLike, workspaceIds: readonly string[]): Promise<ReadonlySet<string>> {
     return this.deps.gate.allowedAmong(principal, workspaceIds, 'appmap:read');
   }
@@ -145,6 +151,7 @@ export class AppMapService {
       selector: checkSelector(input.selector),
       groups: checkGroups(input.groups),
       releaseId: null,
+      continuousDeployment: false,
       createdAt: now,
       updatedAt: now,
     };
@@ -165,12 +172,15 @@ export class AppMapService {
     if (record === null) throw missing();
     await this.requireWritable(principal, record.workspaceId, missing);
     const given = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
+    if (input.continuousDeployment === true && record.releaseId === null)
+      throw new BadInputError('continuousDeployment', 'only a map deployed from the catalog rolls forward on builds; this one was drawn around running workloads');
     const patch = {
       ...(given(input.name) ? { name: checkMapName(input.name) } : {}),
       ...(given(input.stage) ? { stage: checkStage(input.stage) } : {}),
       ...(input.selector !== undefined ? { selector: checkSelector(input.selector) } : {}),
       ...(input.groups !== undefined ? { groups: checkGroups(input.groups) } : {}),
       ...(input.description !== undefined ? { description: checkDescription(input.description) } : {}),
+      ...(given(input.continuousDeployment) ? { continuousDeployment: input.continuousDeployment } : {}),
       updatedAt: this.deps.now(),
     };
     const outcome = await this.deps.store.update(record.id, patch);

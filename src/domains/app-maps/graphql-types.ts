@@ -108,6 +108,16 @@ export class AppMap {
   @Field({ description: 'Label selector on the workloads’ labels that draws the map (kubectl syntax); empty: every workload of the namespace.' })
   selector!: string;
 
+  @Extensions(globalIdOf('Release'))
+  @Field(() => ID, { nullable: true, description: 'The release deployed into the map (deployPackage made or adopted it); null for a map drawn around running workloads.' })
+  releaseId!: string | null;
+
+  @Field({
+    description:
+      'Continuous deployment: when on, every successful build of an image the map runs rolls the map’s release forward to the new tag, as a revision (action IMAGE_UPDATE). Off unless turned on with updateAppMap.',
+  })
+  continuousDeployment!: boolean;
+
   @Field(() => DateTimeResolver, { description: 'When it was created.' })
   createdAt!: Date;
 

@@ -1,6 +1,8 @@
 export { AppMapService, isAllotted, type AppMapFilter, type AppMapServiceDeps, type CreateAppMapRequest, type UpdateAppMapRequest } from './app-map-service.js';
 export { AppMapResolver } from './app-map-resolver.js';
+export { ReleaseLinks, releaseSelector, type ReleaseMapPlace } from './release-links.js';
 export { AppMap, AppMapHealthEnum } from './graphql-types.js';
+export { toAppMap } from './mappers.js';
 export type { AppMapsContext } from './context.js';
 export { appMapNodeLookups } from './node-lookups.js';
 export { MAX_STREAM_MAPS, type AppMapUpdate } from './live-stream.js';

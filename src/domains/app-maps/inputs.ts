@@ -65,6 +65,13 @@ export class UpdateAppMapInput {
 
   @Field(() => String, { nullable: true, description: 'New description; null or empty removes it.' })
   description?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Turn continuous deployment on or off: with it on, a successful build of an image the map runs rolls its release forward to the new tag. Only for a map deployed from the catalog (BAD_USER_INPUT otherwise).',
+  })
+  continuousDeployment?: boolean | null;
 }
 
 @InputType({ description: 'An application map to delete (the workloads it shows keep running).' })

@@ -19,6 +19,7 @@ function record(id: string, clusterId: string, selector: string): AppMapRecord {
     selector,
     groups: [],
     releaseId: null,
+    continuousDeployment: false,
     createdAt: new Date(0),
     updatedAt: new Date(0),
   };

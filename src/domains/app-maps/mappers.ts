@@ -18,8 +18,22 @@ import type { AppMapRecord } from './records.js';
 export type ObjectKeyOf = (name: string, uid: string) => string;
 
 export function toAppMap(record: AppMapRecord): AppMap {
-  const { id, name, description, workspaceId, clusterId, namespace, stage, selector, createdAt, updatedAt } = record;
-  return Object.assign(new AppMap(), { record, id, name, description, workspaceId, clusterId, namespace, stage, selector, createdAt, updatedAt });
+  const { id, name, description, workspaceId, clusterId, namespace, stage, selector, releaseId, continuousDeployment, createdAt, updatedAt } = record;
+  return Object.assign(new AppMap(), {
+    record,
+    id,
+    name,
+    description,
+    workspaceId,
+    clusterId,
+    namespace,
+    stage,
+    selector,
+    releaseId,
+    continuousDeployment,
+    createdAt,
+    updatedAt,
+  });
 }
 
 export function toGroup({ group, workloads, health }: GroupInPicture): AppMapGroup {

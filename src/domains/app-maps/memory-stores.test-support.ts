@@ -37,6 +37,8 @@ export function memoryAppMapStore(): AppMapStore & { readonly rows: Map<string, 
       return 'updated';
     },
     delete: async (id) => rows.delete(id),
+    findByRelease: async (releaseId) => [...rows.values()].filter((row) => row.releaseId === releaseId),
+    findByReleases: async (releaseIds) => [...rows.values()].filter((row) => row.releaseId !== null && releaseIds.includes(row.releaseId)),
   };
 }
 

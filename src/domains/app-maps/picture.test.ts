@@ -18,6 +18,7 @@ function map(overrides: Partial<AppMapRecord> = {}): AppMapRecord {
     selector: 'part-of=shop',
     groups: [],
     releaseId: null,
+    continuousDeployment: false,
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...overrides,

@@ -12,6 +12,10 @@ export interface AppMapStore {
   update(id: string, patch: AppMapPatch): Promise<'updated' | 'duplicate-name' | 'missing'>;
   /** Deletes the row only: the cluster's objects are never touched. False when it was already gone. */
   delete(id: string): Promise<boolean>;
+  /** The maps a release made or adopted. */
+  findByRelease(releaseId: string): Promise<AppMapRecord[]>;
+  /** The maps of these releases, in one statement. */
+  findByReleases(releaseIds: readonly string[]): Promise<AppMapRecord[]>;
 }
 
 export type AppMapPermission = 'appmap:read' | 'appmap:write';

@@ -24,8 +24,12 @@ export interface AppMapRecord {
   readonly groups: readonly AppMapGroupRecord[];
   /** The release that made or adopted the map; null for a map drawn around running workloads. */
   readonly releaseId: string | null;
+  /** A successful build of an image the map runs rolls the map's release forward to the new tag. */
+  readonly continuousDeployment: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
-export type AppMapPatch = Partial<Pick<AppMapRecord, 'name' | 'description' | 'stage' | 'selector' | 'groups'>> & { readonly updatedAt: Date };
+export type AppMapPatch = Partial<Pick<AppMapRecord, 'name' | 'description' | 'stage' | 'selector' | 'groups' | 'releaseId' | 'continuousDeployment'>> & {
+  readonly updatedAt: Date;
+};

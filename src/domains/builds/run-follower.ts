@@ -20,6 +20,8 @@ export interface RunFollowerDeps {
   readonly imageOf: (run: BuildRunRecord) => Promise<ImageManifestInfo | null>;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** Told once a run's image is in the registry (continuous deployment rolls application maps forward). */
+  readonly onImagePushed?: (run: BuildRunRecord, digest: string) => Promise<void>;
 }
 
 interface Followed {
@@ -156,5 +158,9 @@ export class RunFollowers {
     await update(changes);
     // After the status: a reader that sees a finished run knows every line is stored.
     await deps.events.logEvent({ v: 1, type: 'end', runId: run.id, lastLine: Math.max(number, startAfterLine), status });
+    if (status === 'SUCCEEDED' && changes.imageDigest !== undefined && changes.imageDigest !== null)
+      await deps.onImagePushed?.(run, changes.imageDigest).catch((error: unknown) => {
+        deps.logger.warn('continuous deployment failed after a build', { runId: run.id, error: String(error) });
+      });
   }
 }

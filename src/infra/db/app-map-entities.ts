@@ -34,6 +34,7 @@ export function appMapEntities(kind: DatabaseKind): EntitySchema[] {
         selector: { type: 'varchar', length: 1024 },
         groups: { name: 'workload_groups', type: 'text', transformer: jsonText },
         releaseId: { name: 'release_id', type: 'varchar', length: 36, nullable: true },
+        continuousDeployment: { name: 'continuous_deployment', type: 'boolean', default: false },
         createdAt: time('created_at'),
         updatedAt: time('updated_at'),
       },
@@ -45,6 +46,7 @@ export function appMapEntities(kind: DatabaseKind): EntitySchema[] {
       indices: [
         { name: 'IDX_app_maps_workspace_id_name', columns: ['workspaceId', 'name'] },
         { name: 'IDX_app_maps_cluster_id', columns: ['clusterId'] },
+        { name: 'IDX_app_maps_release_id', columns: ['releaseId'] },
       ],
     }),
   ];

@@ -5,8 +5,22 @@ import { groupsOf, type AppMapRow } from './app-map-entities.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 function toRecord(row: AppMapRow): AppMapRecord {
-  const { id, workspaceId, clusterId, namespace, name, description, stage, selector, groups, releaseId, createdAt, updatedAt } = row;
-  return { id, workspaceId, clusterId, namespace, name, description, stage, selector, groups: groupsOf(groups), releaseId: releaseId ?? null, createdAt, updatedAt };
+  const { id, workspaceId, clusterId, namespace, name, description, stage, selector, groups, releaseId, continuousDeployment, createdAt, updatedAt } = row;
+  return {
+    id,
+    workspaceId,
+    clusterId,
+    namespace,
+    name,
+    description,
+    stage,
+    selector,
+    groups: groupsOf(groups),
+    releaseId: releaseId ?? null,
+    continuousDeployment: Boolean(continuousDeployment),
+    createdAt,
+    updatedAt,
+  };
 }
 
 /** True when MySQL/MariaDB (ER_NO_REFERENCED_ROW_2) or SQLite refused a row whose parent is gone. */
@@ -54,5 +68,7 @@ export function createAppMapStore(dataSource: DataSource): AppMapStore {
       }
     },
     delete: async (id) => ((await maps.delete({ id })).affected ?? 0) > 0,
+    findByRelease: async (releaseId) => (await maps.findBy({ releaseId })).map(toRecord),
+    findByReleases: async (releaseIds) => (releaseIds.length === 0 ? [] : (await maps.findBy({ releaseId: In([...releaseIds]) })).map(toRecord)),
   };
 }

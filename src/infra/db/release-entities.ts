@@ -20,6 +20,8 @@ export interface ReleaseRow {
   createdById: string;
   createdByUserId: string | null;
   createdByName: string;
+  redeployedFrom: string | null;
+  sourceRemoval: string | null;
   lockToken: string | null;
   lockedAt: Date | null;
   createdAt: Date;
@@ -82,6 +84,8 @@ export function releaseEntities(kind: DatabaseKind): EntitySchema[] {
       createdById: varchar('created_by_id', 64),
       createdByUserId: varchar('created_by_user_id', 36, true),
       createdByName: varchar('created_by_name', 200),
+      redeployedFrom: varchar('redeployed_from', 36, true),
+      sourceRemoval: varchar('source_removal', 16, true),
       lockToken: varchar('lock_token', 36, true),
       lockedAt: time('locked_at', true),
       createdAt: time('created_at'),

@@ -1,6 +1,15 @@
 import { Brackets, In, LessThanOrEqual, Not, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import type { ReleaseListFilter, ReleaseStore } from '../../domains/catalog/releases/ports.js';
-import type { InventoryItem, ReleaseAction, ReleaseActor, ReleaseRecord, ReleaseStatus, RevisionRecord, RevisionSummary } from '../../domains/catalog/releases/records.js';
+import type {
+  InventoryItem,
+  ReleaseAction,
+  ReleaseActor,
+  ReleaseRecord,
+  ReleaseStatus,
+  RevisionRecord,
+  RevisionSummary,
+  SourceRemoval,
+} from '../../domains/catalog/releases/records.js';
 import type { JsonObject } from '../../domains/catalog/rendering/json.js';
 import type { ReleaseRevisionRow, ReleaseRow } from './release-entities.js';
 
@@ -30,6 +39,8 @@ function toRelease(row: ReleaseRow): ReleaseRecord {
     status: row.status as ReleaseStatus,
     statusMessage: row.statusMessage ?? null,
     createdNamespace: Boolean(row.createdNamespace),
+    redeployedFrom: row.redeployedFrom ?? null,
+    sourceRemoval: (row.sourceRemoval ?? null) as SourceRemoval | null,
     createdBy: actorOf(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -221,5 +232,11 @@ export function createReleaseStore(dataSource: DataSource): ReleaseStore {
       return row === null ? null : toRevision(row);
     },
     listDeploying: async () => (await releases.findBy({ status: 'DEPLOYING' })).map(toRelease),
+    finishSourceRemoval: async (releaseId, outcome, message, at) => {
+      const set = message === null ? { sourceRemoval: outcome, updatedAt: at } : { sourceRemoval: outcome, statusMessage: message, updatedAt: at };
+      const result = await releases.update({ id: releaseId, sourceRemoval: 'PENDING' }, set);
+      return (result.affected ?? 0) === 1;
+    },
+    listPendingSourceRemovals: async () => (await releases.findBy({ status: 'DEPLOYED', sourceRemoval: 'PENDING' })).map(toRelease),
   };
 }

@@ -17,7 +17,7 @@ registerEnumType(ReleaseStatusEnum, {
   },
 });
 
-export const ReleaseActionEnum = { INSTALL: 'INSTALL', UPGRADE: 'UPGRADE', ROLLBACK: 'ROLLBACK' } as const;
+export const ReleaseActionEnum = { INSTALL: 'INSTALL', UPGRADE: 'UPGRADE', ROLLBACK: 'ROLLBACK', IMAGE_UPDATE: 'IMAGE_UPDATE' } as const;
 registerEnumType(ReleaseActionEnum, {
   name: 'ReleaseAction',
   description: 'What made a revision.',
@@ -25,6 +25,7 @@ registerEnumType(ReleaseActionEnum, {
     INSTALL: { description: 'deployPackage (revision 1).' },
     UPGRADE: { description: 'upgradeRelease: another version and/or other values.' },
     ROLLBACK: { description: 'rollbackRelease: an earlier revision’s version and values, applied again.' },
+    IMAGE_UPDATE: { description: 'Continuous deployment: a successful build of an image the application map runs moved it to the new tag (createdBy names the build run).' },
   },
 });
 
@@ -32,6 +33,7 @@ export const ReleaseEventTypeEnum = {
   INSTALLED: 'INSTALLED',
   UPGRADED: 'UPGRADED',
   ROLLED_BACK: 'ROLLED_BACK',
+  IMAGE_UPDATED: 'IMAGE_UPDATED',
   UNINSTALLED: 'UNINSTALLED',
   STATUS_CHANGED: 'STATUS_CHANGED',
 } as const;
@@ -42,8 +44,20 @@ registerEnumType(ReleaseEventTypeEnum, {
     INSTALLED: { description: 'Deployed: revision 1 applied.' },
     UPGRADED: { description: 'A new revision applied by an upgrade.' },
     ROLLED_BACK: { description: 'A new revision applied by a rollback.' },
+    IMAGE_UPDATED: { description: 'A new revision applied by continuous deployment after a successful build.' },
     UNINSTALLED: { description: 'Its objects deleted.' },
     STATUS_CHANGED: { description: 'The rollout of the current revision ended: DEPLOYED or FAILED.' },
+  },
+});
+
+export const SourceRemovalEnum = { PENDING: 'PENDING', REMOVED: 'REMOVED', KEPT: 'KEPT' } as const;
+registerEnumType(SourceRemovalEnum, {
+  name: 'ReleaseSourceRemoval',
+  description: 'What becomes of the release a redeploy moved away from.',
+  valuesConfig: {
+    PENDING: { description: 'Removed (by its inventory) as soon as this release is healthy; until then both run.' },
+    REMOVED: { description: 'Removed: its objects deleted, the release UNINSTALLED.' },
+    KEPT: { description: 'Left running: this release did not turn healthy, or the source could not be removed (statusMessage says why).' },
   },
 });
 
@@ -193,6 +207,19 @@ export class Release {
 
   @Field({ description: 'True when its first deploy created the namespace (uninstall leaves the namespace: others may use it by then).' })
   createdNamespace!: boolean;
+
+  @Extensions(globalIdOf('Release'))
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The release it was redeployed from (redeployAppMap: the same version and values moved to this cluster and namespace); null otherwise.',
+  })
+  redeployedFrom!: string | null;
+
+  @Field(() => SourceRemovalEnum, {
+    nullable: true,
+    description: 'For a redeployed release asked to remove its source: whether that is still to happen once this one is healthy, or what became of it. Null otherwise.',
+  })
+  sourceRemoval!: keyof typeof SourceRemovalEnum | null;
 
   @Field(() => ReleaseActor, { description: 'Who deployed it.' })
   createdBy!: ReleaseActor;

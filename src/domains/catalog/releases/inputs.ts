@@ -78,6 +78,42 @@ export class PreviewReleaseInput {
   revision?: number | null;
 }
 
+@InputType({
+  description: 'An application map deployed from the catalog, to deploy again (same version and values) into another cluster or namespace allotted to its workspace.',
+})
+export class RedeployAppMapInput {
+  @Field(() => ID, { description: 'The map (made by deployPackage).' })
+  appMapId!: string;
+
+  @Field(() => ID, { description: 'The target cluster, allotted to the map’s workspace (may be the same cluster, with another namespace).' })
+  clusterId!: string;
+
+  @Field(() => String, { nullable: true, description: 'The target namespace, allotted on that cluster; absent: the same namespace name as the source.' })
+  namespace?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The target’s stage; absent: the source’s.' })
+  stage?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Uninstall the source (by its inventory) once the target is healthy — a move rather than a copy. A target that never turns healthy leaves the source running. Default false.',
+  })
+  removeSource?: boolean | null;
+}
+
+@ObjectType({ description: 'The release a redeploy made, and the one it came from.' })
+export class RedeployAppMapPayload {
+  @Field(() => Release, { description: 'The new release on the target (revision 1, DEPLOYING until its workloads are ready; its sourceRemoval says what becomes of the source).' })
+  release!: Release;
+
+  @Field(() => ReleaseRevision, { description: 'Its first revision.' })
+  revision!: ReleaseRevision;
+
+  @Field(() => Release, { description: 'The release it was copied from, still running (removed only once the target is healthy, when asked).' })
+  source!: Release;
+}
+
 @ObjectType({ description: 'The release just deployed.' })
 export class DeployPackagePayload {
   @Field(() => Release, { description: 'The new release (revision 1, DEPLOYING until its workloads are ready).' })

@@ -22,6 +22,28 @@ export interface UpgradeInput {
   readonly values?: Record<string, unknown> | null | undefined;
 }
 
+export interface RedeployInput {
+  readonly appMapId: string;
+  readonly clusterId: string;
+  /** Absent: the same namespace as the source. */
+  readonly namespace?: string | null | undefined;
+  /** Absent: the source's stage. */
+  readonly stage?: string | null | undefined;
+  /** Uninstall the source once the copy is healthy. */
+  readonly removeSource?: boolean | null | undefined;
+}
+
+/** A build run's image, just pushed (continuous deployment rolls maps forward to it). */
+export interface BuiltImage {
+  readonly workspaceId: string;
+  readonly buildName: string;
+  readonly runId: string;
+  readonly runNumber: number;
+  /** repository:tag */
+  readonly image: string;
+  readonly digest: string | null;
+}
+
 export interface RollbackInput {
   readonly releaseId: string;
   readonly revision: number;
@@ -60,6 +82,11 @@ export interface OperationOutcome {
   readonly revision: RevisionSummary;
   /** Objects of the previous revision deleted because this one no longer renders them, and those left alone. */
   readonly pruned: RemovalReport;
+}
+
+export interface RedeployOutcome extends OperationOutcome {
+  /** The release the map was deployed from. */
+  readonly source: ReleaseRecord;
 }
 
 export interface UninstallOutcome {

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../rendering/json.js';
-import type { InventoryItem, ReleaseActor, ReleaseRecord, ReleaseStatus, RevisionRecord, RevisionSummary } from './records.js';
+import type { InventoryItem, ReleaseActor, ReleaseRecord, ReleaseStatus, RevisionRecord, RevisionSummary, SourceRemoval } from './records.js';
 
 /** Persistence (implemented in src/infra/db). Every write that spans rows is one transaction. */
 export interface ReleaseStore {
@@ -34,6 +34,10 @@ export interface ReleaseStore {
   revision(releaseId: string, revision: number): Promise<RevisionRecord | null>;
   /** Releases whose rollout was being followed (to follow again after a restart). */
   listDeploying(): Promise<ReleaseRecord[]>;
+  /** Settles a redeployed release's source removal if it is still PENDING (one replica wins); `message` replaces the status message. */
+  finishSourceRemoval(releaseId: string, outcome: Exclude<SourceRemoval, 'PENDING'>, message: string | null, at: Date): Promise<boolean>;
+  /** Redeployed releases that turned healthy but whose source is not removed yet (a restart came between). */
+  listPendingSourceRemovals(): Promise<ReleaseRecord[]>;
 }
 
 export interface ReleaseListFilter {
@@ -153,7 +157,33 @@ export class ClusterRequestError extends Error {
   }
 }
 
-export type ReleaseEventType = 'INSTALLED' | 'UPGRADED' | 'ROLLED_BACK' | 'UNINSTALLED' | 'STATUS_CHANGED';
+/** Where a release's application map is, and which release it is. */
+export interface ReleasePlace {
+  readonly releaseId: string;
+  readonly workspaceId: string;
+  readonly clusterId: string;
+  readonly namespace: string;
+  readonly appMapName: string;
+}
+
+/**
+ * The application maps releases make (plugged in from the app-maps domain): a deploy draws the map
+ * around its objects (or adopts a map of that name drawn by hand), an uninstall takes it away.
+ */
+export interface ReleaseAppMaps {
+  /** Throws CONFLICT when the map of that name there belongs to another release (checked before anything is applied). */
+  requireFree(place: ReleasePlace): Promise<void>;
+  /** Creates the release's map (selecting the release's label), or adopts the map of that name there. */
+  attach(place: ReleasePlace & { readonly stage: string; readonly description: string }): Promise<void>;
+  /** Deletes the map the release created; a map it adopted stays, without its release. */
+  detach(releaseId: string): Promise<void>;
+  /** The release of a map the caller may read; NOT_FOUND (on `field`) when the map is missing or another workspace's. */
+  releaseOfMap(principal: ReleasePrincipal, appMapId: string, field: string): Promise<{ readonly releaseId: string | null; readonly name: string }>;
+  /** Releases of the workspace's maps that roll forward on every successful build (continuous deployment on). */
+  continuouslyDeployed(workspaceId: string): Promise<readonly string[]>;
+}
+
+export type ReleaseEventType = 'INSTALLED' | 'UPGRADED' | 'ROLLED_BACK' | 'IMAGE_UPDATED' | 'UNINSTALLED' | 'STATUS_CHANGED';
 
 /** On the bus (`kda.v1.workspaces.<id>.releases`): normalized JSON with a version field. */
 export interface ReleaseEvent {

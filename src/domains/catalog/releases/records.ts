@@ -5,8 +5,12 @@ import type { JsonObject } from '../rendering/json.js';
 export const RELEASE_STATUSES = ['DEPLOYING', 'DEPLOYED', 'FAILED', 'SUPERSEDED', 'UNINSTALLED'] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
-export const RELEASE_ACTIONS = ['INSTALL', 'UPGRADE', 'ROLLBACK'] as const;
+export const RELEASE_ACTIONS = ['INSTALL', 'UPGRADE', 'ROLLBACK', 'IMAGE_UPDATE'] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
+
+/** PENDING: removed once this release is healthy; REMOVED; KEPT: this release did not turn healthy, or the source could not be removed. */
+export const SOURCE_REMOVALS = ['PENDING', 'REMOVED', 'KEPT'] as const;
+export type SourceRemoval = (typeof SOURCE_REMOVALS)[number];
 
 /** One object a revision applied: what uninstall and pruning act on (never labels alone, which users can edit). */
 export interface InventoryItem {
@@ -44,6 +48,10 @@ export interface ReleaseRecord {
   readonly statusMessage: string | null;
   /** The namespace did not exist and the first deploy created it (uninstall leaves it: other objects may live there by then). */
   readonly createdNamespace: boolean;
+  /** Made by redeploying this release (another cluster or namespace); null otherwise. */
+  readonly redeployedFrom: string | null;
+  /** Whether the release it was redeployed from is still to be removed once this one is healthy, or what became of it. */
+  readonly sourceRemoval: SourceRemoval | null;
   readonly createdBy: ReleaseActor;
   readonly createdAt: Date;
   readonly updatedAt: Date;

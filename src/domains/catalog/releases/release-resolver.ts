@@ -16,6 +16,8 @@ import {
   DeployPackageInput,
   DeployPackagePayload,
   PreviewReleaseInput,
+  RedeployAppMapInput,
+  RedeployAppMapPayload,
   RollbackReleaseInput,
   RollbackReleasePayload,
   UninstallReleaseInput,
@@ -120,6 +122,24 @@ export class ReleaseResolver {
       clusterId: localKeyOf(input.clusterId, 'Cluster'),
     });
     return { release: toRelease(outcome.release), revision: toRevision(outcome.revision) };
+  }
+
+  @Authorized()
+  @Extensions({ audit: { targetType: 'AppMap', targetIdArg: 'appMapId' } })
+  @Mutation(() => RedeployAppMapPayload, {
+    description:
+      'Deploys an application map’s release again — its current version and values — into another cluster or namespace (to move it to another cloud, or copy it to another region): checked and dry-run like a deploy, nothing applied when a check fails. The target gets a new release and map of the same name; with removeSource the source is uninstalled by its inventory once the target is healthy, and left running if it never is. Follow both with releaseEvents and appMapEvents. DEVOPS and MANAGER; the target must be allotted to the workspace.',
+  })
+  async redeployAppMap(
+    @Arg('input', () => RedeployAppMapInput, { description: 'The map and where to deploy it.' }) input: RedeployAppMapInput,
+    @Ctx() context: ReleasesContext,
+  ): Promise<RedeployAppMapPayload> {
+    const outcome = await context.releases.redeploy(releaseCallerOf(context), {
+      ...input,
+      appMapId: localKeyOf(input.appMapId, 'AppMap'),
+      clusterId: localKeyOf(input.clusterId, 'Cluster'),
+    });
+    return { release: toRelease(outcome.release), revision: toRevision(outcome.revision), source: toRelease(outcome.source) };
   }
 
   @Authorized()

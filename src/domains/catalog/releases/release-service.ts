@@ -11,6 +11,7 @@ import { describeRef, inventoryItem, keyOf, prepareManifests, refOf } from './ma
 import { driftOf, renderingDiff } from './object-diff.js';
 import {
   actorOf,
+  type ReleaseAppMaps,
   type ReleaseCluster,
   type ReleaseClusterFacts,
   type ReleaseEvents,
@@ -21,7 +22,7 @@ import {
   type ReleaseStore,
   type StreamedReleaseEvent,
 } from './ports.js';
-import type { ReleaseAction, ReleaseRecord, RevisionRecord, RevisionSummary } from './records.js';
+import type { ReleaseAction, ReleaseRecord, ReleaseStatus, RevisionRecord, RevisionSummary, SourceRemoval } from './records.js';
 import type { Blame } from './release-errors.js';
 import { ReleaseExecutor, type AppliedObject } from './release-executor.js';
 import { comparePreview } from './release-preview.js';
@@ -32,13 +33,17 @@ import type {
   PreviewInput,
   PreviewOutcome,
   ReleaseListInput,
+  RedeployInput,
+  RedeployOutcome,
   RollbackInput,
+  BuiltImage,
   UninstallInput,
   UninstallOutcome,
   UpgradeInput,
 } from './operations.js';
 import { rolloutTargets, type RolloutFollowers } from './rollout.js';
 import { checkStorage } from './storage-check.js';
+import { parseImage, retagImages, retagValues, runsRepository } from './image-tags.js';
 import { checkAppMapName, checkNamespace, checkRevision, checkStage } from './validation.js';
 
 export interface ReleaseServiceDeps {
@@ -50,6 +55,7 @@ export interface ReleaseServiceDeps {
   readonly facts: ReleaseClusterFacts;
   readonly events: ReleaseEvents;
   readonly followers: RolloutFollowers;
+  readonly maps: ReleaseAppMaps;
   readonly compile: ParameterCompiler;
   readonly now: () => Date;
   /** Revisions kept per release, each with its inventory (older ones are dropped). */
@@ -58,6 +64,23 @@ export interface ReleaseServiceDeps {
   readonly lockTtlMs: number;
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
   readonly newId?: () => string;
+}
+
+/** Events announcing a new revision, by what made it. */
+const ANNOUNCED: Record<Exclude<ReleaseAction, 'INSTALL'>, ReleaseEventType> = { UPGRADE: 'UPGRADED', ROLLBACK: 'ROLLED_BACK', IMAGE_UPDATE: 'IMAGE_UPDATED' };
+
+/** What a new release installs, and where. */
+interface InstallPlan {
+  readonly workspaceId: string;
+  readonly clusterId: string;
+  readonly namespace: string;
+  readonly appMapName: string;
+  readonly stage: string;
+  readonly version: CatalogVersionRecord;
+  readonly owner: CatalogPackageRecord;
+  readonly values: unknown;
+  readonly redeployedFrom: string | null;
+  readonly sourceRemoval: SourceRemoval | null;
 }
 
 interface Desired {
@@ -147,22 +170,38 @@ export class ReleaseService {
     const workspaceId = input.workspaceId;
     if (!(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId, 'workspaceId');
     await this.requireWritable(principal, workspaceId, () => new NotFoundError('Workspace', workspaceId, 'workspaceId'));
-    const namespace = checkNamespace(input.namespace);
-    const appMapName = checkAppMapName(input.appMapName);
-    const stage = checkStage(input.stage);
     const { version, owner } = await this.versionFor(workspaceId, input.packageVersionId, 'packageVersionId');
-    const allotted = await this.requireAllotted(workspaceId, input.clusterId, namespace);
-    const releaseId = this.newId();
-    const desired = this.render(version, input.values ?? {}, { releaseId, appMapName, stage, namespace });
-    await checkStorage(this.deps.gate, this.deps.facts, { workspaceId, clusterId: input.clusterId, namespace, allotted }, desired.manifests, desired.blame);
+    return this.install(principal, {
+      workspaceId,
+      clusterId: input.clusterId,
+      namespace: checkNamespace(input.namespace),
+      appMapName: checkAppMapName(input.appMapName),
+      stage: checkStage(input.stage),
+      version,
+      owner,
+      values: input.values ?? {},
+      redeployedFrom: null,
+      sourceRemoval: null,
+    });
+  }
 
-    const outcome = await this.executor.apply({ clusterId: input.clusterId, namespace, releaseId }, desired.manifests, null, desired.blame);
+  /** Revision 1 of a new release: every check, the dry run and the apply, then the record and its map. */
+  private async install(principal: ReleasePrincipal, plan: InstallPlan): Promise<OperationOutcome> {
+    const { workspaceId, clusterId, namespace, appMapName, stage, version, owner } = plan;
+    const allotted = await this.requireAllotted(workspaceId, clusterId, namespace);
+    const releaseId = this.newId();
+    const place = { releaseId, workspaceId, clusterId, namespace, appMapName };
+    const desired = this.render(version, plan.values, { releaseId, appMapName, stage, namespace });
+    await checkStorage(this.deps.gate, this.deps.facts, { workspaceId, clusterId, namespace, allotted }, desired.manifests, desired.blame);
+    await this.deps.maps.requireFree(place);
+
+    const outcome = await this.executor.apply({ clusterId, namespace, releaseId }, desired.manifests, null, desired.blame);
     const now = this.deps.now();
     const actor = actorOf(principal);
     const release: ReleaseRecord = {
       id: releaseId,
       workspaceId,
-      clusterId: input.clusterId,
+      clusterId,
       namespace,
       appMapName,
       stage,
@@ -174,6 +213,8 @@ export class ReleaseService {
       status: 'DEPLOYING',
       statusMessage: null,
       createdNamespace: outcome.createdNamespace,
+      redeployedFrom: plan.redeployedFrom,
+      sourceRemoval: plan.sourceRemoval,
       createdBy: actor,
       createdAt: now,
       updatedAt: now,
@@ -184,13 +225,120 @@ export class ReleaseService {
     } catch (error) {
       // The database refused: the cluster must not keep objects no release knows of.
       await this.executor
-        .remove(input.clusterId, revision.inventory)
+        .remove(clusterId, revision.inventory)
         .catch((cleanup: unknown) => this.deps.warn('cannot remove the objects of a release the database refused', { releaseId, error: String(cleanup) }));
       throw error;
     }
+    await this.deps.maps
+      .attach({ ...place, stage, description: `${owner.name} ${version.version}, deployed from the catalog` })
+      .catch((error: unknown) => this.deps.warn('cannot draw the application map of a release', { releaseId, error: String(error) }));
     await this.announce('INSTALLED', release);
     this.follow(release, outcome.applied);
     return { release, revision: summaryOf(revision), pruned: outcome.pruned };
+  }
+
+  // ——— redeploy: the same release on another cluster or namespace ———
+
+  /**
+   * Deploys the map's release (its current version and values) to another cluster or namespace,
+   * dry run first. The source keeps running until the copy is healthy; with `removeSource` it is
+   * then uninstalled by its inventory, and left alone if the copy never turns healthy.
+   */
+  async redeploy(principal: ReleasePrincipal, input: RedeployInput): Promise<RedeployOutcome> {
+    const map = await this.deps.maps.releaseOfMap(principal, input.appMapId, 'appMapId');
+    if (map.releaseId === null)
+      throw new BadInputError('appMapId', `application map ${map.name} was drawn around running workloads, not deployed from the catalog: only a deployed map can be redeployed`);
+    const missing = () => new NotFoundError('AppMap', input.appMapId, 'appMapId');
+    const source = await this.deps.releases.findById(map.releaseId);
+    if (source === null || source.status === 'UNINSTALLED') throw new ConflictError('appMapId', `the release of application map ${map.name} is uninstalled`);
+    await this.requireWritable(principal, source.workspaceId, missing);
+    const namespace = checkNamespace(input.namespace ?? source.namespace);
+    if (input.clusterId === source.clusterId && namespace === source.namespace)
+      throw new BadInputError('clusterId', `application map ${map.name} runs in namespace ${namespace} of that cluster already: choose another cluster or namespace`);
+    const current = await this.currentRevision(source);
+    const { version, owner } = await this.versionFor(source.workspaceId, current.packageVersionId, 'appMapId');
+    const outcome = await this.install(principal, {
+      workspaceId: source.workspaceId,
+      clusterId: input.clusterId,
+      namespace,
+      appMapName: source.appMapName,
+      stage: input.stage === undefined || input.stage === null ? source.stage : checkStage(input.stage),
+      version,
+      owner,
+      values: current.values,
+      redeployedFrom: source.id,
+      sourceRemoval: input.removeSource === true ? 'PENDING' : null,
+    });
+    return { ...outcome, source };
+  }
+
+  /** A redeployed release's rollout ended: remove its source (healthy) or leave it running (failed). */
+  private async settleSource(release: ReleaseRecord, status: ReleaseStatus): Promise<void> {
+    if (release.sourceRemoval !== 'PENDING' || release.redeployedFrom === null) return;
+    let outcome: Exclude<SourceRemoval, 'PENDING'> = 'KEPT';
+    let message: string | null = null;
+    if (status === 'DEPLOYED') {
+      const source = await this.deps.releases.findById(release.redeployedFrom);
+      outcome = 'REMOVED';
+      if (source !== null && source.status !== 'UNINSTALLED') {
+        try {
+          const note = `moved to namespace ${release.namespace} of cluster ${release.clusterId} (release ${release.id})`;
+          await this.underLock(source, (fresh, token) => this.uninstallLocked(fresh, token, false, note));
+        } catch (error) {
+          outcome = 'KEPT';
+          message = `healthy; its source release ${source.id} was left running: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+    }
+    const fresh = await this.deps.releases.findById(release.id);
+    if (!(await this.deps.releases.finishSourceRemoval(release.id, outcome, message, this.deps.now())) || fresh === null) return;
+    const note = outcome === 'REMOVED' ? `source release ${release.redeployedFrom} removed` : (message ?? `not healthy: source release ${release.redeployedFrom} left running`);
+    await this.announce('STATUS_CHANGED', { ...fresh, sourceRemoval: outcome, statusMessage: note });
+  }
+
+  // ——— continuous deployment ———
+
+  /**
+   * A build pushed `built.image`: every release of the workspace whose map has continuous
+   * deployment on and runs an image of that repository gets a new revision with the new tag.
+   */
+  async rollForward(built: BuiltImage): Promise<void> {
+    const { repository } = parseImage(built.image);
+    const image = built.digest === null ? built.image : `${built.image}@${built.digest}`;
+    const actor: ReleasePrincipal = {
+      id: `build-run:${built.runId}`,
+      userId: null,
+      displayName: `continuous deployment: build ${built.buildName} run #${built.runNumber}`,
+      systemRole: 'SYSTEM',
+    };
+    for (const releaseId of await this.deps.maps.continuouslyDeployed(built.workspaceId)) {
+      const release = await this.deps.releases.findById(releaseId);
+      if (release === null || release.status === 'UNINSTALLED') continue;
+      await this.underLock(release, async (fresh, token) => {
+        const current = await this.currentRevision(fresh);
+        if (!runsRepository(current.manifests, repository)) return;
+        const retagged = retagImages(current.manifests, repository, image);
+        if (retagged.replaced.size === 0) return;
+        const values = retagValues(current.values, retagged.replaced, image);
+        const desired: Desired = {
+          version: {
+            id: current.packageVersionId,
+            version: current.version,
+            packageId: fresh.packageId,
+            description: null,
+            createdAt: current.createdAt,
+            templates: [],
+            parametersSchema: {},
+          },
+          values,
+          effectiveValues: values,
+          hiddenValuePaths: current.hiddenValuePaths,
+          manifests: retagged.manifests,
+          blame: () => 'image',
+        };
+        await this.change(actor, fresh, current, 'IMAGE_UPDATE', null, desired, token);
+      }).catch((error: unknown) => this.deps.warn('continuous deployment did not roll a release forward', { releaseId, image, error: String(error) }));
+    }
   }
 
   // ——— upgrade and rollback ———
@@ -241,38 +389,45 @@ export class ReleaseService {
   // ——— uninstall ———
 
   async uninstall(principal: ReleasePrincipal, input: UninstallInput): Promise<UninstallOutcome> {
-    return this.underLock(await this.writableRelease(principal, input.releaseId), async (release, token) => {
-      const current = await this.currentRevision(release);
-      const manifests = new Map(current.manifests.map((manifest) => [keyOf(refOf(manifest)), manifest]));
-      const live = await Promise.all(current.inventory.map((item) => this.executor.read(release.clusterId, item)));
-      const secrets = hiddenTexts(current.values, current.hiddenValuePaths);
-      const changedByHand: ObjectDrift[] = [];
-      current.inventory.forEach((item, index) => {
-        const object = live[index];
-        const applied = manifests.get(keyOf(item));
-        if (object === null || object === undefined || applied === undefined || (object.metadata as JsonObject | undefined)?.uid !== item.uid) return;
-        const fields = driftOf(applied, object).map((field) => maskDriftedField(field, secrets));
-        if (fields.length > 0) changedByHand.push({ object: item, fields });
-      });
-      if (changedByHand.length > 0 && input.force !== true) {
-        const first = changedByHand[0]!;
-        throw new DomainError(
-          'CONFLICT',
-          `force: ${changedByHand.map((drift) => `${describeRef(drift.object)} (${drift.fields.map((field) => field.path).join(', ')})`).join('; ')} changed in the cluster since the release applied ${changedByHand.length === 1 ? 'it' : 'them'}: nothing was deleted; uninstall with force to delete anyway`,
-          { field: 'force', object: describeRef(first.object), path: first.fields[0]!.path },
-        );
-      }
-      await this.deps.followers.stop(release.id);
-      const removal = await this.executor.remove(release.clusterId, current.inventory);
-      const leftAlone = removal.leftAlone.map((entry) => ({ object: entry.ref, reason: entry.reason }));
-      const message = leftAlone.length === 0 ? null : `left alone: ${leftAlone.map((entry) => `${describeRef(entry.object)} (${entry.reason})`).join('; ')}`;
-      const now = this.deps.now();
-      if (!(await this.deps.releases.markUninstalled(release.id, release.revision, message, token, now)))
-        throw new ConflictError('releaseId', 'another operation took over the release meanwhile');
-      const uninstalled: ReleaseRecord = { ...release, status: 'UNINSTALLED', statusMessage: message, updatedAt: now };
-      await this.announce('UNINSTALLED', uninstalled);
-      return { release: uninstalled, deleted: removal.deleted, leftAlone, changedByHand };
+    return this.underLock(await this.writableRelease(principal, input.releaseId), (release, token) => this.uninstallLocked(release, token, input.force === true, null));
+  }
+
+  /** Deletes what the current revision applied (refused when some of it was changed by hand, unless `force`); the caller holds the lock. */
+  private async uninstallLocked(release: ReleaseRecord, token: string, force: boolean, note: string | null): Promise<UninstallOutcome> {
+    const current = await this.currentRevision(release);
+    const manifests = new Map(current.manifests.map((manifest) => [keyOf(refOf(manifest)), manifest]));
+    const live = await Promise.all(current.inventory.map((item) => this.executor.read(release.clusterId, item)));
+    const secrets = hiddenTexts(current.values, current.hiddenValuePaths);
+    const changedByHand: ObjectDrift[] = [];
+    current.inventory.forEach((item, index) => {
+      const object = live[index];
+      const applied = manifests.get(keyOf(item));
+      if (object === null || object === undefined || applied === undefined || (object.metadata as JsonObject | undefined)?.uid !== item.uid) return;
+      const fields = driftOf(applied, object).map((field) => maskDriftedField(field, secrets));
+      if (fields.length > 0) changedByHand.push({ object: item, fields });
     });
+    if (changedByHand.length > 0 && !force) {
+      const first = changedByHand[0]!;
+      throw new DomainError(
+        'CONFLICT',
+        `force: ${changedByHand.map((drift) => `${describeRef(drift.object)} (${drift.fields.map((field) => field.path).join(', ')})`).join('; ')} changed in the cluster since the release applied ${changedByHand.length === 1 ? 'it' : 'them'}: nothing was deleted; uninstall with force to delete anyway`,
+        { field: 'force', object: describeRef(first.object), path: first.fields[0]!.path },
+      );
+    }
+    await this.deps.followers.stop(release.id);
+    const removal = await this.executor.remove(release.clusterId, current.inventory);
+    const leftAlone = removal.leftAlone.map((entry) => ({ object: entry.ref, reason: entry.reason }));
+    const leftAloneNote = leftAlone.length === 0 ? null : `left alone: ${leftAlone.map((entry) => `${describeRef(entry.object)} (${entry.reason})`).join('; ')}`;
+    const message = [note, leftAloneNote].filter((part) => part !== null).join('; ') || null;
+    const now = this.deps.now();
+    if (!(await this.deps.releases.markUninstalled(release.id, release.revision, message, token, now)))
+      throw new ConflictError('releaseId', 'another operation took over the release meanwhile');
+    await this.deps.maps
+      .detach(release.id)
+      .catch((error: unknown) => this.deps.warn('cannot take away the application map of an uninstalled release', { releaseId: release.id, error: String(error) }));
+    const uninstalled: ReleaseRecord = { ...release, status: 'UNINSTALLED', statusMessage: message, updatedAt: now };
+    await this.announce('UNINSTALLED', uninstalled);
+    return { release: uninstalled, deleted: removal.deleted, leftAlone, changedByHand };
   }
 
   // ——— preview ———
@@ -311,8 +466,12 @@ export class ReleaseService {
     return { release, version, ...(await comparePreview((ref) => this.executor.read(release.clusterId, ref), current, manifests, secrets)) };
   }
 
-  /** After a restart: follow again the rollouts that were in progress. */
+  /** After a restart: follow again the rollouts that were in progress, and finish the moves a stop interrupted. */
   async resumeFollowing(): Promise<void> {
+    for (const release of await this.deps.releases.listPendingSourceRemovals())
+      await this.settleSource(release, 'DEPLOYED').catch((error: unknown) =>
+        this.deps.warn('cannot remove the source of a redeployed release', { releaseId: release.id, error: String(error) }),
+      );
     for (const release of await this.deps.releases.listDeploying()) {
       const current = await this.deps.releases.revision(release.id, release.revision);
       if (current === null) continue;
@@ -365,7 +524,7 @@ export class ReleaseService {
     const revision = this.revisionRecord(next, next.revision, action, rolledBackFrom, desired, outcome.applied, current.manifests, now, actor, pruneNote);
     if (!(await this.deps.releases.addRevision({ release: next, revision }, token, this.deps.historyLimit)))
       throw new ConflictError('releaseId', 'another operation took over the release meanwhile; its cluster objects are as this operation left them');
-    await this.announce(action === 'UPGRADE' ? 'UPGRADED' : 'ROLLED_BACK', next);
+    await this.announce(ANNOUNCED[action], next);
     this.follow(next, outcome.applied);
     return { release: next, revision: summaryOf(revision), pruned: outcome.pruned };
   }
@@ -421,7 +580,9 @@ export class ReleaseService {
   }
 
   private follow(release: ReleaseRecord, applied: readonly AppliedObject[]): void {
-    this.deps.followers.follow(release, rolloutTargets(applied.map((object) => ({ kind: object.ref.kind, name: object.ref.name, generation: object.generation }))));
+    this.deps.followers.follow(release, rolloutTargets(applied.map((object) => ({ kind: object.ref.kind, name: object.ref.name, generation: object.generation }))), (status) =>
+      this.settleSource(release, status),
+    );
   }
 
   private async announce(type: ReleaseEventType, release: ReleaseRecord): Promise<void> {

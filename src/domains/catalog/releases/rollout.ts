@@ -1,5 +1,5 @@
 import type { ReleaseClusterFacts, ReleaseEvent, ReleaseStore, WorkloadFact } from './ports.js';
-import type { ReleaseRecord, ReleaseStatus } from './records.js';
+import type { ReleaseRecord } from './records.js';
 
 /** Kinds whose readiness a rollout waits for; the others are ready once applied. */
 const FOLLOWED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
@@ -88,7 +88,7 @@ export class RolloutFollowers {
   constructor(private readonly deps: RolloutFollowerDeps) {}
 
   /** Follows the release's current revision; a previous follower of the release stops. */
-  follow(release: ReleaseRecord, targets: readonly RolloutTarget[]): void {
+  follow(release: ReleaseRecord, targets: readonly RolloutTarget[], onSettled?: (status: 'DEPLOYED' | 'FAILED') => Promise<void>): void {
     void this.stop(release.id);
     let finished = false;
     let stopWatch: (() => Promise<void>) | null = null;
@@ -102,7 +102,7 @@ export class RolloutFollowers {
     };
     const entry: Following = { revision: release.revision, stop };
     this.following.set(release.id, entry);
-    const conclude = async (status: ReleaseStatus, message: string | null) => {
+    const conclude = async (status: 'DEPLOYED' | 'FAILED', message: string | null) => {
       if (finished) return;
       await stop();
       const changed = await this.deps.store.setRolloutStatus(release.id, release.revision, status, message, this.deps.now());
@@ -117,6 +117,8 @@ export class RolloutFollowers {
           message,
           at: this.deps.now().toISOString(),
         });
+      // Only the replica whose write took the status acts on it.
+      if (changed) await onSettled?.(status);
     };
     const failLoudly = (error: unknown) => this.deps.warn('cannot record a rollout', { releaseId: release.id, error: String(error) });
     let last: RolloutVerdict = { state: 'PROGRESSING', reason: 'starting' };
