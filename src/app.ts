@@ -24,6 +24,7 @@ import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
 import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
 import { openInfra, type Infra } from './wiring/infra.js';
+import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
 import { outboxMetrics } from './wiring/outbox-metrics.js';
 import { StopList } from './wiring/stop-list.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
@@ -88,6 +89,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       },
       stops,
     );
+    const mapPackages = wireMapPackages(infra, { catalog: catalog.catalog, appMaps: appMaps.appMaps });
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -109,7 +111,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await builds.start();
     await catalog.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -135,6 +137,7 @@ interface Wired {
   readonly builds: BuildsWiring;
   readonly catalog: CatalogWiring;
   readonly appMaps: AppMapsWiring;
+  readonly mapPackages: MapPackagesWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -166,6 +169,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     catalog: wired.catalog.catalog,
     releases: wired.catalog.releases,
     appMaps: wired.appMaps.appMaps,
+    mapPackages: wired.mapPackages.mapPackages,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

@@ -7,12 +7,12 @@ import { createWorkspaceLoaders, type AccessCache, type AuditContext, type Audit
 import type { AuditRecorder } from './audit-middleware.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
-import type { CatalogContext, CatalogService, ReleaseService, ReleasesContext } from '../domains/catalog/index.js';
+import type { CatalogContext, CatalogService, MapPackagesContext, MapPackageService, ReleaseService, ReleasesContext } from '../domains/catalog/index.js';
 import type { AppMapsContext, AppMapService } from '../domains/app-maps/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
 export interface GatewayContext
-  extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, CatalogContext, ReleasesContext, AppMapsContext, PagingContext {
+  extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, CatalogContext, ReleasesContext, MapPackagesContext, AppMapsContext, PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
@@ -37,6 +37,7 @@ export interface GatewayServices {
   readonly catalog: CatalogService;
   readonly releases: ReleaseService;
   readonly appMaps: AppMapService;
+  readonly mapPackages: MapPackageService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -64,6 +65,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         catalog: services.catalog,
         releases: services.releases,
         appMaps: services.appMaps,
+        mapPackages: services.mapPackages,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);

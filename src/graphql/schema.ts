@@ -7,7 +7,7 @@ import { ForbiddenError, UnauthenticatedError } from '../shared/errors.js';
 import { AuditResolver, WorkspaceResolver } from '../domains/workspaces/index.js';
 import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
-import { CatalogPackageResolver, CatalogPackageVersionResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
+import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { AppMapReleaseResolver, ReleaseAppMapResolver } from './app-map-release-resolver.js';
@@ -70,6 +70,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       CatalogPackageVersionResolver,
       ReleaseResolver,
       ReleaseRevisionResolver,
+      MapPackageResolver,
       AppMapResolver,
       AppMapNeighboursResolver,
       AppMapReleaseResolver,

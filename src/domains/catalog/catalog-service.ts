@@ -7,7 +7,7 @@ import { isJsonObject, jsonBytes, type JsonObject } from './rendering/json.js';
 import type { ParameterCompiler } from './rendering/parameters.js';
 import { renderVersion, type Rendering } from './rendering/render.js';
 import { checkReferences, parseTemplates, templatesToYaml } from './rendering/templates.js';
-import { checkDescription, checkIcon, checkPackageName, checkTags, checkVersion, PACKAGE_LIMITS } from './validation.js';
+import { checkDescription, checkIcon, checkPackageName, checkTags, checkVersion, nameKeyOf, PACKAGE_LIMITS } from './validation.js';
 
 /** Templates as stored (JSON): the YAML limit bounds them already; this bounds what aliases may add. */
 const MAX_STORED_TEMPLATE_BYTES = 2 * 1024 * 1024;
@@ -44,13 +44,39 @@ export interface UpdatePackageInput {
   readonly tags?: readonly string[] | null | undefined;
 }
 
-export interface ImportVersionInput {
-  readonly packageId: string;
+export interface VersionContent {
   readonly version: string;
   /** Kubernetes manifests as YAML, several documents. */
   readonly manifests: string;
   readonly parametersSchema?: unknown;
   readonly description?: string | null | undefined;
+  /**
+   * Values for the write-only parameters that have no default (a Secret's values): the version is
+   * rendered with them and the defaults, to check it; they are never stored.
+   */
+  readonly standIns?: JsonObject | undefined;
+}
+
+export interface ImportVersionInput extends VersionContent {
+  readonly packageId: string;
+}
+
+/** Where a new version goes: a package that exists, or one to create with it. */
+export type VersionTarget = { readonly existing: CatalogPackageRecord } | { readonly create: NewCatalogPackage };
+
+/** The input fields problems of a new version are blamed on (an import's own by default). */
+export interface VersionFields {
+  readonly manifests?: string;
+  readonly parametersSchema?: string;
+  /** The name of a package created with the version. */
+  readonly packageName?: string;
+}
+
+export interface AddedVersion {
+  readonly version: CatalogVersionRecord;
+  readonly package: CatalogPackageRecord;
+  /** What the checks dropped from the manifests (fields written by a cluster), one line per manifest. */
+  readonly warnings: string[];
 }
 
 export interface CatalogServiceDeps {
@@ -161,8 +187,7 @@ export class CatalogService {
       createdAt: now,
       updatedAt: now,
     };
-    if ((await this.deps.packages.insert(record)) === 'duplicate-name')
-      throw new ConflictError('name', `${workspaceId === null ? 'the global catalog' : `workspace ${workspaceId}`} already has a package named ${record.name}`);
+    if ((await this.deps.packages.insert(record)) === 'duplicate-name') throw this.nameTaken(record, 'name');
     const { icon: _icon, ...stored } = record;
     return stored;
   }
@@ -196,28 +221,105 @@ export class CatalogService {
     return record;
   }
 
+  /** A package the caller may add versions to: another team's is missing (NOT_FOUND naming `field`), a reader's FORBIDDEN. */
+  async writablePackage(principal: PrincipalLike, id: string, field = 'packageId'): Promise<CatalogPackageRecord> {
+    const missing = () => new NotFoundError('CatalogPackage', id, field);
+    const owner = await this.deps.packages.findById(id);
+    if (owner === null) throw missing();
+    await this.requireWritable(principal, owner, missing);
+    return owner;
+  }
+
+  /**
+   * A package to create together with its first version (see `addVersion`): checked — the rights,
+   * the fields, a name free in the owner's catalog — and not written yet. Fields are named under `field`.
+   */
+  async newPackage(principal: PrincipalLike, workspaceId: string | null, input: Omit<CreatePackageInput, 'workspaceId' | 'icon'>, field: string): Promise<VersionTarget> {
+    if (workspaceId !== null && !(await this.deps.gate.exists(workspaceId))) throw new NotFoundError('Workspace', workspaceId, 'workspaceId');
+    await this.requireWritable(principal, { workspaceId }, () => new NotFoundError('Workspace', workspaceId ?? '', 'workspaceId'));
+    const now = this.deps.now();
+    const record: NewCatalogPackage = {
+      id: randomUUID(),
+      workspaceId,
+      name: checkPackageName(input.name, `${field}.name`),
+      description: checkDescription(input.description, `${field}.description`),
+      icon: null,
+      tags: checkTags(input.tags, `${field}.tags`),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const taken = await this.deps.packages.list({ global: workspaceId === null, workspaceIds: workspaceId === null ? [] : [workspaceId] });
+    if (taken.some((other) => other.workspaceId === workspaceId && nameKeyOf(other.name) === nameKeyOf(record.name))) throw this.nameTaken(record, `${field}.name`);
+    return { create: record };
+  }
+
+  private nameTaken(record: NewCatalogPackage, field: string): ConflictError {
+    return new ConflictError(field, `${record.workspaceId === null ? 'the global catalog' : `workspace ${record.workspaceId}`} already has a package named ${record.name}`);
+  }
+
+  /** The version string checked, and free in the target package (CONFLICT otherwise): to refuse early, before costly work. */
+  async checkNewVersion(target: VersionTarget, value: string): Promise<string> {
+    const version = checkVersion(value);
+    if ('existing' in target) {
+      const taken = (await this.deps.versions.summariesOf([target.existing.id])).get(target.existing.id) ?? [];
+      if (taken.some((summary) => summary.version === version)) throw new ConflictError('version', `package ${target.existing.name} already has version ${version}`);
+    }
+    return version;
+  }
+
   /**
    * Imports a version from manifests and a parameters schema: every check first (the version
    * string, the schema and its defaults, each manifest, each placeholder, and — when the defaults
    * fill every required parameter — a full render with them), then one row written, or nothing.
    */
-  async importVersion(principal: PrincipalLike, input: ImportVersionInput): Promise<{ version: CatalogVersionRecord; package: CatalogPackageRecord; warnings: string[] }> {
-    const missing = () => new NotFoundError('CatalogPackage', input.packageId, 'packageId');
+  async importVersion(principal: PrincipalLike, input: ImportVersionInput): Promise<AddedVersion> {
     const owner = await this.deps.packages.findById(input.packageId);
-    if (owner === null) throw missing();
-    await this.requireWritable(principal, owner, missing);
-    const version = checkVersion(input.version);
-    const description = checkDescription(input.description, 'description', PACKAGE_LIMITS.maxVersionDescriptionLength) || null;
-    const compiled = asInputErrors(() => this.deps.compile(input.parametersSchema ?? NO_PARAMETERS), { schema: 'parametersSchema' });
-    const defaults = asInputErrors(() => compiled.defaults(), { schema: 'parametersSchema' });
-    const { documents, warnings } = asInputErrors(() => parseTemplates(input.manifests), { manifests: 'manifests' });
-    asInputErrors(() => checkReferences(documents, (path) => compiled.declares(path)), { manifests: 'manifests' });
+    if (owner === null) throw new NotFoundError('CatalogPackage', input.packageId, 'packageId');
+    return this.addVersion(principal, { existing: owner }, input);
+  }
+
+  /**
+   * Adds a version to a package, or creates the package with it: the checks of an import (input
+   * errors name `fields`), then the rows. A package created here is removed again if its version
+   * cannot be stored, so a failure leaves nothing behind.
+   */
+  async addVersion(principal: PrincipalLike, target: VersionTarget, content: VersionContent, fields: VersionFields = {}): Promise<AddedVersion> {
+    const owner = 'existing' in target ? target.existing : target.create;
+    await this.requireWritable(principal, owner, () => new NotFoundError('CatalogPackage', owner.id, 'packageId'));
+    const { record, warnings } = this.prepareVersion(owner, content, fields);
+    if ('create' in target && (await this.deps.packages.insert(target.create)) === 'duplicate-name') throw this.nameTaken(target.create, fields.packageName ?? 'name');
+    let outcome: Awaited<ReturnType<CatalogVersionStore['insert']>>;
+    try {
+      outcome = await this.deps.versions.insert(record);
+    } catch (error) {
+      // The store's error is what the caller needs; a failed clean-up must not replace it.
+      if ('create' in target) await this.deps.packages.delete(owner.id).catch(() => false);
+      throw error;
+    }
+    if (outcome !== 'inserted' && 'create' in target) await this.deps.packages.delete(owner.id);
+    if (outcome === 'duplicate-version') throw new ConflictError('version', `package ${owner.name} already has version ${record.version}`);
+    if (outcome === 'missing-package') throw new NotFoundError('CatalogPackage', owner.id, 'packageId');
+    const { icon: _icon, ...stored } = owner as NewCatalogPackage;
+    return { version: record, package: stored, warnings };
+  }
+
+  /** Every check of a new version, nothing written: the row to insert and what the import dropped. */
+  private prepareVersion(owner: CatalogPackageRecord, content: VersionContent, fields: VersionFields): { record: CatalogVersionRecord; warnings: string[] } {
+    const schemaField = fields.parametersSchema ?? 'parametersSchema';
+    const manifestsField = fields.manifests ?? 'manifests';
+    const version = checkVersion(content.version);
+    const description = checkDescription(content.description, 'description', PACKAGE_LIMITS.maxVersionDescriptionLength) || null;
+    const compiled = asInputErrors(() => this.deps.compile(content.parametersSchema ?? NO_PARAMETERS), { schema: schemaField });
+    const defaults = asInputErrors(() => compiled.defaults(), { schema: schemaField });
+    const { documents, warnings } = asInputErrors(() => parseTemplates(content.manifests), { manifests: manifestsField });
+    asInputErrors(() => checkReferences(documents, (path) => compiled.declares(path)), { manifests: manifestsField });
     if (jsonBytes(documents) > MAX_STORED_TEMPLATE_BYTES)
-      throw new CatalogInputError('manifests', `the manifests expand to more than ${MAX_STORED_TEMPLATE_BYTES / (1024 * 1024)} MiB`);
-    if (defaults.complete) {
-      asInputErrors(() => renderVersion({ templates: documents, parametersSchema: compiled.schema }, {}, () => compiled), {
-        manifests: 'manifests',
-        values: 'parametersSchema',
+      throw new CatalogInputError(manifestsField, `the manifests expand to more than ${MAX_STORED_TEMPLATE_BYTES / (1024 * 1024)} MiB`);
+    const probe = content.standIns ?? (defaults.complete ? {} : null);
+    if (probe !== null) {
+      asInputErrors(() => renderVersion({ templates: documents, parametersSchema: compiled.schema }, probe, () => compiled), {
+        manifests: manifestsField,
+        values: schemaField,
         prefix: 'rendered with the default values, ',
       });
     }
@@ -230,10 +332,7 @@ export class CatalogService {
       parametersSchema: compiled.schema,
       createdAt: this.deps.now(),
     };
-    const outcome = await this.deps.versions.insert(record);
-    if (outcome === 'duplicate-version') throw new ConflictError('version', `package ${owner.name} already has version ${version}`);
-    if (outcome === 'missing-package') throw missing();
-    return { version: record, package: owner, warnings };
+    return { record, warnings };
   }
 
   async deleteVersion(principal: PrincipalLike, id: string): Promise<{ version: CatalogVersionRecord; package: CatalogPackageRecord }> {

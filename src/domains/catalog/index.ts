@@ -7,6 +7,9 @@ export {
   type CreatePackageInput,
   type ImportVersionInput,
   type UpdatePackageInput,
+  type VersionContent,
+  type VersionTarget,
+  type AddedVersion,
 } from './catalog-service.js';
 export { CatalogPackageResolver, CatalogPackageVersionResolver } from './catalog-resolver.js';
 export { CatalogInputError } from './catalog-errors.js';
@@ -45,3 +48,14 @@ export {
   type ClaimFact,
   type StorageAllotmentFact,
 } from './releases/index.js';
+export {
+  MapPackageService,
+  MapPackageResolver,
+  packageObjects,
+  type MapPackagesContext,
+  type AppMapSource,
+  type ClusterObjects,
+  type MapFacts,
+  type MapWorkloadFact,
+  type SaveAppMapRequest,
+} from './map-packages/index.js';

@@ -18,10 +18,10 @@ const TAG = /^[\p{L}\p{N}][\p{L}\p{N} ._+#-]*$/u;
 const DATA_ICON = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 /** Display names, as the catalog shows them: `DB 데모 애플리케이션`, `[Demo]tensorflow-jupyterlab`. */
-export function checkPackageName(value: string): string {
+export function checkPackageName(value: string, field = 'name'): string {
   const name = value.normalize('NFC').trim();
   if (name === '' || name.length > PACKAGE_LIMITS.maxNameLength || CONTROL.test(name))
-    throw new BadInputError('name', `must be 1-${PACKAGE_LIMITS.maxNameLength} characters of one line of text`);
+    throw new BadInputError(field, `must be 1-${PACKAGE_LIMITS.maxNameLength} characters of one line of text`);
   return name;
 }
 
@@ -62,14 +62,14 @@ export function checkIcon(value: string | null | undefined): string | null {
 }
 
 /** Tags: trimmed, duplicates (whatever their case) dropped, order kept. */
-export function checkTags(values: readonly string[] | null | undefined): string[] {
+export function checkTags(values: readonly string[] | null | undefined, field = 'tags'): string[] {
   const tags: string[] = [];
   const seen = new Set<string>();
   for (const value of values ?? []) {
     const tag = value.normalize('NFC').trim().replace(/\s+/g, ' ');
     if (tag.length === 0 || tag.length > PACKAGE_LIMITS.maxTagLength || !TAG.test(tag))
       throw new BadInputError(
-        'tags',
+        field,
         `${JSON.stringify(value)} is not a tag: 1-${PACKAGE_LIMITS.maxTagLength} letters, digits, spaces or . _ + # -, starting with a letter or digit`,
       );
     const key = tag.toLocaleLowerCase('en-US');
@@ -77,7 +77,7 @@ export function checkTags(values: readonly string[] | null | undefined): string[
     seen.add(key);
     tags.push(tag);
   }
-  if (tags.length > PACKAGE_LIMITS.maxTags) throw new BadInputError('tags', `at most ${PACKAGE_LIMITS.maxTags} tags`);
+  if (tags.length > PACKAGE_LIMITS.maxTags) throw new BadInputError(field, `at most ${PACKAGE_LIMITS.maxTags} tags`);
   return tags;
 }
 

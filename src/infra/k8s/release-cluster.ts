@@ -63,7 +63,7 @@ function causesOf(error: ApiException<unknown>, message: string): string[] {
   return fields.length > 0 || named === undefined ? fields : [named];
 }
 
-function toRequestError(error: unknown): ClusterRequestError {
+export function toRequestError(error: unknown): ClusterRequestError {
   if (error instanceof ClusterRequestError) return error;
   if (error instanceof OperationTimeoutError) return new ClusterRequestError('UNAVAILABLE', `no answer within ${error.timeoutMs} ms`);
   if (error instanceof ApiException) {
