@@ -34,7 +34,7 @@ const REDEPLOY = `mutation ($input: RedeployAppMapInput!) { redeployAppMap(input
 const UNINSTALL = `mutation ($input: UninstallReleaseInput!) { uninstallRelease(input: $input) { release { id status } } }`;
 const RELEASE = `query ($id: ID!) { release(id: $id) { ${RELEASE_FIELDS} appMap { id name releaseId }
   history { edges { node { revision action changedBy { name } values } } } } }`;
-const MAP_FIELDS = `id name clusterId namespace selector releaseId continuousDeployment health release { id status revision }`;
+const MAP_FIELDS = `id name clusterId namespace selector releaseId continuousDeployment packageVersion health release { id status revision }`;
 const APP_MAPS = `query ($workspaceId: ID, $name: String) { appMaps(workspaceId: $workspaceId, name: $name) { edges { node { ${MAP_FIELDS} } } } }`;
 const APP_MAP = `query ($id: ID!) { appMap(id: $id) { ${MAP_FIELDS} } }`;
 const CREATE_MAP = `mutation ($input: CreateAppMapInput!) { createAppMap(input: $input) { appMap { id } } }`;
@@ -101,6 +101,7 @@ interface MapShape {
   selector: string;
   releaseId: string | null;
   continuousDeployment: boolean;
+  packageVersion: string | null;
   health: string;
   release: { id: string; status: string; revision: number } | null;
 }
@@ -224,6 +225,7 @@ describe('application maps deployed from the catalog: drawn by a deploy, moved b
       releaseId: release.id,
       selector: `kda.io/release=${localKeyOf(release.id, 'Release')}`,
       continuousDeployment: false,
+      packageVersion: '1.0.0',
     });
     expect(map!.release?.id).toBe(release.id);
     await releaseWhere(release.id, 'DEPLOYED', (current) => current.status === 'DEPLOYED');

@@ -31,6 +31,15 @@ export class AppMapReleaseResolver {
     const record = await visibleRelease(context, map.releaseId);
     return record === null ? null : toRelease(record);
   }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The catalog package version its release runs now (its current revision’s semantic version); null for a map drawn around running workloads.',
+  })
+  async packageVersion(@Root() map: AppMap, @Ctx() context: GatewayContext): Promise<string | null> {
+    if (map.releaseId === null) return null;
+    return (await visibleRelease(context, map.releaseId))?.version ?? null;
+  }
 }
 
 @Resolver(() => Release)

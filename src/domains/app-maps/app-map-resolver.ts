@@ -158,11 +158,6 @@ export class AppMapResolver {
     return imagesOf((await pictureOf(context, map.record)).workloads).map((image) => ({ ...image, workloads: [...image.workloads] }));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The catalog package version its release deployed; null for a map drawn around running workloads.' })
-  packageVersion(): string | null {
-    return null;
-  }
-
   @Extensions(PICTURE_COST)
   @FieldResolver(() => AppMapWorkloadConnection, { description: 'Its workloads with their replicas and health, by kind and name, paged.' })
   async workloads(@Root() map: AppMap, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() context: AppMapsContext): Promise<AppMapWorkloadConnection> {
