@@ -107,7 +107,7 @@ describe('scenario', () => {
   });
 
   /** Runs the scenario synchronously (no timer fires in between), so a seed fully decides it. */
-  async function run(seed: number): Promise<{ actions: string[]; cluster: SimulatedCluster }> {
+  async function run(seed: number, prepare: (cluster: SimulatedCluster) => void = () => undefined): Promise<{ actions: string[]; cluster: SimulatedCluster }> {
     const cluster = await startSimulatedCluster({ name: 'same-cluster', podStartDelayMs: 60_000 });
     clusters.push(cluster);
     cluster.addNode({ name: 'node-1', cpu: 16, memoryBytes: 64 * 2 ** 30, storageBytes: 100 * 2 ** 30 });
@@ -115,6 +115,7 @@ describe('scenario', () => {
     cluster.addDeployment({ namespace: 'apps', name: 'api', replicas: 2, containers: [{ name: 'main', image: 'api:1', cpu: 0.1 }] });
     cluster.addStatefulSet({ namespace: 'apps', name: 'db', containers: [{ name: 'db', image: 'db:1', cpu: 0.1 }] });
     cluster.addCronJob({ namespace: 'apps', name: 'report', schedule: '*/5 * * * *', containers: [{ name: 'report', image: 'report:1' }] });
+    prepare(cluster);
     const scenario = new Scenario(cluster, { seed });
     const actions: string[] = [];
     for (let step = 0; step < 60; step += 1) {
@@ -135,6 +136,18 @@ describe('scenario', () => {
     const webPods = cluster.listPods('apps').filter((pod) => pod.metadata.labels?.['app'] === 'web');
     expect(webPods.length).toBeGreaterThanOrEqual(web?.spec.replicas ?? 0);
     expect(cluster.listPods('apps').some((pod) => pod.metadata.ownerReferences?.[0]?.kind === 'Job')).toBe(true);
+  });
+
+  it('leaves the spec of what a user deployed through the gateway alone: only its pods restart', async () => {
+    const { actions, cluster } = await run(7, (world) => {
+      world.patchObject('deployments', 'apps', 'web', { metadata: { labels: { 'kda.io/release': 'release-1' } } });
+      world.reconcile();
+    });
+    expect(actions.filter((action) => /^(scale|rollout) apps\/web\b/.test(action))).toEqual([]);
+    expect(actions.some((action) => /^(scale|rollout) apps\/api\b/.test(action))).toBe(true);
+    const web = cluster.getObject('deployments', 'apps', 'web');
+    expect(web?.spec.replicas).toBe(4);
+    expect(web?.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeUndefined();
   });
 
   it('is deterministic for a seed and differs across seeds', async () => {

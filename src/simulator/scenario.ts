@@ -30,6 +30,15 @@ export function seededRandom(seed: number): () => number {
 
 export type ScenarioWorld = Pick<SimulatedCluster, 'listPods' | 'listObjects' | 'updatePod' | 'deletePod' | 'patchObject' | 'triggerCronJob' | 'recordEvent'>;
 
+/**
+ * The demo's own applications change by themselves; what a user deployed through the gateway (a
+ * release's objects) is left to the user, so its drift, rollbacks and uninstalls show only what
+ * the user did. Pods of every workload still restart and get replaced.
+ */
+function notDeployedByUser(object: { readonly metadata: { readonly labels?: Readonly<Record<string, string>> | undefined } }): boolean {
+  return object.metadata.labels?.['kda.io/release'] === undefined;
+}
+
 export class Scenario {
   private timer: NodeJS.Timeout | undefined;
   private readonly random: () => number;
@@ -115,7 +124,7 @@ export class Scenario {
 
   /** Scale a Deployment out by one, or back to its starting size once it has grown enough. */
   private scaleSomething(): string | undefined {
-    const deployment = this.pick(this.world.listObjects('deployments'));
+    const deployment = this.pick(this.world.listObjects('deployments').filter(notDeployedByUser));
     if (deployment === undefined) return undefined;
     const key = `${deployment.metadata.namespace}/${deployment.metadata.name}`;
     const baseline = this.baseline.get(key) ?? deployment.spec.replicas;
@@ -128,7 +137,9 @@ export class Scenario {
   /** What `kubectl rollout restart` does: every pod of the Deployment is replaced, a few at a time. */
   private rollOutSomething(): string | undefined {
     const deployment = this.pick(
-      this.world.listObjects('deployments').filter((candidate) => candidate.status.updatedReplicas === candidate.spec.replicas && candidate.spec.replicas > 0),
+      this.world
+        .listObjects('deployments')
+        .filter((candidate) => notDeployedByUser(candidate) && candidate.status.updatedReplicas === candidate.spec.replicas && candidate.spec.replicas > 0),
     );
     if (deployment === undefined) return undefined;
     const restartedAt = new Date().toISOString();
