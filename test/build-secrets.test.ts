@@ -4,8 +4,9 @@
  * gone with its Job; and a Job that cannot be created leaves no Secret behind.
  */
 import { randomBytes } from 'node:crypto';
-import { KubeConfig } from '@kubernetes/client-node';
+import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { BuildJobSpec } from '../src/domains/builds/ports.js';
+import { presetDockerfile } from '../src/domains/builds/preset-dockerfiles.js';
 import { createBuildJobs, registrySecretName } from '../src/infra/k8s/build-jobs.js';
 import { createRegistryClient } from '../src/infra/registry/registry-client.js';
 import { loopbackEgress } from './support/egress.js';
@@ -113,11 +114,14 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
       expect({ what, hasAuth: serialized.includes(userPass) }).toEqual({ what, hasAuth: false });
       expect({ what, hasSecretData: serialized.includes(secret.data?.['.dockerconfigjson'] ?? '<none>') }).toEqual({ what, hasSecretData: false });
     }
-    // kaniko finds the config where it looks for it.
-    expect(job.spec.template.spec.volumes).toEqual([
+    // kaniko finds the config where it looks for it (beside the source and scratch emptyDirs); the source container never sees it.
+    expect(job.spec.template.spec.volumes?.filter((volume) => volume.emptyDir === undefined)).toEqual([
       { name: 'registry-auth', secret: { secretName: registrySecretName(jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } },
     ]);
-    expect(job.spec.template.spec.containers[0]?.volumeMounts).toEqual([{ name: 'registry-auth', mountPath: '/kaniko/.docker', readOnly: true }]);
+    expect(job.spec.template.spec.containers[0]?.volumeMounts?.filter((mount) => mount.name === 'registry-auth')).toEqual([
+      { name: 'registry-auth', mountPath: '/kaniko/.docker', readOnly: true },
+    ]);
+    expect(JSON.stringify(job.spec.template.spec.initContainers)).not.toContain('registry-auth');
 
     // The Secret: the registry host's auth, owned by the Job.
     expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
@@ -147,6 +151,34 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
     await waitFor('the Secret to be deleted', () => simulator.getObject('secrets', NAMESPACE, registrySecretName(jobName)) === undefined);
   });
 
+  it('a build pod whose source container cannot start ends the run, saying why', async () => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(simulator.kubeconfig());
+    const jobName = `kda-build-stuck-${randomBytes(3).toString('hex')}`;
+    // As a build Job whose source container reads a Secret that is gone: the kubelet would wait for it forever.
+    await kubeConfig.makeApiClient(BatchV1Api).createNamespacedJob({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: jobName },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              initContainers: [{ name: 'source', image: 'alpine/git:2.45.2', env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'gone', key: 'token' } } }] }],
+              containers: [{ name: 'builder', image: 'gcr.io/kaniko-project/executor:v1.23.2-debug' }],
+            },
+          },
+        },
+      },
+    });
+    const lines: string[] = [];
+    const jobs = createBuildJobs({ kubeConfigOf: () => kubeConfig });
+    const outcome = await jobs.follow('direct', NAMESPACE, jobName, { onStarted: () => undefined, onLine: (text) => void lines.push(text) }, new AbortController().signal);
+    expect({ outcome, lines }).toEqual({ outcome: 'failed', lines: ['error: the build pod cannot start: CreateContainerConfigError: secret "gone" not found'] });
+    await jobs.delete('direct', NAMESPACE, jobName);
+  });
+
   it('a Job the cluster refuses leaves no Secret behind', async () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(simulator.kubeconfig());
@@ -163,6 +195,7 @@ describe('build registry credentials travel in a Secret, not in the Job', () => 
       ref: 'main',
       preset: 'NODEJS',
       dockerfile: null,
+      presetDockerfile: presetDockerfile('NODEJS'),
       buildArgs: [],
       destination: `${new URL(registry.url).host}/team/taken:run-1`,
       registryUrl: registry.url,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createServer } from 'node:net';
 import { createRegistryClient } from '../src/infra/registry/registry-client.js';
 import { loopbackEgress } from './support/egress.js';
@@ -322,6 +323,48 @@ describe('builds: runs as Jobs in the build cluster, live logs, images in a real
     expect((await gateway.request(RUN_BUILD, { buildId }, viewer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }, devops), 'runBuild').runBuild.run;
     await finishedRun(run.id);
+  });
+
+  it('a language preset builds the Dockerfile it generates when the repository has none: shown on the build, carried by the Job, said in the log', async () => {
+    const BUILD = `query ($id: ID!) { build(id: $id) { preset presetDockerfile } }`;
+    const buildId = data(await createBuild('preset-web', 'main'), 'createBuild').createBuild.build.id;
+    const shown = data(await gateway.request<{ build: { preset: string; presetDockerfile: string | null } }>(BUILD, { id: buildId }), 'build').build;
+    expect(shown.preset).toBe('NODEJS');
+    expect(shown.presetDockerfile).toMatch(/^FROM node:\d+-slim AS build$/m);
+    expect(shown.presetDockerfile).toContain('CMD ["npm", "start"]');
+
+    const run = data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId }), 'runBuild').runBuild.run;
+    const jobName = `kda-build-${localKeyOf(run.id, 'BuildRun')}`;
+    const job = simulator.getObject('jobs', 'kda-builds-cloud-team', jobName);
+    const template = job?.spec.template.spec;
+    // The source is fetched by the init container; the builder gets the preset's Dockerfile as a value, not in its script.
+    expect(template?.initContainers?.map((container) => container.name)).toEqual(['source']);
+    const builder = template?.containers[0];
+    expect(builder?.env).toEqual(expect.arrayContaining([{ name: 'KDA_BUILD_PRESET_DOCKERFILE', value: shown.presetDockerfile }]));
+    expect(builder?.command?.join(' ')).not.toContain('FROM node');
+
+    const finished = await finishedRun(run.id);
+    expect(finished).toMatchObject({ status: 'SUCCEEDED', stepsDone: 6 });
+    const prepare = finished.log.filter((line) => line.step === 2).map((line) => line.text);
+    expect(prepare).toEqual(expect.arrayContaining(['Using build preset NODEJS', 'Dockerfile: generated for preset NODEJS', 'Retrieving image manifest node:24-slim']));
+
+    // The pod ran its init container first: completed, its log the fetch.
+    const pod = simulator.listPods('kda-builds-cloud-team').find((candidate) => candidate.metadata.labels?.['job-name'] === jobName);
+    expect(pod?.status.initContainerStatuses?.map((status) => [status.name, status.state.terminated?.reason])).toEqual([['source', 'Completed']]);
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(simulator.kubeconfig());
+    const sourceLog = await kubeConfig.makeApiClient(CoreV1Api).readNamespacedPodLog({ namespace: 'kda-builds-cloud-team', name: pod?.metadata.name ?? '', container: 'source' });
+    expect(sourceLog).toContain('Fetching main from git://git.example.com/team/app.git');
+
+    // A repository with its own Dockerfile at its root builds that one; a DOCKERFILE build shows no preset Dockerfile.
+    const ownId = data(await createBuild('preset-own', 'simulate/with-dockerfile'), 'createBuild').createBuild.build.id;
+    const own = await finishedRun(data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId: ownId }), 'runBuild').runBuild.run.id);
+    expect(own.status).toBe('SUCCEEDED');
+    expect(own.log.filter((line) => line.step === 2).map((line) => line.text)).toContain("Dockerfile: the repository's Dockerfile (Dockerfile)");
+    const dockerfileId = data(await createBuild('own-path', 'main', { preset: 'DOCKERFILE', dockerfile: 'build/Dockerfile' }), 'createBuild').createBuild.build.id;
+    expect(data(await gateway.request<{ build: { presetDockerfile: string | null } }>(BUILD, { id: dockerfileId }), 'build').build.presetDockerfile).toBeNull();
+    const byPath = await finishedRun(data(await gateway.request<{ runBuild: { run: { id: string } } }>(RUN_BUILD, { buildId: dockerfileId }), 'runBuild').runBuild.run.id);
+    expect(byPath.log.filter((line) => line.step === 2).map((line) => line.text)).toContain("Dockerfile: the repository's Dockerfile (build/Dockerfile)");
   });
 
   it('build arguments: validated, shown on the build, handed to the build Job without touching its script', async () => {

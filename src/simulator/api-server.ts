@@ -262,14 +262,17 @@ function sendPodLog(context: ApiContext, response: ServerResponse, url: URL, nam
   const pod = context.store.get('pods', objectKey(namespace, name));
   if (pod === undefined) throw objectNotFound('pods', name);
   const names = pod.spec.containers.map((container) => container.name);
+  const initNames = (pod.spec.initContainers ?? []).map((container) => container.name);
   const requested = url.searchParams.get('container');
   const container = requested ?? (names.length === 1 ? names[0] : undefined);
   if (container === undefined) {
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+    const init = initNames.length > 0 ? ` or one of the init containers: [${initNames.join(' ')}]` : '';
+    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]${init}`);
   }
-  if (!names.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!names.includes(container) && !initNames.includes(container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
   if (pod.status.phase === 'Pending') {
-    const reason = pod.status.containerStatuses?.find((status) => status.name === container)?.state.waiting?.reason ?? 'ContainerCreating';
+    const statuses = [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])];
+    const reason = statuses.find((status) => status.name === container)?.state.waiting?.reason ?? 'ContainerCreating';
     throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
   if (url.searchParams.get('previous') === 'true') {
@@ -282,7 +285,8 @@ function sendPodLog(context: ApiContext, response: ServerResponse, url: URL, nam
     timestamps: url.searchParams.get('timestamps') === 'true',
   };
   const follow = url.searchParams.get('follow') === 'true';
-  if (follow && isRunningPod(pod)) {
+  // An init container has completed once the pod runs: its log is all there, nothing to follow.
+  if (follow && isRunningPod(pod) && !initNames.includes(container)) {
     context.logs.follow(pod, container, response, options);
     return;
   }

@@ -158,6 +158,8 @@ export interface PodObject {
   spec: {
     nodeName?: string;
     hostNetwork?: boolean;
+    /** Run to completion, in order, before `containers` start. */
+    initContainers?: ContainerObject[];
     containers: ContainerObject[];
     restartPolicy: string;
     schedulerName: string;
@@ -177,6 +179,7 @@ export interface PodObject {
     podIPs?: Array<{ ip: string }>;
     startTime?: string;
     qosClass?: string;
+    initContainerStatuses?: ContainerStatus[];
     containerStatuses?: ContainerStatus[];
     reason?: string;
     message?: string;

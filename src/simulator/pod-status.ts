@@ -29,6 +29,28 @@ function containerStatus(pod: PodObject, index: number, restartCount: number): C
   };
 }
 
+/**
+ * Init containers as kubelet reports them once it starts a pod: the simulator runs them in no time,
+ * so a pod past Pending has them all terminated (Completed); before, they wait.
+ */
+function initContainerStatuses(pod: PodObject, phase: PodPhase, at: string): ContainerStatus[] {
+  return (pod.spec.initContainers ?? []).map((container) => {
+    const image = container.image;
+    const done = phase !== 'Pending';
+    return {
+      name: container.name,
+      image,
+      imageID: `${image.split(':')[0] ?? image}@sha256:${digest(image)}`,
+      ...(done ? { containerID: `containerd://${digest(`${pod.metadata.uid}/init/${container.name}`)}` } : {}),
+      ready: done,
+      started: false,
+      restartCount: 0,
+      state: done ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: pod.status.startTime ?? at, finishedAt: at } } : { waiting: { reason: 'PodInitializing' } },
+      lastState: {},
+    };
+  });
+}
+
 /** Not yet placed on a node: no node has room (or none is schedulable). */
 export function markUnschedulable(pod: PodObject, at: string, message: string): void {
   pod.status = {
@@ -68,11 +90,15 @@ export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, address
     status.lastState = previous[index]?.lastState ?? {};
   }
   const ready = running && statuses.every((status) => status.ready);
+  // Once completed, init containers stay so (a finished pod does not run them again).
+  const initStatuses =
+    pod.status.initContainerStatuses?.every((status) => status.state.terminated !== undefined) === true ? pod.status.initContainerStatuses : initContainerStatuses(pod, phase, at);
+  const initialized = initStatuses.every((status) => status.state.terminated !== undefined);
   pod.status = {
     phase,
     conditions: [
       condition('PodReadyToStartContainers', running || finished, at),
-      condition('Initialized', true, at),
+      condition('Initialized', initialized, at, initialized ? undefined : 'ContainersNotInitialized'),
       condition('Ready', ready, at, ready ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
       condition('ContainersReady', ready, at, ready ? undefined : finished ? 'PodCompleted' : 'ContainersNotReady'),
       condition('PodScheduled', true, at),
@@ -81,6 +107,7 @@ export function setPodPhase(pod: PodObject, phase: PodPhase, at: string, address
     ...(podIP === undefined || phase === 'Pending' ? {} : { podIP, podIPs: [{ ip: podIP }] }),
     startTime: pod.status.startTime ?? at,
     qosClass: pod.status.qosClass ?? 'Burstable',
+    ...(initStatuses.length > 0 ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
   };
 }

@@ -2,7 +2,8 @@
  * core/v1 Secrets in the simulator, through the real clients: create (stringData folded into base64
  * data), get, list, watch, delete, validation, discovery, kubectl's table; the kubelet resolving
  * secretKeyRef env (CreateContainerConfigError while the Secret is missing) and secret volumes;
- * the garbage collector removing a Secret owned by a deleted Job.
+ * init containers configured and completed before the others; the garbage collector removing a
+ * Secret owned by a deleted Job.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -167,6 +168,39 @@ describe('simulated Secrets', () => {
       'the pod to run once the Secret has the key',
       async () => (await core.readNamespacedPod({ namespace: 'apps', name: 'needs-secret' })).status?.phase === 'Running',
     );
+  });
+
+  it('init containers: configured like the others (held in CreateContainerConfigError), then completed before the pod runs', async () => {
+    await core.createNamespacedPod({
+      namespace: 'apps',
+      body: {
+        metadata: { name: 'with-init' },
+        spec: {
+          initContainers: [{ name: 'fetch', image: 'alpine/git:2.45.2', env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'init-token', key: 'token' } } }] }],
+          containers: [{ name: 'main', image: 'example/app:1' }],
+        },
+      },
+    });
+    let pod: V1Pod | undefined;
+    await waitFor('the init container to wait in CreateContainerConfigError', async () => {
+      pod = await core.readNamespacedPod({ namespace: 'apps', name: 'with-init' });
+      return pod.status?.initContainerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError';
+    });
+    expect(pod?.status?.phase).toBe('Pending');
+    expect(pod?.status?.conditions?.find((condition) => condition.type === 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized' });
+    const events = await core.listNamespacedEvent({ namespace: 'apps', fieldSelector: 'involvedObject.name=with-init,reason=Failed' });
+    expect(events.items.map((event) => event.involvedObject.fieldPath)).toEqual(['spec.initContainers{fetch}']);
+
+    await core.createNamespacedSecret({ namespace: 'apps', body: { metadata: { name: 'init-token' }, stringData: { token: 't0k3n' } } });
+    await waitFor('the pod to run', async () => (pod = await core.readNamespacedPod({ namespace: 'apps', name: 'with-init' })).status?.phase === 'Running');
+    expect(pod?.status?.initContainerStatuses?.map((status) => [status.name, status.state?.terminated?.reason, status.state?.terminated?.exitCode])).toEqual([
+      ['fetch', 'Completed', 0],
+    ]);
+    const started = await core.listNamespacedEvent({ namespace: 'apps', fieldSelector: 'involvedObject.name=with-init,reason=Started' });
+    expect(started.items.map((event) => event.involvedObject.fieldPath)).toEqual(['spec.initContainers{fetch}', 'spec.containers{main}']);
+    // Its log can be read by name (it says nothing here); an unknown container is refused.
+    await expect(core.readNamespacedPodLog({ namespace: 'apps', name: 'with-init', container: 'fetch' })).resolves.toBeDefined();
+    expect((await failure(core.readNamespacedPodLog({ namespace: 'apps', name: 'with-init', container: 'other' }))).message).toMatch(/container other is not valid/);
   });
 
   it('a pod mounting a missing Secret stays ContainerCreating with FailedMount, then runs when it appears', async () => {

@@ -19,6 +19,7 @@ import type {
   WorkspaceGate,
 } from './ports.js';
 import { isFinished, type BuildLogLineRecord, type BuildRecord, type BuildRunRecord } from './records.js';
+import { presetDockerfile } from './preset-dockerfiles.js';
 import type { RegistryService } from './registry-service.js';
 import type { RunFollowers } from './run-follower.js';
 import { BUILD_STEPS, checkBuildArgs, checkImageRepository, checkName, checkPreset, checkRef, checkRepositoryInProject, checkSourceUrl } from './validation.js';
@@ -245,6 +246,7 @@ export class BuildService {
         ref: build.ref,
         preset: build.preset,
         dockerfile: build.dockerfile,
+        presetDockerfile: presetDockerfile(build.preset),
         buildArgs: build.buildArgs ?? [],
         destination: image,
         registryUrl: registry.url,

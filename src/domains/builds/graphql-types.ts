@@ -17,12 +17,13 @@ registerEnumType(RegistryKindEnum, {
 export const BuildPresetEnum = { NODEJS: 'NODEJS', JAVA_MAVEN: 'JAVA_MAVEN', PYTHON: 'PYTHON', GO: 'GO', DOCKERFILE: 'DOCKERFILE' } as const;
 registerEnumType(BuildPresetEnum, {
   name: 'BuildPreset',
-  description: "How the image is built: a language preset, or the repository's own Dockerfile (DOCKERFILE, with `dockerfile`).",
+  description:
+    "How the image is built: a language preset, or the repository's own Dockerfile (DOCKERFILE, with `dockerfile`). A language preset builds the repository's Dockerfile when it has one at its root, else the Dockerfile the preset generates.",
   valuesConfig: {
-    NODEJS: { description: 'Node.js: npm ci, npm run build, a node runtime image.' },
-    JAVA_MAVEN: { description: 'Java with Maven: mvn package, a JRE runtime image.' },
-    PYTHON: { description: 'Python: pip install, a python runtime image.' },
-    GO: { description: 'Go: go build, a static binary in a small image.' },
+    NODEJS: { description: 'Node.js LTS: npm ci (npm install without a lockfile), npm run build, npm start as a non-root user. See Build.presetDockerfile.' },
+    JAVA_MAVEN: { description: 'Java 21 with Maven: mvn package, the jar run on a JRE 21 image. See Build.presetDockerfile.' },
+    PYTHON: { description: 'Python 3.12: pip install -r requirements.txt, python -m APP_MODULE (gunicorn when installed). See Build.presetDockerfile.' },
+    GO: { description: 'Go: a static binary (CGO_ENABLED=0) in distroless static, non-root. See Build.presetDockerfile.' },
     DOCKERFILE: { description: "The repository's own Dockerfile, at `dockerfile`." },
   },
 });
@@ -121,6 +122,13 @@ export class Build {
 
   @Field(() => String, { nullable: true, description: 'Dockerfile path (preset DOCKERFILE).' })
   dockerfile!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The Dockerfile this build's language preset generates and builds when the repository has no Dockerfile at its root (one there is used instead); null for preset DOCKERFILE. Fixed per preset: build arguments reach its ARGs (NODEJS: none; PYTHON: APP_MODULE, APP_CALLABLE; GO: GO_PACKAGE), nothing else of the build is written into it.",
+  })
+  presetDockerfile!: string | null;
 
   @Field(() => [BuildArgument], { description: 'Build arguments passed as `--build-arg NAME=VALUE`, in order.' })
   buildArgs!: BuildArgument[];

@@ -1,5 +1,6 @@
 import { Build, BuildLogLine, BuildRun, Registry } from './graphql-types.js';
 import { statusDisplay } from './log-lines.js';
+import { presetDockerfile } from './preset-dockerfiles.js';
 import type { BuildLogLineRecord, BuildRecord, BuildRunRecord, RegistryRecord } from './records.js';
 import { BUILD_STEPS } from './validation.js';
 
@@ -17,6 +18,7 @@ export function toBuild(record: BuildRecord): Build {
     ref: record.ref,
     preset: record.preset,
     dockerfile: record.dockerfile,
+    presetDockerfile: presetDockerfile(record.preset),
     buildArgs: (record.buildArgs ?? []).map(({ name, value }) => ({ name, value })),
     imageRepository: record.imageRepository,
     clusterId: record.clusterId,

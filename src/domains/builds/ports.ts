@@ -141,6 +141,8 @@ export interface BuildJobSpec {
   readonly ref: string;
   readonly preset: string;
   readonly dockerfile: string | null;
+  /** The preset's Dockerfile, built when the repository has none at its root; null for DOCKERFILE. */
+  readonly presetDockerfile: string | null;
   readonly buildArgs: readonly BuildArg[];
   /** host[:port]/repository:tag */
   readonly destination: string;

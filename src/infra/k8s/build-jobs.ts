@@ -1,7 +1,8 @@
 /**
  * Build Jobs in a cluster: create (namespace first, if needed), delete, and follow — the Job's pod
- * is found by its `job-name` label, its log followed through the Kubernetes log API (`Log`,
- * follow=true), and the Job's outcome read when the log ends.
+ * is found by its `job-name` label, its builder's log followed through the Kubernetes log API
+ * (`Log`, follow=true), and the Job's outcome read when the log ends. The pod fetches the source in
+ * an init container, then builds with kaniko (see `sourceScript` and `builderScript`).
  *
  * Registry credentials never appear in the Job: they go into a `kubernetes.io/dockerconfigjson`
  * Secret owned by the Job (so the garbage collector removes it with the Job), mounted where kaniko
@@ -16,6 +17,9 @@ import { apiMessageOf, apiStatusOf } from './operation-errors.js';
 export const BUILD_RUN_LABEL = 'kda.io/build-run';
 /** kaniko's debug image has a shell, so the step markers can be printed around the executor. */
 const BUILDER_IMAGE = 'gcr.io/kaniko-project/executor:v1.23.2-debug';
+const BUILDER_CONTAINER = 'builder';
+/** The init container fetching the source (see below). */
+export const SOURCE_CONTAINER = 'source';
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kda-gateway' };
 const REGISTRY_AUTH_VOLUME = 'registry-auth';
 /** kaniko's DOCKER_CONFIG directory: it reads config.json there. */
@@ -41,26 +45,78 @@ function describe(error: unknown): string {
 }
 
 /**
- * The builder script a real cluster runs: markers, then kaniko. The simulator reads the env instead.
- * Every user-supplied value reaches kaniko through the environment, never spliced into the script,
- * so no source URL, ref, path or build argument can run a command in the build pod.
+ * Why two containers. kaniko's own git context clones and builds in one go, so nothing could look
+ * at the source in between: a language preset could not tell whether the repository brings its own
+ * Dockerfile. So the `source` init container (git) fetches the ref into an emptyDir at /workspace,
+ * and the builder (kaniko's debug image, which has a shell) decides: the repository's Dockerfile
+ * when it has one (at `dockerfile` for DOCKERFILE builds, at the root for a language preset), else
+ * the preset's Dockerfile, handed over in KDA_BUILD_PRESET_DOCKERFILE and written to a second
+ * emptyDir (outside the build context, so it never lands in the image); kaniko then builds
+ * `dir:///workspace` with it.
+ *
+ * The init container never fails the pod: it records git's output and exit status in the scratch
+ * volume, and the builder prints them under the clone step marker. So the whole run keeps one log
+ * (the builder's) and a failed fetch is step 1 failing, as before.
+ *
+ * Every user-supplied value reaches both scripts through the environment, always quoted, never
+ * spliced into the script text; git gets them after `--`, so no source URL, ref, path or build
+ * argument can become an option or run a command in the build pod.
  */
+export const SOURCE_IMAGE = 'alpine/git:2.45.2';
+const WORKSPACE_VOLUME = 'workspace';
+const WORKSPACE_DIR = '/workspace';
+const SCRATCH_VOLUME = 'kda-build';
+const SCRATCH_DIR = '/kda-build';
+/** Transports git may use: never `file` or `ext` (which runs a command). */
+const GIT_PROTOCOLS = 'http:https:git:ssh';
+
+function sourceScript(): string {
+  return [
+    `cd ${WORKSPACE_DIR}`,
+    '{',
+    '  git -c init.defaultBranch=build init -q . &&',
+    '  printf "Fetching %s from %s\\n" "$KDA_BUILD_REF" "$KDA_BUILD_SOURCE" &&',
+    '  git fetch --depth 1 -- "$KDA_BUILD_SOURCE" "$KDA_BUILD_REF" &&',
+    '  git -c advice.detachedHead=false checkout -q FETCH_HEAD &&',
+    '  printf "HEAD is now at %s\\n" "$(git rev-parse --short HEAD)"',
+    `} >${SCRATCH_DIR}/clone.log 2>&1`,
+    `echo $? >${SCRATCH_DIR}/clone.status`,
+    `cat ${SCRATCH_DIR}/clone.log`,
+  ].join('\n');
+}
+
+/** The builder script a real cluster runs: markers, the Dockerfile chosen, then kaniko. The simulator reads the env instead. */
 function builderScript(spec: BuildJobSpec): string {
   const total = spec.steps.length;
   const marker = (name: string) => `echo "[kda] step $((${spec.steps.indexOf(name) + 1}))/${total} ${name}"`;
   return [
     'set -e',
     marker('clone'),
+    `cat ${SCRATCH_DIR}/clone.log 2>/dev/null || true`,
+    `if [ "$(cat ${SCRATCH_DIR}/clone.status 2>/dev/null)" != 0 ]; then printf 'error: cannot fetch %s from %s\\n' "$KDA_BUILD_REF" "$KDA_BUILD_SOURCE"; exit 1; fi`,
     marker('prepare'),
+    `printf 'Using build preset %s\\n' "$KDA_BUILD_PRESET"`,
+    'if [ -n "${KDA_BUILD_DOCKERFILE:-}" ]; then',
+    `  dockerfile="${WORKSPACE_DIR}/$KDA_BUILD_DOCKERFILE"`,
+    `  if [ ! -f "$dockerfile" ]; then printf 'error: the repository has no Dockerfile at %s\\n' "$KDA_BUILD_DOCKERFILE"; exit 1; fi`,
+    `  printf "Dockerfile: the repository's Dockerfile (%s)\\n" "$KDA_BUILD_DOCKERFILE"`,
+    `elif [ -f ${WORKSPACE_DIR}/Dockerfile ]; then`,
+    `  dockerfile=${WORKSPACE_DIR}/Dockerfile`,
+    `  echo "Dockerfile: the repository's Dockerfile (Dockerfile)"`,
+    'else',
+    `  dockerfile=${SCRATCH_DIR}/Dockerfile`,
+    `  printf '%s' "$KDA_BUILD_PRESET_DOCKERFILE" >"$dockerfile"`,
+    `  printf 'Dockerfile: generated for preset %s\\n' "$KDA_BUILD_PRESET"`,
+    'fi',
     marker('dependencies'),
     marker('compile'),
     marker('image'),
     marker('push'),
-    // kaniko clones, builds and pushes in one go; its own output lands under the last markers.
+    // kaniko builds and pushes in one go; its own output lands under the last markers.
     // One `--build-arg NAME=VALUE` per line of KDA_BUILD_ARGS, each a single word whatever it holds.
     'set --',
     'if [ -n "$KDA_BUILD_ARGS" ]; then while IFS= read -r arg; do set -- "$@" --build-arg "$arg"; done <<EOF\n$KDA_BUILD_ARGS\nEOF\nfi',
-    '/kaniko/executor --context "git://${KDA_BUILD_SOURCE#*://}#refs/heads/${KDA_BUILD_REF}" --dockerfile "${KDA_BUILD_DOCKERFILE:-Dockerfile}" --destination "$KDA_BUILD_DESTINATION" "$@"',
+    `/kaniko/executor --context dir://${WORKSPACE_DIR} --dockerfile "$dockerfile" --destination "$KDA_BUILD_DESTINATION" "$@"`,
     'echo "[kda] build finished"',
   ].join('\n');
 }
@@ -94,23 +150,34 @@ export function registrySecretManifest(spec: BuildJobSpec): V1Secret | undefined
 }
 
 export function buildJobManifest(spec: BuildJobSpec): V1Job {
-  const env = [
+  const source = [
     { name: 'KDA_BUILD_SOURCE', value: spec.sourceUrl },
     { name: 'KDA_BUILD_REF', value: spec.ref },
+  ];
+  const env = [
+    ...source,
     { name: 'KDA_BUILD_PRESET', value: spec.preset },
     ...(spec.dockerfile !== null ? [{ name: 'KDA_BUILD_DOCKERFILE', value: spec.dockerfile }] : []),
+    ...(spec.presetDockerfile !== null ? [{ name: 'KDA_BUILD_PRESET_DOCKERFILE', value: spec.presetDockerfile }] : []),
     { name: 'KDA_BUILD_DESTINATION', value: spec.destination },
     { name: 'KDA_BUILD_REGISTRY_URL', value: spec.registryUrl },
     { name: 'KDA_BUILD_STEPS', value: spec.steps.join(',') },
     ...(spec.buildArgs.length > 0 ? [{ name: 'KDA_BUILD_ARGS', value: spec.buildArgs.map((arg) => `${arg.name}=${arg.value}`).join('\n') }] : []),
   ];
   const labels = { [BUILD_RUN_LABEL]: spec.runId, ...MANAGED_BY };
+  const shared = [
+    { name: WORKSPACE_VOLUME, mountPath: WORKSPACE_DIR },
+    { name: SCRATCH_VOLUME, mountPath: SCRATCH_DIR },
+  ];
   // Credentials by reference only: the Secret's config.json where kaniko looks for it.
   const credentials = hasCredentials(spec);
-  const volumes = credentials
-    ? [{ name: REGISTRY_AUTH_VOLUME, secret: { secretName: registrySecretName(spec.jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }]
-    : [];
-  const volumeMounts = credentials ? [{ name: REGISTRY_AUTH_VOLUME, mountPath: KANIKO_DOCKER_DIR, readOnly: true }] : [];
+  const volumes = [
+    ...(credentials ? [{ name: REGISTRY_AUTH_VOLUME, secret: { secretName: registrySecretName(spec.jobName), items: [{ key: '.dockerconfigjson', path: 'config.json' }] } }] : []),
+    { name: WORKSPACE_VOLUME, emptyDir: {} },
+    { name: SCRATCH_VOLUME, emptyDir: {} },
+  ];
+  const volumeMounts = [...(credentials ? [{ name: REGISTRY_AUTH_VOLUME, mountPath: KANIKO_DOCKER_DIR, readOnly: true }] : []), ...shared];
+  const sourceEnv = [...source, { name: 'GIT_ALLOW_PROTOCOL', value: GIT_PROTOCOLS }, { name: 'GIT_TERMINAL_PROMPT', value: '0' }];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -122,8 +189,9 @@ export function buildJobManifest(spec: BuildJobSpec): V1Job {
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          containers: [{ name: 'builder', image: BUILDER_IMAGE, command: ['/busybox/sh', '-c', builderScript(spec)], env, ...(credentials ? { volumeMounts } : {}) }],
-          ...(credentials ? { volumes } : {}),
+          initContainers: [{ name: SOURCE_CONTAINER, image: SOURCE_IMAGE, command: ['/bin/sh', '-c', sourceScript()], env: sourceEnv, volumeMounts: shared }],
+          containers: [{ name: BUILDER_CONTAINER, image: BUILDER_IMAGE, command: ['/busybox/sh', '-c', builderScript(spec)], env, volumeMounts }],
+          volumes,
         },
       },
     },
@@ -190,13 +258,20 @@ async function deleteIgnoringMissing(remove: () => Promise<unknown>): Promise<vo
   }
 }
 
-/** Why the pod's container waits for good (e.g. a missing Secret), if it does. */
+/** Why one of the pod's containers (the source one too) waits for good (e.g. a missing Secret), if it does. */
 function stuckReason(pod: V1Pod): string | undefined {
-  for (const status of pod.status?.containerStatuses ?? []) {
+  for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = status.state?.waiting;
     if (waiting?.reason !== undefined && STUCK_REASONS.has(waiting.reason)) return `${waiting.reason}: ${waiting.message ?? ''}`.trim();
   }
   return undefined;
+}
+
+/** How the source container ended, when it failed before the builder could start. */
+function sourceFailure(pod: V1Pod): string | undefined {
+  const terminated = pod.status?.initContainerStatuses?.find((status) => status.name === SOURCE_CONTAINER)?.state?.terminated;
+  if (terminated === undefined || terminated.exitCode === 0) return undefined;
+  return `the source container ended with ${terminated.reason ?? 'an error'} (exit code ${terminated.exitCode}) before the build started`;
 }
 
 export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
@@ -307,6 +382,11 @@ export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
         const current = await core.readNamespacedPod({ namespace, name: podName }).catch((error: unknown) => (apiStatusOf(error) === 404 ? null : undefined));
         if (current === null) return 'missing';
         const outcome = current === undefined ? undefined : podOutcome(current);
+        if (outcome === 'failed' && seen === 0 && current !== undefined) {
+          // The source container only fails when killed (it records git's own failures): say so, as the builder never ran.
+          const ended = sourceFailure(current);
+          if (ended !== undefined) handlers.onLine(`error: ${ended}`, new Date());
+        }
         if (outcome !== undefined) return outcome;
         await delay(POLL_MS, signal);
       }
@@ -336,7 +416,7 @@ async function followOnce(kubeConfig: KubeConfig, core: CoreV1Api, namespace: st
   });
   let controller: AbortController | undefined;
   try {
-    controller = await new Log(kubeConfig).log(namespace, podName, 'builder', sink, { follow: true });
+    controller = await new Log(kubeConfig).log(namespace, podName, BUILDER_CONTAINER, sink, { follow: true });
   } catch {
     // e.g. the container is not ready for logs yet: the caller polls and follows again.
     signal.removeEventListener('abort', onAbort);

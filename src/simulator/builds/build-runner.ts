@@ -1,7 +1,8 @@
 /**
  * Runs build pods the way an in-cluster builder (kaniko) would, at a configurable pace: a step
  * marker per step, a few lines each, and on success a real push of a small image to the registry
- * named in the pod's environment. A ref `simulate/fail-at-<k>` makes step k fail.
+ * named in the pod's environment. A ref `simulate/fail-at-<k>` makes step k fail; a ref
+ * `simulate/with-dockerfile` stands for a repository with its own Dockerfile at its root.
  *
  * The pod talks the gateway's builder protocol: env KDA_BUILD_* in, `[kda] step k/n name` markers out.
  * Registry credentials come as kaniko takes them: a Docker config mounted at /kaniko/.docker/config.json
@@ -48,27 +49,51 @@ export function dockerConfigAuth(configText: string, registryHost: string): stri
   return undefined;
 }
 
-/** What each step says while it works: plausible, short. */
-function stepLines(step: string, env: ReadonlyMap<string, string>): string[] {
-  const source = env.get('KDA_BUILD_SOURCE') ?? '';
-  const ref = env.get('KDA_BUILD_REF') ?? '';
+/** A language preset's build of a repository that brings its own Dockerfile at its root. */
+const OWN_DOCKERFILE_REF = 'simulate/with-dockerfile';
+
+/** What the source (init) container fetched, as the real one prints it (the builder repeats it under `clone`). */
+function cloneLines(env: ReadonlyMap<string, string>): string[] {
+  return [`Fetching ${env.get('KDA_BUILD_REF') ?? ''} from ${env.get('KDA_BUILD_SOURCE') ?? ''}`, 'HEAD is now at 3f2c1ab'];
+}
+
+/**
+ * The prepare step: which Dockerfile the build uses, as the real builder decides. A DOCKERFILE build
+ * uses the repository's at its path; a language preset the repository's at the root when the ref
+ * says it has one (OWN_DOCKERFILE_REF), else the one the Job hands over in KDA_BUILD_PRESET_DOCKERFILE,
+ * whose base images kaniko would then fetch. A Job that hands over none fails here.
+ */
+function prepareLines(env: ReadonlyMap<string, string>): { lines: string[]; error?: string } {
   const preset = env.get('KDA_BUILD_PRESET') ?? 'DOCKERFILE';
+  const lines = [`Using build preset ${preset}`];
+  const path = env.get('KDA_BUILD_DOCKERFILE');
+  if (path !== undefined && path !== '') return { lines: [...lines, `Dockerfile: the repository's Dockerfile (${path})`, 'Retrieving image manifest for base image'] };
+  if (env.get('KDA_BUILD_REF') === OWN_DOCKERFILE_REF)
+    return { lines: [...lines, "Dockerfile: the repository's Dockerfile (Dockerfile)", 'Retrieving image manifest for base image'] };
+  const generated = env.get('KDA_BUILD_PRESET_DOCKERFILE') ?? '';
+  const bases = [...generated.matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1] ?? '');
+  if (bases.length === 0) return { lines, error: `error: the repository has no Dockerfile and the Job gives none for preset ${preset} (KDA_BUILD_PRESET_DOCKERFILE)` };
+  return { lines: [...lines, `Dockerfile: generated for preset ${preset}`, ...bases.map((image) => `Retrieving image manifest ${image}`)] };
+}
+
+/** What each step says while it works: plausible, short. */
+function stepLines(step: string, env: ReadonlyMap<string, string>): { lines: string[]; error?: string } {
   const destination = env.get('KDA_BUILD_DESTINATION') ?? '';
   switch (step) {
     case 'clone':
-      return [`Cloning into '/workspace'... ${source}`, `Checking out ${ref}`, 'HEAD is now at 3f2c1ab'];
+      return { lines: cloneLines(env) };
     case 'prepare':
-      return [`Using build preset ${preset}`, `Dockerfile: ${env.get('KDA_BUILD_DOCKERFILE') ?? '(generated from preset)'}`, 'Retrieving image manifest for base image'];
+      return prepareLines(env);
     case 'dependencies':
-      return ['RUN install dependencies', 'added 212 packages in 3s', 'Taking snapshot of files...'];
+      return { lines: ['RUN install dependencies', 'added 212 packages in 3s', 'Taking snapshot of files...'] };
     case 'compile':
-      return ['RUN build', 'compiled successfully', 'Taking snapshot of files...'];
+      return { lines: ['RUN build', 'compiled successfully', 'Taking snapshot of files...'] };
     case 'image':
-      return ['Adding build output to the image', 'COPY build output', 'Image assembled'];
+      return { lines: ['Adding build output to the image', 'COPY build output', 'Image assembled'] };
     case 'push':
-      return [`Pushing image to ${destination}`];
+      return { lines: [`Pushing image to ${destination}`] };
     default:
-      return [`running ${step}`];
+      return { lines: [`running ${step}`] };
   }
 }
 
@@ -81,10 +106,14 @@ export class BuildRunner {
     private readonly lineIntervalMs: number,
   ) {}
 
-  /** Runs the build in `pod`'s builder container, configured as the kubelet resolved it. */
-  run(pod: PodObject, config: ContainerConfig): void {
+  /**
+   * Runs the build in `pod`'s builder container, configured as the kubelet resolved it; its source
+   * (init) container, when it has one, has fetched the source already: its log says so.
+   */
+  run(pod: PodObject, config: ContainerConfig, source?: { readonly name: string; readonly config: ContainerConfig }): void {
     const env = config.env;
     const container = pod.spec.containers[0]?.name ?? 'builder';
+    if (source !== undefined) for (const line of cloneLines(source.config.env)) this.hooks.appendLog(pod, source.name, line);
     const steps = (env.get('KDA_BUILD_STEPS') ?? 'clone,prepare,dependencies,compile,image,push').split(',').filter((step) => step !== '');
     const failAt = Number(FAIL_AT.exec(env.get('KDA_BUILD_REF') ?? '')?.[1] ?? 0);
     const script: Array<() => Promise<'next' | 'failed' | 'done'>> = [];
@@ -95,16 +124,18 @@ export class BuildRunner {
     steps.forEach((step, index) => {
       const number = index + 1;
       script.push(say(`[kda] step ${number}/${steps.length} ${step}`));
-      const lines = stepLines(step, env);
+      const { lines, error } = stepLines(step, env);
+      const fail = (text: string) => async () => {
+        this.hooks.appendLog(pod, container, text);
+        return 'failed' as const;
+      };
       if (number === failAt) {
         script.push(say(lines[0] ?? step));
-        script.push(async () => {
-          this.hooks.appendLog(pod, container, `error: step ${number} (${step}) failed: simulated failure requested by ref ${env.get('KDA_BUILD_REF') ?? ''}`);
-          return 'failed';
-        });
+        script.push(fail(`error: step ${number} (${step}) failed: simulated failure requested by ref ${env.get('KDA_BUILD_REF') ?? ''}`));
         return;
       }
       for (const line of lines) script.push(say(line));
+      if (error !== undefined) script.push(fail(error));
       if (step === 'push') script.push(() => this.push(pod, container, config));
     });
     script.push(say('[kda] build finished'));

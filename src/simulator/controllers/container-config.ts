@@ -136,12 +136,13 @@ function envFromSources(store: ObjectStore, pod: PodObject, container: Container
   return undefined;
 }
 
-/** Resolves every container's configuration, or says why the pod cannot start yet. */
+/** Resolves every container's configuration (init containers' too), or says why the pod cannot start yet. */
 export function resolvePodConfig(store: ObjectStore, pod: PodObject): PodConfig {
   const volumes = sourceVolumes(store, pod);
   if (!(volumes instanceof Map)) return volumes;
   const containers = new Map<string, ContainerConfig>();
-  for (const container of pod.spec.containers) {
+  // Init containers are configured the same way (their names are unique among all the pod's containers).
+  for (const container of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
     const env = new Map<string, string>();
     const fromSources = envFromSources(store, pod, container, env);
     if (fromSources !== undefined) return { ok: false, failure: 'CreateContainerConfigError', container: container.name, message: fromSources };

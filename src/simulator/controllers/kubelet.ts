@@ -1,6 +1,6 @@
 /**
  * The simulated kubelets: start pods bound to their node a moment after they are created
- * (Pulled/Created/Started events, log lines), mark containers ready after their readiness delay,
+ * (Pulled/Created/Started events, log lines; init containers run first and complete at once), mark containers ready after their readiness delay,
  * crash-loop containers whose image says so, run job pods to completion, and make running pods
  * write a line to their log now and then.
  */
@@ -127,8 +127,12 @@ export class Kubelet {
       this.holdBack(pod, config.failure, config.message, config.failure === 'CreateContainerConfigError' ? config.container : undefined);
       return;
     }
-    for (const container of pod.spec.containers) {
-      const fieldPath = `spec.containers{${container.name}}`;
+    // Init containers run (and complete at once) before the others start.
+    const started = [
+      ...(pod.spec.initContainers ?? []).map((container) => ({ container, fieldPath: `spec.initContainers{${container.name}}` })),
+      ...pod.spec.containers.map((container) => ({ container, fieldPath: `spec.containers{${container.name}}` })),
+    ];
+    for (const { container, fieldPath } of started) {
       const involved = { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath };
       this.events.record({ involvedObject: involved, reason: 'Pulled', message: `Container image "${container.image}" already present on machine`, source });
       this.events.record({ involvedObject: involved, reason: 'Created', message: `Created container ${container.name}`, source });
@@ -143,7 +147,9 @@ export class Kubelet {
     // A build pod's log is the builder's: no kubelet lines, no chatter; it ends when the build does.
     if (isBuildPod(running)) {
       const builder = running.spec.containers[0]?.name ?? '';
-      this.builds.run(running, config.containers.get(builder) ?? { env: new Map(), files: new Map() });
+      const sourceContainer = running.spec.initContainers?.[0]?.name;
+      const source = sourceContainer === undefined ? undefined : { name: sourceContainer, config: config.containers.get(sourceContainer) ?? { env: new Map(), files: new Map() } };
+      this.builds.run(running, config.containers.get(builder) ?? { env: new Map(), files: new Map() }, source);
       return;
     }
     for (const container of running.spec.containers) this.logs.append(running, container.name, `${new Date().toISOString()} INFO ${container.name} started`);
@@ -211,7 +217,8 @@ export class Kubelet {
     if (failure === 'FailedMount') {
       this.events.record({ involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid }, reason: 'FailedMount', message, type: 'Warning', source });
     } else {
-      const fieldPath = `spec.containers{${containerName ?? ''}}`;
+      const init = pod.spec.initContainers?.some((container) => container.name === containerName) === true;
+      const fieldPath = `spec.${init ? 'initContainers' : 'containers'}{${containerName ?? ''}}`;
       this.events.record({
         involvedObject: { apiVersion: 'v1', kind: 'Pod', name, namespace, uid, fieldPath },
         reason: 'Failed',
@@ -219,10 +226,11 @@ export class Kubelet {
         type: 'Warning',
         source,
       });
-      const waiting = pod.status.containerStatuses?.find((status) => status.name === containerName)?.state.waiting;
+      const statusesOf = (target: PodObject) => (init ? target.status.initContainerStatuses : target.status.containerStatuses) ?? [];
+      const waiting = statusesOf(pod).find((status) => status.name === containerName)?.state.waiting;
       if (waiting?.reason !== 'CreateContainerConfigError' || waiting.message !== message) {
         this.state.updatePod(namespace, name, (draft) => {
-          for (const status of draft.status.containerStatuses ?? []) {
+          for (const status of statusesOf(draft)) {
             if (status.name === containerName) status.state = { waiting: { reason: 'CreateContainerConfigError', message } };
           }
         });
