@@ -18,6 +18,7 @@ import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscri
 import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
+import { wireAlerts, type AlertsWiring } from './wiring/alerts.js';
 import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
@@ -90,6 +91,11 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       stops,
     );
     const mapPackages = wireMapPackages(infra, { catalog: catalog.catalog, appMaps: appMaps.appMaps });
+    const alerts = wireAlerts(
+      infra,
+      { gate: workspaces.workspaceAccess, cachedView: (clusterId) => infra.informers.get(clusterId), intervalSeconds: limits.alertIntervalSeconds },
+      stops,
+    );
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -110,8 +116,9 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await clusters.start();
     await builds.start();
     await catalog.start();
+    alerts.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -138,6 +145,7 @@ interface Wired {
   readonly catalog: CatalogWiring;
   readonly appMaps: AppMapsWiring;
   readonly mapPackages: MapPackagesWiring;
+  readonly alerts: AlertsWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -170,6 +178,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     releases: wired.catalog.releases,
     appMaps: wired.appMaps.appMaps,
     mapPackages: wired.mapPackages.mapPackages,
+    alerts: wired.alerts.alerts,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

@@ -83,6 +83,7 @@ describe('limits, log level and error detail', () => {
       costPerSecond: 20_000,
       outboxMaxEvents: 10_000,
       releaseRolloutSeconds: 600,
+      alertIntervalSeconds: 10,
       releaseHistory: 20,
     });
     expect(config.logLevel).toBe('info');
@@ -109,6 +110,7 @@ describe('limits, log level and error detail', () => {
         KDA_COST_PER_SECOND: '1000',
         KDA_OUTBOX_MAX_EVENTS: '250',
         KDA_RELEASE_ROLLOUT_SECONDS: '30',
+        KDA_ALERT_INTERVAL_SECONDS: '2.5',
         KDA_RELEASE_HISTORY: '5',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
@@ -132,6 +134,7 @@ describe('limits, log level and error detail', () => {
       outboxMaxEvents: 250,
       releaseRolloutSeconds: 30,
       releaseHistory: 5,
+      alertIntervalSeconds: 2.5,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);
@@ -155,6 +158,7 @@ describe('limits, log level and error detail', () => {
       KDA_OUTBOX_MAX_EVENTS: '0',
       KDA_RELEASE_ROLLOUT_SECONDS: 'soon',
       KDA_RELEASE_HISTORY: '1',
+      KDA_ALERT_INTERVAL_SECONDS: '0',
       KDA_LOG_LEVEL: 'verbose',
       KDA_DEBUG_ERRORS: 'sometimes',
     }).join('\n');
@@ -174,6 +178,7 @@ describe('limits, log level and error detail', () => {
       'KDA_OUTBOX_MAX_EVENTS',
       'KDA_RELEASE_ROLLOUT_SECONDS',
       'KDA_RELEASE_HISTORY',
+      'KDA_ALERT_INTERVAL_SECONDS',
       'KDA_LOG_LEVEL',
       'KDA_DEBUG_ERRORS',
     ]) {

@@ -35,6 +35,8 @@ export interface GatewayLimits {
   readonly releaseRolloutSeconds: number;
   /** KDA_RELEASE_HISTORY: revisions kept per release (each with its manifests and inventory); older ones are dropped. */
   readonly releaseHistory: number;
+  /** KDA_ALERT_INTERVAL_SECONDS: how often alerts are judged again from the watch caches. */
+  readonly alertIntervalSeconds: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   outboxMaxEvents: 10_000,
   releaseRolloutSeconds: 600,
   releaseHistory: 20,
+  alertIntervalSeconds: 10,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -101,6 +104,7 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     releaseRolloutSeconds: parseNumber(env, 'KDA_RELEASE_ROLLOUT_SECONDS', DEFAULT_LIMITS.releaseRolloutSeconds, { integer: false, min: 0.1 }, problems),
     // Two at least: a rollback needs the revision before the current one.
     releaseHistory: parseNumber(env, 'KDA_RELEASE_HISTORY', DEFAULT_LIMITS.releaseHistory, whole(2), problems),
+    alertIntervalSeconds: parseNumber(env, 'KDA_ALERT_INTERVAL_SECONDS', DEFAULT_LIMITS.alertIntervalSeconds, { integer: false, min: 0.1 }, problems),
   });
 }
 

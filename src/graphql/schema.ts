@@ -10,6 +10,7 @@ import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryRe
 import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
+import { AlertResolver } from '../domains/monitoring/alerts/index.js';
 import { AppMapReleaseResolver, ReleaseAppMapResolver } from './app-map-release-resolver.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
@@ -73,6 +74,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       MapPackageResolver,
       AppMapResolver,
       AppMapNeighboursResolver,
+      AlertResolver,
       AppMapReleaseResolver,
       ReleaseAppMapResolver,
       GlobalNodeResolver,

@@ -6,6 +6,7 @@ import { ClusterEntity } from './cluster-entity.js';
 import { UserEntity } from './user-entity.js';
 import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
+import { AlertEntity } from './alert-entities.js';
 import { buildEntities } from './build-entities.js';
 import { appMapEntities } from './app-map-entities.js';
 import { catalogEntities, type DatabaseKind } from './catalog-entities.js';
@@ -22,6 +23,7 @@ const sharedEntities = [
   WorkspaceClusterEntity,
   WorkspaceStorageEntity,
   AuditEntryEntity,
+  AlertEntity,
   ...buildEntities,
 ];
 

@@ -1,0 +1,70 @@
+import { currentConditions, type AlertView } from './conditions.js';
+
+function view(parts: Partial<{ [K in keyof AlertView]: ReturnType<AlertView[K]> }>): AlertView {
+  return { nodes: () => parts.nodes ?? [], pods: () => parts.pods ?? [], workloads: () => parts.workloads ?? [] };
+}
+
+const deployment = (available: number, conditions: Array<{ type: string; status: string; reason?: string; message?: string }> = []) => ({
+  kind: 'Deployment',
+  namespace: 'shop',
+  name: 'web',
+  desired: 3,
+  available,
+  conditions,
+});
+
+describe('alert conditions', () => {
+  it('a rollout in progress with replicas available is not an alert; none available, or past its deadline, is', () => {
+    expect(currentConditions('c1', view({ workloads: [deployment(1)] }))).toEqual([]);
+    expect(currentConditions('c1', view({ workloads: [deployment(0)] }))).toEqual([
+      expect.objectContaining({ kind: 'WORKLOAD_UNAVAILABLE', severity: 'CRITICAL', fingerprint: 'WORKLOAD_UNAVAILABLE/c1/shop/Deployment/web' }),
+    ]);
+    const late = currentConditions(
+      'c1',
+      view({
+        workloads: [deployment(2, [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }])],
+      }),
+    );
+    expect(late).toEqual([expect.objectContaining({ severity: 'WARNING', message: expect.stringContaining('timed out progressing') })]);
+    // Scaled to zero on purpose, a CronJob, a Job: not this alert.
+    expect(
+      currentConditions(
+        'c1',
+        view({
+          workloads: [
+            { ...deployment(0), desired: 0 },
+            { ...deployment(0), kind: 'CronJob' },
+            { ...deployment(0), kind: 'Job' },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('names crash-looping containers and nodes not Ready; a restarting but running container is not crash-looping', () => {
+    const conditions = currentConditions(
+      'c1',
+      view({
+        nodes: [
+          { name: 'n1', ready: true, conditions: [] },
+          { name: 'n2', ready: false, conditions: [{ type: 'Ready', status: 'False', message: 'PLEG is not healthy' }] },
+        ],
+        pods: [
+          {
+            namespace: 'shop',
+            name: 'web-1',
+            containers: [
+              { name: 'web', restartCount: 7, reason: 'CrashLoopBackOff' },
+              { name: 'proxy', restartCount: 0 },
+            ],
+          },
+          { namespace: 'shop', name: 'web-2', containers: [{ name: 'web', restartCount: 3 }] },
+        ],
+      }),
+    );
+    expect(conditions.map((condition) => [condition.kind, condition.objectName, condition.message])).toEqual([
+      ['NODE_NOT_READY', 'n2', 'node n2 is not Ready: PLEG is not healthy'],
+      ['POD_CRASH_LOOPING', 'web-1', 'pod shop/web-1: container web is crash-looping (7 restarts)'],
+    ]);
+  });
+});

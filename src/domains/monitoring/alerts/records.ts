@@ -1,0 +1,29 @@
+/** Alerts: what needs a human now, opened when a condition appears and resolved when it goes. */
+
+export const ALERT_KINDS = ['NODE_NOT_READY', 'POD_CRASH_LOOPING', 'WORKLOAD_UNAVAILABLE'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const ALERT_SEVERITIES = ['CRITICAL', 'WARNING'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** A condition seen in a cluster now; its fingerprint names it across evaluations (and replicas). */
+export interface AlertCondition {
+  readonly fingerprint: string;
+  readonly kind: AlertKind;
+  readonly severity: AlertSeverity;
+  readonly clusterId: string;
+  /** null for cluster-scoped objects (nodes). */
+  readonly namespace: string | null;
+  readonly objectKind: string;
+  readonly objectName: string;
+  readonly message: string;
+}
+
+export interface AlertRecord extends AlertCondition {
+  readonly id: string;
+  readonly openedAt: Date;
+  /** null while open. */
+  readonly resolvedAt: Date | null;
+}
+
+export type AlertState = 'OPEN' | 'RESOLVED' | 'ALL';

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { Brackets, In, IsNull, LessThan, Not, type DataSource } from 'typeorm';
+import type { AlertScope, AlertStore } from '../../domains/monitoring/alerts/ports.js';
+import type { AlertKind, AlertRecord, AlertSeverity } from '../../domains/monitoring/alerts/records.js';
+import type { AlertRow } from './alert-entities.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+function toRecord(row: AlertRow): AlertRecord {
+  return {
+    id: row.id,
+    fingerprint: row.fingerprint,
+    kind: row.kind as AlertKind,
+    severity: row.severity as AlertSeverity,
+    clusterId: row.clusterId,
+    namespace: row.namespace ?? null,
+    objectKind: row.objectKind,
+    objectName: row.objectName,
+    message: row.message,
+    openedAt: row.openedAt,
+    resolvedAt: row.resolvedAt ?? null,
+  };
+}
+
+/** Purges delete this many rows per statement, so a big backlog never holds long locks. */
+const PURGE_BATCH = 500;
+
+export function createAlertStore(dataSource: DataSource): AlertStore {
+  const alerts = dataSource.getRepository<AlertRow>('Alert');
+  return {
+    openOf: async (clusterId) => (await alerts.findBy({ clusterId, openKey: Not(IsNull()) })).map(toRecord),
+    open: async (conditions, at) => {
+      for (const condition of conditions) {
+        try {
+          await alerts.insert({ ...condition, id: randomUUID(), openKey: condition.fingerprint, openedAt: at, resolvedAt: null });
+        } catch (error) {
+          // Another replica opened it first: one open alert per condition.
+          if (!isUniqueViolation(error)) throw error;
+        }
+      }
+    },
+    resolve: async (fingerprints, at) => {
+      if (fingerprints.length === 0) return;
+      await alerts.update({ openKey: In([...fingerprints]) }, { openKey: null, resolvedAt: at });
+    },
+    list: async (scope: AlertScope, state, limit) => {
+      const query = alerts.createQueryBuilder('alert');
+      query.where(
+        new Brackets((visible) => {
+          let index = 0;
+          for (const [clusterId, namespaces] of scope) {
+            const cluster = `cluster${index}`;
+            const names = `namespaces${index}`;
+            index += 1;
+            visible.orWhere(
+              new Brackets((one) => {
+                one.where(`alert.cluster_id = :${cluster}`, { [cluster]: clusterId });
+                // A node alert concerns everyone on the cluster; a namespaced one only those allotted the namespace.
+                if (namespaces !== null)
+                  one.andWhere(
+                    new Brackets((inside) =>
+                      inside.where('alert.namespace IS NULL').orWhere(namespaces.length === 0 ? '1 = 0' : `alert.namespace IN (:...${names})`, { [names]: [...namespaces] }),
+                    ),
+                  );
+              }),
+            );
+          }
+        }),
+      );
+      if (state === 'OPEN') query.andWhere('alert.resolved_at IS NULL');
+      if (state === 'RESOLVED') query.andWhere('alert.resolved_at IS NOT NULL');
+      return (await query.orderBy('alert.opened_at', 'DESC').addOrderBy('alert.id', 'ASC').take(limit).getMany()).map(toRecord);
+    },
+    purgeResolved: async (before) => {
+      // A bare Date is bound differently per driver; the column's own conversion matches what is stored.
+      const resolvedAt = alerts.metadata.findColumnWithPropertyName('resolvedAt')!;
+      const cutoff = dataSource.driver.preparePersistentValue(before, resolvedAt) as Date;
+      let purged = 0;
+      for (;;) {
+        const batch = await alerts.find({ select: { id: true }, where: { resolvedAt: LessThan(cutoff) }, take: PURGE_BATCH });
+        if (batch.length === 0) return purged;
+        await alerts.delete({ id: In(batch.map((row) => row.id)) });
+        purged += batch.length;
+      }
+    },
+  };
+}
