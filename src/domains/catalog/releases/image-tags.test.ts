@@ -1,4 +1,4 @@
-import { parseImage, retagImages, retagValues, runsRepository } from './image-tags.js';
+import { parseImage, retagImages, retagValues } from './image-tags.js';
 
 const deployment = (image: string, init?: string) => ({
   apiVersion: 'apps/v1',
@@ -26,8 +26,8 @@ describe('image references', () => {
     expect(JSON.stringify(retagged[0])).not.toContain('run-1');
     expect(retagged[1]).toEqual(manifests[1]);
     expect(JSON.stringify(manifests[0])).not.toContain('run-2');
-    expect(runsRepository(manifests, 'r:5000/shop/web')).toBe(true);
-    expect(runsRepository(manifests, 'r:5000/shop')).toBe(false);
+    // A repository is matched whole: a prefix of it is another repository.
+    expect(retagImages(manifests, 'r:5000/shop', 'r:5000/shop:run-2').replaced.size).toBe(0);
   });
 
   it('writes the new image back into values: whole references, and { repository, tag } pairs', () => {

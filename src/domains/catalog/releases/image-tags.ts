@@ -48,11 +48,6 @@ function containersOf(manifest: JsonObject): JsonObject[] {
   });
 }
 
-/** Whether any container of these manifests runs an image of `repository`. */
-export function runsRepository(manifests: readonly JsonObject[], repository: string): boolean {
-  return manifests.some((manifest) => containersOf(manifest).some((container) => typeof container.image === 'string' && parseImage(container.image).repository === repository));
-}
-
 /**
  * Copies of the manifests with every container image of `repository` set to `image` (its new
  * tag, pinned by digest when known), and the references that were replaced.

@@ -43,7 +43,7 @@ import type {
 } from './operations.js';
 import { rolloutTargets, type RolloutFollowers } from './rollout.js';
 import { checkStorage } from './storage-check.js';
-import { parseImage, retagImages, retagValues, runsRepository } from './image-tags.js';
+import { parseImage, retagImages, retagValues } from './image-tags.js';
 import { checkAppMapName, checkNamespace, checkRevision, checkStage } from './validation.js';
 
 export interface ReleaseServiceDeps {
@@ -316,7 +316,6 @@ export class ReleaseService {
       if (release === null || release.status === 'UNINSTALLED') continue;
       await this.underLock(release, async (fresh, token) => {
         const current = await this.currentRevision(fresh);
-        if (!runsRepository(current.manifests, repository)) return;
         const retagged = retagImages(current.manifests, repository, image);
         if (retagged.replaced.size === 0) return;
         const values = retagValues(current.values, retagged.replaced, image);
