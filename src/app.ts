@@ -19,6 +19,7 @@ import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
 import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
+import { wireVulnerabilities } from './wiring/vulnerabilities.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
@@ -170,6 +171,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     releases: wired.catalog.releases,
     appMaps: wired.appMaps.appMaps,
     mapPackages: wired.mapPackages.mapPackages,
+    vulnerabilities: wireVulnerabilities(informers),
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

@@ -10,6 +10,8 @@ import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryRe
 import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
+import { AppMapVulnerabilitiesResolver, BuildRunVulnerabilitiesResolver, WorkloadVulnerabilitiesResolver } from './vulnerabilities-resolver.js';
+import { ImageVulnerabilitiesResolver } from '../domains/monitoring/vulnerabilities/index.js';
 import { AppMapReleaseResolver, ReleaseAppMapResolver } from './app-map-release-resolver.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
@@ -73,6 +75,10 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       MapPackageResolver,
       AppMapResolver,
       AppMapNeighboursResolver,
+      WorkloadVulnerabilitiesResolver,
+      AppMapVulnerabilitiesResolver,
+      BuildRunVulnerabilitiesResolver,
+      ImageVulnerabilitiesResolver,
       AppMapReleaseResolver,
       ReleaseAppMapResolver,
       GlobalNodeResolver,
