@@ -2,6 +2,7 @@
 export {
   VulnerabilityService,
   addCounts,
+  newCriticalFindings,
   NO_COUNTS,
   type CriticalFindings,
   type ImageReport,
