@@ -20,6 +20,7 @@ import type { Logger } from './shared/logger.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
 import { wireAlerts, type AlertsWiring } from './wiring/alerts.js';
 import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
+import { wireVulnerabilities } from './wiring/vulnerabilities.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
@@ -179,6 +180,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     appMaps: wired.appMaps.appMaps,
     mapPackages: wired.mapPackages.mapPackages,
     alerts: wired.alerts.alerts,
+    vulnerabilities: wireVulnerabilities(informers),
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

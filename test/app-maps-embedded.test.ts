@@ -128,6 +128,19 @@ describe('application maps on the embedded default', () => {
     );
   });
 
+  test('the demo maps show what the simulated Trivy Operator found in their images, CRITICAL and HIGH among it', async () => {
+    const response = await request<{
+      appMaps: Connection<{ name: string; images: Array<{ image: string }>; vulnerabilities: { counts: { critical: number; high: number }; images: Array<{ image: string }> } }>;
+    }>(`{ appMaps(first: 20) { edges { node { name images { image } vulnerabilities { counts { critical high } images { image } } } } } }`);
+    expect(response.errors).toBeUndefined();
+    const found = nodesOf(response.data?.appMaps);
+    // Every image a demo map runs has been scanned.
+    for (const map of found) expect(map.vulnerabilities.images.map((image) => image.image).sort()).toEqual(map.images.map((image) => image.image).sort());
+    const shop = found.find((map) => map.name === 'electro-shop')!;
+    expect(shop.vulnerabilities.counts.critical + shop.vulnerabilities.counts.high).toBeGreaterThan(0);
+    expect(found.filter((map) => map.vulnerabilities.counts.critical > 0).length).toBeGreaterThan(0);
+  });
+
   test('appMapEvents on the in-process bus: a demo map scaled up progresses, then is healthy again; a restart seeds nothing twice', async () => {
     const shop = (await maps('electro-shop'))[0]!;
     const client = createClient({

@@ -19,9 +19,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function simulator(): Promise<{ cluster: SimulatedCluster; clusterId: string }> {
+async function simulator(options: { vulnerabilityReports?: boolean } = {}): Promise<{ cluster: SimulatedCluster; clusterId: string }> {
   const clusterId = `kinds-${randomUUID().slice(0, 8)}`;
-  const cluster = await startSimulatedCluster({ name: clusterId, bookmarkIntervalMs: 100, podStartDelayMs: 10 });
+  const cluster = await startSimulatedCluster({ name: clusterId, bookmarkIntervalMs: 100, podStartDelayMs: 10, vulnerabilityScanDelayMs: 20, ...options });
   cleanups.push(() => cluster.close());
   cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 32 * 1024 ** 3, storageBytes: 100 * 1024 ** 3 });
   cluster.addNamespace('shop');
@@ -135,6 +135,51 @@ describe('informers for every kind', () => {
     expect(published(bus, clusterId, 'poddisruptionbudgets', 'shop')).toContain('ADDED web');
     expect(published(bus, clusterId, 'events', 'shop')).toContain('ADDED Tested');
     expect(bus.duplicateMessageIds()).toEqual([]);
+    expect(informers.status().state).toBe('RUNNING');
+  });
+});
+
+describe('informers and Trivy Operator reports', () => {
+  it('caches VulnerabilityReports, publishes their changes, and follows a rewritten one', async () => {
+    const { cluster, clusterId } = await simulator();
+    const bus = new RecordingBus();
+    const informers = new ClusterInformers({ clusterId, kubeconfigYaml: cluster.kubeconfig(), bus, tuning: TUNING });
+    cleanups.push(() => informers.stop());
+    informers.start();
+    expect(await informers.whenSynced(WAIT_MS)).toBe(true);
+
+    cluster.addDeployment({ namespace: 'shop', name: 'web', replicas: 1, labels: { app: 'web' }, containers });
+    await waitFor(() => informers.vulnerabilityReports('shop').length === 1, 'the report', WAIT_MS);
+    const [replicaSet] = cluster.listObjects('replicasets', 'shop');
+    expect(informers.vulnerabilityReports('shop')[0]).toMatchObject({
+      ownerKind: 'ReplicaSet',
+      ownerName: replicaSet?.metadata.name,
+      container: 'app',
+      repository: 'library/nginx',
+      tag: '1.27',
+    });
+    expect(published(bus, clusterId, 'vulnerabilityreports', 'shop')).toEqual([`ADDED replicaset-${replicaSet?.metadata.name}-app`]);
+
+    cluster.putVulnerabilityReport({
+      namespace: 'shop',
+      owner: { kind: 'ReplicaSet', name: replicaSet!.metadata.name },
+      container: 'app',
+      image: 'nginx:1.27',
+      vulnerabilities: [{ vulnerabilityID: 'CVE-1', resource: 'p', installedVersion: '1', fixedVersion: '', severity: 'HIGH', title: 't', primaryLink: '' }],
+    });
+    await waitFor(() => informers.vulnerabilityReports('shop')[0]?.counts.high === 1 && informers.vulnerabilityReports('shop')[0]?.findings.length === 1, 'the rewrite', WAIT_MS);
+    expect(informers.vulnerabilityReports('shop')[0]?.counts).toEqual({ critical: 0, high: 1, medium: 0, low: 0, unknown: 0 });
+    expect(informers.vulnerabilityReports('billing')).toEqual([]);
+  });
+
+  it('treats a cluster without Trivy Operator as having no reports: the kind is absent, the cluster RUNNING', async () => {
+    const { cluster, clusterId } = await simulator({ vulnerabilityReports: false });
+    const informers = new ClusterInformers({ clusterId, kubeconfigYaml: cluster.kubeconfig(), bus: new RecordingBus(), tuning: TUNING });
+    cleanups.push(() => informers.stop());
+    informers.start();
+    expect(await informers.whenSynced(WAIT_MS)).toBe(true);
+    expect(informers.absentKinds()).toEqual(['vulnerabilityreports']);
+    expect(informers.vulnerabilityReports()).toEqual([]);
     expect(informers.status().state).toBe('RUNNING');
   });
 });

@@ -10,6 +10,7 @@ import type { BuildService, BuildsContext, RegistryService } from '../domains/bu
 import type { CatalogContext, CatalogService, MapPackagesContext, MapPackageService, ReleaseService, ReleasesContext } from '../domains/catalog/index.js';
 import type { AppMapsContext, AppMapService } from '../domains/app-maps/index.js';
 import type { AlertsContext, AlertService } from '../domains/monitoring/alerts/index.js';
+import type { VulnerabilitiesContext, VulnerabilityService } from '../domains/monitoring/vulnerabilities/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
 export interface GatewayContext
@@ -24,6 +25,7 @@ export interface GatewayContext
     MapPackagesContext,
     AppMapsContext,
     AlertsContext,
+    VulnerabilitiesContext,
     PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
@@ -51,6 +53,7 @@ export interface GatewayServices {
   readonly appMaps: AppMapService;
   readonly mapPackages: MapPackageService;
   readonly alerts: AlertService;
+  readonly vulnerabilities: VulnerabilityService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -80,6 +83,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         appMaps: services.appMaps,
         mapPackages: services.mapPackages,
         alerts: services.alerts,
+        vulnerabilities: services.vulnerabilities,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);

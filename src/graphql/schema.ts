@@ -11,6 +11,8 @@ import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolv
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { AlertResolver } from '../domains/monitoring/alerts/index.js';
+import { AppMapVulnerabilitiesResolver, BuildRunVulnerabilitiesResolver, WorkloadVulnerabilitiesResolver } from './vulnerabilities-resolver.js';
+import { ImageVulnerabilitiesResolver } from '../domains/monitoring/vulnerabilities/index.js';
 import { AppMapReleaseResolver, ReleaseAppMapResolver } from './app-map-release-resolver.js';
 import type { GatewayContext } from './context.js';
 import { WorkspaceBuildsResolver } from './workspace-builds-resolver.js';
@@ -75,6 +77,10 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       AppMapResolver,
       AppMapNeighboursResolver,
       AlertResolver,
+      WorkloadVulnerabilitiesResolver,
+      AppMapVulnerabilitiesResolver,
+      BuildRunVulnerabilitiesResolver,
+      ImageVulnerabilitiesResolver,
       AppMapReleaseResolver,
       ReleaseAppMapResolver,
       GlobalNodeResolver,

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, badRequest, methodNotAllowed, objectNotFound, pathNotFound } from './api-errors.js';
 import type { ClusterState } from './cluster-state.js';
-import { apiGroup, apiGroupList, apiResourceList } from './discovery.js';
+import { apiGroup, apiGroupList, apiResourceList, type Served } from './discovery.js';
 import { statusObject, type PodObject } from './k8s-types.js';
 import { ListError, parseVersion, type ListService } from './lists.js';
 import { isScalable, type ObjectService } from './object-service.js';
@@ -30,6 +30,8 @@ export interface ApiContext {
   readonly lists: ListService;
   readonly objects: ObjectService;
   readonly logs: PodLogs;
+  /** Resources this cluster serves (the others answer 404, as a missing CRD does). */
+  readonly served: Served;
   /** Every response waits this long first (a slow cluster). */
   latencyMs(): number;
   countRequest(url: string): void;
@@ -75,7 +77,7 @@ async function handle(context: ApiContext, request: IncomingMessage, response: S
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: request.headers.host ?? '' }],
       });
     case '/apis':
-      return sendJson(response, 200, apiGroupList());
+      return sendJson(response, 200, apiGroupList(context.served));
   }
 
   let group: string;
@@ -88,7 +90,7 @@ async function handle(context: ApiContext, request: IncomingMessage, response: S
   } else if (segments[0] === 'apis' && segments[1] !== undefined) {
     group = segments[1];
     if (segments[2] === undefined) {
-      const document = apiGroup(group);
+      const document = apiGroup(group, context.served);
       if (document === undefined) throw pathNotFound();
       return sendJson(response, 200, document);
     }
@@ -98,12 +100,12 @@ async function handle(context: ApiContext, request: IncomingMessage, response: S
     throw pathNotFound();
   }
   if (rest.length === 0) {
-    const document = apiResourceList(group, version);
+    const document = apiResourceList(group, version, context.served);
     if (document === undefined) throw pathNotFound();
     return sendJson(response, 200, document);
   }
   const target = parseTarget(group, version, rest);
-  if (target === undefined) throw pathNotFound();
+  if (target === undefined || !context.served(target.resource)) throw pathNotFound();
   return serve(context, request, response, url, method, target);
 }
 

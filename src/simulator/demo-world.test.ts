@@ -48,6 +48,13 @@ describe('demo world', () => {
     expect(new Set(all.map((pod) => pod.metadata.namespace)).size).toBeGreaterThanOrEqual(8);
     const owners = new Set(all.map((pod) => pod.metadata.ownerReferences?.[0]?.kind));
     expect(owners).toEqual(new Set(['Node', 'DaemonSet', 'ReplicaSet', 'StatefulSet', 'Job']));
+    // Trivy Operator has scanned every workload container already, and finds something to fix.
+    const reports = cluster.listObjects('vulnerabilityreports');
+    const scannedOwners = new Set(reports.map((report) => report.metadata.ownerReferences?.[0]?.kind));
+    expect(scannedOwners).toEqual(new Set(['DaemonSet', 'ReplicaSet', 'StatefulSet', 'Job']));
+    const severe = reports.filter((report) => report.report.summary.criticalCount + report.report.summary.highCount > 0);
+    expect(severe.length).toBeGreaterThan(reports.length / 2);
+    expect(reports.some((report) => report.report.summary.criticalCount > 0)).toBe(true);
     // Only DaemonSet and static pods run on the tainted control-plane node.
     const onControlPlane = all.filter((pod) => pod.spec.nodeName === 'acorn-m01');
     expect(onControlPlane.every((pod) => ['Node', 'DaemonSet'].includes(pod.metadata.ownerReferences?.[0]?.kind ?? ''))).toBe(true);

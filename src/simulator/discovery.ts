@@ -1,27 +1,39 @@
 /** Discovery documents (/api, /apis, /apis/<group>[/<version>]) in the legacy format kubectl reads. */
-import { resourceNames, resourceTypes } from './resources.js';
+import { resourceNames, resourceTypes, type ResourceName } from './resources.js';
 
-export function servedGroups(): string[] {
-  return [...new Set(resourceNames.map((name) => resourceTypes[name].group).filter((group) => group !== ''))];
+/** Which resources this cluster serves: all of them, unless a CRD is left out (a cluster without Trivy Operator). */
+export type Served = (name: ResourceName) => boolean;
+
+const ALL: Served = () => true;
+
+export function servedGroups(served: Served = ALL): string[] {
+  return [
+    ...new Set(
+      resourceNames
+        .filter(served)
+        .map((name) => resourceTypes[name].group)
+        .filter((group) => group !== ''),
+    ),
+  ];
 }
 
-function groupDocument(group: string): Record<string, unknown> {
-  const versions = [...new Set(resourceNames.filter((name) => resourceTypes[name].group === group).map((name) => resourceTypes[name].version))];
+function groupDocument(group: string, served: Served): Record<string, unknown> {
+  const versions = [...new Set(resourceNames.filter((name) => served(name) && resourceTypes[name].group === group).map((name) => resourceTypes[name].version))];
   const entries = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { name: group, versions: entries, preferredVersion: entries[0] };
 }
 
-export function apiGroupList(): unknown {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups().map(groupDocument) };
+export function apiGroupList(served: Served = ALL): unknown {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups(served).map((group) => groupDocument(group, served)) };
 }
 
-export function apiGroup(group: string): Record<string, unknown> | undefined {
-  if (!servedGroups().includes(group)) return undefined;
-  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(group) };
+export function apiGroup(group: string, served: Served = ALL): Record<string, unknown> | undefined {
+  if (!servedGroups(served).includes(group)) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(group, served) };
 }
 
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
-  const names = resourceNames.filter((name) => resourceTypes[name].group === group && resourceTypes[name].version === version);
+export function apiResourceList(group: string, version: string, served: Served = ALL): Record<string, unknown> | undefined {
+  const names = resourceNames.filter((name) => served(name) && resourceTypes[name].group === group && resourceTypes[name].version === version);
   if (names.length === 0) return undefined;
   const resources: Array<Record<string, unknown>> = [];
   for (const name of names) {

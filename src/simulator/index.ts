@@ -5,7 +5,7 @@
 export { startSimulatedCluster } from './simulated-cluster.js';
 export { startSimulatedRegistry } from './registry/registry-server.js';
 export type { SimulatedRegistry, SimulatedRegistryOptions } from './registry/registry-server.js';
-export type { AddOptions, ObjectChange, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace } from './simulated-cluster.js';
+export type { AddOptions, ObjectChange, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace, VulnerabilityReportSpec } from './simulated-cluster.js';
 export type { NodeSpec, PodSpec, ContainerSpec } from './cluster-state.js';
 export type {
   CronJobSpec,
@@ -45,4 +45,8 @@ export type {
   ServiceObject,
   StatefulSetObject,
   StorageClassObject,
+  VulnerabilityObject,
+  VulnerabilityReportObject,
+  VulnerabilitySeverity,
 } from './object-types.js';
+export { findingsFor } from './vulnerability-catalog.js';

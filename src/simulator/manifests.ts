@@ -354,6 +354,9 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return buildConfigMap(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
     case 'ingresses':
       return { ...base, spec: ingressSpec(spec, invalid), status: { loadBalancer: {} } } as KubeObject;
+    case 'vulnerabilityreports':
+      if (!isObject(body['report'])) throw invalid('report: Required value');
+      return { ...base, report: structuredClone(body['report']) } as KubeObject;
     case 'events':
       return { ...structuredClone(body), ...base, count: typeof body['count'] === 'number' ? body['count'] : 1 } as KubeObject;
     default:

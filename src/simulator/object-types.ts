@@ -303,6 +303,35 @@ export interface IngressObject {
   status: { loadBalancer: { ingress?: Array<{ ip?: string; hostname?: string }> } };
 }
 
+export type VulnerabilitySeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+
+export interface VulnerabilityObject {
+  vulnerabilityID: string;
+  resource: string;
+  installedVersion: string;
+  fixedVersion: string;
+  severity: VulnerabilitySeverity;
+  title: string;
+  primaryLink: string;
+  score?: number;
+}
+
+/** Trivy Operator's aquasecurity.github.io/v1alpha1 VulnerabilityReport: one per container of a workload's controller. */
+export interface VulnerabilityReportObject {
+  apiVersion: 'aquasecurity.github.io/v1alpha1';
+  kind: 'VulnerabilityReport';
+  metadata: NamespacedMeta;
+  report: {
+    updateTimestamp: string;
+    scanner: { name: string; vendor: string; version: string };
+    registry: { server: string };
+    artifact: { repository: string; tag?: string; digest?: string };
+    os?: { family: string; name: string };
+    summary: { criticalCount: number; highCount: number; mediumCount: number; lowCount: number; unknownCount: number; noneCount: number };
+    vulnerabilities: VulnerabilityObject[];
+  };
+}
+
 /** Every resource the simulator serves, by its plural (URL) name. */
 export interface ObjectTypes {
   nodes: NodeObject;
@@ -323,6 +352,7 @@ export interface ObjectTypes {
   secrets: SecretObject;
   configmaps: ConfigMapObject;
   ingresses: IngressObject;
+  vulnerabilityreports: VulnerabilityReportObject;
 }
 
 export type ResourceName = keyof ObjectTypes;

@@ -22,6 +22,7 @@ import type {
   ServiceObject,
   StatefulSetObject,
   StorageClassObject,
+  VulnerabilityReportObject,
 } from './object-types.js';
 import { labelSelectorText } from './selectors.js';
 
@@ -74,6 +75,7 @@ export const moreColumns: Readonly<Record<MoreResource, ColumnDefinition[]>> = {
   ingresses: [name, col('Class'), col('Hosts'), col('Address'), col('Ports'), age],
   storageclasses: [name, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), age],
   poddisruptionbudgets: [name, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 0, '', 'integer'), age],
+  vulnerabilityreports: [name, col('Repository'), col('Tag'), col('Scanner'), age, col('Critical', 1, '', 'integer'), col('High', 1, '', 'integer')],
   events: [
     col('Last Seen'),
     col('Type'),
@@ -272,6 +274,10 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
         String(storageClass.allowVolumeExpansion === true),
         objectAge,
       ];
+    }
+    case 'vulnerabilityreports': {
+      const report = (object as VulnerabilityReportObject).report;
+      return [named, report.artifact.repository, report.artifact.tag ?? '', report.scanner.name, objectAge, report.summary.criticalCount, report.summary.highCount];
     }
     case 'poddisruptionbudgets': {
       const budget = object as PodDisruptionBudgetObject;

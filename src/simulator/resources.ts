@@ -152,6 +152,13 @@ export const resourceTypes: Readonly<Record<ResourceName, ResourceType>> = {
     verbs: WRITE_ALL,
     subresources: [status('PodDisruptionBudget', 'policy')],
   }),
+  // Trivy Operator's CRD; a cluster may run without it (SimulatedClusterOptions.vulnerabilityReports).
+  vulnerabilityreports: type('vulnerabilityreports', 'VulnerabilityReport', {
+    group: 'aquasecurity.github.io',
+    version: 'v1alpha1',
+    shortNames: ['vuln', 'vulns'],
+    verbs: WRITE_ALL,
+  }),
 };
 
 export const resourceNames = Object.keys(resourceTypes) as ResourceName[];

@@ -40,9 +40,10 @@ import type { NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { ListService } from './lists.js';
 import { ObjectService } from './object-service.js';
-import type { EventObject, JobObject, KubeObject, ObjectTypes, ResourceName } from './object-types.js';
+import type { EventObject, JobObject, KubeObject, ObjectTypes, ResourceName, VulnerabilityObject, VulnerabilityReportObject } from './object-types.js';
+import { reportObject, writeReport } from './controllers/vulnerability-scanner.js';
 import { PodLogs } from './pod-logs.js';
-import { objectKey, resourceTypes } from './resources.js';
+import { objectKey, resourceOfKind, resourceTypes } from './resources.js';
 import { Scenario, type ScenarioOptions } from './scenario.js';
 import { ObjectStore, type ObjectFor } from './store.js';
 import { simulatorCaCertificate, simulatorServerCertificate, simulatorServerKey } from './tls-fixture.js';
@@ -86,6 +87,25 @@ export interface SimulatedClusterOptions {
    * which never sends a token over HTTP.
    */
   tls?: boolean;
+  /**
+   * Whether Trivy Operator runs here (default true): its VulnerabilityReport CRD is served and each
+   * workload container gets a report. False: the aquasecurity.github.io group is not there at all.
+   */
+  vulnerabilityReports?: boolean;
+  /** From a new image's first pod to its VulnerabilityReport (default 500 ms; images seen before: at once). */
+  vulnerabilityScanDelayMs?: number;
+}
+
+/** A report as a test sets it: for a container of a ReplicaSet, StatefulSet, DaemonSet or Job. */
+export interface VulnerabilityReportSpec {
+  namespace: string;
+  owner: { kind: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job'; name: string };
+  container: string;
+  image: string;
+  /** Default: the simulated scanner's findings for the image. */
+  vulnerabilities?: VulnerabilityObject[];
+  /** Default: the digest pods report for the image. */
+  digest?: string;
 }
 
 /** Raw Kubernetes-shaped objects as the apiserver serves them. Treat as read-only. */
@@ -140,6 +160,8 @@ export interface SimulatedCluster {
   addPodDisruptionBudget(spec: PodDisruptionBudgetSpec): ObjectTypes['poddisruptionbudgets'];
   /** A core/v1 Event; repeats of the same one count up. Undefined when its namespace does not exist. */
   recordEvent(spec: EventSpec): EventObject | undefined;
+  /** Creates or replaces the VulnerabilityReport of a container (named as Trivy Operator names it). */
+  putVulnerabilityReport(spec: VulnerabilityReportSpec): VulnerabilityReportObject;
   /** Writes a line to a container's log (streamed to `logs -f` followers). */
   appendPodLog(namespace: string, name: string, container: string, line: string): void;
   /** Any served object, e.g. getObject('deployments', 'shop', 'web'). */
@@ -217,10 +239,14 @@ class SimulatedClusterServer implements SimulatedCluster {
       readyDelayMs: options.podReadyDelayMs ?? 0,
       secondMs: options.simulatedSecondMs ?? 1000,
     });
-    this.controllers = new ControllerManager(this.store, this.state, this.events, this.kubelet, {
-      secondMs: options.simulatedSecondMs ?? 1000,
-      loadBalancerDelayMs: options.loadBalancerDelayMs ?? 500,
-    });
+    this.controllers = new ControllerManager(
+      this.store,
+      this.state,
+      this.events,
+      this.kubelet,
+      { secondMs: options.simulatedSecondMs ?? 1000, loadBalancerDelayMs: options.loadBalancerDelayMs ?? 500 },
+      { enabled: options.vulnerabilityReports !== false, scanDelayMs: options.vulnerabilityScanDelayMs ?? 500, scanned: new Set() },
+    );
     this.objects = new ObjectService(this.store, this.state, this.controllers, this.kubelet, this.events);
     this.handler = createApiHandler({
       token: this.token,
@@ -231,6 +257,7 @@ class SimulatedClusterServer implements SimulatedCluster {
       lists: new ListService(() => this.store),
       objects: this.objects,
       logs: this.logs,
+      served: (resource) => resource !== 'vulnerabilityreports' || options.vulnerabilityReports !== false,
       latencyMs: () => this.latencyMs,
       countRequest: (url) => this.requests.set(url, (this.requests.get(url) ?? 0) + 1),
     });
@@ -401,6 +428,23 @@ class SimulatedClusterServer implements SimulatedCluster {
       ...(spec.source === undefined ? {} : { source: spec.source }),
       ...(spec.at === undefined ? {} : { at: spec.at }),
     });
+  }
+
+  putVulnerabilityReport(spec: VulnerabilityReportSpec): VulnerabilityReportObject {
+    if (this.options.vulnerabilityReports === false) throw new Error('this cluster runs without Trivy Operator (vulnerabilityReports: false)');
+    const resource = resourceOfKind(spec.owner.kind);
+    const owner = resource === undefined ? undefined : this.store.get(resource, objectKey(spec.namespace, spec.owner.name));
+    if (owner === undefined) throw new Error(`${spec.owner.kind} "${spec.owner.name}" not found in namespace "${spec.namespace}"`);
+    return writeReport(
+      { store: this.store },
+      reportObject({
+        owner,
+        container: spec.container,
+        image: spec.image,
+        ...(spec.vulnerabilities === undefined ? {} : { vulnerabilities: spec.vulnerabilities }),
+        ...(spec.digest === undefined ? {} : { digest: spec.digest }),
+      }),
+    );
   }
 
   appendPodLog(namespace: string, name: string, container: string, line: string): void {

@@ -82,3 +82,8 @@ export function pictureOf(context: AppMapsContext, map: AppMapRecord): Promise<P
   }
   return picture;
 }
+
+/** The map's workloads now (kind, name, images), from its picture: what other domains join on. */
+export async function mapWorkloadsOf(context: AppMapsContext, map: AppMapRecord): Promise<Array<{ kind: string; name: string; images: readonly string[] }>> {
+  return (await pictureOf(context, map)).workloads.map((entry) => ({ kind: entry.object.kind, name: entry.object.name, images: entry.object.images }));
+}

@@ -10,3 +10,4 @@ export { STANDARD_STAGES } from './validation.js';
 export type * from './ports.js';
 export type * from './records.js';
 export type * from './objects.js';
+export { mapWorkloadsOf } from './context.js';

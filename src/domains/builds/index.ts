@@ -13,3 +13,4 @@ export { callerOf } from './context.js';
 export { toBuild, toRegistry } from './mappers.js';
 export { loadersOf } from './context.js';
 export { buildNodeLookups } from './node-lookups.js';
+export { BuildRun } from './graphql-types.js';

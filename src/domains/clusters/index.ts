@@ -16,3 +16,4 @@ export { narrowToAllotment, visibleCluster, type WorkspaceAllotment } from './co
 export { clusterNodeLookups } from './node-lookups.js';
 export { namespacedKey } from './object-keys.js';
 export { ClusterProviderEnum } from './graphql-types.js';
+export { Workload } from './workload-types.js';

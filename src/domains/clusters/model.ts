@@ -251,4 +251,14 @@ export interface PodDisruptionBudgetProjection {
 
 /** Every kind the informers watch per cluster. */
 export type ClusterObjectKindName =
-  'pods' | 'nodes' | 'namespaces' | 'workloads' | 'services' | 'persistentvolumes' | 'persistentvolumeclaims' | 'storageclasses' | 'events' | 'poddisruptionbudgets';
+  | 'pods'
+  | 'nodes'
+  | 'namespaces'
+  | 'workloads'
+  | 'services'
+  | 'persistentvolumes'
+  | 'persistentvolumeclaims'
+  | 'storageclasses'
+  | 'events'
+  | 'poddisruptionbudgets'
+  | 'vulnerabilityreports';

@@ -21,6 +21,7 @@ import type {
   WorkloadProjection,
 } from '../../domains/clusters/model.js';
 import type { ClusterLiveView } from '../../domains/clusters/ports.js';
+import type { VulnerabilityReportProjection } from '../../domains/monitoring/vulnerabilities/model.js';
 import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
@@ -153,6 +154,11 @@ export class ClusterInformers implements ClusterLiveView {
 
   podDisruptionBudgets(namespace?: string): PodDisruptionBudgetProjection[] {
     return this.read('poddisruptionbudgets', namespace);
+  }
+
+  /** Trivy Operator's reports; empty when the cluster does not run it (the kind is then absent). */
+  vulnerabilityReports(namespace?: string): VulnerabilityReportProjection[] {
+    return this.read('vulnerabilityreports', namespace);
   }
 
   status(): ClusterConnectionStatus {

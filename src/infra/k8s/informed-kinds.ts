@@ -16,6 +16,7 @@ import type {
   StorageClassProjection,
   WorkloadProjection,
 } from '../../domains/clusters/model.js';
+import type { VulnerabilityReportProjection } from '../../domains/monitoring/vulnerabilities/model.js';
 import type { CacheBound } from './projection-cache.js';
 import { projectNamespace, projectNode, projectPod } from './projections.js';
 import {
@@ -26,6 +27,7 @@ import {
   projectService,
   projectStorageClass,
 } from './resource-projections.js';
+import { projectVulnerabilityReport } from './vulnerability-projections.js';
 import { projectCronJob, projectDaemonSet, projectDeployment, projectJob, projectStatefulSet } from './workload-projections.js';
 
 /** What each reflector caches. */
@@ -44,6 +46,8 @@ export interface InformedProjections {
   storageclasses: StorageClassProjection;
   events: KubernetesEventProjection;
   poddisruptionbudgets: PodDisruptionBudgetProjection;
+  /** Trivy Operator's CRD: absent (empty) on clusters that do not run it. */
+  vulnerabilityreports: VulnerabilityReportProjection;
 }
 
 export type InformedKind = keyof InformedProjections;
@@ -110,6 +114,7 @@ export const KIND_DEFINITIONS: { readonly [K in InformedKind]: KindDefinition<In
     required: false,
   },
   poddisruptionbudgets: namespaced('/apis/policy/v1/poddisruptionbudgets', 'poddisruptionbudgets', projectPodDisruptionBudget),
+  vulnerabilityreports: namespaced('/apis/aquasecurity.github.io/v1alpha1/vulnerabilityreports', 'vulnerabilityreports', projectVulnerabilityReport),
 };
 
 export const INFORMED_KINDS = Object.keys(KIND_DEFINITIONS) as InformedKind[];

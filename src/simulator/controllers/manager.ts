@@ -23,9 +23,20 @@ import { collectDependents, collectForeground } from './garbage-collector.js';
 import { reconcileIngress } from './ingresses.js';
 import { reconcileService } from './services.js';
 import { claimsUsedBy, markClaimLost, reconcileClaim, releaseVolume } from './storage.js';
+import { reconcileScan, scanKey, scannedOwnerOf, type ScannerSettings } from './vulnerability-scanner.js';
 
 type Reconciled =
-  'deployments' | 'replicasets' | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets' | 'persistentvolumeclaims' | 'services' | 'ingresses';
+  | 'deployments'
+  | 'replicasets'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'jobs'
+  | 'cronjobs'
+  | 'poddisruptionbudgets'
+  | 'persistentvolumeclaims'
+  | 'services'
+  | 'ingresses'
+  | 'vulnerabilityreports';
 /** Reconciles per batch before yielding to I/O, so a large change does not stall the server. */
 const BATCH_LIMIT = 5_000;
 
@@ -50,6 +61,7 @@ export class ControllerManager {
     private readonly events: EventRecorder,
     private readonly kubelet: Kubelet,
     private readonly pace: Pace,
+    private readonly scanner: ScannerSettings = { enabled: false, scanDelayMs: 0, scanned: new Set() },
   ) {}
 
   /** Called for every change event, in order. Only marks; never writes. */
@@ -62,6 +74,8 @@ export class ControllerManager {
         const ownerResource = owner === undefined ? undefined : resourceOfKind(owner.kind);
         if (owner !== undefined && ownerResource !== undefined) this.mark(ownerResource, objectKey(namespace, owner.name));
         this.markBudgets(event);
+        const scanned = event.type === 'DELETED' || !this.scanner.enabled ? undefined : scannedOwnerOf(object);
+        if (scanned !== undefined) this.mark('vulnerabilityreports', scanKey(namespace, scanned.resource, scanned.name));
         break;
       }
       case 'nodes':
@@ -277,6 +291,8 @@ export class ControllerManager {
         return reconcileService(context, namespace, name);
       case 'ingresses':
         return reconcileIngress(context, namespace, name);
+      case 'vulnerabilityreports':
+        return reconcileScan(context, this.scanner, key);
     }
   }
 }
