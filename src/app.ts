@@ -11,12 +11,13 @@ import { createErrorFormatter } from './graphql/errors.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
 import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
-import { renderMetrics } from './graphql/metrics.js';
+import { createOperationTelemetry } from './graphql/operation-telemetry.js';
 import { RateLimiter } from './graphql/rate-limit.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
 import { attachWebsocket } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
+import { createGatewayMetrics } from './shared/metrics.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
 import { wireAlerts, type AlertsWiring } from './wiring/alerts.js';
 import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
@@ -25,10 +26,11 @@ import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
 import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
+import { startTracing } from './infra/telemetry/tracing.js';
 import { openInfra, type Infra } from './wiring/infra.js';
 import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
-import { outboxMetrics } from './wiring/outbox-metrics.js';
 import { StopList } from './wiring/stop-list.js';
+import { observeGateway } from './wiring/telemetry.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -64,7 +66,11 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
   const { logger } = options;
   const stops = new StopList(logger);
   try {
-    const infra = await openInfra(config, options, stops);
+    if (config.tracing !== undefined) {
+      const tracing = startTracing(config.tracing);
+      stops.add(() => tracing.stop());
+    }
+    const infra = await openInfra(config, { ...options, metrics: createGatewayMetrics() }, stops);
 
     const identity = wireIdentity(infra, config);
     const clusters = wireClusters(infra);
@@ -154,7 +160,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
   const { logger } = options;
   const limits = config.limits ?? DEFAULT_LIMITS;
   const { infra, identity, workspaces } = wired;
-  const { dataSource, bus, hub, informers } = infra;
+  const { dataSource, bus, hub, informers, metrics } = infra;
   const clusters = wired.clusters.service;
   const schema = await buildGatewaySchema();
   const pageLimits = pageLimitsFor(config.maxPageSize);
@@ -184,8 +190,15 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
-  const sharedSubscriptions = new SharedSubscriptions(subscriptionScope, (contextValue) => contexts.create((contextValue as GatewayContext).principal));
+  const sharedSubscriptions = new SharedSubscriptions(
+    subscriptionScope,
+    (contextValue) => contexts.create((contextValue as GatewayContext).principal),
+    (count) => metrics.eventsDropped.inc({ reason: 'backlog' }, count),
+  );
   const rateLimiter = new RateLimiter(limits.rateLimit);
+  // The budget's kind (token, principal, address), never the caller itself: bounded labels.
+  rateLimiter.onRejected = (caller) => metrics.rateLimitRejections.inc({ budget: caller.slice(0, caller.indexOf(':')) });
+  const telemetry = createOperationTelemetry(metrics, logger);
   const apollo = await createApolloHandler({
     schema,
     contexts,
@@ -196,13 +209,14 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     guard,
     debugErrors: config.debugErrors ?? false,
     allowAnonymousIntrospection: config.embedded,
+    telemetry,
   });
   stops.add(() => apollo.stop());
 
   let websocketConnections = 0;
   const server = createHttpServer({
     graphqlPath: GRAPHQL_PATH,
-    graphql: (request, response) => apollo.handle(request, response),
+    graphql: (request, response, requestId) => apollo.handle(request, response, requestId),
     routes: [
       createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
       createGraphiqlHandler({
@@ -227,25 +241,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
           }),
         ),
     }),
-    metrics: () =>
-      renderMetrics([
-        { name: 'kda_websocket_connections', help: 'Open graphql-ws connections.', collect: () => [{ value: websocketConnections }] },
-        {
-          name: 'kda_shared_subscription_groups',
-          help: 'Distinct subscriptions executed once for all their subscribers.',
-          collect: () => [{ value: sharedSubscriptions.groupCount() }],
-        },
-        { name: 'kda_subscription_hub_subjects', help: 'Bus subscriptions held by the subscription hub.', collect: () => [{ value: hub.activeSubjects().length }] },
-        {
-          name: 'kda_cluster_up',
-          help: '1 when the cluster is RUNNING.',
-          collect: () => informers.clusterIds().map((clusterId) => ({ labels: { cluster_id: clusterId }, value: informers.get(clusterId)?.status().state === 'RUNNING' ? 1 : 0 })),
-        },
-        ...outboxMetrics(() => [
-          ...informers.outboxStats().map(({ clusterId, stats }) => ({ labels: { outbox: 'cluster', cluster_id: clusterId }, stats })),
-          { labels: { outbox: 'builds' }, stats: wired.builds.outboxStats() },
-        ]),
-      ]),
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
     logger,
   });
   const websocket = attachWebsocket({
@@ -266,6 +262,16 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     onConnectionCountChange: (open) => {
       websocketConnections = open;
     },
+    telemetry,
+  });
+  observeGateway(metrics, {
+    websocketConnections: () => websocketConnections,
+    sharedSubscriptionGroups: () => sharedSubscriptions.groupCount(),
+    hub,
+    informers,
+    clusters,
+    buildsOutbox: () => wired.builds.outboxStats(),
+    dataSource,
   });
   const port = await listen(server, config.host, config.port);
   stops.add(() => closeServer(server, SHUTDOWN_GRACE_MS));

@@ -92,7 +92,7 @@ describe('CORS and CSRF', () => {
     expect(corsHeaders(ok)).toMatchObject({ 'access-control-allow-origin': APP_ORIGIN, 'access-control-allow-credentials': 'true' });
     const refused = await postJson(gateway.graphqlUrl, { query: '{ me { id } }' }, { origin: APP_ORIGIN, authorization: 'Bearer not-a-token' });
     expect(refused.status).toBe(401);
-    expect(corsHeaders(refused)).toMatchObject({ 'access-control-allow-origin': APP_ORIGIN, 'access-control-expose-headers': 'WWW-Authenticate' });
+    expect(corsHeaders(refused)).toMatchObject({ 'access-control-allow-origin': APP_ORIGIN, 'access-control-expose-headers': 'WWW-Authenticate, X-Request-Id' });
   });
 
   test('an origin not on the list gets no CORS headers at all, preflight or actual', async () => {

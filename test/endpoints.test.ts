@@ -58,6 +58,10 @@ describe('per-caller rate limit', () => {
       await expect(overSocket.done).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED' }) })] });
       // An anonymous caller has a budget of its own (and is then refused for want of a token).
       expect((await gateway.request(`{ me { id } }`, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      // Counted by the budget that ran out (the caller's own), never by who the caller is.
+      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(metrics).toMatch(/^kda_rate_limit_rejections_total\{budget="principal"\} 2$/m);
+      expect(metrics).toMatch(/^kda_http_requests_total\{operation_type="unknown",outcome="RATE_LIMITED"\} 1$/m);
     } finally {
       await gateway.stop();
     }

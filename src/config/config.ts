@@ -14,6 +14,13 @@ export type DatabaseConfig =
 
 export type BusConfig = { readonly kind: 'nats'; readonly url: string } | { readonly kind: 'memory' };
 
+/** Where spans go: OTLP over HTTP (JSON), or stdout. */
+export interface TracingSettings {
+  readonly exporter: 'otlp' | 'console';
+  /** The traces URL; absent: the exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT itself. */
+  readonly endpoint?: string;
+}
+
 export interface GatewayConfig {
   readonly host: string;
   readonly port: number;
@@ -42,6 +49,8 @@ export interface GatewayConfig {
   readonly limits?: GatewayLimits;
   /** KDA_CORS_ORIGINS: exact browser origins allowed to call with credentials; none when absent. */
   readonly corsOrigins?: readonly string[];
+  /** OpenTelemetry tracing; off when absent (no OTEL_ variable asks for it). */
+  readonly tracing?: TracingSettings;
   /** KDA_DEBUG_ERRORS: internal error messages and stack traces in responses (development only). */
   readonly debugErrors?: boolean;
   /** KDA_LOG_LEVEL (default info). */
@@ -144,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   // Its own switch, not NODE_ENV: a forgotten NODE_ENV must never put stack traces in responses.
   const debugErrors = parseSwitch('KDA_DEBUG_ERRORS', env.KDA_DEBUG_ERRORS, false, problems);
   const logLevel = parseLogLevel(env, problems);
+  const tracing = parseTracing(env, problems);
   const maxPageSizeRaw = env.KDA_MAX_PAGE_SIZE?.trim() || undefined;
   const maxPageSize = maxPageSizeRaw === undefined ? undefined : Number(maxPageSizeRaw);
   if (maxPageSize !== undefined && (!Number.isInteger(maxPageSize) || maxPageSize < 1 || maxPageSize > 100_000))
@@ -173,5 +183,23 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     debugErrors,
     logLevel,
     ...(maxPageSize !== undefined ? { maxPageSize } : {}),
+    ...(tracing !== undefined ? { tracing } : {}),
   });
+}
+
+/**
+ * The standard variables decide: OTEL_TRACES_EXPORTER (`otlp`, `console`, `none`), else any OTLP
+ * endpoint turns OTLP on; OTEL_SDK_DISABLED=true turns everything off.
+ */
+function parseTracing(env: NodeJS.ProcessEnv, problems: string[]): TracingSettings | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() || undefined;
+  if (exporter === 'none') return undefined;
+  if (exporter === 'otlp' || exporter === 'console') return { exporter };
+  if (exporter !== undefined) {
+    problems.push(`OTEL_TRACES_EXPORTER must be otlp, console or none, got ${JSON.stringify(env.OTEL_TRACES_EXPORTER)}`);
+    return undefined;
+  }
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return endpoint ? { exporter: 'otlp' } : undefined;
 }

@@ -3,6 +3,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { DomainError } from '../shared/errors.js';
+import { failSpan, inServerSpan } from '../shared/tracing.js';
 import { bearerChallenge, unauthenticatedStatusPlugin } from './auth-challenge.js';
 import type { ContextFactory, GatewayContext } from './context.js';
 import { costPlugin, type OperationTicket } from './cost/cost-plugin.js';
@@ -11,7 +12,9 @@ import type { OperationGuard } from './cost/operation-guard.js';
 import { readJsonBody, RequestBodyError } from './http-body.js';
 import { introspectionGuardPlugin } from './introspection-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
+import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
+import { telemetryPlugin, type RequestRecord } from './telemetry-plugin.js';
 
 export interface ApolloHandlerOptions {
   readonly schema: GraphQLSchema;
@@ -26,10 +29,12 @@ export interface ApolloHandlerOptions {
   readonly debugErrors?: boolean;
   /** The embedded default only: introspection without credentials. */
   readonly allowAnonymousIntrospection?: boolean;
+  /** Told of every operation once its answer is sent (metrics and the request's log line). */
+  readonly telemetry?: OperationTelemetry;
 }
 
 export interface ApolloHandler {
-  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  handle(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,10 +46,21 @@ function toHeaderMap(request: IncomingMessage): HeaderMap {
   return headers;
 }
 
+/** Errors raised before Apollo's plugins run (credentials, rate limit) are only in the answer's body. */
+function outcomeOfBody(status: number, body: string): string {
+  if (status === 200) return 'ok';
+  try {
+    return outcomeOf((JSON.parse(body) as { errors?: Array<{ extensions?: Record<string, unknown> }> }).errors);
+  } catch {
+    return `HTTP_${status}`;
+  }
+}
+
 /** Apollo Server 5 on a plain node:http server (GraphQL-over-HTTP: POST and GET). */
 export async function createApolloHandler(options: ApolloHandlerOptions): Promise<ApolloHandler> {
   // Apollo hands plugins a copy of the context, so the ticket is found by the deadline it carries.
   const tickets = new WeakMap<OperationDeadline, OperationTicket>();
+  const records = new WeakMap<OperationDeadline, RequestRecord>();
   const apollo = new ApolloServer<GatewayContext>({
     schema: options.schema,
     formatError: options.formatError,
@@ -63,19 +79,21 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
       introspectionGuardPlugin<GatewayContext>({ allowAnonymous: options.allowAnonymousIntrospection === true }),
       unauthenticatedStatusPlugin<GatewayContext>(),
       costPlugin<GatewayContext>(options.guard, (context) => (context.deadline === undefined ? undefined : tickets.get(context.deadline))),
+      telemetryPlugin<GatewayContext>((context) => (context.deadline === undefined ? undefined : records.get(context.deadline))),
     ],
     // Apollo pretty-prints by default: slower and a third larger on the wire.
     stringifyResult: (result) => options.guard.capSerialized(JSON.stringify(result)),
   });
   await apollo.start();
 
-  const contextFor = async (request: IncomingMessage, ticket: OperationTicket): Promise<GatewayContext> => {
+  const contextFor = async (request: IncomingMessage, ticket: OperationTicket, record: RequestRecord): Promise<GatewayContext> => {
     try {
       const principal = await options.contexts.authenticate(request.headers.authorization).catch((error: unknown) => {
         // A refused credential spends the address's budget: guessing tokens is rate limited like anything else.
         options.rateLimiter.takeEach(rateLimitKeys(null, request.socket.remoteAddress));
         throw error;
       });
+      record.callerId = principal?.id ?? null;
       options.rateLimiter.takeEach(rateLimitKeys(principal, request.socket.remoteAddress));
       ticket.caller = payerOf(principal, request.socket.remoteAddress);
       tickets.set(ticket.deadline, ticket);
@@ -93,44 +111,66 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
     }
   };
 
+  const answer = async (request: IncomingMessage, response: ServerResponse, record: RequestRecord): Promise<string> => {
+    let body: unknown;
+    try {
+      body = request.method === 'POST' ? await readJsonBody(request, options.maxBodyBytes) : undefined;
+    } catch (error) {
+      if (!(error instanceof RequestBodyError)) throw error;
+      response.writeHead(error.status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
+      return 'BAD_REQUEST';
+    }
+    const ticket: OperationTicket = { deadline: options.guard.deadline() };
+    records.set(ticket.deadline, record);
+    const execution = apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'GET', headers: toHeaderMap(request), search: new URL(request.url ?? '/', 'http://gateway').search, body },
+        context: () => contextFor(request, ticket, record),
+      })
+      // The turn is given back when the work has stopped, not when the caller was answered.
+      .finally(() => {
+        ticket.deadline.stop();
+        ticket.leave?.();
+      });
+    const deadlinePassed = ticket.deadline.reached.then(() => ticket.deadline);
+    const result = await Promise.race([execution, deadlinePassed]);
+    if (result instanceof OperationDeadline) {
+      const { message, extensions } = result.error();
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ errors: [{ message, extensions }] }));
+      return outcomeOf([{ extensions }]);
+    }
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return record.outcome ?? outcomeOfBody(response.statusCode, result.body.string);
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+    return record.outcome ?? 'ok';
+  };
+
   return {
-    async handle(request, response) {
-      let body: unknown;
-      try {
-        body = request.method === 'POST' ? await readJsonBody(request, options.maxBodyBytes) : undefined;
-      } catch (error) {
-        if (!(error instanceof RequestBodyError)) throw error;
-        response.writeHead(error.status, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'BAD_REQUEST' } }] }));
-        return;
-      }
-      const ticket: OperationTicket = { deadline: options.guard.deadline() };
-      const execution = apollo
-        .executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: request.method ?? 'GET', headers: toHeaderMap(request), search: new URL(request.url ?? '/', 'http://gateway').search, body },
-          context: () => contextFor(request, ticket),
-        })
-        // The turn is given back when the work has stopped, not when the caller was answered.
-        .finally(() => {
-          ticket.deadline.stop();
-          ticket.leave?.();
-        });
-      const deadlinePassed = ticket.deadline.reached.then(() => ticket.deadline);
-      const result = await Promise.race([execution, deadlinePassed]);
-      if (result instanceof OperationDeadline) {
-        const { message, extensions } = result.error();
-        response.writeHead(503, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ errors: [{ message, extensions }] }));
-        return;
-      }
-      for (const [name, value] of result.headers) response.setHeader(name, value);
-      response.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        response.end(result.body.string);
-        return;
-      }
-      for await (const chunk of result.body.asyncIterator) response.write(chunk);
-      response.end();
+    async handle(request, response, requestId) {
+      const started = performance.now();
+      const record: RequestRecord = { type: 'unknown', callerId: null };
+      const report = (outcome: string) =>
+        options.telemetry?.httpOperation({ requestId, type: record.type, name: record.name, callerId: record.callerId, durationMs: performance.now() - started, outcome });
+      await inServerSpan('graphql', request.headers, { 'kda.request_id': requestId }, async (span) => {
+        let outcome: string;
+        try {
+          outcome = await answer(request, response, record);
+        } catch (error) {
+          report('INTERNAL_SERVER_ERROR');
+          throw error;
+        }
+        report(outcome);
+        span.updateName(record.name === undefined ? `graphql ${record.type}` : `graphql ${record.type} ${record.name}`);
+        span.setAttributes({ 'graphql.operation.type': record.type, 'graphql.operation.name': record.name ?? '', 'kda.outcome': outcome });
+        if (outcome !== 'ok') failSpan(span, outcome);
+      });
     },
     stop: () => apollo.stop(),
   };

@@ -9,7 +9,7 @@ import type { Route } from './http-server.js';
  * refused before it runs, whatever its origin.
  */
 export const CORS_ALLOWED_METHODS = 'GET, POST, OPTIONS';
-export const CORS_ALLOWED_HEADERS = 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name';
+export const CORS_ALLOWED_HEADERS = 'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, x-request-id, traceparent';
 /** How long a browser may reuse a preflight answer (Chromium caps it at 2 hours). */
 export const CORS_MAX_AGE_SECONDS = 600;
 
@@ -36,7 +36,7 @@ export function createCorsRoute(options: CorsOptions): Route {
     if (listed) {
       response.setHeader('Access-Control-Allow-Origin', origin);
       response.setHeader('Access-Control-Allow-Credentials', 'true');
-      response.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      response.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, X-Request-Id');
     }
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!preflight) return false;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../shared/logger.js';
+import { requestIdOf } from './request-id.js';
 
 /** Handles the request and returns true, or returns false to let the next route try. */
 export type Route = (request: IncomingMessage, response: ServerResponse) => boolean | Promise<boolean>;
@@ -13,13 +14,15 @@ export interface ReadinessReport {
 
 export interface HttpServerOptions {
   readonly graphqlPath: string;
-  readonly graphql: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** `requestId` is also in the answer's `x-request-id` header already. */
+  readonly graphql: (request: IncomingMessage, response: ServerResponse, requestId: string) => Promise<void>;
   /** Tried before the GraphQL endpoint (GraphiQL's page and assets). */
   readonly routes: readonly Route[];
   readonly readiness: () => Promise<ReadinessReport>;
   /** Whether this `Authorization` header may see the checks' details (system administrators only). */
   readonly readinessDetailFor: (authorization: string | undefined) => Promise<boolean>;
-  readonly metrics: () => string;
+  /** The Prometheus exposition and its content type. */
+  readonly metrics: () => Promise<{ readonly contentType: string; readonly body: string }>;
   readonly logger: Logger;
 }
 
@@ -36,7 +39,7 @@ function summaryOf(report: ReadinessReport): ReadinessReport {
 
 /** The single HTTP server: GraphQL, GraphiQL, health, readiness and metrics on one port. */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const dispatch = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const dispatch = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
     if (path === '/readyz') {
@@ -45,18 +48,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
       const shown = (await options.readinessDetailFor(request.headers.authorization)) ? report : summaryOf(report);
       return send(response, report.ready ? 200 : 503, 'application/json', JSON.stringify(shown));
     }
-    if (path === '/metrics') return send(response, 200, 'text/plain; version=0.0.4; charset=utf-8', options.metrics());
+    if (path === '/metrics') {
+      const { contentType, body } = await options.metrics();
+      return send(response, 200, contentType, body);
+    }
     for (const route of options.routes) {
       if (await route(request, response)) return;
     }
-    if (path === options.graphqlPath) return options.graphql(request, response);
+    if (path === options.graphqlPath) return options.graphql(request, response, requestId);
     send(response, 404, 'text/plain; charset=utf-8', `Not found. The GraphQL endpoint is ${options.graphqlPath}\n`);
   };
 
   return createServer((request, response) => {
-    dispatch(request, response).catch((error: unknown) => {
+    const requestId = requestIdOf(request.headers);
+    response.setHeader('x-request-id', requestId);
+    dispatch(request, response, requestId).catch((error: unknown) => {
       const errorId = randomUUID();
-      options.logger.error('request failed', { errorId, url: request.url, error: error instanceof Error ? error.stack : String(error) });
+      options.logger.error('request failed', { errorId, requestId, url: request.url, error: error instanceof Error ? error.stack : String(error) });
       const body = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] };
       if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify(body));
       else response.destroy();

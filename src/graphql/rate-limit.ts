@@ -15,6 +15,8 @@ const MAX_TRACKED_CALLERS = 50_000;
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Told of each refusal with the budget that ran out (for /metrics). */
+  onRejected: ((caller: string) => void) | undefined;
 
   constructor(
     private readonly settings: RateLimitSettings,
@@ -35,6 +37,7 @@ export class RateLimiter {
     bucket.at = now;
     if (bucket.tokens < amount) {
       this.buckets.set(caller, bucket);
+      this.onRejected?.(caller);
       throw new GraphQLError(this.refusal(this.settings), { extensions: { code: 'RATE_LIMITED', http: { status: 429 } } });
     }
     bucket.tokens -= amount;

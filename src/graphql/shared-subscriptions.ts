@@ -49,6 +49,8 @@ export class SharedSubscriptions {
   constructor(
     private readonly scopeOf: (contextValue: unknown) => string | null,
     private readonly freshContext: (contextValue: unknown) => unknown,
+    /** Results discarded with a subscriber cut off for falling behind. */
+    private readonly onDropped: (count: number) => void = () => undefined,
   ) {}
 
   async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
@@ -127,6 +129,7 @@ export class SharedSubscriptions {
         await group.source.return?.();
       }
     };
+    const onDropped = this.onDropped;
     const member: Member = {
       push(result) {
         if (waiting) {
@@ -134,6 +137,8 @@ export class SharedSubscriptions {
           waiting = undefined;
           resolve({ done: false, value: result });
         } else if (queue.length >= MAX_BACKLOG) {
+          // What is queued is still handed out before the error; the result that overflowed is not.
+          onDropped(1);
           member.end(new Error(`Subscriber fell more than ${MAX_BACKLOG} events behind`));
           void leave();
         } else {

@@ -3,6 +3,7 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
+  Kind,
   OperationTypeNode,
   parse,
   specifiedRules,
@@ -13,6 +14,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -22,7 +24,9 @@ import { isWebsocketOriginAllowed } from './cors.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { OperationCost, OperationGuard } from './cost/operation-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
+import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
+import { requestIdOf } from './request-id.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
@@ -46,11 +50,23 @@ export interface WebsocketOptions {
   readonly allowedOrigins: readonly string[];
   /** KDA_DEBUG_ERRORS: graphql-ws then puts internal error messages in close reasons. */
   readonly debugErrors?: boolean;
+  /** Subscriptions opened and ended, events delivered (metrics and log lines). */
+  readonly telemetry?: OperationTelemetry;
 }
 
 export interface WebsocketEndpoint {
   /** Ends every subscription and closes every socket with 1001 (going away). */
   stop(): Promise<void>;
+}
+
+/** A websocket subscription between its start and its end, for its metrics and log lines. */
+interface TrackedSubscription {
+  readonly field: string;
+  readonly name: string | undefined;
+  /** performance.now() once it runs; 0 until then (a refused one never starts). */
+  started: number;
+  delivered: number;
+  outcome: string;
 }
 
 /**
@@ -69,6 +85,33 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     },
   });
   const principals = new WeakMap<Context, Principal>();
+  // A socket's request id is the one of its upgrade request (sent back in the 101's x-request-id).
+  const requestIds = new WeakMap<IncomingMessage, string>();
+  const requestIdFor = (request: IncomingMessage): string => {
+    let id = requestIds.get(request);
+    if (id === undefined) {
+      id = requestIdOf(request.headers);
+      requestIds.set(request, id);
+    }
+    return id;
+  };
+  server.on('headers', (headers, request) => headers.push(`X-Request-Id: ${requestIdFor(request)}`));
+  const subscriptions = new WeakMap<Context, Map<string, TrackedSubscription>>();
+  const trackedOf = (context: Context): Map<string, TrackedSubscription> => {
+    let tracked = subscriptions.get(context);
+    if (tracked === undefined) {
+      tracked = new Map();
+      subscriptions.set(context, tracked);
+    }
+    return tracked;
+  };
+  const reportOf = (context: Context, request: IncomingMessage, id: string, tracked: TrackedSubscription) => ({
+    requestId: requestIdFor(request),
+    subscriptionId: id,
+    field: tracked.field,
+    name: tracked.name,
+    callerId: principals.get(context)?.id ?? null,
+  });
   const credentials = new Map<Context, { readonly authorization: string; readonly socket: WebSocket }>();
   const recheck = setInterval(() => {
     for (const [context, { authorization, socket }] of credentials) {
@@ -163,8 +206,18 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         try {
           const cost = options.guard.price(document, payload.operationName, payload.variables);
           // A subscription's events are priced alike but run without a turn or deadline: each is small and its own.
-          if (getOperationAST(document, payload.operationName ?? undefined)?.operation === OperationTypeNode.SUBSCRIPTION)
+          const operation = getOperationAST(document, payload.operationName ?? undefined);
+          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+            const root = operation.selectionSet.selections[0];
+            trackedOf(context).set(_id, {
+              field: root?.kind === Kind.FIELD ? root.name.value : 'unknown',
+              name: operation.name?.value,
+              started: 0,
+              delivered: 0,
+              outcome: 'ok',
+            });
             return { ...execution, contextValue: options.contexts.create(principal) };
+          }
           const deadline = options.guard.deadline();
           let leave: () => void;
           try {
@@ -181,8 +234,41 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           throw error;
         }
       },
-      onNext: (_context, _id, _payload, _args, result) => (result.errors === undefined ? undefined : { ...result, errors: format(result.errors) }),
-      onError: (_context, _id, _payload, errors) => format(errors),
+      onOperation: (context, id, _payload, _args, result) => {
+        const tracked = subscriptions.get(context)?.get(id);
+        if (tracked === undefined) return;
+        if (!(Symbol.asyncIterator in result)) {
+          subscriptions.get(context)?.delete(id);
+          return;
+        }
+        tracked.started = performance.now();
+        options.telemetry?.subscriptionStarted(reportOf(context, context.extra.request, id, tracked));
+      },
+      onNext: (context, id, _payload, _args, result) => {
+        const tracked = subscriptions.get(context)?.get(id);
+        if (tracked !== undefined) {
+          tracked.delivered += 1;
+          options.telemetry?.delivered(tracked.field);
+        }
+        return result.errors === undefined ? undefined : { ...result, errors: format(result.errors) };
+      },
+      onError: (context, id, _payload, errors) => {
+        const tracked = subscriptions.get(context)?.get(id);
+        if (tracked !== undefined) tracked.outcome = outcomeOf(errors.map((error) => ({ extensions: error.extensions })));
+        return format(errors);
+      },
+      onComplete: (context, id) => {
+        const tracked = subscriptions.get(context)?.get(id);
+        if (tracked === undefined) return;
+        subscriptions.get(context)?.delete(id);
+        if (tracked.started === 0) return;
+        options.telemetry?.subscriptionEnded({
+          ...reportOf(context, context.extra.request, id, tracked),
+          durationMs: performance.now() - tracked.started,
+          delivered: tracked.delivered,
+          outcome: tracked.outcome,
+        });
+      },
       onClose: (context) => {
         credentials.delete(context);
         options.onConnectionCountChange?.(server.clients.size);

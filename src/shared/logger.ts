@@ -1,3 +1,5 @@
+import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
 /** Structured logging port; the composition root decides where lines go. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -11,22 +13,40 @@ export interface Logger {
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
-/** One JSON object per line on stderr; `minLevel: 'silent'` for tests. */
-export function createJsonLogger(options: { minLevel?: Level | 'silent'; base?: LogFields } = {}): Logger {
-  const order: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
-  const min = options.minLevel ?? 'info';
-  const base = options.base ?? {};
-  const write = (level: Level, message: string, fields?: LogFields): void => {
-    if (min === 'silent' || order[level] < order[min]) return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, ...base, ...fields })}\n`);
-  };
+export interface JsonLoggerOptions {
+  minLevel?: Level | 'silent';
+  base?: LogFields;
+  /** Where lines go (tests capture them); stderr, written synchronously, when absent. */
+  stream?: DestinationStream;
+}
+
+function wrap(logger: PinoLogger): Logger {
   return {
-    debug: (message, fields) => write('debug', message, fields),
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
-    child: (fields) => createJsonLogger({ minLevel: min, base: { ...base, ...fields } }),
+    debug: (message, fields) => logger.debug(fields ?? {}, message),
+    info: (message, fields) => logger.info(fields ?? {}, message),
+    warn: (message, fields) => logger.warn(fields ?? {}, message),
+    error: (message, fields) => logger.error(fields ?? {}, message),
+    child: (fields) => wrap(logger.child(fields)),
   };
+}
+
+/**
+ * One JSON object per line (pino): `time` (ISO), `level` (its name), `message`, then the fields.
+ * Synchronous on stderr so that the last lines before an exit are not lost. `minLevel: 'silent'` for tests.
+ */
+export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
+  const logger = pino(
+    {
+      level: options.minLevel ?? 'info',
+      messageKey: 'message',
+      timestamp: stdTimeFunctions.isoTime,
+      // No pid and hostname on every line: the process supervisor adds what it needs.
+      base: options.base ?? null,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.stream ?? (options.minLevel === 'silent' ? { write: () => undefined } : pino.destination({ dest: 2, sync: true })),
+  );
+  return wrap(logger);
 }
 
 export const silentLogger: Logger = createJsonLogger({ minLevel: 'silent' });

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { DEFAULT_LIMITS, type GatewayConfig } from '../config/config.js';
 import { loadOrCreateLocalSecretKey } from '../infra/crypto/secret-box.js';
 import { openDatabase } from '../infra/db/data-source.js';
+import { timeQueries } from '../infra/db/instrumentation.js';
 import { createAddressPolicy, type AddressPolicy } from '../infra/egress/address-policy.js';
 import { createEgress, type Egress } from '../infra/egress/egress.js';
 import { InformerPool } from '../infra/k8s/informer-pool.js';
@@ -11,6 +12,7 @@ import { createNatsBus } from '../infra/nats/nats-bus.js';
 import { SubscriptionHub } from '../infra/nats/subscription-hub.js';
 import type { EventBus } from '../shared/event-bus.js';
 import type { Logger } from '../shared/logger.js';
+import type { GatewayMetrics } from '../shared/metrics.js';
 import type { StopList } from './stop-list.js';
 
 /** The shared edges every domain's wiring draws on. */
@@ -29,24 +31,28 @@ export interface Infra {
   /** What a kubeconfig may ask of this host beyond its API server. */
   readonly kubeconfigAllowances: KubeconfigAllowances;
   readonly logger: Logger;
+  /** This gateway's Prometheus registry and instruments. */
+  readonly metrics: GatewayMetrics;
 }
 
 export interface InfraOptions {
   readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
   readonly onDatabaseOpen?: ((dataSource: DataSource) => void) | undefined;
 }
 
 export async function openInfra(config: GatewayConfig, options: InfraOptions, stops: StopList): Promise<Infra> {
-  const { logger } = options;
+  const { logger, metrics } = options;
   const secretKey = config.secretKey ?? (await loadOrCreateLocalSecretKey(config.dataDir));
   const dataSource = await openDatabase(config.database);
   stops.add(() => dataSource.destroy());
   options.onDatabaseOpen?.(dataSource);
+  timeQueries(dataSource, metrics);
 
-  const bus = config.bus.kind === 'nats' ? await createNatsBus({ url: config.bus.url, logger }) : createMemoryBus();
+  const bus = config.bus.kind === 'nats' ? await createNatsBus({ url: config.bus.url, logger, metrics }) : createMemoryBus();
   stops.add(() => bus.close());
 
-  const hub = new SubscriptionHub(bus);
+  const hub = new SubscriptionHub(bus, { onDropped: (count) => metrics.eventsDropped.inc({ reason: 'slow_consumer' }, count) });
   stops.add(async () => hub.close());
 
   const egressPolicy = createAddressPolicy(config.outbound?.egressAllow ?? []);
@@ -59,5 +65,5 @@ export async function openInfra(config: GatewayConfig, options: InfraOptions, st
   };
   const informers = new InformerPool({ bus, logger, kubeconfigAllowances, outboxMaxEvents: (config.limits ?? DEFAULT_LIMITS).outboxMaxEvents });
   stops.add(() => informers.stopAll());
-  return { secretKey, dataSource, bus, hub, informers, egress, egressPolicy, kubeconfigAllowances, logger };
+  return { secretKey, dataSource, bus, hub, informers, egress, egressPolicy, kubeconfigAllowances, logger, metrics };
 }

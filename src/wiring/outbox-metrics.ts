@@ -1,5 +1,5 @@
-import type { Gauge } from '../graphql/metrics.js';
 import type { OutboxStats } from '../infra/nats/outbox.js';
+import type { ObservedMetric } from '../shared/metrics.js';
 
 export interface LabelledOutbox {
   readonly labels: Readonly<Record<string, string>>;
@@ -11,11 +11,12 @@ export interface LabelledOutbox {
  * with `outbox="cluster"` and its `cluster_id`, one for build events with `outbox="builds"`).
  * Zero pending and zero age mean every change is on the bus.
  */
-export function outboxMetrics(outboxes: () => readonly LabelledOutbox[]): Gauge[] {
-  const family = (name: string, help: string, type: 'gauge' | 'counter', value: (stats: OutboxStats) => number): Gauge => ({
+export function outboxMetrics(outboxes: () => readonly LabelledOutbox[]): ObservedMetric[] {
+  const family = (name: string, help: string, type: 'gauge' | 'counter', value: (stats: OutboxStats) => number): ObservedMetric => ({
     name,
     help,
     type,
+    labelNames: ['outbox', 'cluster_id'],
     collect: () => outboxes().map(({ labels, stats }) => ({ labels, value: value(stats) })),
   });
   return [

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
+import { inSpan, SpanKind } from '../../shared/tracing.js';
 import type { AddressPolicy } from './address-policy.js';
 
 /**
@@ -99,33 +100,45 @@ export function createEgress(policy: AddressPolicy, resolver: Resolver = default
       await checkUrl(url);
     },
 
-    async fetch(raw, init = {}) {
-      let url = new URL(raw);
-      let method = init.method ?? 'GET';
-      let headers = { ...(init.headers ?? {}) };
-      const signal = AbortSignal.timeout(init.timeoutMs ?? 10_000);
-      for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-        await checkUrl(url);
-        let response;
-        try {
-          const request: UndiciRequestInit = { method, headers, redirect: 'manual', signal, dispatcher: agent };
-          response = await undiciFetch(url, request);
-        } catch (error) {
-          const cause = (error as { cause?: unknown }).cause;
-          throw new EgressError(targetOf(url), cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error));
-        }
-        const location = response.headers.get('location');
-        if (!REDIRECTS.has(response.status) || location === null) return response;
-        await response.body?.cancel();
-        const next = new URL(location, url);
-        if (next.origin !== url.origin) {
-          // Credentials were meant for the first origin only.
-          headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
-        }
-        if (response.status === 303) method = 'GET';
-        url = next;
-      }
-      throw new EgressError(targetOf(url), `more than ${MAX_REDIRECTS} redirects`);
-    },
+    fetch: (raw, init = {}) =>
+      // The host only: a URL's path and query may carry credentials.
+      inSpan(`HTTP ${init.method ?? 'GET'}`, SpanKind.CLIENT, { 'server.address': hostOf(raw) }, () => fetchChecked(raw, init)),
   };
+
+  async function fetchChecked(raw: string, init: EgressRequestInit): Promise<Response> {
+    let url = new URL(raw);
+    let method = init.method ?? 'GET';
+    let headers = { ...(init.headers ?? {}) };
+    const signal = AbortSignal.timeout(init.timeoutMs ?? 10_000);
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+      await checkUrl(url);
+      let response;
+      try {
+        const request: UndiciRequestInit = { method, headers, redirect: 'manual', signal, dispatcher: agent };
+        response = await undiciFetch(url, request);
+      } catch (error) {
+        const cause = (error as { cause?: unknown }).cause;
+        throw new EgressError(targetOf(url), cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error));
+      }
+      const location = response.headers.get('location');
+      if (!REDIRECTS.has(response.status) || location === null) return response;
+      await response.body?.cancel();
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) {
+        // Credentials were meant for the first origin only.
+        headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+      }
+      if (response.status === 303) method = 'GET';
+      url = next;
+    }
+    throw new EgressError(targetOf(url), `more than ${MAX_REDIRECTS} redirects`);
+  }
+}
+
+function hostOf(raw: string): string {
+  try {
+    return new URL(raw).host;
+  } catch {
+    return 'invalid';
+  }
 }

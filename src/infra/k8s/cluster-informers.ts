@@ -30,7 +30,7 @@ import { subjects } from '../nats/subjects.js';
 import { clusterStatusOf, type ClusterConnectionStatus } from './cluster-status.js';
 import { INFORMED_KINDS, KIND_DEFINITIONS, type InformedKind, type InformedProjections, type KindDefinition } from './informed-kinds.js';
 import { describeError, type ReflectorTransport } from './kube-transport.js';
-import { Reflector, type ReflectorTuning } from './reflector.js';
+import { Reflector, type ReflectorState, type ReflectorTuning } from './reflector.js';
 import { loadKubeConfig, STRICT_KUBECONFIG, type KubeconfigAllowances } from './kubeconfig.js';
 import { changeIdentity, MissedChanges, type ClusterOutboxMessage, type MissedObject } from './missed-changes.js';
 import { realTimers, type Timers } from './timers.js';
@@ -61,6 +61,23 @@ export interface ClusterInformersOptions {
   readonly kubeconfigAllowances?: KubeconfigAllowances;
   /** Most events waiting for the bus (KDA_OUTBOX_MAX_EVENTS); beyond, the oldest are dropped and a resync follows. */
   readonly outboxMaxEvents?: number;
+}
+
+/** `absent`: not served by the cluster; `failed`: the last list or watch did not reach the apiserver. */
+export type WatchState = 'listing' | 'synced' | 'failed' | 'absent';
+export const WATCH_STATES: readonly WatchState[] = ['listing', 'synced', 'failed', 'absent'];
+
+export interface WatchStats {
+  readonly kind: InformedKind;
+  readonly state: WatchState;
+  readonly relists: number;
+  readonly gone: number;
+}
+
+function watchStateOf(state: ReflectorState): WatchState {
+  if (state.absent === true) return 'absent';
+  if (!state.healthy) return 'failed';
+  return state.synced ? 'synced' : 'listing';
 }
 
 export const DEFAULT_OUTBOX_MAX_EVENTS = 10_000;
@@ -163,6 +180,14 @@ export class ClusterInformers implements ClusterLiveView {
 
   status(): ClusterConnectionStatus {
     return { ...this.lastStatus, ...this.lastSeen() };
+  }
+
+  /** Each kind's watch: its state and how often it relisted and met 410 Gone (for /metrics). */
+  watchStats(): WatchStats[] {
+    return INFORMED_KINDS.map((kind) => {
+      const reflector = this.reflectors[kind];
+      return { kind, state: watchStateOf(reflector.currentState), ...reflector.counters };
+    });
   }
 
   /** Kinds this cluster's apiserver does not serve (404 on their list path); empty in the caches. */

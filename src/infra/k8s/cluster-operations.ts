@@ -6,6 +6,7 @@
 import { AppsV1Api, CoreV1Api, Observable, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type KubeConfig, type ObservableMiddleware } from '@kubernetes/client-node';
 import type { ClusterOperations, EvictionOutcome, RestartableKind, ScalableKind } from '../../domains/clusters/ports.js';
 import { BadInputError, DomainError } from '../../shared/errors.js';
+import { inSpan, SpanKind } from '../../shared/tracing.js';
 import { apiStatusOf, OperationTimeoutError, toDomainError, type OperationTarget } from './operation-errors.js';
 import { RESTARTED_AT_ANNOTATION } from './workload-projections.js';
 
@@ -59,11 +60,13 @@ export function createClusterOperations(pool: KubeConfigSource, options: Cluster
       clients.set(kubeConfig, apis);
     }
     const ready = apis;
-    try {
-      return await bounded(timeoutMs, (signal) => run(ready, signal));
-    } catch (error) {
-      throw toDomainError(error, target);
-    }
+    return inSpan(`kubernetes ${target.verb}`, SpanKind.CLIENT, { 'kda.cluster_id': target.clusterId, 'k8s.object': target.object }, async () => {
+      try {
+        return await bounded(timeoutMs, (signal) => run(ready, signal));
+      } catch (error) {
+        throw toDomainError(error, target);
+      }
+    });
   }
 
   return {

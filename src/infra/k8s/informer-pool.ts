@@ -6,7 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { ClusterInformers, type ClusterConnectionStatus, type ClusterInformersOptions } from './cluster-informers.js';
+import { ClusterInformers, type ClusterConnectionStatus, type ClusterInformersOptions, type WatchStats } from './cluster-informers.js';
 import { describeError } from './kube-transport.js';
 import type { OutboxStats } from '../nats/outbox.js';
 import type { ReflectorTuning } from './reflector.js';
@@ -97,6 +97,11 @@ export class InformerPool {
   /** Each connected cluster's events not yet on the bus. */
   outboxStats(): Array<{ readonly clusterId: string; readonly stats: OutboxStats }> {
     return [...this.entries].map(([clusterId, entry]) => ({ clusterId, stats: entry.informers.outboxStats() }));
+  }
+
+  /** Every connected cluster's watches, by kind. */
+  watchStats(): Array<WatchStats & { readonly clusterId: string }> {
+    return [...this.entries].flatMap(([clusterId, entry]) => entry.informers.watchStats().map((stats) => ({ clusterId, ...stats })));
   }
 
   /** Status changes of every connected cluster; returns an unsubscribe. */

@@ -158,6 +158,8 @@ describe('Reflector', () => {
         .map((thing) => thing.name)
         .sort(),
     ).toEqual(['changed', 'kept', 'new', 'recreated']);
+    // What /metrics counts: one 410, one list after the first (a list of two pages is one list).
+    expect(reflector.counters).toEqual({ relists: 1, gone: 1 });
   });
 
   it('reports unhealthy with the error while the list fails, retries with backoff, and recovers', async () => {

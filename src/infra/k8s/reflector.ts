@@ -103,6 +103,8 @@ export class Reflector<T extends object> {
   private state: ReflectorState = { synced: false, healthy: true };
   private contactAt: number | undefined;
   private watchEventsSinceList = false;
+  private lists = 0;
+  private goneCount = 0;
   private stopped = false;
   private loop: Promise<void> | undefined;
   private listAbort: AbortController | undefined;
@@ -179,6 +181,11 @@ export class Reflector<T extends object> {
     return this.state;
   }
 
+  /** Lists after the first (each resync after a 410, a failure or a restart), and 410 Gone answers, since this reflector started. */
+  get counters(): { readonly relists: number; readonly gone: number } {
+    return { relists: Math.max(0, this.lists - 1), gone: this.goneCount };
+  }
+
   /** When the apiserver last answered (list page, watch accepted, event or bookmark); epoch ms. */
   get lastContactAt(): number | undefined {
     return this.contactAt;
@@ -222,6 +229,7 @@ export class Reflector<T extends object> {
         return false;
       case 'failed':
         if (isGone(outcome.error)) {
+          this.goneCount += 1;
           this.logger.info('resourceVersion too old (410 Gone); relisting', { resourceVersion: this.resourceVersion });
           // A watch that is Gone straight after a relist must not turn into a relist loop.
           if (!this.watchEventsSinceList) await this.sleep(this.backoff.next());
@@ -241,6 +249,7 @@ export class Reflector<T extends object> {
   private async listAndReplace(): Promise<ListOutcome> {
     const abort = new AbortController();
     this.listAbort = abort;
+    this.lists += 1;
     try {
       const items: unknown[] = [];
       let continueToken: string | undefined;
@@ -269,7 +278,8 @@ export class Reflector<T extends object> {
       }
       this.logger.warn('list failed', { error: describeError(error) });
       // An expired continue token (410) just means "start the list over"; the cluster is fine.
-      if (!isGone(error)) this.setFailed(error);
+      if (isGone(error)) this.goneCount += 1;
+      else this.setFailed(error);
       return 'failed';
     } finally {
       this.listAbort = undefined;

@@ -39,6 +39,8 @@ import {
   type Unsubscribe,
 } from '../../shared/event-bus.js';
 import { createJsonLogger, type Logger } from '../../shared/logger.js';
+import type { GatewayMetrics } from '../../shared/metrics.js';
+import { inSpan, SpanKind } from '../../shared/tracing.js';
 import { decodeJetStreamCursor, encodeJetStreamCursor } from './cursor.js';
 import { assertPublishable, assertSubscribable, InvalidSubjectError } from './subject-match.js';
 import { subjects } from './subjects.js';
@@ -63,6 +65,8 @@ export interface NatsBusOptions {
    */
   readonly pullExpiresMs?: number;
   readonly logger?: Logger;
+  /** Connection state and publish latency for /metrics. */
+  readonly metrics?: Pick<GatewayMetrics, 'natsConnected' | 'natsPublishDuration'>;
 }
 
 const DEFAULTS = {
@@ -217,8 +221,14 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
   let connected = true;
   let closing = false;
   const openSubscriptions = new Set<Unsubscribe>();
+  const metrics = options.metrics;
+  metrics?.natsConnected.set(1);
+  nc.closed()
+    .then(() => metrics?.natsConnected.set(0))
+    .catch(() => metrics?.natsConnected.set(0));
   logConnectionStatus(nc, logger, (value) => {
     connected = value;
+    metrics?.natsConnected.set(value ? 1 : 0);
   }).catch((error: unknown) => logger.error('NATS status monitor stopped', { error: describe(error) }));
 
   const assertOpen = (): void => {
@@ -248,7 +258,16 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
       if (maxPayload !== undefined && payload.length > maxPayload)
         throw new RefusedMessageError(subject, `${payload.length} bytes, above the server's max_payload of ${maxPayload}`);
       const messageId = publishOptions.messageId;
-      await js.publish(toWire(subject), payload, messageId === undefined ? undefined : { msgID: messageId });
+      await inSpan('nats publish', SpanKind.PRODUCER, { 'messaging.system': 'nats', 'messaging.destination.name': subject }, async () => {
+        const stopTimer = metrics?.natsPublishDuration.startTimer();
+        try {
+          await js.publish(toWire(subject), payload, messageId === undefined ? undefined : { msgID: messageId });
+          stopTimer?.({ outcome: 'ok' });
+        } catch (error) {
+          stopTimer?.({ outcome: 'error' });
+          throw error;
+        }
+      });
     },
 
     async subscribe<T>(subject: string, handler: MessageHandler<T>, subscribeOptions: SubscribeOptions = {}): Promise<Unsubscribe> {

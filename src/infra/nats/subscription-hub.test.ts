@@ -55,10 +55,12 @@ async function take<T>(iterator: AsyncIterator<BusMessage<T>>, count: number): P
 describe('SubscriptionHub', () => {
   let bus: CountingBus;
   let hub: SubscriptionHub;
+  let dropped: number[];
 
   beforeEach(() => {
     bus = new CountingBus();
-    hub = new SubscriptionHub(bus, { logger: silentLogger });
+    dropped = [];
+    hub = new SubscriptionHub(bus, { logger: silentLogger, onDropped: (count) => dropped.push(count) });
   });
 
   afterEach(async () => {
@@ -173,6 +175,8 @@ describe('SubscriptionHub', () => {
 
     await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
     await expect(slow.next()).resolves.toEqual({ value: undefined, done: true });
+    // The two it had buffered and the third that did not fit (for /metrics).
+    expect(dropped).toEqual([3]);
     expect(hub.subscriberCount(subject)).toBe(0);
     await waitUntil(() => bus.active === 0, 'the shared bus subscription to close');
   });

@@ -43,10 +43,17 @@ export interface HubSubscribeOptions<T> {
 export interface SubscriptionHubOptions {
   readonly defaultBufferSize?: number;
   readonly logger?: Logger;
+  /** Events discarded with a subscriber cut off for falling behind (its buffer and the one that overflowed it). */
+  readonly onDropped?: (count: number) => void;
 }
 
 export class SlowConsumerError extends Error {
-  constructor(subject: string, bufferSize: number) {
+  constructor(
+    subject: string,
+    bufferSize: number,
+    /** Events the subscriber will not get from this subscription (it resumes with its cursor). */
+    readonly dropped = 0,
+  ) {
     super(`Subscriber to ${subject} fell ${bufferSize} events behind and was disconnected; resubscribe with the last cursor`);
     this.name = 'SlowConsumerError';
   }
@@ -154,7 +161,7 @@ class SubscriberQueue<T> implements HubSink<T>, AsyncIterableIterator<BusMessage
       return;
     }
     if (this.buffer.length - this.head >= this.bufferSize) {
-      const error = new SlowConsumerError(this.subject, this.bufferSize);
+      const error = new SlowConsumerError(this.subject, this.bufferSize, this.buffer.length - this.head + 1);
       this.onSlow(error);
       this.failAndLeave(error);
       return;
@@ -244,6 +251,7 @@ export class SubscriptionHub {
   private readonly readiness = new WeakMap<object, Promise<void>>();
   private readonly defaultBufferSize: number;
   private readonly logger: Logger;
+  private readonly onDropped: ((count: number) => void) | undefined;
   private closed = false;
 
   constructor(
@@ -252,6 +260,7 @@ export class SubscriptionHub {
   ) {
     this.defaultBufferSize = options.defaultBufferSize ?? DEFAULT_BUFFER_SIZE;
     this.logger = options.logger ?? silentLogger;
+    this.onDropped = options.onDropped;
   }
 
   /**
@@ -262,7 +271,10 @@ export class SubscriptionHub {
   subscribe<T = unknown>(subject: string, options: HubSubscribeOptions<T> = {}): AsyncIterableIterator<BusMessage<T>> {
     const bufferSize = options.bufferSize ?? this.defaultBufferSize;
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, got ${bufferSize}`);
-    const queue = new SubscriberQueue<T>(subject, bufferSize, options.filter, (error) => this.logger.warn('slow subscriber disconnected', { subject, error: error.message }));
+    const queue = new SubscriberQueue<T>(subject, bufferSize, options.filter, (error) => {
+      this.logger.warn('slow subscriber disconnected', { subject, error: error.message });
+      this.onDropped?.(error.dropped);
+    });
     const attachment = this.attach(subject, queue, options.after === undefined ? {} : { after: options.after });
     queue.detach = () => attachment.detach();
     this.readiness.set(queue, attachment.ready);
