@@ -22,6 +22,7 @@ import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
 import { wireAlerts, type AlertsWiring } from './wiring/alerts.js';
 import { wireAppMaps, type AppMapsWiring } from './wiring/app-maps.js';
 import { wireVulnerabilities } from './wiring/vulnerabilities.js';
+import type { VulnerabilityService } from './domains/monitoring/vulnerabilities/index.js';
 import { wireBuilds, type BuildsWiring } from './wiring/builds.js';
 import { wireCatalog, type CatalogWiring } from './wiring/catalog.js';
 import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
@@ -98,9 +99,10 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       stops,
     );
     const mapPackages = wireMapPackages(infra, { catalog: catalog.catalog, appMaps: appMaps.appMaps });
+    const vulnerabilities = wireVulnerabilities(infra.informers);
     const alerts = wireAlerts(
       infra,
-      { gate: workspaces.workspaceAccess, cachedView: (clusterId) => infra.informers.get(clusterId), intervalSeconds: limits.alertIntervalSeconds },
+      { gate: workspaces.workspaceAccess, cachedView: (clusterId) => infra.informers.get(clusterId), intervalSeconds: limits.alertIntervalSeconds, vulnerabilities },
       stops,
     );
 
@@ -125,7 +127,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await catalog.start();
     alerts.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts, vulnerabilities }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -153,6 +155,7 @@ interface Wired {
   readonly appMaps: AppMapsWiring;
   readonly mapPackages: MapPackagesWiring;
   readonly alerts: AlertsWiring;
+  readonly vulnerabilities: VulnerabilityService;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -186,7 +189,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     appMaps: wired.appMaps.appMaps,
     mapPackages: wired.mapPackages.mapPackages,
     alerts: wired.alerts.alerts,
-    vulnerabilities: wireVulnerabilities(informers),
+    vulnerabilities: wired.vulnerabilities,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

@@ -44,8 +44,11 @@ describe('alerts: what needs a human now, opened and resolved from the watch cac
   let rival: string;
   const tokens: Record<string, string> = {};
 
-  const alerts = async (workspaceId: string, state: string, token = tokens.shop!) =>
+  const allAlerts = async (workspaceId: string, state: string, token = tokens.shop!) =>
     nodesOf(data(await gateway.request<{ alerts: Connection<AlertShape> }>(ALERTS, { workspaceId, state }, token), 'alerts').alerts);
+  /** The simulated scanner reports findings for every image: the first tests look past them. */
+  const alerts = async (workspaceId: string, state: string, token = tokens.shop!) =>
+    (await allAlerts(workspaceId, state, token)).filter((alert) => alert.kind !== 'CRITICAL_VULNERABILITY');
   const describeAll = (list: readonly AlertShape[]) => list.map((alert) => `${alert.kind} ${alert.objectKind}/${alert.objectName}`).sort();
 
   beforeAll(async () => {
@@ -101,7 +104,7 @@ describe('alerts: what needs a human now, opened and resolved from the watch cac
     const resolved = await alerts(shop, 'RESOLVED');
     expect(resolved.map((alert) => alert.id)).toEqual(expect.arrayContaining(open.map((alert) => alert.id)));
     expect(resolved.every((alert) => alert.resolvedAt !== null && alert.resolvedAt >= alert.openedAt)).toBe(true);
-    const [row] = await gateway.dataSource.query<Array<{ n: number | string }>>('SELECT COUNT(*) AS n FROM alerts WHERE open_key IS NOT NULL');
+    const [row] = await gateway.dataSource.query<Array<{ n: number | string }>>("SELECT COUNT(*) AS n FROM alerts WHERE open_key IS NOT NULL AND kind <> 'CRITICAL_VULNERABILITY'");
     expect(Number(row?.n)).toBe(0);
   });
 
@@ -113,6 +116,39 @@ describe('alerts: what needs a human now, opened and resolved from the watch cac
     cluster.updateNode('worker-2', { ready: true });
     await waitFor('the node alert to resolve', async () => ((await alerts(shop, 'OPEN')).some((alert) => alert.kind === 'NODE_NOT_READY') ? undefined : true));
     expect((await alerts(shop, 'RESOLVED')).find((alert) => alert.id === nodeAlert.id)?.resolvedAt).not.toBeNull();
+  });
+
+  it('an image with CRITICAL findings in its vulnerability report opens an alert naming them; a fixed report resolves it', async () => {
+    cluster.addDeployment({ namespace: 'shop', name: 'ledger', replicas: 1, containers: [{ name: 'ledger', image: 'shop/ledger:7' }] });
+    const replicaSet = await waitFor('the ReplicaSet of ledger', () =>
+      cluster.listObjects('replicasets', 'shop').find((candidate) => candidate.metadata.name.startsWith('ledger-')),
+    );
+    const report = (severity: 'CRITICAL' | 'LOW') =>
+      cluster.putVulnerabilityReport({
+        namespace: 'shop',
+        owner: { kind: 'ReplicaSet', name: replicaSet.metadata.name },
+        container: 'ledger',
+        image: 'shop/ledger:7',
+        vulnerabilities: [
+          {
+            vulnerabilityID: 'CVE-2099-4242',
+            resource: 'libledger',
+            installedVersion: '1.0',
+            fixedVersion: '1.1',
+            severity,
+            title: 'ledger overflow',
+            primaryLink: 'https://example.test/cve',
+          },
+        ],
+      });
+    report('CRITICAL');
+    const opened = await waitFor('the vulnerability alert', async () =>
+      (await allAlerts(shop, 'OPEN')).find((alert) => alert.kind === 'CRITICAL_VULNERABILITY' && alert.objectName === 'ledger' && alert.message.includes('CVE-2099-4242')),
+    );
+    expect(opened).toMatchObject({ severity: 'CRITICAL', namespace: 'shop', objectKind: 'Deployment' });
+    expect((await allAlerts(rival, 'ALL', tokens.rival)).some((alert) => alert.objectName === 'ledger')).toBe(false);
+    report('LOW');
+    await waitFor('the vulnerability alert to resolve', async () => ((await allAlerts(shop, 'OPEN')).some((alert) => alert.id === opened.id) ? undefined : true));
   });
 
   it('refuses a workspace that does not exist and an unknown state', async () => {

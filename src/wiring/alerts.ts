@@ -1,4 +1,5 @@
 import type { ClusterLiveView } from '../domains/clusters/index.js';
+import type { VulnerabilityService } from '../domains/monitoring/vulnerabilities/index.js';
 import { AlertEvaluator, AlertService, type AlertGate, type AlertSources } from '../domains/monitoring/alerts/index.js';
 import { createAlertStore } from '../infra/db/alert-store.js';
 import type { Infra } from './infra.js';
@@ -17,6 +18,8 @@ export interface AlertsNeighbours {
   /** A connected cluster's watch caches; undefined when it is not connected. */
   readonly cachedView: (clusterId: string) => ClusterLiveView | undefined;
   readonly intervalSeconds: number;
+  /** CRITICAL findings of the images workloads run (from the same caches). */
+  readonly vulnerabilities: VulnerabilityService;
 }
 
 /** Alerts on the database, judged from the informer caches every replica holds. */
@@ -30,7 +33,12 @@ export function wireAlerts(infra: Infra, neighbours: AlertsNeighbours, stops: St
       // A DEGRADED one answers (nodes NotReady are what alerts are for).
       const state = live?.status().state;
       if (live === undefined || state === 'UNREACHABLE' || state === 'CONNECTING') return undefined;
-      return { nodes: () => live.nodes(), pods: () => live.pods(), workloads: () => live.workloads() };
+      return {
+        nodes: () => live.nodes(),
+        pods: () => live.pods(),
+        workloads: () => live.workloads(),
+        criticalFindings: () => neighbours.vulnerabilities.criticalFindings(clusterId),
+      };
     },
   };
   const evaluator = new AlertEvaluator({

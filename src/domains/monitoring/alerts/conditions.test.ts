@@ -1,7 +1,7 @@
 import { currentConditions, type AlertView } from './conditions.js';
 
 function view(parts: Partial<{ [K in keyof AlertView]: ReturnType<AlertView[K]> }>): AlertView {
-  return { nodes: () => parts.nodes ?? [], pods: () => parts.pods ?? [], workloads: () => parts.workloads ?? [] };
+  return { nodes: () => parts.nodes ?? [], pods: () => parts.pods ?? [], workloads: () => parts.workloads ?? [], criticalFindings: () => parts.criticalFindings ?? [] };
 }
 
 const deployment = (available: number, conditions: Array<{ type: string; status: string; reason?: string; message?: string }> = []) => ({
@@ -14,6 +14,19 @@ const deployment = (available: number, conditions: Array<{ type: string; status:
 });
 
 describe('alert conditions', () => {
+  it('one CRITICAL_VULNERABILITY per workload and image, naming the first advisories', () => {
+    const findings = ['CVE-1', 'CVE-2', 'CVE-3', 'CVE-4'].map((id) => ({ id, package: 'openssl' }));
+    const conditions = currentConditions('c1', view({ criticalFindings: [{ namespace: 'shop', workload: { kind: 'Deployment', name: 'web' }, image: 'r/shop/web:2', findings }] }));
+    expect(conditions).toEqual([
+      expect.objectContaining({
+        kind: 'CRITICAL_VULNERABILITY',
+        severity: 'CRITICAL',
+        fingerprint: 'CRITICAL_VULNERABILITY/c1/shop/Deployment/web/r/shop/web:2',
+        message: 'Deployment shop/web runs r/shop/web:2 with 4 CRITICAL findings: CVE-1, CVE-2, CVE-3 and 1 more',
+      }),
+    ]);
+  });
+
   it('a rollout in progress with replicas available is not an alert; none available, or past its deadline, is', () => {
     expect(currentConditions('c1', view({ workloads: [deployment(1)] }))).toEqual([]);
     expect(currentConditions('c1', view({ workloads: [deployment(0)] }))).toEqual([

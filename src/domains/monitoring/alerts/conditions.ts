@@ -20,7 +20,17 @@ export interface AlertView {
     readonly available: number;
     readonly conditions: ReadonlyArray<{ readonly type: string; readonly status: string; readonly reason?: string | undefined; readonly message?: string | undefined }>;
   }>;
+  /** Per workload and image it runs, the CRITICAL findings of its vulnerability reports. */
+  criticalFindings(): ReadonlyArray<{
+    readonly namespace: string;
+    readonly workload: { readonly kind: string; readonly name: string };
+    readonly image: string;
+    readonly findings: ReadonlyArray<{ readonly id: string; readonly package: string }>;
+  }>;
 }
+
+/** Advisories named in a vulnerability alert's message; the rest are counted. */
+const NAMED_ADVISORIES = 3;
 
 const fingerprint = (kind: string, clusterId: string, namespace: string | null, name: string) => `${kind}/${clusterId}/${namespace ?? ''}/${name}`;
 
@@ -76,6 +86,22 @@ export function currentConditions(clusterId: string, view: AlertView): AlertCond
         deadline !== undefined
           ? `${workload.kind} ${workload.namespace}/${workload.name}: ${deadline.message ?? 'progress deadline exceeded'} (${workload.available} of ${workload.desired} available)`
           : `${workload.kind} ${workload.namespace}/${workload.name}: none of its ${workload.desired} replicas is available`,
+    });
+  }
+  for (const entry of view.criticalFindings()) {
+    const advisories = [...new Set(entry.findings.map((finding) => finding.id))];
+    const named = advisories.slice(0, NAMED_ADVISORIES).join(', ');
+    const more = advisories.length > NAMED_ADVISORIES ? ` and ${advisories.length - NAMED_ADVISORIES} more` : '';
+    conditions.push({
+      // Per image: the same workload moved to a new image with CRITICAL findings is a new alert.
+      fingerprint: fingerprint('CRITICAL_VULNERABILITY', clusterId, entry.namespace, `${entry.workload.kind}/${entry.workload.name}/${entry.image}`),
+      kind: 'CRITICAL_VULNERABILITY',
+      severity: 'CRITICAL',
+      clusterId,
+      namespace: entry.namespace,
+      objectKind: entry.workload.kind,
+      objectName: entry.workload.name,
+      message: `${entry.workload.kind} ${entry.namespace}/${entry.workload.name} runs ${entry.image} with ${entry.findings.length} CRITICAL finding${entry.findings.length === 1 ? '' : 's'}: ${named}${more}`,
     });
   }
   return conditions;

@@ -4,7 +4,12 @@ import { connectionType } from '../../../shared/connection-types.js';
 import { globalIdOf } from '../../../shared/node.js';
 import type { ConnectionValues } from '../../../shared/pagination.js';
 
-export const AlertKindEnum = { NODE_NOT_READY: 'NODE_NOT_READY', POD_CRASH_LOOPING: 'POD_CRASH_LOOPING', WORKLOAD_UNAVAILABLE: 'WORKLOAD_UNAVAILABLE' } as const;
+export const AlertKindEnum = {
+  NODE_NOT_READY: 'NODE_NOT_READY',
+  POD_CRASH_LOOPING: 'POD_CRASH_LOOPING',
+  WORKLOAD_UNAVAILABLE: 'WORKLOAD_UNAVAILABLE',
+  CRITICAL_VULNERABILITY: 'CRITICAL_VULNERABILITY',
+} as const;
 registerEnumType(AlertKindEnum, {
   name: 'AlertKind',
   description: 'What an alert is about.',
@@ -12,6 +17,10 @@ registerEnumType(AlertKindEnum, {
     NODE_NOT_READY: { description: 'A node of the cluster is not Ready (its kubelet stopped reporting, or reports a problem).' },
     POD_CRASH_LOOPING: { description: 'A container of a pod is in CrashLoopBackOff.' },
     WORKLOAD_UNAVAILABLE: { description: 'A Deployment, StatefulSet or DaemonSet is past its progress deadline, or none of its replicas is available.' },
+    CRITICAL_VULNERABILITY: {
+      description:
+        'A workload runs an image whose vulnerability report (Trivy Operator) has CRITICAL findings; one alert per workload and image, resolved when the image goes or is fixed.',
+    },
   },
 });
 

@@ -1,6 +1,6 @@
 /** Alerts: what needs a human now, opened when a condition appears and resolved when it goes. */
 
-export const ALERT_KINDS = ['NODE_NOT_READY', 'POD_CRASH_LOOPING', 'WORKLOAD_UNAVAILABLE'] as const;
+export const ALERT_KINDS = ['NODE_NOT_READY', 'POD_CRASH_LOOPING', 'WORKLOAD_UNAVAILABLE', 'CRITICAL_VULNERABILITY'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_SEVERITIES = ['CRITICAL', 'WARNING'] as const;
