@@ -197,7 +197,12 @@ describe('simulated Secrets', () => {
       ['fetch', 'Completed', 0],
     ]);
     const started = await core.listNamespacedEvent({ namespace: 'apps', fieldSelector: 'involvedObject.name=with-init,reason=Started' });
-    expect(started.items.map((event) => event.involvedObject.fieldPath)).toEqual(['spec.initContainers{fetch}', 'spec.containers{main}']);
+    // Events of the same instant list in any order: the pod's statuses say which ran first.
+    expect(started.items.map((event) => event.involvedObject.fieldPath).sort()).toEqual(['spec.containers{main}', 'spec.initContainers{fetch}']);
+    const initFinished = pod?.status?.initContainerStatuses?.[0]?.state?.terminated?.finishedAt;
+    const mainStarted = pod?.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+    expect(initFinished).toBeDefined();
+    expect(new Date(initFinished!).getTime()).toBeLessThanOrEqual(new Date(mainStarted!).getTime());
     // Its log can be read by name (it says nothing here); an unknown container is refused.
     await expect(core.readNamespacedPodLog({ namespace: 'apps', name: 'with-init', container: 'fetch' })).resolves.toBeDefined();
     expect((await failure(core.readNamespacedPodLog({ namespace: 'apps', name: 'with-init', container: 'other' }))).message).toMatch(/container other is not valid/);
