@@ -25,6 +25,7 @@ import { wireClusters, type ClustersWiring } from './wiring/clusters.js';
 import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
 import { openInfra, type Infra } from './wiring/infra.js';
 import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
+import { openLeases, wireMonitoring, type MonitoringWiring } from './wiring/monitoring.js';
 import { outboxMetrics } from './wiring/outbox-metrics.js';
 import { StopList } from './wiring/stop-list.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
@@ -90,6 +91,8 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       stops,
     );
     const mapPackages = wireMapPackages(infra, { catalog: catalog.catalog, appMaps: appMaps.appMaps });
+    const leases = await openLeases(config, infra, stops);
+    const monitoring = wireMonitoring(config, infra, leases, { access: workspaces.access, appMaps: appMaps.appMaps }, stops);
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -110,8 +113,9 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await clusters.start();
     await builds.start();
     await catalog.start();
+    await monitoring.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, monitoring }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -138,6 +142,7 @@ interface Wired {
   readonly catalog: CatalogWiring;
   readonly appMaps: AppMapsWiring;
   readonly mapPackages: MapPackagesWiring;
+  readonly monitoring: MonitoringWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -170,6 +175,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     releases: wired.catalog.releases,
     appMaps: wired.appMaps.appMaps,
     mapPackages: wired.mapPackages.mapPackages,
+    monitoring: wired.monitoring.monitoring,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

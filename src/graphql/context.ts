@@ -9,10 +9,22 @@ import type { OperationDeadline } from './cost/deadline.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
 import type { CatalogContext, CatalogService, MapPackagesContext, MapPackageService, ReleaseService, ReleasesContext } from '../domains/catalog/index.js';
 import type { AppMapsContext, AppMapService } from '../domains/app-maps/index.js';
+import type { MonitoringContext, MonitoringService } from '../domains/monitoring/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
 export interface GatewayContext
-  extends ClustersContext, IdentityContext, WorkspacesContext, AuditContext, BuildsContext, CatalogContext, ReleasesContext, MapPackagesContext, AppMapsContext, PagingContext {
+  extends
+    ClustersContext,
+    IdentityContext,
+    WorkspacesContext,
+    AuditContext,
+    BuildsContext,
+    CatalogContext,
+    ReleasesContext,
+    MapPackagesContext,
+    AppMapsContext,
+    MonitoringContext,
+    PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
   readonly dayTwo: DayTwoService;
@@ -38,6 +50,7 @@ export interface GatewayServices {
   readonly releases: ReleaseService;
   readonly appMaps: AppMapService;
   readonly mapPackages: MapPackageService;
+  readonly monitoring: MonitoringService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -66,6 +79,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         releases: services.releases,
         appMaps: services.appMaps,
         mapPackages: services.mapPackages,
+        monitoring: services.monitoring,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);

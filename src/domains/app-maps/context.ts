@@ -82,3 +82,8 @@ export function pictureOf(context: AppMapsContext, map: AppMapRecord): Promise<P
   }
   return picture;
 }
+
+/** The names of the pods a map draws now (its usage sums them), from the request's picture. */
+export async function mapPodNames(context: AppMapsContext, map: AppMapRecord): Promise<string[]> {
+  return (await pictureOf(context, map)).pods.map((entry) => entry.object.name);
+}

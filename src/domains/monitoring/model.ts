@@ -115,3 +115,19 @@ export interface SeriesQuery {
   /** Read the 1-hour rollups (the range reaches past the fine samples' retention) instead of the fine samples. */
   readonly coarse: boolean;
 }
+
+const podIndexes = new WeakMap<ClusterSample, Map<string, PodSample>>();
+
+/** A pod of a sample by namespace and name, through an index built once per sample. */
+export function podOf(sample: ClusterSample, namespace: string, name: string): PodSample | undefined {
+  let index = podIndexes.get(sample);
+  if (index === undefined) {
+    index = new Map(sample.pods.map((pod) => [`${pod.namespace}/${pod.name}`, pod]));
+    podIndexes.set(sample, index);
+  }
+  return index.get(`${namespace}/${name}`);
+}
+
+export function nodeOf(sample: ClusterSample, name: string): NodeSample | undefined {
+  return sample.nodes.find((node) => node.name === name);
+}

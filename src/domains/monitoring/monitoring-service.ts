@@ -1,5 +1,4 @@
 import { DomainError, NotFoundError } from '../../shared/errors.js';
-import { toGlobalId } from '../../shared/global-id.js';
 import { planRange, type Retention } from './history.js';
 import { isOutage, type ClusterSample, type Series, type SeriesTarget } from './model.js';
 import type { LatestSamples } from './latest.js';
@@ -47,7 +46,8 @@ export class MonitoringService {
     if (isOutage(message)) {
       const why = message.outage.code === 'NOT_INSTALLED' ? 'it serves no metrics.k8s.io (is metrics-server installed?)' : message.outage.reason;
       throw new DomainError('UNAVAILABLE', `Usage of cluster ${clusterName} is unavailable: ${why}`, {
-        clusterId: toGlobalId('Cluster', clusterId),
+        // The edge encodes it as the cluster's global id (src/graphql/errors.ts).
+        clusterId,
         cluster: clusterName,
         reason: message.outage.code,
       });
