@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createToken, createUser } from './identity-support.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
+import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
 
 const MiB = 2 ** 20;
@@ -261,6 +262,67 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     }
     // A bad input is refused before any access is looked at: the outsider learns nothing more.
     expect((await history({ target: { clusterId: busy.id }, from: now, to: ago(60_000) }, tokens.outsider)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('live: clusterMetrics ticks with each sample (resumable), podMetrics per namespace, outages and access', async () => {
+    interface Tick {
+      clusterMetrics: {
+        cursor: string;
+        clusterId: string;
+        sampledAt: string;
+        cpuCores: number | null;
+        pods: number | null;
+        nodes: Array<{ name: string; cpuCores: number }>;
+        unavailableReason: string | null;
+      };
+    }
+    const CLUSTER_TICKS = `subscription ($id: ID!, $after: String) { clusterMetrics(clusterId: $id, after: $after) { cursor clusterId sampledAt cpuCores pods nodes { name cpuCores } unavailableReason } }`;
+    const live = collect<Tick>(gateway.websocket(), CLUSTER_TICKS, { id: busy.id });
+    await waitFor('three ticks', () => live.results.length >= 3);
+    const ticks = live.results.map((result) => result.data!.clusterMetrics);
+    for (const tick of ticks) {
+      expect(tick).toMatchObject({ clusterId: busy.id, pods: 5, unavailableReason: null });
+      expect(tick.cpuCores).toBeGreaterThan(0);
+      expect(tick.nodes.map((node) => node.name)).toEqual(['control-1', 'worker-1']);
+    }
+    const times = ticks.map((tick) => Date.parse(tick.sampledAt));
+    expect(times[1]).toBeGreaterThan(times[0]!);
+    // Resumed after the first tick: the second comes first.
+    const resumed = collect<Tick>(gateway.websocket(), CLUSTER_TICKS, { id: busy.id, after: ticks[0]!.cursor });
+    await waitFor('the replay', () => resumed.results.length >= 1);
+    expect(resumed.results[0]!.data!.clusterMetrics.cursor).toBe(ticks[1]!.cursor);
+    live.unsubscribe();
+    resumed.unsubscribe();
+
+    const outage = collect<Tick>(gateway.websocket(), CLUSTER_TICKS, { id: bare.id });
+    await waitFor('a tick of the bare cluster', () => outage.results.length >= 1);
+    expect(outage.results[0]!.data!.clusterMetrics).toMatchObject({ cpuCores: null, nodes: [], unavailableReason: expect.stringMatching(/metrics\.k8s\.io/) });
+    outage.unsubscribe();
+
+    interface PodTick {
+      podMetrics: { namespace: string; sampledAt: string; pods: Array<{ name: string; cpuCores: number; containers: Array<{ name: string }> }> };
+    }
+    const pods = collect<PodTick>(
+      gateway.websocket(`Bearer ${tokens.viewer}`),
+      `subscription ($id: ID!) { podMetrics(clusterId: $id, namespace: "team-a") { namespace sampledAt pods { name cpuCores containers { name } } } }`,
+      { id: busy.id },
+    );
+    await waitFor('a pod tick', () => pods.results.length >= 1);
+    const podTick = pods.results[0]!.data!.podMetrics;
+    expect(podTick.pods.map((pod) => pod.name).filter((name) => !name.startsWith('api-'))).toEqual(['db-0', 'web-0', 'web-1']);
+    expect(podTick.pods).toHaveLength(5);
+    pods.unsubscribe();
+
+    const refused = collect<PodTick>(gateway.websocket(`Bearer ${tokens.outsider}`), `subscription ($id: ID!) { podMetrics(clusterId: $id, namespace: "team-a") { namespace } }`, {
+      id: busy.id,
+    });
+    await refused.done;
+    expect(refused.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'namespace' });
+    expect(refused.results[0]?.data ?? null).toBeNull();
+
+    const badCursor = collect<Tick>(gateway.websocket(), CLUSTER_TICKS, { id: busy.id, after: 'not-a-cursor' });
+    await badCursor.done;
+    expect(badCursor.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   test('two gateways on the same NATS: one poller per cluster, and both answer from its samples', async () => {

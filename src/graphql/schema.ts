@@ -9,7 +9,7 @@ import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
 import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
-import { MetricsResolver } from '../domains/monitoring/index.js';
+import { MetricsLiveResolver, MetricsResolver } from '../domains/monitoring/index.js';
 import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver } from './usage-resolver.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { AppMapReleaseResolver, ReleaseAppMapResolver } from './app-map-release-resolver.js';
@@ -79,6 +79,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       ReleaseAppMapResolver,
       GlobalNodeResolver,
       MetricsResolver,
+      MetricsLiveResolver,
       ClusterUsageResolver,
       NodeUsageResolver,
       PodUsageResolver,

@@ -5,7 +5,7 @@ import type { AccessCache } from '../domains/workspaces/index.js';
 import { createMetricsStore } from '../infra/db/metrics-store.js';
 import { createMetricsReader } from '../infra/k8s/metrics-reader.js';
 import { createLocalLeases, createNatsLeases, type Leases } from '../infra/nats/lease.js';
-import { createMetricsFeed } from '../infra/nats/metrics-feed.js';
+import { createMetricsFeed, createMetricsStreams } from '../infra/nats/metrics-feed.js';
 import type { Infra } from './infra.js';
 import type { StopList } from './stop-list.js';
 import { DomainError } from '../shared/errors.js';
@@ -63,7 +63,7 @@ export function wireMonitoring(config: GatewayConfig, infra: Infra, leases: Leas
       };
     },
   };
-  const monitoring = new MonitoringService({ gate, store, latest, retention });
+  const monitoring = new MonitoringService({ gate, store, latest, streams: createMetricsStreams(infra.hub), retention });
   const collector = new MetricsCollector({
     roster: { clusterIds: () => infra.informers.clusterIds() },
     reader: createMetricsReader({ kubeConfigOf: (clusterId) => infra.informers.kubeConfigOf(clusterId), timeoutMs: Math.max(2000, intervalMs - 500) }),

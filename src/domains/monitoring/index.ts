@@ -8,3 +8,5 @@ export type { MonitoringContext } from './context.js';
 export { MetricsOutageError, SAMPLE_VERSION, isOutage, nodeOf, podOf, toSample } from './model.js';
 export type * from './model.js';
 export type * from './ports.js';
+export { MetricsLiveResolver } from './live-resolver.js';
+export { ClusterMetricsTick, NodeUsageSample, PodMetricsTick, PodUsageSample } from './live-types.js';

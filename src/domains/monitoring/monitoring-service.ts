@@ -2,7 +2,7 @@ import { DomainError, NotFoundError } from '../../shared/errors.js';
 import { planRange, type Retention } from './history.js';
 import { isOutage, type ClusterSample, type Series, type SeriesTarget } from './model.js';
 import type { LatestSamples } from './latest.js';
-import type { MetricsStore, MonitoringGate, PrincipalLike } from './ports.js';
+import type { MetricsStore, MetricsStreams, MonitoringGate, PrincipalLike, StreamedMetrics } from './ports.js';
 
 /** What `metrics(target:)` names, with local ids; exactly one shape. */
 export interface TargetRequest {
@@ -25,6 +25,7 @@ export interface MonitoringServiceDeps {
   readonly gate: MonitoringGate;
   readonly store: MetricsStore;
   readonly latest: LatestSamples;
+  readonly streams: MetricsStreams;
   readonly retention: Retention;
   readonly now?: () => number;
 }
@@ -57,6 +58,21 @@ export class MonitoringService {
 
   onMessage: LatestSamples['onMessage'] = (listener) => this.deps.latest.onMessage(listener);
 
+  /** A cluster's ticks from now (or after `after`), while the caller still sees the cluster. */
+  async clusterTicks(principal: PrincipalLike, clusterId: string, after: string | undefined): Promise<AsyncIterableIterator<StreamedMetrics>> {
+    const sees = () => this.deps.gate.seesCluster(principal, clusterId);
+    if (!(await sees())) throw new NotFoundError('Cluster', clusterId, 'clusterId');
+    return whileAllowed(await this.deps.streams.open(clusterId, after), sees, () => new NotFoundError('Cluster', clusterId, 'clusterId'));
+  }
+
+  /** A namespace's ticks, while the caller still sees what runs in it. */
+  async namespaceTicks(principal: PrincipalLike, clusterId: string, namespace: string, after: string | undefined): Promise<AsyncIterableIterator<StreamedMetrics>> {
+    const sees = () => this.deps.gate.seesNamespace(principal, clusterId, namespace);
+    const missing = () => new NotFoundError('Namespace', `${namespace} of cluster ${clusterId}`, 'namespace');
+    if (!(await sees())) throw missing();
+    return whileAllowed(await this.deps.streams.open(clusterId, after), sees, missing);
+  }
+
   async history(principal: PrincipalLike, request: TargetRequest, from: Date, to: Date, stepSeconds: number | null | undefined): Promise<HistoryAnswer> {
     const range = planRange(from, to, stepSeconds, this.deps.retention, this.now());
     const target = await this.resolveTarget(principal, request);
@@ -87,4 +103,25 @@ export class MonitoringService {
     if (!(await gate.seesCluster(principal, clusterId))) throw new NotFoundError('Cluster', clusterId, 'target.clusterId');
     return given(request.nodeName) ? { kind: 'node', clusterId, nodeName: request.nodeName } : { kind: 'cluster', clusterId };
   }
+}
+
+/**
+ * Checks the caller's right before each tick; a right revoked ends the stream with `refusal`. Not
+ * an async generator: graphql-ws's `return()` must reach the source at once, even mid-wait.
+ */
+function whileAllowed<T>(source: AsyncIterableIterator<T>, allowed: () => Promise<boolean>, refusal: () => Error): AsyncIterableIterator<T> {
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      const result = await source.next();
+      if (result.done) return result;
+      if (!(await allowed())) {
+        await source.return?.();
+        throw refusal();
+      }
+      return result;
+    },
+    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }

@@ -61,3 +61,15 @@ export interface MonitoringGate {
   /** The map when the caller may read it; null otherwise (another workspace's map looks missing). */
   appMap(principal: PrincipalLike, appMapId: string): Promise<MapMembers | null>;
 }
+
+/** One message of a live stream, with the cursor a later subscription resumes after. */
+export interface StreamedMetrics {
+  readonly message: MetricsMessage;
+  readonly cursor: string;
+}
+
+/** Live samples of one cluster from the bus (through the process-wide subscription hub). */
+export interface MetricsStreams {
+  /** Throws BAD_USER_INPUT (field `after`) for a cursor that is not this stream's or has expired. */
+  open(clusterId: string, after: string | undefined): Promise<AsyncIterableIterator<StreamedMetrics>>;
+}

@@ -1,6 +1,8 @@
-import type { MetricsFeed, MetricsMessage } from '../../domains/monitoring/index.js';
+import type { MetricsFeed, MetricsMessage, MetricsStreams, StreamedMetrics } from '../../domains/monitoring/index.js';
 import { SAMPLE_VERSION } from '../../domains/monitoring/index.js';
-import type { EventBus } from '../../shared/event-bus.js';
+import { InvalidCursorError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
+import { BadInputError } from '../../shared/errors.js';
+import type { SubscriptionHub } from './subscription-hub.js';
 import type { Logger } from '../../shared/logger.js';
 import { ANY_TOKEN, subjects } from './subjects.js';
 
@@ -17,6 +19,34 @@ export function createMetricsFeed(bus: EventBus, logger: Logger): MetricsFeed {
         }
         handler(message.data);
       });
+    },
+  };
+}
+
+/**
+ * A cluster's samples for live subscriptions, through the process-wide hub (one bus subscription
+ * per cluster for all subscribers). Not an async generator: graphql-ws's `return()` must release
+ * the hub subscription at once.
+ */
+export function createMetricsStreams(hub: SubscriptionHub): MetricsStreams {
+  return {
+    async open(clusterId, after) {
+      const messages = hub.subscribe<MetricsMessage>(subjects.metricsSamples(clusterId), after === undefined ? {} : { after });
+      try {
+        await hub.ready(messages);
+      } catch (error) {
+        await messages.return?.();
+        if (error instanceof InvalidCursorError) throw new BadInputError('after', 'is not a cursor of this stream, or its events have expired');
+        throw error;
+      }
+      const map = (result: IteratorResult<BusMessage<MetricsMessage>>): IteratorResult<StreamedMetrics> =>
+        result.done ? { done: true, value: undefined } : { done: false, value: { message: result.value.data, cursor: result.value.cursor } };
+      const iterator: AsyncIterableIterator<StreamedMetrics> = {
+        next: async () => map(await messages.next()),
+        return: async () => map((await messages.return?.()) ?? { done: true, value: undefined }),
+        [Symbol.asyncIterator]: () => iterator,
+      };
+      return iterator;
     },
   };
 }
