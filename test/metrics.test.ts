@@ -143,7 +143,7 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     // The same sample throughout: the nodes add up to the cluster.
     const nodes = cluster.nodes!.edges.map((edge) => edge.node);
     expect(nodes.every((node) => node.usage?.sampledAt === usage.sampledAt)).toBe(true);
-    expect(nodes.reduce((sum, node) => sum + node.usage!.cpuCores, 0)).toBeCloseTo(usage.cpuCores, 6);
+    expect(nodes.reduce((sum, node) => sum + node.usage!.cpuCores, 0)).toBeCloseTo(usage.cpuCores, 5);
     const pods = cluster.pods!.edges.map((edge) => edge.node);
     expect(pods).toHaveLength(5);
     for (const pod of pods) {
@@ -186,7 +186,7 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
       if (map === null || pods.some((pod) => pod.sampledAt !== map.sampledAt)) return undefined;
       expect(map.pods).toBe(2);
       expect(map.cpuAllocatableCores).toBeNull();
-      expect(map.cpuCores).toBeCloseTo(pods[0]!.cpuCores + pods[1]!.cpuCores, 6);
+      expect(map.cpuCores).toBeCloseTo(pods[0]!.cpuCores + pods[1]!.cpuCores, 5);
       expect(map.memoryBytes).toBeCloseTo(pods[0]!.memoryBytes + pods[1]!.memoryBytes, 0);
       return true;
     });

@@ -2,7 +2,7 @@ import { Ctx, Extensions, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppMap, mapPodNames } from '../domains/app-maps/index.js';
 import { Cluster, ClusterFieldsResolver } from '../domains/clusters/index.js';
 import { ClusterNode, Pod } from '../domains/clusters/graphql-types.js';
-import { CapacityUsage, nodeOf, podOf, PodUsage, type ClusterSample } from '../domains/monitoring/index.js';
+import { CapacityUsage, coresOf, nodeOf, podOf, PodUsage, type ClusterSample } from '../domains/monitoring/index.js';
 import { DomainError } from '../shared/errors.js';
 import { fieldCost } from '../shared/field-cost.js';
 import type { GatewayContext } from './context.js';
@@ -12,7 +12,6 @@ import type { GatewayContext } from './context.js';
  * joined to the clusters' and the maps' types here, at the edge, since no domain imports another.
  */
 
-const cores = (millicores: number) => millicores / 1000;
 const percent = (used: number, of: number | null) => (of === null || of <= 0 ? null : Math.round((used / of) * 10_000) / 100);
 
 /** A cluster's outage is reported once per operation, not once per pod or node of a long list. */
@@ -39,10 +38,10 @@ function capacityUsage(
   used: { cpuMillicores: number; memoryBytes: number; pods: number | null },
   allocatable: { cpuCores: number; memoryBytes: number; pods: number } | null,
 ): CapacityUsage {
-  const cpuCores = cores(used.cpuMillicores);
+  const cpuCores = coresOf(used.cpuMillicores);
   return {
     cpuCores,
-    memoryBytes: used.memoryBytes,
+    memoryBytes: Math.round(used.memoryBytes),
     pods: used.pods,
     cpuAllocatableCores: allocatable?.cpuCores ?? null,
     memoryAllocatableBytes: allocatable?.memoryBytes ?? null,
@@ -62,7 +61,7 @@ export class ClusterUsageResolver {
   @Extensions(fieldCost({ weight: 1 }))
   @FieldResolver(() => CapacityUsage, {
     nullable: true,
-    description: `CPU, memory and pods in use against what its nodes make allocatable, from the last sample of ${USAGE_DESCRIPTION}`,
+    description: `CPU and memory its nodes use (system daemons included) and the pods running in the namespaces the caller sees, against what the nodes make allocatable, from the last sample of ${USAGE_DESCRIPTION}`,
   })
   async usage(@Root() cluster: Cluster, @Ctx() context: GatewayContext): Promise<CapacityUsage | null> {
     const sample = await sampleOf(context, cluster.id, cluster.name, false);
@@ -73,7 +72,10 @@ export class ClusterUsageResolver {
     } catch {
       // Not connected on this replica: usage without the allocatable side.
     }
-    return capacityUsage(sample, sample.totals, allocatable);
+    // CPU and memory are the machines' (as capacity is); pods only those of namespaces the caller sees.
+    const scope = cluster.namespaceScope;
+    const pods = scope === 'ALL' ? sample.totals.pods : sample.pods.filter((pod) => scope.has(pod.namespace)).length;
+    return capacityUsage(sample, { ...sample.totals, pods }, allocatable);
   }
 }
 
@@ -101,9 +103,9 @@ export class PodUsageResolver {
     const used = sample === null ? undefined : podOf(sample, pod.namespace, pod.name);
     if (sample === null || used === undefined) return null;
     return {
-      cpuCores: cores(used.cpuMillicores),
+      cpuCores: coresOf(used.cpuMillicores),
       memoryBytes: used.memoryBytes,
-      containers: used.containers.map((container) => ({ name: container.name, cpuCores: cores(container.cpuMillicores), memoryBytes: container.memoryBytes })),
+      containers: used.containers.map((container) => ({ name: container.name, cpuCores: coresOf(container.cpuMillicores), memoryBytes: container.memoryBytes })),
       sampledAt: new Date(sample.at),
     };
   }

@@ -2,17 +2,15 @@ import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { localKeyOf } from '../../shared/global-id.js';
 import { callerOf, type MonitoringContext } from './context.js';
 import { ClusterMetricsTick, PodMetricsTick } from './live-types.js';
-import { isOutage, type PodSample } from './model.js';
+import { coresOf, isOutage, type PodSample } from './model.js';
 import type { StreamedMetrics } from './ports.js';
-
-const cores = (millicores: number) => millicores / 1000;
 
 function podTick(pod: PodSample) {
   return {
     name: pod.name,
-    cpuCores: cores(pod.cpuMillicores),
+    cpuCores: coresOf(pod.cpuMillicores),
     memoryBytes: pod.memoryBytes,
-    containers: pod.containers.map((container) => ({ name: container.name, cpuCores: cores(container.cpuMillicores), memoryBytes: container.memoryBytes })),
+    containers: pod.containers.map((container) => ({ name: container.name, cpuCores: coresOf(container.cpuMillicores), memoryBytes: container.memoryBytes })),
   };
 }
 
@@ -40,10 +38,10 @@ export class MetricsLiveResolver {
     if (isOutage(message)) return { ...base, cpuCores: null, memoryBytes: null, pods: null, nodes: [], unavailableReason: message.outage.reason };
     return {
       ...base,
-      cpuCores: cores(message.totals.cpuMillicores),
+      cpuCores: coresOf(message.totals.cpuMillicores),
       memoryBytes: message.totals.memoryBytes,
       pods: message.totals.pods,
-      nodes: message.nodes.map((node) => ({ name: node.name, cpuCores: cores(node.cpuMillicores), memoryBytes: node.memoryBytes })).sort(byName),
+      nodes: message.nodes.map((node) => ({ name: node.name, cpuCores: coresOf(node.cpuMillicores), memoryBytes: node.memoryBytes })).sort(byName),
       unavailableReason: null,
     };
   }

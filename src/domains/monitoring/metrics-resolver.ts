@@ -4,9 +4,10 @@ import { fieldCost } from '../../shared/field-cost.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { callerOf, type MonitoringContext } from './context.js';
 import { MetricsHistory, MetricTarget } from './graphql-types.js';
-import type { SeriesPoint } from './model.js';
+import { coresOf, type SeriesPoint } from './model.js';
 
-const point = (scale: number) => (entry: SeriesPoint) => ({ t: new Date(entry.t), avg: entry.avg * scale, max: entry.max * scale });
+const cpuPoint = (entry: SeriesPoint) => ({ t: new Date(entry.t), avg: coresOf(entry.avg), max: coresOf(entry.max) });
+const memoryPoint = (entry: SeriesPoint) => ({ t: new Date(entry.t), avg: Math.round(entry.avg), max: Math.round(entry.max) });
 
 @Resolver()
 export class MetricsResolver {
@@ -41,8 +42,8 @@ export class MetricsResolver {
       to: answer.to,
       step: answer.stepSeconds,
       coarse: answer.coarse,
-      cpu: answer.series.cpuMillicores.map(point(1 / 1000)),
-      memory: answer.series.memoryBytes.map(point(1)),
+      cpu: answer.series.cpuMillicores.map(cpuPoint),
+      memory: answer.series.memoryBytes.map(memoryPoint),
     };
   }
 }

@@ -131,3 +131,8 @@ export function podOf(sample: ClusterSample, namespace: string, name: string): P
 export function nodeOf(sample: ClusterSample, name: string): NodeSample | undefined {
   return sample.nodes.find((node) => node.name === name);
 }
+
+/** Millicores as cores, to the microcore: sums of samples carry float noise that is not usage. */
+export function coresOf(millicores: number): number {
+  return Math.round(millicores * 1000) / 1_000_000;
+}

@@ -1,6 +1,6 @@
 import type { MetricsFeed, MetricsMessage, MetricsStreams, StreamedMetrics } from '../../domains/monitoring/index.js';
 import { SAMPLE_VERSION } from '../../domains/monitoring/index.js';
-import { InvalidCursorError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
+import { InvalidCursorError, RefusedMessageError, type BusMessage, type EventBus } from '../../shared/event-bus.js';
 import { BadInputError } from '../../shared/errors.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { Logger } from '../../shared/logger.js';
@@ -9,7 +9,18 @@ import { ANY_TOKEN, subjects } from './subjects.js';
 /** Usage samples on the bus, `kda.v1.clusters.<id>.metrics`: the poller publishes, every replica listens. */
 export function createMetricsFeed(bus: EventBus, logger: Logger): MetricsFeed {
   return {
-    publish: (message) => bus.publish(subjects.metricsSamples(message.clusterId), message),
+    async publish(message) {
+      const subject = subjects.metricsSamples(message.clusterId);
+      try {
+        await bus.publish(subject, message);
+      } catch (error) {
+        // A cluster of thousands of pods outgrows the server's max_payload: the per-container
+        // breakdown goes first (pods, nodes and totals remain; the database has them all anyway).
+        if (!(error instanceof RefusedMessageError) || !('pods' in message)) throw error;
+        logger.warn('metrics sample too large for the bus: published without containers', { clusterId: message.clusterId, pods: message.pods.length });
+        await bus.publish(subject, { ...message, pods: message.pods.map((pod) => ({ ...pod, containers: [] })) });
+      }
+    },
     async subscribe(handler) {
       return bus.subscribe<MetricsMessage>(subjects.metricsSamples(ANY_TOKEN), (message) => {
         // A later version may add fields; a different one is not ours to read.
