@@ -8,6 +8,7 @@ import { createToken, createUser } from './identity-support.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
 import { startTestGateway, type GraphqlResponse, type TestGateway } from './support/gateway.js';
 import { collect } from './support/subscription.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { waitFor } from './support/wait.js';
 
 const MiB = 2 ** 20;
@@ -59,6 +60,7 @@ function data<T>(response: GraphqlResponse<T>, what: string): T {
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 describe('usage monitoring against MariaDB, NATS and two simulated clusters', () => {
+  let database: TestDatabase;
   let gateway: TestGateway;
   let busy: RegisteredCluster;
   let bare: RegisteredCluster;
@@ -68,7 +70,9 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
   const history = (variables: Record<string, unknown>, token?: string) => gateway.request<{ metrics: History }>(HISTORY, variables, token);
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ secretKey: SECRET_KEY, metrics: METRICS });
+    // Shared with the second gateway of the last test, which outlives this one.
+    database = await createTestDatabase();
+    gateway = await startTestGateway({ secretKey: SECRET_KEY, metrics: METRICS }, { database });
     const busySimulator = await startSmallCluster();
     busySimulator.addDeployment({
       namespace: 'team-a',
@@ -124,6 +128,7 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     await gateway?.stop();
     await busy?.simulator.close();
     await bare?.simulator.close();
+    await database?.drop();
   });
 
   test('usage shows next to capacity for clusters, nodes and pods; a cluster without metrics-server is null with an error naming it', async () => {
@@ -325,13 +330,12 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     expect(badCursor.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
-  test('two gateways on the same NATS: one poller per cluster, and both answer from its samples', async () => {
-    const second = await startTestGateway({ secretKey: SECRET_KEY, metrics: METRICS, database: { kind: 'mysql', url: gateway.database.url } });
+  test('two gateways on the same NATS: one poller per cluster, both answer from its samples, and the other takes over when it stops', async () => {
+    const second = await startTestGateway({ secretKey: SECRET_KEY, metrics: METRICS }, { database });
     try {
-      const usage = await waitFor('the second gateway to show usage it did not necessarily poll', async () => {
-        const answer = await second.request<{ cluster: { usage: Usage | null } }>(`query ($id: ID!) { cluster(id: $id) { usage { ${USAGE} } } }`, { id: busy.id });
-        return answer.data?.cluster.usage ?? undefined;
-      });
+      const usageOn = async (on: TestGateway) =>
+        (await on.request<{ cluster: { usage: Usage | null } }>(`query ($id: ID!) { cluster(id: $id) { usage { ${USAGE} } } }`, { id: busy.id })).data?.cluster.usage ?? undefined;
+      const usage = await waitFor('the second gateway to show usage the first polled', () => usageOn(second));
       expect(usage.pods).toBe(5);
 
       const polls = () => busy.simulator.requestCount(/^\/apis\/metrics\.k8s\.io\/v1beta1\/pods$/);
@@ -341,6 +345,16 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
       const seconds = (Date.now() - startedAt) / 1000;
       // One poller makes one request a second; two would make about twice as many.
       expect(polls() - before).toBeLessThanOrEqual(Math.floor(seconds) + 2);
+
+      // The first gateway held every lease (it was alone when they were taken); it gives them up on the way out.
+      await gateway.stop();
+      const stoppedAt = Date.now();
+      const afterStop = polls();
+      await waitFor('the second gateway to poll', () => polls() - afterStop >= 3);
+      await waitFor('fresh usage from the second gateway', async () => {
+        const fresh = await usageOn(second);
+        return fresh !== undefined && Date.parse(fresh.sampledAt) > stoppedAt;
+      });
     } finally {
       await second.stop();
     }
