@@ -211,7 +211,14 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     );
     const groups = JSON.parse((await get('/apis')).body) as { kind: string; groups: Array<{ name: string; preferredVersion: { groupVersion: string } }> };
     expect(groups.kind).toBe('APIGroupList');
-    expect(groups.groups.map((group) => group.preferredVersion.groupVersion).sort()).toEqual(['apps/v1', 'batch/v1', 'networking.k8s.io/v1', 'policy/v1', 'storage.k8s.io/v1']);
+    expect(groups.groups.map((group) => group.preferredVersion.groupVersion).sort()).toEqual([
+      'apps/v1',
+      'batch/v1',
+      'metrics.k8s.io/v1beta1',
+      'networking.k8s.io/v1',
+      'policy/v1',
+      'storage.k8s.io/v1',
+    ]);
     const apps = JSON.parse((await get('/apis/apps/v1')).body) as { groupVersion: string; resources: Array<{ name: string; kind: string; group?: string; shortNames?: string[] }> };
     expect(apps.groupVersion).toBe('apps/v1');
     expect(apps.resources.find((resource) => resource.name === 'deployments/scale')).toMatchObject({ kind: 'Scale', group: 'autoscaling' });

@@ -8,6 +8,8 @@ import type { MetricsFeed, MetricsStore } from './ports.js';
 export class LatestSamples {
   private readonly latest = new Map<string, MetricsMessage>();
   private readonly listeners = new Set<(message: MetricsMessage) => void>();
+  /** One database read per cluster at a time, however many pods of a response ask. */
+  private readonly reading = new Map<string, Promise<ClusterSample | null>>();
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
@@ -42,7 +44,12 @@ export class LatestSamples {
     const since = this.now() - this.freshMs;
     const known = this.latest.get(clusterId);
     if (known !== undefined) return known.at >= since ? known : null;
-    const stored = await this.store.latest(clusterId, since);
+    let reading = this.reading.get(clusterId);
+    if (reading === undefined) {
+      reading = this.store.latest(clusterId, since).finally(() => this.reading.delete(clusterId));
+      this.reading.set(clusterId, reading);
+    }
+    const stored = await reading;
     if (stored !== null && !this.latest.has(clusterId)) this.latest.set(clusterId, stored);
     return stored;
   }
