@@ -10,6 +10,7 @@ import { AddWorkspaceSlugsAndRegistryProjects1764238200000 } from './17642382000
 import { CreateReleases1764238300000 } from './1764238300000-CreateReleases.js';
 import { CreateAppMaps1764238310000 } from './1764238310000-CreateAppMaps.js';
 import { LinkReleasesToAppMaps1764238400000 } from './1764238400000-LinkReleasesToAppMaps.js';
+import { CreateMetrics1764238500000 } from './1764238500000-CreateMetrics.js';
 import { CreateAlerts1764238600000 } from './1764238600000-CreateAlerts.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
@@ -26,5 +27,6 @@ export const migrations = [
   CreateReleases1764238300000,
   CreateAppMaps1764238310000,
   LinkReleasesToAppMaps1764238400000,
+  CreateMetrics1764238500000,
   CreateAlerts1764238600000,
 ];

@@ -30,6 +30,7 @@ import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
 import { startTracing } from './infra/telemetry/tracing.js';
 import { openInfra, type Infra } from './wiring/infra.js';
 import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
+import { openLeases, wireMonitoring, type MonitoringWiring } from './wiring/monitoring.js';
 import { StopList } from './wiring/stop-list.js';
 import { observeGateway } from './wiring/telemetry.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
@@ -105,6 +106,8 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       { gate: workspaces.workspaceAccess, cachedView: (clusterId) => infra.informers.get(clusterId), intervalSeconds: limits.alertIntervalSeconds, vulnerabilities },
       stops,
     );
+    const leases = await openLeases(config, infra, stops);
+    const monitoring = wireMonitoring(config, infra, leases, { access: workspaces.access, appMaps: appMaps.appMaps }, stops);
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -126,8 +129,9 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     await builds.start();
     await catalog.start();
     alerts.start();
+    await monitoring.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts, vulnerabilities }, stops);
+    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts, vulnerabilities, monitoring }, stops);
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -156,6 +160,7 @@ interface Wired {
   readonly mapPackages: MapPackagesWiring;
   readonly alerts: AlertsWiring;
   readonly vulnerabilities: VulnerabilityService;
+  readonly monitoring: MonitoringWiring;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -190,6 +195,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     mapPackages: wired.mapPackages.mapPackages,
     alerts: wired.alerts.alerts,
     vulnerabilities: wired.vulnerabilities,
+    monitoring: wired.monitoring.monitoring,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });

@@ -51,6 +51,17 @@ describe('configuration', () => {
     expect(loadConfig({ KDA_MAX_PAGE_SIZE: '20' }, '/srv/kda').maxPageSize).toBe(20);
     for (const bad of ['0', '-5', '2.5', 'many']) expect(() => loadConfig({ KDA_MAX_PAGE_SIZE: bad }, '/srv/kda')).toThrow(/KDA_MAX_PAGE_SIZE/);
   });
+
+  test('KDA_METRICS_*: the poll interval and both retentions, whole numbers in range, with defaults', () => {
+    expect(loadConfig({}, '/srv/kda').metrics).toEqual({ intervalSeconds: 15, fineRetentionHours: 24, coarseRetentionDays: 30 });
+    expect(loadConfig({ KDA_METRICS_INTERVAL_SECONDS: '30', KDA_METRICS_FINE_RETENTION_HOURS: '48', KDA_METRICS_COARSE_RETENTION_DAYS: '90' }, '/srv/kda').metrics).toEqual({
+      intervalSeconds: 30,
+      fineRetentionHours: 48,
+      coarseRetentionDays: 90,
+    });
+    for (const bad of ['0', '-1', '1.5', 'often']) expect(() => loadConfig({ KDA_METRICS_INTERVAL_SECONDS: bad }, '/srv/kda')).toThrow(/KDA_METRICS_INTERVAL_SECONDS/);
+    expect(() => loadConfig({ KDA_METRICS_FINE_RETENTION_HOURS: '72', KDA_METRICS_COARSE_RETENTION_DAYS: '2' }, '/srv/kda')).toThrow(/must cover/);
+  });
 });
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {

@@ -59,6 +59,37 @@ export interface GatewayConfig {
   readonly maxPageSize?: number;
   /** Kubeconfig allowances and egress allowances; everything refused when absent. */
   readonly outbound?: OutboundConfig;
+  /** Usage collection and history (DEFAULT_METRICS when absent). */
+  readonly metrics?: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** KDA_METRICS_INTERVAL_SECONDS: how often each cluster's metrics.k8s.io is polled (default 15). */
+  readonly intervalSeconds: number;
+  /** KDA_METRICS_FINE_RETENTION_HOURS: how long each sample is kept (default 24). */
+  readonly fineRetentionHours: number;
+  /** KDA_METRICS_COARSE_RETENTION_DAYS: how long the 1-hour rollups are kept (default 30). */
+  readonly coarseRetentionDays: number;
+}
+
+export const DEFAULT_METRICS: MetricsConfig = Object.freeze({ intervalSeconds: 15, fineRetentionHours: 24, coarseRetentionDays: 30 });
+
+function parseMetricsConfig(env: NodeJS.ProcessEnv, problems: string[]): MetricsConfig {
+  const read = (name: string, fallback: number, min: number, max: number, unit: string): number => {
+    const raw = env[name]?.trim() || undefined;
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const intervalSeconds = read('KDA_METRICS_INTERVAL_SECONDS', DEFAULT_METRICS.intervalSeconds, 1, 3600, 'seconds');
+  const fineRetentionHours = read('KDA_METRICS_FINE_RETENTION_HOURS', DEFAULT_METRICS.fineRetentionHours, 1, 24 * 14, 'hours');
+  const coarseRetentionDays = read('KDA_METRICS_COARSE_RETENTION_DAYS', DEFAULT_METRICS.coarseRetentionDays, 1, 3660, 'days');
+  if (coarseRetentionDays * 24 < fineRetentionHours) problems.push('KDA_METRICS_COARSE_RETENTION_DAYS must cover at least KDA_METRICS_FINE_RETENTION_HOURS');
+  return { intervalSeconds, fineRetentionHours, coarseRetentionDays };
 }
 
 export interface JwtConfig {
@@ -149,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
 
   const limits = parseLimits(env, problems);
+  const metrics = parseMetricsConfig(env, problems);
   const corsOrigins = parseCorsOrigins(env.KDA_CORS_ORIGINS, problems);
   // Its own switch, not NODE_ENV: a forgotten NODE_ENV must never put stack traces in responses.
   const debugErrors = parseSwitch('KDA_DEBUG_ERRORS', env.KDA_DEBUG_ERRORS, false, problems);
@@ -184,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     logLevel,
     ...(maxPageSize !== undefined ? { maxPageSize } : {}),
     ...(tracing !== undefined ? { tracing } : {}),
+    metrics,
   });
 }
 

@@ -11,6 +11,7 @@ import type { CatalogContext, CatalogService, MapPackagesContext, MapPackageServ
 import type { AppMapsContext, AppMapService } from '../domains/app-maps/index.js';
 import type { AlertsContext, AlertService } from '../domains/monitoring/alerts/index.js';
 import type { VulnerabilitiesContext, VulnerabilityService } from '../domains/monitoring/vulnerabilities/index.js';
+import type { MonitoringContext, MonitoringService } from '../domains/monitoring/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
 export interface GatewayContext
@@ -26,6 +27,7 @@ export interface GatewayContext
     AppMapsContext,
     AlertsContext,
     VulnerabilitiesContext,
+    MonitoringContext,
     PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
@@ -54,6 +56,7 @@ export interface GatewayServices {
   readonly mapPackages: MapPackageService;
   readonly alerts: AlertService;
   readonly vulnerabilities: VulnerabilityService;
+  readonly monitoring: MonitoringService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -84,6 +87,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         mapPackages: services.mapPackages,
         alerts: services.alerts,
         vulnerabilities: services.vulnerabilities,
+        monitoring: services.monitoring,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);

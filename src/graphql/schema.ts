@@ -9,6 +9,8 @@ import { auditMutations } from './audit-middleware.js';
 import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryResolver } from '../domains/builds/index.js';
 import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
+import { MetricsLiveResolver, MetricsResolver } from '../domains/monitoring/index.js';
+import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver } from './usage-resolver.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { AlertResolver } from '../domains/monitoring/alerts/index.js';
 import { AppMapVulnerabilitiesResolver, BuildRunVulnerabilitiesResolver, WorkloadVulnerabilitiesResolver } from './vulnerabilities-resolver.js';
@@ -84,6 +86,12 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       AppMapReleaseResolver,
       ReleaseAppMapResolver,
       GlobalNodeResolver,
+      MetricsResolver,
+      MetricsLiveResolver,
+      ClusterUsageResolver,
+      NodeUsageResolver,
+      PodUsageResolver,
+      AppMapUsageResolver,
     ],
     authChecker,
     validate: false,

@@ -18,6 +18,7 @@ import { parseFieldSelector, parseLabelSelector, SelectorError, type Selector } 
 import { ObjectMissing, type ObjectStore } from './store.js';
 import { acceptsTable, parseIncludeObject, toTable } from './tables.js';
 import type { WatchHub } from './watch-hub.js';
+import { METRICS_GROUP, METRICS_VERSION, metricsGroupDocument, metricsResourceList, nodeMetricsObject, podMetricsObject, type MetricsServerMode } from './metrics-server.js';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -35,6 +36,10 @@ export interface ApiContext {
   /** Every response waits this long first (a slow cluster). */
   latencyMs(): number;
   countRequest(url: string): void;
+  /** Whether metrics.k8s.io is served, absent, or answering 503. */
+  metricsMode(): MetricsServerMode;
+  /** Length of a simulated second in ms (pods' warm-up is counted in them). */
+  readonly secondMs: number;
 }
 
 interface Target {
@@ -76,9 +81,13 @@ async function handle(context: ApiContext, request: IncomingMessage, response: S
         versions: ['v1'],
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: request.headers.host ?? '' }],
       });
-    case '/apis':
-      return sendJson(response, 200, apiGroupList(context.served));
+    case '/apis': {
+      const list = apiGroupList(context.served) as { groups: unknown[] };
+      if (context.metricsMode() !== 'off') list.groups.push(metricsGroupDocument());
+      return sendJson(response, 200, list);
+    }
   }
+  if (segments[0] === 'apis' && segments[1] === METRICS_GROUP) return serveMetrics(context, response, method, segments.slice(2));
 
   let group: string;
   let version: string;
@@ -258,6 +267,47 @@ function serveCollection(context: ApiContext, request: IncomingMessage, response
     },
     items: result.items,
   });
+}
+
+/** metrics.k8s.io as metrics-server serves it through the aggregation layer: get and list, no watch. */
+function serveMetrics(context: ApiContext, response: ServerResponse, method: string, rest: string[]): void {
+  const mode = context.metricsMode();
+  if (mode === 'off') throw pathNotFound();
+  if (mode === 'unavailable') throw new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
+  if (rest.length === 0) return sendJson(response, 200, { kind: 'APIGroup', apiVersion: 'v1', ...metricsGroupDocument() });
+  if (rest[0] !== METRICS_VERSION) throw pathNotFound();
+  if (rest.length === 1) return sendJson(response, 200, metricsResourceList());
+  requireMethod(method, ['GET']);
+  const now = Date.now();
+  const pods = (namespace?: string) => [...context.store.objects('pods', namespace)];
+  const list = (kind: string, items: unknown[]) => sendJson(response, 200, { kind, apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, metadata: {}, items });
+  const [resource, name, extra] = rest.slice(1);
+  if (resource === 'nodes' && extra === undefined) {
+    const all = pods();
+    if (name === undefined)
+      return list(
+        'NodeMetricsList',
+        [...context.store.objects('nodes')].map((node) => nodeMetricsObject(node, all, now, context.secondMs)),
+      );
+    const node = context.store.get('nodes', objectKey(undefined, name));
+    if (node === undefined) throw new ApiError(404, 'NotFound', `nodemetrics.metrics.k8s.io "${name}" not found`);
+    return sendJson(response, 200, nodeMetricsObject(node, all, now, context.secondMs));
+  }
+  if (resource === 'pods' && name === undefined) return list('PodMetricsList', podMetricsOf(pods(), now, context.secondMs));
+  if (resource === 'namespaces' && name !== undefined && extra === 'pods') {
+    const [podName, tooMuch] = rest.slice(4);
+    if (tooMuch !== undefined) throw pathNotFound();
+    if (podName === undefined) return list('PodMetricsList', podMetricsOf(pods(name), now, context.secondMs));
+    const pod = context.store.get('pods', objectKey(name, podName));
+    const metrics = pod === undefined ? undefined : podMetricsObject(pod, now, context.secondMs);
+    if (metrics === undefined) throw new ApiError(404, 'NotFound', `podmetrics.metrics.k8s.io "${podName}" not found`);
+    return sendJson(response, 200, metrics);
+  }
+  throw pathNotFound();
+}
+
+function podMetricsOf(pods: readonly PodObject[], now: number, secondMs: number): unknown[] {
+  return pods.map((pod) => podMetricsObject(pod, now, secondMs)).filter((item) => item !== undefined);
 }
 
 function sendPodLog(context: ApiContext, response: ServerResponse, url: URL, namespace: string, name: string): void {

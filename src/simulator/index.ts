@@ -7,6 +7,7 @@ export { startSimulatedRegistry } from './registry/registry-server.js';
 export type { SimulatedRegistry, SimulatedRegistryOptions } from './registry/registry-server.js';
 export type { AddOptions, ObjectChange, SimulatedCluster, SimulatedClusterOptions, SimNode, SimPod, SimNamespace, VulnerabilityReportSpec } from './simulated-cluster.js';
 export type { NodeSpec, PodSpec, ContainerSpec } from './cluster-state.js';
+export type { MetricsServerMode } from './metrics-server.js';
 export type {
   CronJobSpec,
   DaemonSetSpec,

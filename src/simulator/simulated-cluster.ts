@@ -38,6 +38,7 @@ import { Kubelet } from './controllers/kubelet.js';
 import { ControllerManager } from './controllers/manager.js';
 import type { NamespaceObject, NodeObject, PodObject } from './k8s-types.js';
 import { kubeconfigYaml } from './kubeconfig.js';
+import type { MetricsServerMode } from './metrics-server.js';
 import { ListService } from './lists.js';
 import { ObjectService } from './object-service.js';
 import type { EventObject, JobObject, KubeObject, ObjectTypes, ResourceName, VulnerabilityObject, VulnerabilityReportObject } from './object-types.js';
@@ -94,6 +95,8 @@ export interface SimulatedClusterOptions {
   vulnerabilityReports?: boolean;
   /** From a new image's first pod to its VulnerabilityReport (default 500 ms; images seen before: at once). */
   vulnerabilityScanDelayMs?: number;
+  /** metrics.k8s.io: served (default), absent as without metrics-server, or answering 503. */
+  metricsServer?: MetricsServerMode;
 }
 
 /** A report as a test sets it: for a container of a ReplicaSet, StatefulSet, DaemonSet or Job. */
@@ -142,6 +145,8 @@ export interface SimulatedCluster {
   requestCount(path?: RegExp): number;
   /** Every response (and watch start) is delayed by this much: a slow cluster. 0 turns it off. */
   setLatency(ms: number): void;
+  /** Installs, removes or breaks metrics-server (metrics.k8s.io) from now on. */
+  setMetricsServer(mode: MetricsServerMode): void;
 
   // Workloads, network, storage and policy. Each returns the stored object once its controllers
   // have settled: pods already running (seeding), unless `settled: false` asks for a live start.
@@ -210,6 +215,7 @@ class SimulatedClusterServer implements SimulatedCluster {
   private readonly controllers: ControllerManager;
   private readonly objects: ObjectService;
   private latencyMs = 0;
+  private metricsMode: MetricsServerMode;
   private readonly listeners = new Set<(change: ObjectChange) => void>();
   private server: Server | undefined;
   private port = 0;
@@ -222,6 +228,7 @@ class SimulatedClusterServer implements SimulatedCluster {
   constructor(private readonly options: SimulatedClusterOptions) {
     this.name = options.name;
     this.token = options.token ?? randomBytes(24).toString('base64url');
+    this.metricsMode = options.metricsServer ?? 'on';
     this.hub = new WatchHub(() => this.store, options.bookmarkIntervalMs ?? 10_000);
     this.store = new ObjectStore(options.historyLimit ?? 10_000, (event) => {
       this.hub.dispatch(event);
@@ -260,6 +267,8 @@ class SimulatedClusterServer implements SimulatedCluster {
       served: (resource) => resource !== 'vulnerabilityreports' || options.vulnerabilityReports !== false,
       latencyMs: () => this.latencyMs,
       countRequest: (url) => this.requests.set(url, (this.requests.get(url) ?? 0) + 1),
+      metricsMode: () => this.metricsMode,
+      secondMs: options.simulatedSecondMs ?? 1000,
     });
   }
 
@@ -361,6 +370,10 @@ class SimulatedClusterServer implements SimulatedCluster {
   setLatency(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of ms, got ${ms}`);
     this.latencyMs = ms;
+  }
+
+  setMetricsServer(mode: MetricsServerMode): void {
+    this.metricsMode = mode;
   }
 
   addDeployment(spec: DeploymentSpec, options?: AddOptions): ObjectTypes['deployments'] {

@@ -215,6 +215,7 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
       'apps/v1',
       'aquasecurity.github.io/v1alpha1',
       'batch/v1',
+      'metrics.k8s.io/v1beta1',
       'networking.k8s.io/v1',
       'policy/v1',
       'storage.k8s.io/v1',

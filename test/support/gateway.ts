@@ -47,9 +47,16 @@ export type TestGatewayOverrides = Omit<Partial<GatewayConfig>, 'limits'> & { re
  */
 export async function startTestGateway(
   { limits, ...overrides }: TestGatewayOverrides = {},
-  options: { readonly connectionLimit?: number; readonly rateLimit?: RateLimitSettings; readonly logger?: Logger } = {},
+  options: {
+    readonly connectionLimit?: number;
+    readonly rateLimit?: RateLimitSettings;
+    readonly logger?: Logger;
+    /** A database other gateways share (replicas): used as it is, and left for its owner to drop. */
+    readonly database?: TestDatabase;
+  } = {},
 ): Promise<TestGateway> {
-  const database = await createTestDatabase();
+  const ownsDatabase = options.database === undefined;
+  const database = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kda-test-'));
   const adminToken = `test-admin-${randomBytes(12).toString('hex')}`;
   const config: GatewayConfig = {
@@ -73,7 +80,7 @@ export async function startTestGateway(
   try {
     app = await createApp(config, { logger: options.logger ?? silentLogger, credentialRecheckMs: 200, onDatabaseOpen: (opened) => (dataSource = opened) });
   } catch (error) {
-    await database.drop();
+    if (ownsDatabase) await database.drop();
     throw error;
   }
   if (dataSource === undefined) throw new Error('the gateway opened no database');
@@ -111,7 +118,7 @@ export async function startTestGateway(
       // The gateway first, as in production: its clients see it go away (1001), then let go.
       await app.stop();
       await Promise.all(clients.map(async (client) => client.dispose()));
-      await database.drop();
+      if (ownsDatabase) await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

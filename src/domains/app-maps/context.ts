@@ -87,3 +87,8 @@ export function pictureOf(context: AppMapsContext, map: AppMapRecord): Promise<P
 export async function mapWorkloadsOf(context: AppMapsContext, map: AppMapRecord): Promise<Array<{ kind: string; name: string; images: readonly string[] }>> {
   return (await pictureOf(context, map)).workloads.map((entry) => ({ kind: entry.object.kind, name: entry.object.name, images: entry.object.images }));
 }
+
+/** The names of the pods a map draws now (its usage sums them), from the request's picture. */
+export async function mapPodNames(context: AppMapsContext, map: AppMapRecord): Promise<string[]> {
+  return (await pictureOf(context, map)).pods.map((entry) => entry.object.name);
+}

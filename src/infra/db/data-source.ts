@@ -13,6 +13,7 @@ import { catalogEntities, type DatabaseKind } from './catalog-entities.js';
 import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded-file.js';
 import { NodeSqliteDatabase } from './node-sqlite-driver.js';
 import { releaseEntities } from './release-entities.js';
+import { MetricRollupEntity, MetricSampleEntity } from './metric-entities.js';
 
 const sharedEntities = [
   ClusterEntity,
@@ -25,6 +26,8 @@ const sharedEntities = [
   AuditEntryEntity,
   AlertEntity,
   ...buildEntities,
+  MetricSampleEntity,
+  MetricRollupEntity,
 ];
 
 /** Every table's mapping for one database kind (a few column types differ, see catalog-entities.ts). */

@@ -34,6 +34,10 @@ export const subjects = {
   clusterMetrics(clusterId: string, kind: 'nodes' | 'pods', namespace: string = CLUSTER_SCOPE): string {
     return `kda.v1.${token(clusterId)}.metrics.${kind}.${token(namespace)}`;
   },
+  /** A cluster's usage samples (or outages), normalized, `v: 1` (issue 11); `*` for every cluster. */
+  metricsSamples(clusterId: string): string {
+    return `kda.v1.clusters.${token(clusterId)}.metrics`;
+  },
   buildLog(runId: string): string {
     return `kda.v1.builds.${token(runId)}.log`;
   },

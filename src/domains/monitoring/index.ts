@@ -1,0 +1,12 @@
+export { MetricsCollector, HOUSEKEEPING_LEASE, pollLeaseKey, type CollectorSettings } from './collector.js';
+export { MonitoringService, type TargetRequest } from './monitoring-service.js';
+export { LatestSamples } from './latest.js';
+export { MetricsResolver } from './metrics-resolver.js';
+export { CapacityUsage, ContainerUsage, MetricPoint, MetricsHistory, MetricTarget, PodUsage } from './graphql-types.js';
+export { MAX_AUTO_POINTS, MAX_POINTS, planRange, type Retention } from './history.js';
+export type { MonitoringContext } from './context.js';
+export { MetricsOutageError, SAMPLE_VERSION, coresOf, isOutage, nodeOf, podOf, toSample } from './model.js';
+export type * from './model.js';
+export type * from './ports.js';
+export { MetricsLiveResolver } from './live-resolver.js';
+export { ClusterMetricsTick, NodeUsageSample, PodMetricsTick, PodUsageSample } from './live-types.js';
