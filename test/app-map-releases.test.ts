@@ -236,6 +236,21 @@ describe('application maps deployed from the catalog: drawn by a deploy, moved b
     expect((await mapsNamed('drawn', tokens.viewer))[0]?.release?.id).toBe(release.id);
     expect(errorOf(await gateway.request(APP_MAP, { id: map!.id }, tokens.rival)).code).toBe('NOT_FOUND');
 
+    // Which maps run on which node: the map's pods are on the cluster's one worker; another team sees no map there.
+    const nodeMaps = async (token: string) =>
+      nodesOf(
+        data(
+          await gateway.request<{ cluster: { nodes: Connection<{ name: string; appMaps: Array<{ name: string }> }> } }>(
+            `query ($id: ID!) { cluster(id: $id) { nodes { edges { node { name appMaps { name } } } } } }`,
+            { id: fastId },
+            token,
+          ),
+          'cluster nodes',
+        ).cluster.nodes,
+      );
+    expect(await nodeMaps(tokens.devops!)).toEqual([{ name: 'worker-1', appMaps: [{ name: 'drawn' }] }]);
+    expect(await nodeMaps(tokens.rival!)).toEqual([{ name: 'worker-1', appMaps: [] }]);
+
     data(await gateway.request(UNINSTALL, { input: { releaseId: release.id } }, tokens.devops), 'uninstallRelease');
     expect(await mapsNamed('drawn')).toEqual([]);
     expect((await readRelease(release.id)).appMap).toBeNull();

@@ -12,6 +12,7 @@ import { AppMapResolver } from '../domains/app-maps/index.js';
 import { MetricsLiveResolver, MetricsResolver } from '../domains/monitoring/index.js';
 import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver } from './usage-resolver.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
+import { NodeAppMapsResolver } from './node-app-maps-resolver.js';
 import { AlertResolver } from '../domains/monitoring/alerts/index.js';
 import { AppMapVulnerabilitiesResolver, BuildRunVulnerabilitiesResolver, WorkloadVulnerabilitiesResolver } from './vulnerabilities-resolver.js';
 import { ImageVulnerabilitiesResolver } from '../domains/monitoring/vulnerabilities/index.js';
@@ -78,6 +79,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       MapPackageResolver,
       AppMapResolver,
       AppMapNeighboursResolver,
+      NodeAppMapsResolver,
       AlertResolver,
       WorkloadVulnerabilitiesResolver,
       AppMapVulnerabilitiesResolver,

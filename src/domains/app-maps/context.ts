@@ -88,6 +88,11 @@ export async function mapWorkloadsOf(context: AppMapsContext, map: AppMapRecord)
   return (await pictureOf(context, map)).workloads.map((entry) => ({ kind: entry.object.kind, name: entry.object.name, images: entry.object.images }));
 }
 
+/** The nodes the map's pods run on now, from the request's picture. */
+export async function mapNodeNames(context: AppMapsContext, map: AppMapRecord): Promise<Set<string>> {
+  return new Set((await pictureOf(context, map)).pods.flatMap((entry) => (entry.object.nodeName === undefined ? [] : [entry.object.nodeName])));
+}
+
 /** The names of the pods a map draws now (its usage sums them), from the request's picture. */
 export async function mapPodNames(context: AppMapsContext, map: AppMapRecord): Promise<string[]> {
   return (await pictureOf(context, map)).pods.map((entry) => entry.object.name);

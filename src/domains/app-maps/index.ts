@@ -4,7 +4,7 @@ export { ReleaseLinks, releaseSelector, type ReleaseMapPlace } from './release-l
 export { AppMap, AppMapHealthEnum } from './graphql-types.js';
 export { toAppMap } from './mappers.js';
 export type { AppMapsContext } from './context.js';
-export { mapPodNames } from './context.js';
+export { mapNodeNames, mapPodNames } from './context.js';
 export { appMapNodeLookups } from './node-lookups.js';
 export { MAX_STREAM_MAPS, type AppMapUpdate } from './live-stream.js';
 export { STANDARD_STAGES } from './validation.js';
