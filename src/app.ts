@@ -32,6 +32,7 @@ import { openInfra, type Infra } from './wiring/infra.js';
 import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
 import { openLeases, wireMonitoring, type MonitoringWiring } from './wiring/monitoring.js';
 import { wireMetering } from './wiring/metering.js';
+import { createCostsCsvRoute } from './graphql/costs-csv.js';
 import type { MeteringService } from './domains/metering/index.js';
 import { StopList } from './wiring/stop-list.js';
 import { observeGateway } from './wiring/telemetry.js';
@@ -238,6 +239,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     graphql: (request, response, requestId) => apollo.handle(request, response, requestId),
     routes: [
       createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
+      createCostsCsvRoute({ authenticate: (authorization) => contexts.authenticate(authorization), metering: wired.metering }),
       createGraphiqlHandler({
         endpointPath: GRAPHQL_PATH,
         onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),

@@ -178,6 +178,30 @@ describe('metering: costs per day from the hourly rollups, priced by provider an
     expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
+  it('exports the same figures as CSV at /costs.csv, with the same authentication and access rules', async () => {
+    const csv = (query: string, token?: string) => fetch(`${gateway.url}/costs.csv?${query}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+    const query = new URLSearchParams({ workspaceId: shop, from: date, to: nextDate }).toString();
+    const response = await csv(query, tokens.shop);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const report = await costs({ workspaceId: shop }, tokens.shop);
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('date,cpuCoreHours,memoryGiBHours,storageGiBHours,cpuCost,memoryCost,storageCost,total,currency');
+    expect(lines.slice(1)).toEqual([
+      `${date},1.8,7.5,30,${report.days[0]!.cpuCost},${report.days[0]!.memoryCost},0.03,${report.days[0]!.total},EUR`,
+      `${nextDate},0,0,0,0,0,0,0,EUR`,
+      `total,1.8,7.5,30,${report.total.cpuCost},${report.total.memoryCost},0.03,${report.total.total},EUR`,
+      `unmapped,0.3,1.5,30,${report.unmapped!.cpuCost},${report.unmapped!.memoryCost},0.03,${report.unmapped!.total},EUR`,
+    ]);
+    expect((await csv(query)).status).toBe(401);
+    const foreign = await csv(query, tokens.rival);
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+    const reversed = await csv(new URLSearchParams({ workspaceId: shop, from: nextDate, to: date }).toString(), tokens.shop);
+    expect(reversed.status).toBe(400);
+    expect((await csv(new URLSearchParams({ workspaceId: shop, from: 'yesterday', to: date }).toString(), tokens.shop)).status).toBe(400);
+  });
+
   it('price tables: administrators only, every price required and non-negative, an ISO 4217 currency; defaults listed', async () => {
     const input = { provider: 'GKE', region: 'europe-west3', cpuCoreHour: 0.03, memoryGiBHour: 0.004, storageGiBHour: 0.0002, currency: 'EUR' };
     const forbidden = await gateway.request(SET_PRICES, { input }, tokens.shop);
