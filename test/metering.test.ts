@@ -91,6 +91,8 @@ describe('metering: costs per day from the hourly rollups, priced by provider an
       data(await gateway.request(ADD_MEMBER, { input: { workspaceId, userId: user.id, role: 'VIEWER' } }), 'addWorkspaceMember');
       tokens[key] = (await createToken(gateway, { name: 'cli', userId: user.id, scopes: ['READ', 'WRITE'] })).token;
     }
+    const outsider = await createUser(gateway, { name: 'outsider', email: `outsider-${randomBytes(3).toString('hex')}@example.com`, systemRole: 'USER' });
+    tokens.outsider = (await createToken(gateway, { name: 'cli', userId: outsider.id, scopes: ['READ'] })).token;
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId: shop, clusterId, namespaces: ['shop'] } }), 'allot');
     data(await gateway.request(ALLOT_CLUSTER, { input: { workspaceId: rival, clusterId, namespaces: ['rival'] } }), 'allot');
     mapId = data(
@@ -170,6 +172,11 @@ describe('metering: costs per day from the hourly rollups, priced by provider an
       const response = await gateway.request(COSTS, { from: date, to: date, ...variables }, tokens.rival);
       expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     }
+    // Members see their workspace's figures, not a whole cluster's; a cluster outside their scope is missing.
+    const member = await gateway.request(COSTS, { clusterId, from: date, to: date }, tokens.rival);
+    expect(member.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const outsider = await gateway.request(COSTS, { clusterId, from: date, to: date }, tokens.outsider);
+    expect(outsider.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'clusterId' });
     const reversed = await gateway.request(COSTS, { workspaceId: shop, from: nextDate, to: date });
     expect(reversed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     const long = await gateway.request(COSTS, { workspaceId: shop, from: '2026-01-01', to: '2026-06-01' });
@@ -194,6 +201,7 @@ describe('metering: costs per day from the hourly rollups, priced by provider an
       `unmapped,0.3,1.5,30,${report.unmapped!.cpuCost},${report.unmapped!.memoryCost},0.03,${report.unmapped!.total},EUR`,
     ]);
     expect((await csv(query)).status).toBe(401);
+    expect((await csv(new URLSearchParams({ clusterId, from: date, to: date }).toString(), tokens.shop)).status).toBe(403);
     const foreign = await csv(query, tokens.rival);
     expect(foreign.status).toBe(404);
     expect(await foreign.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });

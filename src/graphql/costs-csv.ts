@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CostReport, Figures, MeteringService } from '../domains/metering/index.js';
-import type { Principal } from '../domains/identity/index.js';
+import { checkScope, type Principal } from '../domains/identity/index.js';
 import { localKeyOf } from '../shared/global-id.js';
 import { DomainError } from '../shared/errors.js';
 import type { Route } from './http-server.js';
@@ -55,6 +55,8 @@ export function createCostsCsvRoute(deps: { readonly authenticate: (authorizatio
     try {
       const principal = await deps.authenticate(request.headers.authorization);
       if (principal === null) return fail(401, 'UNAUTHENTICATED', 'Authentication required: send a valid bearer token');
+      // A read, as the query: a token needs the scope a query needs.
+      checkScope(principal, 'query');
       const id = (name: string, type: string) => {
         const value = url.searchParams.get(name);
         return value === null ? null : localKeyOf(value, type);

@@ -32,7 +32,7 @@ export class MeteringResolver {
   @Extensions(fieldCost({ weight: 20 }))
   @Query(() => CostReportType, {
     description:
-      "Costs per UTC day of a workspace, a cluster or an application map (exactly one): each pod-hour charged the larger of its average usage and its requests, volumes on their requested size. A cluster adds its idle capacity, and its figure is the sum of its workspaces', the unallotted pods' and idle. At most 92 days; a reversed range is BAD_USER_INPUT; a workspace or cluster the caller may not see is NOT_FOUND.",
+      "Costs per UTC day of a workspace, a cluster or an application map (exactly one): each pod-hour charged the larger of its average usage and its requests, volumes on their requested size. A cluster adds its idle capacity, and its figure is the sum of its workspaces', the unallotted pods' and idle. At most 92 days; a reversed range is BAD_USER_INPUT; a workspace, map or cluster the caller may not see is NOT_FOUND; a cluster’s costs are for administrators (FORBIDDEN for a member who sees it).",
   })
   async costs(
     @Arg('workspaceId', () => ID, { nullable: true, description: 'The workspace (its pods in the namespaces its allotments hold).' }) workspaceId: string | null | undefined,

@@ -126,6 +126,8 @@ export class MeteringService {
 
     if (given(request.clusterId)) {
       if (!(await this.deps.gate.seesCluster(principal, request.clusterId))) throw new NotFoundError('Cluster', request.clusterId, 'clusterId');
+      // A cluster's figure includes every workspace's: a member of one sees its own, not the others'.
+      if (principal.systemRole !== 'ADMIN') throw new ForbiddenError("Only administrators see a whole cluster's costs; ask for your workspace's");
       const facts = await this.deps.gate.cluster(request.clusterId);
       if (facts === null) throw new NotFoundError('Cluster', request.clusterId, 'clusterId');
       const charges = await this.chargesOf(facts, fromMs, toMs);
