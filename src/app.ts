@@ -31,6 +31,9 @@ import { startTracing } from './infra/telemetry/tracing.js';
 import { openInfra, type Infra } from './wiring/infra.js';
 import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
 import { openLeases, wireMonitoring, type MonitoringWiring } from './wiring/monitoring.js';
+import { wireMetering } from './wiring/metering.js';
+import { createCostsCsvRoute } from './graphql/costs-csv.js';
+import type { MeteringService } from './domains/metering/index.js';
 import { StopList } from './wiring/stop-list.js';
 import { observeGateway } from './wiring/telemetry.js';
 import { wireWorkspaces, type WorkspacesWiring } from './wiring/workspaces.js';
@@ -108,6 +111,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     );
     const leases = await openLeases(config, infra, stops);
     const monitoring = wireMonitoring(config, infra, leases, { access: workspaces.access, appMaps: appMaps.appMaps }, stops);
+    const metering = wireMetering(infra, { access: workspaces.access, workspaces: workspaces.service, appMaps: appMaps.appMaps });
 
     if (config.simulator) {
       const demo = await startDemo({
@@ -131,7 +135,12 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     alerts.start();
     await monitoring.start();
 
-    return await startServers(config, options, { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts, vulnerabilities, monitoring }, stops);
+    return await startServers(
+      config,
+      options,
+      { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts, vulnerabilities, monitoring, metering },
+      stops,
+    );
   } catch (error) {
     await stops.stopAll();
     throw error;
@@ -161,6 +170,7 @@ interface Wired {
   readonly alerts: AlertsWiring;
   readonly vulnerabilities: VulnerabilityService;
   readonly monitoring: MonitoringWiring;
+  readonly metering: MeteringService;
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
@@ -196,6 +206,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     alerts: wired.alerts.alerts,
     vulnerabilities: wired.vulnerabilities,
     monitoring: wired.monitoring.monitoring,
+    metering: wired.metering,
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
@@ -228,6 +239,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     graphql: (request, response, requestId) => apollo.handle(request, response, requestId),
     routes: [
       createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
+      createCostsCsvRoute({ authenticate: (authorization) => contexts.authenticate(authorization), metering: wired.metering }),
       createGraphiqlHandler({
         endpointPath: GRAPHQL_PATH,
         onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),

@@ -10,6 +10,7 @@ import { startTestGateway, type GraphqlResponse, type TestGateway } from './supp
 import { collect } from './support/subscription.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { waitFor } from './support/wait.js';
+import { localKeyOf } from '../src/shared/global-id.js';
 
 const MiB = 2 ** 20;
 const SECRET_KEY = randomBytes(32).toString('base64url');
@@ -155,6 +156,20 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
       expect(pod.usage?.cpuCores).toBeGreaterThan(0);
       expect(pod.usage?.containers.map((container) => container.name)).toEqual([pod.name.startsWith('api-') ? 'api' : 'main']);
     }
+    // Stored with what their specs request (metering charges the larger of the two).
+    const requested = await gateway.dataSource.query<Array<{ name: string; cpu: number | string; memory: number | string }>>(
+      "SELECT name, MAX(cpu_request_millicores) AS cpu, MAX(memory_request_bytes) AS memory FROM metric_samples WHERE cluster_id = ? AND scope = 'pod' AND namespace = 'team-a' GROUP BY name",
+      [localKeyOf(busy.id, 'Cluster')],
+    );
+    expect(requested.map((row) => [row.name.startsWith('api-') ? 'api' : row.name, Number(row.cpu), Number(row.memory)]).sort()).toEqual(
+      [
+        ['api', 500, 512 * MiB],
+        ['api', 500, 512 * MiB],
+        ['db-0', 250, 256 * MiB],
+        ['web-0', 250, 256 * MiB],
+        ['web-1', 250, 256 * MiB],
+      ].sort(),
+    );
 
     const bareRow = rows.get(bare.id)!;
     expect(bareRow.usage).toBeNull();

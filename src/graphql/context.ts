@@ -12,6 +12,7 @@ import type { AppMapsContext, AppMapService } from '../domains/app-maps/index.js
 import type { AlertsContext, AlertService } from '../domains/monitoring/alerts/index.js';
 import type { VulnerabilitiesContext, VulnerabilityService } from '../domains/monitoring/vulnerabilities/index.js';
 import type { MonitoringContext, MonitoringService } from '../domains/monitoring/index.js';
+import type { MeteringContext, MeteringService } from '../domains/metering/index.js';
 
 /** The one per-request context: who calls, the services, and this request's DataLoaders. */
 export interface GatewayContext
@@ -28,6 +29,7 @@ export interface GatewayContext
     AlertsContext,
     VulnerabilitiesContext,
     MonitoringContext,
+    MeteringContext,
     PagingContext {
   readonly principal: Principal | null;
   readonly clusters: ClusterService;
@@ -57,6 +59,7 @@ export interface GatewayServices {
   readonly alerts: AlertService;
   readonly vulnerabilities: VulnerabilityService;
   readonly monitoring: MonitoringService;
+  readonly metering: MeteringService;
   /** Default and maximum page size of every connection (KDA_MAX_PAGE_SIZE). */
   readonly pageLimits: PageLimits;
 }
@@ -88,6 +91,7 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         alerts: services.alerts,
         vulnerabilities: services.vulnerabilities,
         monitoring: services.monitoring,
+        metering: services.metering,
         access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
         allotmentsOf: async (workspaceId: string) => {
           const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);

@@ -10,6 +10,7 @@ import { BuildResolver, BuildRunResolver, RegistryRepositoryResolver, RegistryRe
 import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolver, ReleaseResolver, ReleaseRevisionResolver } from '../domains/catalog/index.js';
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { MetricsLiveResolver, MetricsResolver } from '../domains/monitoring/index.js';
+import { MeteringResolver } from '../domains/metering/index.js';
 import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver } from './usage-resolver.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { NodeAppMapsResolver } from './node-app-maps-resolver.js';
@@ -54,6 +55,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
       IdentityResolver,
+      MeteringResolver,
       ApiTokenResolver,
       ClusterResolver,
       ClusterFieldsResolver,

@@ -72,6 +72,21 @@ export function wireMonitoring(config: GatewayConfig, infra: Infra, leases: Leas
     store,
     settings: { intervalMs, fineRetentionMs: retention.fineRetentionMs, coarseRetentionMs: retention.coarseRetentionMs },
     logger: infra.logger,
+    requests: {
+      of: (clusterId) => {
+        const byPod = new Map<string, { cpuMillicores: number; memoryBytes: number }>();
+        for (const pod of infra.informers.get(clusterId)?.pods() ?? []) {
+          let cpuMillicores = 0;
+          let memoryBytes = 0;
+          for (const container of pod.containers) {
+            cpuMillicores += container.requests.cpuCores * 1000;
+            memoryBytes += container.requests.memoryBytes;
+          }
+          byPod.set(`${pod.namespace}/${pod.name}`, { cpuMillicores, memoryBytes });
+        }
+        return byPod;
+      },
+    },
   });
   return {
     monitoring,

@@ -22,6 +22,14 @@ class Fixture {
       read: async (clusterId): Promise<ReadMetrics> => {
         this.reads.push(clusterId);
         if (clusterId === 'c3') throw new MetricsOutageError('NOT_INSTALLED', 'metrics.k8s.io is not served');
+        if (clusterId === 'c2')
+          return {
+            nodes: [{ name: 'n1', cpuMillicores: 500, memoryBytes: 1000 }],
+            pods: [
+              { namespace: 'shop', name: 'web-1', cpuMillicores: 100, memoryBytes: 10, containers: [] },
+              { namespace: 'shop', name: 'new-1', cpuMillicores: 1, memoryBytes: 1, containers: [] },
+            ],
+          };
         return { nodes: [{ name: 'n1', cpuMillicores: 500, memoryBytes: 1000 }], pods: [] };
       },
     },
@@ -57,6 +65,7 @@ class Fixture {
     settings: { intervalMs: 20, fineRetentionMs: 24 * HOUR, coarseRetentionMs: 30 * 24 * HOUR, housekeepingMs: 60_000, purgeBatch: 100 },
     logger: silentLogger,
     now: () => NOW,
+    requests: { of: (clusterId) => new Map(clusterId === 'c2' ? [['shop/web-1', { cpuMillicores: 250, memoryBytes: 64 }]] : []) },
   });
 
   until(done: () => boolean): Promise<void> {
@@ -103,6 +112,17 @@ describe('the metrics collector', () => {
     await fixture.until(() => fixture.stored.length >= before + 1);
     expect(fixture.released).toContain(pollLeaseKey('c3'));
     expect(fixture.reads).not.toContain('c2');
+  });
+
+  test('stores each pod with what its spec requests, when the caches know the pod', async () => {
+    fixture = new Fixture();
+    fixture.held.add(pollLeaseKey('c2'));
+    fixture.collector.start();
+    await fixture.until(() => fixture.stored.length >= 1);
+    expect(fixture.stored[0]?.pods).toEqual([
+      { namespace: 'shop', name: 'web-1', cpuMillicores: 100, memoryBytes: 10, containers: [], cpuRequestMillicores: 250, memoryRequestBytes: 64 },
+      { namespace: 'shop', name: 'new-1', cpuMillicores: 1, memoryBytes: 1, containers: [] },
+    ]);
   });
 
   test('rolls up and purges only under the housekeeping lease, with the configured retention', async () => {

@@ -6,8 +6,8 @@
  * can say why a cluster's usage is missing.
  */
 import type { Logger } from '../../shared/logger.js';
-import { MetricsOutageError, SAMPLE_VERSION, toSample, type MetricsMessage } from './model.js';
-import type { ClusterRoster, JobLease, JobLeases, MetricsFeed, MetricsReader, MetricsStore } from './ports.js';
+import { MetricsOutageError, SAMPLE_VERSION, toSample, type ClusterSample, type MetricsMessage } from './model.js';
+import type { ClusterRoster, JobLease, JobLeases, MetricsFeed, MetricsReader, MetricsStore, PodRequests } from './ports.js';
 
 export interface CollectorSettings {
   readonly intervalMs: number;
@@ -28,6 +28,8 @@ export interface CollectorDeps {
   readonly settings: CollectorSettings;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Requests stored beside usage (metering charges the larger); left out, pods carry none. */
+  readonly requests?: PodRequests;
 }
 
 export const HOUSEKEEPING_LEASE = 'metrics.housekeeping';
@@ -120,7 +122,7 @@ export class MetricsCollector {
     const at = this.now();
     let message: MetricsMessage;
     try {
-      message = toSample(clusterId, at, await this.deps.reader.read(clusterId));
+      message = withRequests(toSample(clusterId, at, await this.deps.reader.read(clusterId)), this.deps.requests?.of(clusterId));
     } catch (error) {
       const outage = error instanceof MetricsOutageError ? { code: error.code, reason: error.message } : { code: 'UNAVAILABLE' as const, reason: String(error) };
       message = { v: SAMPLE_VERSION, clusterId, at, outage };
@@ -137,4 +139,13 @@ export class MetricsCollector {
       this.deps.logger.warn('cannot store a metrics sample', { clusterId, error: String(error) });
     }
   }
+}
+
+function withRequests(sample: ClusterSample, requests: ReadonlyMap<string, { readonly cpuMillicores: number; readonly memoryBytes: number }> | undefined): ClusterSample {
+  if (requests === undefined) return sample;
+  const pods = sample.pods.map((pod) => {
+    const requested = requests.get(`${pod.namespace}/${pod.name}`);
+    return requested === undefined ? pod : { ...pod, cpuRequestMillicores: requested.cpuMillicores, memoryRequestBytes: requested.memoryBytes };
+  });
+  return { ...sample, pods };
 }

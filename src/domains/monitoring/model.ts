@@ -17,6 +17,9 @@ export interface PodSample {
   readonly cpuMillicores: number;
   readonly memoryBytes: number;
   readonly containers: readonly ContainerSample[];
+  /** What the pod's spec requests (summed over its containers), when the caches know the pod: metering charges max(usage, requests). */
+  readonly cpuRequestMillicores?: number;
+  readonly memoryRequestBytes?: number;
 }
 
 export interface NodeSample {

@@ -5,6 +5,11 @@ export interface MetricsReader {
   read(clusterId: string): Promise<ReadMetrics>;
 }
 
+/** What the pods of a cluster request now, by `namespace/name` (the watch caches), in millicores and bytes. */
+export interface PodRequests {
+  of(clusterId: string): ReadonlyMap<string, { readonly cpuMillicores: number; readonly memoryBytes: number }>;
+}
+
 /** The clusters this process is connected to (each replica connects to every cluster). */
 export interface ClusterRoster {
   clusterIds(): readonly string[];

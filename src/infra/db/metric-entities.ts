@@ -11,6 +11,8 @@ export interface MetricSampleRow {
   tMs: string | number;
   cpuMillicores: number;
   memoryBytes: number;
+  cpuRequestMillicores?: number;
+  memoryRequestBytes?: number;
 }
 
 /** A row of metric_rollups: one subject over one hour. */
@@ -26,6 +28,8 @@ export interface MetricRollupRow {
   memoryAvg: number;
   memoryMax: number;
   samples: number;
+  cpuRequestMillicores?: number;
+  memoryRequestBytes?: number;
 }
 
 const subject = {
@@ -44,6 +48,8 @@ export const MetricSampleEntity = new EntitySchema<MetricSampleRow>({
     tMs: { name: 't_ms', type: 'bigint' },
     cpuMillicores: { name: 'cpu_millicores', type: 'double' },
     memoryBytes: { name: 'memory_bytes', type: 'double' },
+    cpuRequestMillicores: { name: 'cpu_request_millicores', type: 'double', default: 0 },
+    memoryRequestBytes: { name: 'memory_request_bytes', type: 'double', default: 0 },
   },
   indices: [
     { name: 'IDX_metric_samples_subject', columns: ['clusterId', 'scope', 'namespace', 'name', 'tMs'] },
@@ -63,6 +69,8 @@ export const MetricRollupEntity = new EntitySchema<MetricRollupRow>({
     memoryAvg: { name: 'memory_avg', type: 'double' },
     memoryMax: { name: 'memory_max', type: 'double' },
     samples: { type: 'int' },
+    cpuRequestMillicores: { name: 'cpu_request_millicores', type: 'double', default: 0 },
+    memoryRequestBytes: { name: 'memory_request_bytes', type: 'double', default: 0 },
   },
   indices: [
     { name: 'IDX_metric_rollups_subject', columns: ['clusterId', 'scope', 'namespace', 'name', 'bucketMs'] },

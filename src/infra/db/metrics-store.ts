@@ -79,7 +79,16 @@ export function createMetricsStore(dataSource: DataSource): MetricsStore {
       const rows: MetricSampleRow[] = [
         { ...base, scope: 'cluster', namespace: '', name: '', cpuMillicores: sample.totals.cpuMillicores, memoryBytes: sample.totals.memoryBytes },
         ...sample.nodes.map((node) => ({ ...base, scope: 'node', namespace: '', name: node.name, cpuMillicores: node.cpuMillicores, memoryBytes: node.memoryBytes })),
-        ...sample.pods.map((pod) => ({ ...base, scope: 'pod', namespace: pod.namespace, name: pod.name, cpuMillicores: pod.cpuMillicores, memoryBytes: pod.memoryBytes })),
+        ...sample.pods.map((pod) => ({
+          ...base,
+          scope: 'pod',
+          namespace: pod.namespace,
+          name: pod.name,
+          cpuMillicores: pod.cpuMillicores,
+          memoryBytes: pod.memoryBytes,
+          cpuRequestMillicores: pod.cpuRequestMillicores ?? 0,
+          memoryRequestBytes: pod.memoryRequestBytes ?? 0,
+        })),
       ];
       await dataSource.transaction(async (manager) => {
         for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
@@ -131,8 +140,9 @@ export function createMetricsStore(dataSource: DataSource): MetricsStore {
         // Idempotent: a replica that took over mid-way redoes the same hours.
         await manager.query('DELETE FROM metric_rollups WHERE bucket_ms >= ? AND bucket_ms < ?', [start, stop]);
         await manager.query(
-          `INSERT INTO metric_rollups (cluster_id, scope, namespace, name, bucket_ms, cpu_avg, cpu_max, memory_avg, memory_max, samples)
-           SELECT cluster_id, scope, namespace, name, t_ms - (t_ms % ${HOUR_MS}), AVG(cpu_millicores), MAX(cpu_millicores), AVG(memory_bytes), MAX(memory_bytes), COUNT(*)
+          `INSERT INTO metric_rollups (cluster_id, scope, namespace, name, bucket_ms, cpu_avg, cpu_max, memory_avg, memory_max, samples, cpu_request_millicores, memory_request_bytes)
+           SELECT cluster_id, scope, namespace, name, t_ms - (t_ms % ${HOUR_MS}), AVG(cpu_millicores), MAX(cpu_millicores), AVG(memory_bytes), MAX(memory_bytes), COUNT(*),
+             AVG(cpu_request_millicores), AVG(memory_request_bytes)
            FROM metric_samples WHERE t_ms >= ? AND t_ms < ?
            GROUP BY cluster_id, scope, namespace, name, t_ms - (t_ms % ${HOUR_MS})`,
           [start, stop],
