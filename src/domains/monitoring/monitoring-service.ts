@@ -2,6 +2,7 @@ import { DomainError, NotFoundError } from '../../shared/errors.js';
 import { planRange, type Retention } from './history.js';
 import { isOutage, type ClusterSample, type Series, type SeriesTarget } from './model.js';
 import type { LatestSamples } from './latest.js';
+import { openMapTicks, type MapTick } from './map-ticks.js';
 import type { MetricsStore, MetricsStreams, MonitoringGate, PrincipalLike, StreamedMetrics } from './ports.js';
 
 /** What `metrics(target:)` names, with local ids; exactly one shape. */
@@ -63,6 +64,11 @@ export class MonitoringService {
     const sees = () => this.deps.gate.seesCluster(principal, clusterId);
     if (!(await sees())) throw new NotFoundError('Cluster', clusterId, 'clusterId');
     return whileAllowed(await this.deps.streams.open(clusterId, after), sees, () => new NotFoundError('Cluster', clusterId, 'clusterId'));
+  }
+
+  /** appMapMetrics: see map-ticks.ts. */
+  mapTicks(principal: PrincipalLike, appMapIds: readonly string[], after: string | undefined): Promise<AsyncIterableIterator<MapTick>> {
+    return openMapTicks(this.deps, principal, appMapIds, after);
   }
 
   /** A namespace's ticks, while the caller still sees what runs in it. */
