@@ -12,6 +12,7 @@ import { CreateAppMaps1764238310000 } from './1764238310000-CreateAppMaps.js';
 import { LinkReleasesToAppMaps1764238400000 } from './1764238400000-LinkReleasesToAppMaps.js';
 import { CreateMetrics1764238500000 } from './1764238500000-CreateMetrics.js';
 import { CreateAlerts1764238600000 } from './1764238600000-CreateAlerts.js';
+import { AddAlertThresholds1764238800000 } from './1764238800000-AddAlertThresholds.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   LinkReleasesToAppMaps1764238400000,
   CreateMetrics1764238500000,
   CreateAlerts1764238600000,
+  AddAlertThresholds1764238800000,
 ];

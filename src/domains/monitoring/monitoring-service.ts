@@ -57,6 +57,12 @@ export class MonitoringService {
     return message;
   }
 
+  /** Each node's usage at the cluster's newest fresh sample, for usage alerts; null without one (or during an outage). */
+  async latestNodes(clusterId: string): Promise<ClusterSample['nodes'] | null> {
+    const message = await this.deps.latest.of(clusterId);
+    return message === null || isOutage(message) ? null : message.nodes;
+  }
+
   onMessage: LatestSamples['onMessage'] = (listener) => this.deps.latest.onMessage(listener);
 
   /** A cluster's ticks from now (or after `after`), while the caller still sees the cluster. */
