@@ -44,7 +44,7 @@ export class AlertEvaluator {
   async evaluate(): Promise<void> {
     const now = this.deps.now();
     const thresholds = await this.deps.thresholds.allSet();
-    const allotments = await this.deps.gate.allotmentsOfWorkspaces(thresholds.map((entry) => entry.workspaceId));
+    const allotments = thresholds.length === 0 ? new Map() : await this.deps.gate.allotmentsOfWorkspaces(thresholds.map((entry) => entry.workspaceId));
     for (const clusterId of this.deps.sources.clusterIds()) {
       const view = this.deps.sources.view(clusterId);
       if (view === undefined) continue;
