@@ -1,5 +1,5 @@
 import { currentConditions, usageConditions } from './conditions.js';
-import type { AlertGate, AlertSources, AlertStore, AlertThresholdStore } from './ports.js';
+import type { AlertGate, AlertScope, AlertSources, AlertStore, AlertThresholdStore } from './ports.js';
 import type { AlertCondition, AlertThresholds } from './records.js';
 
 export interface AlertEvaluatorDeps {
@@ -44,7 +44,7 @@ export class AlertEvaluator {
   async evaluate(): Promise<void> {
     const now = this.deps.now();
     const thresholds = await this.deps.thresholds.allSet();
-    const allotments = thresholds.length === 0 ? new Map() : await this.deps.gate.allotmentsOfWorkspaces(thresholds.map((entry) => entry.workspaceId));
+    const allotments = thresholds.length === 0 ? new Map<string, AlertScope>() : await this.deps.gate.allotmentsOfWorkspaces(thresholds.map((entry) => entry.workspaceId));
     for (const clusterId of this.deps.sources.clusterIds()) {
       const view = this.deps.sources.view(clusterId);
       if (view === undefined) continue;
