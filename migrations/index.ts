@@ -13,6 +13,7 @@ import { LinkReleasesToAppMaps1764238400000 } from './1764238400000-LinkReleases
 import { CreateMetrics1764238500000 } from './1764238500000-CreateMetrics.js';
 import { CreateAlerts1764238600000 } from './1764238600000-CreateAlerts.js';
 import { CreateMetering1764238700000 } from './1764238700000-CreateMetering.js';
+import { AddAlertThresholds1764238800000 } from './1764238800000-AddAlertThresholds.js';
 
 /** Every migration, oldest first; the same list runs on MySQL/MariaDB and the embedded database. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   CreateMetrics1764238500000,
   CreateAlerts1764238600000,
   CreateMetering1764238700000,
+  AddAlertThresholds1764238800000,
 ];

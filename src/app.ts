@@ -104,14 +104,26 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     );
     const mapPackages = wireMapPackages(infra, { catalog: catalog.catalog, appMaps: appMaps.appMaps });
     const vulnerabilities = wireVulnerabilities(infra.informers);
-    const alerts = wireAlerts(
-      infra,
-      { gate: workspaces.workspaceAccess, cachedView: (clusterId) => infra.informers.get(clusterId), intervalSeconds: limits.alertIntervalSeconds, vulnerabilities },
-      stops,
-    );
     const leases = await openLeases(config, infra, stops);
     const monitoring = wireMonitoring(config, infra, leases, { access: workspaces.access, appMaps: appMaps.appMaps }, stops);
     const metering = wireMetering(infra, { access: workspaces.access, workspaces: workspaces.service, appMaps: appMaps.appMaps });
+    const workspaceAccess = workspaces.workspaceAccess;
+    const alerts = wireAlerts(
+      infra,
+      {
+        gate: {
+          exists: (workspaceId) => workspaceAccess.exists(workspaceId),
+          allows: (principal, workspaceId, permission) => workspaceAccess.allows(principal, workspaceId, permission),
+          allotmentsOfWorkspaces: (workspaceIds) => workspaceAccess.allotmentsOfWorkspaces(workspaceIds),
+          manages: (principal, workspaceId) => workspaces.service.may(principal, workspaceId, 'workspace:manage'),
+        },
+        cachedView: (clusterId) => infra.informers.get(clusterId),
+        intervalSeconds: limits.alertIntervalSeconds,
+        vulnerabilities,
+        latestNodeUsage: (clusterId) => monitoring.monitoring.latestNodes(clusterId),
+      },
+      stops,
+    );
 
     if (config.simulator) {
       const demo = await startDemo({

@@ -1,9 +1,17 @@
 /**
  * GraphiQL served from local assets, exercised in headless Chromium: the page renders with no
  * request leaving the machine, a query runs with the token pasted into the headers editor, and a
- * subscription runs over the websocket with that token in connectionParams.
+ * subscription runs over the websocket with that token in connectionParams; on the embedded default
+ * (headers pre-filled), a clusterMetrics subscription ticks.
  */
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
+import { EMBEDDED_ADMIN_TOKEN, loadConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/shared/logger.js';
 
 import { launchChromium, type ChromiumPage, type HeadlessChromium } from './support/chromium.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -246,4 +254,51 @@ describe('GraphiQL subscriptions against a minimal graphql-ws server', () => {
     expect(page.requests.filter((entry) => !isLocal(entry.url, server.url))).toEqual([]);
     expect(page.logEntries.filter((entry) => entry.source === 'security')).toEqual([]);
   }, 30_000);
+});
+
+describe('GraphiQL on the embedded default, as `npm start` runs it', () => {
+  let folder: string;
+  let app: App;
+  let page: ChromiumPage;
+  let graphiql: GraphiqlScreen;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(path.join(tmpdir(), 'kda-graphiql-'));
+    app = await createApp(loadConfig({ PORT: '0', KDA_DATA_DIR: folder, KDA_METRICS_INTERVAL_SECONDS: '1' }), { logger: silentLogger });
+    ({ page, graphiql } = await openGraphiql(app.url));
+  }, 60_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await app?.stop();
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it('a clusterMetrics subscription typed into the editor ticks with the pre-filled token', async () => {
+    // The list from outside the page; the subscription below runs on the token GraphiQL pre-filled.
+    const listed = await fetch(`${app.url}${GRAPHQL_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${EMBEDDED_ADMIN_TOKEN}` },
+      body: JSON.stringify({ query: '{ clusters { id name } }' }),
+    });
+    const clusters = ((await listed.json()) as { data: { clusters: Array<{ id: string; name: string }> } }).data.clusters;
+    const cluster = clusters.find((entry) => entry.name === 'acorn-demo-cluster');
+    if (cluster === undefined) throw new Error(`no demo cluster in ${JSON.stringify(clusters)}`);
+    await graphiql.clearResponse();
+    await graphiql.setQuery(`subscription { clusterMetrics(clusterId: "${cluster.id}") { clusterId sampledAt cpuCores nodes { name } } }`);
+    await graphiql.run();
+    const first = JSON.parse(await graphiql.waitForResponseContaining('sampledAt')) as { data: { clusterMetrics: { clusterId: string; sampledAt: string; cpuCores: number } } };
+    expect(first.data.clusterMetrics.clusterId).toBe(cluster.id);
+    expect(first.data.clusterMetrics.cpuCores).toBeGreaterThan(0);
+    // The pane shows the newest tick: a later sample replaces the first one.
+    const later = await page.waitFor<string>(
+      `(() => {
+        const text = ${RESPONSE_TEXT};
+        return text.includes('sampledAt') && !text.includes(${JSON.stringify(first.data.clusterMetrics.sampledAt)}) ? text : '';
+      })()`,
+      'a second tick',
+    );
+    expect(Date.parse((JSON.parse(later) as typeof first).data.clusterMetrics.sampledAt)).toBeGreaterThan(Date.parse(first.data.clusterMetrics.sampledAt));
+    expect(page.requests.filter((entry) => !isLocal(entry.url, app.url))).toEqual([]);
+  }, 60_000);
 });

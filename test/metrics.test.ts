@@ -66,6 +66,7 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
   let busy: RegisteredCluster;
   let bare: RegisteredCluster;
   let mapId: string;
+  let bareMapId: string;
   const tokens: Record<string, string> = {};
 
   const history = (variables: Record<string, unknown>, token?: string) => gateway.request<{ metrics: History }>(HISTORY, variables, token);
@@ -120,6 +121,12 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     mapId = data(
       await gateway.request<{ createAppMap: { appMap: { id: string } } }>(`mutation ($input: CreateAppMapInput!) { createAppMap(input: $input) { appMap { id } } }`, {
         input: { workspaceId: team, clusterId: busy.id, namespace: 'team-a', name: 'api', stage: 'DEV', selector: 'app=api' },
+      }),
+      'createAppMap',
+    ).createAppMap.appMap.id;
+    bareMapId = data(
+      await gateway.request<{ createAppMap: { appMap: { id: string } } }>(`mutation ($input: CreateAppMapInput!) { createAppMap(input: $input) { appMap { id } } }`, {
+        input: { workspaceId: others, clusterId: bare.id, namespace: 'team-a', name: 'web', stage: 'DEV', selector: 'app=web' },
       }),
       'createAppMap',
     ).createAppMap.appMap.id;
@@ -343,6 +350,75 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     const badCursor = collect<Tick>(gateway.websocket(), CLUSTER_TICKS, { id: busy.id, after: 'not-a-cursor' });
     await badCursor.done;
     expect(badCursor.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  test('live: appMapMetrics follows maps on two clusters in one subscription (resumable), refuses bad input and maps of other teams', async () => {
+    interface MapTick {
+      appMapMetrics: {
+        cursor: string;
+        appMapId: string;
+        clusterId: string;
+        sampledAt: string;
+        cpuCores: number | null;
+        memoryBytes: number | null;
+        pods: number | null;
+        restarts: number;
+        ready: number;
+        desired: number;
+        unavailableReason: string | null;
+      };
+    }
+    const MAP_TICKS = `subscription ($ids: [ID!]!, $after: String) { appMapMetrics(appMapIds: $ids, after: $after) {
+      cursor appMapId clusterId sampledAt cpuCores memoryBytes pods restarts ready desired unavailableReason } }`;
+    const live = collect<MapTick>(gateway.websocket(), MAP_TICKS, { ids: [mapId, bareMapId] });
+    const ticksOf = (id: string) => live.results.map((result) => result.data!.appMapMetrics).filter((tick) => tick.appMapId === id);
+    await waitFor('two ticks of each map', () => ticksOf(mapId).length >= 2 && ticksOf(bareMapId).length >= 2);
+    const api = ticksOf(mapId);
+    for (const tick of api) {
+      // The two api pods of 0.5 core and 512 MiB requested; the simulator's usage moves around them.
+      expect(tick).toMatchObject({ clusterId: busy.id, pods: 2, desired: 2, ready: 2, restarts: 0, unavailableReason: null });
+      expect(tick.cpuCores).toBeGreaterThan(0);
+      expect(tick.memoryBytes).toBeGreaterThan(0);
+    }
+    expect(Date.parse(api[1]!.sampledAt)).toBeGreaterThan(Date.parse(api[0]!.sampledAt));
+    expect(ticksOf(bareMapId)[0]).toMatchObject({
+      clusterId: bare.id,
+      cpuCores: null,
+      memoryBytes: null,
+      pods: null,
+      unavailableReason: expect.stringMatching(/metrics\.k8s\.io/),
+    });
+    // The same figures as the map's usage field, from the same sample.
+    const usage = await waitFor('the map’s usage at a sample the stream delivered', async () => {
+      const answer = await gateway.request<{ appMap: { usage: Usage | null } }>(`query ($id: ID!) { appMap(id: $id) { usage { ${USAGE} } } }`, { id: mapId });
+      const found = answer.data?.appMap.usage;
+      return found != null && ticksOf(mapId).some((tick) => tick.sampledAt === found.sampledAt) ? found : undefined;
+    });
+    const same = ticksOf(mapId).find((tick) => tick.sampledAt === usage.sampledAt)!;
+    expect(same.cpuCores).toBe(usage.cpuCores);
+    expect(same.memoryBytes).toBe(usage.memoryBytes);
+
+    // Resumed after the first api tick: that cluster's next sample comes first; the bare cluster replays from its own position.
+    const first = api[0]!;
+    const resumed = collect<MapTick>(gateway.websocket(), MAP_TICKS, { ids: [mapId, bareMapId], after: first.cursor });
+    await waitFor('the replay', () => resumed.results.some((result) => result.data?.appMapMetrics.appMapId === mapId));
+    const replayed = resumed.results.map((result) => result.data!.appMapMetrics).find((tick) => tick.appMapId === mapId)!;
+    expect(replayed.sampledAt).toBe(api[1]!.sampledAt);
+    live.unsubscribe();
+    resumed.unsubscribe();
+
+    const failure = async (variables: Record<string, unknown>, token?: string) => {
+      const refused = collect<MapTick>(gateway.websocket(token === undefined ? undefined : `Bearer ${token}`), MAP_TICKS, variables);
+      await refused.done;
+      expect(refused.results[0]?.data ?? null).toBeNull();
+      return refused.results[0]?.errors?.[0]?.extensions;
+    };
+    // Another team's map looks missing, even next to one of the caller's.
+    expect(await failure({ ids: [mapId, bareMapId] }, tokens.viewer)).toMatchObject({ code: 'NOT_FOUND', field: 'appMapIds' });
+    expect(await failure({ ids: [] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'appMapIds' });
+    const tooMany = Array.from({ length: 51 }, (_, index) => `AppMap:${index + 1}`).map((id) => Buffer.from(id).toString('base64url'));
+    expect(await failure({ ids: tooMany })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'appMapIds' });
+    expect(await failure({ ids: [mapId], after: 'not-a-cursor' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
   test('two gateways on the same NATS: one poller per cluster, both answer from its samples, and the other takes over when it stops', async () => {

@@ -60,6 +60,9 @@ export function wireMonitoring(config: GatewayConfig, infra: Infra, leases: Leas
         namespace: record.namespace,
         workloadNames: picture.workloads.map((entry) => entry.object.name),
         podNames: picture.pods.map((entry) => entry.object.name),
+        restarts: picture.pods.reduce((sum, entry) => sum + entry.object.restarts, 0),
+        desired: picture.replicas.desired,
+        ready: picture.replicas.ready,
       };
     },
   };

@@ -9,4 +9,5 @@ export { MetricsOutageError, SAMPLE_VERSION, coresOf, isOutage, nodeOf, podOf, t
 export type * from './model.js';
 export type * from './ports.js';
 export { MetricsLiveResolver } from './live-resolver.js';
-export { ClusterMetricsTick, NodeUsageSample, PodMetricsTick, PodUsageSample } from './live-types.js';
+export { AppMapMetricsTick, ClusterMetricsTick, NodeUsageSample, PodMetricsTick, PodUsageSample } from './live-types.js';
+export { MAX_METRIC_MAPS, type MapTick } from './map-ticks.js';

@@ -1,7 +1,9 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { localKeyOf } from '../../shared/global-id.js';
 import { callerOf, type MonitoringContext } from './context.js';
-import { ClusterMetricsTick, PodMetricsTick } from './live-types.js';
+import { AppMapMetricsTick, ClusterMetricsTick, PodMetricsTick } from './live-types.js';
+import type { MapTick } from './map-ticks.js';
+import { MAX_METRIC_MAPS } from './map-ticks.js';
 import { coresOf, isOutage, type PodSample } from './model.js';
 import type { StreamedMetrics } from './ports.js';
 
@@ -71,6 +73,40 @@ export class MetricsLiveResolver {
         .map(podTick)
         .sort(byName),
       unavailableReason: null,
+    };
+  }
+
+  @Subscription(() => AppMapMetricsTick, {
+    description: `The usage, restarts and replicas of application maps on any number of clusters, live: at every poll of a map’s cluster, one tick per map of that cluster. Every map must be one the caller may read (NOT_FOUND otherwise, also when that changes mid-stream); 1-${MAX_METRIC_MAPS} maps. Resumable with \`after\`.`,
+    subscribe: async ({ args, context }) => {
+      const { appMapIds, after } = args as { appMapIds: string[]; after?: string | null };
+      const monitoring = context as MonitoringContext;
+      return monitoring.monitoring.mapTicks(
+        callerOf(monitoring),
+        appMapIds.map((id) => localKeyOf(id, 'AppMap')),
+        after ?? undefined,
+      );
+    },
+  })
+  appMapMetrics(
+    @Root() tick: MapTick,
+    @Arg('appMapIds', () => [ID], { description: `The maps to follow (1-${MAX_METRIC_MAPS}), on any clusters.` }) _appMapIds: string[],
+    @Arg('after', () => String, { nullable: true, description: 'A tick’s cursor: each cluster replays what followed it first (while the bus keeps it).' })
+    _after: string | null | undefined,
+    @Ctx() _context: MonitoringContext,
+  ): AppMapMetricsTick {
+    return {
+      cursor: tick.cursor,
+      appMapId: tick.appMapId,
+      clusterId: tick.clusterId,
+      sampledAt: new Date(tick.at),
+      cpuCores: tick.used === null ? null : coresOf(tick.used.cpuMillicores),
+      memoryBytes: tick.used === null ? null : Math.round(tick.used.memoryBytes),
+      pods: tick.used?.pods ?? null,
+      restarts: tick.members.restarts,
+      ready: tick.members.ready,
+      desired: tick.members.desired,
+      unavailableReason: tick.unavailableReason,
     };
   }
 }

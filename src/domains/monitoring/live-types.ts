@@ -83,3 +83,44 @@ export class PodMetricsTick {
   @Field(() => String, { nullable: true, description: 'Why there are no figures: metrics.k8s.io absent (no metrics-server) or failing.' })
   unavailableReason!: string | null;
 }
+
+@ObjectType({
+  description:
+    'One poll of an application map’s cluster, for that map: its pods’ usage summed (as AppMap.usage), its restarts and replicas. When the cluster serves no metrics, the usage figures are null and `unavailableReason` says why.',
+})
+export class AppMapMetricsTick {
+  @Field({ description: 'Pass as `after` (with the same appMapIds) to resume: every cluster replays what followed its position in this tick.' })
+  cursor!: string;
+
+  @Extensions(globalIdOf('AppMap'))
+  @Field(() => ID, { description: 'The application map.' })
+  appMapId!: string;
+
+  @Extensions(globalIdOf('Cluster'))
+  @Field(() => ID, { description: 'Its cluster.' })
+  clusterId!: string;
+
+  @Field(() => DateTimeResolver, { description: 'When the sample was taken.' })
+  sampledAt!: Date;
+
+  @Field(() => Float, { nullable: true, description: 'CPU its pods use, in cores.' })
+  cpuCores!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Memory its pods use, in bytes.' })
+  memoryBytes!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Its pods that reported usage.' })
+  pods!: number | null;
+
+  @Field(() => Int, { description: 'Container restarts of its pods, summed (from the cluster’s state when the tick is sent).' })
+  restarts!: number;
+
+  @Field(() => Int, { description: 'Pods reporting Ready.' })
+  ready!: number;
+
+  @Field(() => Int, { description: 'Replicas its workloads want.' })
+  desired!: number;
+
+  @Field(() => String, { nullable: true, description: 'Why there are no usage figures: metrics.k8s.io absent (no metrics-server) or failing.' })
+  unavailableReason!: string | null;
+}

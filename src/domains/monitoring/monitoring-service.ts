@@ -2,6 +2,7 @@ import { DomainError, NotFoundError } from '../../shared/errors.js';
 import { planRange, type Retention } from './history.js';
 import { isOutage, type ClusterSample, type Series, type SeriesTarget } from './model.js';
 import type { LatestSamples } from './latest.js';
+import { openMapTicks, type MapTick } from './map-ticks.js';
 import type { MetricsStore, MetricsStreams, MonitoringGate, PrincipalLike, StreamedMetrics } from './ports.js';
 
 /** What `metrics(target:)` names, with local ids; exactly one shape. */
@@ -56,6 +57,12 @@ export class MonitoringService {
     return message;
   }
 
+  /** Each node's usage at the cluster's newest fresh sample, for usage alerts; null without one (or during an outage). */
+  async latestNodes(clusterId: string): Promise<ClusterSample['nodes'] | null> {
+    const message = await this.deps.latest.of(clusterId);
+    return message === null || isOutage(message) ? null : message.nodes;
+  }
+
   onMessage: LatestSamples['onMessage'] = (listener) => this.deps.latest.onMessage(listener);
 
   /** A cluster's ticks from now (or after `after`), while the caller still sees the cluster. */
@@ -63,6 +70,11 @@ export class MonitoringService {
     const sees = () => this.deps.gate.seesCluster(principal, clusterId);
     if (!(await sees())) throw new NotFoundError('Cluster', clusterId, 'clusterId');
     return whileAllowed(await this.deps.streams.open(clusterId, after), sees, () => new NotFoundError('Cluster', clusterId, 'clusterId'));
+  }
+
+  /** appMapMetrics: see map-ticks.ts. */
+  mapTicks(principal: PrincipalLike, appMapIds: readonly string[], after: string | undefined): Promise<AsyncIterableIterator<MapTick>> {
+    return openMapTicks(this.deps, principal, appMapIds, after);
   }
 
   /** A namespace's ticks, while the caller still sees what runs in it. */

@@ -55,6 +55,11 @@ export interface MapMembers {
   readonly namespace: string;
   readonly workloadNames: readonly string[];
   readonly podNames: readonly string[];
+  /** Container restarts of its pods, summed. */
+  readonly restarts: number;
+  /** Replicas its workloads want, and pods reporting Ready. */
+  readonly desired: number;
+  readonly ready: number;
 }
 
 /** What the caller may see (the workspaces domain's access scope, and the app-maps domain's maps). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Brackets, In, IsNull, LessThan, Not, type DataSource } from 'typeorm';
-import type { AlertScope, AlertStore } from '../../domains/monitoring/alerts/ports.js';
+import type { AlertScope, AlertStore, AlertThresholdStore } from '../../domains/monitoring/alerts/ports.js';
 import type { AlertKind, AlertRecord, AlertSeverity } from '../../domains/monitoring/alerts/records.js';
-import type { AlertRow } from './alert-entities.js';
+import type { AlertRow, AlertThresholdRow } from './alert-entities.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 function toRecord(row: AlertRow): AlertRecord {
@@ -12,6 +12,7 @@ function toRecord(row: AlertRow): AlertRecord {
     kind: row.kind as AlertKind,
     severity: row.severity as AlertSeverity,
     clusterId: row.clusterId,
+    workspaceId: row.workspaceId ?? null,
     namespace: row.namespace ?? null,
     objectKind: row.objectKind,
     objectName: row.objectName,
@@ -31,7 +32,7 @@ export function createAlertStore(dataSource: DataSource): AlertStore {
     open: async (conditions, at) => {
       for (const condition of conditions) {
         try {
-          await alerts.insert({ ...condition, id: randomUUID(), openKey: condition.fingerprint, openedAt: at, resolvedAt: null });
+          await alerts.insert({ ...condition, workspaceId: condition.workspaceId ?? null, id: randomUUID(), openKey: condition.fingerprint, openedAt: at, resolvedAt: null });
         } catch (error) {
           // Another replica opened it first: one open alert per condition.
           if (!isUniqueViolation(error)) throw error;
@@ -42,7 +43,7 @@ export function createAlertStore(dataSource: DataSource): AlertStore {
       if (fingerprints.length === 0) return;
       await alerts.update({ openKey: In([...fingerprints]) }, { openKey: null, resolvedAt: at });
     },
-    list: async (scope: AlertScope, state, limit) => {
+    list: async (workspaceId, scope: AlertScope, state, limit) => {
       const query = alerts.createQueryBuilder('alert');
       query.where(
         new Brackets((visible) => {
@@ -66,6 +67,8 @@ export function createAlertStore(dataSource: DataSource): AlertStore {
           }
         }),
       );
+      // Usage alerts are the workspace's whose threshold was crossed; another's stays its own.
+      query.andWhere(new Brackets((owner) => owner.where('alert.workspace_id IS NULL').orWhere('alert.workspace_id = :workspaceId', { workspaceId })));
       if (state === 'OPEN') query.andWhere('alert.resolved_at IS NULL');
       if (state === 'RESOLVED') query.andWhere('alert.resolved_at IS NOT NULL');
       return (await query.orderBy('alert.opened_at', 'DESC').addOrderBy('alert.id', 'ASC').take(limit).getMany()).map(toRecord);
@@ -82,5 +85,25 @@ export function createAlertStore(dataSource: DataSource): AlertStore {
         purged += batch.length;
       }
     },
+  };
+}
+
+export function createAlertThresholdStore(dataSource: DataSource): AlertThresholdStore {
+  const rows = dataSource.getRepository<AlertThresholdRow>('AlertThreshold');
+  const toThresholds = (row: AlertThresholdRow) => ({
+    workspaceId: row.workspaceId,
+    cpuPercent: row.cpuPercent ?? null,
+    memoryPercent: row.memoryPercent ?? null,
+    updatedAt: row.updatedAt,
+  });
+  return {
+    get: async (workspaceId) => {
+      const row = await rows.findOneBy({ workspaceId });
+      return row === null ? null : toThresholds(row);
+    },
+    set: async ({ workspaceId, cpuPercent, memoryPercent, updatedAt }) => {
+      await rows.upsert({ workspaceId, cpuPercent, memoryPercent, updatedAt: updatedAt ?? new Date() }, ['workspaceId']);
+    },
+    allSet: async () => (await rows.find({ where: [{ cpuPercent: Not(IsNull()) }, { memoryPercent: Not(IsNull()) }] })).map(toThresholds),
   };
 }

@@ -6,7 +6,7 @@ import { ClusterEntity } from './cluster-entity.js';
 import { UserEntity } from './user-entity.js';
 import { WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 import { AuditEntryEntity } from './audit-entity.js';
-import { AlertEntity } from './alert-entities.js';
+import { AlertEntity, AlertThresholdEntity } from './alert-entities.js';
 import { buildEntities } from './build-entities.js';
 import { appMapEntities } from './app-map-entities.js';
 import { catalogEntities, type DatabaseKind } from './catalog-entities.js';
@@ -25,6 +25,7 @@ const sharedEntities = [
   WorkspaceStorageEntity,
   AuditEntryEntity,
   AlertEntity,
+  AlertThresholdEntity,
   ...buildEntities,
   MetricSampleEntity,
   MetricRollupEntity,

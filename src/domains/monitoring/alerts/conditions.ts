@@ -5,6 +5,7 @@ export interface AlertView {
   nodes(): ReadonlyArray<{
     readonly name: string;
     readonly ready: boolean;
+    readonly allocatable: { readonly cpuCores: number; readonly memoryBytes: number };
     readonly conditions: ReadonlyArray<{ readonly type: string; readonly status: string; readonly message?: string | undefined; readonly reason?: string | undefined }>;
   }>;
   pods(): ReadonlyArray<{
@@ -20,6 +21,11 @@ export interface AlertView {
     readonly available: number;
     readonly conditions: ReadonlyArray<{ readonly type: string; readonly status: string; readonly reason?: string | undefined; readonly message?: string | undefined }>;
   }>;
+  /**
+   * What each node used at the cluster's latest sample (the monitoring domain's, through the
+   * wiring); null when there is none fresh or metrics are unavailable: usage alerts are left as they are.
+   */
+  nodeUsage(): Promise<ReadonlyArray<{ readonly name: string; readonly cpuMillicores: number; readonly memoryBytes: number }> | null>;
   /** Per workload and image it runs, the CRITICAL findings of its vulnerability reports. */
   criticalFindings(): ReadonlyArray<{
     readonly namespace: string;
@@ -103,6 +109,50 @@ export function currentConditions(clusterId: string, view: AlertView): AlertCond
       objectName: entry.workload.name,
       message: `${entry.workload.kind} ${entry.namespace}/${entry.workload.name} runs ${entry.image} with ${entry.findings.length} CRITICAL finding${entry.findings.length === 1 ? '' : 's'}: ${named}${more}`,
     });
+  }
+  return conditions;
+}
+
+export type NodeUsage = NonNullable<Awaited<ReturnType<AlertView['nodeUsage']>>>[number];
+
+const percentOf = (used: number, of: number) => Math.round((used / of) * 1000) / 10;
+
+/**
+ * Nodes whose CPU or memory usage exceeds a workspace's threshold (percent of their allocatable),
+ * one condition per workspace and node: each workspace's own threshold opens and resolves its own
+ * alert, and only it sees that alert.
+ */
+export function usageConditions(
+  clusterId: string,
+  nodes: ReturnType<AlertView['nodes']>,
+  usage: readonly NodeUsage[],
+  thresholds: ReadonlyArray<{ readonly workspaceId: string; readonly cpuPercent: number | null; readonly memoryPercent: number | null }>,
+): AlertCondition[] {
+  const conditions: AlertCondition[] = [];
+  const used = new Map(usage.map((node) => [node.name, node]));
+  for (const node of nodes) {
+    const sample = used.get(node.name);
+    if (sample === undefined) continue;
+    const cpu = node.allocatable.cpuCores > 0 ? percentOf(sample.cpuMillicores / 1000, node.allocatable.cpuCores) : null;
+    const memory = node.allocatable.memoryBytes > 0 ? percentOf(sample.memoryBytes, node.allocatable.memoryBytes) : null;
+    for (const threshold of thresholds) {
+      const over: string[] = [];
+      if (threshold.cpuPercent !== null && cpu !== null && cpu > threshold.cpuPercent) over.push(`CPU at ${cpu}% of allocatable (threshold ${threshold.cpuPercent}%)`);
+      if (threshold.memoryPercent !== null && memory !== null && memory > threshold.memoryPercent)
+        over.push(`memory at ${memory}% of allocatable (threshold ${threshold.memoryPercent}%)`);
+      if (over.length === 0) continue;
+      conditions.push({
+        fingerprint: `${fingerprint('USAGE_OVER_THRESHOLD', clusterId, null, node.name)}/${threshold.workspaceId}`,
+        kind: 'USAGE_OVER_THRESHOLD',
+        severity: 'WARNING',
+        clusterId,
+        workspaceId: threshold.workspaceId,
+        namespace: null,
+        objectKind: 'Node',
+        objectName: node.name,
+        message: `node ${node.name}: ${over.join('; ')}`,
+      });
+    }
   }
   return conditions;
 }

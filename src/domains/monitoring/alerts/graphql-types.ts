@@ -1,5 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Extensions, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Extensions, Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { connectionType } from '../../../shared/connection-types.js';
 import { globalIdOf } from '../../../shared/node.js';
 import type { ConnectionValues } from '../../../shared/pagination.js';
@@ -9,6 +9,7 @@ export const AlertKindEnum = {
   POD_CRASH_LOOPING: 'POD_CRASH_LOOPING',
   WORKLOAD_UNAVAILABLE: 'WORKLOAD_UNAVAILABLE',
   CRITICAL_VULNERABILITY: 'CRITICAL_VULNERABILITY',
+  USAGE_OVER_THRESHOLD: 'USAGE_OVER_THRESHOLD',
 } as const;
 registerEnumType(AlertKindEnum, {
   name: 'AlertKind',
@@ -20,6 +21,10 @@ registerEnumType(AlertKindEnum, {
     CRITICAL_VULNERABILITY: {
       description:
         'A workload runs an image whose vulnerability report (Trivy Operator) has CRITICAL findings; one alert per workload and image, resolved when the image goes or is fixed.',
+    },
+    USAGE_OVER_THRESHOLD: {
+      description:
+        'A node of a cluster allotted to the workspace uses more CPU or memory (latest sample) than the workspace’s threshold, in percent of its allocatable (setAlertThresholds). Only that workspace sees it; resolved when usage falls back to the threshold or the threshold is turned off.',
     },
   },
 });
@@ -84,3 +89,37 @@ export const ALERTS_OPEN_THEN_NEWEST = {
   key: (alert: Alert) => [alert.resolvedAt === null ? 1 : 0, alert.openedAt.getTime(), alert.id],
   descending: true,
 } as const;
+
+@ObjectType({ description: 'A workspace’s usage thresholds: a node of its clusters above one opens a USAGE_OVER_THRESHOLD alert that only this workspace sees.' })
+export class AlertThresholds {
+  @Extensions(globalIdOf('Workspace'))
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => Float, { nullable: true, description: 'CPU a node may use, in percent of its allocatable (0-100); null: off.' })
+  cpuPercent!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Memory a node may use, in percent of its allocatable (0-100); null: off.' })
+  memoryPercent!: number | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When they were last set; null: never (both off).' })
+  updatedAt!: Date | null;
+}
+
+@InputType({ description: 'A workspace’s usage thresholds, both replaced at once.' })
+export class SetAlertThresholdsInput {
+  @Field(() => ID, { description: 'The workspace.' })
+  workspaceId!: string;
+
+  @Field(() => Float, { nullable: true, description: 'CPU, in percent of a node’s allocatable (0-100); null or left out: off.' })
+  cpuPercent?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Memory, in percent of a node’s allocatable (0-100); null or left out: off.' })
+  memoryPercent?: number | null;
+}
+
+@ObjectType({ description: 'What setAlertThresholds stored.' })
+export class SetAlertThresholdsPayload {
+  @Field(() => AlertThresholds, { description: 'The workspace’s thresholds now.' })
+  thresholds!: AlertThresholds;
+}

@@ -1,6 +1,6 @@
 /** Alerts: what needs a human now, opened when a condition appears and resolved when it goes. */
 
-export const ALERT_KINDS = ['NODE_NOT_READY', 'POD_CRASH_LOOPING', 'WORKLOAD_UNAVAILABLE', 'CRITICAL_VULNERABILITY'] as const;
+export const ALERT_KINDS = ['NODE_NOT_READY', 'POD_CRASH_LOOPING', 'WORKLOAD_UNAVAILABLE', 'CRITICAL_VULNERABILITY', 'USAGE_OVER_THRESHOLD'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_SEVERITIES = ['CRITICAL', 'WARNING'] as const;
@@ -12,6 +12,8 @@ export interface AlertCondition {
   readonly kind: AlertKind;
   readonly severity: AlertSeverity;
   readonly clusterId: string;
+  /** The one workspace that sees it (a usage alert: its threshold was crossed); null or absent: every workspace the object is allotted to. */
+  readonly workspaceId?: string | null;
   /** null for cluster-scoped objects (nodes). */
   readonly namespace: string | null;
   readonly objectKind: string;
@@ -27,3 +29,11 @@ export interface AlertRecord extends AlertCondition {
 }
 
 export type AlertState = 'OPEN' | 'RESOLVED' | 'ALL';
+
+/** A workspace's usage thresholds, in percent of a node's allocatable; null: off. */
+export interface AlertThresholds {
+  readonly workspaceId: string;
+  readonly cpuPercent: number | null;
+  readonly memoryPercent: number | null;
+  readonly updatedAt: Date | null;
+}
