@@ -12,7 +12,7 @@ import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
 import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
 import { createOperationTelemetry } from './graphql/operation-telemetry.js';
-import { RateLimiter } from './graphql/rate-limit.js';
+import { RateLimiter, rateLimitKeys } from './graphql/rate-limit.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
 import { attachWebsocket } from './graphql/websocket.js';
@@ -251,7 +251,11 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     graphql: (request, response, requestId) => apollo.handle(request, response, requestId),
     routes: [
       createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
-      createCostsCsvRoute({ authenticate: (authorization) => contexts.authenticate(authorization), metering: wired.metering }),
+      createCostsCsvRoute({
+        authenticate: (authorization) => contexts.authenticate(authorization),
+        metering: wired.metering,
+        spend: (principal, address) => rateLimiter.takeEach(rateLimitKeys(principal, address)),
+      }),
       createGraphiqlHandler({
         endpointPath: GRAPHQL_PATH,
         onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),

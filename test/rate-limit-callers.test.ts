@@ -28,6 +28,10 @@ describe('rate limits that cannot be sidestepped', () => {
       const codes: Array<string | undefined> = [];
       for (const token of [...tokens, ...tokens]) codes.push((await gateway.request(`{ me { id } }`, {}, token)).errors?.[0]?.extensions?.code as string | undefined);
       expect(codes).toEqual([undefined, undefined, undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);
+      // The CSV export spends the same budget: no way around the limit through another route.
+      const csv = await fetch(`${gateway.url}/costs.csv?workspaceId=x&from=2026-01-01&to=2026-01-02`, { headers: { authorization: `Bearer ${tokens[0]}` } });
+      expect(csv.status).toBe(429);
+      expect(((await csv.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('RATE_LIMITED');
     } finally {
       await gateway.stop();
     }

@@ -4,6 +4,7 @@
  * the caller may not see is 404, as the query's NOT_FOUND).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { CostReport, Figures, MeteringService } from '../domains/metering/index.js';
 import { checkScope, type Principal } from '../domains/identity/index.js';
 import { localKeyOf } from '../shared/global-id.js';
@@ -42,7 +43,14 @@ function dateParameter(params: URLSearchParams, field: 'from' | 'to'): Date {
   return parsed;
 }
 
-export function createCostsCsvRoute(deps: { readonly authenticate: (authorization: string | undefined) => Promise<Principal | null>; readonly metering: MeteringService }): Route {
+export interface CostsCsvDeps {
+  readonly authenticate: (authorization: string | undefined) => Promise<Principal | null>;
+  readonly metering: MeteringService;
+  /** Spends the caller's request budget, as a GraphQL request does; throws RATE_LIMITED when it is used up. */
+  readonly spend: (principal: Principal | null, address: string | undefined) => void;
+}
+
+export function createCostsCsvRoute(deps: CostsCsvDeps): Route {
   return async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://gateway');
     if (url.pathname !== COSTS_CSV_PATH) return false;
@@ -54,6 +62,8 @@ export function createCostsCsvRoute(deps: { readonly authenticate: (authorizatio
     if (request.method !== 'GET') return fail(405, 'METHOD_NOT_ALLOWED', 'GET only');
     try {
       const principal = await deps.authenticate(request.headers.authorization);
+      // The same request budget as the graph: a report reads many rows, so it is no way around the limit.
+      deps.spend(principal, request.socket.remoteAddress);
       if (principal === null) return fail(401, 'UNAUTHENTICATED', 'Authentication required: send a valid bearer token');
       // A read, as the query: a token needs the scope a query needs.
       checkScope(principal, 'query');
@@ -72,6 +82,7 @@ export function createCostsCsvRoute(deps: { readonly authenticate: (authorizatio
       return true;
     } catch (error) {
       if (error instanceof DomainError && STATUS[error.code] !== undefined) return fail(STATUS[error.code] as number, error.code, error.message);
+      if (error instanceof GraphQLError && error.extensions.code === 'RATE_LIMITED') return fail(429, 'RATE_LIMITED', error.message);
       throw error;
     }
   };
