@@ -140,6 +140,16 @@ describe('metering: costs per day from the hourly rollups, priced by provider an
     // web: CPU max(0.5, 0.25) and memory max(1, 2) GiB for three hours.
     expect(map.days[0]).toMatchObject({ currency: 'EUR', cpuCoreHours: 1.5, memoryGiBHours: 6, storageGiBHours: 0, cpuCost: 0.15, memoryCost: 0.06, total: 0.21 });
     expect(map.days[1]).toMatchObject({ cpuCoreHours: 0, memoryGiBHours: 0, total: 0 });
+    // The same figures on the map itself, beside its vulnerabilities: one query for a team's maps.
+    const onMap = data(
+      await gateway.request<{ appMap: { cost: Report; vulnerabilities: { counts: { critical: number } } } }>(
+        `query ($id: ID!, $from: Date!, $to: Date!) { appMap(id: $id) { cost(from: $from, to: $to) { currency total { ${FIGURES} } } vulnerabilities { counts { critical } } } }`,
+        { id: mapId, from: date, to: nextDate },
+        tokens.shop,
+      ),
+      'appMap cost',
+    ).appMap;
+    expect(onMap.cost).toEqual({ currency: 'EUR', total: map.total });
 
     const workspace = await waitFor('the claim in the caches', async () => {
       const report = await costs({ workspaceId: shop }, tokens.shop);
