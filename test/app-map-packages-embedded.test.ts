@@ -12,6 +12,7 @@ import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
+import { embeddedConfig } from './support/embedded.js';
 
 interface DemoMap {
   id: string;
@@ -45,20 +46,7 @@ describe('save as package on the embedded default', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-save-'));
-    app = await createApp(
-      {
-        host: '127.0.0.1',
-        port: 0,
-        database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
-        bus: { kind: 'memory' },
-        adminToken,
-        secretKey: randomBytes(32).toString('base64url'),
-        dataDir: folder,
-        simulator: true,
-        embedded: true,
-      },
-      { logger: silentLogger },
-    );
+    app = await createApp(embeddedConfig(folder, adminToken), { logger: silentLogger });
   });
 
   afterAll(async () => {

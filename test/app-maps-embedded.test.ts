@@ -12,6 +12,7 @@ import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
+import { embeddedConfig } from './support/embedded.js';
 
 interface MapNode {
   readonly id: string;
@@ -72,17 +73,7 @@ describe('application maps on the embedded default', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-maps-'));
-    config = {
-      host: '127.0.0.1',
-      port: 0,
-      database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
-      bus: { kind: 'memory' },
-      adminToken,
-      secretKey: randomBytes(32).toString('base64url'),
-      dataDir: folder,
-      simulator: true,
-      embedded: true,
-    };
+    config = embeddedConfig(folder, adminToken);
     app = await createApp(config, { logger: silentLogger });
   });
 

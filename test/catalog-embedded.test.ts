@@ -8,6 +8,7 @@ import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
 import type { GatewayConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
+import { embeddedConfig } from './support/embedded.js';
 
 const LIST = `query ($search: String) { catalogPackages(scope: GLOBAL, search: $search, first: 100) { totalCount edges { node { id name tags icon latestVersion { id version } } } } }`;
 const RENDER = `query ($id: ID!, $values: JSONObject) { catalogPackageVersion(id: $id) { manifestYaml render(values: $values) { objects { kind name } } } }`;
@@ -48,17 +49,7 @@ describe('the catalog on the embedded default', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-catalog-'));
-    config = {
-      host: '127.0.0.1',
-      port: 0,
-      database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
-      bus: { kind: 'memory' },
-      adminToken,
-      secretKey: randomBytes(32).toString('base64url'),
-      dataDir: folder,
-      simulator: true,
-      embedded: true,
-    };
+    config = embeddedConfig(folder, adminToken);
     app = await createApp(config, { logger: silentLogger });
   });
 

@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
+import { embeddedConfig } from './support/embedded.js';
 
 interface Answer<T> {
   data?: T;
@@ -72,19 +73,10 @@ describe('role dashboards on the embedded default, one round trip each', () => {
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-dashboards-'));
     app = await createApp(
-      {
-        host: '127.0.0.1',
-        port: 0,
-        database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
-        bus: { kind: 'memory' },
-        adminToken,
-        secretKey: randomBytes(32).toString('base64url'),
-        dataDir: folder,
-        simulator: true,
-        embedded: true,
+      embeddedConfig(folder, adminToken, {
         metrics: { intervalSeconds: 1, fineRetentionHours: 24, coarseRetentionDays: 30 },
         limits: { ...DEFAULT_LIMITS, alertIntervalSeconds: 0.5 },
-      },
+      }),
       { logger: silentLogger },
     );
     const workspaces = nodesOf((await data<{ workspaces: Connection<{ id: string; name: string }> }>(`{ workspaces(first: 20) { edges { node { id name } } } }`)).workspaces);

@@ -9,6 +9,7 @@ import type { GatewayConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { waitFor } from './support/wait.js';
+import { embeddedConfig } from './support/embedded.js';
 
 interface DemoBuild {
   readonly id: string;
@@ -72,17 +73,7 @@ describe('demo builds on the embedded default', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-demo-builds-'));
-    config = {
-      host: '127.0.0.1',
-      port: 0,
-      database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
-      bus: { kind: 'memory' },
-      adminToken,
-      secretKey: randomBytes(32).toString('base64url'),
-      dataDir: folder,
-      simulator: true,
-      embedded: true,
-    };
+    config = embeddedConfig(folder, adminToken);
     app = await createApp(config, { logger: silentLogger });
   });
 

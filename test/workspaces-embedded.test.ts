@@ -7,6 +7,7 @@ import { ClientError, rawRequest } from 'graphql-request';
 import type { DataSource } from 'typeorm';
 import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
 import { silentLogger } from '../src/shared/logger.js';
+import { embeddedConfig } from './support/embedded.js';
 
 /** The same workspace flow on the embedded database (SQLite), which the zero-install mode uses. */
 describe('workspaces on the embedded database', () => {
@@ -30,20 +31,7 @@ describe('workspaces on the embedded database', () => {
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-embedded-'));
-    app = await createApp(
-      {
-        host: '127.0.0.1',
-        port: 0,
-        database: { kind: 'embedded', file: path.join(folder, 'kda.sqlite') },
-        bus: { kind: 'memory' },
-        adminToken,
-        secretKey: randomBytes(32).toString('base64url'),
-        dataDir: folder,
-        simulator: false,
-        embedded: true,
-      },
-      { logger: silentLogger, onDatabaseOpen: (opened) => (dataSource = opened) },
-    );
+    app = await createApp(embeddedConfig(folder, adminToken, { simulator: false }), { logger: silentLogger, onDatabaseOpen: (opened) => (dataSource = opened) });
   });
 
   afterAll(async () => {

@@ -5,25 +5,14 @@
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../rendering/json.js';
 import { APP_MAP_LABEL, RELEASE_LABEL, STAGE_LABEL } from '../releases/manifests.js';
+import { SERVER_METADATA as IMPORT_DROPPED_METADATA } from '../rendering/templates.js';
 import { listAt, objectAt, podTemplateOf, textAt } from './references.js';
 
 /** What the release that made an object labels it with: the next deploy sets its own. */
 export const RELEASE_LABELS: readonly string[] = [RELEASE_LABEL, APP_MAP_LABEL, STAGE_LABEL];
 
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'managedFields',
-  'selfLink',
-  'ownerReferences',
-  'namespace',
-  'finalizers',
-  'generateName',
-];
+/** Beyond what an import drops: where it ran, and what its controllers and generators stamped. */
+const SERVER_METADATA = [...IMPORT_DROPPED_METADATA, 'namespace', 'finalizers', 'generateName'];
 
 /** Annotations controllers and kubectl write: revisions, the last applied manifest (a Secret's values in it too), claim bindings. */
 const SERVER_ANNOTATIONS = new Set([

@@ -59,7 +59,7 @@ const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 const TO_JS_OPTIONS: ToJSOptions = { maxAliasCount: TEMPLATE_LIMITS.maxAliasCount };
 
 /** Fields the API server writes, which a package never carries (kubectl get -o yaml shows them). */
-const SERVER_METADATA = [
+export const SERVER_METADATA: readonly string[] = [
   'uid',
   'resourceVersion',
   'generation',
