@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ClientError, rawRequest } from 'graphql-request';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
@@ -12,7 +11,7 @@ import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
 import { collect } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
-import { embeddedConfig } from './support/embedded.js';
+import { embeddedConfig, graphqlAnswer } from './support/embedded.js';
 
 interface MapNode {
   readonly id: string;
@@ -52,18 +51,7 @@ describe('application maps on the embedded default', () => {
   let config: GatewayConfig;
   let app: App | undefined;
 
-  async function request<T>(
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-    if (app === undefined) throw new Error('the gateway is not running');
-    try {
-      return { data: (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${adminToken}` } })).data };
-    } catch (error) {
-      if (!(error instanceof ClientError)) throw error;
-      return { ...(error.response.errors ? { errors: error.response.errors } : {}) };
-    }
-  }
+  const request = <T>(query: string, variables: Record<string, unknown> = {}) => graphqlAnswer<T>(app, adminToken, query, variables);
 
   async function maps(name?: string): Promise<MapNode[]> {
     const response = await request<{ appMaps: Connection<MapNode> }>(MAPS, name === undefined ? {} : { name });

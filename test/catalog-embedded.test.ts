@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ClientError, rawRequest } from 'graphql-request';
-import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import type { GatewayConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { nodesOf, type Connection } from './support/connections.js';
-import { embeddedConfig } from './support/embedded.js';
+import { embeddedConfig, graphqlAnswer } from './support/embedded.js';
 
 const LIST = `query ($search: String) { catalogPackages(scope: GLOBAL, search: $search, first: 100) { totalCount edges { node { id name tags icon latestVersion { id version } } } } }`;
 const RENDER = `query ($id: ID!, $values: JSONObject) { catalogPackageVersion(id: $id) { manifestYaml render(values: $values) { objects { kind name } } } }`;
@@ -29,18 +28,7 @@ describe('the catalog on the embedded default', () => {
   let config: GatewayConfig;
   let app: App | undefined;
 
-  async function request<T>(
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-    if (app === undefined) throw new Error('the gateway is not running');
-    try {
-      return { data: (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${adminToken}` } })).data };
-    } catch (error) {
-      if (!(error instanceof ClientError)) throw error;
-      return { ...(error.response.errors ? { errors: error.response.errors } : {}) };
-    }
-  }
+  const request = <T>(query: string, variables: Record<string, unknown> = {}) => graphqlAnswer<T>(app, adminToken, query, variables);
 
   async function cards(search?: string): Promise<Card[]> {
     const response = await request<{ catalogPackages: Connection<Card> }>(LIST, search === undefined ? {} : { search });

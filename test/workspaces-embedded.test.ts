@@ -3,11 +3,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ClientError, rawRequest } from 'graphql-request';
 import type { DataSource } from 'typeorm';
-import { createApp, GRAPHQL_PATH, type App } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { silentLogger } from '../src/shared/logger.js';
-import { embeddedConfig } from './support/embedded.js';
+import { embeddedConfig, graphqlAnswer } from './support/embedded.js';
 
 /** The same workspace flow on the embedded database (SQLite), which the zero-install mode uses. */
 describe('workspaces on the embedded database', () => {
@@ -16,18 +15,7 @@ describe('workspaces on the embedded database', () => {
   let app: App;
   let dataSource: DataSource | undefined;
 
-  async function request<T>(
-    query: string,
-    variables: Record<string, unknown> = {},
-    token = adminToken,
-  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-    try {
-      return { data: (await rawRequest<T>({ url: `${app.url}${GRAPHQL_PATH}`, query, variables, requestHeaders: { authorization: `Bearer ${token}` } })).data };
-    } catch (error) {
-      if (!(error instanceof ClientError)) throw error;
-      return { ...(error.response.data ? { data: error.response.data as T } : {}), ...(error.response.errors ? { errors: error.response.errors } : {}) };
-    }
-  }
+  const request = <T>(query: string, variables: Record<string, unknown> = {}, token = adminToken) => graphqlAnswer<T>(app, token, query, variables);
 
   beforeAll(async () => {
     folder = await mkdtemp(path.join(tmpdir(), 'kda-embedded-'));
