@@ -23,9 +23,20 @@ interface Answer<T> {
 
 const dashboard = (name: string) => readFile(path.join(import.meta.dirname, '..', 'examples', 'dashboards', `${name}.graphql`), 'utf8');
 
+interface CostView {
+  currency: string;
+  total: { total: number };
+}
 interface AdminView {
-  clusters: Array<{ name: string; status: string; capacity: { cpuCores: number }; usage: { cpuPercent: number | null } | null; nodes: Connection<{ name: string }> }>;
-  workspaces: Connection<{ name: string }>;
+  clusters: Array<{
+    name: string;
+    status: string;
+    capacity: { cpuCores: number };
+    usage: { cpuPercent: number | null } | null;
+    cost: CostView & { idle: { total: number } | null };
+    nodes: Connection<{ name: string }>;
+  }>;
+  workspaces: Connection<{ name: string; cost: CostView }>;
   alerts: { totalCount: number };
 }
 interface DevOpsView {
@@ -61,8 +72,10 @@ describe('role dashboards on the embedded default, one round trip each', () => {
   }
 
   /** One request: no error, and well under the cost limit. */
+  const today = new Date().toISOString().slice(0, 10);
+
   async function run<T>(name: string, token: string): Promise<{ view: T; cost: { requested: number; maximum: number } }> {
-    const answer = await post<T>(await dashboard(name), { workspaceId: cloudTeam }, token);
+    const answer = await post<T>(await dashboard(name), { workspaceId: cloudTeam, from: today, to: today }, token);
     expect(answer.errors).toBeUndefined();
     const cost = answer.extensions?.cost;
     if (cost === undefined || answer.data === undefined) throw new Error(`${name}: no data or no cost`);
@@ -125,7 +138,7 @@ describe('role dashboards on the embedded default, one round trip each', () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  test('Administrator (a system ADMIN): clusters with capacity, usage and nodes, the workspaces, the platform team’s alerts', async () => {
+  test('Administrator (a system ADMIN): clusters with capacity, usage, costs and nodes, what each workspace costs, the platform team’s alerts', async () => {
     const { view } = await waitFor('usage on every cluster', async () => {
       const ran = await run<AdminView>('administrator', adminToken);
       return ran.view.clusters.every((cluster) => cluster.usage !== null) ? ran : undefined;
@@ -136,8 +149,33 @@ describe('role dashboards on the embedded default, one round trip each', () => {
       expect(cluster.capacity.cpuCores).toBeGreaterThan(0);
       expect(cluster.usage!.cpuPercent).toBeGreaterThan(0);
       expect(nodesOf(cluster.nodes).length).toBeGreaterThan(0);
+      expect(cluster.cost.currency).toMatch(/^[A-Z]{3}$/);
+      expect(cluster.cost.idle).not.toBeNull();
     }
-    expect(nodesOf(view.workspaces).map((workspace) => workspace.name)).toEqual(expect.arrayContaining(['Cloud Team', 'Sports Team', 'MIS Team']));
+    const workspaces = nodesOf(view.workspaces);
+    expect(workspaces.map((workspace) => workspace.name)).toEqual(expect.arrayContaining(['Cloud Team', 'Sports Team', 'MIS Team']));
+    for (const workspace of workspaces) expect(workspace.cost.currency).toMatch(/^[A-Z]{3}$/);
+  });
+
+  test('a whole cluster’s cost is an administrator’s: a member gets FORBIDDEN on that field and the rest of the answer', async () => {
+    const answer = await post<{ clusters: Array<{ name: string; cost: unknown }> }>(
+      `query ($d: Date!) { clusters { name cost(from: $d, to: $d) { currency } } }`,
+      { d: today },
+      tokens.operator,
+    );
+    const clusters = answer.data?.clusters ?? [];
+    expect(clusters.length).toBeGreaterThan(0);
+    expect(clusters.every((cluster) => cluster.cost === null && cluster.name.length > 0)).toBe(true);
+    expect(answer.errors?.length).toBe(clusters.length);
+    expect(answer.errors?.every((error) => error.extensions?.code === 'FORBIDDEN')).toBe(true);
+  });
+
+  test('a workspace’s cost over a reversed range is BAD_USER_INPUT, and its own team sees it', async () => {
+    const query = `query ($w: ID!, $from: Date!, $to: Date!) { workspace(id: $w) { name cost(from: $from, to: $to) { currency } } }`;
+    const reversed = await post<{ workspace: { cost: unknown } }>(query, { w: cloudTeam, from: today, to: '2020-01-01' }, tokens.operator);
+    expect(reversed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const own = await data<{ workspace: { cost: CostView } }>(query, { w: cloudTeam, from: today, to: today }, tokens.operator);
+    expect(own.workspace.cost.currency).toMatch(/^[A-Z]{3}$/);
   });
 
   test('DevOps engineer (a DEVOPS member): builds with their last run, releases with their status, the maps it deploys and their vulnerable images', async () => {

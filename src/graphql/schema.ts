@@ -14,7 +14,7 @@ import { MeteringResolver } from '../domains/metering/index.js';
 import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver } from './usage-resolver.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { NodeAppMapsResolver } from './node-app-maps-resolver.js';
-import { AppMapCostResolver } from './app-map-cost-resolver.js';
+import { AppMapCostResolver, ClusterCostResolver, WorkspaceCostResolver } from './cost-field-resolvers.js';
 import { AlertResolver } from '../domains/monitoring/alerts/index.js';
 import { AppMapVulnerabilitiesResolver, BuildRunVulnerabilitiesResolver, WorkloadVulnerabilitiesResolver } from './vulnerabilities-resolver.js';
 import { ImageVulnerabilitiesResolver } from '../domains/monitoring/vulnerabilities/index.js';
@@ -84,6 +84,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       AppMapNeighboursResolver,
       NodeAppMapsResolver,
       AppMapCostResolver,
+      ClusterCostResolver,
+      WorkspaceCostResolver,
       AlertResolver,
       WorkloadVulnerabilitiesResolver,
       AppMapVulnerabilitiesResolver,
