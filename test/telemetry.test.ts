@@ -116,7 +116,7 @@ describe('the gateway’s own telemetry', () => {
     expect(sample(await metrics(), 'kda_http_requests_total', 'operation_type="unknown",outcome="UNAUTHENTICATED"')).toBe(1);
   });
 
-  test('a websocket subscription: gauge by field, events delivered, start and end lines', async () => {
+  test('a websocket subscription: gauge by field, events delivered, their lag since the watch saw them, start and end lines', async () => {
     const subscription = collect<{ podEvents: { pod: { name: string } } }>(
       gateway.websocket(),
       `subscription PodWatch($clusterId: ID!) { podEvents(clusterId: $clusterId, namespace: "team-a") { type pod { name } } }`,
@@ -128,7 +128,14 @@ describe('the gateway’s own telemetry', () => {
 
     cluster.simulator.createPod({ namespace: 'team-a', name: 'telemetry-0', nodeName: 'worker-1', containers: [{ name: 'main', image: 'example/t:1' }] });
     await waitFor('the event', () => subscription.results.some((result) => result.data?.podEvents.pod.name === 'telemetry-0'));
-    expect(sample(await metrics(), 'kda_subscription_events_delivered_total', 'field="podEvents"')).toBeGreaterThanOrEqual(1);
+    const afterEvent = await metrics();
+    expect(sample(afterEvent, 'kda_subscription_events_delivered_total', 'field="podEvents"')).toBeGreaterThanOrEqual(1);
+    // Every delivered pod event was timed from its watch; the lag is a real duration (finite, not negative).
+    expect(sample(afterEvent, 'kda_subscription_event_lag_seconds_count', 'field="podEvents"')).toBe(
+      sample(afterEvent, 'kda_subscription_events_delivered_total', 'field="podEvents"'),
+    );
+    const lagSum = sample(afterEvent, 'kda_subscription_event_lag_seconds_sum', 'field="podEvents"')!;
+    expect(Number.isFinite(lagSum) && lagSum >= 0).toBe(true);
 
     subscription.unsubscribe();
     const ended = await waitFor('the end line', () => lines.find((line) => line.message === 'subscription ended' && line.subscriptionId === started?.subscriptionId));

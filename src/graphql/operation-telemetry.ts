@@ -29,7 +29,8 @@ export interface OperationTelemetry {
   httpOperation(report: HttpOperationReport): void;
   subscriptionStarted(report: SubscriptionReport): void;
   subscriptionEnded(report: SubscriptionReport & { readonly durationMs: number; readonly delivered: number; readonly outcome: string }): void;
-  delivered(field: string): void;
+  /** One result written to a subscriber; `lagSeconds` since the watch saw its change, when known. */
+  delivered(field: string, lagSeconds?: number): void;
 }
 
 /** The first error's code, or `ok`: what the outcome label and log field say. */
@@ -70,8 +71,9 @@ export function createOperationTelemetry(metrics: GatewayMetrics, logger: Logger
         outcome: report.outcome,
       });
     },
-    delivered(field) {
+    delivered(field, lagSeconds) {
       metrics.eventsDelivered.inc({ field });
+      if (lagSeconds !== undefined) metrics.eventLag.observe({ field }, lagSeconds);
     },
   };
 }

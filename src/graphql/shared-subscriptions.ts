@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, getOperationAST, Kind, print, type ExecutionArgs, type ExecutionResult, type ValueNode } from 'graphql';
 import { accessScopeKey } from '../domains/workspaces/access-cache.js';
+import { tagEventTime } from './event-lag.js';
 
 type Source = AsyncGenerator<ExecutionResult, void, void> | AsyncIterableIterator<ExecutionResult>;
 
@@ -55,7 +56,8 @@ export class SharedSubscriptions {
 
   async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const scope = this.scopeOf(args.contextValue);
-    if (scope === null || replays(args)) return this.execute(args);
+    // A replay's events are old by design: they would drown the event-lag histogram.
+    if (scope === null || replays(args)) return this.execute(args, false);
     const key = JSON.stringify([scope, args.operationName ?? null, args.variableValues ?? null, print(args.document)]);
     let group = this.groups.get(key);
     if (group === undefined) {
@@ -76,7 +78,7 @@ export class SharedSubscriptions {
   }
 
   /** graphql's `subscribe`, but each event executes with a fresh context. */
-  private async execute(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  private async execute(args: ExecutionArgs, timed = true): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     const events = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in events)) return events;
     const source = events as AsyncIterableIterator<unknown>;
@@ -84,7 +86,8 @@ export class SharedSubscriptions {
       next: async () => {
         const event = await source.next();
         if (event.done) return { done: true, value: undefined };
-        return { done: false, value: await execute({ ...args, rootValue: event.value, contextValue: this.freshContext(args.contextValue) }) };
+        const result = await execute({ ...args, rootValue: event.value, contextValue: this.freshContext(args.contextValue) });
+        return { done: false, value: timed ? tagEventTime(result, event.value) : result };
       },
       // Straight to the source: graphql-ws's return() must release it at once, even mid-wait.
       return: async () => {

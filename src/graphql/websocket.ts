@@ -26,6 +26,7 @@ import type { OperationCost, OperationGuard } from './cost/operation-guard.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
+import { eventLagSeconds } from './event-lag.js';
 import { requestIdOf } from './request-id.js';
 import type { SharedSubscriptions } from './shared-subscriptions.js';
 
@@ -248,7 +249,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         const tracked = subscriptions.get(context)?.get(id);
         if (tracked !== undefined) {
           tracked.delivered += 1;
-          options.telemetry?.delivered(tracked.field);
+          options.telemetry?.delivered(tracked.field, eventLagSeconds(result));
         }
         return result.errors === undefined ? undefined : { ...result, errors: format(result.errors) };
       },

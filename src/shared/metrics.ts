@@ -70,6 +70,13 @@ export function createGatewayMetrics() {
       labelNames: ['field'] as const,
       registers,
     }),
+    eventLag: new Histogram({
+      name: 'kda_subscription_event_lag_seconds',
+      help: "From the gateway's watch seeing a Kubernetes change to its result being handed to a websocket subscriber, by top-level field (cluster object events; replays with `after` excluded).",
+      labelNames: ['field'] as const,
+      buckets: IO_BUCKETS,
+      registers,
+    }),
     eventsDropped: new Counter({
       name: 'kda_subscription_events_dropped_total',
       help: 'Events discarded because a subscriber fell behind (it is cut off and resumes with its cursor): slow_consumer at the bus, backlog at a shared subscription.',

@@ -97,6 +97,8 @@ export interface ClusterObjectEvent<T> {
   readonly clusterId: string;
   readonly kind: ClusterObjectKindName;
   readonly object: T;
+  /** When the gateway's watch saw the change (ms since the epoch): where the event-lag metric starts. */
+  readonly observedAt?: number;
 }
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';

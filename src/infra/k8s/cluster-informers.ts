@@ -275,7 +275,7 @@ export class ClusterInformers implements ClusterLiveView {
     const definition = KIND_DEFINITIONS[kind] as KindDefinition<InformedProjections[K]>;
     const publishAs = definition.publishAs;
     const identified = object as InformedProjections[K] & { uid: string; resourceVersion: string };
-    const payload: ClusterObjectEvent<InformedProjections[K]> = { v: 1, type, clusterId: this.clusterId, kind: publishAs, object };
+    const payload: ClusterObjectEvent<InformedProjections[K]> = { v: 1, type, clusterId: this.clusterId, kind: publishAs, object, observedAt: Date.now() };
     return {
       subject: subjects.clusterObjects(this.clusterId, publishAs, definition.namespaceOf?.(object)),
       data: payload,
