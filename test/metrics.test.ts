@@ -24,6 +24,9 @@ interface Usage {
   podsAllocatable: number | null;
   cpuPercent: number | null;
   podsPercent: number | null;
+  storageBytes: number | null;
+  storageCapacityBytes: number | null;
+  storagePercent: number | null;
   sampledAt: string;
 }
 interface PodRow {
@@ -46,7 +49,7 @@ interface History {
   memory: Array<{ t: string; avg: number; max: number }>;
 }
 
-const USAGE = 'cpuCores memoryBytes pods cpuAllocatableCores podsAllocatable cpuPercent podsPercent sampledAt';
+const USAGE = 'cpuCores memoryBytes pods cpuAllocatableCores podsAllocatable cpuPercent podsPercent storageBytes storageCapacityBytes storagePercent sampledAt';
 const CLUSTERS = `{ clusters { id name usage { ${USAGE} } nodes { edges { node { name usage { ${USAGE} } } } }
   pods(namespace: "team-a") { edges { node { name usage { cpuCores memoryBytes sampledAt containers { name cpuCores memoryBytes } } } } } } }`;
 const HISTORY = `query ($target: MetricTarget!, $from: DateTime!, $to: DateTime!, $step: Int) {
@@ -157,6 +160,14 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     const nodes = cluster.nodes!.edges.map((edge) => edge.node);
     expect(nodes.every((node) => node.usage?.sampledAt === usage.sampledAt)).toBe(true);
     expect(nodes.reduce((sum, node) => sum + node.usage!.cpuCores, 0)).toBeCloseTo(usage.cpuCores, 5);
+    // Disk from each kubelet's Summary API: the images of its pods and more, within the node's size, and the nodes add up.
+    for (const node of nodes) {
+      expect(node.usage!.storageBytes).toBeGreaterThan(0);
+      expect(node.usage!.storageBytes).toBeLessThanOrEqual(node.usage!.storageCapacityBytes!);
+      expect(node.usage!.storagePercent).toBeCloseTo((node.usage!.storageBytes! / node.usage!.storageCapacityBytes!) * 100, 1);
+    }
+    expect(nodes.reduce((sum, node) => sum + node.usage!.storageBytes!, 0)).toBe(usage.storageBytes);
+    expect(nodes.reduce((sum, node) => sum + node.usage!.storageCapacityBytes!, 0)).toBe(usage.storageCapacityBytes);
     const pods = cluster.pods!.edges.map((edge) => edge.node);
     expect(pods).toHaveLength(5);
     for (const pod of pods) {

@@ -35,11 +35,16 @@ async function sampleOf(context: GatewayContext, clusterId: string, clusterName:
 
 function capacityUsage(
   sample: ClusterSample,
-  used: { cpuMillicores: number; memoryBytes: number; pods: number | null },
+  used: { cpuMillicores: number; memoryBytes: number; pods: number | null; storageUsedBytes?: number | undefined; storageCapacityBytes?: number | undefined },
   allocatable: { cpuCores: number; memoryBytes: number; pods: number } | null,
 ): CapacityUsage {
   const cpuCores = coresOf(used.cpuMillicores);
+  const storageBytes = used.storageUsedBytes ?? null;
+  const storageCapacityBytes = used.storageCapacityBytes ?? null;
   return {
+    storageBytes,
+    storageCapacityBytes,
+    storagePercent: storageBytes === null ? null : percent(storageBytes, storageCapacityBytes),
     cpuCores,
     memoryBytes: Math.round(used.memoryBytes),
     pods: used.pods,
@@ -61,7 +66,7 @@ export class ClusterUsageResolver {
   @Extensions(fieldCost({ weight: 1 }))
   @FieldResolver(() => CapacityUsage, {
     nullable: true,
-    description: `CPU and memory its nodes use (system daemons included) and the pods running in the namespaces the caller sees, against what the nodes make allocatable, from the last sample of ${USAGE_DESCRIPTION}`,
+    description: `CPU, memory and disk its nodes use (system daemons included) and the pods running in the namespaces the caller sees, against what the nodes make allocatable, from the last sample of ${USAGE_DESCRIPTION}`,
   })
   async usage(@Root() cluster: Cluster, @Ctx() context: GatewayContext): Promise<CapacityUsage | null> {
     const sample = await sampleOf(context, cluster.id, cluster.name, false);
@@ -84,7 +89,7 @@ export class NodeUsageResolver {
   @Extensions(fieldCost({ weight: 1 }))
   @FieldResolver(() => CapacityUsage, {
     nullable: true,
-    description: `CPU and memory the node uses (its pods and system daemons) against its allocatable, from ${USAGE_DESCRIPTION}`,
+    description: `CPU and memory the node uses (its pods and system daemons) against its allocatable, and its root filesystem against its size, from ${USAGE_DESCRIPTION}`,
   })
   async usage(@Root() node: ClusterNode, @Ctx() context: GatewayContext): Promise<CapacityUsage | null> {
     const sample = await sampleOf(context, node.clusterId, undefined, true);

@@ -18,7 +18,16 @@ import { parseFieldSelector, parseLabelSelector, SelectorError, type Selector } 
 import { ObjectMissing, type ObjectStore } from './store.js';
 import { acceptsTable, parseIncludeObject, toTable } from './tables.js';
 import type { WatchHub } from './watch-hub.js';
-import { METRICS_GROUP, METRICS_VERSION, metricsGroupDocument, metricsResourceList, nodeMetricsObject, podMetricsObject, type MetricsServerMode } from './metrics-server.js';
+import {
+  METRICS_GROUP,
+  METRICS_VERSION,
+  metricsGroupDocument,
+  metricsResourceList,
+  nodeMetricsObject,
+  nodeStatsSummary,
+  podMetricsObject,
+  type MetricsServerMode,
+} from './metrics-server.js';
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -88,6 +97,13 @@ async function handle(context: ApiContext, request: IncomingMessage, response: S
     }
   }
   if (segments[0] === 'apis' && segments[1] === METRICS_GROUP) return serveMetrics(context, response, method, segments.slice(2));
+  // The kubelet's Summary API through the apiserver's node proxy: what a node's disk holds.
+  if (segments.length === 7 && segments[0] === 'api' && segments[1] === 'v1' && segments[2] === 'nodes' && segments.slice(4).join('/') === 'proxy/stats/summary') {
+    requireMethod(method, ['GET']);
+    const node = context.store.get('nodes', objectKey(undefined, segments[3]!));
+    if (node === undefined) throw objectNotFound('nodes', segments[3]!);
+    return sendJson(response, 200, nodeStatsSummary(node, [...context.store.objects('pods')], Date.now(), context.secondMs));
+  }
 
   let group: string;
   let version: string;

@@ -88,6 +88,22 @@ describe('simulated metrics-server (metrics.k8s.io/v1beta1)', () => {
     expect((await get('/apis/metrics.k8s.io/v1beta1/nodes/ghost')).status).toBe(404);
   });
 
+  test('the kubelet Summary API (node proxy) reports each node’s root filesystem: the images of its pods and more, within its size', async () => {
+    interface Summary {
+      node: { nodeName: string; fs: { capacityBytes: number; usedBytes: number; availableBytes: number } };
+    }
+    const summaries = await Promise.all(['worker-1', 'worker-2'].map(async (name) => JSON.parse((await get(`/api/v1/nodes/${name}/proxy/stats/summary`)).body) as Summary));
+    for (const { node } of summaries) {
+      expect(node.fs.capacityBytes).toBe(50 * GiB);
+      // The OS and runtime alone take 6 GiB; a node with pods holds their images too.
+      expect(node.fs.usedBytes).toBeGreaterThanOrEqual(6 * GiB);
+      expect(node.fs.usedBytes + node.fs.availableBytes).toBe(node.fs.capacityBytes);
+    }
+    const busiest = summaries.reduce((most, next) => (next.node.fs.usedBytes > most.node.fs.usedBytes ? next : most));
+    expect(busiest.node.fs.usedBytes).toBeGreaterThan(6 * GiB + 40 * MiB);
+    expect((await get('/api/v1/nodes/ghost/proxy/stats/summary')).status).toBe(404);
+  });
+
   test('is in discovery when on, absent (404) when off, and answers 503 when unavailable', async () => {
     const groups = async () => (JSON.parse((await get('/apis')).body) as { groups: Array<{ name: string }> }).groups.map((group) => group.name);
     expect(await groups()).toContain('metrics.k8s.io');

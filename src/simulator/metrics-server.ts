@@ -135,3 +135,43 @@ export function metricsResourceList(): Record<string, unknown> {
     ],
   };
 }
+
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+
+/** An image's unpacked size on the node: deterministic per image, 40 MiB to 440 MiB. */
+function imageBytes(image: string): number {
+  return 40 * MiB + Math.round((phaseOf(image) / (2 * Math.PI)) * 400 * MiB);
+}
+
+/**
+ * The node's root filesystem as the kubelet's Summary API (`/api/v1/nodes/<node>/proxy/stats/summary`)
+ * reports it: the OS and runtime, each distinct image of its pods once, and each running
+ * container's writable layer and logs, which grow slowly while it runs (rollouts and builds add images).
+ */
+export function nodeStatsSummary(node: NodeObject, pods: readonly PodObject[], nowMs: number, secondMs = 1000): Record<string, unknown> {
+  const capacityBytes = parseQuantity(node.status.capacity['ephemeral-storage']) ?? 100 * GiB;
+  const images = new Set<string>();
+  let writable = 0;
+  for (const pod of pods) {
+    if (pod.spec.nodeName !== node.metadata.name) continue;
+    for (const container of pod.spec.containers) images.add(container.image);
+    if (pod.status.phase !== 'Running') continue;
+    const started = Date.parse(pod.status.startTime ?? pod.metadata.creationTimestamp);
+    const hours = Number.isFinite(started) ? Math.max(0, (nowMs - started) / secondMs / 3600) : 0;
+    // Logs and scratch files: 5 MiB at start, then about 2 MiB an hour, levelling off at a day's worth (rotation).
+    writable += pod.spec.containers.length * (5 * MiB + Math.min(hours, 24) * 2 * MiB) * (isBuildPod(pod) ? 20 : 1);
+  }
+  let usedBytes = 6 * GiB;
+  for (const image of images) usedBytes += imageBytes(image);
+  usedBytes = Math.min(Math.round(usedBytes + writable), capacityBytes);
+  const time = new Date(Math.floor(nowMs / 10_000) * 10_000).toISOString();
+  return {
+    node: {
+      nodeName: node.metadata.name,
+      startTime: node.metadata.creationTimestamp,
+      fs: { time, capacityBytes, usedBytes, availableBytes: capacityBytes - usedBytes },
+    },
+    pods: [],
+  };
+}

@@ -59,6 +59,19 @@ export class CapacityUsage {
   @Field(() => Float, { nullable: true, description: 'Pods as a percentage of the pods allocatable.' })
   podsPercent!: number | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Bytes used on the nodes' root filesystems (images, containers' writable layers, logs), as each kubelet's Summary API reports it; summed over the nodes that answered. Null for an application map, and when no kubelet answered.",
+  })
+  storageBytes!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Size of those filesystems, in bytes (the nodes' ephemeral-storage capacity as the kubelet sees it)." })
+  storageCapacityBytes!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Storage used as a percentage of that size.' })
+  storagePercent!: number | null;
+
   @Field(() => DateTimeResolver, { description: 'When the sample was taken.' })
   sampledAt!: Date;
 }

@@ -26,6 +26,9 @@ export interface NodeSample {
   readonly name: string;
   readonly cpuMillicores: number;
   readonly memoryBytes: number;
+  /** The node's root filesystem (the kubelet's Summary API); absent when the kubelet did not answer. */
+  readonly storageUsedBytes?: number;
+  readonly storageCapacityBytes?: number;
 }
 
 export interface SampleTotals {
@@ -34,6 +37,9 @@ export interface SampleTotals {
   readonly memoryBytes: number;
   /** Pods that reported usage. */
   readonly pods: number;
+  /** Summed over the nodes whose kubelet reported its filesystem; absent when none did. */
+  readonly storageUsedBytes?: number;
+  readonly storageCapacityBytes?: number;
 }
 
 /** One poll of one cluster. `at`: when it was read (ms since the epoch), the same for every row it stores. */
@@ -71,11 +77,20 @@ export interface ReadMetrics {
 export function toSample(clusterId: string, at: number, read: ReadMetrics): ClusterSample {
   let cpuMillicores = 0;
   let memoryBytes = 0;
+  let storageUsedBytes = 0;
+  let storageCapacityBytes = 0;
+  let storageReported = false;
   for (const node of read.nodes) {
     cpuMillicores += node.cpuMillicores;
     memoryBytes += node.memoryBytes;
+    if (node.storageUsedBytes !== undefined && node.storageCapacityBytes !== undefined) {
+      storageReported = true;
+      storageUsedBytes += node.storageUsedBytes;
+      storageCapacityBytes += node.storageCapacityBytes;
+    }
   }
-  return { v: SAMPLE_VERSION, clusterId, at, nodes: read.nodes, pods: read.pods, totals: { cpuMillicores, memoryBytes, pods: read.pods.length } };
+  const storage = storageReported ? { storageUsedBytes, storageCapacityBytes } : {};
+  return { v: SAMPLE_VERSION, clusterId, at, nodes: read.nodes, pods: read.pods, totals: { cpuMillicores, memoryBytes, pods: read.pods.length, ...storage } };
 }
 
 /** Thrown by the reader when the cluster serves no usable metrics. */
