@@ -209,19 +209,28 @@ describe('usage monitoring against MariaDB, NATS and two simulated clusters', ()
     });
   });
 
-  test('an application map’s usage is the sum of its pods', async () => {
+  test('an application map’s usage, and its workload’s, is the sum of its pods', async () => {
     const QUERY = `query ($map: ID!, $cluster: ID!) {
       appMap(id: $map) { usage { ${USAGE} } }
-      cluster(id: $cluster) { pods(namespace: "team-a", labelSelector: "app=api") { edges { node { name usage { cpuCores memoryBytes sampledAt } } } } }
+      cluster(id: $cluster) {
+        pods(namespace: "team-a", labelSelector: "app=api") { edges { node { name usage { cpuCores memoryBytes sampledAt } } } }
+        workloads(namespace: "team-a") { edges { node { name usage { ${USAGE} } } } }
+      }
     }`;
     await waitFor('a map usage and its pods of the same sample', async () => {
       const answer = data(
-        await gateway.request<{ appMap: { usage: Usage | null }; cluster: { pods: { edges: Array<{ node: PodRow }> } } }>(QUERY, { map: mapId, cluster: busy.id }),
+        await gateway.request<{
+          appMap: { usage: Usage | null };
+          cluster: { pods: { edges: Array<{ node: PodRow }> }; workloads: { edges: Array<{ node: { name: string; usage: Usage | null } }> } };
+        }>(QUERY, { map: mapId, cluster: busy.id }),
         'appMap usage',
       );
       const map = answer.appMap.usage;
       const pods = answer.cluster.pods.edges.map((edge) => edge.node.usage!);
       if (map === null || pods.some((pod) => pod.sampledAt !== map.sampledAt)) return undefined;
+      // The map is drawn around the `api` Deployment: the workload's usage is the same sum.
+      const api = answer.cluster.workloads.edges.find((edge) => edge.node.name === 'api')!.node.usage;
+      expect(api).toMatchObject({ pods: 2, cpuCores: map.cpuCores, memoryBytes: map.memoryBytes, sampledAt: map.sampledAt, cpuAllocatableCores: null, storageBytes: null });
       expect(map.pods).toBe(2);
       expect(map.cpuAllocatableCores).toBeNull();
       expect(map.cpuCores).toBeCloseTo(pods[0]!.cpuCores + pods[1]!.cpuCores, 5);

@@ -11,7 +11,7 @@ import { CatalogPackageResolver, CatalogPackageVersionResolver, MapPackageResolv
 import { AppMapResolver } from '../domains/app-maps/index.js';
 import { MetricsLiveResolver, MetricsResolver } from '../domains/monitoring/index.js';
 import { MeteringResolver } from '../domains/metering/index.js';
-import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver } from './usage-resolver.js';
+import { AppMapUsageResolver, ClusterUsageResolver, NodeUsageResolver, PodUsageResolver, WorkloadUsageResolver } from './usage-resolver.js';
 import { AppMapNeighboursResolver } from './app-map-neighbours-resolver.js';
 import { NodeAppMapsResolver } from './node-app-maps-resolver.js';
 import { AppMapCostResolver, ClusterCostResolver, WorkspaceCostResolver } from './cost-field-resolvers.js';
@@ -100,6 +100,7 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       NodeUsageResolver,
       PodUsageResolver,
       AppMapUsageResolver,
+      WorkloadUsageResolver,
     ],
     authChecker,
     validate: false,

@@ -1,6 +1,6 @@
 import { Ctx, Extensions, FieldResolver, Resolver, Root } from 'type-graphql';
 import { AppMap, mapPodNames } from '../domains/app-maps/index.js';
-import { Cluster, ClusterFieldsResolver } from '../domains/clusters/index.js';
+import { Cluster, ClusterFieldsResolver, podsOfWorkload, Workload } from '../domains/clusters/index.js';
 import { ClusterNode, Pod } from '../domains/clusters/graphql-types.js';
 import { CapacityUsage, coresOf, nodeOf, podOf, PodUsage, type ClusterSample } from '../domains/monitoring/index.js';
 import { DomainError } from '../shared/errors.js';
@@ -113,6 +113,30 @@ export class PodUsageResolver {
       containers: used.containers.map((container) => ({ name: container.name, cpuCores: coresOf(container.cpuMillicores), memoryBytes: container.memoryBytes })),
       sampledAt: new Date(sample.at),
     };
+  }
+}
+
+@Resolver(() => Workload)
+export class WorkloadUsageResolver {
+  @Extensions(fieldCost({ weight: 1 }))
+  @FieldResolver(() => CapacityUsage, {
+    nullable: true,
+    description: `What the workload's pods use together (pods: how many of them report usage); no allocatable side. From ${USAGE_DESCRIPTION}`,
+  })
+  async usage(@Root() workload: Workload, @Ctx() context: GatewayContext): Promise<CapacityUsage | null> {
+    const sample = await sampleOf(context, workload.clusterId, undefined, true);
+    if (sample === null) return null;
+    let cpuMillicores = 0;
+    let memoryBytes = 0;
+    let pods = 0;
+    for (const pod of await podsOfWorkload(context, workload)) {
+      const used = podOf(sample, pod.namespace, pod.name);
+      if (used === undefined) continue;
+      cpuMillicores += used.cpuMillicores;
+      memoryBytes += used.memoryBytes;
+      pods += 1;
+    }
+    return capacityUsage(sample, { cpuMillicores, memoryBytes, pods }, null);
   }
 }
 

@@ -2,7 +2,7 @@ export { ClusterResolver } from './cluster-resolver.js';
 export { ClusterFieldsResolver } from './cluster-fields.js';
 export { NodeResolver } from './node-resolver.js';
 export { PodResolver } from './pod-resolver.js';
-export { WorkloadResolver } from './workload-resolver.js';
+export { podsOfWorkload, WorkloadResolver } from './workload-resolver.js';
 export type { ClustersContext } from './context.js';
 export { ClusterService, type RegisterClusterInput, type UpdateClusterInput } from './cluster-service.js';
 export { DayTwoService } from './day-two-service.js';

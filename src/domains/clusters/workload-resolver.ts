@@ -8,7 +8,7 @@ import { checkedRef, missingObject } from './day-two-service.js';
 import { openClusterStream, requirePermission, requireVisibleCluster, scopedLiveView, type ClustersContext } from './context.js';
 import { WatchEventKind } from './graphql-types.js';
 import { toPod } from './mappers.js';
-import type { ClusterObjectEvent, WorkloadProjection } from './model.js';
+import type { ClusterObjectEvent, PodProjection, WorkloadProjection } from './model.js';
 import { toWorkload } from './object-mappers.js';
 import { localKeyOf } from '../../shared/global-id.js';
 import { RestartWorkloadInput, ScaleWorkloadInput } from './operation-inputs.js';
@@ -16,14 +16,19 @@ import { RestartWorkloadPayload, ScaleWorkloadPayload } from './payloads.js';
 import type { StreamedEvent } from './ports.js';
 import { Workload, WorkloadEvent } from './workload-types.js';
 
+/** The pods a workload's selector picks, as the caller may see them (also what its usage sums). */
+export async function podsOfWorkload(context: ClustersContext, workload: Workload): Promise<PodProjection[]> {
+  const live = scopedLiveView(context, await requireVisibleCluster(context, workload.clusterId));
+  const selector = Object.entries(workload.selector);
+  // An empty selector would select every pod of the namespace; Kubernetes refuses those for workloads.
+  return selector.length === 0 ? [] : live.pods(workload.namespace).filter((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+}
+
 @Resolver(() => Workload)
 export class WorkloadResolver {
   @FieldResolver(() => PodConnection, { description: 'Pods the workload selects, by name, paged.' })
   async pods(@Root() workload: Workload, @Ctx() context: ClustersContext, @Args(() => ConnectionArgs) page: ConnectionArgs): Promise<PodConnection> {
-    const live = scopedLiveView(context, await requireVisibleCluster(context, workload.clusterId));
-    const selector = Object.entries(workload.selector);
-    // An empty selector would select every pod of the namespace; Kubernetes refuses those for workloads.
-    const pods = selector.length === 0 ? [] : live.pods(workload.namespace).filter((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+    const pods = await podsOfWorkload(context, workload);
     return paginate(context, 'Workload.pods', page, pods, byName, (pod) => toPod(workload.clusterId, pod));
   }
 
