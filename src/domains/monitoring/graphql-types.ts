@@ -30,7 +30,9 @@ export class PodUsage {
   sampledAt!: Date;
 }
 
-@ObjectType({ description: 'Usage against what there is: of a cluster, a node, a workload or an application map, at the last sample. Allocatable figures are null where they do not apply.' })
+@ObjectType({
+  description: 'Usage against what there is: of a cluster, a node, a workload or an application map, at the last sample. Allocatable figures are null where they do not apply.',
+})
 export class CapacityUsage {
   @Field(() => Float, { description: 'CPU used, in cores.' })
   cpuCores!: number;
