@@ -1,0 +1,138 @@
+/**
+ * Faults of the Kubernetes side, each a named scenario (issue 13, "Hardening, part 2"): the
+ * reflectors talk through the real @kubernetes/client-node to a simulated apiserver, with a plain
+ * node:http proxy in front (test/support/k8s/fault-proxy.ts) that misbehaves on cue for one
+ * resource. Other scenarios of this list live where they were first written:
+ * - watch reset mid-stream: test/informer-resume.test.ts, "resumes from its resourceVersion after
+ *   watches are cut mid-stream; every change arrives exactly once";
+ * - a watch that stays open and silent: test/informer-resume.test.ts, "destroys a silent watch at
+ *   the deadline and resumes; changes made meanwhile arrive".
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KIND_DEFINITIONS } from '../src/infra/k8s/informed-kinds.js';
+import { loadKubeConfig, STRICT_KUBECONFIG } from '../src/infra/k8s/kubeconfig.js';
+import { Reflector, type ReflectorTuning } from '../src/infra/k8s/reflector.js';
+import type { KubernetesEventProjection } from '../src/domains/clusters/model.js';
+import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
+import { FaultProxy, isWatchOn } from './support/k8s/fault-proxy.js';
+import { ManualTimers } from './support/k8s/manual-timers.js';
+import { waitFor } from './support/k8s/wait-for.js';
+
+const WAIT_MS = 15_000;
+/** Far above any backoff, so a pending timer below it is a backoff sleep, never the watch deadline. */
+const FAR_DEADLINE_MS = 3_600_000;
+const ALLOW_PLAIN_HTTP = { ...STRICT_KUBECONFIG, insecureTransport: true };
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function simulatorBehindProxy(options: { bookmarkIntervalMs?: number } = {}): Promise<{ cluster: SimulatedCluster; proxy: FaultProxy }> {
+  const cluster = await startSimulatedCluster({
+    name: `faults-${randomUUID().slice(0, 8)}`,
+    tls: false,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 100,
+    podStartDelayMs: 10,
+  });
+  cleanups.push(() => cluster.close());
+  const proxy = await FaultProxy.start(cluster);
+  cleanups.push(() => proxy.close());
+  cluster.addNamespace('shop');
+  return { cluster, proxy };
+}
+
+function eventsReflector(proxy: FaultProxy, timers: ManualTimers | undefined, tuning: ReflectorTuning): Reflector<KubernetesEventProjection> {
+  const definition = KIND_DEFINITIONS.events;
+  const reflector = new Reflector<KubernetesEventProjection>({
+    ...tuning,
+    name: 'events',
+    listPath: definition.listPath,
+    kubeConfig: loadKubeConfig(proxy.kubeconfig(), null, ALLOW_PLAIN_HTTP),
+    project: definition.project,
+    keyOf: definition.keyOf,
+    identityOf: (event) => event.uid,
+    ...(timers ? { timers } : {}),
+  });
+  cleanups.push(() => reflector.stop());
+  return reflector;
+}
+
+function recordWarning(cluster: SimulatedCluster, message: string): void {
+  cluster.recordEvent({ involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'shop' }, reason: 'Tested', message, type: 'Warning' });
+}
+
+/** The watch answered with the collection itself: one JSON list, then the end (a proxy dropping `watch=true`). */
+function answerWatchWithPlainList(request: IncomingMessage): boolean {
+  if (!isWatchOn(request, '/api/v1/events')) return false;
+  const url = new URL(request.url ?? '/', 'http://proxy');
+  url.searchParams.delete('watch');
+  url.searchParams.delete('allowWatchBookmarks');
+  url.searchParams.delete('timeoutSeconds');
+  request.url = `${url.pathname}${url.search}`;
+  return false;
+}
+
+/** The connection is closed before any answer. */
+function closeWatchAtOnce(request: IncomingMessage): boolean {
+  if (!isWatchOn(request, '/api/v1/events')) return false;
+  request.socket.destroy();
+  return true;
+}
+
+/** The watch is accepted (200) and ends without a byte. */
+function endWatchEmpty(request: IncomingMessage, response: ServerResponse): boolean {
+  if (!isWatchOn(request, '/api/v1/events')) return false;
+  response.writeHead(200, { 'Content-Type': 'application/json' });
+  response.end();
+  return true;
+}
+
+describe('kubernetes faults', () => {
+  describe.each([
+    ['answers every watch with a plain list', answerWatchWithPlainList],
+    ['closes every watch connection at once', closeWatchAtOnce],
+    ['accepts every watch and ends it without a byte', endWatchEmpty],
+  ])('a watch that ends at once, again and again: a server that %s', (_name, fault) => {
+    it('is retried after jittered, growing delays (one request per attempt, never a loop), and resumes once the server behaves', async () => {
+      const { cluster, proxy } = await simulatorBehindProxy();
+      recordWarning(cluster, 'before');
+      const timers = new ManualTimers();
+      const backoff = { initialMs: 100, maxMs: 60_000, jitter: 0.2 };
+      const reflector = eventsReflector(proxy, timers, { backoff, watchDeadlineMs: FAR_DEADLINE_MS });
+      const watchRequests = (): number => proxy.count(/^\/api\/v1\/events\?.*watch=true/);
+      const removeFault = proxy.inject(fault);
+      reflector.start();
+
+      const attempts = 6;
+      const delays: number[] = [];
+      for (let attempt = 1; attempt <= attempts; attempt += 1) {
+        await waitFor(() => timers.pendingBelow(FAR_DEADLINE_MS).length > 0 || watchRequests() > attempt, `a backoff after watch attempt ${attempt}`, WAIT_MS);
+        expect(watchRequests()).toBe(attempt);
+        const [sleep] = timers.pendingBelow(FAR_DEADLINE_MS);
+        if (sleep === undefined) throw new Error('no backoff pending');
+        delays.push(sleep.ms);
+        if (attempt === attempts) removeFault();
+        timers.fire(sleep);
+      }
+      delays.forEach((delay, index) => {
+        const base = backoff.initialMs * 2 ** index;
+        expect(delay).toBeGreaterThanOrEqual(base * (1 - backoff.jitter));
+        expect(delay).toBeLessThanOrEqual(base);
+        if (index > 0) expect(delay).toBeGreaterThan(delays[index - 1] ?? Infinity);
+      });
+      expect(proxy.count(/^\/api\/v1\/events\?(?!.*watch=true)/)).toBe(1);
+
+      recordWarning(cluster, 'after');
+      await waitFor(() => reflector.items().some((event) => event.message === 'after'), 'the event made once the server behaves', WAIT_MS);
+      expect(
+        reflector
+          .items()
+          .map((event) => event.message)
+          .sort(),
+      ).toEqual(['after', 'before']);
+      expect(watchRequests()).toBe(attempts + 1);
+    });
+  });
+});
