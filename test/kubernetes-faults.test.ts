@@ -10,13 +10,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { KIND_DEFINITIONS } from '../src/infra/k8s/informed-kinds.js';
+import type { ClusterObjectEvent, KubernetesEventProjection, PodProjection } from '../src/domains/clusters/model.js';
+import { ClusterInformers } from '../src/infra/k8s/cluster-informers.js';
+import { INFORMED_KINDS, KIND_DEFINITIONS } from '../src/infra/k8s/informed-kinds.js';
 import { loadKubeConfig, STRICT_KUBECONFIG } from '../src/infra/k8s/kubeconfig.js';
 import { Reflector, type ReflectorTuning } from '../src/infra/k8s/reflector.js';
-import type { KubernetesEventProjection } from '../src/domains/clusters/model.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
-import { FaultProxy, isWatchOn } from './support/k8s/fault-proxy.js';
+import { answerStatus, FaultProxy, isWatchOn, statusBody } from './support/k8s/fault-proxy.js';
 import { ManualTimers } from './support/k8s/manual-timers.js';
+import { RecordingBus } from './support/k8s/recording-bus.js';
 import { waitFor } from './support/k8s/wait-for.js';
 
 const WAIT_MS = 15_000;
@@ -57,6 +59,60 @@ function eventsReflector(proxy: FaultProxy, timers: ManualTimers | undefined, tu
   });
   cleanups.push(() => reflector.stop());
   return reflector;
+}
+
+/** Every kind's informers for the cluster behind the proxy, synced, with one watch per served kind. */
+async function informersBehind(cluster: SimulatedCluster, proxy: FaultProxy, clusterId = cluster.name): Promise<{ informers: ClusterInformers; bus: RecordingBus }> {
+  const bus = new RecordingBus();
+  const informers = new ClusterInformers({
+    clusterId,
+    kubeconfigYaml: proxy.kubeconfig(),
+    kubeconfigAllowances: ALLOW_PLAIN_HTTP,
+    bus,
+    tuning: { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 }, watchDeadlineMs: 750, watchTimeoutSeconds: 60 },
+  });
+  cleanups.push(() => informers.stop());
+  informers.start();
+  expect(await informers.whenSynced(WAIT_MS)).toBe(true);
+  const served = INFORMED_KINDS.length - informers.absentKinds().length;
+  await waitFor(() => cluster.watchCount() === served, 'one watch per served kind', WAIT_MS);
+  return { informers, bus };
+}
+
+function podEvents(bus: RecordingBus, clusterId: string, from = 0): string[] {
+  return bus.published
+    .slice(from)
+    .filter((entry) => entry.subject.startsWith(`kda.v1.${clusterId}.pods.`))
+    .map((entry) => {
+      const event = entry.data as ClusterObjectEvent<PodProjection>;
+      return `${event.type} ${event.object.name}`;
+    });
+}
+
+function container(): { name: string; image: string }[] {
+  return [{ name: 'app', image: 'nginx:1.27' }];
+}
+
+/** Once: the next pods watch is answered with HTTP 410 Gone. */
+function goneAsHttpStatus(): (request: IncomingMessage, response: ServerResponse) => boolean {
+  let used = false;
+  return (request, response) => {
+    if (used || !isWatchOn(request, '/api/v1/pods')) return false;
+    used = true;
+    return answerStatus(response, 410, 'Expired', 'too old resource version');
+  };
+}
+
+/** Once: the next pods watch is accepted and ends with an ERROR event carrying 410 Gone, as the apiserver does after compaction. */
+function goneInStream(): (request: IncomingMessage, response: ServerResponse) => boolean {
+  let used = false;
+  return (request, response) => {
+    if (used || !isWatchOn(request, '/api/v1/pods')) return false;
+    used = true;
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(`${JSON.stringify({ type: 'ERROR', object: JSON.parse(statusBody(410, 'Expired', 'too old resource version')) as unknown })}\n`);
+    return true;
+  };
 }
 
 function recordWarning(cluster: SimulatedCluster, message: string): void {
@@ -134,5 +190,70 @@ describe('kubernetes faults', () => {
       ).toEqual(['after', 'before']);
       expect(watchRequests()).toBe(attempts + 1);
     });
+  });
+
+  describe.each([
+    ['as the HTTP status of the watch', goneAsHttpStatus],
+    ['as an ERROR event in the watch stream', goneInStream],
+  ])('410 Gone %s', (_name, goneFault) => {
+    it('relists once, and the relist republishes nothing unchanged; the watch then resumes', async () => {
+      const { cluster, proxy } = await simulatorBehindProxy();
+      for (const name of ['a', 'b', 'c']) cluster.createPod({ namespace: 'shop', name, phase: 'Running', containers: container() });
+      const { informers, bus } = await informersBehind(cluster, proxy);
+      await waitFor(() => podEvents(bus, cluster.name).length === 3, 'the three pods published', WAIT_MS);
+      const podLists = (): number => proxy.count(/^\/api\/v1\/pods\?(?!.*watch=true)/);
+      expect(podLists()).toBe(1);
+      const before = bus.published.length;
+
+      proxy.inject(goneFault());
+      cluster.cutWatches();
+      await waitFor(() => podLists() === 2 && informers.watchStats().find((stats) => stats.kind === 'pods')?.gone === 1, 'one relist after the 410', WAIT_MS);
+      cluster.createPod({ namespace: 'shop', name: 'after', phase: 'Running', containers: container() });
+
+      await waitFor(() => podEvents(bus, cluster.name, before).includes('ADDED after'), 'the change after the relist', WAIT_MS);
+      expect(podEvents(bus, cluster.name, before).filter((event) => !event.endsWith(' after'))).toEqual([]);
+      expect(bus.published.slice(before).filter((entry) => entry.subject.endsWith('.status._'))).toEqual([]);
+      expect(informers.watchStats().find((stats) => stats.kind === 'pods')).toMatchObject({ relists: 1, gone: 1, state: 'synced' });
+      expect(
+        informers
+          .pods('shop')
+          .map((pod) => pod.name)
+          .sort(),
+      ).toEqual(['a', 'after', 'b', 'c']);
+      expect(podLists()).toBe(2);
+      expect(bus.duplicateMessageIds()).toEqual([]);
+    });
+  });
+
+  it('410 Gone on every watch straight after its list: list and watch are retried after growing delays, not every initial delay', async () => {
+    const { cluster, proxy } = await simulatorBehindProxy();
+    recordWarning(cluster, 'before');
+    const timers = new ManualTimers();
+    const backoff = { initialMs: 100, maxMs: 60_000, jitter: 0.2 };
+    const reflector = eventsReflector(proxy, timers, { backoff, watchDeadlineMs: FAR_DEADLINE_MS });
+    proxy.inject((request, response) => {
+      if (!isWatchOn(request, '/api/v1/events')) return false;
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(`${JSON.stringify({ type: 'ERROR', object: JSON.parse(statusBody(410, 'Expired', 'too old resource version')) as unknown })}\n`);
+      return true;
+    });
+    reflector.start();
+
+    const attempts = 5;
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      await waitFor(() => timers.pendingBelow(FAR_DEADLINE_MS).length > 0, `a backoff after Gone watch ${attempt}`, WAIT_MS);
+      expect([proxy.count(/^\/api\/v1\/events\?(?!.*watch=true)/), proxy.count(/^\/api\/v1\/events\?.*watch=true/)]).toEqual([attempt, attempt]);
+      const [sleep] = timers.pendingBelow(FAR_DEADLINE_MS);
+      if (sleep === undefined) throw new Error('no backoff pending');
+      delays.push(sleep.ms);
+      timers.fire(sleep);
+    }
+    delays.forEach((delay, index) => {
+      expect(delay).toBeGreaterThanOrEqual(backoff.initialMs * 2 ** index * (1 - backoff.jitter));
+      if (index > 0) expect(delay).toBeGreaterThan(delays[index - 1] ?? Infinity);
+    });
+    expect(reflector.counters).toEqual({ relists: attempts - 1, gone: attempts });
+    expect(reflector.items().map((event) => event.message)).toEqual(['before']);
   });
 });
