@@ -256,4 +256,43 @@ describe('kubernetes faults', () => {
     expect(reflector.counters).toEqual({ relists: attempts - 1, gone: attempts });
     expect(reflector.items().map((event) => event.message)).toEqual(['before']);
   });
+
+  it('a quiet filtered watch outliving compaction resumes from the resourceVersion its bookmarks kept fresh: no 410, no relist', async () => {
+    const { cluster, proxy } = await simulatorBehindProxy({ bookmarkIntervalMs: 50 });
+    cluster.createPod({ namespace: 'shop', name: 'quiet-1', labels: { app: 'quiet' }, phase: 'Running', containers: container() });
+    const listPath = '/api/v1/pods?labelSelector=app%3Dquiet';
+    const definition = KIND_DEFINITIONS.pods;
+    const changes: string[] = [];
+    const reflector = new Reflector<PodProjection>({
+      name: 'quiet pods',
+      listPath,
+      kubeConfig: loadKubeConfig(proxy.kubeconfig(), null, ALLOW_PLAIN_HTTP),
+      project: definition.project,
+      keyOf: definition.keyOf,
+      identityOf: (pod) => pod.uid,
+      backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 },
+      onEvent: (event) => changes.push(`${event.type} ${event.object.name} ${event.object.labels['step'] ?? ''}`.trim()),
+    });
+    cleanups.push(() => reflector.stop());
+    reflector.start();
+    await waitFor(() => reflector.hasSynced && cluster.watchCount() === 1, 'the filtered watch open', WAIT_MS);
+    const lastMatchingChange = Number(reflector.lastResourceVersion);
+
+    // The rest of the cluster moves on; nothing of it passes the filter.
+    for (let index = 0; index < 20; index += 1) cluster.createPod({ namespace: 'shop', name: `busy-${index}`, containers: container() });
+    const moved = Number(cluster.resourceVersion);
+    expect(moved).toBeGreaterThan(lastMatchingChange);
+    await waitFor(() => Number(reflector.lastResourceVersion) >= moved, 'a bookmark past the churn', WAIT_MS);
+    cluster.compact();
+    cluster.cutWatches();
+
+    await waitFor(() => proxy.count(/labelSelector=app%3Dquiet.*watch=true|watch=true.*labelSelector=app%3Dquiet/) === 2 && cluster.watchCount() === 1, 'the watch resumed', WAIT_MS);
+    cluster.updatePod('shop', 'quiet-1', (pod) => {
+      pod.metadata.labels = { ...pod.metadata.labels, step: '1' };
+    });
+    await waitFor(() => changes.includes('MODIFIED quiet-1 1'), 'the change after compaction', WAIT_MS);
+    expect(changes).toEqual(['ADDED quiet-1', 'MODIFIED quiet-1 1']);
+    expect(reflector.counters).toEqual({ relists: 0, gone: 0 });
+    expect(proxy.count(/^\/api\/v1\/pods\?(?!.*watch=true)/)).toBe(1);
+  });
 });
