@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterObjectEvent, KubernetesEventProjection, PodProjection } from '../src/domains/clusters/model.js';
 import { ClusterInformers } from '../src/infra/k8s/cluster-informers.js';
+import { InformerPool } from '../src/infra/k8s/informer-pool.js';
 import { INFORMED_KINDS, KIND_DEFINITIONS } from '../src/infra/k8s/informed-kinds.js';
 import { loadKubeConfig, STRICT_KUBECONFIG } from '../src/infra/k8s/kubeconfig.js';
 import { Reflector, type ReflectorTuning } from '../src/infra/k8s/reflector.js';
@@ -69,7 +70,7 @@ async function informersBehind(cluster: SimulatedCluster, proxy: FaultProxy, clu
     kubeconfigYaml: proxy.kubeconfig(),
     kubeconfigAllowances: ALLOW_PLAIN_HTTP,
     bus,
-    tuning: { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 }, watchDeadlineMs: 750, watchTimeoutSeconds: 60 },
+    tuning: { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 }, watchDeadlineMs: 10_000, watchTimeoutSeconds: 60 },
   });
   cleanups.push(() => informers.stop());
   informers.start();
@@ -286,7 +287,11 @@ describe('kubernetes faults', () => {
     cluster.compact();
     cluster.cutWatches();
 
-    await waitFor(() => proxy.count(/labelSelector=app%3Dquiet.*watch=true|watch=true.*labelSelector=app%3Dquiet/) === 2 && cluster.watchCount() === 1, 'the watch resumed', WAIT_MS);
+    await waitFor(
+      () => proxy.count(/labelSelector=app%3Dquiet.*watch=true|watch=true.*labelSelector=app%3Dquiet/) === 2 && cluster.watchCount() === 1,
+      'the watch resumed',
+      WAIT_MS,
+    );
     cluster.updatePod('shop', 'quiet-1', (pod) => {
       pod.metadata.labels = { ...pod.metadata.labels, step: '1' };
     });
@@ -294,5 +299,50 @@ describe('kubernetes faults', () => {
     expect(changes).toEqual(['ADDED quiet-1', 'MODIFIED quiet-1 1']);
     expect(reflector.counters).toEqual({ relists: 0, gone: 0 });
     expect(proxy.count(/^\/api\/v1\/pods\?(?!.*watch=true)/)).toBe(1);
+  });
+
+  it('403 on one resource and 401 on another, then the whole cluster unreachable: reported per cluster and kind, while its other kinds and the other cluster keep answering', async () => {
+    const faulty = await simulatorBehindProxy();
+    const healthy = await simulatorBehindProxy();
+    faulty.proxy.inject((request, response) =>
+      new URL(request.url ?? '/', 'http://proxy').pathname === '/api/v1/services'
+        ? answerStatus(response, 403, 'Forbidden', 'services is forbidden: User "gateway" cannot list resource "services"')
+        : false,
+    );
+    faulty.proxy.inject((request, response) =>
+      new URL(request.url ?? '/', 'http://proxy').pathname === '/api/v1/events' ? answerStatus(response, 401, 'Unauthorized', 'Unauthorized') : false,
+    );
+    const pool = new InformerPool({
+      bus: new RecordingBus(),
+      kubeconfigAllowances: ALLOW_PLAIN_HTTP,
+      tuning: { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 }, watchDeadlineMs: 10_000, watchTimeoutSeconds: 60 },
+    });
+    cleanups.push(() => pool.stopAll());
+    const faultyInformers = pool.connect('faulty', faulty.proxy.kubeconfig());
+    const healthyInformers = pool.connect('healthy', healthy.proxy.kubeconfig());
+    const healthyStatuses: string[] = [];
+    healthyInformers.onStatusChange((status) => healthyStatuses.push(`${status.state} ${status.reason ?? ''}`));
+    const stateOf = (kind: string): string | undefined => faultyInformers.watchStats().find((stats) => stats.kind === kind)?.state;
+
+    await waitFor(() => faultyInformers.status().state === 'DEGRADED' && healthyInformers.status().state === 'RUNNING', 'faulty DEGRADED, healthy RUNNING', WAIT_MS);
+    await waitFor(() => faultyInformers.status().reason?.includes('events: ') === true, 'both failing kinds named', WAIT_MS);
+    expect(faultyInformers.status().reason).toMatch(/services: services is forbidden/);
+    expect(faultyInformers.status().reason).toMatch(/events: Unauthorized/);
+    expect([stateOf('services'), stateOf('events'), stateOf('pods'), stateOf('nodes')]).toEqual(['failed', 'failed', 'synced', 'synced']);
+    faulty.cluster.createPod({ namespace: 'shop', name: 'still-served', phase: 'Running', containers: container() });
+    healthy.cluster.createPod({ namespace: 'shop', name: 'elsewhere', phase: 'Running', containers: container() });
+    await waitFor(() => faultyInformers.pods('shop').some((pod) => pod.name === 'still-served'), 'pods of the degraded cluster still current', WAIT_MS);
+    await waitFor(() => healthyInformers.pods('shop').some((pod) => pod.name === 'elsewhere'), 'pods of the healthy cluster', WAIT_MS);
+
+    faulty.cluster.setReachable(false);
+    await waitFor(() => faultyInformers.status().state === 'UNREACHABLE', 'faulty unreachable', WAIT_MS);
+    healthy.cluster.createPod({ namespace: 'shop', name: 'while-other-down', phase: 'Running', containers: container() });
+    await waitFor(() => healthyInformers.pods('shop').some((pod) => pod.name === 'while-other-down'), 'the healthy cluster still current', WAIT_MS);
+    expect(healthyStatuses).toEqual(['RUNNING ']);
+    expect(faultyInformers.pods('shop').map((pod) => pod.name)).toEqual(['still-served']);
+
+    faulty.cluster.setReachable(true);
+    await waitFor(() => faultyInformers.status().state === 'DEGRADED', 'back to DEGRADED (still forbidden on two kinds)', WAIT_MS);
+    expect(healthyInformers.status().state).toBe('RUNNING');
   });
 });
