@@ -18,7 +18,8 @@ import { InformerPool } from '../src/infra/k8s/informer-pool.js';
 import { INFORMED_KINDS, KIND_DEFINITIONS } from '../src/infra/k8s/informed-kinds.js';
 import { loadKubeConfig, STRICT_KUBECONFIG } from '../src/infra/k8s/kubeconfig.js';
 import { Reflector, type ReflectorTuning } from '../src/infra/k8s/reflector.js';
-import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
+import { createBuildJobs } from '../src/infra/k8s/build-jobs.js';
+import { restartContainer, setPodPhase, startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 import { answerStatus, FaultProxy, isWatchOn, statusBody } from './support/k8s/fault-proxy.js';
 import { ManualTimers } from './support/k8s/manual-timers.js';
 import { RecordingBus } from './support/k8s/recording-bus.js';
@@ -34,17 +35,19 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function simulatorBehindProxy(options: { bookmarkIntervalMs?: number } = {}): Promise<{ cluster: SimulatedCluster; proxy: FaultProxy }> {
+async function simulatorBehindProxy(options: { bookmarkIntervalMs?: number; logIntervalMs?: number } = {}): Promise<{ cluster: SimulatedCluster; proxy: FaultProxy }> {
   const cluster = await startSimulatedCluster({
     name: `faults-${randomUUID().slice(0, 8)}`,
     tls: false,
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 100,
+    ...(options.logIntervalMs === undefined ? {} : { logIntervalMs: options.logIntervalMs }),
     podStartDelayMs: 10,
   });
   cleanups.push(() => cluster.close());
   const proxy = await FaultProxy.start(cluster);
   cleanups.push(() => proxy.close());
   cluster.addNamespace('shop');
+  cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 32 * 1024 ** 3, storageBytes: 100 * 1024 ** 3 });
   return { cluster, proxy };
 }
 
@@ -381,6 +384,47 @@ describe('kubernetes faults', () => {
     expect(after.timers).toBeLessThanOrEqual(warm.timers + 2);
     if (heapAfterWarmUp !== undefined) expect((collectGarbage() ?? 0) - heapAfterWarmUp).toBeLessThan(16 * 1024 ** 2);
     expect(cluster.requestCount(/watch=true/)).toBeGreaterThan(0);
+  });
+  it('a build-log stream ending early, after its log rotated, and its container restarting: every line once, in order, then an explicit end', async () => {
+    // No chatter: the only lines are the container's startup lines and the test's.
+    const { cluster, proxy } = await simulatorBehindProxy({ logIntervalMs: 3_600_000 });
+    cluster.createPod({ namespace: 'shop', name: 'build-1-x7k2p', labels: { 'job-name': 'build-1' }, phase: 'Running', containers: [{ name: 'builder', image: 'kaniko:1' }] });
+    await waitFor(() => cluster.listPods('shop')[0]?.status.phase === 'Running', 'the build pod running', WAIT_MS);
+    const kubeConfig = loadKubeConfig(proxy.kubeconfig(), null, ALLOW_PLAIN_HTTP);
+    const buildJobs = createBuildJobs({ kubeConfigOf: () => kubeConfig });
+    const received: string[] = [];
+    const abort = new AbortController();
+    cleanups.push(async () => abort.abort());
+    const outcome = buildJobs.follow('faults', 'shop', 'build-1', { onStarted: () => undefined, onLine: (text) => received.push(text) }, abort.signal);
+    const logStreams = /^\/api\/v1\/namespaces\/shop\/pods\/build-1-x7k2p\/log\?.*follow=true/;
+    let lastWrittenAt = 0;
+    const write = async (lines: string[]): Promise<void> => {
+      // Each batch at a later millisecond than the one before, as the kubelet's nanoseconds would be.
+      await waitFor(() => Date.now() > lastWrittenAt, 'the clock to move on', WAIT_MS);
+      for (const line of lines) cluster.appendPodLog('shop', 'build-1-x7k2p', 'builder', line);
+      lastWrittenAt = Date.now();
+    };
+    const numbered = (prefix: string, from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, index) => `${prefix} ${from + index}`);
+
+    await waitFor(() => proxy.openCount(logStreams) === 1, 'the log followed', WAIT_MS);
+    // More lines than the kubelet keeps (500 here): a stream opened again starts further on.
+    await write(numbered('line', 1, 520));
+    await waitFor(() => received.includes('line 520'), 'the first 520 lines', WAIT_MS);
+    expect(proxy.cutOpen(logStreams)).toBe(1);
+    await write(numbered('line', 521, 530));
+    await waitFor(() => received.includes('line 530'), 'the lines written while the stream was down', WAIT_MS);
+
+    await waitFor(() => proxy.openCount(logStreams) === 1, 'the log followed again', WAIT_MS);
+    cluster.updatePod('shop', 'build-1-x7k2p', (pod) => restartContainer(pod, new Date().toISOString(), 'builder'));
+    await write(numbered('after restart', 1, 5));
+    await waitFor(() => received.includes('after restart 5'), 'the restarted container', WAIT_MS);
+    cluster.updatePod('shop', 'build-1-x7k2p', (pod) => setPodPhase(pod, 'Succeeded', new Date().toISOString()));
+
+    expect(await outcome).toBe('succeeded');
+    const startup = received.slice(0, received.indexOf('line 1'));
+    expect(startup).toHaveLength(3);
+    expect(received.slice(startup.length)).toEqual([...numbered('line', 1, 530), ...numbered('after restart', 1, 5)]);
+    expect(proxy.count(logStreams)).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -15,6 +15,8 @@ export class FaultProxy {
   /** Path and query of every request received, in order. */
   readonly requests: string[] = [];
   private readonly faults = new Set<Fault>();
+  /** Forwarded answers still streaming, by path and query. */
+  private readonly open = new Map<ServerResponse, string>();
 
   private constructor(
     private readonly server: Server,
@@ -46,6 +48,23 @@ export class FaultProxy {
     return () => this.faults.delete(fault);
   }
 
+  /** Drops every forwarded answer still streaming whose path matches, mid-stream; returns how many. */
+  cutOpen(pattern: RegExp): number {
+    let cut = 0;
+    for (const [response, path] of this.open) {
+      if (!pattern.test(path)) continue;
+      response.socket?.destroy();
+      response.destroy();
+      cut += 1;
+    }
+    return cut;
+  }
+
+  /** How many forwarded answers to matching paths are still streaming. */
+  openCount(pattern: RegExp): number {
+    return [...this.open.values()].filter((path) => pattern.test(path)).length;
+  }
+
   count(pattern: RegExp): number {
     return this.requests.filter((path) => pattern.test(path)).length;
   }
@@ -62,6 +81,7 @@ export class FaultProxy {
       if (fault(request, response)) return;
     }
     const upstream = forwardRequest({ host: this.upstream.hostname, port: this.upstream.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      this.open.set(response, request.url ?? '');
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       response.flushHeaders();
       answer.pipe(response);
@@ -71,7 +91,10 @@ export class FaultProxy {
     });
     upstream.on('error', () => response.destroy());
     // The client went away (aborted watch): stop the upstream stream too.
-    response.on('close', () => upstream.destroy());
+    response.on('close', () => {
+      this.open.delete(response);
+      upstream.destroy();
+    });
     request.pipe(upstream);
   }
 }
