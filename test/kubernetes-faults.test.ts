@@ -351,40 +351,42 @@ describe('kubernetes faults', () => {
     expect(healthyInformers.status().state).toBe('RUNNING');
   });
 
-  it('adding and removing a cluster 1,000 times leaves open sockets, timers, watches and heap flat', async () => {
-    const cluster = await startSimulatedCluster({ name: `churn-${randomUUID().slice(0, 8)}`, bookmarkIntervalMs: 100, podStartDelayMs: 10 });
-    cleanups.push(() => cluster.close());
-    cluster.addNamespace('shop');
+  it('adding and removing a cluster 1,000 times leaves its sockets, watches and the heap flat', async () => {
+    const { cluster, proxy } = await simulatorBehindProxy();
     cluster.createPod({ namespace: 'shop', name: 'web-1', phase: 'Running', containers: container() });
-    const pool = new InformerPool({ bus: new RecordingBus(), tuning: { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 } } });
+    const pool = new InformerPool({ bus: new RecordingBus(), kubeconfigAllowances: ALLOW_PLAIN_HTTP, tuning: { backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 } } });
     cleanups.push(() => pool.stopAll());
     const collectGarbage = garbageCollector();
     const cycle = async (index: number): Promise<void> => {
-      const informers = pool.connect('churn', cluster.kubeconfig());
+      const informers = pool.connect('churn', proxy.kubeconfig());
       // Now and then a full connection (lists done, a watch per kind open), otherwise torn down mid-list.
       if (index % 50 === 0) expect(await informers.whenSynced(WAIT_MS)).toBe(true);
       await pool.disconnect('churn');
     };
-    const settled = async (what: string): Promise<Resources> => {
+    const settled = async (what: string): Promise<void> => {
       await waitFor(() => cluster.watchCount() === 0, `${what}: no watch left open on the apiserver`, WAIT_MS);
-      await waitFor(() => openResources().sockets <= baseline.sockets, `${what}: sockets back to ${baseline.sockets}`, WAIT_MS);
-      return openResources();
+      // Sockets the gateway holds to this cluster (through the proxy); idle keep-alive ones close within seconds.
+      let open = -1;
+      const poll = setInterval(() => void proxy.connections().then((count) => (open = count)), 20);
+      try {
+        await waitFor(() => open === 0, `${what}: every socket to the cluster closed`, WAIT_MS);
+      } finally {
+        clearInterval(poll);
+      }
     };
 
-    const baseline = openResources();
     for (let index = 0; index < 20; index += 1) await cycle(index);
-    const warm = await settled('after warm-up');
+    await settled('after warm-up');
     // Measured: about 90 MB after warm-up, within a few MB of that after 1,000 more; 16 KB per cycle would fail.
     const heapAfterWarmUp = collectGarbage();
     for (let index = 0; index < 1_000; index += 1) await cycle(index);
-    const after = await settled('after 1,000 cycles');
+    await settled('after 1,000 cycles');
 
     expect(pool.clusterIds()).toEqual([]);
-    expect(after.sockets).toBeLessThanOrEqual(warm.sockets);
-    expect(after.timers).toBeLessThanOrEqual(warm.timers + 2);
     if (heapAfterWarmUp !== undefined) expect((collectGarbage() ?? 0) - heapAfterWarmUp).toBeLessThan(16 * 1024 ** 2);
-    expect(cluster.requestCount(/watch=true/)).toBeGreaterThan(0);
+    expect(proxy.count(/watch=true/)).toBeGreaterThan(0);
   });
+
   it('a build-log stream ending early, after its log rotated, and its container restarting: every line once, in order, then an explicit end', async () => {
     // No chatter: the only lines are the container's startup lines and the test's.
     const { cluster, proxy } = await simulatorBehindProxy({ logIntervalMs: 3_600_000 });
@@ -427,20 +429,6 @@ describe('kubernetes faults', () => {
     expect(proxy.count(logStreams)).toBeGreaterThanOrEqual(3);
   });
 });
-
-interface Resources {
-  readonly sockets: number;
-  readonly timers: number;
-}
-
-/** Handles this process holds open, by kind (what `lsof` would show as sockets, plus pending timers). */
-function openResources(): Resources {
-  const resources = process.getActiveResourcesInfo();
-  return {
-    sockets: resources.filter((resource) => resource === 'TCPSocketWrap' || resource === 'TLSWrap').length,
-    timers: resources.filter((resource) => resource === 'Timeout').length,
-  };
-}
 
 /** Collects garbage and returns the heap in use, when V8 lets us expose `gc` at run time; else undefined. */
 function garbageCollector(): () => number | undefined {

@@ -65,6 +65,11 @@ export class FaultProxy {
     return [...this.open.values()].filter((path) => pattern.test(path)).length;
   }
 
+  /** Client connections open to the proxy now: every socket the gateway holds to this cluster. */
+  connections(): Promise<number> {
+    return new Promise((resolve, reject) => this.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  }
+
   count(pattern: RegExp): number {
     return this.requests.filter((path) => pattern.test(path)).length;
   }
