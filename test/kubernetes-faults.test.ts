@@ -263,6 +263,44 @@ describe('kubernetes faults', () => {
     expect(reflector.items().map((event) => event.message)).toEqual(['before']);
   });
 
+  it('a watch whose answer never starts (connection open, no bytes) is given up at the deadline, reported, retried, and catches up without a relist', async () => {
+    const { cluster, proxy } = await simulatorBehindProxy();
+    const definition = KIND_DEFINITIONS.pods;
+    const states: string[] = [];
+    const reflector = new Reflector<PodProjection>({
+      name: 'pods',
+      listPath: definition.listPath,
+      kubeConfig: loadKubeConfig(proxy.kubeconfig(), null, ALLOW_PLAIN_HTTP),
+      project: definition.project,
+      keyOf: definition.keyOf,
+      identityOf: (pod) => pod.uid,
+      backoff: { initialMs: 10, maxMs: 200, jitter: 0.2 },
+      // Bookmarks come every 100 ms, so a healthy watch never nears this.
+      watchDeadlineMs: 1_500,
+      onStateChange: (state) => states.push(state.healthy ? 'healthy' : `unhealthy: ${state.error ?? ''}`),
+    });
+    cleanups.push(() => reflector.stop());
+    reflector.start();
+    await waitFor(() => reflector.hasSynced && cluster.watchCount() === 1, 'watching', WAIT_MS);
+
+    const held: ServerResponse[] = [];
+    const removeFault = proxy.inject((request, response) => {
+      if (!isWatchOn(request, '/api/v1/pods')) return false;
+      held.push(response);
+      return true;
+    });
+    cluster.cutWatches();
+    cluster.createPod({ namespace: 'shop', name: 'while-hung', phase: 'Running', containers: container() });
+    await waitFor(() => held.length >= 2, 'a second attempt after the first hung', WAIT_MS);
+    expect(reflector.currentState).toMatchObject({ healthy: false, error: 'watch connection timed out' });
+    removeFault();
+
+    await waitFor(() => reflector.get('shop/while-hung') !== undefined && reflector.currentState.healthy, 'caught up and healthy', WAIT_MS);
+    expect(states).toEqual(expect.arrayContaining(['unhealthy: watch connection timed out', 'healthy']));
+    expect(reflector.counters).toEqual({ relists: 0, gone: 0 });
+    for (const response of held) response.destroy();
+  });
+
   it('a quiet filtered watch outliving compaction resumes from the resourceVersion its bookmarks kept fresh: no 410, no relist', async () => {
     const { cluster, proxy } = await simulatorBehindProxy({ bookmarkIntervalMs: 50 });
     cluster.createPod({ namespace: 'shop', name: 'quiet-1', labels: { app: 'quiet' }, phase: 'Running', containers: container() });
