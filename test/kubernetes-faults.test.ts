@@ -5,8 +5,11 @@
  * resource. Other scenarios of this list live where they were first written:
  * - watch reset mid-stream: test/informer-resume.test.ts, "resumes from its resourceVersion after
  *   watches are cut mid-stream; every change arrives exactly once";
- * - a watch that stays open and silent: test/informer-resume.test.ts, "destroys a silent watch at
- *   the deadline and resumes; changes made meanwhile arrive".
+ * - a watch that stays open and silent (stream started, no bytes): test/informer-resume.test.ts,
+ *   "destroys a silent watch at the deadline and resumes; changes made meanwhile arrive" (here: one
+ *   whose answer never starts).
+ * Backoff delays are read from a clock the test drives (test/support/k8s/manual-timers.ts), so no
+ * test waits for them or asserts wall time.
  */
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
