@@ -350,11 +350,13 @@ function sendPodLog(context: ApiContext, response: ServerResponse, url: URL, nam
   const options = {
     tailLines: optionalInteger(url.searchParams.get('tailLines'), 'tailLines'),
     sinceSeconds: optionalInteger(url.searchParams.get('sinceSeconds'), 'sinceSeconds'),
+    sinceTime: optionalTime(url.searchParams.get('sinceTime'), 'sinceTime'),
     timestamps: url.searchParams.get('timestamps') === 'true',
+    previous: url.searchParams.get('previous') === 'true',
   };
   const follow = url.searchParams.get('follow') === 'true';
   // An init container has completed once the pod runs: its log is all there, nothing to follow.
-  if (follow && isRunningPod(pod) && !initNames.includes(container)) {
+  if (follow && !options.previous && isRunningPod(pod) && !initNames.includes(container)) {
     context.logs.follow(pod, container, response, options);
     return;
   }
@@ -402,6 +404,14 @@ function optionalInteger(text: string | null, name: string): number | undefined 
   if (text === null || text === '') return undefined;
   if (!/^\d+$/.test(text)) throw badRequest(`invalid ${name}: ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/** An RFC3339 time, as epoch ms. */
+function optionalTime(text: string | null, name: string): number | undefined {
+  if (text === null || text === '') return undefined;
+  const time = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(time)) throw badRequest(`invalid ${name}: ${JSON.stringify(text)}`);
+  return time;
 }
 
 function requireMethod(method: string, allowed: readonly string[]): void {

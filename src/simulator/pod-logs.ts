@@ -26,6 +26,10 @@ interface Follower {
 export interface LogReadOptions {
   readonly tailLines?: number | undefined;
   readonly sinceSeconds?: number | undefined;
+  /** The log of the container's previous instance (before its last restart). */
+  readonly previous?: boolean;
+  /** Epoch ms: only lines written at or after it. */
+  readonly sinceTime?: number | undefined;
   readonly timestamps: boolean;
 }
 
@@ -74,11 +78,16 @@ export class PodLogs {
     return [...this.followers.keys()];
   }
 
-  /** Ends follow streams of pods that finished or went away; forgets deleted pods' logs. */
+  /**
+   * Ends follow streams of pods that finished or went away; forgets deleted pods' logs. A restarted
+   * container starts a new log, as with the kubelet: its follow streams end, and the old log is
+   * what `previous=true` reads.
+   */
   observe(event: ChangeEvent): void {
     if (event.resource !== 'pods') return;
     const pod = event.object as PodObject;
     const key = podKey(pod);
+    if (event.type === 'MODIFIED' && event.previous !== undefined) this.startRestartedContainers(event.previous as PodObject, pod);
     const finished = event.type === 'DELETED' || pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
     if (!finished) return;
     const set = this.followers.get(key);
@@ -87,6 +96,23 @@ export class PodLogs {
       this.followers.delete(key);
     }
     if (event.type === 'DELETED') this.buffers.delete(key);
+  }
+
+  private startRestartedContainers(before: PodObject, after: PodObject): void {
+    const key = podKey(after);
+    for (const status of after.status.containerStatuses ?? []) {
+      const earlier = before.status.containerStatuses?.find((entry) => entry.name === status.name);
+      if (earlier === undefined || status.restartCount <= earlier.restartCount) continue;
+      const containers = this.buffers.get(key);
+      const lines = containers?.get(status.name);
+      if (containers !== undefined && lines !== undefined) {
+        containers.set(status.name, []);
+        containers.set(previousKey(status.name), lines);
+      }
+      for (const follower of this.followers.get(key) ?? []) {
+        if (follower.container === status.name) follower.response.end();
+      }
+    }
   }
 
   close(): void {
@@ -122,14 +148,23 @@ export class PodLogs {
   }
 
   private select(pod: PodObject, container: string, options: LogReadOptions): LogLine[] {
-    let lines = this.linesOf(pod, container);
+    let lines = options.previous === true ? (this.buffers.get(podKey(pod))?.get(previousKey(container)) ?? []) : this.linesOf(pod, container);
     if (options.sinceSeconds !== undefined) {
       const since = Date.now() - options.sinceSeconds * 1000;
+      lines = lines.filter((line) => Date.parse(line.at) >= since);
+    }
+    if (options.sinceTime !== undefined) {
+      const since = options.sinceTime;
       lines = lines.filter((line) => Date.parse(line.at) >= since);
     }
     if (options.tailLines !== undefined) lines = options.tailLines === 0 ? [] : lines.slice(-options.tailLines);
     return lines;
   }
+}
+
+/** Where a container's log before its last restart is kept, beside the current one (no container name has a space). */
+function previousKey(container: string): string {
+  return `${container} previous`;
 }
 
 function podKey(pod: PodObject): string {

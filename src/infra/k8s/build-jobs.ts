@@ -11,6 +11,7 @@
 import { Writable } from 'node:stream';
 import { BatchV1Api, CoreV1Api, Log, type KubeConfig, type V1Job, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import type { BuildJobHandlers, BuildJobs, BuildJobSpec, JobOutcome } from '../../domains/builds/ports.js';
+import { LogResumePoint } from './log-resume.js';
 import { DomainError } from '../../shared/errors.js';
 import { apiMessageOf, apiStatusOf } from './operation-errors.js';
 
@@ -364,25 +365,22 @@ export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
       handlers.onStarted();
       const podName = pod.metadata.name;
       // 2. The log, followed until the container ends. A follow stream that ends early (a dropped
-      // connection) is opened again from the start, skipping the lines already handed on.
-      let seen = 0;
+      // connection, a restarted container) is opened again from where it was left, by timestamp.
+      const resume = new LogResumePoint();
       for (;;) {
-        let index = 0;
-        const sink = lineSink((text) => {
-          index += 1;
-          if (index > seen) {
-            seen = index;
-            handlers.onLine(text, new Date());
-          }
+        resume.startStream();
+        const sink = lineSink((rawLine) => {
+          const line = resume.accept(rawLine);
+          if (line !== undefined) handlers.onLine(line.text, line.at);
         });
-        await followOnce(kubeConfig, core, namespace, podName, sink, signal);
+        await followOnce(kubeConfig, core, namespace, podName, sink, signal, resume.sinceTime);
         sink.flushRest();
         if (signal.aborted) return 'missing';
         // 3. How it ended: the pod's phase (the Job controller follows it).
         const current = await core.readNamespacedPod({ namespace, name: podName }).catch((error: unknown) => (apiStatusOf(error) === 404 ? null : undefined));
         if (current === null) return 'missing';
         const outcome = current === undefined ? undefined : podOutcome(current);
-        if (outcome === 'failed' && seen === 0 && current !== undefined) {
+        if (outcome === 'failed' && resume.delivered === 0 && current !== undefined) {
           // The source container only fails when killed (it records git's own failures): say so, as the builder never ran.
           const ended = sourceFailure(current);
           if (ended !== undefined) handlers.onLine(`error: ${ended}`, new Date());
@@ -399,7 +397,15 @@ export function createBuildJobs(pool: KubeConfigSource): BuildJobs {
  * broken stream nor an abort, so the pod is watched too: once it has ended and the stream has been
  * quiet for a moment, the stream is closed here.
  */
-async function followOnce(kubeConfig: KubeConfig, core: CoreV1Api, namespace: string, podName: string, sink: Writable, signal: AbortSignal): Promise<void> {
+async function followOnce(
+  kubeConfig: KubeConfig,
+  core: CoreV1Api,
+  namespace: string,
+  podName: string,
+  sink: Writable,
+  signal: AbortSignal,
+  sinceTime: string | undefined,
+): Promise<void> {
   const local = new AbortController();
   const onAbort = () => local.abort();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -416,7 +422,11 @@ async function followOnce(kubeConfig: KubeConfig, core: CoreV1Api, namespace: st
   });
   let controller: AbortController | undefined;
   try {
-    controller = await new Log(kubeConfig).log(namespace, podName, BUILDER_CONTAINER, sink, { follow: true });
+    controller = await new Log(kubeConfig).log(namespace, podName, BUILDER_CONTAINER, sink, {
+      follow: true,
+      timestamps: true,
+      ...(sinceTime === undefined ? {} : { sinceTime }),
+    });
   } catch {
     // e.g. the container is not ready for logs yet: the caller polls and follows again.
     signal.removeEventListener('abort', onAbort);

@@ -26,8 +26,11 @@ export interface WatchRequest {
 }
 
 export interface WatchCallbacks {
-  /** One decoded watch event: ADDED | MODIFIED | DELETED | BOOKMARK | ERROR. */
-  onEvent(type: string, object: unknown): void;
+  /**
+   * One decoded watch event: ADDED | MODIFIED | DELETED | BOOKMARK | ERROR. `type` is undefined
+   * for a JSON line that is no watch event at all (a server answering with a plain list).
+   */
+  onEvent(type: string | undefined, object: unknown): void;
   /** The stream ended: cleanly (no error) or not. Called at most once, only after `watch` resolved. */
   onDone(error?: unknown): void;
 }
@@ -137,7 +140,8 @@ export class KubeApiTransport implements ReflectorTransport {
     const controller = await this.watcher.watch(
       path,
       query,
-      (type, object) => callbacks.onEvent(type, object),
+      // client-node passes the line's `type` unchecked: undefined when the line is not an event.
+      (type: unknown, object: unknown) => callbacks.onEvent(typeof type === 'string' ? type : undefined, object),
       (error: unknown) => {
         if (!accepted) {
           // Watch reports a refused connection or a non-200 status through `done` before it returns.

@@ -84,6 +84,17 @@ export const REFLECTOR_DEFAULTS = {
   absentRecheckMs: 300_000,
 } as const;
 
+/** Watch events that show the watch delivers: changes and bookmarks (not ERROR). */
+const PROGRESS_EVENT_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
+
+/** The watch answered with lines that are not watch events (a plain list, an HTML page). */
+export class NotAWatchStreamError extends Error {
+  constructor(listPath: string) {
+    super(`the watch on ${listPath} answered with something that is not a watch event (a plain list?)`);
+    this.name = 'NotAWatchStreamError';
+  }
+}
+
 type ListOutcome = 'listed' | 'failed' | 'absent';
 
 type WatchOutcome =
@@ -217,7 +228,8 @@ export class Reflector<T extends object> {
       case 'stopped':
         return false;
       case 'closed':
-        if (!outcome.productive) await this.sleep(this.backoff.next());
+        if (outcome.productive) this.backoff.reset();
+        else await this.sleep(this.backoff.next());
         return false;
       case 'deadline':
         if (!outcome.connected) {
@@ -267,7 +279,9 @@ export class Reflector<T extends object> {
         continueToken = page.continueToken;
       } while (continueToken !== undefined);
       this.replaceAll(items, resourceVersion);
-      this.backoff.reset();
+      // The backoff is not reset here but by a watch that works: a server whose every watch fails
+      // at once (410 straight after each list, a plain list instead of a stream) must see the
+      // delays grow, not a list and a watch every initialMs.
       this.setState({ synced: true, healthy: true });
       return 'listed';
     } catch (error) {
@@ -353,9 +367,18 @@ export class Reflector<T extends object> {
           {
             onEvent: (type, object) => {
               if (settled || this.stopped) return;
-              if (!received) this.backoff.reset();
-              received = true;
               connected = true;
+              if (type === undefined) {
+                // A line that is no watch event at all, e.g. the plain list a proxy answers when it
+                // drops `watch=true`: the stream is useless, and retrying at once would be a loop.
+                finish({ kind: 'failed', error: new NotAWatchStreamError(this.options.listPath), connected: true });
+                return;
+              }
+              // Only a real change or bookmark proves the watch works; an ERROR event does not.
+              if (PROGRESS_EVENT_TYPES.has(type)) {
+                if (!received) this.backoff.reset();
+                received = true;
+              }
               this.contactAt = this.timers.now();
               armDeadline();
               const error = this.applyWatchEvent(type, object);
