@@ -58,7 +58,7 @@ describe('simulated HorizontalPodAutoscalers and ServiceAccounts', () => {
     const replaced = await autoscaling.replaceNamespacedHorizontalPodAutoscaler({
       namespace: 'apps',
       name: 'web',
-      body: { ...created, spec: { ...created.spec!, minReplicas: 2, metrics: [memory] } },
+      body: { ...created, spec: { ...created.spec, minReplicas: 2, metrics: [memory] } },
     });
     expect(replaced.spec?.minReplicas).toBe(2);
     expect(replaced.spec?.metrics).toEqual([memory]);
@@ -74,7 +74,7 @@ describe('simulated HorizontalPodAutoscalers and ServiceAccounts', () => {
       [{ minReplicas: 0 }, 'spec.minReplicas: Invalid value: 0: must be greater than or equal to 1'],
       [{ minReplicas: 4, maxReplicas: 3 }, 'spec.maxReplicas: Invalid value: 3: must be greater than or equal to `minReplicas`'],
       [{ metrics: [{ type: 'Resource' }] }, 'spec.metrics[0].resource: Required value: must populate information for the given metric source'],
-      [{ metrics: [{ type: 'Cpu' as 'Resource' }] }, 'spec.metrics[0].type: Unsupported value: "Cpu"'],
+      [{ metrics: [{ type: 'Cpu' }] }, 'spec.metrics[0].type: Unsupported value: "Cpu"'],
       [
         { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 0 } } }] },
         'spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0',
