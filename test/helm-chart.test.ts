@@ -73,12 +73,15 @@ function podTemplate(manifest: Manifest): PodTemplate {
 /** Every variable loadConfig reads, found by watching it read an environment. */
 function variablesTheGatewayReads(): Set<string> {
   const read = new Set<string>();
-  const environment = new Proxy({}, {
-    get: (_target, name) => {
-      if (typeof name === 'string') read.add(name);
-      return undefined;
+  const environment = new Proxy(
+    {},
+    {
+      get: (_target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return undefined;
+      },
     },
-  });
+  );
   loadConfig(environment, tmpdir());
   return read;
 }
