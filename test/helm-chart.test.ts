@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../src/config/config.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
+import { variablesTheGatewayReads } from './support/config-variables.js';
 import { renderChart, TemplateError, type RenderedChart } from './support/helm-template.js';
 
 const run = promisify(execFile);
@@ -68,22 +68,6 @@ function find(manifests: Manifest[], kind: string): Manifest {
 
 function podTemplate(manifest: Manifest): PodTemplate {
   return (manifest.spec as { template: PodTemplate }).template;
-}
-
-/** Every variable loadConfig reads, found by watching it read an environment. */
-function variablesTheGatewayReads(): Set<string> {
-  const read = new Set<string>();
-  const environment = new Proxy(
-    {},
-    {
-      get: (_target, name) => {
-        if (typeof name === 'string') read.add(name);
-        return undefined;
-      },
-    },
-  );
-  loadConfig(environment, tmpdir());
-  return read;
 }
 
 describe('the Helm chart', () => {
