@@ -104,6 +104,19 @@ describe('simulated HorizontalPodAutoscalers and ServiceAccounts', () => {
     expect(cluster.getObject('serviceaccounts', 'apps', 'other')).toBeUndefined();
   });
 
+  it("prints kubectl's columns for both kinds", async () => {
+    await autoscaling.createNamespacedHorizontalPodAutoscaler({ namespace: 'apps', body: autoscaler('api', { minReplicas: 2 }) });
+    const headers = { authorization: `Bearer ${cluster.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' };
+    const table = JSON.parse((await rawGet(cluster.url, '/apis/autoscaling/v2/namespaces/apps/horizontalpodautoscalers', headers)).body) as {
+      columnDefinitions: Array<{ name: string }>;
+      rows: Array<{ cells: unknown[] }>;
+    };
+    expect(table.columnDefinitions.map((column) => column.name)).toEqual(['Name', 'Reference', 'Targets', 'MinPods', 'MaxPods', 'Replicas', 'Age']);
+    expect(table.rows.map((row) => row.cells.slice(0, 6))).toEqual([['api', 'Deployment/web', 'cpu: <unknown>/80%', 2, 5, 0]]);
+    const accounts = JSON.parse((await rawGet(cluster.url, '/api/v1/namespaces/apps/serviceaccounts', headers)).body) as { rows: Array<{ cells: unknown[] }> };
+    expect(accounts.rows.map((row) => row.cells.slice(0, 2))).toEqual([['gateway', 0]]);
+  });
+
   it('lists both kinds in discovery', async () => {
     const autoscalingGroup = JSON.parse((await rawGet(cluster.url, '/apis/autoscaling/v2', { authorization: `Bearer ${cluster.token}` })).body) as {
       resources: Array<{ name: string; shortNames?: string[] }>;
