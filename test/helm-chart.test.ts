@@ -14,6 +14,7 @@ import { parse as parseYaml } from 'yaml';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 import { variablesTheGatewayReads } from './support/config-variables.js';
 import { renderChart, TemplateError, type RenderedChart } from './support/helm-template.js';
+import { waitFor } from './support/wait.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -23,6 +24,7 @@ if (!kubectlAvailable) console.warn('SKIPPED the dry runs of test/helm-chart.tes
 const itWithKubectl = kubectlAvailable ? it : it.skip;
 
 const NAMESPACE = 'kda';
+const GiB = 2 ** 30;
 const INLINE_SECRETS = {
   database: { url: 'mysql://kda:secret@mysql:3306/kda' },
   nats: { url: 'nats://nats:4222' },
@@ -76,8 +78,10 @@ describe('the Helm chart', () => {
 
   beforeAll(async () => {
     directory = mkdtempSync(path.join(tmpdir(), 'helm-chart-'));
-    cluster = await startSimulatedCluster({ name: 'helm-chart' });
+    cluster = await startSimulatedCluster({ name: 'helm-chart', podStartDelayMs: 20, jobRunMs: 50 });
+    cluster.addNode({ name: 'worker-1', roles: ['worker'], cpu: 8, memoryBytes: 16 * GiB, storageBytes: 100 * GiB });
     cluster.addNamespace(NAMESPACE);
+    cluster.addNamespace('live');
     writeFileSync(path.join(directory, 'kubeconfig'), cluster.kubeconfig());
   });
 
@@ -86,13 +90,17 @@ describe('the Helm chart', () => {
     rmSync(directory, { recursive: true, force: true });
   });
 
-  /** `kubectl apply --dry-run=server` of one manifest; resolves with the exit code and output. */
-  async function dryRun(manifest: string, index: number): Promise<{ code: number; output: string }> {
+  /** `kubectl apply --dry-run=server` of one manifest (a real apply with `live`); resolves with the exit code and output. */
+  async function dryRun(manifest: string, index: number, live?: { namespace: string }): Promise<{ code: number; output: string }> {
     const file = path.join(directory, `manifest-${index}.yaml`);
     writeFileSync(file, manifest);
-    const args = ['--kubeconfig', path.join(directory, 'kubeconfig'), '--cache-dir', path.join(directory, 'cache'), 'apply', '--dry-run=server', '--validate=false'];
+    const args = ['--kubeconfig', path.join(directory, 'kubeconfig'), '--cache-dir', path.join(directory, 'cache'), 'apply', '--validate=false'];
+    if (live === undefined) args.push('--dry-run=server');
     try {
-      const { stdout, stderr } = await run('kubectl', [...args, '-n', NAMESPACE, '-f', file], { env: { ...process.env, HOME: directory, KUBECONFIG: '' }, timeout: 60_000 });
+      const { stdout, stderr } = await run('kubectl', [...args, '-n', live?.namespace ?? NAMESPACE, '-f', file], {
+        env: { ...process.env, HOME: directory, KUBECONFIG: '' },
+        timeout: 60_000,
+      });
       return { code: 0, output: `${stdout}${stderr}` };
     } catch (error) {
       const failed = error as { stdout?: string; stderr?: string; code?: number };
@@ -190,6 +198,29 @@ describe('the Helm chart', () => {
       { name: 'kda-database', key: 'url' },
       { name: 'kda-keys', key: 'KDA_SECRET_KEY' },
     ]);
+  });
+
+  itWithKubectl('installed for real, runs the migration, then the gateway pods with their Secret resolved under the disruption budget', async () => {
+    const rendered = renderChart(chartDirectory, { name: 'kda-gateway', namespace: 'live' }, { ...INLINE_SECRETS, replicaCount: 3, autoscaling: { enabled: false } });
+    // Helm's order: the hooks (Secret at weight -10, then the Job), then the rest.
+    const hooks = (document: { yaml: string }) => /helm\.sh\/hook-weight: "(-?\d+)"/.exec(document.yaml)?.[1] ?? undefined;
+    const ordered = [
+      ...rendered.documents.filter((document) => hooks(document) !== undefined).sort((left, right) => Number(hooks(left)) - Number(hooks(right))),
+      ...rendered.documents.filter((document) => hooks(document) === undefined),
+    ];
+    expect(ordered.slice(0, 2).map((document) => document.template)).toEqual(['secret.yaml', 'migration-job.yaml']);
+    for (const [index, document] of ordered.entries()) expect(await dryRun(document.yaml, 100 + index, { namespace: 'live' })).toMatchObject({ code: 0 });
+    await waitFor('the migration Job to complete', () =>
+      cluster.getObject('jobs', 'live', 'kda-gateway-migrate')?.status.conditions?.some((condition) => condition.type === 'Complete' && condition.status === 'True'),
+    );
+    await waitFor('3 ready gateway pods counted by the budget', () => {
+      const budget = cluster.getObject('poddisruptionbudgets', 'live', 'kda-gateway')?.status;
+      return budget?.expectedPods === 3 && budget.currentHealthy === 3 && budget.disruptionsAllowed === 1;
+    });
+    const pods = cluster.listObjects('pods', 'live').filter((pod) => pod.metadata.labels?.['app.kubernetes.io/component'] === 'gateway');
+    expect(pods.map((pod) => pod.status.phase)).toEqual(['Running', 'Running', 'Running']);
+    const service = cluster.getObject('services', 'live', 'kda-gateway');
+    expect(service?.spec.ports).toEqual([expect.objectContaining({ name: 'http', port: 80, targetPort: 'http' })]);
   });
 
   it('labels every object as recommended, and selects only the gateway pods', () => {
