@@ -203,7 +203,7 @@ describe('the Helm chart', () => {
   itWithKubectl('installed for real, runs the migration, then the gateway pods with their Secret resolved under the disruption budget', async () => {
     const rendered = renderChart(chartDirectory, { name: 'kda-gateway', namespace: 'live' }, { ...INLINE_SECRETS, replicaCount: 3, autoscaling: { enabled: false } });
     // Helm's order: the hooks (Secret at weight -10, then the Job), then the rest.
-    const hooks = (document: { yaml: string }) => /helm\.sh\/hook-weight: "(-?\d+)"/.exec(document.yaml)?.[1] ?? undefined;
+    const hooks = (document: { yaml: string }) => /helm\.sh\/hook-weight: "(-?\d+)"/.exec(document.yaml)?.[1];
     const ordered = [
       ...rendered.documents.filter((document) => hooks(document) !== undefined).sort((left, right) => Number(hooks(left)) - Number(hooks(right))),
       ...rendered.documents.filter((document) => hooks(document) === undefined),
