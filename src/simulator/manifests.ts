@@ -11,6 +11,8 @@ import { parseQuantity } from './quantity.js';
 import { apiVersionOf, resourceTypes } from './resources.js';
 import { buildConfigMap } from './config-maps.js';
 import { buildSecret } from './secrets.js';
+import { buildHorizontalPodAutoscaler } from './autoscalers.js';
+import { buildServiceAccount } from './service-accounts.js';
 import { labelSelectorMatcher } from './selectors.js';
 
 /** A manifest the apiserver refuses; `code` 422 Invalid unless said otherwise. */
@@ -33,7 +35,16 @@ export interface Allocators {
 type Json = Record<string, unknown>;
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const GENERATION_TRACKED = new Set<ResourceName>(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'poddisruptionbudgets']);
+const GENERATION_TRACKED = new Set<ResourceName>([
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'poddisruptionbudgets',
+  'horizontalpodautoscalers',
+]);
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -352,6 +363,10 @@ export function buildObject(resource: ResourceName, body: Json, metadata: Object
       return buildSecret(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
     case 'configmaps':
       return buildConfigMap(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
+    case 'serviceaccounts':
+      return buildServiceAccount(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
+    case 'horizontalpodautoscalers':
+      return buildHorizontalPodAutoscaler(body, { ...metadata, namespace: metadata.namespace ?? '' }, invalid);
     case 'ingresses':
       return { ...base, spec: ingressSpec(spec, invalid), status: { loadBalancer: {} } } as KubeObject;
     case 'vulnerabilityreports':

@@ -303,6 +303,49 @@ export interface IngressObject {
   status: { loadBalancer: { ingress?: Array<{ ip?: string; hostname?: string }> } };
 }
 
+/** core/v1 ServiceAccount: an identity for pods; the token controller is not simulated. */
+export interface ServiceAccountObject {
+  apiVersion: 'v1';
+  kind: 'ServiceAccount';
+  metadata: NamespacedMeta;
+  automountServiceAccountToken?: boolean;
+  imagePullSecrets?: Array<{ name: string }>;
+  secrets?: Array<Partial<ObjectReference> & { name: string }>;
+}
+
+/** autoscaling/v2 MetricTarget. */
+export interface MetricTargetObject {
+  type: 'Utilization' | 'Value' | 'AverageValue';
+  averageUtilization?: number;
+  averageValue?: string;
+  value?: string;
+}
+
+/** One autoscaling/v2 MetricSpec: `type` names which of the other fields is set. */
+export interface MetricSpecObject {
+  type: 'Resource' | 'ContainerResource' | 'Pods' | 'Object' | 'External';
+  resource?: { name: string; target: MetricTargetObject };
+  containerResource?: { name: string; container: string; target: MetricTargetObject };
+  pods?: { metric: { name: string }; target: MetricTargetObject };
+  object?: { metric: { name: string }; describedObject: { apiVersion?: string; kind: string; name: string }; target: MetricTargetObject };
+  external?: { metric: { name: string }; target: MetricTargetObject };
+}
+
+/** autoscaling/v2 HorizontalPodAutoscaler; stored and served, not acted on (no autoscaler controller). */
+export interface HorizontalPodAutoscalerObject {
+  apiVersion: 'autoscaling/v2';
+  kind: 'HorizontalPodAutoscaler';
+  metadata: NamespacedMeta;
+  spec: {
+    scaleTargetRef: { apiVersion?: string; kind: string; name: string };
+    minReplicas: number;
+    maxReplicas: number;
+    metrics: MetricSpecObject[];
+    behavior?: Record<string, unknown>;
+  };
+  status: { observedGeneration?: number; currentReplicas?: number; desiredReplicas: number; lastScaleTime?: string; conditions?: Condition[] };
+}
+
 export type VulnerabilitySeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 
 export interface VulnerabilityObject {
@@ -349,6 +392,8 @@ export interface ObjectTypes {
   cronjobs: CronJobObject;
   storageclasses: StorageClassObject;
   poddisruptionbudgets: PodDisruptionBudgetObject;
+  horizontalpodautoscalers: HorizontalPodAutoscalerObject;
+  serviceaccounts: ServiceAccountObject;
   secrets: SecretObject;
   configmaps: ConfigMapObject;
   ingresses: IngressObject;

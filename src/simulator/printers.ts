@@ -9,6 +9,7 @@ import type {
   DaemonSetObject,
   DeploymentObject,
   EventObject,
+  HorizontalPodAutoscalerObject,
   IngressObject,
   JobObject,
   KubeObject,
@@ -19,6 +20,7 @@ import type {
   ReplicaSetObject,
   ResourceName,
   SecretObject,
+  ServiceAccountObject,
   ServiceObject,
   StatefulSetObject,
   StorageClassObject,
@@ -75,6 +77,8 @@ export const moreColumns: Readonly<Record<MoreResource, ColumnDefinition[]>> = {
   ingresses: [name, col('Class'), col('Hosts'), col('Address'), col('Ports'), age],
   storageclasses: [name, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), age],
   poddisruptionbudgets: [name, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 0, '', 'integer'), age],
+  horizontalpodautoscalers: [name, col('Reference'), col('Targets'), col('MinPods', 0, '', 'integer'), col('MaxPods', 0, '', 'integer'), col('Replicas', 0, '', 'integer'), age],
+  serviceaccounts: [name, col('Secrets', 0, '', 'integer'), age],
   vulnerabilityreports: [name, col('Repository'), col('Tag'), col('Scanner'), age, col('Critical', 1, '', 'integer'), col('High', 1, '', 'integer')],
   events: [
     col('Last Seen'),
@@ -128,6 +132,19 @@ function externalIP(service: ServiceObject): string {
   }
   if (service.spec.type === 'ExternalName') return service.spec.externalName ?? '<none>';
   return '<none>';
+}
+
+/** As kubectl shows them before the autoscaler has measured anything: `cpu: <unknown>/80%`. */
+function autoscalerTargets(autoscaler: HorizontalPodAutoscalerObject): string {
+  return autoscaler.spec.metrics
+    .map((metric) => {
+      const source = metric.resource ?? metric.containerResource;
+      const name = source?.name ?? metric.pods?.metric.name ?? metric.object?.metric.name ?? metric.external?.metric.name ?? '';
+      const target = (source ?? metric.pods ?? metric.object ?? metric.external)?.target;
+      const wanted = target?.type === 'Utilization' ? `${target.averageUtilization}%` : (target?.averageValue ?? target?.value ?? '');
+      return `${name}: <unknown>/${wanted}`;
+    })
+    .join(', ');
 }
 
 export function moreCells(resource: ResourceName, object: KubeObject, objectAge: string, now: number, humanDuration: (ms: number) => string): Cells {
@@ -289,6 +306,13 @@ export function moreCells(resource: ResourceName, object: KubeObject, objectAge:
         objectAge,
       ];
     }
+    case 'horizontalpodautoscalers': {
+      const autoscaler = object as HorizontalPodAutoscalerObject;
+      const reference = `${autoscaler.spec.scaleTargetRef.kind}/${autoscaler.spec.scaleTargetRef.name}`;
+      return [named, reference, autoscalerTargets(autoscaler), autoscaler.spec.minReplicas, autoscaler.spec.maxReplicas, autoscaler.status.currentReplicas ?? 0, objectAge];
+    }
+    case 'serviceaccounts':
+      return [named, (object as ServiceAccountObject).secrets?.length ?? 0, objectAge];
     case 'events': {
       const event = object as EventObject;
       const involved = event.involvedObject;

@@ -152,6 +152,15 @@ export const resourceTypes: Readonly<Record<ResourceName, ResourceType>> = {
     verbs: WRITE_ALL,
     subresources: [status('PodDisruptionBudget', 'policy')],
   }),
+  horizontalpodautoscalers: type('horizontalpodautoscalers', 'HorizontalPodAutoscaler', {
+    group: 'autoscaling',
+    version: 'v2',
+    shortNames: ['hpa'],
+    categories: ['all'],
+    verbs: WRITE_ALL,
+    subresources: [status('HorizontalPodAutoscaler', 'autoscaling')],
+  }),
+  serviceaccounts: type('serviceaccounts', 'ServiceAccount', { shortNames: ['sa'], verbs: WRITE_ALL }),
   // Trivy Operator's CRD; a cluster may run without it (SimulatedClusterOptions.vulnerabilityReports).
   vulnerabilityreports: type('vulnerabilityreports', 'VulnerabilityReport', {
     group: 'aquasecurity.github.io',

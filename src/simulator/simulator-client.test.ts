@@ -207,13 +207,14 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     expect(JSON.parse((await get('/api')).body)).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const resources = JSON.parse((await get('/api/v1')).body) as { resources: Array<{ name: string }> };
     expect(resources.resources.map((resource) => resource.name)).toEqual(
-      expect.arrayContaining(['nodes', 'namespaces', 'pods', 'pods/log', 'pods/eviction', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'events']),
+      expect.arrayContaining(['nodes', 'namespaces', 'pods', 'pods/log', 'pods/eviction', 'services', 'persistentvolumes', 'persistentvolumeclaims', 'events', 'serviceaccounts']),
     );
     const groups = JSON.parse((await get('/apis')).body) as { kind: string; groups: Array<{ name: string; preferredVersion: { groupVersion: string } }> };
     expect(groups.kind).toBe('APIGroupList');
     expect(groups.groups.map((group) => group.preferredVersion.groupVersion).sort()).toEqual([
       'apps/v1',
       'aquasecurity.github.io/v1alpha1',
+      'autoscaling/v2',
       'batch/v1',
       'metrics.k8s.io/v1beta1',
       'networking.k8s.io/v1',
@@ -226,7 +227,7 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     expect(apps.resources.find((resource) => resource.name === 'deployments')?.shortNames).toEqual(['deploy']);
     expect((await get('/apis/nothing.example/v1')).status).toBe(404);
     expect(await get('/healthz')).toEqual({ status: 200, body: 'ok' });
-    const unknown = await get('/api/v1/serviceaccounts');
+    const unknown = await get('/api/v1/limitranges');
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ kind: 'Status', reason: 'NotFound', code: 404 });
     expect((await get('/openapi/v2')).status).toBe(404);
