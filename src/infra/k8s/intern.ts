@@ -23,3 +23,25 @@ export function internValues(map: Record<string, string>): Record<string, string
   for (const key of Object.keys(map)) map[key] = intern(map[key] ?? '');
   return map;
 }
+
+const MAX_POOLED_RECORDS = 50_000;
+const records = new Map<string, object>();
+
+/**
+ * One shared, frozen copy of small records that repeat across cached projections — a container's
+ * requests and limits, a pod's labels and controller: pods of one ReplicaSet carry identical ones.
+ * `key` must identify the content exactly. Frozen, since one copy serves many projections.
+ */
+export function internRecord<T extends object>(key: string, record: T): Readonly<T> {
+  const pooled = records.get(key);
+  if (pooled !== undefined) return pooled as T;
+  if (records.size >= MAX_POOLED_RECORDS) records.clear();
+  const frozen = Object.freeze(record);
+  records.set(key, frozen);
+  return frozen;
+}
+
+/** `candidate`, or `earlier` when equal: equal timestamps of one object share one string. */
+export function sameOr(candidate: string | undefined, earlier: string | undefined): string | undefined {
+  return candidate !== undefined && candidate === earlier ? earlier : candidate;
+}

@@ -13,7 +13,7 @@ import type {
   PodProjection,
   ResourceQuantities,
 } from '../../domains/clusters/model.js';
-import { intern, internValues } from './intern.js';
+import { intern, internRecord, internValues, sameOr } from './intern.js';
 import { conditionIsTrue, controllerOwner, requiredString } from './projection-helpers.js';
 import { toBytes, toCores, toCount } from './quantity.js';
 import { asArray, asNumber, asRecord, asString, asStringMap, asTimestamp, compact, metadataOf, type RawRecord } from './raw-object.js';
@@ -67,9 +67,12 @@ export function projectPod(raw: unknown): PodProjection {
     const name = asString(entry['name']);
     if (name !== undefined) statusesByName.set(name, entry);
   }
+  const createdAt = asTimestamp(metadata['creationTimestamp']);
+  const startedAt = sameOr(asTimestamp(status['startTime']), createdAt);
   const containers = asArray(spec['containers'])
     .map(asRecord)
-    .map((container) => projectContainer(container, statusesByName.get(asString(container['name']) ?? '')));
+    .map((container) => projectContainer(container, statusesByName.get(asString(container['name']) ?? ''), startedAt));
+  const labels = internValues(asStringMap(metadata['labels']));
   return compact<PodProjection>({
     uid: requiredString(metadata['uid'], 'metadata.uid'),
     name: requiredString(metadata['name'], 'metadata.name'),
@@ -80,16 +83,16 @@ export function projectPod(raw: unknown): PodProjection {
     restarts: [...statusesByName.values()].reduce((sum, entry) => sum + asNumber(entry['restartCount']), 0),
     nodeName: intern(asString(spec['nodeName'])),
     podIP: asString(status['podIP']),
-    startedAt: asTimestamp(status['startTime']),
-    createdAt: asTimestamp(metadata['creationTimestamp']),
-    labels: internValues(asStringMap(metadata['labels'])),
+    startedAt,
+    createdAt,
+    labels: internRecord(`labels:${JSON.stringify(labels)}`, labels),
     containers,
     owner: internedOwner(controllerOwner(metadata['ownerReferences'])),
     deletionTimestamp: asTimestamp(metadata['deletionTimestamp']),
   });
 }
 
-function projectContainer(container: RawRecord, status: RawRecord | undefined): ContainerProjection {
+function projectContainer(container: RawRecord, status: RawRecord | undefined, podStartedAt?: string): ContainerProjection {
   const resources = asRecord(container['resources']);
   const requests = asRecord(resources['requests']);
   const limits = asRecord(resources['limits']);
@@ -101,9 +104,9 @@ function projectContainer(container: RawRecord, status: RawRecord | undefined): 
     restartCount: asNumber(status?.['restartCount']),
     state: state.state,
     reason: intern(state.reason),
-    startedAt: state.startedAt,
-    requests: { cpuCores: toCores(requests['cpu']), memoryBytes: toBytes(requests['memory']) },
-    limits: { cpuCores: toCores(limits['cpu']), memoryBytes: toBytes(limits['memory']) },
+    startedAt: sameOr(state.startedAt, podStartedAt),
+    requests: figures(toCores(requests['cpu']), toBytes(requests['memory'])),
+    limits: figures(toCores(limits['cpu']), toBytes(limits['memory'])),
   });
 }
 
@@ -122,7 +125,11 @@ function containerState(state: RawRecord): { state: string; reason?: string; sta
 }
 
 function internedOwner(owner: OwnerReference | undefined): OwnerReference | undefined {
-  return owner === undefined ? undefined : { kind: intern(owner.kind), name: intern(owner.name), uid: intern(owner.uid) };
+  return owner === undefined ? undefined : internRecord(`owner:${owner.uid}:${owner.kind}:${owner.name}`, { kind: intern(owner.kind), name: intern(owner.name), uid: intern(owner.uid) });
+}
+
+function figures(cpuCores: number, memoryBytes: number): { cpuCores: number; memoryBytes: number } {
+  return internRecord(`figures:${cpuCores}:${memoryBytes}`, { cpuCores, memoryBytes });
 }
 
 export function nodeRoles(labels: Readonly<Record<string, string>>): string[] {
