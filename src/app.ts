@@ -142,6 +142,8 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       stops.add(() => demo.stop());
     }
     await clusters.start();
+    // Before the watches stop (openInfra's stop): no other replica's change starts one again.
+    stops.add(() => clusters.service.stop());
     await builds.start();
     await catalog.start();
     alerts.start();
