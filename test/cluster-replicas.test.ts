@@ -109,6 +109,37 @@ describe('two gateways on one MariaDB and NATS follow each other’s cluster reg
     await waitFor('no watch left on the removed cluster’s apiserver', () => moved.watchCount() === 0);
     expect(await watchedClusters(first)).not.toContain(localId);
   });
+
+  test('a replica that joins lists the cluster but repeats nothing the others already published', async () => {
+    const simulator = await startSmallCluster();
+    simulators.push(simulator);
+    const cluster = await registerCluster(first, simulator);
+    const subscription = collect<{ podEvents: { type: string; pod: { name: string; labels: Record<string, string> } } }>(
+      first.websocket(),
+      `subscription ($clusterId: ID!) { podEvents(clusterId: $clusterId, namespace: "team-a") { type pod { name labels } } }`,
+      { clusterId: cluster.id },
+    );
+    await waitFor('the subscription on the first gateway to be live', () => hubSubjects(first));
+    const relabel = (name: string, step: string) =>
+      simulator.updatePod('team-a', name, (pod) => {
+        pod.metadata.labels = { ...pod.metadata.labels, step };
+      });
+    const seen = () => subscription.results.map((result) => `${result.data?.podEvents.type} ${result.data?.podEvents.pod.name} ${result.data?.podEvents.pod.labels.step}`);
+    relabel('web-0', '1');
+    await waitFor('MODIFIED web-0 on the first gateway', () => seen().length >= 1);
+
+    // Its first list finds web-0 as the first gateway last published it: the same version, no news.
+    const third = await startTestGateway({ secretKey: SECRET_KEY }, { database });
+    try {
+      await waitFor('the joining gateway to serve the cluster', async () => (await third.request<ClusterAnswer>(CLUSTER, { id: cluster.id })).data?.cluster?.status === 'RUNNING');
+      relabel('web-1', '2');
+      await waitFor('MODIFIED web-1 on the first gateway', () => seen().some((line) => line.endsWith(' 2')));
+      expect(seen()).toEqual(['MODIFIED web-0 1', 'MODIFIED web-1 2']);
+    } finally {
+      subscription.unsubscribe();
+      await third.stop();
+    }
+  });
 });
 
 /** A GraphQL subscription is live once the subscription hub holds a bus subscription for it. */
