@@ -189,5 +189,6 @@ describe('three replicas, one killed with SIGKILL mid-stream', () => {
     // The third replica still serves the cluster too.
     const fromThird = await request<{ cluster: { status: string } }>(third, `query ($id: ID!) { cluster(id: $id) { status } }`, { id: clusterId });
     expect(fromThird.data?.cluster.status).toBe('RUNNING');
-  });
+    // Four processes on a shared CI machine: a bound that only turns a hang into a failure.
+  }, 300_000);
 });
