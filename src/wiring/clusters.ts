@@ -5,6 +5,7 @@ import { createClusterOperations } from '../infra/k8s/cluster-operations.js';
 import { createClusterProbe } from '../infra/k8s/cluster-probe.js';
 import { createClusterChanges } from '../infra/nats/cluster-changes.js';
 import { createClusterEventSource } from '../infra/nats/cluster-event-source.js';
+import { DEFAULT_LIMITS, type GatewayLimits } from '../config/config.js';
 import type { Infra } from './infra.js';
 
 export interface ClustersWiring {
@@ -17,7 +18,7 @@ export interface ClustersWiring {
 }
 
 /** The clusters domain on the informer pool, the database, the bus and the cluster probe. */
-export function wireClusters(infra: Infra): ClustersWiring {
+export function wireClusters(infra: Infra, limits: Pick<GatewayLimits, 'clusterResyncSeconds'> = DEFAULT_LIMITS): ClustersWiring {
   const { informers, logger } = infra;
   const service = new ClusterService({
     store: createClusterStore(infra.dataSource),
@@ -33,6 +34,7 @@ export function wireClusters(infra: Infra): ClustersWiring {
     events: createClusterEventSource(infra.hub),
     changes: createClusterChanges(infra.bus),
     logger,
+    resyncMs: limits.clusterResyncSeconds * 1000,
   });
   informers.onStatusChange((clusterId, status) => {
     service.recordStatus(clusterId, status).catch((error: unknown) => logger.warn('cannot record cluster status', { clusterId, error: String(error) }));

@@ -3,7 +3,7 @@ import { BadInputError, ConflictError, DomainError, NotFoundError } from '../../
 import type { Logger } from '../../shared/logger.js';
 import { CLUSTER_PROVIDERS, type ClusterProvider, type ClusterRecord } from './cluster-record.js';
 import { clusterUnavailable } from './errors.js';
-import { ConnectionReconciler } from './connection-reconciler.js';
+import { ConnectionReconciler, type ReadPosition } from './connection-reconciler.js';
 import type { ClusterChanges, ClusterConnections, ClusterEventSource, ClusterLiveView, ClusterProbe, ClusterStore, LiveClusterStatus, SecretSealer } from './ports.js';
 
 export interface UpdateClusterInput {
@@ -67,22 +67,25 @@ export class ClusterService {
   }
 
   async list(): Promise<ClusterSnapshot[]> {
+    const position = this.reconciler.position();
     const records = await this.deps.store.list();
-    return Promise.all(records.map((record) => this.connectedSnapshot(record)));
+    return Promise.all(records.map((record) => this.connectedSnapshot(record, position)));
   }
 
   async get(id: string): Promise<ClusterSnapshot | null> {
+    const position = this.reconciler.position();
     const record = await this.deps.store.findById(id);
     if (record === null) {
       this.reconciler.forgetIfConnected(id);
       return null;
     }
-    return this.connectedSnapshot(record);
+    return this.connectedSnapshot(record, position);
   }
 
   async getMany(ids: readonly string[]): Promise<ClusterSnapshot[]> {
+    const position = this.reconciler.position();
     const records = await this.deps.store.findByIds(ids);
-    return Promise.all(records.map((record) => this.connectedSnapshot(record)));
+    return Promise.all(records.map((record) => this.connectedSnapshot(record, position)));
   }
 
   async require(id: string, field = 'clusterId'): Promise<ClusterSnapshot> {
@@ -234,8 +237,8 @@ export class ClusterService {
   }
 
   /** A stored cluster this replica is not connected to yet (a lost announcement) is connected first. */
-  private async connectedSnapshot(record: ClusterRecord): Promise<ClusterSnapshot> {
-    await this.reconciler.beforeRead(record);
+  private async connectedSnapshot(record: ClusterRecord, position: ReadPosition): Promise<ClusterSnapshot> {
+    await this.reconciler.beforeRead(record, position);
     return this.snapshot(record);
   }
 }

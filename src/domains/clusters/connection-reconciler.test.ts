@@ -126,7 +126,7 @@ describe('ConnectionReconciler: every replica follows the clusters in the databa
 
     b.connections.holdSettling();
     let answered = false;
-    const read = b.reconciler.beforeRead(store.rows.get('c1')!).then(() => (answered = true));
+    const read = b.reconciler.beforeRead(store.rows.get('c1')!, 0).then(() => (answered = true));
     await settleQueues();
     expect(b.connections.watching.get('c1')).toBe('config-1');
     // The read waits until the new connection is past CONNECTING, so it is answered from its caches.
@@ -147,6 +147,30 @@ describe('ConnectionReconciler: every replica follows the clusters in the databa
     expect([...b.connections.watching.keys()]).toEqual(['c2']);
   });
 
+  test('a read connects from the record it read, without another query, unless a change was announced since', async () => {
+    const store = sharedStore();
+    const reads: string[] = [];
+    const counted = { ...store, findById: async (id: string) => (reads.push(id), store.findById(id)) };
+    const bus = sharedChanges();
+    const a = await replica(store, bus({ deaf: true }));
+    const b = await replica(counted, bus());
+    running.push(a.reconciler, b.reconciler);
+
+    const position = b.reconciler.position();
+    const read = store.put('c1', 'config-1');
+    await b.reconciler.beforeRead(read, position);
+    expect(b.connections.watching.get('c1')).toBe('config-1');
+    expect(reads).toEqual([]);
+
+    // Read before a change another replica made and announced: the record is stale, read it again.
+    const stalePosition = b.reconciler.position();
+    const stale = { ...read, kubeconfigEncrypted: 'sealed:config-0:1' };
+    store.put('c1', 'config-2');
+    await a.reconciler.changed('c1');
+    await b.reconciler.beforeRead(stale, stalePosition);
+    expect(b.connections.watching.get('c1')).toBe('config-2');
+  });
+
   test('a kubeconfig this replica cannot open is tried once per change, not at every read, and never connected', async () => {
     const store = sharedStore();
     const b = await replica(store, sharedChanges()({ deaf: true }));
@@ -154,8 +178,8 @@ describe('ConnectionReconciler: every replica follows the clusters in the databa
     const record = { ...store.put('c1', 'config-1'), kubeconfigEncrypted: 'sealed with another key' };
     store.rows.set('c1', record);
 
-    await b.reconciler.beforeRead(record);
-    await b.reconciler.beforeRead(record);
+    await b.reconciler.beforeRead(record, b.reconciler.position());
+    await b.reconciler.beforeRead(record, b.reconciler.position());
     await b.reconciler.resync();
     expect(opened.filter((sealed) => sealed === 'sealed with another key')).toHaveLength(1);
     expect(b.connections.watching.has('c1')).toBe(false);
@@ -171,7 +195,7 @@ describe('ConnectionReconciler: every replica follows the clusters in the databa
 
     store.put('c1', 'config-1');
     await a.reconciler.changed('c1');
-    await b.reconciler.beforeRead(store.rows.get('c1')!);
+    await b.reconciler.beforeRead(store.rows.get('c1')!, 0);
     await b.reconciler.resync();
     expect(b.connections.watching.size).toBe(0);
   });

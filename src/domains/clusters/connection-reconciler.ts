@@ -19,6 +19,15 @@ export interface ConnectionReconcilerDeps {
 
 type ConnectionDetails = Pick<ClusterRecord, 'id' | 'kubeconfigEncrypted' | 'context'>;
 
+/** Where the announcements stood when a record was read: a later one for its cluster makes it stale. */
+export type ReadPosition = number;
+
+/** A record as read at `position`, used as it is unless its cluster was announced since. */
+interface KnownRecord {
+  readonly record: ConnectionDetails;
+  readonly position: ReadPosition;
+}
+
 /** What a connection was made from: a new seal (every kubeconfig change makes one) or context differs. */
 function connectionKey(record: ConnectionDetails): string {
   return JSON.stringify([record.kubeconfigEncrypted, record.context]);
@@ -30,8 +39,9 @@ function connectionKey(record: ConnectionDetails): string {
  * connects, reconnects or disconnects it. Should an announcement be lost, a read of a cluster this
  * replica is not connected to (or connected to with older details) connects it on the spot, and a
  * periodic comparison with the database catches the rest (a removal nobody asked about since).
- * Work on one cluster runs one step at a time, each reading the database afresh, so the last
- * step always applies the last committed state.
+ * Work on one cluster runs one step at a time, and a step uses the record its caller read only
+ * if no change of that cluster was announced since (else it reads it again), so the last step
+ * always applies the last committed state; a read of a stored cluster costs no extra query.
  */
 export class ConnectionReconciler {
   /** Per connected cluster: the details it was connected from. */
@@ -41,6 +51,9 @@ export class ConnectionReconciler {
   private readonly queues = new Map<string, Promise<void>>();
   /** Connections started for another replica's change, until they are past CONNECTING. */
   private readonly settling = new Map<string, Promise<void>>();
+  /** Announcements heard, numbered; per cluster, the number of the last one. */
+  private announcements = 0;
+  private readonly lastAnnounced = new Map<string, number>();
   private stopListening: (() => Promise<void>) | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
@@ -54,7 +67,10 @@ export class ConnectionReconciler {
 
   /** Listens for announcements first, so none falls between, then connects every stored cluster. */
   async start(): Promise<void> {
-    this.stopListening = await this.deps.changes.listen((clusterId) => void this.reconcile(clusterId, { settle: true }));
+    this.stopListening = await this.deps.changes.listen((clusterId) => {
+      this.heard(clusterId);
+      void this.reconcile(clusterId, { settle: true });
+    });
     await this.resync();
     this.timer = setInterval(() => void this.resync(), this.resyncMs);
     this.timer.unref();
@@ -69,8 +85,14 @@ export class ConnectionReconciler {
     await Promise.all([...this.queues.values()]);
   }
 
+  /** Call before reading clusters from the database; pass it to `beforeRead` with what was read. */
+  position(): ReadPosition {
+    return this.announcements;
+  }
+
   /** After a mutation committed: this replica follows at once, the others on the announcement. */
   async changed(clusterId: string): Promise<void> {
+    this.heard(clusterId);
     await this.reconcile(clusterId, { settle: false });
     try {
       await this.deps.changes.announce(clusterId);
@@ -83,8 +105,8 @@ export class ConnectionReconciler {
    * Before a read of a stored cluster: connects it here if this replica missed its registration or
    * change, and waits (briefly) for a connection started so, so the read is answered, not UNAVAILABLE.
    */
-  async beforeRead(record: ConnectionDetails): Promise<void> {
-    if (!this.stopped && this.differs(record)) await this.reconcile(record.id, { settle: true });
+  async beforeRead(record: ConnectionDetails, position: ReadPosition): Promise<void> {
+    if (!this.stopped && this.differs(record)) await this.reconcile(record.id, { settle: true }, { record, position });
     await this.settling.get(record.id);
   }
 
@@ -97,6 +119,7 @@ export class ConnectionReconciler {
   async resync(): Promise<void> {
     if (this.stopped) return;
     let records: ClusterRecord[];
+    const position = this.position();
     try {
       records = await this.deps.store.list();
     } catch (error) {
@@ -104,9 +127,17 @@ export class ConnectionReconciler {
       return;
     }
     const stored = new Set(records.map((record) => record.id));
-    const stale = records.filter((record) => this.differs(record)).map((record) => record.id);
+    const stale = records.filter((record) => this.differs(record));
     const removed = this.deps.connections.connectedIds().filter((clusterId) => !stored.has(clusterId));
-    await Promise.all([...stale, ...removed].map((clusterId) => this.reconcile(clusterId, { settle: true })));
+    await Promise.all([
+      ...stale.map((record) => this.reconcile(record.id, { settle: true }, { record, position })),
+      ...removed.map((clusterId) => this.reconcile(clusterId, { settle: true })),
+    ]);
+  }
+
+  private heard(clusterId: string): void {
+    this.announcements += 1;
+    this.lastAnnounced.set(clusterId, this.announcements);
   }
 
   private differs(record: ConnectionDetails): boolean {
@@ -116,9 +147,9 @@ export class ConnectionReconciler {
   }
 
   /** Queues one step for the cluster behind those already queued; resolves when it ran. */
-  private reconcile(clusterId: string, options: { readonly settle: boolean }): Promise<void> {
+  private reconcile(clusterId: string, options: { readonly settle: boolean }, known?: KnownRecord): Promise<void> {
     const previous = this.queues.get(clusterId) ?? Promise.resolve();
-    const step = previous.then(() => this.apply(clusterId, options));
+    const step = previous.then(() => this.apply(clusterId, options, known));
     const queued = step
       .catch((error: unknown) => this.deps.logger.error('cannot follow a cluster change', { clusterId, error: String(error) }))
       .finally(() => {
@@ -128,10 +159,11 @@ export class ConnectionReconciler {
     return queued;
   }
 
-  private async apply(clusterId: string, options: { readonly settle: boolean }): Promise<void> {
+  private async apply(clusterId: string, options: { readonly settle: boolean }, known: KnownRecord | undefined): Promise<void> {
     if (this.stopped) return;
     const { connections } = this.deps;
-    const record = await this.deps.store.findById(clusterId);
+    const fresh = known !== undefined && (this.lastAnnounced.get(clusterId) ?? 0) <= known.position;
+    const record = fresh ? known.record : await this.deps.store.findById(clusterId);
     if (record === null) {
       this.connectedFrom.delete(clusterId);
       this.unusable.delete(clusterId);
