@@ -78,7 +78,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     const infra = await openInfra(config, { ...options, metrics: createGatewayMetrics() }, stops);
 
     const identity = wireIdentity(infra, config);
-    const clusters = wireClusters(infra);
+    const clusters = wireClusters(infra, config.limits ?? DEFAULT_LIMITS);
     const workspaces = await wireWorkspaces(infra, { identity: identity.service, clusters: clusters.service }, stops, config.limits ?? DEFAULT_LIMITS);
     const builds = wireBuilds(
       infra,
@@ -142,6 +142,8 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       stops.add(() => demo.stop());
     }
     await clusters.start();
+    // Before the watches stop (openInfra's stop): no other replica's change starts one again.
+    stops.add(() => clusters.service.stop());
     await builds.start();
     await catalog.start();
     alerts.start();

@@ -96,6 +96,7 @@ describe('limits, log level and error detail', () => {
       releaseRolloutSeconds: 600,
       alertIntervalSeconds: 10,
       releaseHistory: 20,
+      clusterResyncSeconds: 30,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -123,6 +124,7 @@ describe('limits, log level and error detail', () => {
         KDA_RELEASE_ROLLOUT_SECONDS: '30',
         KDA_ALERT_INTERVAL_SECONDS: '2.5',
         KDA_RELEASE_HISTORY: '5',
+        KDA_CLUSTER_RESYNC_SECONDS: '90',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -146,6 +148,7 @@ describe('limits, log level and error detail', () => {
       releaseRolloutSeconds: 30,
       releaseHistory: 5,
       alertIntervalSeconds: 2.5,
+      clusterResyncSeconds: 90,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);

@@ -37,6 +37,8 @@ export interface GatewayLimits {
   readonly releaseHistory: number;
   /** KDA_ALERT_INTERVAL_SECONDS: how often alerts are judged again from the watch caches. */
   readonly alertIntervalSeconds: number;
+  /** KDA_CLUSTER_RESYNC_SECONDS: how often each replica compares its cluster connections with the database, should the bus lose a change. */
+  readonly clusterResyncSeconds: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -57,6 +59,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   releaseRolloutSeconds: 600,
   releaseHistory: 20,
   alertIntervalSeconds: 10,
+  clusterResyncSeconds: 30,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -105,6 +108,7 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     // Two at least: a rollback needs the revision before the current one.
     releaseHistory: parseNumber(env, 'KDA_RELEASE_HISTORY', DEFAULT_LIMITS.releaseHistory, whole(2), problems),
     alertIntervalSeconds: parseNumber(env, 'KDA_ALERT_INTERVAL_SECONDS', DEFAULT_LIMITS.alertIntervalSeconds, { integer: false, min: 0.1 }, problems),
+    clusterResyncSeconds: parseNumber(env, 'KDA_CLUSTER_RESYNC_SECONDS', DEFAULT_LIMITS.clusterResyncSeconds, { integer: false, min: 1 }, problems),
   });
 }
 

@@ -3,7 +3,8 @@ import { BadInputError, ConflictError, DomainError, NotFoundError } from '../../
 import type { Logger } from '../../shared/logger.js';
 import { CLUSTER_PROVIDERS, type ClusterProvider, type ClusterRecord } from './cluster-record.js';
 import { clusterUnavailable } from './errors.js';
-import type { ClusterConnections, ClusterEventSource, ClusterLiveView, ClusterProbe, ClusterStore, LiveClusterStatus, SecretSealer } from './ports.js';
+import { ConnectionReconciler, type ReadPosition } from './connection-reconciler.js';
+import type { ClusterChanges, ClusterConnections, ClusterEventSource, ClusterLiveView, ClusterProbe, ClusterStore, LiveClusterStatus, SecretSealer } from './ports.js';
 
 export interface UpdateClusterInput {
   readonly name?: string | null;
@@ -37,25 +38,54 @@ export interface ClusterServiceDeps {
   readonly probe: ClusterProbe;
   readonly sealer: SecretSealer;
   readonly events: ClusterEventSource;
+  /** How registrations, changes and removals reach the other replicas. */
+  readonly changes: ClusterChanges;
   readonly logger: Logger;
+  /** How often connections are compared with the database, should an announcement be lost. */
+  readonly resyncMs?: number;
+  /** How long a read waits for a connection this replica has just started for another's change. */
+  readonly settleMs?: number;
 }
 
+/**
+ * Registered clusters and their connections. Every replica connects every stored cluster, and
+ * follows the others' registrations, changes and removals (see ConnectionReconciler).
+ */
 export class ClusterService {
-  constructor(private readonly deps: ClusterServiceDeps) {}
+  private readonly reconciler: ConnectionReconciler;
+
+  constructor(private readonly deps: ClusterServiceDeps) {
+    this.reconciler = new ConnectionReconciler({
+      store: deps.store,
+      connections: deps.connections,
+      sealer: deps.sealer,
+      changes: deps.changes,
+      logger: deps.logger,
+      ...(deps.resyncMs === undefined ? {} : { resyncMs: deps.resyncMs }),
+      ...(deps.settleMs === undefined ? {} : { settleMs: deps.settleMs }),
+    });
+  }
 
   async list(): Promise<ClusterSnapshot[]> {
+    const position = this.reconciler.position();
     const records = await this.deps.store.list();
-    return records.map((record) => this.snapshot(record));
+    return Promise.all(records.map((record) => this.connectedSnapshot(record, position)));
   }
 
   async get(id: string): Promise<ClusterSnapshot | null> {
+    const position = this.reconciler.position();
     const record = await this.deps.store.findById(id);
-    return record === null ? null : this.snapshot(record);
+    if (record === null) {
+      this.reconciler.forgetIfConnected(id);
+      return null;
+    }
+    return this.connectedSnapshot(record, position);
   }
 
   async getMany(ids: readonly string[]): Promise<ClusterSnapshot[]> {
+    const position = this.reconciler.position();
     const records = await this.deps.store.findByIds(ids);
-    return records.map((record) => this.snapshot(record));
+    return Promise.all(records.map((record) => this.connectedSnapshot(record, position)));
   }
 
   async require(id: string, field = 'clusterId'): Promise<ClusterSnapshot> {
@@ -109,7 +139,7 @@ export class ClusterService {
       updatedAt: now,
     };
     await this.deps.store.insert(record);
-    this.deps.connections.connect(record.id, valid.kubeconfig, record.context);
+    await this.reconciler.changed(record.id);
     return this.snapshot(record);
   }
 
@@ -124,8 +154,7 @@ export class ClusterService {
     const { kubernetesVersion } = await this.probe(valid.kubeconfig, valid.context);
     const patch = { kubeconfigEncrypted: this.deps.sealer.seal(valid.kubeconfig), context: valid.context, provider: valid.provider, region: valid.region, kubernetesVersion };
     await this.deps.store.update(existing.id, patch);
-    await this.deps.connections.disconnect(existing.id);
-    this.deps.connections.connect(existing.id, valid.kubeconfig, valid.context);
+    await this.reconciler.changed(existing.id);
     return this.snapshot({ ...existing, ...patch });
   }
 
@@ -150,30 +179,27 @@ export class ClusterService {
       patch.context = merged.context;
     }
     await this.deps.store.update(id, patch);
-    if (connectionChanged) {
-      await this.deps.connections.disconnect(id);
-      this.deps.connections.connect(id, merged.kubeconfig, merged.context);
-    }
+    // A rename too: other replicas read names from the database, but a lost announcement costs nothing.
+    await this.reconciler.changed(id);
     return this.snapshot({ ...existing, ...patch });
   }
 
-  /** Stops every watch of the cluster, then forgets it. */
+  /** Forgets the cluster, then stops every watch of it, here and on every other replica. */
   async remove(id: string): Promise<ClusterRecord> {
     const existing = (await this.require(id, 'id')).record;
-    await this.deps.connections.disconnect(id);
     await this.deps.store.remove(id);
+    await this.reconciler.changed(id);
     return existing;
   }
 
-  /** Starts the watches of every stored cluster; called once at start. */
-  async connectAll(): Promise<void> {
-    for (const record of await this.deps.store.list()) {
-      try {
-        this.deps.connections.connect(record.id, this.deps.sealer.open(record.kubeconfigEncrypted), record.context);
-      } catch (error) {
-        this.deps.logger.error('cannot open the stored kubeconfig of a cluster', { clusterId: record.id, error: String(error) });
-      }
-    }
+  /** Starts the watches of every stored cluster and follows other replicas' changes; called once at start. */
+  async start(): Promise<void> {
+    await this.reconciler.start();
+  }
+
+  /** Stops following changes (shutdown): no watch is started after this. */
+  async stop(): Promise<void> {
+    await this.reconciler.stop();
   }
 
   /** Remembers the last observed status, so a restart or a list of stored clusters shows it. */
@@ -208,6 +234,12 @@ export class ClusterService {
 
   private snapshot(record: ClusterRecord): ClusterSnapshot {
     return { record, live: this.deps.connections.view(record.id) };
+  }
+
+  /** A stored cluster this replica is not connected to yet (a lost announcement) is connected first. */
+  private async connectedSnapshot(record: ClusterRecord, position: ReadPosition): Promise<ClusterSnapshot> {
+    await this.reconciler.beforeRead(record, position);
+    return this.snapshot(record);
   }
 }
 

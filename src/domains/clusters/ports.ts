@@ -48,10 +48,25 @@ export interface ClusterLiveView {
 
 /** The live connections to clusters (implemented by the informer pool in src/infra/k8s). */
 export interface ClusterConnections {
-  /** Idempotent: one set of watches per cluster whatever the number of callers. */
+  /** Idempotent: one set of watches per cluster whatever the number of callers; other details replace them. */
   connect(clusterId: string, kubeconfig: string, context: string | null): void;
   disconnect(clusterId: string): Promise<void>;
   view(clusterId: string): ClusterLiveView | undefined;
+  /** The clusters this process watches now. */
+  connectedIds(): string[];
+  /** Resolves once the cluster's connection is past CONNECTING, or after `timeoutMs`; at once when not connected. */
+  settled(clusterId: string, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * How a registration, change or removal of a cluster reaches every replica (implemented over the
+ * event bus in src/infra/nats): each one then reads the cluster again and connects, reconnects or
+ * disconnects it. Only the id travels; the database says what it now is.
+ */
+export interface ClusterChanges {
+  announce(clusterId: string): Promise<void>;
+  /** Calls `onChange` for every announcement, this replica's included; resolves once listening. */
+  listen(onChange: (clusterId: string) => void): Promise<() => Promise<void>>;
 }
 
 /** Checks a kubeconfig before it is saved: reachable, authorized, which version. */

@@ -123,8 +123,8 @@ describe('ClusterInformers', () => {
     ]);
     expect(payloads[0]).toMatchObject({ v: 1, clusterId: 'c1', kind: 'pods' });
     expect(podEvents.map((entry) => entry.messageId)).toEqual([
-      `c1:pods:${created.metadata.uid}:1:ADDED`,
-      `c1:pods:${created.metadata.uid}:3:MODIFIED`,
+      `c1:pods:${created.metadata.uid}:1`,
+      `c1:pods:${created.metadata.uid}:3`,
       `c1:pods:${created.metadata.uid}:DELETED`,
     ]);
     expect(bus.on('kda.v1.c1.namespaces._').map((entry) => (entry.data as ClusterObjectEvent<unknown>).type)).toEqual(['ADDED']);

@@ -361,10 +361,13 @@ export class ClusterInformers implements ClusterLiveView {
 }
 
 /**
- * Same change, same id, whichever gateway replica publishes it, so JetStream de-duplicates.
- * A deletion is identified by uid alone: one replica may learn it from the watch (deletion
- * resourceVersion) and another from a relist (last known resourceVersion), and a uid dies once.
+ * Same object state, same id, whichever gateway replica publishes it, so JetStream de-duplicates.
+ * An ADDED or MODIFIED is identified by uid and resourceVersion, not by its type: a replica that
+ * joins (or restarts) lists the cluster and announces each object as ADDED at the version another
+ * replica already published as MODIFIED, and that is no news. A deletion is identified by uid
+ * alone: one replica may learn it from the watch (deletion resourceVersion) and another from a
+ * relist (last known resourceVersion), and a uid dies once.
  */
 export function objectMessageId(clusterId: string, kind: ClusterObjectKindName, type: WatchEventType, object: { uid: string; resourceVersion: string }): string {
-  return type === 'DELETED' ? `${clusterId}:${kind}:${object.uid}:${type}` : `${clusterId}:${kind}:${object.uid}:${object.resourceVersion}:${type}`;
+  return type === 'DELETED' ? `${clusterId}:${kind}:${object.uid}:DELETED` : `${clusterId}:${kind}:${object.uid}:${object.resourceVersion}`;
 }

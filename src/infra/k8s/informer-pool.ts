@@ -94,6 +94,28 @@ export class InformerPool {
     return [...this.entries.keys()];
   }
 
+  /**
+   * Resolves once the cluster's connection is past CONNECTING (synced, degraded or unreachable),
+   * or after `timeoutMs`; at once when it is not connected.
+   */
+  settled(clusterId: string, timeoutMs: number): Promise<void> {
+    const informers = this.get(clusterId);
+    if (informers === undefined || informers.status().state !== 'CONNECTING') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve();
+      };
+      const listener: PoolStatusListener = (changedId, status) => {
+        if (changedId === clusterId && status.state !== 'CONNECTING') finish();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      timer.unref();
+      this.listeners.add(listener);
+    });
+  }
+
   /** Each connected cluster's events not yet on the bus. */
   outboxStats(): Array<{ readonly clusterId: string; readonly stats: OutboxStats }> {
     return [...this.entries].map(([clusterId, entry]) => ({ clusterId, stats: entry.informers.outboxStats() }));

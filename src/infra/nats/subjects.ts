@@ -26,6 +26,8 @@ export const subjects = {
   all: 'kda.v1.>',
   /** Memberships or allotments changed: every replica drops its cached access scopes. */
   accessChanged: 'kda.v1.access.changed',
+  /** A cluster was registered, changed or removed (`{ v: 1, clusterId }`): every replica reads it again and follows. */
+  clusterChanged: 'kda.v1.clusters.changed',
   /** An application map was created, changed or deleted: live map streams reread it. */
   appMapChanged: 'kda.v1.appmaps.changed',
   clusterObjects(clusterId: string, kind: ClusterObjectKind, namespace: string = CLUSTER_SCOPE): string {
