@@ -210,3 +210,31 @@ describe('projectNamespace', () => {
     expect(projectNamespace({ metadata: { name: 'x', uid: 'y' } }).phase).toBe('Active');
   });
 });
+
+describe('compact pod projections (heap per cached pod)', () => {
+  const sibling = (name: string, uid: string, labels: Record<string, string>) => {
+    const json = podJson();
+    const metadata = json['metadata'] as Record<string, unknown>;
+    return projectPod({ ...json, metadata: { ...metadata, name, uid, labels } });
+  };
+
+  test('pods of one controller share one frozen copy of their labels, controller, requests and limits', () => {
+    const first = sibling('web-a', 'uid-a', { app: 'web', 'pod-template-hash': '7d4b9c' });
+    const second = sibling('web-b', 'uid-b', { app: 'web', 'pod-template-hash': '7d4b9c' });
+    expect(second.labels).toBe(first.labels);
+    expect(second.owner).toBe(first.owner);
+    expect(second.containers[0]!.requests).toBe(first.containers[0]!.requests);
+    expect(second.containers[0]!.limits).toBe(first.containers[0]!.limits);
+    expect(Object.isFrozen(first.labels)).toBe(true);
+    expect(first.containers[0]!.requests).toEqual({ cpuCores: 0.25, memoryBytes: 64 * 2 ** 20 });
+    // Different content, different copies.
+    expect(sibling('web-c', 'uid-c', { app: 'web', 'pod-template-hash': 'other' }).labels).not.toBe(first.labels);
+  });
+
+  test('labels unique to a pod (a StatefulSet pod’s name) are not pooled', () => {
+    const labels = { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0' };
+    const pod = sibling('db-0', 'uid-db-0', labels);
+    expect(pod.labels).toEqual(labels);
+    expect(Object.isFrozen(pod.labels)).toBe(false);
+  });
+});

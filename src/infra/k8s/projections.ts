@@ -20,6 +20,7 @@ import { asArray, asNumber, asRecord, asString, asStringMap, asTimestamp, compac
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const LEGACY_ROLE_LABEL = 'kubernetes.io/role';
+const STATEFUL_POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 
 export function projectNamespace(raw: unknown): NamespaceProjection {
   const metadata = metadataOf(raw);
@@ -85,7 +86,7 @@ export function projectPod(raw: unknown): PodProjection {
     podIP: asString(status['podIP']),
     startedAt,
     createdAt,
-    labels: internRecord(`labels:${JSON.stringify(labels)}`, labels),
+    labels: sharedLabels(labels, metadata['ownerReferences']),
     containers,
     owner: internedOwner(controllerOwner(metadata['ownerReferences'])),
     deletionTimestamp: asTimestamp(metadata['deletionTimestamp']),
@@ -125,7 +126,19 @@ function containerState(state: RawRecord): { state: string; reason?: string; sta
 }
 
 function internedOwner(owner: OwnerReference | undefined): OwnerReference | undefined {
-  return owner === undefined ? undefined : internRecord(`owner:${owner.uid}:${owner.kind}:${owner.name}`, { kind: intern(owner.kind), name: intern(owner.name), uid: intern(owner.uid) });
+  return owner === undefined
+    ? undefined
+    : internRecord(`owner:${owner.uid}:${owner.kind}:${owner.name}`, { kind: intern(owner.kind), name: intern(owner.name), uid: intern(owner.uid) });
+}
+
+/**
+ * Pods of one ReplicaSet, DaemonSet or Job carry the same labels: one copy serves them all. Labels
+ * unique to a pod (a bare pod's, a StatefulSet pod's name label) are kept as they are — pooling
+ * them would cost a key per pod and save nothing.
+ */
+function sharedLabels(labels: Record<string, string>, ownerReferences: unknown): Record<string, string> {
+  if (asArray(ownerReferences).length === 0 || labels[STATEFUL_POD_NAME_LABEL] !== undefined) return labels;
+  return internRecord(`labels:${JSON.stringify(labels)}`, labels);
 }
 
 function figures(cpuCores: number, memoryBytes: number): { cpuCores: number; memoryBytes: number } {
