@@ -3,7 +3,7 @@
  * the same run (DESIGN.md). Loopback only, bounded loops, exits 0 whatever the numbers: a
  * benchmark reports, it does not judge. A scenario that cannot finish prints why instead.
  *
- * BENCH_ONLY=fanout,query,tenants,memory,writes runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
+ * BENCH_ONLY=fanout,query,tenants,memory,writes,nats runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
@@ -12,12 +12,13 @@ import { runEmbeddedWriteScenario } from './embedded-writes.js';
 import { runFanoutScenario } from './fanout.js';
 import { natsReachable, NATS_URL } from './gateway.js';
 import { runMemoryScenario } from './informer-memory.js';
+import { runNatsHopScenario } from './nats-hop.js';
 import { runQueryScenario } from './query-throughput.js';
 import { runTenantIsolationScenario } from './tenant-isolation.js';
 import { formatMs, progress, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes').split(',').map((name) => name.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats').split(',').map((name) => name.trim()));
 
 interface Scenario {
   readonly name: string;
@@ -72,6 +73,15 @@ async function main(): Promise<void> {
       title: 'informer memory',
       run: () => runMemoryScenario({ pods: quick ? 2_000 : 10_000, gatewayBuses: nats ? [{ kind: 'memory' }, natsBus] : [{ kind: 'memory' }] }),
     },
+    ...(nats
+      ? [
+          {
+            name: 'nats',
+            title: 'NATS hop',
+            run: () => runNatsHopScenario({ eventsPerSecond: 10_000, seconds: quick ? 1 : 5 }),
+          },
+        ]
+      : []),
     {
       name: 'writes',
       title: 'embedded writes',
