@@ -29,7 +29,8 @@ export interface OperationTelemetry {
   httpOperation(report: HttpOperationReport): void;
   subscriptionStarted(report: SubscriptionReport): void;
   subscriptionEnded(report: SubscriptionReport & { readonly durationMs: number; readonly delivered: number; readonly outcome: string }): void;
-  delivered(field: string): void;
+  /** `count` results of `field` sent (one per subscriber). */
+  delivered(field: string, count?: number): void;
 }
 
 /** The first error's code, or `ok`: what the outcome label and log field say. */
@@ -70,8 +71,8 @@ export function createOperationTelemetry(metrics: GatewayMetrics, logger: Logger
         outcome: report.outcome,
       });
     },
-    delivered(field) {
-      metrics.eventsDelivered.inc({ field });
+    delivered(field, count = 1) {
+      metrics.eventsDelivered.inc({ field }, count);
     },
   };
 }

@@ -27,7 +27,7 @@ import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import { requestIdOf } from './request-id.js';
-import type { SharedSubscriptions } from './shared-subscriptions.js';
+import type { FrameChannel, SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
   readonly httpServer: Server;
@@ -67,6 +67,15 @@ interface TrackedSubscription {
   started: number;
   delivered: number;
   outcome: string;
+}
+
+/**
+ * The `payload` of a graphql-ws `next` message as JSON, exactly as graphql-ws would write it
+ * through our `onNext` (errors formatted for clients): shared subscriptions serialize once per
+ * event with it and write the same bytes to every socket.
+ */
+export function nextPayloadSerializer(formatError: WebsocketOptions['formatError']): (result: ExecutionResult) => string {
+  return (result) => JSON.stringify(result.errors === undefined ? result : { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) });
 }
 
 /**
@@ -145,6 +154,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     const result: ExecutionResult = await Promise.race([execution, deadline.reached.then(() => ({ errors: [deadline.error()] }))]);
     return options.guard.capResult({ ...result, extensions: { ...result.extensions, cost } });
   };
+  // Where a subscription's shared frames go, by the context its onSubscribe made for it.
+  const channels = new WeakMap<object, FrameChannel>();
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
@@ -155,7 +166,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       // Without it graphql-ws puts internal error messages in close reasons unless NODE_ENV=production.
       isProd: options.debugErrors !== true,
       schema: options.schema,
-      subscribe: (args) => options.sharedSubscriptions.subscribe(args),
+      subscribe: (args) => options.sharedSubscriptions.subscribe(args, channels.get(args.contextValue as object)),
       execute: executeAdmitted,
       onConnect: async (context) => {
         const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
@@ -175,7 +186,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           return false;
         }
       },
-      onSubscribe: async (context, _id, payload) => {
+      onSubscribe: async (context, id, payload) => {
         const principal = principals.get(context) ?? null;
         // graphql-ws has registered this operation already, so it is among the open ones.
         const open = Object.keys(context.subscriptions).length;
@@ -209,14 +220,26 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           const operation = getOperationAST(document, payload.operationName ?? undefined);
           if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
             const root = operation.selectionSet.selections[0];
-            trackedOf(context).set(_id, {
+            const tracked: TrackedSubscription = {
               field: root?.kind === Kind.FIELD ? root.name.value : 'unknown',
               name: operation.name?.value,
               started: 0,
               delivered: 0,
               outcome: 'ok',
+            };
+            trackedOf(context).set(id, tracked);
+            const contextValue = options.contexts.create(principal);
+            const socket = context.extra.socket;
+            channels.set(contextValue, {
+              id,
+              // ws calls back once the network took the frame, or with an error once the socket is gone.
+              send: (frame, written) => socket.send(frame, written),
+              bufferedBytes: () => socket.bufferedAmount,
+              delivered: () => {
+                tracked.delivered += 1;
+              },
             });
-            return { ...execution, contextValue: options.contexts.create(principal) };
+            return { ...execution, contextValue };
           }
           const deadline = options.guard.deadline();
           let leave: () => void;
