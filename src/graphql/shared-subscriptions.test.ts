@@ -102,7 +102,14 @@ function sharedWith(overrides: Partial<SharedSubscriptionOptions> = {}) {
   return { shared, serialized };
 }
 
-async function open(shared: SharedSubscriptions, schema: GraphQLSchema, query: string, channel?: FrameChannel, variableValues: Record<string, unknown> = {}, contextValue: unknown = admin) {
+async function open(
+  shared: SharedSubscriptions,
+  schema: GraphQLSchema,
+  query: string,
+  channel?: FrameChannel,
+  variableValues: Record<string, unknown> = {},
+  contextValue: unknown = admin,
+) {
   const result = await shared.subscribe({ schema, document: parse(query), variableValues, contextValue }, channel);
   if (!(Symbol.asyncIterator in result)) throw new Error(JSON.stringify(result));
   return result;

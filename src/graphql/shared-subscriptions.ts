@@ -220,7 +220,9 @@ export class SharedSubscriptions {
     group.members.delete(member);
     this.options.onDropped?.(1);
     const { maxFrames, maxBufferedBytes } = this.options.backlog;
-    member.end(new ResyncRequiredError(member.lastCursor, `the subscriber's socket fell behind (more than ${maxFrames} events or ${maxBufferedBytes} bytes not yet taken by the network)`));
+    member.end(
+      new ResyncRequiredError(member.lastCursor, `the subscriber's socket fell behind (more than ${maxFrames} events or ${maxBufferedBytes} bytes not yet taken by the network)`),
+    );
     void this.leave(group, member);
   }
 
