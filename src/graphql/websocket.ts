@@ -5,10 +5,7 @@ import {
   GraphQLError,
   Kind,
   OperationTypeNode,
-  parse,
   specifiedRules,
-  validate,
-  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -23,6 +20,7 @@ import type { ContextFactory } from './context.js';
 import { isWebsocketOriginAllowed } from './cors.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { OperationCost, OperationGuard } from './cost/operation-guard.js';
+import { CheckedDocuments } from './document-cache.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
@@ -136,7 +134,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     }
   }, options.credentialRecheckMs);
   recheck.unref();
-  const rules = [...specifiedRules, ...queryLimitRules(options.limits)];
+  const documents = new CheckedDocuments(options.schema, [...specifiedRules, ...queryLimitRules(options.limits)]);
   // Queries and mutations admitted to run, by their context: priced, with a turn and a deadline.
   const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void }>();
   const executeAdmitted = async (args: ExecutionArgs) => {
@@ -203,16 +201,10 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        const errors = validate(options.schema, document, rules);
         // Returned errors go out through onError, which formats them.
-        if (errors.length > 0)
-          return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
+        const checked = documents.check(payload.query);
+        if ('errors' in checked) return [...checked.errors];
+        const { document } = checked;
         const execution = { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
         try {
           const cost = options.guard.price(document, payload.operationName, payload.variables);
