@@ -8,6 +8,9 @@ export type { BacklogLimits, FrameChannel } from './frame-subscriber.js';
 /** Arguments that replay history: a late joiner must get its own replay, so these are never shared. */
 const REPLAY_ARGUMENTS = new Set(['after', 'fromLine']);
 
+/** Events fanned out in a row, at most, before the event loop gets a turn (fewer under a small backlog limit). */
+const EVENTS_BETWEEN_YIELDS = 32;
+
 /** One event as executed: its result and the source event it came from (which carries its cursor). */
 interface ExecutedEvent {
   readonly result: ExecutionResult;
@@ -177,7 +180,18 @@ export class SharedSubscriptions {
     void (async () => {
       let failure: Error | undefined;
       try {
-        for await (const event of group.events) this.fanOut(group, event);
+        // Half the limit: a socket that keeps up has reported its frames written well before it.
+        const eventsBetweenYields = Math.max(1, Math.min(EVENTS_BETWEEN_YIELDS, Math.floor(this.options.backlog.maxFrames / 2)));
+        let sinceYield = 0;
+        for await (const event of group.events) {
+          this.fanOut(group, event);
+          // Events already buffered arrive as microtasks, during which no socket reports a frame
+          // written: let the event loop turn now and then, or a burst would look like a backlog.
+          if (++sinceYield >= eventsBetweenYields) {
+            sinceYield = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
       } catch (error) {
         failure = asError(error);
       }
