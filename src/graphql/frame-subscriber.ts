@@ -4,8 +4,8 @@ import type { ExecutionResult } from 'graphql';
 export interface FrameChannel {
   /** The graphql-ws operation id, as the client chose it. */
   readonly id: string;
-  /** Queues one whole message on the socket; `written` runs once the network has taken it (or the socket is gone). */
-  send(frame: string, written: () => void): void;
+  /** Queues one whole message on the socket; `written`, when given, runs once the network has taken it (or the socket is gone). */
+  send(frame: string, written?: () => void): void;
   /** Bytes the socket holds that the network has not taken yet (all its subscriptions together). */
   bufferedBytes(): number;
   /** One event went to this subscriber (for its log line). */
@@ -26,7 +26,11 @@ export interface BacklogLimits {
  * reason) when the subscription does, and sends `complete` or `error` after the last frame.
  */
 export class FrameSubscriber {
-  /** Frames handed to the socket that the network has not taken yet: this subscriber's queue. */
+  /**
+   * Frames queued behind bytes the network had not taken yet: this subscriber's queue. A frame
+   * written to an idle socket goes straight to the network and is not counted (nor called back:
+   * a subscriber that keeps up costs one write per event, as in a raw broadcast).
+   */
   unwritten = 0;
   /** The cursor of the last event this subscriber is up to date with. */
   lastCursor: string | null = null;
@@ -46,18 +50,24 @@ export class FrameSubscriber {
     this.head = `{"id":${JSON.stringify(channel.id)},"type":"next","payload":`;
   }
 
-  /** Whether the socket has fallen behind further than `limits` allow. */
-  isBehind(limits: BacklogLimits): boolean {
-    return this.unwritten >= limits.maxFrames || this.channel.bufferedBytes() > limits.maxBufferedBytes;
-  }
-
-  /** Writes one `next` message around the payload serialized once for the whole group. */
-  write(payloadJson: string, cursor: string | null): void {
-    if (this.ended) return;
-    this.unwritten += 1;
-    this.channel.send(this.head + payloadJson + '}', this.written);
+  /**
+   * Writes one `next` message around the payload serialized once for the whole group; false,
+   * writing nothing, when the socket has fallen behind further than `limits` allow.
+   */
+  deliver(payloadJson: string, cursor: string | null, limits: BacklogLimits): boolean {
+    if (this.ended) return true;
+    const buffered = this.channel.bufferedBytes();
+    if (this.unwritten >= limits.maxFrames || buffered > limits.maxBufferedBytes) return false;
+    const frame = this.head + payloadJson + '}';
+    if (buffered === 0) {
+      this.channel.send(frame);
+    } else {
+      this.unwritten += 1;
+      this.channel.send(frame, this.written);
+    }
     if (cursor !== null) this.lastCursor = cursor;
     this.channel.delivered();
+    return true;
   }
 
   /** Ends the subscription; graphql-ws then sends `error` (with `error`) or `complete` after the frames already queued. */

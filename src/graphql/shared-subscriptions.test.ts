@@ -69,18 +69,29 @@ function fixture() {
 
 type RecordingChannel = FrameChannel & { readonly frames: string[]; payloads(): unknown[] };
 
-/** A socket stand-in: records frames; a `stalled` one never reports them written (a reader that stopped). */
-function recording(id: string, stalled = false): RecordingChannel {
+/**
+ * A socket stand-in that records frames. A `fast` one hands each frame to the network at once; a
+ * `draining` one holds it until the next tick (a busy but healthy socket); a `stalled` one (a
+ * reader that stopped) holds every frame and never reports one written.
+ */
+function recording(id: string, mode: 'fast' | 'draining' | 'stalled' = 'fast'): RecordingChannel {
   const frames: string[] = [];
+  let unsentBytes = 0;
   return {
     id,
     frames,
     send(frame, written) {
       frames.push(frame);
-      // As a socket does: the callback comes on a later tick, never amid a run of microtasks.
-      if (!stalled) process.nextTick(written);
+      if (mode === 'fast') return;
+      unsentBytes += frame.length;
+      if (mode === 'stalled') return;
+      // As a socket does: the write completes on a later tick, never amid a run of microtasks.
+      process.nextTick(() => {
+        unsentBytes -= frame.length;
+        written?.();
+      });
     },
-    bufferedBytes: () => 0,
+    bufferedBytes: () => unsentBytes,
     delivered: () => undefined,
     payloads: () => frames.map((frame) => (JSON.parse(frame) as { payload: unknown }).payload),
   };
@@ -163,9 +174,9 @@ describe('shared subscriptions', () => {
   test('a MODIFIED event that changes nothing selected is not sent; its cursor still counts as seen', async () => {
     const { schema, emit } = fixture();
     const unchanged: string[] = [];
-    const { shared } = sharedWith({ onUnchanged: (field) => unchanged.push(field), backlog: { maxFrames: 2, maxBufferedBytes: 1 << 20 } });
+    const { shared } = sharedWith({ onUnchanged: (field) => unchanged.push(field), backlog: { maxFrames: 1, maxBufferedBytes: 1 << 20 } });
     const fast = recording('fast');
-    const stalled = recording('stalled', true);
+    const stalled = recording('stalled', 'stalled');
     await open(shared, schema, 'subscription { ticks { type cursor value } }', fast);
     const slow = await open(shared, schema, 'subscription { ticks { type cursor value } }', stalled);
     emit(1, 'ADDED'); // c1: sent
@@ -174,7 +185,7 @@ describe('shared subscriptions', () => {
     await settle();
     expect(fast.payloads()).toEqual([{ data: { ticks: { type: 'ADDED', cursor: 'c1', value: 1 } } }, { data: { ticks: { type: 'MODIFIED', cursor: 'c2', value: 2 } } }]);
     expect(unchanged).toEqual(['ticks']);
-    // The stalled socket has two frames not written: the next event cuts it off, up to date with c3.
+    // The stalled socket still holds c1, and c2 waits behind it: the next event cuts it off, up to date with c3.
     const ending = handled(slow.next());
     emit(3); // c4
     await settle();
@@ -182,7 +193,7 @@ describe('shared subscriptions', () => {
     await expect(ending).rejects.toMatchObject({ code: 'RESYNC_REQUIRED', details: { lastCursor: 'c3' } });
     expect(stalled.frames).toHaveLength(2);
     expect(fast.payloads()).toHaveLength(3);
-    expect(shared.backlogPeak()).toBe(2);
+    expect(shared.backlogPeak()).toBe(1);
   });
 
   test('a newcomer is sent the next event even when it changes nothing for the others', async () => {
@@ -205,15 +216,16 @@ describe('shared subscriptions', () => {
     const dropped: number[] = [];
     const { shared } = sharedWith({ backlog: { maxFrames: 3, maxBufferedBytes: 1 << 20 }, onDropped: (count) => dropped.push(count) });
     const fast = recording('fast');
-    const stalled = recording('stalled', true);
+    const stalled = recording('stalled', 'stalled');
     await open(shared, schema, 'subscription { ticks { value } }', fast);
     const slow = await open(shared, schema, 'subscription { ticks { value } }', stalled);
     const ending = handled(slow.next());
     for (let value = 1; value <= 10; value++) emit(value);
     await settle();
+    // The first frame went to the network's side; three more waited behind it, the limit.
     // It never selected `cursor`: the source event's cursor is the one to resume after.
-    await expect(ending).rejects.toMatchObject({ code: 'RESYNC_REQUIRED', details: { lastCursor: 'c3' } });
-    expect(stalled.frames).toHaveLength(3);
+    await expect(ending).rejects.toMatchObject({ code: 'RESYNC_REQUIRED', details: { lastCursor: 'c4' } });
+    expect(stalled.frames).toHaveLength(4);
     expect(fast.payloads().map((payload) => (payload as { data: { ticks: { value: number } } }).data.ticks.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(dropped).toEqual([1]);
     expect(shared.backlogPeak()).toBe(3);
@@ -222,11 +234,11 @@ describe('shared subscriptions', () => {
   test('a burst of events already buffered does not look like a stalled socket', async () => {
     const { schema, emit } = fixture();
     const { shared } = sharedWith({ backlog: { maxFrames: 40, maxBufferedBytes: 1 << 20 } });
-    const fast = recording('fast');
-    const subscriber = await open(shared, schema, 'subscription { ticks { value } }', fast);
+    const busy = recording('busy', 'draining');
+    const subscriber = await open(shared, schema, 'subscription { ticks { value } }', busy);
     for (let value = 1; value <= 100; value++) emit(value);
     await settle();
-    expect(fast.payloads()).toHaveLength(100);
+    expect(busy.payloads()).toHaveLength(100);
     expect(shared.backlogPeak()).toBeLessThan(40);
     await subscriber.return!();
   });

@@ -218,11 +218,10 @@ export class SharedSubscriptions {
     const { backlog } = this.options;
     let written = 0;
     for (const member of group.members) {
-      if (member.isBehind(backlog)) {
+      if (!member.deliver(payload, cursor, backlog)) {
         this.cutOff(group, member);
         continue;
       }
-      member.write(payload, cursor);
       written += 1;
       if (member.unwritten > this.peakBacklog) this.peakBacklog = member.unwritten;
     }

@@ -224,7 +224,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             const socket = context.extra.socket;
             channels.set(contextValue, {
               id,
-              // ws calls back once the network took the frame, or with an error once the socket is gone.
+              // ws calls `written` back once the network took the frame, or with an error once the socket is gone.
               send: (frame, written) => socket.send(frame, written),
               bufferedBytes: () => socket.bufferedAmount,
               delivered: () => {
