@@ -51,8 +51,13 @@ export class DeliveryFailure extends Error {
 }
 
 const OPEN_TIMEOUT_MS = 150_000;
-const WARMUP_ATTEMPTS = 40;
-const WARMUP_WAIT_MS = 3_000;
+/**
+ * A warm-up event every quarter second, for at most two minutes: "time to subscribe all" is then
+ * the time until every subscriber is live give or take 250 ms, for both servers alike (a wait of
+ * seconds between attempts made it a multiple of that wait).
+ */
+const WARMUP_ATTEMPTS = 480;
+const WARMUP_WAIT_MS = 250;
 const ROUND_TIMEOUT_MS = 90_000;
 
 type Link = WorkerLink<WorkerCommand, WorkerReport>;

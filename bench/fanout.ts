@@ -10,7 +10,7 @@ import { startBenchCluster } from './clusters.js';
 import { SEQUENCE_LABEL } from './fanout-protocol.js';
 import { deliveredPerSecond, measureFanout, medianFirstMs, type FanoutMeasurement, type FanoutPlan, type FanoutTarget } from './fanout-session.js';
 import { registerCluster, startBenchGateway } from './gateway.js';
-import { formatMs, formatRate, formatRatio, progress, waitUntil, type ResultRow } from './support.js';
+import { formatMs, formatRate, formatRatio, goal, progress, waitUntil, type ResultRow } from './support.js';
 
 const SUBSCRIPTION = `subscription Pods($clusterId: ID!) {
   podEvents(clusterId: $clusterId) { type cursor pod { id namespace name phase ready restarts labels containers { name image } } }
@@ -62,6 +62,7 @@ function rowsFor(label: string, plan: FanoutPlan, gateway: FanoutMeasurement, ra
       measured: formatRate(gatewayRate, 'ev'),
       baseline: formatRate(rawRate, 'ev'),
       ratio: formatRatio(gatewayRate, rawRate),
+      goal: goal('≥ 0.80× raw', gatewayRate / rawRate, { minimum: 0.8 }),
       note: `higher is better; DESIGN: 0.24× per-subscriber execution, 0.90× shared (${plan.rounds} rounds × ${plan.eventsPerRound} events, median)`,
     });
   }
@@ -70,6 +71,7 @@ function rowsFor(label: string, plan: FanoutPlan, gateway: FanoutMeasurement, ra
     measured: formatMs(gatewayFirst),
     baseline: formatMs(rawFirst),
     ratio: formatRatio(gatewayFirst, rawFirst),
+    goal: goal('≤ 2 ms', gatewayFirst, { maximum: 2 }),
     note:
       plan.subscribers === 1
         ? 'lower is better; the gateway figure is its whole event path (apiserver watch, informer, bus, hub, GraphQL) with no fan-out'
@@ -80,6 +82,7 @@ function rowsFor(label: string, plan: FanoutPlan, gateway: FanoutMeasurement, ra
     measured: formatMs(gateway.subscribeAllMs),
     baseline: formatMs(raw.subscribeAllMs),
     ratio: formatRatio(gateway.subscribeAllMs, raw.subscribeAllMs),
+    goal: goal('≤ 1.5× raw', gateway.subscribeAllMs / raw.subscribeAllMs, { maximum: 1.5 }),
     note: 'lower is better; sockets opened in batches until each got a warm-up event (graphql-ws adds init, auth, subscribe)',
   });
   return rows;

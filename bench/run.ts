@@ -15,7 +15,7 @@ import { runMemoryScenario } from './informer-memory.js';
 import { runNatsHopScenario } from './nats-hop.js';
 import { runQueryScenario } from './query-throughput.js';
 import { runTenantIsolationScenario } from './tenant-isolation.js';
-import { formatMs, progress, renderTable, type ResultRow } from './support.js';
+import { formatMs, progress, renderJson, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats').split(',').map((name) => name.trim()));
@@ -108,6 +108,9 @@ async function main(): Promise<void> {
       'measured = the gateway; baseline = the same work done the cheapest way, in the same run; ratio = measured / baseline',
       '',
       renderTable(rows),
+      '',
+      'the same table as JSON:',
+      renderJson(rows),
       '',
       `total ${formatMs(Date.now() - startedAt)}`,
       '',

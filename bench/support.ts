@@ -82,6 +82,13 @@ export async function settledHeapUsed(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
+/** A target a row is judged against (issue 12), and whether this run met it. */
+export interface Goal {
+  /** As printed, e.g. "≥ 0.80× raw". */
+  readonly text: string;
+  readonly met: boolean;
+}
+
 /** One line of the result table. */
 export interface ResultRow {
   readonly scenario: string;
@@ -89,7 +96,14 @@ export interface ResultRow {
   readonly baseline: string;
   /** measured / baseline, already oriented so that the note explains which way is better. */
   readonly ratio: string;
+  readonly goal?: Goal;
   readonly note: string;
+}
+
+/** A goal on `value`: at least `minimum` (higher is better) or at most `maximum` (lower is better). */
+export function goal(text: string, value: number, bound: { readonly minimum: number } | { readonly maximum: number }): Goal {
+  const met = Number.isFinite(value) && ('minimum' in bound ? value >= bound.minimum : value <= bound.maximum);
+  return { text, met };
 }
 
 export function formatRate(perSecond: number, unit: string): string {
@@ -119,14 +133,33 @@ export function formatRatio(measured: number, baseline: number): string {
   return `${ratio.toFixed(ratio >= 100 ? 0 : ratio >= 10 ? 1 : 2)}×`;
 }
 
+type Cells = Record<'scenario' | 'measured' | 'baseline' | 'ratio' | 'goal' | 'verdict' | 'note', string>;
+
+function cellsOf(row: ResultRow): Cells {
+  return { ...row, goal: row.goal?.text ?? '-', verdict: row.goal === undefined ? '-' : row.goal.met ? 'PASS' : 'MISS' };
+}
+
 /** Plain-text table: columns padded to their widest cell, the note last and unpadded. */
 export function renderTable(rows: readonly ResultRow[]): string {
-  const header: ResultRow = { scenario: 'scenario', measured: 'measured', baseline: 'baseline', ratio: 'ratio', note: 'interpretation' };
-  const columns = ['scenario', 'measured', 'baseline', 'ratio'] as const;
-  const widths = columns.map((column) => Math.max(...[header, ...rows].map((row) => row[column].length)));
-  const line = (row: ResultRow) => [...columns.map((column, index) => row[column].padEnd(widths[index] ?? 0)), row.note].join('  ');
+  const header: Cells = { scenario: 'scenario', measured: 'measured', baseline: 'baseline', ratio: 'ratio', goal: 'goal', verdict: 'verdict', note: 'interpretation' };
+  const columns = ['scenario', 'measured', 'baseline', 'ratio', 'goal', 'verdict'] as const;
+  const cells = [header, ...rows.map(cellsOf)];
+  const widths = columns.map((column) => Math.max(...cells.map((row) => row[column].length)));
+  const line = (row: Cells) => [...columns.map((column, index) => row[column].padEnd(widths[index] ?? 0)), row.note].join('  ');
   const rule = widths.map((width) => '-'.repeat(width)).join('  ') + '  ' + '-'.repeat(14);
-  return [line(header), rule, ...rows.map(line)].join('\n');
+  return [line(header), rule, ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The same rows as JSON (one object per row, the verdict spelled out), for tools and for the record. */
+export function renderJson(rows: readonly ResultRow[]): string {
+  return JSON.stringify(
+    rows.map((row) => {
+      const { goal: _goal, verdict, ...cells } = cellsOf(row);
+      return { ...cells, goal: row.goal?.text ?? null, verdict: verdict === '-' ? null : verdict };
+    }),
+    null,
+    2,
+  );
 }
 
 /** Progress goes to stderr so stdout carries only the results. */

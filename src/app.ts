@@ -15,7 +15,7 @@ import { createOperationTelemetry } from './graphql/operation-telemetry.js';
 import { RateLimiter, rateLimitKeys } from './graphql/rate-limit.js';
 import { buildGatewaySchema } from './graphql/schema.js';
 import { SharedSubscriptions, subscriptionScope } from './graphql/shared-subscriptions.js';
-import { attachWebsocket } from './graphql/websocket.js';
+import { attachWebsocket, nextPayloadSerializer } from './graphql/websocket.js';
 import type { Logger } from './shared/logger.js';
 import { createGatewayMetrics } from './shared/metrics.js';
 import { pageLimitsFor, type PageLimits } from './shared/pagination.js';
@@ -224,15 +224,19 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     pageLimits,
   });
   const formatError = createErrorFormatter(logger, { debugErrors: config.debugErrors ?? false });
-  const sharedSubscriptions = new SharedSubscriptions(
-    subscriptionScope,
-    (contextValue) => contexts.create((contextValue as GatewayContext).principal),
-    (count) => metrics.eventsDropped.inc({ reason: 'backlog' }, count),
-  );
+  const telemetry = createOperationTelemetry(metrics, logger);
+  const sharedSubscriptions = new SharedSubscriptions({
+    scopeOf: subscriptionScope,
+    freshContext: (contextValue) => contexts.create((contextValue as GatewayContext).principal),
+    serializePayload: nextPayloadSerializer(formatError),
+    backlog: { maxFrames: limits.subscriptionBacklog, maxBufferedBytes: limits.subscriptionBufferBytes },
+    onDropped: (count) => metrics.eventsDropped.inc({ reason: 'backlog' }, count),
+    onDelivered: (field, count, lagSeconds) => telemetry.delivered(field, count, lagSeconds),
+    onUnchanged: (field) => metrics.eventsUnchanged.inc({ field }),
+  });
   const rateLimiter = new RateLimiter(limits.rateLimit);
   // The budget's kind (token, principal, address), never the caller itself: bounded labels.
   rateLimiter.onRejected = (caller) => metrics.rateLimitRejections.inc({ budget: caller.slice(0, caller.indexOf(':')) });
-  const telemetry = createOperationTelemetry(metrics, logger);
   const apollo = await createApolloHandler({
     schema,
     contexts,
@@ -306,6 +310,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
   observeGateway(metrics, {
     websocketConnections: () => websocketConnections,
     sharedSubscriptionGroups: () => sharedSubscriptions.groupCount(),
+    subscriptionBacklogPeak: () => sharedSubscriptions.backlogPeak(),
     hub,
     informers,
     clusters,

@@ -29,8 +29,11 @@ export interface OperationTelemetry {
   httpOperation(report: HttpOperationReport): void;
   subscriptionStarted(report: SubscriptionReport): void;
   subscriptionEnded(report: SubscriptionReport & { readonly durationMs: number; readonly delivered: number; readonly outcome: string }): void;
-  /** One result written to a subscriber; `lagSeconds` since the watch saw its change, when known. */
-  delivered(field: string, lagSeconds?: number): void;
+  /**
+   * `count` results of `field` sent (one per subscriber); `lagSeconds`, when known, since the watch
+   * saw the change (observed once per event and shared group: its subscribers get the same bytes at once).
+   */
+  delivered(field: string, count?: number, lagSeconds?: number): void;
 }
 
 /** The first error's code, or `ok`: what the outcome label and log field say. */
@@ -71,8 +74,8 @@ export function createOperationTelemetry(metrics: GatewayMetrics, logger: Logger
         outcome: report.outcome,
       });
     },
-    delivered(field, lagSeconds) {
-      metrics.eventsDelivered.inc({ field });
+    delivered(field, count = 1, lagSeconds) {
+      metrics.eventsDelivered.inc({ field }, count);
       if (lagSeconds !== undefined) metrics.eventLag.observe({ field }, lagSeconds);
     },
   };

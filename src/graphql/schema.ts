@@ -49,7 +49,9 @@ const ROOT_DESCRIPTIONS = {
     'Changes, each shaped `name(input: NameInput!): NamePayload!`: the payload carries the changed object as it is after the change (a deletion: the deleted id). ' +
     "Each checks the caller's role and either applies completely or not at all. An expected failure is an entry of the response's `errors` with `extensions.code` " +
     '(BAD_USER_INPUT, NOT_FOUND, CONFLICT, FORBIDDEN, UNAUTHENTICATED, UNAVAILABLE) and, when one input field is to blame, `extensions.field`: its path inside `input`, e.g. `name` or `namespaces`.',
-  Subscription: 'Live events over websocket (graphql-transport-ws on the same /graphql path).',
+  Subscription:
+    'Live events over websocket (graphql-transport-ws on the same /graphql path). A MODIFIED event that changes nothing the subscription selected (its cursor aside) is not sent. ' +
+    'A subscriber that stops reading is ended with an error whose `extensions.code` is RESYNC_REQUIRED and `extensions.lastCursor` the cursor of the last event it was given: subscribe again with `after: lastCursor` to miss nothing.',
 } as const;
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {

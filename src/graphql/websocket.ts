@@ -5,10 +5,7 @@ import {
   GraphQLError,
   Kind,
   OperationTypeNode,
-  parse,
   specifiedRules,
-  validate,
-  type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -23,12 +20,12 @@ import type { ContextFactory } from './context.js';
 import { isWebsocketOriginAllowed } from './cors.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { OperationCost, OperationGuard } from './cost/operation-guard.js';
+import { CheckedDocuments } from './document-cache.js';
 import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
-import { eventLagSeconds } from './event-lag.js';
 import { requestIdOf } from './request-id.js';
-import type { SharedSubscriptions } from './shared-subscriptions.js';
+import type { FrameChannel, SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
   readonly httpServer: Server;
@@ -68,6 +65,15 @@ interface TrackedSubscription {
   started: number;
   delivered: number;
   outcome: string;
+}
+
+/**
+ * The `payload` of a graphql-ws `next` message as JSON, exactly as graphql-ws would write it
+ * through our `onNext` (errors formatted for clients): shared subscriptions serialize once per
+ * event with it and write the same bytes to every socket.
+ */
+export function nextPayloadSerializer(formatError: WebsocketOptions['formatError']): (result: ExecutionResult) => string {
+  return (result) => JSON.stringify(result.errors === undefined ? result : { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) });
 }
 
 /**
@@ -128,7 +134,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     }
   }, options.credentialRecheckMs);
   recheck.unref();
-  const rules = [...specifiedRules, ...queryLimitRules(options.limits)];
+  const documents = new CheckedDocuments(options.schema, [...specifiedRules, ...queryLimitRules(options.limits)]);
   // Queries and mutations admitted to run, by their context: priced, with a turn and a deadline.
   const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void }>();
   const executeAdmitted = async (args: ExecutionArgs) => {
@@ -146,6 +152,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     const result: ExecutionResult = await Promise.race([execution, deadline.reached.then(() => ({ errors: [deadline.error()] }))]);
     return options.guard.capResult({ ...result, extensions: { ...result.extensions, cost } });
   };
+  // Where a subscription's shared frames go, by the context its onSubscribe made for it.
+  const channels = new WeakMap<object, FrameChannel>();
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
@@ -156,7 +164,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       // Without it graphql-ws puts internal error messages in close reasons unless NODE_ENV=production.
       isProd: options.debugErrors !== true,
       schema: options.schema,
-      subscribe: (args) => options.sharedSubscriptions.subscribe(args),
+      subscribe: (args) => options.sharedSubscriptions.subscribe(args, channels.get(args.contextValue as object)),
       execute: executeAdmitted,
       onConnect: async (context) => {
         const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
@@ -176,7 +184,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           return false;
         }
       },
-      onSubscribe: async (context, _id, payload) => {
+      onSubscribe: async (context, id, payload) => {
         const principal = principals.get(context) ?? null;
         // graphql-ws has registered this operation already, so it is among the open ones.
         const open = Object.keys(context.subscriptions).length;
@@ -193,16 +201,10 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        const errors = validate(options.schema, document, rules);
         // Returned errors go out through onError, which formats them.
-        if (errors.length > 0)
-          return errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }));
+        const checked = documents.check(payload.query);
+        if ('errors' in checked) return [...checked.errors];
+        const { document } = checked;
         const execution = { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
         try {
           const cost = options.guard.price(document, payload.operationName, payload.variables);
@@ -210,14 +212,26 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           const operation = getOperationAST(document, payload.operationName ?? undefined);
           if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
             const root = operation.selectionSet.selections[0];
-            trackedOf(context).set(_id, {
+            const tracked: TrackedSubscription = {
               field: root?.kind === Kind.FIELD ? root.name.value : 'unknown',
               name: operation.name?.value,
               started: 0,
               delivered: 0,
               outcome: 'ok',
+            };
+            trackedOf(context).set(id, tracked);
+            const contextValue = options.contexts.create(principal);
+            const socket = context.extra.socket;
+            channels.set(contextValue, {
+              id,
+              // ws calls `written` back once the network took the frame, or with an error once the socket is gone.
+              send: (frame, written) => socket.send(frame, written),
+              bufferedBytes: () => socket.bufferedAmount,
+              delivered: () => {
+                tracked.delivered += 1;
+              },
             });
-            return { ...execution, contextValue: options.contexts.create(principal) };
+            return { ...execution, contextValue };
           }
           const deadline = options.guard.deadline();
           let leave: () => void;
@@ -249,7 +263,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         const tracked = subscriptions.get(context)?.get(id);
         if (tracked !== undefined) {
           tracked.delivered += 1;
-          options.telemetry?.delivered(tracked.field, eventLagSeconds(result));
+          // Alone means a replay (`after`) or no shared scope: replayed events are old by design and not timed.
+          options.telemetry?.delivered(tracked.field);
         }
         return result.errors === undefined ? undefined : { ...result, errors: format(result.errors) };
       },

@@ -2,7 +2,7 @@
  * Errors with a public code. Domains throw these (or subclasses); the GraphQL edge maps `code`
  * to `extensions.code`. Anything else is logged and shown as a generic message.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'RESYNC_REQUIRED';
 
 export class DomainError extends Error {
   constructor(
@@ -45,6 +45,21 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(field: string, message: string) {
     super('CONFLICT', `${field}: ${message}`, { field });
+  }
+}
+
+/**
+ * A subscriber fell too far behind and its subscription was ended rather than buffered without
+ * bound. `lastCursor` is the cursor of the last event it was given (null before the first): it
+ * resubscribes with `after: lastCursor` and misses nothing.
+ */
+export class ResyncRequiredError extends DomainError {
+  constructor(
+    readonly lastCursor: string | null,
+    reason: string,
+  ) {
+    super('RESYNC_REQUIRED', `Resync required: ${reason}; resubscribe with after: extensions.lastCursor (or query the current state if it is null)`, { lastCursor });
+    this.name = 'ResyncRequiredError';
   }
 }
 

@@ -83,6 +83,12 @@ export function createGatewayMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    eventsUnchanged: new Counter({
+      name: 'kda_subscription_events_unchanged_total',
+      help: 'MODIFIED events not sent because nothing a shared subscription selected changed (counted once per shared subscription), by top-level field.',
+      labelNames: ['field'] as const,
+      registers,
+    }),
     rateLimitRejections: new Counter({
       name: 'kda_rate_limit_rejections_total',
       help: 'Requests and websocket operations refused with RATE_LIMITED, by the budget that ran out (token, principal or address).',

@@ -12,6 +12,8 @@ import { outboxMetrics } from './outbox-metrics.js';
 export interface ObservedParts {
   readonly websocketConnections: () => number;
   readonly sharedSubscriptionGroups: () => number;
+  /** The most events one subscriber has had waiting on its socket since the start. */
+  readonly subscriptionBacklogPeak: () => number;
   readonly hub: SubscriptionHub;
   readonly informers: InformerPool;
   readonly clusters: Pick<ClusterService, 'list'>;
@@ -50,6 +52,11 @@ export function observeGateway(metrics: GatewayMetrics, parts: ObservedParts): v
       name: 'kda_shared_subscription_groups',
       help: 'Distinct subscriptions executed once for all their subscribers.',
       collect: () => [{ value: parts.sharedSubscriptionGroups() }],
+    },
+    {
+      name: 'kda_subscription_backlog_peak',
+      help: 'The most events one websocket subscriber has had waiting on its socket since the start (bounded by KDA_SUBSCRIPTION_BACKLOG).',
+      collect: () => [{ value: parts.subscriptionBacklogPeak() }],
     },
     { name: 'kda_subscription_hub_subjects', help: 'Bus subscriptions held by the subscription hub.', collect: () => [{ value: parts.hub.activeSubjects().length }] },
     {

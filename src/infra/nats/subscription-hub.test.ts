@@ -158,10 +158,13 @@ describe('SubscriptionHub', () => {
     expect(await take(evens, 2)).toEqual([2, 4]);
   });
 
-  test('a slow subscriber is ended with SlowConsumerError; the others keep receiving', async () => {
+  test('a slow subscriber is ended with SlowConsumerError (RESYNC_REQUIRED, its last cursor); the others keep receiving', async () => {
     const slow = hub.subscribe<number>(subject, { bufferSize: 2 });
     const fast = hub.subscribe<number>(subject);
     await hub.ready(fast);
+    await hub.ready(slow);
+    // The slow one takes the first event, then reads no more: 2 and 3 fill its buffer, 4 overflows it.
+    const firstOfSlow = slow.next();
     const fastValues: number[] = [];
     const draining = (async () => {
       for await (const message of fast) {
@@ -173,7 +176,11 @@ describe('SubscriptionHub', () => {
     await draining;
     expect(fastValues).toEqual([1, 2, 3, 4]);
 
-    await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
+    const first = await firstOfSlow;
+    expect(first.value?.data).toBe(1);
+    const failure = slow.next();
+    await expect(failure).rejects.toBeInstanceOf(SlowConsumerError);
+    await expect(failure).rejects.toMatchObject({ code: 'RESYNC_REQUIRED', details: { lastCursor: first.value?.cursor } });
     await expect(slow.next()).resolves.toEqual({ value: undefined, done: true });
     // The two it had buffered and the third that did not fit (for /metrics).
     expect(dropped).toEqual([3]);

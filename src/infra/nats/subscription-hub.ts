@@ -13,6 +13,7 @@
  *   without bound; it can resume with the cursor of the last event it received.
  */
 import type { BusMessage, EventBus, Unsubscribe } from '../../shared/event-bus.js';
+import { ResyncRequiredError } from '../../shared/errors.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 
 /** Receives a channel's messages. Calls are synchronous and in bus order. */
@@ -47,14 +48,17 @@ export interface SubscriptionHubOptions {
   readonly onDropped?: (count: number) => void;
 }
 
-export class SlowConsumerError extends Error {
+/** A RESYNC_REQUIRED error for clients: they resubscribe with `after:` its `lastCursor`. */
+export class SlowConsumerError extends ResyncRequiredError {
   constructor(
-    subject: string,
+    /** Kept out of the message: subject names are the bus's business, not the client's. */
+    readonly subject: string,
     bufferSize: number,
     /** Events the subscriber will not get from this subscription (it resumes with its cursor). */
     readonly dropped = 0,
+    lastCursor: string | null = null,
   ) {
-    super(`Subscriber to ${subject} fell ${bufferSize} events behind and was disconnected; resubscribe with the last cursor`);
+    super(lastCursor, `the subscriber fell ${bufferSize} events behind`);
     this.name = 'SlowConsumerError';
   }
 }
@@ -138,6 +142,8 @@ class SubscriberQueue<T> implements HubSink<T>, AsyncIterableIterator<BusMessage
   }[] = [];
   private finished = false;
   private pendingError: Error | undefined;
+  /** The cursor of the last event handed out: where the subscriber resumes if it is cut off. */
+  private lastCursor: string | null = null;
   detach: () => Promise<void> = async () => undefined;
 
   constructor(
@@ -157,11 +163,12 @@ class SubscriberQueue<T> implements HubSink<T>, AsyncIterableIterator<BusMessage
     }
     const waiter = this.waiters.shift();
     if (waiter) {
+      this.lastCursor = message.cursor;
       waiter.resolve({ value: message, done: false });
       return;
     }
     if (this.buffer.length - this.head >= this.bufferSize) {
-      const error = new SlowConsumerError(this.subject, this.bufferSize, this.buffer.length - this.head + 1);
+      const error = new SlowConsumerError(this.subject, this.bufferSize, this.buffer.length - this.head + 1, this.lastCursor);
       this.onSlow(error);
       this.failAndLeave(error);
       return;
@@ -196,7 +203,10 @@ class SubscriberQueue<T> implements HubSink<T>, AsyncIterableIterator<BusMessage
       this.buffer[this.head] = undefined;
       this.head++;
       this.compact();
-      if (value) return Promise.resolve({ value, done: false });
+      if (value) {
+        this.lastCursor = value.cursor;
+        return Promise.resolve({ value, done: false });
+      }
     }
     if (this.pendingError) {
       const error = this.pendingError;
