@@ -13,7 +13,7 @@ import { silentLogger } from '../src/shared/logger.js';
 import type { BusConfig } from '../src/config/config.js';
 import { startBenchCluster } from './clusters.js';
 import { registerCluster, startBenchGateway } from './gateway.js';
-import { formatBytes, formatRatio, progress, settledHeapUsed, waitUntil, type ResultRow } from './support.js';
+import { formatBytes, formatRatio, goal, progress, settledHeapUsed, waitUntil, type ResultRow } from './support.js';
 
 export interface MemoryScenarioOptions {
   readonly pods: number;
@@ -102,7 +102,8 @@ export async function runMemoryScenario(options: MemoryScenarioOptions): Promise
         measured: formatBytes(cache),
         baseline: formatBytes(raw),
         ratio: formatRatio(cache, raw),
-        note: 'lower is better; ClusterInformers (projection + namespace index) vs a client-node V1Pod; DESIGN: ~0.34 KB vs ~7 KB',
+        goal: goal('≤ 1 KB', cache, { maximum: 1024 }),
+        note: 'lower is better; ClusterInformers (projection + namespace index) vs a client-node V1Pod',
       },
     ];
     for (const bus of options.gatewayBuses) {
