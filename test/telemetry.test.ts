@@ -265,4 +265,32 @@ describe('OpenTelemetry tracing', () => {
     expect(queries.length).toBeGreaterThan(0);
     expect(queries.every((span) => span.parentSpanId === operation?.spanId)).toBe(true);
   });
+
+  test('a websocket operation gets its span too: a query’s whole execution, a subscription’s setup, with the socket’s request id', async () => {
+    const collector = await startCollector();
+    const gateway = await startTestGateway({ tracing: { exporter: 'otlp', endpoint: collector.url } });
+    try {
+      const client = gateway.websocket();
+      const query = collect<{ clusters: unknown[] }>(client, 'query SocketClusters { clusters { id } }', {});
+      await waitFor('the query answer', () => query.results.length > 0 || undefined);
+      const subscription = collect(client, 'subscription SocketStatus { clusterStatus { id } }', {});
+      await waitFor(
+        'the subscription to open',
+        async () => (await (await fetch(`${gateway.url}/metrics`)).text()).includes('kda_websocket_subscriptions{field="clusterStatus"} 1') || undefined,
+      );
+      subscription.unsubscribe();
+    } finally {
+      await gateway.stop();
+      await new Promise((resolve) => collector.server.close(resolve));
+    }
+    const attributesOf = (span: ExportedSpan | undefined) => Object.fromEntries(span?.attributes.map((attribute) => [attribute.key, attribute.value.stringValue]) ?? []);
+    const query = collector.spans.find((span) => span.name === 'graphql query SocketClusters');
+    expect(query?.kind).toBe(2);
+    expect(attributesOf(query)).toMatchObject({ 'kda.transport': 'websocket', 'graphql.operation.type': 'query', 'kda.outcome': 'ok', 'kda.request_id': expect.any(String) });
+    expect(collector.spans.some((span) => span.name === 'db.query' && span.traceId === query?.traceId && span.parentSpanId === query?.spanId)).toBe(true);
+    const subscription = collector.spans.find((span) => span.name === 'graphql subscription SocketStatus');
+    expect(attributesOf(subscription)).toMatchObject({ 'kda.transport': 'websocket', 'graphql.operation.type': 'subscription', 'kda.outcome': 'ok' });
+    // Each socket's own request id (the client opened a socket per operation here).
+    expect(attributesOf(subscription)['kda.request_id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });

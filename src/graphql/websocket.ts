@@ -10,7 +10,9 @@ import {
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
+import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -25,6 +27,7 @@ import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import { requestIdOf } from './request-id.js';
+import { failSpan, inSpan, SpanKind } from '../shared/tracing.js';
 import type { FrameChannel, SharedSubscriptions } from './shared-subscriptions.js';
 
 export interface WebsocketOptions {
@@ -154,6 +157,24 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   };
   // Where a subscription's shared frames go, by the context its onSubscribe made for it.
   const channels = new WeakMap<object, FrameChannel>();
+  // What an operation's span says of it, by the context its onSubscribe made for it.
+  const spanTags = new WeakMap<object, { readonly name: string; readonly attributes: Attributes }>();
+  /**
+   * A server span per websocket operation, as over HTTP: a query's or mutation's whole execution;
+   * a subscription's setup (its events are not spans: one per event and subscriber would swamp any
+   * collector). Without tracing configured the tracer is a no-op.
+   */
+  const traced = async <T extends ExecutionResult | AsyncIterableIterator<ExecutionResult>>(contextValue: unknown, work: () => Promise<T>): Promise<T> => {
+    const tags = spanTags.get(contextValue as object);
+    if (tags === undefined) return work();
+    return inSpan(tags.name, SpanKind.SERVER, tags.attributes, async (span) => {
+      const result = await work();
+      const outcome = Symbol.asyncIterator in result ? 'ok' : outcomeOf(result.errors?.map((error) => ({ extensions: error.extensions })));
+      span.setAttribute('kda.outcome', outcome);
+      if (outcome !== 'ok') failSpan(span, outcome);
+      return result;
+    });
+  };
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
@@ -164,8 +185,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       // Without it graphql-ws puts internal error messages in close reasons unless NODE_ENV=production.
       isProd: options.debugErrors !== true,
       schema: options.schema,
-      subscribe: (args) => options.sharedSubscriptions.subscribe(args, channels.get(args.contextValue as object)),
-      execute: executeAdmitted,
+      subscribe: (args) => traced(args.contextValue, () => options.sharedSubscriptions.subscribe(args, channels.get(args.contextValue as object))),
+      execute: (args) => traced(args.contextValue, () => executeAdmitted(args)),
       onConnect: async (context) => {
         const authorization = context.connectionParams?.authorization ?? context.connectionParams?.Authorization;
         try {
@@ -221,6 +242,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             };
             trackedOf(context).set(id, tracked);
             const contextValue = options.contexts.create(principal);
+            spanTags.set(contextValue, spanTagsOf(operation, requestIdFor(context.extra.request)));
             const socket = context.extra.socket;
             channels.set(contextValue, {
               id,
@@ -243,6 +265,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           }
           const contextValue = options.contexts.create(principal, deadline);
           admitted.set(contextValue, { deadline, cost, leave });
+          if (operation) spanTags.set(contextValue, spanTagsOf(operation, requestIdFor(context.extra.request)));
           return { ...execution, contextValue };
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
@@ -306,5 +329,14 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       await disposable.dispose();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** A websocket operation's span name and attributes: those of an HTTP operation, with the transport. */
+function spanTagsOf(operation: OperationDefinitionNode, requestId: string): { readonly name: string; readonly attributes: Attributes } {
+  const name = operation.name?.value;
+  return {
+    name: name === undefined ? `graphql ${operation.operation}` : `graphql ${operation.operation} ${name}`,
+    attributes: { 'kda.request_id': requestId, 'kda.transport': 'websocket', 'graphql.operation.type': operation.operation, 'graphql.operation.name': name ?? '' },
   };
 }
