@@ -3,7 +3,7 @@
  * subscribers in the worker, make sure every one of them is live, then time rounds of K events.
  */
 import type { OpenCommand, StatusReport, WorkerCommand, WorkerReport } from './fanout-protocol.js';
-import { absoluteNow } from './support.js';
+import { absoluteNow, settledHeapUsed } from './support.js';
 import { WorkerLink } from './worker-link.js';
 
 export interface FanoutTarget {
@@ -37,6 +37,8 @@ export interface FanoutMeasurement {
   readonly rounds: readonly RoundResult[];
   /** One `next` message as received, to size the raw baseline's payload. */
   readonly sample: string;
+  /** Server-side heap (this thread: the subscribers live in a worker) per subscriber once all are live and idle. */
+  readonly heapPerSubscriber: number;
 }
 
 /** A subscriber set that did not get what was sent: a finding, reported as such. */
@@ -92,6 +94,7 @@ async function warmUp(link: Link, target: FanoutTarget): Promise<string> {
 export async function measureFanout(target: FanoutTarget, plan: FanoutPlan): Promise<FanoutMeasurement> {
   const link: Link = new WorkerLink(new URL('./subscriber-worker.js', import.meta.url), 'failed');
   try {
+    const heapBefore = await settledHeapUsed();
     const openedAt = absoluteNow();
     link.send({
       type: 'open',
@@ -108,6 +111,7 @@ export async function measureFanout(target: FanoutTarget, plan: FanoutPlan): Pro
     if (opened.failed > 0) throw new DeliveryFailure(`${opened.failed} of ${plan.subscribers} subscribers could not connect: ${opened.firstError ?? 'no reason given'}`, undefined);
     const sample = await warmUp(link, target);
     const subscribeAllMs = absoluteNow() - openedAt;
+    const heapPerSubscriber = ((await settledHeapUsed()) - heapBefore) / plan.subscribers;
 
     const rounds: RoundResult[] = [];
     for (let round = 0; round < plan.rounds; round++) {
@@ -125,7 +129,7 @@ export async function measureFanout(target: FanoutTarget, plan: FanoutPlan): Pro
     }
     link.send({ type: 'close' });
     await link.expect('closed', 60_000);
-    return { subscribeAllMs, rounds, sample };
+    return { subscribeAllMs, rounds, sample, heapPerSubscriber };
   } finally {
     await link.stop();
   }

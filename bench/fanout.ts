@@ -10,7 +10,7 @@ import { startBenchCluster } from './clusters.js';
 import { SEQUENCE_LABEL } from './fanout-protocol.js';
 import { deliveredPerSecond, measureFanout, medianFirstMs, type FanoutMeasurement, type FanoutPlan, type FanoutTarget } from './fanout-session.js';
 import { registerCluster, startBenchGateway } from './gateway.js';
-import { formatMs, formatRate, formatRatio, goal, progress, waitUntil, type ResultRow } from './support.js';
+import { formatBytes, formatMs, formatRate, formatRatio, goal, progress, waitUntil, type ResultRow } from './support.js';
 
 const SUBSCRIPTION = `subscription Pods($clusterId: ID!) {
   podEvents(clusterId: $clusterId) { type cursor pod { id namespace name phase ready restarts labels containers { name image } } }
@@ -85,6 +85,16 @@ function rowsFor(label: string, plan: FanoutPlan, gateway: FanoutMeasurement, ra
     goal: goal('≤ 1.5× raw', gateway.subscribeAllMs / raw.subscribeAllMs, { maximum: 1.5 }),
     note: 'lower is better; sockets opened in batches until each got a warm-up event (graphql-ws adds init, auth, subscribe)',
   });
+  if (plan.subscribers >= 1000) {
+    rows.push({
+      scenario: `fan-out ${label} N=${plan.subscribers}: heap per idle subscriber`,
+      measured: formatBytes(gateway.heapPerSubscriber),
+      baseline: formatBytes(raw.heapPerSubscriber),
+      ratio: formatRatio(gateway.heapPerSubscriber, raw.heapPerSubscriber),
+      goal: goal('≤ 1.5× raw', gateway.heapPerSubscriber / raw.heapPerSubscriber, { maximum: 1.5 }),
+      note: "lower is better; the server's JS heap per live, idle subscription (graphql-ws context, shared group membership) vs a raw ws connection; socket buffers outside the heap not counted",
+    });
+  }
   return rows;
 }
 
