@@ -78,7 +78,10 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
     create: (principal, deadline) => {
-      const workspaceLoaders = createWorkspaceLoaders(services.workspaces);
+      // Loaders are made on first use: a subscription's context lives as long as it does, mostly idle.
+      const workspaceLoaders = lazily(() => createWorkspaceLoaders(services.workspaces));
+      const clusterLoaders = lazily(() => createClusterLoaders(services.clusters));
+      const identityLoaders = lazily(() => createIdentityLoaders(services.identity));
       return {
         principal,
         pageLimits: services.pageLimits,
@@ -96,7 +99,10 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         allotmentsOf: async (workspaceId: string) => {
           const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);
           if (workspace === null) return null;
-          const [allotments, storage] = await Promise.all([workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId), workspaceLoaders.storageByWorkspaceId.load(workspaceId)]);
+          const [allotments, storage] = await Promise.all([
+            workspaceLoaders().allotmentsByWorkspaceId.load(workspaceId),
+            workspaceLoaders().storageByWorkspaceId.load(workspaceId),
+          ]);
           return allotments.map((allotment) => ({
             ...allotment,
             buildNamespace: buildNamespaceOf(workspace.slug),
@@ -105,15 +111,27 @@ export function createContextFactory(services: GatewayServices): ContextFactory 
         },
         clusters: services.clusters,
         dayTwo: services.dayTwo,
-        loaders: createClusterLoaders(services.clusters),
+        get loaders() {
+          return clusterLoaders();
+        },
         identity: services.identity,
-        identityLoaders: createIdentityLoaders(services.identity),
+        get identityLoaders() {
+          return identityLoaders();
+        },
         workspaces: services.workspaces,
-        workspaceLoaders,
+        get workspaceLoaders() {
+          return workspaceLoaders();
+        },
         auditLog: services.auditLog,
         audit: services.audit,
         deadline,
       };
     },
   };
+}
+
+/** `make()` once, on the first call. */
+function lazily<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
