@@ -5,7 +5,7 @@
  * per document. No auth, limits, telemetry or context: the least any GraphQL server must spend.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, execute, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
 
@@ -72,7 +72,7 @@ export async function startBareGraphqlServer(clusters: readonly BareCluster[], s
     }
     return entry;
   };
-  const send = (response: import('node:http').ServerResponse, status: number, result: ExecutionResult) => {
+  const send = (response: ServerResponse, status: number, result: ExecutionResult) => {
     const body = JSON.stringify(result);
     response.writeHead(status, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
     response.end(body);
