@@ -28,6 +28,7 @@ import { enforceDeadlines } from './cost/deadline.js';
 import { encodeGlobalIds } from './global-ids.js';
 import { NODE_LOOKUPS } from './node-lookups.js';
 import { GlobalNodeResolver } from './node-resolver.js';
+import { dropPassThroughResolvers } from './plain-fields.js';
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 
@@ -117,6 +118,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
       },
     },
   });
+  // First: the wrappers below then wrap only resolvers that do work.
+  dropPassThroughResolvers(schema);
   // Inside the audit: the log records the arguments as the client sent them.
   auditMutations(schema);
   encodeGlobalIds(schema);
