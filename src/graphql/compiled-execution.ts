@@ -5,7 +5,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** How Apollo Server takes a gateway, and what its executor is. */
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type GatewayExecutor = Awaited<ReturnType<GatewayInterface['load']>>['executor'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 
 /** Distinct operations kept compiled per document (a document names few operations). */
 const MAX_OPERATIONS_PER_DOCUMENT = 16;

@@ -183,14 +183,22 @@ export interface PageWindow<T> {
 }
 
 /** An edge whose cursor is encoded when read: most queries of a page never ask for it. */
+class PageEdge<N> implements Edge<N> {
+  private encoded: string | undefined;
+
+  constructor(
+    private readonly list: string,
+    private readonly key: CursorKey,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= encodeCursor(this.list, this.key));
+  }
+}
+
 function lazyEdge<N>(list: string, key: CursorKey, node: N): Edge<N> {
-  let cursor: string | undefined;
-  return {
-    node,
-    get cursor() {
-      return (cursor ??= encodeCursor(list, key));
-    },
-  };
+  return new PageEdge(list, key, node);
 }
 
 function pageInfoOf<N>(edges: readonly Edge<N>[], hasPreviousPage: boolean, hasNextPage: boolean): PageInfoValues {
