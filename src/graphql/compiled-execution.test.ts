@@ -88,6 +88,18 @@ describe('compiled execution', () => {
     expect(compiled).toEqual(reference);
   });
 
+  it('a list of promised items whose interface resolves its type asynchronously (as type-graphql does)', async () => {
+    const asyncSchema = testSchema();
+    const thing = asyncSchema.getType('Thing') as unknown as { resolveType: (value: { kind: string }) => Promise<string> };
+    thing.resolveType = async (value) => Promise.resolve(value.kind);
+    const things = (asyncSchema.getType('Query') as GraphQLObjectType).getFields().things!;
+    const resolve = things.resolve!;
+    things.resolve = (...args) => (resolve(...args) as unknown[]).map((item) => Promise.resolve(item));
+    const { compiled, reference } = await both(asyncSchema, `{ things { id } }`);
+    expect(reference.json).toEqual({ data: { things: [{ id: '1' }, { id: 'n1' }, { id: '2' }] } });
+    expect(compiled).toEqual(reference);
+  });
+
   it('mutations: graphql-js answers', async () => {
     const { compiled, reference } = await both(schema, `mutation { touch(id: "4") { id name } }`);
     expect(reference.json).toEqual({ data: { touch: { id: '4', name: 'pod-4' } } });

@@ -1,5 +1,19 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { execute, GraphQLError, OperationTypeNode, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  execute,
+  getNamedType,
+  GraphQLError,
+  isAbstractType,
+  OperationTypeNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type GraphQLAbstractType,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -10,10 +24,31 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>
 /** Distinct operations kept compiled per document (a document names few operations). */
 const MAX_OPERATIONS_PER_DOCUMENT = 16;
 
-/** Mutations and introspection run through graphql-js: the compiler is for the hot path, queries. */
-function runsUncompiled(operation: OperationDefinitionNode, document: DocumentNode): boolean {
+/** A type resolver that answers with a promise (type-graphql's are async functions). */
+function resolvesTypeLater(type: GraphQLAbstractType): boolean {
+  return type.resolveType?.constructor.name === 'AsyncFunction';
+}
+
+/**
+ * Mutations and introspection run through graphql-js: the compiler is for the hot path, queries.
+ * So do queries reaching an interface or union whose type is resolved asynchronously: graphql-jit
+ * cannot resolve a list item's type from a promise.
+ */
+function runsUncompiled(schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode): boolean {
   const text = document.loc?.source.body;
-  return text === undefined || text.includes('__schema') || text.includes('__type') || operation.operation !== OperationTypeNode.QUERY;
+  if (text === undefined || text.includes('__schema') || text.includes('__type') || operation.operation !== OperationTypeNode.QUERY) return true;
+  const typeInfo = new TypeInfo(schema);
+  let asyncAbstract = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const type = getNamedType(typeInfo.getType());
+        if (type !== undefined && type !== null && isAbstractType(type) && resolvesTypeLater(type)) asyncAbstract = true;
+      },
+    }),
+  );
+  return asyncAbstract;
 }
 
 /**
@@ -43,7 +78,7 @@ export function createCompiledExecutor(schema: GraphQLSchema): GatewayExecutor {
     let query = byName.get(key);
     if (query === undefined) {
       if (byName.size >= MAX_OPERATIONS_PER_DOCUMENT) byName.clear();
-      if (runsUncompiled(operation, document)) {
+      if (runsUncompiled(schema, operation, document)) {
         query = null;
       } else {
         const result = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: false });
