@@ -106,6 +106,12 @@ describe('compiled execution', () => {
     expect(compiled).toEqual(reference);
   });
 
+  it('introspection: graphql-js answers; __typename alone still compiles', async () => {
+    const { compiled, reference } = await both(schema, `{ __type(name: "Pod") { name fields { name } } things { __typename } }`);
+    expect(reference.json).toMatchObject({ data: { __type: { name: 'Pod' } } });
+    expect(compiled).toEqual(reference);
+  });
+
   it('the dashboard query compiles on the gateway schema', async () => {
     const gatewaySchema = await buildGatewaySchema();
     const document = parse(`query Dashboard { clusters { id name status podCount pods(first: 100) { totalCount edges { cursor node { id name namespace phase ready } } } } }`);

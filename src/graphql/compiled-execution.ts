@@ -35,20 +35,21 @@ function resolvesTypeLater(type: GraphQLAbstractType): boolean {
  * cannot resolve a list item's type from a promise.
  */
 function runsUncompiled(schema: GraphQLSchema, operation: OperationDefinitionNode, document: DocumentNode): boolean {
-  const text = document.loc?.source.body;
-  if (text === undefined || text.includes('__schema') || text.includes('__type') || operation.operation !== OperationTypeNode.QUERY) return true;
+  if (operation.operation !== OperationTypeNode.QUERY) return true;
   const typeInfo = new TypeInfo(schema);
-  let asyncAbstract = false;
+  let uncompiled = false;
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      Field() {
+      Field(node) {
+        // `__typename` compiles; the introspection fields do not need to.
+        if (node.name.value === '__schema' || node.name.value === '__type') uncompiled = true;
         const type = getNamedType(typeInfo.getType());
-        if (type !== undefined && type !== null && isAbstractType(type) && resolvesTypeLater(type)) asyncAbstract = true;
+        if (type !== undefined && type !== null && isAbstractType(type) && resolvesTypeLater(type)) uncompiled = true;
       },
     }),
   );
-  return asyncAbstract;
+  return uncompiled;
 }
 
 /**
