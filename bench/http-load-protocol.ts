@@ -20,6 +20,9 @@ export type HttpLoadReport =
       /** Non-200 statuses, unexpected sizes and transport errors among the counted requests. */
       readonly failures: number;
       readonly bytes: number;
+      /** Per-request latency percentiles of the counted requests, in ms. */
+      readonly p50Ms: number;
+      readonly p99Ms: number;
       readonly firstFailure?: string;
     }
   | { readonly type: 'failed'; readonly message: string };

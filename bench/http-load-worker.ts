@@ -26,18 +26,27 @@ function post(agent: Agent, command: HttpLoadCommand): Promise<{ status: number;
   });
 }
 
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
 async function run(command: HttpLoadCommand): Promise<HttpLoadReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: command.concurrency });
   let failures = 0;
   let firstFailure: string | undefined;
   let bytes = 0;
+  let latencies: number[] = [];
   const drive = async (total: number): Promise<void> => {
     let next = 0;
     const client = async () => {
       while (next < total) {
         next++;
         try {
+          const sentAt = absoluteNow();
           const response = await post(agent, command);
+          latencies.push(absoluteNow() - sentAt);
           bytes += response.bytes;
           if (response.status !== 200 || response.bytes !== command.expectedBytes) {
             failures++;
@@ -56,10 +65,21 @@ async function run(command: HttpLoadCommand): Promise<HttpLoadReport> {
     failures = 0;
     firstFailure = undefined;
     bytes = 0;
+    latencies = [];
     const startedAt = absoluteNow();
     await drive(command.requests);
     const elapsedMs = absoluteNow() - startedAt;
-    return { type: 'done', elapsedMs, requests: command.requests, failures, bytes, ...(firstFailure ? { firstFailure } : {}) };
+    latencies.sort((a, b) => a - b);
+    return {
+      type: 'done',
+      elapsedMs,
+      requests: command.requests,
+      failures,
+      bytes,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      ...(firstFailure ? { firstFailure } : {}),
+    };
   } finally {
     agent.destroy();
   }

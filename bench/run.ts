@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     {
       name: 'query',
       title: 'query throughput',
-      run: () => runQueryScenario({ concurrency: 4, gatewayRequests: quick ? 40 : 300, baselineRequests: quick ? 200 : 2_000 }),
+      run: () => runQueryScenario({ dashboardRequests: quick ? 400 : 3_000, concurrency: 4, gatewayRequests: quick ? 40 : 300, baselineRequests: quick ? 200 : 2_000 }),
     },
     {
       name: 'tenants',

@@ -6,6 +6,7 @@ import { DomainError } from '../shared/errors.js';
 import { failSpan, inServerSpan } from '../shared/tracing.js';
 import { bearerChallenge, unauthenticatedStatusPlugin } from './auth-challenge.js';
 import type { ContextFactory, GatewayContext } from './context.js';
+import { compiledExecutionGateway } from './compiled-execution.js';
 import { costPlugin, type OperationTicket } from './cost/cost-plugin.js';
 import { OperationDeadline } from './cost/deadline.js';
 import type { OperationGuard } from './cost/operation-guard.js';
@@ -62,7 +63,8 @@ export async function createApolloHandler(options: ApolloHandlerOptions): Promis
   const tickets = new WeakMap<OperationDeadline, OperationTicket>();
   const records = new WeakMap<OperationDeadline, RequestRecord>();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: options.schema,
+    // Queries run compiled (graphql-jit), parsed and validated once per document.
+    gateway: compiledExecutionGateway(options.schema),
     formatError: options.formatError,
     validationRules: queryLimitRules(options.limits),
     introspection: true,

@@ -160,13 +160,13 @@ export function connectionFromList<T, N>(items: readonly T[], request: PageReque
   }
   const start = request.fromEnd ? Math.max(low, high - request.size) : low;
   const end = request.fromEnd ? high : Math.min(high, low + request.size);
-  const edges = sorted.slice(start, end).map((entry) => ({ cursor: encodeCursor(request.list, entry.key), node: toNode(entry.item) }));
+  const edges = sorted.slice(start, end).map((entry) => lazyEdge(request.list, entry.key, toNode(entry.item)));
   return { totalCount: sorted.length, edges, pageInfo: pageInfoOf(edges, start > 0, end < sorted.length) };
 }
 
 /** A page a store cut out itself (see `PageWindow`), turned into a connection. */
 export function connectionFromWindow<T, N>(window: PageWindow<T>, request: PageRequest, key: (item: T) => CursorKey, toNode: (item: T) => N): ConnectionValues<N> {
-  const edges = window.rows.map((row) => ({ cursor: encodeCursor(request.list, key(row)), node: toNode(row) }));
+  const edges = window.rows.map((row) => lazyEdge(request.list, key(row), toNode(row)));
   return { totalCount: window.totalCount, edges, pageInfo: pageInfoOf(edges, window.hasPreviousPage, window.hasNextPage) };
 }
 
@@ -182,8 +182,36 @@ export interface PageWindow<T> {
   readonly hasNextPage: boolean;
 }
 
+/** An edge whose cursor is encoded when read: most queries of a page never ask for it. */
+class PageEdge<N> implements Edge<N> {
+  private encoded: string | undefined;
+
+  constructor(
+    private readonly list: string,
+    private readonly key: CursorKey,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= encodeCursor(this.list, this.key));
+  }
+}
+
+function lazyEdge<N>(list: string, key: CursorKey, node: N): Edge<N> {
+  return new PageEdge(list, key, node);
+}
+
 function pageInfoOf<N>(edges: readonly Edge<N>[], hasPreviousPage: boolean, hasNextPage: boolean): PageInfoValues {
-  return { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+  return {
+    hasNextPage,
+    hasPreviousPage,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges.at(-1)?.cursor ?? null;
+    },
+  };
 }
 
 /** The usual call: validate the arguments with the request's limits, page the list. */

@@ -87,21 +87,50 @@ function toContainer(container: ContainerProjection): Container {
   };
 }
 
+/**
+ * A pod as the graph shows it. Its containers are mapped when read: a page of pods rarely selects
+ * them, and mapping them for every pod was a tenth of such a query.
+ */
+class PodValue implements Pod {
+  readonly id: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  readonly phase: string;
+  readonly ready: boolean;
+  readonly restarts: number;
+  readonly nodeName: string | null;
+  readonly podIP: string | null;
+  readonly startedAt: string | null;
+  readonly labels: Record<string, string>;
+  readonly owner: Pod['owner'];
+  readonly #projection: PodProjection;
+  #containers: Container[] | undefined;
+
+  constructor(
+    readonly clusterId: string,
+    pod: PodProjection,
+  ) {
+    this.#projection = pod;
+    this.id = namespacedKey(clusterId, pod.namespace, pod.name, pod.uid);
+    this.name = pod.name;
+    this.namespace = pod.namespace;
+    this.uid = pod.uid;
+    this.phase = pod.phase;
+    this.ready = pod.ready;
+    this.restarts = pod.restarts;
+    this.nodeName = pod.nodeName ?? null;
+    this.podIP = pod.podIP ?? null;
+    this.startedAt = pod.startedAt ?? null;
+    this.labels = pod.labels;
+    this.owner = pod.owner ? { kind: pod.owner.kind, name: pod.owner.name, uid: pod.owner.uid } : null;
+  }
+
+  get containers(): Container[] {
+    return (this.#containers ??= this.#projection.containers.map(toContainer));
+  }
+}
+
 export function toPod(clusterId: string, pod: PodProjection): Pod {
-  return {
-    id: namespacedKey(clusterId, pod.namespace, pod.name, pod.uid),
-    clusterId,
-    name: pod.name,
-    namespace: pod.namespace,
-    uid: pod.uid,
-    phase: pod.phase,
-    ready: pod.ready,
-    restarts: pod.restarts,
-    nodeName: pod.nodeName ?? null,
-    podIP: pod.podIP ?? null,
-    startedAt: pod.startedAt ?? null,
-    labels: pod.labels,
-    containers: pod.containers.map(toContainer),
-    owner: pod.owner ? { kind: pod.owner.kind, name: pod.owner.name, uid: pod.owner.uid } : null,
-  };
+  return new PodValue(clusterId, pod);
 }
