@@ -164,7 +164,9 @@ export function nodeStatsSummary(node: NodeObject, pods: readonly PodObject[], n
   }
   let usedBytes = 6 * GiB;
   for (const image of images) usedBytes += imageBytes(image);
-  usedBytes = Math.min(Math.round(usedBytes + writable), capacityBytes);
+  // A small disk (a few GiB of ephemeral storage) holds a slimmer system and images in proportion.
+  const scale = Math.min(1, capacityBytes / (50 * GiB));
+  usedBytes = Math.min(Math.round((usedBytes + writable) * scale), capacityBytes);
   const time = new Date(Math.floor(nowMs / 10_000) * 10_000).toISOString();
   return {
     node: {
