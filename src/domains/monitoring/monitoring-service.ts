@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../../shared/errors.js';
+import { BadInputError, DomainError, NotFoundError } from '../../shared/errors.js';
 import { planRange, type Retention } from './history.js';
 import { isOutage, type ClusterSample, type Series, type SeriesTarget } from './model.js';
 import type { LatestSamples } from './latest.js';
@@ -30,6 +30,9 @@ export interface MonitoringServiceDeps {
   readonly retention: Retention;
   readonly now?: () => number;
 }
+
+/** A Kubernetes namespace name (RFC 1123 label). */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export class MonitoringService {
   private readonly now: () => number;
@@ -79,6 +82,7 @@ export class MonitoringService {
 
   /** A namespace's ticks, while the caller still sees what runs in it. */
   async namespaceTicks(principal: PrincipalLike, clusterId: string, namespace: string, after: string | undefined): Promise<AsyncIterableIterator<StreamedMetrics>> {
+    if (namespace.length > 63 || !NAMESPACE_NAME.test(namespace)) throw new BadInputError('namespace', `${JSON.stringify(namespace)} is not a namespace name`);
     const sees = () => this.deps.gate.seesNamespace(principal, clusterId, namespace);
     const missing = () => new NotFoundError('Namespace', `${namespace} of cluster ${clusterId}`, 'namespace');
     if (!(await sees())) throw missing();

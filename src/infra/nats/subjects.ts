@@ -1,4 +1,5 @@
 import type { ClusterObjectKindName } from '../../domains/clusters/model.js';
+import { NotFoundError } from '../../shared/errors.js';
 
 /**
  * Every NATS subject the gateway uses, in one place (DESIGN.md, "Public contract").
@@ -8,16 +9,20 @@ const SUBJECT_TOKEN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 
 /** Namespace token used for cluster-scoped objects (nodes, namespaces, cluster status). */
 export const CLUSTER_SCOPE = '_';
-export const ANY_TOKEN = '*';
+/**
+ * The one way to ask for a wildcard token: a symbol, so that no id or name a caller sends (`*`,
+ * `>`, `a.b`) can ever become one.
+ */
+export const ANY_TOKEN: unique symbol = Symbol('any subject token');
+export type SubjectToken = string | typeof ANY_TOKEN;
 
 export type ClusterObjectKind = ClusterObjectKindName | 'status';
 
-function token(value: string): string {
-  if (value === ANY_TOKEN) return value;
-  // Dots would split a token in two; namespaces and ids never contain them.
-  if (!SUBJECT_TOKEN.test(value) || value.includes('.')) {
-    throw new Error(`Not a valid subject token: ${JSON.stringify(value)}`);
-  }
+function token(value: SubjectToken): string {
+  if (value === ANY_TOKEN) return '*';
+  // Dots would split a token in two; namespaces and ids never contain them. An id that cannot be a
+  // token names nothing that exists: it reads as missing, like any other unknown id.
+  if (!SUBJECT_TOKEN.test(value) || value.includes('.')) throw new NotFoundError('Object', JSON.stringify(value));
   return value;
 }
 
@@ -30,14 +35,14 @@ export const subjects = {
   clusterChanged: 'kda.v1.clusters.changed',
   /** An application map was created, changed or deleted: live map streams reread it. */
   appMapChanged: 'kda.v1.appmaps.changed',
-  clusterObjects(clusterId: string, kind: ClusterObjectKind, namespace: string = CLUSTER_SCOPE): string {
+  clusterObjects(clusterId: SubjectToken, kind: ClusterObjectKind, namespace: SubjectToken = CLUSTER_SCOPE): string {
     return `kda.v1.${token(clusterId)}.${kind}.${token(namespace)}`;
   },
-  clusterMetrics(clusterId: string, kind: 'nodes' | 'pods', namespace: string = CLUSTER_SCOPE): string {
+  clusterMetrics(clusterId: SubjectToken, kind: 'nodes' | 'pods', namespace: SubjectToken = CLUSTER_SCOPE): string {
     return `kda.v1.${token(clusterId)}.metrics.${kind}.${token(namespace)}`;
   },
-  /** A cluster's usage samples (or outages), normalized, `v: 1` (issue 11); `*` for every cluster. */
-  metricsSamples(clusterId: string): string {
+  /** A cluster's usage samples (or outages), normalized, `v: 1` (issue 11); ANY_TOKEN for every cluster. */
+  metricsSamples(clusterId: SubjectToken): string {
     return `kda.v1.clusters.${token(clusterId)}.metrics`;
   },
   buildLog(runId: string): string {
