@@ -1,5 +1,5 @@
 import type { ClusterObjectKindName } from '../../domains/clusters/model.js';
-import { NotFoundError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/errors.js';
 
 /**
  * Every NATS subject the gateway uses, in one place (DESIGN.md, "Public contract").
@@ -22,7 +22,8 @@ function token(value: SubjectToken): string {
   if (value === ANY_TOKEN) return '*';
   // Dots would split a token in two; namespaces and ids never contain them. An id that cannot be a
   // token names nothing that exists: it reads as missing, like any other unknown id.
-  if (!SUBJECT_TOKEN.test(value) || value.includes('.')) throw new NotFoundError('Object', JSON.stringify(value));
+  if (!SUBJECT_TOKEN.test(value) || value.includes('.'))
+    throw new DomainError('NOT_FOUND', `No object has the id ${JSON.stringify(value)}: not a valid subject token`, { id: value });
   return value;
 }
 
