@@ -58,6 +58,19 @@ function capacityUsage(
   };
 }
 
+/** What the named pods of a namespace use together; pods: how many of them report usage. */
+function podsSummed(sample: ClusterSample, namespace: string, names: Iterable<string>): { cpuMillicores: number; memoryBytes: number; pods: number } {
+  const sum = { cpuMillicores: 0, memoryBytes: 0, pods: 0 };
+  for (const name of names) {
+    const used = podOf(sample, namespace, name);
+    if (used === undefined) continue;
+    sum.cpuMillicores += used.cpuMillicores;
+    sum.memoryBytes += used.memoryBytes;
+    sum.pods += 1;
+  }
+  return sum;
+}
+
 const USAGE_DESCRIPTION =
   'metrics.k8s.io (metrics-server), polled every KDA_METRICS_INTERVAL_SECONDS. Null before the first sample; null with an UNAVAILABLE error naming the cluster (extensions.clusterId) when the cluster serves no metrics or they fail.';
 
@@ -126,17 +139,8 @@ export class WorkloadUsageResolver {
   async usage(@Root() workload: Workload, @Ctx() context: GatewayContext): Promise<CapacityUsage | null> {
     const sample = await sampleOf(context, workload.clusterId, undefined, true);
     if (sample === null) return null;
-    let cpuMillicores = 0;
-    let memoryBytes = 0;
-    let pods = 0;
-    for (const pod of await podsOfWorkload(context, workload)) {
-      const used = podOf(sample, pod.namespace, pod.name);
-      if (used === undefined) continue;
-      cpuMillicores += used.cpuMillicores;
-      memoryBytes += used.memoryBytes;
-      pods += 1;
-    }
-    return capacityUsage(sample, { cpuMillicores, memoryBytes, pods }, null);
+    const names = (await podsOfWorkload(context, workload)).map((pod) => pod.name);
+    return capacityUsage(sample, podsSummed(sample, workload.namespace, names), null);
   }
 }
 
@@ -151,16 +155,6 @@ export class AppMapUsageResolver {
   async usage(@Root() map: AppMap, @Ctx() context: GatewayContext): Promise<CapacityUsage | null> {
     const sample = await sampleOf(context, map.clusterId, undefined, true);
     if (sample === null) return null;
-    let cpuMillicores = 0;
-    let memoryBytes = 0;
-    let pods = 0;
-    for (const name of await mapPodNames(context, map.record)) {
-      const used = podOf(sample, map.namespace, name);
-      if (used === undefined) continue;
-      cpuMillicores += used.cpuMillicores;
-      memoryBytes += used.memoryBytes;
-      pods += 1;
-    }
-    return capacityUsage(sample, { cpuMillicores, memoryBytes, pods }, null);
+    return capacityUsage(sample, podsSummed(sample, map.namespace, await mapPodNames(context, map.record)), null);
   }
 }
