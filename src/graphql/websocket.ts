@@ -27,6 +27,7 @@ import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import { requestIdOf } from './request-id.js';
+import { SubscriptionBudget } from './subscription-budget.js';
 import { failSpan, inSpan, SpanKind } from '../shared/tracing.js';
 import type { FrameChannel, SharedSubscriptions } from './shared-subscriptions.js';
 
@@ -47,6 +48,10 @@ export interface WebsocketOptions {
   readonly sharedSubscriptions: SharedSubscriptions;
   /** Operations open at once on one socket; the next subscribe gets SUBSCRIPTION_LIMIT_EXCEEDED. */
   readonly maxSubscriptionsPerSocket: number;
+  /** Subscriptions one user may have open at once across its sockets; the next gets SUBSCRIPTION_LIMIT_EXCEEDED. */
+  readonly maxSubscriptionsPerUser: number;
+  /** How often each socket is pinged, and how long its pong may take before it is dropped as dead (its subscriptions end). */
+  readonly keepAliveMs: number;
   /** Browser origins besides the gateway's own that may open a socket (KDA_CORS_ORIGINS). */
   readonly allowedOrigins: readonly string[];
   /** KDA_DEBUG_ERRORS: graphql-ws then puts internal error messages in close reasons. */
@@ -56,6 +61,8 @@ export interface WebsocketOptions {
 }
 
 export interface WebsocketEndpoint {
+  /** The most bytes one open socket holds that the network has not taken yet (for /metrics). */
+  maxBufferedBytes(): number;
   /** Ends every subscription and closes every socket with 1001 (going away). */
   stop(): Promise<void>;
 }
@@ -175,6 +182,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       return result;
     });
   };
+  const budget = new SubscriptionBudget(options.maxSubscriptionsPerUser);
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
@@ -211,9 +219,10 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         const open = Object.keys(context.subscriptions).length;
         if (open > options.maxSubscriptionsPerSocket) {
           return [
-            new GraphQLError(`At most ${options.maxSubscriptionsPerSocket} operations may be open at once on one websocket; complete one first or open another socket`, {
-              extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED' },
-            }),
+            new GraphQLError(
+              `At most ${options.maxSubscriptionsPerSocket} operations may be open at once on one websocket (KDA_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first or open another socket`,
+              { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 'perSocket', maximum: options.maxSubscriptionsPerSocket } },
+            ),
           ];
         }
         try {
@@ -232,6 +241,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           // A subscription's events are priced alike but run without a turn or deadline: each is small and its own.
           const operation = getOperationAST(document, payload.operationName ?? undefined);
           if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+            const overBudget = budget.take(context, id, payerOf(principal, context.extra.request.socket.remoteAddress));
+            if (overBudget !== undefined) return [overBudget];
             const root = operation.selectionSet.selections[0];
             const tracked: TrackedSubscription = {
               field: root?.kind === Kind.FIELD ? root.name.value : 'unknown',
@@ -297,6 +308,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         return format(errors);
       },
       onComplete: (context, id) => {
+        budget.release(context, id);
         const tracked = subscriptions.get(context)?.get(id);
         if (tracked === undefined) return;
         subscriptions.get(context)?.delete(id);
@@ -309,11 +321,15 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         });
       },
       onClose: (context) => {
+        // graphql-ws has ended the socket's subscriptions; whatever did not report its end is given back here.
+        budget.releaseAll(context);
         credentials.delete(context);
         options.onConnectionCountChange?.(server.clients.size);
       },
     },
     server,
+    // graphql-ws pings every keepAliveMs and terminates a socket whose pong has not come keepAliveMs later.
+    options.keepAliveMs,
   );
   // ws itself closes a socket that sends an oversized message (1009) or fails; graphql-ws would also
   // log each as "Internal error … check your implementation", which a client can trigger at will.
@@ -323,6 +339,11 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   });
 
   return {
+    maxBufferedBytes() {
+      let most = 0;
+      for (const client of server.clients) most = Math.max(most, client.bufferedAmount);
+      return most;
+    },
     async stop() {
       clearInterval(recheck);
       for (const client of server.clients) client.close(1001, 'Server shutting down');

@@ -38,6 +38,11 @@ export class RawGraphqlWsClient {
     this.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
   }
 
+  /** Ends operation `id` from the client's side (graphql-ws `complete`). */
+  complete(id: string): void {
+    this.socket.send(JSON.stringify({ id, type: 'complete' }));
+  }
+
   /** The `next` frames received so far. */
   nextFrames(): RawFrame[] {
     return this.frames.filter((frame) => frame.message.type === 'next');
