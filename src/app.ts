@@ -297,6 +297,8 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     maxPayloadBytes: limits.maxWebsocketPayloadBytes,
     maxSubscriptionsPerSocket: limits.maxSubscriptionsPerSocket,
     maxSubscriptionsPerUser: limits.maxSubscriptionsPerUser,
+    maxBufferedBytes: limits.subscriptionBufferBytes,
+    onAnswerWithheld: () => metrics.rateLimitRejections.inc({ budget: 'socket_buffer' }),
     keepAliveMs: limits.websocketKeepAliveSeconds * 1000,
     allowedOrigins: config.corsOrigins ?? [],
     debugErrors: config.debugErrors ?? false,

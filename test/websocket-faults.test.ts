@@ -154,6 +154,56 @@ describe('what survives a websocket fault', () => {
     expect(podEventOf(resumed).cursor).toBe(podEventOf(missed).cursor);
   });
 
+  it('a slow consumer of answers: a query or mutation answered while its socket holds more than KDA_SUBSCRIPTION_BUFFER_BYTES unread gets a short RATE_LIMITED refusal instead of its answer', async () => {
+    const BUFFER_BYTES = 256 * 1024;
+    const QUERIES = 50;
+    const { cluster, metrics, connect, setLabel, podFrames, subscriptions } = await scenario({ subscriptionBufferBytes: BUFFER_BYTES, websocketKeepAliveSeconds: 600 });
+    const variables = { clusterId: cluster.id, namespace: 'team-a' };
+    const healthy = await connect();
+    const stalled = await connect();
+    for (const client of [healthy, stalled]) client.subscribe('fill', POD_EVENTS, variables);
+    await waitFor('both subscriptions to run', async () => (await subscriptions()) === 2);
+    stalled.pause();
+    // Fill the stalled socket past the limit with large events (the healthy socket paces them).
+    const blob = { blob: 'x'.repeat(20_000) };
+    const buffered = async () => metricSum(await metrics(), 'kda_websocket_buffered_bytes_max');
+    for (let sent = 1; (await buffered()) <= BUFFER_BYTES; sent += 1) {
+      if (sent > 2000) throw new Error('the stalled socket never held more than the limit');
+      setLabel('db-0', 'seq', String(sent), blob);
+      await waitFor(`event ${sent} on the healthy socket`, () => podFrames(healthy, 'fill').some((frame) => podEventOf(frame).pod.labels?.seq === String(sent)));
+    }
+    const held = await buffered();
+    const withheld = async () => metricSum(await metrics(), 'kda_rate_limit_rejections_total', 'budget="socket_buffer"');
+    const withheldBefore = await withheld();
+
+    // Each answer (tens of kilobytes of schema) would pile up in the gateway; a refusal is a few hundred bytes.
+    const query = '{ __schema { types { name description fields { name description } } } }';
+    for (let index = 0; index < QUERIES; index += 1) stalled.send({ id: `q${index}`, type: 'subscribe', payload: { query } });
+    await waitFor('every answer withheld', async () => (await withheld()) === withheldBefore + QUERIES);
+    expect(await buffered()).toBeLessThanOrEqual(held + QUERIES * 1024);
+
+    stalled.resume();
+    const answers = await waitFor('every refusal', () => {
+      const found = stalled.frames.filter((frame) => frame.message.type === 'next' && frame.message.id?.startsWith('q') === true);
+      return found.length === QUERIES && found;
+    });
+    for (const answer of answers) {
+      expect(answer.message.payload).toEqual({
+        errors: [
+          expect.objectContaining({
+            message: expect.stringContaining('(KDA_SUBSCRIPTION_BUFFER_BYTES); read what was sent, then ask again'),
+            extensions: { code: 'RATE_LIMITED', limit: 'socketBuffer', maximum: BUFFER_BYTES },
+          }),
+        ],
+      });
+    }
+    // Once it has read, the same socket gets its answers again.
+    stalled.send({ id: 'again', type: 'subscribe', payload: { query } });
+    const again = await waitFor('the answer once read', () => stalled.frames.find((frame) => frame.message.type === 'next' && frame.message.id === 'again'));
+    expect((again.message.payload as { data?: { __schema?: unknown } }).data?.__schema).toBeDefined();
+    expect(answers[0]!.text.length * 20).toBeLessThan(again.text.length);
+  });
+
   it('a dead peer: a socket that stops answering pings is closed by the keepalive, and its subscriptions and bus subscriptions are released', async () => {
     const KEEPALIVE_SECONDS = 2;
     // Well under the 12 s + 12 s graphql-ws takes with its fixed default: the configured interval is what closes them.

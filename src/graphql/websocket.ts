@@ -50,6 +50,10 @@ export interface WebsocketOptions {
   readonly maxSubscriptionsPerSocket: number;
   /** Subscriptions one user may have open at once across its sockets; the next gets SUBSCRIPTION_LIMIT_EXCEEDED. */
   readonly maxSubscriptionsPerUser: number;
+  /** Bytes a socket may hold unsent before a query's or mutation's answer to it is replaced by a short refusal (KDA_SUBSCRIPTION_BUFFER_BYTES). */
+  readonly maxBufferedBytes: number;
+  /** An answer was replaced by that refusal (for /metrics). */
+  readonly onAnswerWithheld?: () => void;
   /** How often each socket is pinged, and how long its pong may take before it is dropped as dead (its subscriptions end). */
   readonly keepAliveMs: number;
   /** Browser origins besides the gateway's own that may open a socket (KDA_CORS_ORIGINS). */
@@ -146,11 +150,11 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   recheck.unref();
   const documents = new CheckedDocuments(options.schema, [...specifiedRules, ...queryLimitRules(options.limits)]);
   // Queries and mutations admitted to run, by their context: priced, with a turn and a deadline.
-  const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void }>();
+  const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void; readonly socket: WebSocket }>();
   const executeAdmitted = async (args: ExecutionArgs) => {
     const running = admitted.get(args.contextValue as object);
     if (running === undefined) return execute(args);
-    const { deadline, cost, leave } = running;
+    const { deadline, cost, leave, socket } = running;
     const execution = Promise.resolve(execute(args));
     // The turn is given back when the work has stopped, not when the caller was answered.
     execution
@@ -160,6 +164,12 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       })
       .catch(() => undefined);
     const result: ExecutionResult = await Promise.race([execution, deadline.reached.then(() => ({ errors: [deadline.error()] }))]);
+    // A client that does not read its answers would otherwise have up to one per open operation
+    // (KDA_MAX_RESPONSE_BYTES each) waiting in the gateway's memory.
+    if (socket.bufferedAmount > options.maxBufferedBytes) {
+      options.onAnswerWithheld?.();
+      return { errors: [unreadAnswersError(socket.bufferedAmount, options.maxBufferedBytes)] };
+    }
     return options.guard.capResult({ ...result, extensions: { ...result.extensions, cost } });
   };
   // Where a subscription's shared frames go, by the context its onSubscribe made for it.
@@ -275,7 +285,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             throw error;
           }
           const contextValue = options.contexts.create(principal, deadline);
-          admitted.set(contextValue, { deadline, cost, leave });
+          admitted.set(contextValue, { deadline, cost, leave, socket: context.extra.socket });
           if (operation) spanTags.set(contextValue, spanTagsOf(operation, requestIdFor(context.extra.request)));
           return { ...execution, contextValue };
         } catch (error) {
@@ -351,6 +361,14 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** An answer not sent because the socket already holds more than its client has read. */
+function unreadAnswersError(buffered: number, maximum: number): GraphQLError {
+  return new GraphQLError(
+    `The answer was not sent: this websocket holds ${buffered} bytes its client has not read yet, more than ${maximum} (KDA_SUBSCRIPTION_BUFFER_BYTES); read what was sent, then ask again`,
+    { extensions: { code: 'RATE_LIMITED', limit: 'socketBuffer', maximum } },
+  );
 }
 
 /** A websocket operation's span name and attributes: those of an HTTP operation, with the transport. */
