@@ -288,7 +288,7 @@ describe('limits from the configuration', () => {
     const first = collect(client, 'subscription { clusterStatus { id } }');
     const second = collect(client, 'subscription { clusterStatus { id } }');
     const third = collect(client, '{ me { id } }');
-    await expect(third.done).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED' } })] });
+    await expect(third.done).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 'perSocket', maximum: 2 } })] });
     first.unsubscribe();
     const fourth = collect<{ me: { id: string } }>(client, '{ me { id } }');
     await fourth.done;

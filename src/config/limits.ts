@@ -15,6 +15,10 @@ export interface GatewayLimits {
   readonly maxWebsocketPayloadBytes: number;
   /** KDA_MAX_SUBSCRIPTIONS_PER_SOCKET: operations open at once on one websocket. */
   readonly maxSubscriptionsPerSocket: number;
+  /** KDA_MAX_SUBSCRIPTIONS_PER_USER: subscriptions one user (whatever its tokens and sockets) may have open at once on one replica. */
+  readonly maxSubscriptionsPerUser: number;
+  /** KDA_WS_KEEPALIVE_SECONDS: how often a websocket is pinged, and how long its pong may take before the socket is dropped as dead. */
+  readonly websocketKeepAliveSeconds: number;
   /** KDA_SUBSCRIPTION_BACKLOG: events one subscription may have waiting on its socket before it is ended with RESYNC_REQUIRED. */
   readonly subscriptionBacklog: number;
   /** KDA_SUBSCRIPTION_BUFFER_BYTES: bytes one websocket may hold unsent before its subscriptions are ended with RESYNC_REQUIRED. */
@@ -52,6 +56,8 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxBodyBytes: 1024 * 1024,
   maxWebsocketPayloadBytes: 1024 * 1024,
   maxSubscriptionsPerSocket: 100,
+  maxSubscriptionsPerUser: 500,
+  websocketKeepAliveSeconds: 12,
   subscriptionBacklog: 1000,
   subscriptionBufferBytes: 4 * 1024 * 1024,
   maxActiveTokensPerUser: 25,
@@ -102,6 +108,8 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     maxBodyBytes: parseNumber(env, 'KDA_MAX_BODY_BYTES', DEFAULT_LIMITS.maxBodyBytes, whole(1024), problems),
     maxWebsocketPayloadBytes: parseNumber(env, 'KDA_MAX_WS_PAYLOAD_BYTES', DEFAULT_LIMITS.maxWebsocketPayloadBytes, whole(1024), problems),
     maxSubscriptionsPerSocket: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_SOCKET', DEFAULT_LIMITS.maxSubscriptionsPerSocket, whole(1), problems),
+    maxSubscriptionsPerUser: parseNumber(env, 'KDA_MAX_SUBSCRIPTIONS_PER_USER', DEFAULT_LIMITS.maxSubscriptionsPerUser, whole(1), problems),
+    websocketKeepAliveSeconds: parseNumber(env, 'KDA_WS_KEEPALIVE_SECONDS', DEFAULT_LIMITS.websocketKeepAliveSeconds, { integer: false, min: 0.1 }, problems),
     subscriptionBacklog: parseNumber(env, 'KDA_SUBSCRIPTION_BACKLOG', DEFAULT_LIMITS.subscriptionBacklog, whole(1), problems),
     subscriptionBufferBytes: parseNumber(env, 'KDA_SUBSCRIPTION_BUFFER_BYTES', DEFAULT_LIMITS.subscriptionBufferBytes, whole(1024), problems),
     maxActiveTokensPerUser: parseNumber(env, 'KDA_MAX_TOKENS_PER_USER', DEFAULT_LIMITS.maxActiveTokensPerUser, whole(1), problems),

@@ -27,6 +27,7 @@ import { queryLimitRules, type QueryLimits } from './limits.js';
 import { outcomeOf, type OperationTelemetry } from './operation-telemetry.js';
 import { payerOf, rateLimitKeys, type RateLimiter } from './rate-limit.js';
 import { requestIdOf } from './request-id.js';
+import { SubscriptionBudget } from './subscription-budget.js';
 import { failSpan, inSpan, SpanKind } from '../shared/tracing.js';
 import type { FrameChannel, SharedSubscriptions } from './shared-subscriptions.js';
 
@@ -47,6 +48,14 @@ export interface WebsocketOptions {
   readonly sharedSubscriptions: SharedSubscriptions;
   /** Operations open at once on one socket; the next subscribe gets SUBSCRIPTION_LIMIT_EXCEEDED. */
   readonly maxSubscriptionsPerSocket: number;
+  /** Subscriptions one user may have open at once across its sockets; the next gets SUBSCRIPTION_LIMIT_EXCEEDED. */
+  readonly maxSubscriptionsPerUser: number;
+  /** Bytes a socket may hold unsent before a query's or mutation's answer to it is replaced by a short refusal (KDA_SUBSCRIPTION_BUFFER_BYTES). */
+  readonly maxBufferedBytes: number;
+  /** An answer was replaced by that refusal (for /metrics). */
+  readonly onAnswerWithheld?: () => void;
+  /** How often each socket is pinged, and how long its pong may take before it is dropped as dead (its subscriptions end). */
+  readonly keepAliveMs: number;
   /** Browser origins besides the gateway's own that may open a socket (KDA_CORS_ORIGINS). */
   readonly allowedOrigins: readonly string[];
   /** KDA_DEBUG_ERRORS: graphql-ws then puts internal error messages in close reasons. */
@@ -56,6 +65,8 @@ export interface WebsocketOptions {
 }
 
 export interface WebsocketEndpoint {
+  /** The most bytes one open socket holds that the network has not taken yet (for /metrics). */
+  maxBufferedBytes(): number;
   /** Ends every subscription and closes every socket with 1001 (going away). */
   stop(): Promise<void>;
 }
@@ -139,11 +150,11 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   recheck.unref();
   const documents = new CheckedDocuments(options.schema, [...specifiedRules, ...queryLimitRules(options.limits)]);
   // Queries and mutations admitted to run, by their context: priced, with a turn and a deadline.
-  const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void }>();
+  const admitted = new WeakMap<object, { readonly deadline: OperationDeadline; readonly cost: OperationCost; readonly leave: () => void; readonly socket: WebSocket }>();
   const executeAdmitted = async (args: ExecutionArgs) => {
     const running = admitted.get(args.contextValue as object);
     if (running === undefined) return execute(args);
-    const { deadline, cost, leave } = running;
+    const { deadline, cost, leave, socket } = running;
     const execution = Promise.resolve(execute(args));
     // The turn is given back when the work has stopped, not when the caller was answered.
     execution
@@ -153,6 +164,12 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       })
       .catch(() => undefined);
     const result: ExecutionResult = await Promise.race([execution, deadline.reached.then(() => ({ errors: [deadline.error()] }))]);
+    // A client that does not read its answers would otherwise have up to one per open operation
+    // (KDA_MAX_RESPONSE_BYTES each) waiting in the gateway's memory.
+    if (socket.bufferedAmount > options.maxBufferedBytes) {
+      options.onAnswerWithheld?.();
+      return { errors: [unreadAnswersError(socket.bufferedAmount, options.maxBufferedBytes)] };
+    }
     return options.guard.capResult({ ...result, extensions: { ...result.extensions, cost } });
   };
   // Where a subscription's shared frames go, by the context its onSubscribe made for it.
@@ -175,6 +192,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       return result;
     });
   };
+  const budget = new SubscriptionBudget(options.maxSubscriptionsPerUser);
   const format = (errors: readonly GraphQLError[]) => errors.map((error) => options.formatError(error.toJSON(), error));
 
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
@@ -211,9 +229,10 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         const open = Object.keys(context.subscriptions).length;
         if (open > options.maxSubscriptionsPerSocket) {
           return [
-            new GraphQLError(`At most ${options.maxSubscriptionsPerSocket} operations may be open at once on one websocket; complete one first or open another socket`, {
-              extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED' },
-            }),
+            new GraphQLError(
+              `At most ${options.maxSubscriptionsPerSocket} operations may be open at once on one websocket (KDA_MAX_SUBSCRIPTIONS_PER_SOCKET); complete one first or open another socket`,
+              { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit: 'perSocket', maximum: options.maxSubscriptionsPerSocket } },
+            ),
           ];
         }
         try {
@@ -232,6 +251,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           // A subscription's events are priced alike but run without a turn or deadline: each is small and its own.
           const operation = getOperationAST(document, payload.operationName ?? undefined);
           if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+            const overBudget = budget.take(context, id, payerOf(principal, context.extra.request.socket.remoteAddress));
+            if (overBudget !== undefined) return [overBudget];
             const root = operation.selectionSet.selections[0];
             const tracked: TrackedSubscription = {
               field: root?.kind === Kind.FIELD ? root.name.value : 'unknown',
@@ -264,7 +285,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             throw error;
           }
           const contextValue = options.contexts.create(principal, deadline);
-          admitted.set(contextValue, { deadline, cost, leave });
+          admitted.set(contextValue, { deadline, cost, leave, socket: context.extra.socket });
           if (operation) spanTags.set(contextValue, spanTagsOf(operation, requestIdFor(context.extra.request)));
           return { ...execution, contextValue };
         } catch (error) {
@@ -297,6 +318,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         return format(errors);
       },
       onComplete: (context, id) => {
+        budget.release(context, id);
         const tracked = subscriptions.get(context)?.get(id);
         if (tracked === undefined) return;
         subscriptions.get(context)?.delete(id);
@@ -309,11 +331,15 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         });
       },
       onClose: (context) => {
+        // graphql-ws has ended the socket's subscriptions; whatever did not report its end is given back here.
+        budget.releaseAll(context);
         credentials.delete(context);
         options.onConnectionCountChange?.(server.clients.size);
       },
     },
     server,
+    // graphql-ws pings every keepAliveMs and terminates a socket whose pong has not come keepAliveMs later.
+    options.keepAliveMs,
   );
   // ws itself closes a socket that sends an oversized message (1009) or fails; graphql-ws would also
   // log each as "Internal error … check your implementation", which a client can trigger at will.
@@ -323,6 +349,11 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   });
 
   return {
+    maxBufferedBytes() {
+      let most = 0;
+      for (const client of server.clients) most = Math.max(most, client.bufferedAmount);
+      return most;
+    },
     async stop() {
       clearInterval(recheck);
       for (const client of server.clients) client.close(1001, 'Server shutting down');
@@ -330,6 +361,14 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** An answer not sent because the socket already holds more than its client has read. */
+function unreadAnswersError(buffered: number, maximum: number): GraphQLError {
+  return new GraphQLError(
+    `The answer was not sent: this websocket holds ${buffered} bytes its client has not read yet, more than ${maximum} (KDA_SUBSCRIPTION_BUFFER_BYTES); read what was sent, then ask again`,
+    { extensions: { code: 'RATE_LIMITED', limit: 'socketBuffer', maximum } },
+  );
 }
 
 /** A websocket operation's span name and attributes: those of an HTTP operation, with the transport. */

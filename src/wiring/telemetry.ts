@@ -14,6 +14,10 @@ export interface ObservedParts {
   readonly sharedSubscriptionGroups: () => number;
   /** The most events one subscriber has had waiting on its socket since the start. */
   readonly subscriptionBacklogPeak: () => number;
+  /** The most events one subscriber has had waiting to be read from the bus since the start. */
+  readonly subscriptionQueuePeak: () => number;
+  /** The most bytes one open websocket holds now that the network has not taken. */
+  readonly websocketBufferedBytesMax: () => number;
   readonly hub: SubscriptionHub;
   readonly informers: InformerPool;
   readonly clusters: Pick<ClusterService, 'list'>;
@@ -57,6 +61,16 @@ export function observeGateway(metrics: GatewayMetrics, parts: ObservedParts): v
       name: 'kda_subscription_backlog_peak',
       help: 'The most events one websocket subscriber has had waiting on its socket since the start (bounded by KDA_SUBSCRIPTION_BACKLOG).',
       collect: () => [{ value: parts.subscriptionBacklogPeak() }],
+    },
+    {
+      name: 'kda_subscription_queue_peak',
+      help: 'The most events one subscriber has had waiting to be read from the bus since the start (a subscriber sent at its socket’s pace: replays, merged streams; bounded at 1000).',
+      collect: () => [{ value: parts.subscriptionQueuePeak() }],
+    },
+    {
+      name: 'kda_websocket_buffered_bytes_max',
+      help: 'The most bytes one open websocket holds now that the network has not taken (bounded by KDA_SUBSCRIPTION_BUFFER_BYTES and one frame per operation).',
+      collect: () => [{ value: parts.websocketBufferedBytesMax() }],
     },
     { name: 'kda_subscription_hub_subjects', help: 'Bus subscriptions held by the subscription hub.', collect: () => [{ value: parts.hub.activeSubjects().length }] },
     {

@@ -38,6 +38,16 @@ export class RawGraphqlWsClient {
     this.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
   }
 
+  /** Sends any graphql-transport-ws message as it is. */
+  send(message: unknown): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /** Ends operation `id` from the client's side (graphql-ws `complete`). */
+  complete(id: string): void {
+    this.socket.send(JSON.stringify({ id, type: 'complete' }));
+  }
+
   /** The `next` frames received so far. */
   nextFrames(): RawFrame[] {
     return this.frames.filter((frame) => frame.message.type === 'next');

@@ -13,12 +13,11 @@ export interface MergedSubject<T> {
   readonly map: (message: BusMessage<unknown>) => T | undefined;
 }
 
-const DEFAULT_BUFFER_SIZE = 1000;
-
 /** The merged stream; `backlog()` is how many items wait to be read. */
 export type MergedStream<T> = AsyncIterableIterator<T> & { backlog(): number };
 
-export async function openMerged<T>(hub: SubscriptionHub, sources: readonly MergedSubject<T>[], bufferSize = DEFAULT_BUFFER_SIZE): Promise<MergedStream<T>> {
+/** `bufferSize` defaults to the hub's own bound for one subscriber. */
+export async function openMerged<T>(hub: SubscriptionHub, sources: readonly MergedSubject<T>[], bufferSize = hub.defaultBufferSize): Promise<MergedStream<T>> {
   const buffer: T[] = [];
   const waiters: Array<{ resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void }> = [];
   let finished = false;
@@ -45,6 +44,7 @@ export async function openMerged<T>(hub: SubscriptionHub, sources: readonly Merg
     if (waiter !== undefined) return waiter.resolve({ done: false, value: item });
     if (buffer.length >= bufferSize) return finish(new SlowConsumerError(subject, bufferSize));
     buffer.push(item);
+    hub.noteBacklog(buffer.length);
   };
 
   for (const source of sources) {

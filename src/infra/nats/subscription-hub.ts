@@ -42,6 +42,7 @@ export interface HubSubscribeOptions<T> {
 }
 
 export interface SubscriptionHubOptions {
+  /** Events one subscriber may have waiting (KDA_SUBSCRIPTION_BACKLOG in the gateway). */
   readonly defaultBufferSize?: number;
   readonly logger?: Logger;
   /** Events discarded with a subscriber cut off for falling behind (its buffer and the one that overflowed it). */
@@ -151,6 +152,7 @@ class SubscriberQueue<T> implements HubSink<T>, AsyncIterableIterator<BusMessage
     private readonly bufferSize: number,
     private readonly filter: ((message: BusMessage<T>) => boolean) | undefined,
     private readonly onSlow: (error: SlowConsumerError) => void,
+    private readonly onQueued: (depth: number) => void,
   ) {}
 
   deliver(message: BusMessage<T>): void {
@@ -174,6 +176,7 @@ class SubscriberQueue<T> implements HubSink<T>, AsyncIterableIterator<BusMessage
       return;
     }
     this.buffer.push(message);
+    this.onQueued(this.buffer.length - this.head);
   }
 
   fail(error: Error): void {
@@ -259,7 +262,9 @@ export class SubscriptionHub {
   private readonly sharedChannels = new Map<string, SubjectChannel>();
   private readonly privateChannels = new Set<SubjectChannel>();
   private readonly readiness = new WeakMap<object, Promise<void>>();
-  private readonly defaultBufferSize: number;
+  /** Events one subscriber may have waiting before it is ended as a slow consumer, unless it asks otherwise. */
+  readonly defaultBufferSize: number;
+  private peakBacklog = 0;
   private readonly logger: Logger;
   private readonly onDropped: ((count: number) => void) | undefined;
   private closed = false;
@@ -281,10 +286,16 @@ export class SubscriptionHub {
   subscribe<T = unknown>(subject: string, options: HubSubscribeOptions<T> = {}): AsyncIterableIterator<BusMessage<T>> {
     const bufferSize = options.bufferSize ?? this.defaultBufferSize;
     if (!Number.isInteger(bufferSize) || bufferSize < 1) throw new RangeError(`bufferSize must be a positive integer, got ${bufferSize}`);
-    const queue = new SubscriberQueue<T>(subject, bufferSize, options.filter, (error) => {
-      this.logger.warn('slow subscriber disconnected', { subject, error: error.message });
-      this.onDropped?.(error.dropped);
-    });
+    const queue = new SubscriberQueue<T>(
+      subject,
+      bufferSize,
+      options.filter,
+      (error) => {
+        this.logger.warn('slow subscriber disconnected', { subject, error: error.message });
+        this.onDropped?.(error.dropped);
+      },
+      (depth) => this.noteBacklog(depth),
+    );
     const attachment = this.attach(subject, queue, options.after === undefined ? {} : { after: options.after });
     queue.detach = () => attachment.detach();
     this.readiness.set(queue, attachment.ready);
@@ -313,6 +324,16 @@ export class SubscriptionHub {
         if (channel.sinks.size === 0) await channel.close();
       },
     };
+  }
+
+  /** A subscriber of this hub (or a stream built on it) has `depth` events waiting to be read. */
+  noteBacklog(depth: number): void {
+    if (depth > this.peakBacklog) this.peakBacklog = depth;
+  }
+
+  /** The most events any subscriber has had waiting to be read since the start (for /metrics): never above its buffer size. */
+  backlogPeak(): number {
+    return this.peakBacklog;
   }
 
   /** Subjects with at least one subscriber whose bus subscription is established. */
