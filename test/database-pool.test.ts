@@ -35,7 +35,7 @@ describe('a full pool and its full queue', () => {
       // One connection, one request waiting for it, one second's wait; a generous operation timeout, so only the pool can answer first.
       {
         database: { kind: 'mysql', url: database.url, connectionLimit: 1, queueLimit: 1, acquireTimeoutMs: 1000 },
-        limits: { operationTimeoutSeconds: 60, maxConcurrentOperations: 16 },
+        limits: { operationTimeoutSeconds: 20, maxConcurrentOperations: 16 },
       },
       { database },
     );
@@ -44,6 +44,15 @@ describe('a full pool and its full queue', () => {
     await gateway?.stop();
     await database?.drop();
   });
+
+  /** A second request, sent once the first waits in the pool's queue. */
+  async function refusedWhileQueued() {
+    await waitFor('a request waiting for a connection', async () => {
+      const text = await (await fetch(`${gateway.url}/metrics`)).text();
+      return /^kda_db_pool_queued_requests 1$/m.test(text);
+    });
+    return gateway.request(PRICES);
+  }
 
   it('answers UNAVAILABLE (database busy, retryable) instead of waiting for ever, and serves again once a connection is free', async () => {
     expect(
@@ -64,18 +73,18 @@ describe('a full pool and its full queue', () => {
     });
 
     // The first waits in the queue, then gives up after the acquire timeout; the next finds the queue full.
-    const queued = gateway.request(PRICES);
-    await waitFor('a request waiting for a connection', async () => {
-      const text = await (await fetch(`${gateway.url}/metrics`)).text();
-      return /^kda_db_pool_queued_requests 1$/m.test(text);
-    });
-    const refused = await gateway.request(PRICES);
-    for (const answer of [refused, await queued]) {
+    let answers: Array<Awaited<ReturnType<TestGateway['request']>>>;
+    try {
+      answers = await Promise.all([gateway.request(PRICES), refusedWhileQueued()]);
+    } finally {
+      // Lets the held mutation finish whatever happened above, so the gateway can stop.
+      await holder.query('SELECT RELEASE_LOCK(?)', [hold]);
+    }
+    for (const answer of answers) {
       expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE', reason: 'database-busy', retryable: true, retryAfterSeconds: 1 });
       expect(answer.errors?.[0]?.message).toMatch(/database is busy/);
     }
 
-    await holder.query('SELECT RELEASE_LOCK(?)', [hold]);
     expect((await holding).errors).toBeUndefined();
     await holder.query('DROP TRIGGER hold_price_insert');
     await holder.end();
