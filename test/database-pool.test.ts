@@ -49,7 +49,7 @@ describe('a full pool and its full queue', () => {
   async function refusedWhileQueued() {
     await waitFor('a request waiting for a connection', async () => {
       const text = await (await fetch(`${gateway.url}/metrics`)).text();
-      return /^kda_db_pool_queued_requests 1$/m.test(text);
+      return /^kda_db_pool_queued_requests [1-9]\d*$/m.test(text);
     });
     return gateway.request(PRICES);
   }
