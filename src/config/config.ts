@@ -9,8 +9,12 @@ export { DEFAULT_LIMITS, type GatewayLimits, type LogLevel } from './limits.js';
 
 /** Where the gateway keeps its state and finds its events. */
 export type DatabaseConfig =
-  /** `connectionLimit`: size of the connection pool (mysql2's default, 10, when absent). */
-  { readonly kind: 'mysql'; readonly url: string; readonly connectionLimit?: number } | { readonly kind: 'embedded'; readonly file: string };
+  /**
+   * `connectionLimit`: size of the connection pool (10 when absent); `queueLimit`: requests that may wait
+   * for a connection (100); `acquireTimeoutMs`: how long one waits before the request fails as UNAVAILABLE (10 s).
+   */
+  | { readonly kind: 'mysql'; readonly url: string; readonly connectionLimit?: number; readonly queueLimit?: number; readonly acquireTimeoutMs?: number }
+  | { readonly kind: 'embedded'; readonly file: string };
 
 export type BusConfig = { readonly kind: 'nats'; readonly url: string } | { readonly kind: 'memory' };
 
@@ -90,6 +94,28 @@ function parseMetricsConfig(env: NodeJS.ProcessEnv, problems: string[]): Metrics
   const coarseRetentionDays = read('KDA_METRICS_COARSE_RETENTION_DAYS', DEFAULT_METRICS.coarseRetentionDays, 1, 3660, 'days');
   if (coarseRetentionDays * 24 < fineRetentionHours) problems.push('KDA_METRICS_COARSE_RETENTION_DAYS must cover at least KDA_METRICS_FINE_RETENTION_HOURS');
   return { intervalSeconds, fineRetentionHours, coarseRetentionDays };
+}
+
+/** KDA_DB_POOL_SIZE, KDA_DB_QUEUE_LIMIT, KDA_DB_ACQUIRE_TIMEOUT_SECONDS: the MySQL/MariaDB pool's bounds (defaults in src/infra/db/data-source.ts). */
+function parsePoolBounds(env: NodeJS.ProcessEnv, problems: string[]): { connectionLimit?: number; queueLimit?: number; acquireTimeoutMs?: number } {
+  const read = (name: string, min: number, max: number, integer: boolean): number | undefined => {
+    const raw = env[name]?.trim() || undefined;
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+      problems.push(`${name} must be a ${integer ? 'whole number' : 'number'} from ${min} to ${max}`);
+      return undefined;
+    }
+    return value;
+  };
+  const connectionLimit = read('KDA_DB_POOL_SIZE', 1, 1000, true);
+  const queueLimit = read('KDA_DB_QUEUE_LIMIT', 1, 100_000, true);
+  const acquireSeconds = read('KDA_DB_ACQUIRE_TIMEOUT_SECONDS', 0.1, 3600, false);
+  return {
+    ...(connectionLimit !== undefined ? { connectionLimit } : {}),
+    ...(queueLimit !== undefined ? { queueLimit } : {}),
+    ...(acquireSeconds !== undefined ? { acquireTimeoutMs: Math.round(acquireSeconds * 1000) } : {}),
+  };
 }
 
 export interface JwtConfig {
@@ -180,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     problems.push('KDA_BUILD_LOG_RETENTION_DAYS must be a whole number of days, at least 1');
 
   const limits = parseLimits(env, problems);
+  const poolBounds = parsePoolBounds(env, problems);
   const metrics = parseMetricsConfig(env, problems);
   const corsOrigins = parseCorsOrigins(env.KDA_CORS_ORIGINS, problems);
   // Its own switch, not NODE_ENV: a forgotten NODE_ENV must never put stack traces in responses.
@@ -192,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     problems.push('KDA_MAX_PAGE_SIZE must be a whole number from 1 to 100000');
 
   if (problems.length > 0) throw new ConfigError(problems);
-  const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };
+  const database: DatabaseConfig = databaseUrl !== undefined ? { kind: 'mysql', url: databaseUrl, ...poolBounds } : { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') };
   const bus: BusConfig = natsUrl !== undefined ? { kind: 'nats', url: natsUrl } : { kind: 'memory' };
   return Object.freeze({
     host,

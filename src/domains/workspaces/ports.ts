@@ -12,7 +12,7 @@ export interface WorkspaceStore {
   /** `duplicate` when a unique index (name or slug) refuses it (a concurrent insert won the race). */
   insert(record: WorkspaceRecord): Promise<'inserted' | 'duplicate'>;
   /** The slug never changes. */
-  update(id: string, changes: Partial<Pick<WorkspaceRecord, 'name' | 'description'>>): Promise<'updated' | 'missing' | 'duplicate-name'>;
+  update(id: string, changes: Partial<Pick<WorkspaceRecord, 'name' | 'description' | 'updatedAt'>>): Promise<'updated' | 'missing' | 'duplicate-name'>;
   /** Members and allotments go with it (ON DELETE CASCADE). */
   delete(id: string): Promise<boolean>;
 }

@@ -131,7 +131,8 @@ export class WorkspaceService {
       const holder = await this.deps.workspaces.findByName(changes.name);
       if (holder !== null && holder.id !== id) throw duplicateName(changes.name);
     }
-    const outcome = Object.keys(changes).length === 0 ? 'updated' : await this.deps.workspaces.update(id, changes);
+    // The change's instant from the same clock as createdAt, to the millisecond (the database's own would be whole seconds).
+    const outcome = Object.keys(changes).length === 0 ? 'updated' : await this.deps.workspaces.update(id, { ...changes, updatedAt: this.deps.now() });
     if (outcome === 'duplicate-name') throw duplicateName(changes.name ?? '');
     const updated = outcome === 'missing' ? null : await this.deps.workspaces.findById(id);
     if (updated === null) throw noWorkspace('id', id);

@@ -3,6 +3,7 @@ import { Brackets, In, IsNull, LessThan, Not, type DataSource } from 'typeorm';
 import type { AlertScope, AlertStore, AlertThresholdStore } from '../../domains/monitoring/alerts/ports.js';
 import type { AlertKind, AlertRecord, AlertSeverity } from '../../domains/monitoring/alerts/records.js';
 import type { AlertRow, AlertThresholdRow } from './alert-entities.js';
+import { clusterScope, workspaceIdScope } from './tenant-scope.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 function toRecord(row: AlertRow): AlertRecord {
@@ -43,7 +44,10 @@ export function createAlertStore(dataSource: DataSource): AlertStore {
       if (fingerprints.length === 0) return;
       await alerts.update({ openKey: In([...fingerprints]) }, { openKey: null, resolvedAt: at });
     },
-    list: async (workspaceId, scope: AlertScope, state, limit) => {
+    list: async (rawWorkspaceId, rawScope: AlertScope, state, limit) => {
+      // An empty scope would leave the condition below empty, which SQL reads as "every cluster".
+      const workspaceId = workspaceIdScope('alerts', rawWorkspaceId);
+      const scope = clusterScope('alerts', rawScope);
       const query = alerts.createQueryBuilder('alert');
       query.where(
         new Brackets((visible) => {

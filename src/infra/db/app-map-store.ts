@@ -2,6 +2,7 @@ import { In, QueryFailedError, type DataSource, type FindOptionsWhere } from 'ty
 import type { AppMapStore } from '../../domains/app-maps/ports.js';
 import type { AppMapRecord } from '../../domains/app-maps/records.js';
 import { groupsOf, type AppMapRow } from './app-map-entities.js';
+import { workspaceScope } from './tenant-scope.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 function toRecord(row: AppMapRow): AppMapRecord {
@@ -38,7 +39,8 @@ export function createAppMapStore(dataSource: DataSource): AppMapStore {
       return row === null ? null : toRecord(row);
     },
     findByIds: async (ids) => (ids.length === 0 ? [] : (await maps.findBy({ id: In([...ids]) })).map(toRecord)),
-    list: async ({ workspaceIds, clusterId, name }) => {
+    list: async ({ workspaceIds: scope, clusterId, name }) => {
+      const workspaceIds = workspaceScope('application maps', scope);
       if (workspaceIds !== 'ALL' && workspaceIds.length === 0) return [];
       const where: FindOptionsWhere<AppMapRow> = {
         ...(workspaceIds === 'ALL' ? {} : { workspaceId: In([...workspaceIds]) }),

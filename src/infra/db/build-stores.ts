@@ -4,6 +4,7 @@ import type { BuildRecord, BuildRunRecord, RegistryRecord, BuildLogLineRecord } 
 import { BuildEntity, BuildLogLineEntity, BuildRunEntity, RegistryEntity, WorkspaceRegistryEntity } from './build-entities.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { keysetWindow } from './keyset-window.js';
+import { workspaceIdScope, workspaceScope } from './tenant-scope.js';
 
 const UNFINISHED = ['PENDING', 'RUNNING'];
 /** Rows per INSERT: MySQL's placeholder limit is far away, this keeps statements small. */
@@ -78,9 +79,12 @@ export function createBuildStores(dataSource: DataSource): BuildStores {
       return row === null ? null : strip<BuildRecord>(row);
     },
     findByIds: async (ids) => (ids.length === 0 ? [] : (await builds.findBy({ id: In([...ids]) })).map((row) => strip<BuildRecord>(row))),
-    listByWorkspace: async (workspaceId) => (await builds.find({ where: { workspaceId }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
+    listByWorkspace: async (workspaceId) =>
+      (await builds.find({ where: { workspaceId: workspaceIdScope('builds', workspaceId) }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
     listByWorkspaces: async (workspaceIds) =>
-      workspaceIds.length === 0 ? [] : (await builds.find({ where: { workspaceId: In([...workspaceIds]) }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
+      workspaceScope('builds', workspaceIds).length === 0
+        ? []
+        : (await builds.find({ where: { workspaceId: In([...workspaceIds]) }, order: { name: 'ASC' } })).map((row) => strip<BuildRecord>(row)),
     insert: async (record) => {
       try {
         await builds.insert(record);

@@ -4,6 +4,7 @@ import type { CatalogPackageStore, CatalogVersionStore } from '../../domains/cat
 import type { CatalogPackageRecord, CatalogVersionRecord, CatalogVersionSummary } from '../../domains/catalog/records.js';
 import type { JsonObject } from '../../domains/catalog/rendering/json.js';
 import { GLOBAL_OWNER, type CatalogPackageRow, type CatalogVersionRow } from './catalog-entities.js';
+import { workspaceScope } from './tenant-scope.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 export interface CatalogStores {
@@ -50,7 +51,8 @@ export function createCatalogStores(dataSource: DataSource): CatalogStores {
       return row === null ? null : toPackage(row);
     },
     findByIds: async (ids) => (ids.length === 0 ? [] : (await packages.find({ where: { id: In([...ids]) }, select: PACKAGE_COLUMNS })).map(toPackage)),
-    list: async ({ global, workspaceIds }) => {
+    list: async ({ global, workspaceIds: scope }) => {
+      const workspaceIds = workspaceScope('catalog packages', scope);
       // The owner key leads the unique index: one range per owner, already in name order.
       let where: FindOptionsWhere<CatalogPackageRow>;
       if (workspaceIds === 'ALL') where = global ? {} : { ownerKey: Not(GLOBAL_OWNER) };

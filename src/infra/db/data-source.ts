@@ -1,3 +1,4 @@
+import mysql from 'mysql2';
 import { DataSource, type EntitySchema } from 'typeorm';
 import type { DatabaseConfig } from '../../config/config.js';
 import { migrations } from '../../../migrations/index.js';
@@ -14,6 +15,7 @@ import { EmbeddedDatabaseUnreadableError, prepareEmbeddedFile } from './embedded
 import { NodeSqliteDatabase } from './node-sqlite-driver.js';
 import { releaseEntities } from './release-entities.js';
 import { MetricRollupEntity, MetricSampleEntity } from './metric-entities.js';
+import { guardPool } from './pool-guard.js';
 
 const sharedEntities = [
   ClusterEntity,
@@ -38,7 +40,11 @@ export function entitiesFor(kind: DatabaseKind): EntitySchema[] {
 
 /** Opens the database and brings its schema up to date with the checked-in migrations. */
 export async function openDatabase(config: DatabaseConfig): Promise<DataSource> {
-  if (config.kind === 'mysql') return migrated(await createDataSource(config).initialize());
+  if (config.kind === 'mysql') {
+    const dataSource = await createDataSource(config).initialize();
+    guardPool(dataSource, { acquireTimeoutMs: config.acquireTimeoutMs ?? DEFAULT_POOL.acquireTimeoutMs });
+    return migrated(dataSource);
+  }
   await prepareEmbeddedFile(config.file);
   let dataSource: DataSource;
   try {
@@ -58,6 +64,24 @@ async function migrated(dataSource: DataSource): Promise<DataSource> {
   return dataSource;
 }
 
+/** mysql2's pool, bounded: its queue for a connection is unlimited and waits for ever unless told. */
+export const DEFAULT_POOL = Object.freeze({ connectionLimit: 10, queueLimit: 100, acquireTimeoutMs: 10_000 });
+
+/**
+ * mysql2 with every pooled connection's session in UTC. Values are sent and read as UTC
+ * (`timezone: 'Z'`), but the server's own clock — `CURRENT_TIMESTAMP` defaults and the
+ * `updated_at` typeorm sets on update — follows the session's time zone, the server's by default.
+ */
+const mysqlInUtc = {
+  ...mysql,
+  createPool: (options: mysql.PoolOptions) => {
+    const pool = mysql.createPool(options);
+    // Queued on the new connection before anything the pool hands it out for; a failure shows on that next statement.
+    pool.on('connection', (connection) => connection.query("SET time_zone = '+00:00'", () => undefined));
+    return pool;
+  },
+};
+
 export function createDataSource(config: DatabaseConfig): DataSource {
   const common = { entities: entitiesFor(config.kind), migrations, migrationsRun: false, synchronize: false, logging: false } as const;
   if (config.kind === 'mysql') {
@@ -69,7 +93,8 @@ export function createDataSource(config: DatabaseConfig): DataSource {
       url: config.url,
       timezone: 'Z',
       charset: 'utf8mb4',
-      ...(config.connectionLimit !== undefined ? { extra: { connectionLimit: config.connectionLimit } } : {}),
+      driver: mysqlInUtc,
+      extra: { connectionLimit: config.connectionLimit ?? DEFAULT_POOL.connectionLimit, queueLimit: config.queueLimit ?? DEFAULT_POOL.queueLimit },
     });
   }
   return new DataSource({

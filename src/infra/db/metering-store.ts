@@ -4,6 +4,7 @@
  * (CASE instead of GREATEST so the embedded SQLite reads it too).
  */
 import type { DataSource } from 'typeorm';
+import { retryingTransaction } from './retrying-transaction.js';
 import type { Allotment, ChargeSource, PriceTable, PriceTableStore } from '../../domains/metering/index.js';
 
 const DAY_MS = 86_400_000;
@@ -40,7 +41,8 @@ export function createPriceTableStore(dataSource: DataSource): PriceTableStore {
     },
     async put(table) {
       const values = [table.cpuCoreHour, table.memoryGiBHour, table.storageGiBHour, table.currency, table.updatedAt?.getTime() ?? Date.now()];
-      await dataSource.transaction(async (manager) => {
+      // Idempotent (the row replaced whole): run again after a deadlock.
+      await retryingTransaction(dataSource, async (manager) => {
         await manager.query('DELETE FROM price_tables WHERE provider = ? AND region = ?', [table.provider, table.region]);
         await manager.query('INSERT INTO price_tables (provider, region, cpu_core_hour, memory_gib_hour, storage_gib_hour, currency, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
           table.provider,

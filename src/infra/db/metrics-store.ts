@@ -6,6 +6,7 @@
 import { In, type DataSource } from 'typeorm';
 import type { ClusterSample, MetricsStore, Series, SeriesPoint, SeriesQuery, SeriesTarget } from '../../domains/monitoring/index.js';
 import { MetricRollupEntity, MetricSampleEntity, type MetricSampleRow } from './metric-entities.js';
+import { retryingTransaction } from './retrying-transaction.js';
 
 const HOUR_MS = 3_600_000;
 /** Rows per INSERT: well under MySQL's placeholder limit (65535 / 8 columns). */
@@ -136,8 +137,8 @@ export function createMetricsStore(dataSource: DataSource): MetricsStore {
       if (first?.t === null || first?.t === undefined) return 0;
       const start = Math.floor(Number(first.t) / HOUR_MS) * HOUR_MS;
       const stop = Math.min(end, start + maxBuckets * HOUR_MS);
-      await dataSource.transaction(async (manager) => {
-        // Idempotent: a replica that took over mid-way redoes the same hours.
+      // Idempotent: a replica that took over mid-way redoes the same hours, and so does a run again after a deadlock.
+      await retryingTransaction(dataSource, async (manager) => {
         await manager.query('DELETE FROM metric_rollups WHERE bucket_ms >= ? AND bucket_ms < ?', [start, stop]);
         await manager.query(
           `INSERT INTO metric_rollups (cluster_id, scope, namespace, name, bucket_ms, cpu_avg, cpu_max, memory_avg, memory_max, samples, cpu_request_millicores, memory_request_bytes)

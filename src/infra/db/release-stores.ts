@@ -12,6 +12,7 @@ import type {
 } from '../../domains/catalog/releases/records.js';
 import type { JsonObject } from '../../domains/catalog/rendering/json.js';
 import type { ReleaseRevisionRow, ReleaseRow } from './release-entities.js';
+import { workspaceScope } from './tenant-scope.js';
 
 const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -140,9 +141,10 @@ export function createReleaseStore(dataSource: DataSource): ReleaseStore {
     },
     findByIds: async (ids) => (ids.length === 0 ? [] : (await releases.findBy({ id: In([...ids]) })).map(toRelease)),
     list: async (filter: ReleaseListFilter) => {
-      if (filter.workspaceIds !== 'ALL' && filter.workspaceIds.length === 0) return [];
+      const workspaceIds = workspaceScope('releases', filter.workspaceIds);
+      if (workspaceIds !== 'ALL' && workspaceIds.length === 0) return [];
       const where: FindOptionsWhere<ReleaseRow> = {
-        ...(filter.workspaceIds === 'ALL' ? {} : { workspaceId: In([...filter.workspaceIds]) }),
+        ...(workspaceIds === 'ALL' ? {} : { workspaceId: In([...workspaceIds]) }),
         ...(filter.clusterId ? { clusterId: filter.clusterId } : {}),
         ...(filter.namespace ? { namespace: filter.namespace } : {}),
         ...(filter.appMapName ? { appMapName: filter.appMapName } : {}),

@@ -10,6 +10,7 @@ import {
   type StorageGrant,
   type WorkspaceRecord,
 } from '../../domains/workspaces/records.js';
+import { retryingTransaction } from './retrying-transaction.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { namespacesAsJson, WorkspaceClusterEntity, WorkspaceEntity, WorkspaceMemberEntity, WorkspaceStorageEntity } from './workspace-entities.js';
 
@@ -88,8 +89,9 @@ function createMemberStore(dataSource: DataSource, repository: Repository<Member
     listByWorkspaceIds: async (ids) => (ids.length === 0 ? [] : repository.find({ where: { workspaceId: In([...ids]) }, order: { createdAt: 'ASC', userId: 'ASC' } })),
     listByUserIds: async (ids) => (ids.length === 0 ? [] : repository.find({ where: { userId: In([...ids]) }, order: { createdAt: 'ASC', workspaceId: 'ASC' } })),
     countByWorkspaceIds: (ids) => countBy(repository, ids),
+    // Idempotent: `decide` sees the members as they are inside the transaction, so a run again after a deadlock decides afresh.
     change: (workspaceId, decide) =>
-      dataSource.transaction(async (manager) => {
+      retryingTransaction(dataSource, async (manager) => {
         const workspace = await manager
           .getRepository(WorkspaceEntity)
           .findOne({ where: { id: workspaceId }, ...(canLockRows ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
