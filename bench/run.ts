@@ -3,7 +3,8 @@
  * the same run (DESIGN.md). Loopback only, bounded loops, exits 0 whatever the numbers: a
  * benchmark reports, it does not judge. A scenario that cannot finish prints why instead.
  *
- * BENCH_ONLY=fanout,query,tenants,memory,writes,nats runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
+ * BENCH_ONLY=fanout,query,tenants,memory,writes,nats,sql,apiserver,scale runs a subset; BENCH_QUICK=1 uses small
+ * sizes (to try it out). sql, apiserver and scale need MariaDB (BENCH_DATABASE_URL); apiserver and scale need NATS too.
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
@@ -13,12 +14,14 @@ import { runFanoutScenario } from './fanout.js';
 import { natsReachable, NATS_URL } from './gateway.js';
 import { runMemoryScenario } from './informer-memory.js';
 import { runNatsHopScenario } from './nats-hop.js';
+import { mariadbReachable } from './mariadb.js';
 import { runQueryScenario } from './query-throughput.js';
+import { runStatementScenario } from './sql-statements.js';
 import { runTenantIsolationScenario } from './tenant-isolation.js';
 import { formatMs, progress, renderJson, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats').split(',').map((name) => name.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats,sql,apiserver,scale').split(',').map((name) => name.trim()));
 
 interface Scenario {
   readonly name: string;
@@ -34,6 +37,7 @@ function failedRow(title: string, error: unknown): ResultRow {
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const nats = await natsReachable();
+  const mariadb = await mariadbReachable();
   const natsBus: BusConfig = { kind: 'nats', url: NATS_URL };
   const scenarios: Scenario[] = [
     {
@@ -87,6 +91,15 @@ async function main(): Promise<void> {
       title: 'embedded writes',
       run: () => runEmbeddedWriteScenario({ smallLogLines: 10, largeLogLines: quick ? 10_000 : 100_000, mutations: quick ? 20 : 100 }),
     },
+    ...(mariadb
+      ? [
+          {
+            name: 'sql',
+            title: 'SQL statements per request',
+            run: () => runStatementScenario({ sizes: quick ? [10, 100] : [10, 100, 1_000] }),
+          },
+        ]
+      : []),
   ];
 
   const rows: ResultRow[] = [];
@@ -104,7 +117,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `KDA Gateway benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${quick ? 'QUICK sizes, ' : ''}NATS ${nats ? 'reachable' : `not reachable at ${NATS_URL} (nats rows skipped)`}`,
+      `KDA Gateway benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${quick ? 'QUICK sizes, ' : ''}NATS ${nats ? 'reachable' : `not reachable at ${NATS_URL} (nats rows skipped)`}, MariaDB ${mariadb ? 'reachable' : 'not reachable (sql, apiserver and scale rows skipped)'}`,
       'measured = the gateway; baseline = the same work done the cheapest way, in the same run; ratio = measured / baseline',
       '',
       renderTable(rows),
