@@ -17,10 +17,14 @@ import { runNatsHopScenario } from './nats-hop.js';
 import { mariadbReachable } from './mariadb.js';
 import { runQueryScenario } from './query-throughput.js';
 import { runStatementScenario } from './sql-statements.js';
+import { runWatchSharingScenario } from './watch-sharing.js';
+import { runScaleScenario } from './scale.js';
 import { runTenantIsolationScenario } from './tenant-isolation.js';
 import { formatMs, progress, renderJson, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
+/** BENCH_SCALE_CLUSTERS=1,10,30: other cluster counts for the scale rows (the largest runs on three replicas). */
+const scaleClusters = (process.env.BENCH_SCALE_CLUSTERS ?? (quick ? '1,3' : '1,10,100')).split(',').map(Number);
 const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats,sql,apiserver,scale').split(',').map((name) => name.trim()));
 
 interface Scenario {
@@ -97,6 +101,28 @@ async function main(): Promise<void> {
             name: 'sql',
             title: 'SQL statements per request',
             run: () => runStatementScenario({ sizes: quick ? [10, 100] : [10, 100, 1_000] }),
+          },
+        ]
+      : []),
+    ...(mariadb && nats
+      ? [
+          {
+            name: 'apiserver',
+            title: 'apiserver LIST and WATCH per (cluster, kind)',
+            run: () => runWatchSharingScenario({ replicaCounts: [1, 3], subscriberCounts: quick ? [0, 200] : [0, 1_000, 5_000], pods: 100 }),
+          },
+          {
+            name: 'scale',
+            title: 'cost against the work',
+            run: () =>
+              runScaleScenario({
+                clusterCounts: scaleClusters,
+                podsPerCluster: quick ? 200 : 1_000,
+                // The largest size is spread over three replicas (issue 12).
+                replicasFor: (clusters) => (clusters === Math.max(...scaleClusters) && scaleClusters.length > 1 ? 3 : 1),
+                idleSeconds: quick ? 10 : 30,
+                latencyRounds: quick ? 5 : 10,
+              }),
           },
         ]
       : []),
