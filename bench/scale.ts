@@ -1,5 +1,5 @@
 /**
- * How the cost grows with the work: 1, 10 and 100 simulated clusters of 1,000 pods each, on gateway
+ * How the cost grows with the work: 1, 10 and 30 (issue 12 asks 100; see run.ts) simulated clusters of 1,000 pods each, on gateway
  * replicas as separate processes (one MariaDB database, one NATS of the benchmark's own), three of
  * them at the largest size. At each size, once every replica serves every cluster and the start-up
  * work has drained: heap per replica, idle CPU, apiserver requests while idle, and the time from a
@@ -20,6 +20,8 @@ export interface ScaleOptions {
   readonly replicasFor: (clusters: number) => number;
   readonly idleSeconds: number;
   readonly latencyRounds: number;
+  /** The size issue 12 asks for; a smaller largest size says so in its rows. */
+  readonly askedClusters: number;
 }
 
 interface SizeResult {
@@ -36,7 +38,10 @@ interface SizeResult {
   readonly setupMs: number;
 }
 
-const REGISTER_BATCH = 10;
+const REGISTER_BATCH = 5;
+const WARMUP_PODS = 20;
+/** Longer than one metrics poll period (15 s by default). */
+const BURST_WAIT_MS = 25_000;
 const SETTLE_WINDOW_MS = 2_000;
 const SETTLE_LIMIT_MS = 180_000;
 const SETTLED_CPU_PERCENT = 10;
@@ -63,16 +68,39 @@ async function settle(fleet: ReplicaFleet): Promise<void> {
   progress('scale: the replicas were still busy when the settling time ran out; measuring anyway');
 }
 
+/**
+ * Waits for the next burst of periodic requests (the metrics poll) to pass, so an idle window of
+ * whole poll periods that starts now holds the same number of polls at every size; bounded.
+ */
+async function afterPollBurst(requests: () => number): Promise<void> {
+  const deadline = Date.now() + BURST_WAIT_MS;
+  const start = requests();
+  while (requests() === start && Date.now() < deadline) await sleep(100);
+  let last = requests();
+  for (;;) {
+    await sleep(1_000);
+    const now = requests();
+    if (now === last || Date.now() > deadline) return;
+    last = now;
+  }
+}
+
 async function measureSize(clusters: number, options: ScaleOptions, nats: PrivateNats): Promise<SizeResult> {
   const startedAt = Date.now();
   const replicas = options.replicasFor(clusters);
   progress(`scale: ${clusters} clusters × ${options.podsPerCluster} pods on ${replicas} replica(s): simulating`);
   const simulators: SimulatedCluster[] = [];
+  const simulatorsToClose: SimulatedCluster[] = [];
   const database = await createBenchDatabase('scale');
   try {
     for (let index = 0; index < clusters; index++) simulators.push(await startBenchCluster(`scale${index}`, { pods: options.podsPerCluster }));
     const fleet = await startReplicaFleet({ count: replicas, databaseUrl: database.url, natsUrl: nats.url });
     try {
+      // A small cluster first, so code compiled on first use is not counted as the clusters' heap.
+      const warmup = await startBenchCluster('scale-warmup', { pods: WARMUP_PODS });
+      simulatorsToClose.push(warmup);
+      await fleet.register(warmup, WARMUP_PODS);
+      await settle(fleet);
       const empty = await Promise.all(fleet.replicas.map((replica) => replica.sample()));
       progress(`scale: ${clusters} clusters: registering`);
       const ids: string[] = [];
@@ -85,11 +113,13 @@ async function measureSize(clusters: number, options: ScaleOptions, nats: Privat
       const heapGrowth = synced.reduce((total, sample, index) => total + sample.heapUsed - (empty[index]?.heapUsed ?? 0), 0);
 
       progress(`scale: ${clusters} clusters: idle for ${options.idleSeconds} s`);
-      const requestsBefore = simulators.reduce((total, simulator) => total + simulator.requestCount(), 0);
+      const requestsOf = () => simulators.reduce((total, simulator) => total + simulator.requestCount(), 0);
+      await afterPollBurst(requestsOf);
+      const requestsBefore = requestsOf();
       const cpuBefore = await cpuOf(fleet);
       await sleep(options.idleSeconds * 1000);
       const cpuAfter = await cpuOf(fleet);
-      const requests = simulators.reduce((total, simulator) => total + simulator.requestCount(), 0) - requestsBefore;
+      const requests = requestsOf() - requestsBefore;
 
       progress(`scale: ${clusters} clusters: change → subscriber`);
       const subscriber = await openSubscriberFleet({
@@ -119,16 +149,17 @@ async function measureSize(clusters: number, options: ScaleOptions, nats: Privat
       await fleet.stop();
     }
   } finally {
-    await Promise.all(simulators.map((simulator) => simulator.close()));
+    await Promise.all([...simulators, ...simulatorsToClose].map((simulator) => simulator.close()));
     await database.drop();
   }
 }
 
-function rowsFor(result: SizeResult, first: SizeResult, pods: number): ResultRow[] {
-  const size = `scale ${result.clusters} cluster${result.clusters === 1 ? '' : 's'} × ${pods} pods, ${result.replicas} replica${result.replicas === 1 ? '' : 's'}`;
+function rowsFor(result: SizeResult, first: SizeResult, options: ScaleOptions): ResultRow[] {
+  const largest = Math.max(...options.clusterCounts);
+  const shortOf = result.clusters === largest && largest < options.askedClusters ? ` (not ${options.askedClusters}: too slow here)` : '';
+  const size = `scale ${result.clusters} cluster${result.clusters === 1 ? '' : 's'}${shortOf} × ${options.podsPerCluster} pods, ${result.replicas} replica${result.replicas === 1 ? '' : 's'}`;
   const firstSize = `the ${first.clusters}-cluster size`;
   const heapRatio = result.heapPerCluster / first.heapPerCluster;
-  const requestRatio = result.requestsPerMinutePerCluster / first.requestsPerMinutePerCluster;
   const latencyRatio = result.changeToFirstFrameMs / first.changeToFirstFrameMs;
   return [
     {
@@ -137,7 +168,7 @@ function rowsFor(result: SizeResult, first: SizeResult, pods: number): ResultRow
       baseline: formatBytes(first.heapPerCluster),
       ratio: formatRatio(result.heapPerCluster, first.heapPerCluster),
       goal: goal(`≤ 1.5× ${firstSize}`, heapRatio, { maximum: 1.5 }),
-      note: `lower is better; linear = flat per cluster; heap per replica ${result.replicaHeaps.map(formatBytes).join(', ')}; sum over replicas of synced − empty heap, ÷ clusters (set up in ${formatMs(result.setupMs)})`,
+      note: `lower is better; linear = flat per cluster; heap per replica ${result.replicaHeaps.map(formatBytes).join(', ')}; sum over replicas of (synced − before registering) heap, ÷ clusters (set up in ${formatMs(result.setupMs)})`,
     },
     {
       scenario: `${size}: idle CPU`,
@@ -152,8 +183,9 @@ function rowsFor(result: SizeResult, first: SizeResult, pods: number): ResultRow
       measured: result.requestsPerMinutePerCluster.toFixed(1),
       baseline: first.requestsPerMinutePerCluster.toFixed(1),
       ratio: formatRatio(result.requestsPerMinutePerCluster, first.requestsPerMinutePerCluster),
-      goal: goal(`≤ 1.5× ${firstSize}`, requestRatio, { maximum: 1.5 }),
-      note: 'lower is better; linear = flat per cluster; every request the simulated apiservers received over the idle window (all replicas), ÷ clusters',
+      // A baseline of none: the goal is none at every size.
+      goal: { text: `≤ 1.5× ${firstSize}`, met: result.requestsPerMinutePerCluster <= first.requestsPerMinutePerCluster * 1.5 },
+      note: 'lower is better; linear = flat per cluster; every request the simulated apiservers received over the idle window (all replicas; it starts just after a metrics poll and lasts whole poll periods), ÷ clusters',
     },
     {
       scenario: `${size}: pod change → first subscriber frame`,
@@ -173,7 +205,7 @@ export async function runScaleScenario(options: ScaleOptions): Promise<ResultRow
     for (const clusters of options.clusterCounts) results.push(await measureSize(clusters, options, nats));
     const [first] = results;
     if (first === undefined) return [];
-    return results.flatMap((result) => rowsFor(result, first, options.podsPerCluster));
+    return results.flatMap((result) => rowsFor(result, first, options));
   } finally {
     await nats.stop();
   }
