@@ -1,5 +1,5 @@
 /**
- * How the cost grows with the work: 1, 10 and 30 (issue 12 asks 100; see run.ts) simulated clusters of 1,000 pods each, on gateway
+ * How the cost grows with the work: 1, 10 and 20 (issue 12 asks 100; see run.ts) simulated clusters of 1,000 pods each, on gateway
  * replicas as separate processes (one MariaDB database, one NATS of the benchmark's own), three of
  * them at the largest size. At each size, once every replica serves every cluster and the start-up
  * work has drained: heap per replica, idle CPU, apiserver requests while idle, and the time from a
