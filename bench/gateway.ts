@@ -9,7 +9,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp, GRAPHQL_PATH } from '../src/app.js';
-import { DEFAULT_LIMITS, type BusConfig, type GatewayConfig, type GatewayLimits } from '../src/config/config.js';
+import type { DataSource } from 'typeorm';
+import { DEFAULT_LIMITS, type BusConfig, type DatabaseConfig, type GatewayConfig, type GatewayLimits } from '../src/config/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import type { SimulatedCluster } from '../src/simulator/index.js';
 import { waitUntil } from './support.js';
@@ -32,20 +33,30 @@ export interface BenchGateway {
   stop(): Promise<void>;
 }
 
-/** `dataDir`: an embedded database prepared beforehand (removed with the gateway, as a fresh one is). */
-export async function startBenchGateway(bus: BusConfig, options: { readonly dataDir?: string; readonly limits?: Partial<GatewayLimits> } = {}): Promise<BenchGateway> {
+export interface BenchGatewayOptions {
+  /** An embedded database prepared beforehand (removed with the gateway, as a fresh one is). */
+  readonly dataDir?: string;
+  readonly limits?: Partial<GatewayLimits>;
+  /** Another database than the embedded file (e.g. MariaDB for statement counts). */
+  readonly database?: DatabaseConfig;
+  readonly onDatabaseOpen?: (dataSource: DataSource) => void;
+  readonly maxPageSize?: number;
+}
+
+export async function startBenchGateway(bus: BusConfig, options: BenchGatewayOptions = {}): Promise<BenchGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'kda-bench-')));
   const adminToken = `bench-admin-${randomBytes(12).toString('hex')}`;
   const config: GatewayConfig = {
     host: '127.0.0.1',
     port: 0,
-    database: { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') },
+    database: options.database ?? { kind: 'embedded', file: path.join(dataDir, 'kda.sqlite') },
     bus,
     adminToken,
     secretKey: randomBytes(32).toString('base64url'),
     dataDir,
     simulator: false,
     embedded: false,
+    ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
     // The benchmark's simulated clusters listen on loopback.
     outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: ['127.0.0.0/8'] },
     // The benchmark opens thousands of subscriptions with one token: measure throughput, not the limits.
@@ -53,7 +64,7 @@ export async function startBenchGateway(bus: BusConfig, options: { readonly data
   };
   let app;
   try {
-    app = await createApp(config, { logger: silentLogger });
+    app = await createApp(config, { logger: silentLogger, ...(options.onDatabaseOpen === undefined ? {} : { onDatabaseOpen: options.onDatabaseOpen }) });
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw error;

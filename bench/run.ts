@@ -3,7 +3,8 @@
  * the same run (DESIGN.md). Loopback only, bounded loops, exits 0 whatever the numbers: a
  * benchmark reports, it does not judge. A scenario that cannot finish prints why instead.
  *
- * BENCH_ONLY=fanout,query,tenants,memory,writes,nats runs a subset; BENCH_QUICK=1 uses small sizes (to try it out).
+ * BENCH_ONLY=fanout,query,tenants,memory,writes,nats,sql,apiserver,scale runs a subset; BENCH_QUICK=1 uses small
+ * sizes (to try it out). sql, apiserver and scale need MariaDB (BENCH_DATABASE_URL); apiserver and scale need NATS too.
  */
 import 'reflect-metadata';
 import { cpus } from 'node:os';
@@ -13,12 +14,24 @@ import { runFanoutScenario } from './fanout.js';
 import { natsReachable, NATS_URL } from './gateway.js';
 import { runMemoryScenario } from './informer-memory.js';
 import { runNatsHopScenario } from './nats-hop.js';
+import { mariadbReachable } from './mariadb.js';
 import { runQueryScenario } from './query-throughput.js';
+import { runStatementScenario } from './sql-statements.js';
+import { runWatchSharingScenario } from './watch-sharing.js';
+import { runScaleScenario } from './scale.js';
 import { runTenantIsolationScenario } from './tenant-isolation.js';
 import { formatMs, progress, renderJson, renderTable, type ResultRow } from './support.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats').split(',').map((name) => name.trim()));
+/**
+ * BENCH_SCALE_CLUSTERS=1,10,100: other cluster counts for the scale rows (the largest runs on three
+ * replicas). On the 2-core machine 30 clusters of 1,000 pods on three replicas take 3–5 minutes to
+ * set up (each replica lists and publishes every pod) and 100 would take a quarter of an hour, so
+ * the default stops at 20 to keep the whole run near 15 minutes.
+ */
+const SCALE_CLUSTERS_ASKED = 100;
+const scaleClusters = (process.env.BENCH_SCALE_CLUSTERS ?? (quick ? '1,3' : '1,10,20')).split(',').map(Number);
+const only = new Set((process.env.BENCH_ONLY ?? 'fanout,query,tenants,memory,writes,nats,sql,apiserver,scale').split(',').map((name) => name.trim()));
 
 interface Scenario {
   readonly name: string;
@@ -34,6 +47,7 @@ function failedRow(title: string, error: unknown): ResultRow {
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const nats = await natsReachable();
+  const mariadb = await mariadbReachable();
   const natsBus: BusConfig = { kind: 'nats', url: NATS_URL };
   const scenarios: Scenario[] = [
     {
@@ -87,6 +101,39 @@ async function main(): Promise<void> {
       title: 'embedded writes',
       run: () => runEmbeddedWriteScenario({ smallLogLines: 10, largeLogLines: quick ? 10_000 : 100_000, mutations: quick ? 20 : 100 }),
     },
+    ...(mariadb
+      ? [
+          {
+            name: 'sql',
+            title: 'SQL statements per request',
+            run: () => runStatementScenario({ sizes: quick ? [10, 100] : [10, 100, 1_000] }),
+          },
+        ]
+      : []),
+    ...(mariadb && nats
+      ? [
+          {
+            name: 'apiserver',
+            title: 'apiserver LIST and WATCH per (cluster, kind)',
+            run: () => runWatchSharingScenario({ replicaCounts: [1, 3], subscriberCounts: quick ? [0, 200] : [0, 1_000, 5_000], pods: 100 }),
+          },
+          {
+            name: 'scale',
+            title: 'cost against the work',
+            run: () =>
+              runScaleScenario({
+                clusterCounts: scaleClusters,
+                podsPerCluster: quick ? 200 : 1_000,
+                // The largest size is spread over three replicas (issue 12).
+                replicasFor: (clusters) => (clusters === Math.max(...scaleClusters) && scaleClusters.length > 1 ? 3 : 1),
+                // Whole periods of the metrics poll (15 s), so every size sees the same number of polls.
+                idleSeconds: quick ? 15 : 30,
+                latencyRounds: quick ? 5 : 10,
+                askedClusters: SCALE_CLUSTERS_ASKED,
+              }),
+          },
+        ]
+      : []),
   ];
 
   const rows: ResultRow[] = [];
@@ -104,7 +151,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `KDA Gateway benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${quick ? 'QUICK sizes, ' : ''}NATS ${nats ? 'reachable' : `not reachable at ${NATS_URL} (nats rows skipped)`}`,
+      `KDA Gateway benchmark — node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${quick ? 'QUICK sizes, ' : ''}NATS ${nats ? 'reachable' : `not reachable at ${NATS_URL} (nats rows skipped)`}, MariaDB ${mariadb ? 'reachable' : 'not reachable (sql, apiserver and scale rows skipped)'}`,
       'measured = the gateway; baseline = the same work done the cheapest way, in the same run; ratio = measured / baseline',
       '',
       renderTable(rows),

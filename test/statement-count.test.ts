@@ -219,4 +219,94 @@ describe('SQL statements per request', () => {
     };
     expect(await statementsForNodes(many.ids.slice(0, 3))).toBe(await statementsForNodes(many.ids.slice(3, 100)));
   });
+
+  test('10 and 200 releases with their packages, versions, revisions and maps cost the same number of statements', async () => {
+    if (workspaces < 200) await seedWorkspaces(200);
+    const ids = await tables.query<{ id: string }>('SELECT id FROM workspaces ORDER BY name');
+    let releases = 0;
+    // One workspace package per release, so no loader can answer one release from another's rows.
+    const seedReleases = async (upTo: number) => {
+      const rows: { packages: unknown[][]; versions: unknown[][]; releases: unknown[][]; revisions: unknown[][] } = { packages: [], versions: [], releases: [], revisions: [] };
+      for (; releases < upTo; releases += 1) {
+        const workspaceId = ids[releases]!.id;
+        const name = `release-${String(releases).padStart(4, '0')}`;
+        const [packageId, versionId, releaseId] = [randomUUID(), randomUUID(), randomUUID()];
+        const now = new Date();
+        rows.packages.push([packageId, workspaceId, workspaceId, name, name, '', '[]', now, now]);
+        rows.versions.push([versionId, packageId, '1.0.0', '[]', '{"type":"object"}', now]);
+        rows.releases.push([
+          releaseId,
+          workspaceId,
+          clusterIds[releases % CLUSTERS],
+          'shop',
+          name,
+          'PROD',
+          packageId,
+          name,
+          versionId,
+          '1.0.0',
+          2,
+          'DEPLOYED',
+          false,
+          'admin',
+          'Admin',
+          now,
+          now,
+        ]);
+        for (const [revision, action] of [
+          [1, 'INSTALL'],
+          [2, 'UPGRADE'],
+        ] as const) {
+          const inventory = JSON.stringify([{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name, uid: randomUUID() }]);
+          rows.revisions.push([
+            releaseId,
+            revision,
+            action,
+            versionId,
+            '1.0.0',
+            '{"replicas":2}',
+            '[]',
+            '[]',
+            inventory,
+            '',
+            revision === 2 ? 'DEPLOYED' : 'SUPERSEDED',
+            'admin',
+            'Admin',
+            now,
+          ]);
+        }
+      }
+      await tables.query('INSERT INTO catalog_packages (id, workspace_id, owner_key, name, name_key, description, tags, created_at, updated_at) VALUES ?', [rows.packages]);
+      await tables.query('INSERT INTO catalog_package_versions (id, package_id, version, templates, parameters_schema, created_at) VALUES ?', [rows.versions]);
+      await tables.query(
+        'INSERT INTO releases (id, workspace_id, cluster_id, namespace, app_map_name, stage, package_id, package_name, package_version_id, version, revision, status, created_namespace, created_by_id, created_by_name, created_at, updated_at) VALUES ?',
+        [rows.releases],
+      );
+      await tables.query(
+        'INSERT INTO release_revisions (release_id, revision, action, package_version_id, version, values_json, hidden_value_paths, manifests, inventory, diff, status, created_by_id, created_by_name, created_at) VALUES ?',
+        [rows.revisions],
+      );
+    };
+    const RELEASES = `{ releases(first: 500) { totalCount edges { node { id name: appMapName status version values inventory { kind name } package { name latestVersion { version } } packageVersion { version } history(first: 5) { totalCount edges { node { revision action inventory { name } } } } appMap { name } } } } }`;
+    const statementsForReleases = async (expected: number) => {
+      const questions = async () => Number((await gateway.dataSource.query<Array<{ Value: string }>>(`SHOW SESSION STATUS LIKE 'Questions'`))[0]?.Value);
+      const before = await questions();
+      type Listed = { package: { name: string } | null; packageVersion: { version: string } | null; history: { totalCount: number } };
+      const response = await gateway.request<{ releases: Connection<Listed> }>(RELEASES);
+      const after = await questions();
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.releases.totalCount).toBe(expected);
+      const listed = nodesOf(response.data!.releases);
+      expect(listed).toHaveLength(expected);
+      // Every relation really was loaded (a null would hide a skipped query).
+      expect(listed.every((release) => release.package !== null && release.packageVersion?.version === '1.0.0' && release.history.totalCount === 2)).toBe(true);
+      return after - before;
+    };
+    await seedReleases(10);
+    const few = await statementsForReleases(10);
+    await seedReleases(200);
+    const many = await statementsForReleases(200);
+    expect(many).toBe(few);
+    expect(few).toBeLessThanOrEqual(12);
+  });
 });

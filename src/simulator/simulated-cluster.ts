@@ -141,7 +141,8 @@ export interface SimulatedCluster {
   setReachable(reachable: boolean): void;
   startScenario(options?: ScenarioOptions): void;
   stopScenario(): void;
-  watchCount(): number;
+  /** Watch streams open now, on every resource or on one (e.g. 'pods'). */
+  watchCount(resource?: ResourceName): number;
   requestCount(path?: RegExp): number;
   /** Every response (and watch start) is delayed by this much: a slow cluster. 0 turns it off. */
   setLatency(ms: number): void;
@@ -526,8 +527,8 @@ class SimulatedClusterServer implements SimulatedCluster {
     this.scenario = undefined;
   }
 
-  watchCount(): number {
-    return this.hub.count;
+  watchCount(resource?: ResourceName): number {
+    return resource === undefined ? this.hub.count : this.hub.countOf(resource);
   }
 
   requestCount(path?: RegExp): number {

@@ -319,6 +319,7 @@ describe('simulated kube-apiserver with @kubernetes/client-node', () => {
     const stream = await watch('/api/v1/pods', { resourceVersion: cluster.resourceVersion });
     const other = await watch('/api/v1/nodes', { resourceVersion: cluster.resourceVersion });
     await waitFor('two open watches', () => cluster.watchCount() === 2);
+    expect([cluster.watchCount('pods'), cluster.watchCount('nodes'), cluster.watchCount('services')]).toEqual([1, 1, 0]);
     cluster.cutWatches();
     const [podsEnd] = await Promise.all([stream.done, other.done]);
     // The stream breaks mid-chunk: client-node reports it as an error, not a clean end.

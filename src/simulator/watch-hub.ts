@@ -118,6 +118,11 @@ export class WatchHub {
     return total;
   }
 
+  /** Open watches on one resource. */
+  countOf(resource: ResourceName): number {
+    return this.watchers[resource].size;
+  }
+
   open(response: ServerResponse, options: WatchOptions): void {
     response.writeHead(200, {
       'Content-Type': 'application/json',
