@@ -23,6 +23,10 @@ export interface ObjectChange {
 export interface ClusterOutboxMessage extends OutboxMessage {
   /** Absent for cluster status messages. */
   readonly change?: ObjectChange;
+  /** The kind's resourceVersion when the change was seen: a watch resumed there sees it again, none after it is lost. */
+  readonly resumeAfter?: string;
+  /** Not for the bus: the mirror drops the objects of `kind` not in `keep` once everything before is published. */
+  readonly prune?: { readonly kind: InformedKind; readonly keep: ReadonlySet<string> };
 }
 
 export interface MissedObject {

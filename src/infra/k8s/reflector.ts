@@ -70,6 +70,8 @@ export interface ReflectorOptions<T extends object> extends ReflectorTuning {
   readonly absentWhenNotFound?: boolean;
   readonly onEvent?: (event: ReflectorEvent<T>) => void;
   readonly onStateChange?: (state: ReflectorState) => void;
+  /** After each list (or a 404 that empties the cache) and the events it caused: the cache is the whole truth now. */
+  readonly onListed?: () => void;
   readonly logger?: Logger;
   readonly timers?: Timers;
   readonly random?: () => number;
@@ -151,6 +153,21 @@ export class Reflector<T extends object> {
     }
   }
 
+  /**
+   * Before start: the cache as another replica last published it, and the resourceVersion its
+   * watch had reached. The first thing this reflector does is then a watch from there, not a list:
+   * the apiserver replays every change since (each already published is no news against the seed),
+   * and a 410 Gone relists and diffs against the seed as usual.
+   */
+  seed(items: readonly T[], resourceVersion: string | undefined): void {
+    if (this.loop !== undefined) throw new Error('seed a reflector before it starts');
+    for (const item of items) this.cache.set(this.options.keyOf(item), item);
+    this.resourceVersion = resourceVersion;
+    // A 410 straight away relists at once: the seed was never a list of this reflector's.
+    this.watchEventsSinceList = true;
+    if (resourceVersion !== undefined) this.state = { synced: true, healthy: true };
+  }
+
   start(): void {
     if (this.loop !== undefined || this.stopped) return;
     this.loop = this.run().catch((error: unknown) => {
@@ -180,6 +197,11 @@ export class Reflector<T extends object> {
     return this.cache.get(key);
   }
 
+  /** Every cached key (the mirror keeps these after a list). */
+  keys(): Set<string> {
+    return new Set([...this.cache.entries()].map(([key]) => key));
+  }
+
   get hasSynced(): boolean {
     return this.state.synced;
   }
@@ -203,7 +225,7 @@ export class Reflector<T extends object> {
   }
 
   private async run(): Promise<void> {
-    let needList = true;
+    let needList = this.resourceVersion === undefined;
     while (!this.stopped) {
       if (needList) {
         const listed = await this.listAndReplace();
@@ -330,6 +352,12 @@ export class Reflector<T extends object> {
     }
     this.resourceVersion = resourceVersion;
     this.watchEventsSinceList = false;
+    if (this.stopped) return;
+    try {
+      this.options.onListed?.();
+    } catch (error) {
+      this.logger.error('onListed listener threw', { error: describeError(error) });
+    }
   }
 
   private watchOnce(): Promise<WatchOutcome> {
