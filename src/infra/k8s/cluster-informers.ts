@@ -125,8 +125,7 @@ export class ClusterInformers implements ClusterLiveView {
   private statusMessages = 0;
   private started = false;
   private stopped = false;
-  /** Per kind, the resume point of the last change on the bus and in the mirror, and the last one written. */
-  private readonly publishedUpTo = new Map<InformedKind, string>();
+  /** Per kind, the last resume point written to the mirror. */
   private readonly checkpointed = new Map<InformedKind, string>();
   private checkpointTimer: ReturnType<typeof setInterval> | undefined;
   private checkpointing: Promise<void> = Promise.resolve();
@@ -301,9 +300,14 @@ export class ClusterInformers implements ClusterLiveView {
     }
     const definition = KIND_DEFINITIONS[change.kind] as KindDefinition<object>;
     const key = definition.keyOf(change.object);
-    if (change.type === 'DELETED') await writer.deleteObject(change.kind, key);
-    else await writer.putObject(change.kind, key, change.object);
-    if (message.resumeAfter !== undefined) this.publishedUpTo.set(change.kind, message.resumeAfter);
+    const stored = change.type === 'DELETED' ? writer.deleteObject(change.kind, key) : writer.putObject(change.kind, key, change.object);
+    // The mirror's resume point follows each change the watch delivered, so a new holder's seed is
+    // never newer than where its watches resume: replayed changes then step nothing back in time.
+    const resumeAt = message.resumeAt;
+    if (resumeAt === undefined || this.options.mirror === undefined) return void (await stored);
+    const point = writer.putResumePoint(change.kind, { resourceVersion: resumeAt, connection: this.options.mirror.connection });
+    await Promise.all([stored, point]);
+    this.checkpointed.set(change.kind, resumeAt);
   }
 
   private checkpointInBackground(): void {
@@ -317,19 +321,26 @@ export class ClusterInformers implements ClusterLiveView {
   }
 
   /**
-   * Brings each kind's resume point forward: to the reflector's own version when nothing waits
-   * for the bus (bookmarks included), else to that of the last change published.
+   * When nothing waits for the bus: brings each kind's resume point forward to its reflector's own
+   * version (after a list, or bookmarks), everything before which is published and mirrored.
    */
   private async checkpoint(): Promise<void> {
     const mirror = this.options.mirror;
-    if (mirror === undefined) return;
-    const idle = this.outbox.stats().pending === 0;
+    if (mirror === undefined || this.outbox.stats().pending > 0) return;
+    // Read and sent at once: a change published meanwhile writes its own, later, point after these.
+    const writes: Promise<void>[] = [];
     for (const kind of INFORMED_KINDS) {
-      const version = idle ? this.reflectors[kind].lastResourceVersion : this.publishedUpTo.get(kind);
+      const version = this.reflectors[kind].lastResourceVersion;
       if (version === undefined || this.checkpointed.get(kind) === version) continue;
-      await mirror.writer.putResumePoint(kind, { resourceVersion: version, connection: mirror.connection });
       this.checkpointed.set(kind, version);
+      writes.push(
+        mirror.writer.putResumePoint(kind, { resourceVersion: version, connection: mirror.connection }).catch((error: unknown) => {
+          if (this.checkpointed.get(kind) === version) this.checkpointed.delete(kind);
+          throw error;
+        }),
+      );
     }
+    await Promise.all(writes);
   }
 
   private enqueuePrune(kind: InformedKind): void {
@@ -357,7 +368,7 @@ export class ClusterInformers implements ClusterLiveView {
       ...(definition.bound ? { bound: definition.bound } : {}),
       absentWhenNotFound: !definition.required,
       onEvent: (event) => {
-        this.outbox.enqueue(this.objectMessage(kind, event.type, event.object));
+        this.outbox.enqueue({ ...this.objectMessage(kind, event.type, event.object), ...(event.resourceVersion === undefined ? {} : { resumeAt: event.resourceVersion }) });
         // Node readiness is part of the cluster's status.
         if (kind === 'nodes') this.refreshStatus();
       },
@@ -385,13 +396,7 @@ export class ClusterInformers implements ClusterLiveView {
       data: payload,
       messageId: objectMessageId(this.clusterId, publishAs, type, identified),
       change: { kind, type, uid: identified.uid, object },
-      ...this.resumePointOf(kind),
     };
-  }
-
-  private resumePointOf(kind: InformedKind): { resumeAfter?: string } {
-    const version = this.reflectors[kind].lastResourceVersion;
-    return version === undefined ? {} : { resumeAfter: version };
   }
 
   private statusMessage(): ClusterOutboxMessage {

@@ -21,6 +21,8 @@ import { realTimers, type Timers } from './timers.js';
 export interface ReflectorEvent<T> {
   readonly type: WatchEventType;
   readonly object: T;
+  /** For a change the watch delivered: its resourceVersion (a watch from there continues after it). Absent for a list's differences. */
+  readonly resourceVersion?: string;
 }
 
 export interface ReflectorState {
@@ -123,6 +125,8 @@ export class Reflector<T extends object> {
   private listAbort: AbortController | undefined;
   private abortWatch: (() => void) | undefined;
   private wakeSleeper: (() => void) | undefined;
+  /** The resourceVersion of the watch event being applied, for the events it causes. */
+  private watchEventVersion: string | undefined;
 
   constructor(private readonly options: ReflectorOptions<T>) {
     this.timers = options.timers ?? realTimers;
@@ -440,12 +444,16 @@ export class Reflector<T extends object> {
       case 'ADDED':
       case 'MODIFIED': {
         const item = this.projectSafely(raw);
+        this.watchEventVersion = resourceVersionOf(raw);
         if (item !== undefined) this.upsert(item);
+        this.watchEventVersion = undefined;
         break;
       }
       case 'DELETED': {
         const item = this.projectSafely(raw);
+        this.watchEventVersion = resourceVersionOf(raw);
         if (item !== undefined) this.remove(item);
+        this.watchEventVersion = undefined;
         break;
       }
       case 'BOOKMARK':
@@ -470,7 +478,11 @@ export class Reflector<T extends object> {
     if (previous === undefined) {
       this.emit('ADDED', item);
     } else if (this.options.identityOf && this.options.identityOf(previous) !== this.options.identityOf(item)) {
+      // Only the event's last effect carries its resourceVersion: a watch resumed there has seen all of it.
+      const version = this.watchEventVersion;
+      this.watchEventVersion = undefined;
       this.emit('DELETED', previous);
+      this.watchEventVersion = version;
       this.emit('ADDED', item);
     } else if (!sameProjection(previous, item)) {
       this.emit('MODIFIED', item);
@@ -499,7 +511,8 @@ export class Reflector<T extends object> {
   private emit(type: WatchEventType, object: T): void {
     if (this.stopped) return;
     try {
-      this.options.onEvent?.({ type, object });
+      const resourceVersion = this.watchEventVersion;
+      this.options.onEvent?.(resourceVersion === undefined ? { type, object } : { type, object, resourceVersion });
     } catch (error) {
       this.logger.error('onEvent listener threw', { error: describeError(error) });
     }

@@ -49,47 +49,37 @@ function updateOf(clusterId: string, entry: KvEntry): MirrorUpdate | undefined {
   return undefined;
 }
 
+/** Writes go out in the order made, on one connection, so the stream stores them in that order. */
 class KvClusterStateWriter implements ClusterStateWriter {
-  /** Writes run one at a time, in the order made. */
-  private chain: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly kv: KV,
     private readonly clusterId: string,
   ) {}
 
-  putObject(kind: InformedKind, key: string, object: object): Promise<void> {
-    return this.then(async () => void (await this.kv.put(objectKey(this.clusterId, kind, key), encode(object))));
+  async putObject(kind: InformedKind, key: string, object: object): Promise<void> {
+    await this.kv.put(objectKey(this.clusterId, kind, key), encode(object));
   }
 
   deleteObject(kind: InformedKind, key: string): Promise<void> {
-    return this.then(() => this.kv.delete(objectKey(this.clusterId, kind, key)));
+    return this.kv.delete(objectKey(this.clusterId, kind, key));
   }
 
-  putResumePoint(kind: InformedKind, point: ResumePoint): Promise<void> {
-    return this.then(async () => void (await this.kv.put(resumeKey(this.clusterId, kind), encode(point))));
+  async putResumePoint(kind: InformedKind, point: ResumePoint): Promise<void> {
+    await this.kv.put(resumeKey(this.clusterId, kind), encode(point));
   }
 
-  putStatus(status: ClusterConnectionStatus): Promise<void> {
-    return this.then(async () => void (await this.kv.put(statusKey(this.clusterId), encode(status))));
+  async putStatus(status: ClusterConnectionStatus): Promise<void> {
+    await this.kv.put(statusKey(this.clusterId), encode(status));
   }
 
-  prune(kind: InformedKind, keep: ReadonlySet<string>): Promise<void> {
-    return this.then(async () => {
-      const prefix = `${this.clusterId}.o.${kind}.`;
-      const stale: string[] = [];
-      for await (const stored of await this.kv.keys(`${prefix}>`)) {
-        const key = Buffer.from(stored.slice(prefix.length), 'base64url').toString('utf8');
-        if (!keep.has(key)) stale.push(stored);
-      }
-      for (const stored of stale) await this.kv.delete(stored);
-    });
-  }
-
-  private then(write: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(write);
-    this.chain = next.catch(() => undefined);
-    return next;
+  async prune(kind: InformedKind, keep: ReadonlySet<string>): Promise<void> {
+    const prefix = `${this.clusterId}.o.${kind}.`;
+    const stale: string[] = [];
+    for await (const stored of await this.kv.keys(`${prefix}>`)) {
+      const key = Buffer.from(stored.slice(prefix.length), 'base64url').toString('utf8');
+      if (!keep.has(key)) stale.push(stored);
+    }
+    await Promise.all(stale.map((stored) => this.kv.delete(stored)));
   }
 }
 
