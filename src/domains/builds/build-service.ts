@@ -295,9 +295,15 @@ export class BuildService {
     return this.deps.events.runUpdates(workspaceId);
   }
 
-  /** After a restart: follow again the runs that had not finished (their log is read again from the start). */
-  async resumeUnfinished(): Promise<void> {
+  /**
+   * After a restart, or when this replica starts following a cluster's runs (its lease won), or
+   * periodically for runs started on another replica: follow the runs that had not finished (their
+   * log is read again from the start; lines stored already are skipped). `clusterId`: only its runs.
+   */
+  async resumeUnfinished(clusterId?: string): Promise<void> {
     for (const run of await this.deps.runs.listUnfinished()) {
+      if (clusterId !== undefined && run.clusterId !== clusterId) continue;
+      if (this.deps.followers.isFollowing(run.id)) continue;
       this.deps.followers.follow(run, await this.deps.logs.lastNumber(run.id));
     }
   }
