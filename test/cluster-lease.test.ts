@@ -155,19 +155,19 @@ describe('three replicas share one cluster through a lease', () => {
     for (const replica of replicas) {
       await waitFor('the pods on every replica', async () => (await podsOn(replica, clusterId))?.join() === 'alpha step=0,beta step=0');
     }
+    // One list per kind across all replicas (RUNNING means every kind has been listed), then one open watch per kind.
+    const kinds = Object.entries(LIST_PATHS);
+    for (const [kind, path] of kinds) expect(`${kind} ${listsOf(simulator, path)}`).toBe(`${kind} 1`);
+    const watchedKinds = () => kinds.filter(([, path]) => watchesOf(simulator!, path) > 0);
+    await waitFor('a watch open for every kind served', () => watchedKinds().length >= 5 && simulator!.watchCount() === watchedKinds().length);
+    const watched = watchedKinds();
+    for (const [kind, path] of watched) expect(`${kind} ${watchesOf(simulator, path)}`).toBe(`${kind} 1`);
+
     const [holder] = await waitFor('one replica holding the lease', async () => {
       const held = await holders(replicas);
       return held.length === 1 ? held : undefined;
     });
     const followers = replicas.filter((replica) => replica !== holder);
-
-    // One list and one open watch per kind, across all replicas.
-    const kinds = Object.entries(LIST_PATHS);
-    const watched = kinds.filter(([, path]) => watchesOf(simulator!, path) > 0);
-    expect(watched.length).toBeGreaterThanOrEqual(5);
-    for (const [kind, path] of kinds) expect(`${kind} ${listsOf(simulator, path)}`).toBe(`${kind} 1`);
-    for (const [kind, path] of watched) expect(`${kind} ${watchesOf(simulator, path)}`).toBe(`${kind} 1`);
-    expect(simulator.watchCount()).toBe(watched.length);
 
     // A subscriber on a replica that does not watch the cluster gets its changes.
     const made: string[] = [];
