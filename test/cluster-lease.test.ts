@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
+import { connect } from 'nats';
 import WebSocket from 'ws';
 import { LIST_PATHS } from '../src/infra/k8s/cluster-informers.js';
+import { decodeGlobalId } from '../src/shared/global-id.js';
 import { startSimulatedCluster, type SimulatedCluster } from '../src/simulator/index.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { buildGateway, startGatewayProcess, type GatewayProcess } from './support/gateway-process.js';
@@ -255,6 +257,29 @@ describe('three replicas share one cluster through a lease', () => {
       await waitFor('the survivors to answer the current pods', async () => (await podsOn(replica, clusterId))?.join() === expected);
     }
     expect(await holders(followers)).toEqual([successor]);
+
+    // Removed: the replica watching it empties the mirror; nothing of the cluster is left in NATS.
+    const mirrored = async (): Promise<number> => {
+      const connection = await connect({ servers: NATS_URL });
+      try {
+        const state = await connection.jetstream().views.kv('kda_cluster_state');
+        let count = 0;
+        for await (const _key of await state.keys(`${decodeGlobalId(clusterId)?.localKey ?? clusterId}.>`)) count += 1;
+        return count;
+      } finally {
+        await connection.close();
+      }
+    };
+    expect(await mirrored()).toBeGreaterThan(0);
+    const removed = await request<{ removeCluster: { removedClusterId: string } }>(
+      other,
+      `mutation ($input: RemoveClusterInput!) { removeCluster(input: $input) { removedClusterId } }`,
+      {
+        input: { id: clusterId },
+      },
+    );
+    expect(removed.errors).toBeUndefined();
+    await waitFor('the mirror emptied', async () => (await mirrored()) === 0);
     process.stdout.write(`cluster lease takeover after SIGKILL: ${takeoverMs} ms (lease ${env.KDA_CLUSTER_LEASE_SECONDS} s)\n`);
   }, 300_000);
 });

@@ -51,6 +51,8 @@ export interface ClusterConnections {
   /** Idempotent: one set of watches per cluster whatever the number of callers; other details replace them. */
   connect(clusterId: string, kubeconfig: string, context: string | null): void;
   disconnect(clusterId: string): Promise<void>;
+  /** The cluster was removed: disconnect, and drop what is kept of it for other replicas (its mirror). */
+  remove?(clusterId: string): Promise<void>;
   view(clusterId: string): ClusterLiveView | undefined;
   /** The clusters this process watches now. */
   connectedIds(): string[];

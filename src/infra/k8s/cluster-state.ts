@@ -29,6 +29,8 @@ export interface ClusterStateWriter {
   putStatus(status: ClusterConnectionStatus): Promise<void>;
   /** Deletes the mirrored objects of `kind` whose key is not in `keep` (after a list: what nobody deleted). */
   prune(kind: InformedKind, keep: ReadonlySet<string>): Promise<void>;
+  /** Drops every entry of the cluster (it was removed). */
+  purge(): Promise<void>;
 }
 
 export interface ClusterStateStore {

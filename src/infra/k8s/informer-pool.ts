@@ -100,11 +100,12 @@ export class InformerPool {
     return informers;
   }
 
-  async disconnect(clusterId: string): Promise<void> {
+  /** `removed`: the cluster is gone for good, so the replica watching it also empties its mirror. */
+  async disconnect(clusterId: string, options: { readonly removed?: boolean } = {}): Promise<void> {
     const entry = this.entries.get(clusterId);
     if (entry === undefined) return;
     this.entries.delete(clusterId);
-    await entry.informers.stop();
+    await entry.informers.stop(options);
     this.logger.info('cluster connection stopped', { clusterId });
   }
 

@@ -96,12 +96,20 @@ export class LeasedCluster implements ClusterLiveView {
     return this.informers !== undefined;
   }
 
-  async stop(): Promise<void> {
+  /** `removed`: the cluster is gone for good; if this replica watches it, it empties the mirror once its watches stopped. */
+  async stop(options: { readonly removed?: boolean } = {}): Promise<void> {
     this.stopped = true;
     this.stopLeaseListener?.();
     await this.switching;
-    await this.informers?.stop();
+    const informers = this.informers;
+    await informers?.stop();
     await this.mirror?.stop();
+    if (options.removed === true && informers !== undefined && this.options.shared !== undefined) {
+      await this.options.shared.state
+        .writer(this.clusterId)
+        .purge()
+        .catch((error: unknown) => this.logger.warn('cannot empty the mirror of a removed cluster', { error: describeError(error) }));
+    }
     // Given up only once the watches stopped and their last changes are mirrored.
     await this.options.shared?.lease.release();
   }

@@ -81,6 +81,12 @@ class KvClusterStateWriter implements ClusterStateWriter {
     }
     await Promise.all(stale.map((stored) => this.kv.delete(stored)));
   }
+
+  async purge(): Promise<void> {
+    const stored: string[] = [];
+    for await (const key of await this.kv.keys(`${this.clusterId}.>`)) stored.push(key);
+    await Promise.all(stored.map((key) => this.kv.purge(key)));
+  }
 }
 
 export interface NatsClusterStateOptions {
