@@ -223,9 +223,11 @@ export class LeasedCluster implements ClusterLiveView {
     const shared = this.options.shared!;
     if (hold && this.informers === undefined) {
       const mirror = this.mirror ?? (await this.startMirror(shared));
-      await mirror.whenInitialized(SEED_WAIT_MS);
+      const complete = await mirror.whenInitialized(SEED_WAIT_MS);
       if (this.stopped || !shared.lease.isHeld()) return;
-      const informers = this.createInformers(mirror.seed(this.connection));
+      // A partial mirror is no place to resume a watch from: list, and diff against what arrived.
+      const seed = mirror.seed(this.connection);
+      const informers = this.createInformers(complete ? seed : { objects: seed.objects, resumeFrom: {} });
       this.informers = informers;
       this.mirror = undefined;
       await mirror.stop();
