@@ -267,7 +267,13 @@ export class BuildService {
   async cancel(principal: PrincipalLike, runId: string): Promise<BuildRunRecord> {
     const run = await this.getRun(principal, runId, 'build:run');
     if (isFinished(run.status)) throw new ConflictError('id', `run ${runId} has already finished (${run.status})`);
-    await this.deps.jobs.delete(run.clusterId, run.namespace, run.jobName);
+    const undo = this.deps.followers.markCancelling(runId);
+    try {
+      await this.deps.jobs.delete(run.clusterId, run.namespace, run.jobName);
+    } catch (error) {
+      undo();
+      throw error;
+    }
     if (this.deps.followers.isFollowing(runId)) {
       await this.deps.followers.cancel(runId);
     } else {

@@ -66,6 +66,19 @@ export class RunFollowers {
       .finally(() => this.followed.delete(run.id));
   }
 
+  /**
+   * Before its Job is deleted: whatever the follower sees next (the Job gone) is the cancellation,
+   * not a failure. Returns an undo, for a deletion that did not happen.
+   */
+  markCancelling(runId: string): () => void {
+    const entry = this.followed.get(runId);
+    if (entry === undefined) return () => undefined;
+    entry.cancelled = true;
+    return () => {
+      if (!entry.abort.signal.aborted) entry.cancelled = false;
+    };
+  }
+
   /** Stops following a run because it is being cancelled; resolves when the follower has let go. */
   async cancel(runId: string): Promise<void> {
     const entry = this.followed.get(runId);
