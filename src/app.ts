@@ -30,7 +30,7 @@ import { wireIdentity, type IdentityWiring } from './wiring/identity.js';
 import { startTracing } from './infra/telemetry/tracing.js';
 import { openInfra, type Infra } from './wiring/infra.js';
 import { wireMapPackages, type MapPackagesWiring } from './wiring/map-packages.js';
-import { openLeases, wireMonitoring, type MonitoringWiring } from './wiring/monitoring.js';
+import { wireMonitoring, type MonitoringWiring } from './wiring/monitoring.js';
 import { wireMetering } from './wiring/metering.js';
 import { createCostsCsvRoute } from './graphql/costs-csv.js';
 import type { MeteringService } from './domains/metering/index.js';
@@ -104,8 +104,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
     );
     const mapPackages = wireMapPackages(infra, { catalog: catalog.catalog, appMaps: appMaps.appMaps });
     const vulnerabilities = wireVulnerabilities(infra.informers);
-    const leases = await openLeases(config, infra, stops);
-    const monitoring = wireMonitoring(config, infra, leases, { access: workspaces.access, appMaps: appMaps.appMaps }, stops);
+    const monitoring = wireMonitoring(config, infra, { access: workspaces.access, appMaps: appMaps.appMaps }, stops);
     const metering = wireMetering(infra, { access: workspaces.access, workspaces: workspaces.service, appMaps: appMaps.appMaps });
     const workspaceAccess = workspaces.workspaceAccess;
     const alerts = wireAlerts(

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClusterOperations } from '../src/domains/clusters/ports.js';
 import { createClusterOperations } from '../src/infra/k8s/cluster-operations.js';
-import type { ClusterInformers } from '../src/infra/k8s/cluster-informers.js';
+import type { LeasedCluster } from '../src/infra/k8s/leased-cluster.js';
 import { InformerPool } from '../src/infra/k8s/informer-pool.js';
 import { RecordingBus } from './support/k8s/recording-bus.js';
 import { waitFor } from './support/k8s/wait-for.js';
@@ -17,7 +17,7 @@ const WAIT_MS = 15_000;
 
 interface Setup {
   readonly cluster: SimulatedCluster;
-  readonly informers: ClusterInformers;
+  readonly informers: LeasedCluster;
   readonly operations: ClusterOperations;
   readonly clusterId: string;
 }
@@ -42,19 +42,19 @@ async function setup(timeoutMs = 5_000): Promise<Setup> {
 
 const containers = [{ name: 'app', image: 'nginx:1.27' }];
 
-function podsOf(informers: ClusterInformers, app: string) {
+function podsOf(informers: LeasedCluster, app: string) {
   return informers.pods('shop').filter((pod) => pod.labels['app'] === app && pod.deletionTimestamp === undefined);
 }
 
-function runningPods(informers: ClusterInformers, app: string): number {
+function runningPods(informers: LeasedCluster, app: string): number {
   return podsOf(informers, app).filter((pod) => pod.phase === 'Running').length;
 }
 
-function podNames(informers: ClusterInformers, app: string): string[] {
+function podNames(informers: LeasedCluster, app: string): string[] {
   return podsOf(informers, app).map((pod) => pod.name);
 }
 
-function workload(informers: ClusterInformers, kind: string, name: string) {
+function workload(informers: LeasedCluster, kind: string, name: string) {
   return informers.workloads('shop').find((entry) => entry.kind === kind && entry.name === name);
 }
 

@@ -101,6 +101,7 @@ describe('limits, log level and error detail', () => {
       alertIntervalSeconds: 10,
       releaseHistory: 20,
       clusterResyncSeconds: 30,
+      clusterLeaseSeconds: 10,
     });
     expect(config.logLevel).toBe('info');
     expect(config.debugErrors).toBe(false);
@@ -133,6 +134,7 @@ describe('limits, log level and error detail', () => {
         KDA_ALERT_INTERVAL_SECONDS: '2.5',
         KDA_RELEASE_HISTORY: '5',
         KDA_CLUSTER_RESYNC_SECONDS: '90',
+        KDA_CLUSTER_LEASE_SECONDS: '4',
         KDA_LOG_LEVEL: 'DEBUG',
         KDA_DEBUG_ERRORS: 'on',
       },
@@ -161,6 +163,7 @@ describe('limits, log level and error detail', () => {
       releaseHistory: 5,
       alertIntervalSeconds: 2.5,
       clusterResyncSeconds: 90,
+      clusterLeaseSeconds: 4,
     });
     expect(config.logLevel).toBe('debug');
     expect(config.debugErrors).toBe(true);

@@ -47,6 +47,8 @@ export interface GatewayLimits {
   readonly alertIntervalSeconds: number;
   /** KDA_CLUSTER_RESYNC_SECONDS: how often each replica compares its cluster connections with the database, should the bus lose a change. */
   readonly clusterResyncSeconds: number;
+  /** KDA_CLUSTER_LEASE_SECONDS: with NATS, a cluster's watching replica that stops renewing its lease is replaced after this long. */
+  readonly clusterLeaseSeconds: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
@@ -72,6 +74,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   releaseHistory: 20,
   alertIntervalSeconds: 10,
   clusterResyncSeconds: 30,
+  clusterLeaseSeconds: 10,
 });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -125,6 +128,8 @@ export function parseLimits(env: NodeJS.ProcessEnv, problems: string[]): Gateway
     releaseHistory: parseNumber(env, 'KDA_RELEASE_HISTORY', DEFAULT_LIMITS.releaseHistory, whole(2), problems),
     alertIntervalSeconds: parseNumber(env, 'KDA_ALERT_INTERVAL_SECONDS', DEFAULT_LIMITS.alertIntervalSeconds, { integer: false, min: 0.1 }, problems),
     clusterResyncSeconds: parseNumber(env, 'KDA_CLUSTER_RESYNC_SECONDS', DEFAULT_LIMITS.clusterResyncSeconds, { integer: false, min: 1 }, problems),
+    // Renewed every third of it: below a second, a slow NATS round trip would lose it.
+    clusterLeaseSeconds: parseNumber(env, 'KDA_CLUSTER_LEASE_SECONDS', DEFAULT_LIMITS.clusterLeaseSeconds, { integer: false, min: 1 }, problems),
   });
 }
 

@@ -11,6 +11,8 @@ import type { Infra } from './infra.js';
 import type { StopList } from './stop-list.js';
 
 const LOG_PRUNE_INTERVAL_MS = 3_600_000;
+/** With replicas: how often the holder of a cluster's lease looks for runs another replica started there. */
+const RUN_SWEEP_INTERVAL_MS = 5_000;
 
 export interface BuildsWiring {
   readonly builds: BuildService;
@@ -59,6 +61,8 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
       const build = await stores.builds.findById(run.buildId);
       await neighbours.onImagePushed({ workspaceId: run.workspaceId, buildName: build?.name ?? run.buildId, runId: run.id, runNumber: run.number, image: run.image, digest });
     },
+    // A run's log is read by the replica that watches its cluster (the holder of the cluster's lease).
+    mayFollow: (clusterId) => infra.informers.holds(clusterId),
   });
   stops.add(() => followers.stopAll());
   const builds = new BuildService({
@@ -73,10 +77,25 @@ export function wireBuilds(infra: Infra, config: GatewayConfig, neighbours: Buil
     events: createBuildEventSource(infra.hub),
     now: () => new Date(),
   });
+  const resume = (clusterId?: string): void => {
+    builds.resumeUnfinished(clusterId).catch((error: unknown) => logger.warn('cannot follow unfinished build runs', { clusterId, error: String(error) }));
+  };
   const start = async () => {
     // Before resuming: a resumed run reads its image from the registry's current address.
     if (config.registryUrl !== undefined) await registries.ensureBuiltin(config.registryUrl);
+    // A cluster's lease won: its unfinished runs are followed here from now on; lost: let go of them.
+    const stopHoldListener = infra.informers.onHoldChange((clusterId, holds) => {
+      if (holds) resume(clusterId);
+      else void followers.release(clusterId);
+    });
+    stops.add(async () => stopHoldListener());
     await builds.resumeUnfinished();
+    if (config.bus.kind === 'nats') {
+      // Runs started on a replica that does not hold their cluster's lease are found here.
+      const sweep = setInterval(() => resume(), RUN_SWEEP_INTERVAL_MS);
+      sweep.unref();
+      stops.add(async () => clearInterval(sweep));
+    }
     const retentionMs = (config.buildLogRetentionDays ?? 30) * 86_400_000;
     const pruneLogs = setInterval(() => {
       stores.logs.prune(new Date(Date.now() - retentionMs)).catch((error: unknown) => logger.warn('cannot prune build logs', { error: String(error) }));

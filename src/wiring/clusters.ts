@@ -25,6 +25,7 @@ export function wireClusters(infra: Infra, limits: Pick<GatewayLimits, 'clusterR
     connections: {
       connect: (clusterId, kubeconfig, context) => informers.connect(clusterId, kubeconfig, context),
       disconnect: (clusterId) => informers.disconnect(clusterId),
+      remove: (clusterId) => informers.disconnect(clusterId, { removed: true }),
       view: (clusterId) => informers.get(clusterId),
       connectedIds: () => informers.clusterIds(),
       settled: (clusterId, timeoutMs) => informers.settled(clusterId, timeoutMs),

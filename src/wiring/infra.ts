@@ -5,7 +5,9 @@ import { openDatabase } from '../infra/db/data-source.js';
 import { timeQueries } from '../infra/db/instrumentation.js';
 import { createAddressPolicy, type AddressPolicy } from '../infra/egress/address-policy.js';
 import { createEgress, type Egress } from '../infra/egress/egress.js';
-import { InformerPool } from '../infra/k8s/informer-pool.js';
+import { InformerPool, type SharedClusters } from '../infra/k8s/informer-pool.js';
+import { createNatsClusterStateStore } from '../infra/nats/cluster-state-store.js';
+import { createLocalLeases, createNatsLeases, type Leases } from '../infra/nats/lease.js';
 import type { KubeconfigAllowances } from '../infra/k8s/kubeconfig.js';
 import { createMemoryBus } from '../infra/nats/memory-bus.js';
 import { createNatsBus } from '../infra/nats/nats-bus.js';
@@ -25,6 +27,8 @@ export interface Infra {
   readonly hub: SubscriptionHub;
   /** One informer set per connected cluster. */
   readonly informers: InformerPool;
+  /** Leases of this gateway (one NATS connection per process, shared by every job that needs one; all held without NATS). */
+  readonly leases: Leases;
   /** The one way out for user-supplied URLs (DESIGN.md, "Egress"); the demo widens its policy for its own services. */
   readonly egress: Egress;
   readonly egressPolicy: Pick<AddressPolicy, 'allow'>;
@@ -63,7 +67,17 @@ export async function openInfra(config: GatewayConfig, options: InfraOptions, st
     proxy: config.outbound?.allowKubeconfigProxy ?? false,
     insecureTransport: config.outbound?.allowInsecureClusters ?? false,
   };
-  const informers = new InformerPool({ bus, logger, kubeconfigAllowances, outboxMaxEvents: (config.limits ?? DEFAULT_LIMITS).outboxMaxEvents });
+  const limits = config.limits ?? DEFAULT_LIMITS;
+  // Stopped after the informers (stops run in reverse): their last changes and lease releases need them.
+  const leases = config.bus.kind === 'nats' ? await createNatsLeases({ url: config.bus.url, logger }) : createLocalLeases();
+  stops.add(() => leases.close());
+  let shared: SharedClusters | undefined;
+  if (config.bus.kind === 'nats') {
+    const state = await createNatsClusterStateStore({ url: config.bus.url, logger });
+    stops.add(() => state.close());
+    shared = { leases, state, leaseTtlMs: limits.clusterLeaseSeconds * 1000 };
+  }
+  const informers = new InformerPool({ bus, logger, kubeconfigAllowances, outboxMaxEvents: limits.outboxMaxEvents, ...(shared === undefined ? {} : { shared }) });
   stops.add(() => informers.stopAll());
-  return { secretKey, dataSource, bus, hub, informers, egress, egressPolicy, kubeconfigAllowances, logger, metrics };
+  return { secretKey, dataSource, bus, hub, informers, leases, egress, egressPolicy, kubeconfigAllowances, logger, metrics };
 }

@@ -4,7 +4,6 @@ import { LatestSamples, MetricsCollector, MonitoringService, type MonitoringGate
 import type { AccessCache } from '../domains/workspaces/index.js';
 import { createMetricsStore } from '../infra/db/metrics-store.js';
 import { createMetricsReader } from '../infra/k8s/metrics-reader.js';
-import { createLocalLeases, createNatsLeases, type Leases } from '../infra/nats/lease.js';
 import { createMetricsFeed, createMetricsStreams } from '../infra/nats/metrics-feed.js';
 import type { Infra } from './infra.js';
 import type { StopList } from './stop-list.js';
@@ -23,18 +22,11 @@ export interface MonitoringNeighbours {
   readonly appMaps: AppMapService;
 }
 
-/** Leases of this gateway: one per process, shared by every job that needs one (issue 12 takes its own from here too). */
-export async function openLeases(config: GatewayConfig, infra: Infra, stops: StopList): Promise<Leases> {
-  const leases = config.bus.kind === 'nats' ? await createNatsLeases({ url: config.bus.url, logger: infra.logger }) : createLocalLeases();
-  stops.add(() => leases.close());
-  return leases;
-}
-
 /**
  * Usage collection on the informers' credentials, the bus and the database. The gate answers from
  * the workspaces domain's access scope and the app-maps domain's maps, so this domain imports neither.
  */
-export function wireMonitoring(config: GatewayConfig, infra: Infra, leases: Leases, neighbours: MonitoringNeighbours, stops: StopList): MonitoringWiring {
+export function wireMonitoring(config: GatewayConfig, infra: Infra, neighbours: MonitoringNeighbours, stops: StopList): MonitoringWiring {
   const settings = config.metrics ?? DEFAULT_METRICS;
   const intervalMs = settings.intervalSeconds * 1000;
   const retention = { intervalMs, fineRetentionMs: settings.fineRetentionHours * 3_600_000, coarseRetentionMs: settings.coarseRetentionDays * 86_400_000 };
@@ -70,7 +62,9 @@ export function wireMonitoring(config: GatewayConfig, infra: Infra, leases: Leas
   const collector = new MetricsCollector({
     roster: { clusterIds: () => infra.informers.clusterIds() },
     reader: createMetricsReader({ kubeConfigOf: (clusterId) => infra.informers.kubeConfigOf(clusterId), timeoutMs: Math.max(2000, intervalMs - 500) }),
-    leases,
+    leases: infra.leases,
+    // A cluster's metrics are polled by the replica that watches it: one lease for both.
+    clusterLease: (clusterId) => ({ isHeld: () => infra.informers.holds(clusterId), release: async () => undefined }),
     feed,
     store,
     settings: { intervalMs, fineRetentionMs: retention.fineRetentionMs, coarseRetentionMs: retention.coarseRetentionMs },

@@ -86,6 +86,18 @@ export function observeGateway(metrics: GatewayMetrics, parts: ObservedParts): v
       },
     },
     {
+      name: 'kda_cluster_watched_here',
+      help: "1 when this replica holds the cluster's lease and watches it; 0 when it reads another replica's mirror.",
+      labelNames: ['cluster_id', 'cluster'],
+      collect: async () => {
+        const names = await clusterNames();
+        return informers.clusterIds().map((clusterId) => ({
+          labels: { cluster_id: clusterId, cluster: names.get(clusterId) ?? clusterId },
+          value: informers.holds(clusterId) ? 1 : 0,
+        }));
+      },
+    },
+    {
       name: 'kda_watch_state',
       help: `1 for the state each watch (one per cluster and kind) is in: ${WATCH_STATES.join(', ')}.`,
       labelNames: ['cluster_id', 'cluster', 'kind', 'state'],

@@ -267,7 +267,13 @@ export class BuildService {
   async cancel(principal: PrincipalLike, runId: string): Promise<BuildRunRecord> {
     const run = await this.getRun(principal, runId, 'build:run');
     if (isFinished(run.status)) throw new ConflictError('id', `run ${runId} has already finished (${run.status})`);
-    await this.deps.jobs.delete(run.clusterId, run.namespace, run.jobName);
+    const undo = this.deps.followers.markCancelling(runId);
+    try {
+      await this.deps.jobs.delete(run.clusterId, run.namespace, run.jobName);
+    } catch (error) {
+      undo();
+      throw error;
+    }
     if (this.deps.followers.isFollowing(runId)) {
       await this.deps.followers.cancel(runId);
     } else {
@@ -295,9 +301,15 @@ export class BuildService {
     return this.deps.events.runUpdates(workspaceId);
   }
 
-  /** After a restart: follow again the runs that had not finished (their log is read again from the start). */
-  async resumeUnfinished(): Promise<void> {
+  /**
+   * After a restart, or when this replica starts following a cluster's runs (its lease won), or
+   * periodically for runs started on another replica: follow the runs that had not finished (their
+   * log is read again from the start; lines stored already are skipped). `clusterId`: only its runs.
+   */
+  async resumeUnfinished(clusterId?: string): Promise<void> {
     for (const run of await this.deps.runs.listUnfinished()) {
+      if (clusterId !== undefined && run.clusterId !== clusterId) continue;
+      if (this.deps.followers.isFollowing(run.id)) continue;
       this.deps.followers.follow(run, await this.deps.logs.lastNumber(run.id));
     }
   }

@@ -22,9 +22,18 @@ export interface RunFollowerDeps {
   readonly now: () => Date;
   /** Told once a run's image is in the registry (continuous deployment rolls application maps forward). */
   readonly onImagePushed?: (run: BuildRunRecord, digest: string) => Promise<void>;
+  /**
+   * Whether this replica follows the runs of a cluster now (the one that holds the cluster's lease
+   * does; see src/wiring/builds.ts). Left out: every run is followed here.
+   */
+  readonly mayFollow?: (clusterId: string) => boolean;
 }
 
+/** Runs finished here lately: a sweep that read them as unfinished just before does not follow them again. */
+const REMEMBERED_FINISHED = 1_000;
+
 interface Followed {
+  readonly clusterId: string;
   readonly abort: AbortController;
   cancelled: boolean;
   done: Promise<void>;
@@ -32,6 +41,7 @@ interface Followed {
 
 export class RunFollowers {
   private readonly followed = new Map<string, Followed>();
+  private readonly finished = new Set<string>();
   private stopped = false;
 
   constructor(private readonly deps: RunFollowerDeps) {}
@@ -40,16 +50,33 @@ export class RunFollowers {
     return this.followed.has(runId);
   }
 
-  /** Starts following (once per run in this process). `startAfterLine`: lines already stored. */
+  /**
+   * Starts following (once per run in this process), unless another replica follows this run's
+   * cluster. `startAfterLine`: lines already stored.
+   */
   follow(run: BuildRunRecord, startAfterLine = 0): void {
-    if (this.stopped || this.followed.has(run.id)) return;
-    const entry: Followed = { abort: new AbortController(), cancelled: false, done: Promise.resolve() };
+    if (this.stopped || this.followed.has(run.id) || this.finished.has(run.id)) return;
+    if (this.deps.mayFollow?.(run.clusterId) === false) return;
+    const entry: Followed = { clusterId: run.clusterId, abort: new AbortController(), cancelled: false, done: Promise.resolve() };
     this.followed.set(run.id, entry);
     entry.done = this.run(run, entry, startAfterLine)
       .catch((error: unknown) => {
         this.deps.logger.error('build run follower failed', { runId: run.id, error: error instanceof Error ? error.stack : String(error) });
       })
       .finally(() => this.followed.delete(run.id));
+  }
+
+  /**
+   * Before its Job is deleted: whatever the follower sees next (the Job gone) is the cancellation,
+   * not a failure. Returns an undo, for a deletion that did not happen.
+   */
+  markCancelling(runId: string): () => void {
+    const entry = this.followed.get(runId);
+    if (entry === undefined) return () => undefined;
+    entry.cancelled = true;
+    return () => {
+      if (!entry.abort.signal.aborted) entry.cancelled = false;
+    };
   }
 
   /** Stops following a run because it is being cancelled; resolves when the follower has let go. */
@@ -59,6 +86,13 @@ export class RunFollowers {
     entry.cancelled = true;
     entry.abort.abort();
     await entry.done;
+  }
+
+  /** Lets go of the runs of a cluster another replica follows from now on (it reads their logs again from the last stored line). */
+  async release(clusterId: string): Promise<void> {
+    const entries = [...this.followed.values()].filter((entry) => entry.clusterId === clusterId);
+    for (const entry of entries) entry.abort.abort();
+    await Promise.all(entries.map((entry) => entry.done));
   }
 
   async stopAll(): Promise<void> {
@@ -127,7 +161,7 @@ export class RunFollowers {
     );
     await flush();
     await stepChange;
-    if (entry.abort.signal.aborted && !entry.cancelled) return; // the gateway is stopping: another start follows again
+    if (entry.abort.signal.aborted && !entry.cancelled) return; // stopping or released: another replica or start follows again
 
     let status: RunStatus;
     let changes: Parameters<BuildRunStore['update']>[1];
@@ -156,6 +190,8 @@ export class RunFollowers {
       };
     }
     await update(changes);
+    if (this.finished.size >= REMEMBERED_FINISHED) this.finished.clear();
+    this.finished.add(run.id);
     // After the status: a reader that sees a finished run knows every line is stored.
     await deps.events.logEvent({ v: 1, type: 'end', runId: run.id, lastLine: Math.max(number, startAfterLine), status });
     if (status === 'SUCCEEDED' && changes.imageDigest !== undefined && changes.imageDigest !== null)

@@ -167,7 +167,7 @@ export class ConnectionReconciler {
     if (record === null) {
       this.connectedFrom.delete(clusterId);
       this.unusable.delete(clusterId);
-      await connections.disconnect(clusterId);
+      await (connections.remove ? connections.remove(clusterId) : connections.disconnect(clusterId));
       return;
     }
     if (!this.differs(record)) return;

@@ -46,13 +46,18 @@ export interface ClusterLiveView {
   podDisruptionBudgets(namespace?: string): PodDisruptionBudgetProjection[];
 }
 
-/** The live connections to clusters (implemented by the informer pool in src/infra/k8s). */
+/**
+ * The live connections to clusters (implemented by the informer pool in src/infra/k8s). With
+ * replicas, one of them watches each cluster and the others read its mirror; views look the same.
+ */
 export interface ClusterConnections {
   /** Idempotent: one set of watches per cluster whatever the number of callers; other details replace them. */
   connect(clusterId: string, kubeconfig: string, context: string | null): void;
   disconnect(clusterId: string): Promise<void>;
+  /** The cluster was removed: disconnect, and drop what is kept of it for other replicas (its mirror). */
+  remove?(clusterId: string): Promise<void>;
   view(clusterId: string): ClusterLiveView | undefined;
-  /** The clusters this process watches now. */
+  /** The clusters this process serves now (watched here, or read from the replica that watches them). */
   connectedIds(): string[];
   /** Resolves once the cluster's connection is past CONNECTING, or after `timeoutMs`; at once when not connected. */
   settled(clusterId: string, timeoutMs: number): Promise<void>;

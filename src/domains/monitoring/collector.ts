@@ -1,6 +1,7 @@
 /**
  * Polls metrics.k8s.io of every connected cluster, once per cluster across all replicas: each
- * cluster has a lease `metrics.<clusterId>` and only its holder reads, publishes and stores. The
+ * cluster has a lease (the gateway gives the one its watches run under, else `metrics.<clusterId>`)
+ * and only its holder reads, publishes and stores. The
  * rollup and purge run under their own lease (`metrics.housekeeping`), so tables stay bounded
  * whatever the number of replicas. A poll that fails is published as an outage, so every replica
  * can say why a cluster's usage is missing.
@@ -23,6 +24,8 @@ export interface CollectorDeps {
   readonly roster: ClusterRoster;
   readonly reader: MetricsReader;
   readonly leases: JobLeases;
+  /** The lease a cluster's poll runs under; left out, a lease of its own (`metrics.<clusterId>`) from `leases`. */
+  readonly clusterLease?: (clusterId: string, ttlMs: number) => JobLease;
   readonly feed: MetricsFeed;
   readonly store: MetricsStore;
   readonly settings: CollectorSettings;
@@ -109,7 +112,8 @@ export class MetricsCollector {
   private syncLeases(ttlMs: number): void {
     const current = new Set(this.deps.roster.clusterIds());
     for (const clusterId of current) {
-      if (!this.leases.has(clusterId)) this.leases.set(clusterId, this.deps.leases.acquire(pollLeaseKey(clusterId), ttlMs));
+      if (this.leases.has(clusterId)) continue;
+      this.leases.set(clusterId, this.deps.clusterLease?.(clusterId, ttlMs) ?? this.deps.leases.acquire(pollLeaseKey(clusterId), ttlMs));
     }
     for (const [clusterId, lease] of this.leases) {
       if (current.has(clusterId)) continue;

@@ -34,6 +34,7 @@ import { Reflector, type ReflectorState, type ReflectorTuning } from './reflecto
 import { loadKubeConfig, STRICT_KUBECONFIG, type KubeconfigAllowances } from './kubeconfig.js';
 import { changeIdentity, MissedChanges, type ClusterOutboxMessage, type MissedObject } from './missed-changes.js';
 import { realTimers, type Timers } from './timers.js';
+import type { ClusterStateWriter } from './cluster-state.js';
 
 export { LIST_PATHS, type InformedKind } from './informed-kinds.js';
 export type { ClusterConnectionState, ClusterConnectionStatus } from './cluster-status.js';
@@ -61,7 +62,28 @@ export interface ClusterInformersOptions {
   readonly kubeconfigAllowances?: KubeconfigAllowances;
   /** Most events waiting for the bus (KDA_OUTBOX_MAX_EVENTS); beyond, the oldest are dropped and a resync follows. */
   readonly outboxMaxEvents?: number;
+  /** Replicas: where every published change is mirrored for the others (src/infra/k8s/cluster-state.ts). */
+  readonly mirror?: ClusterMirrorSettings;
+  /** Replicas: the caches as the previous holder left them, and where its watches may resume. */
+  readonly seed?: ClusterSeed;
 }
+
+export interface ClusterMirrorSettings {
+  readonly writer: ClusterStateWriter;
+  /** Identifies the connection (kubeconfig and context) resume points are valid for. */
+  readonly connection: string;
+}
+
+export interface ClusterSeed {
+  readonly objects: { readonly [K in InformedKind]?: readonly InformedProjections[K][] };
+  /** Per kind, the resourceVersion to watch from (only those reached with this connection). */
+  readonly resumeFrom: { readonly [K in InformedKind]?: string };
+}
+
+/** How often the mirror's resume points are brought forward. */
+const CHECKPOINT_MS = 1_000;
+/** How often a bounded kind's mirror forgets what its cache forgot silently. */
+const BOUNDED_PRUNE_MS = 60_000;
 
 /** `absent`: not served by the cluster; `failed`: the last list or watch did not reach the apiserver. */
 export type WatchState = 'listing' | 'synced' | 'failed' | 'absent';
@@ -103,6 +125,11 @@ export class ClusterInformers implements ClusterLiveView {
   private statusMessages = 0;
   private started = false;
   private stopped = false;
+  /** Per kind, the last resume point written to the mirror. */
+  private readonly checkpointed = new Map<InformedKind, string>();
+  private checkpointTimer: ReturnType<typeof setInterval> | undefined;
+  private checkpointing: Promise<void> = Promise.resolve();
+  private sincePrune = 0;
 
   constructor(private readonly options: ClusterInformersOptions) {
     this.clusterId = options.clusterId;
@@ -114,8 +141,10 @@ export class ClusterInformers implements ClusterLiveView {
     this.outbox = new Outbox<ClusterOutboxMessage>({
       name: `cluster/${options.clusterId}`,
       maxEvents: options.outboxMaxEvents ?? DEFAULT_OUTBOX_MAX_EVENTS,
-      publish: (message) => options.bus.publish(message.subject, message.data, { messageId: message.messageId }),
-      onDrop: (message) => this.missed.record(message),
+      publish: (message) => this.publish(message),
+      onDrop: (message) => {
+        if (message.prune === undefined) this.missed.record(message);
+      },
       resync: (queued) => this.resyncMessages(queued),
       timers: this.timers,
       logger: this.logger,
@@ -123,12 +152,17 @@ export class ClusterInformers implements ClusterLiveView {
     const reflectors: Partial<Record<InformedKind, unknown>> = {};
     for (const kind of INFORMED_KINDS) reflectors[kind] = this.createReflector(kind);
     this.reflectors = reflectors as Reflectors;
+    if (options.seed !== undefined) this.applySeed(options.seed);
   }
 
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
     for (const reflector of this.allReflectors()) reflector.start();
+    if (this.options.mirror !== undefined) {
+      this.checkpointTimer = setInterval(() => this.checkpointInBackground(), CHECKPOINT_MS);
+      this.checkpointTimer.unref();
+    }
   }
 
   nodes(): NodeProjection[] {
@@ -233,6 +267,86 @@ export class ClusterInformers implements ClusterLiveView {
     for (const settle of [...this.syncWaiters]) settle(false);
     await Promise.all(this.allReflectors().map((reflector) => reflector.stop()));
     await this.outbox.close();
+    clearInterval(this.checkpointTimer);
+    // A clean handover: the next holder resumes where these watches stopped.
+    await this.checkpointing;
+    if (this.started) await this.checkpoint().catch(() => undefined);
+  }
+
+  private applySeed(seed: ClusterSeed): void {
+    for (const kind of INFORMED_KINDS) {
+      const reflector = this.reflectors[kind] as Reflector<object>;
+      const resumeFrom = seed.resumeFrom[kind];
+      reflector.seed(seed.objects[kind] ?? [], resumeFrom);
+      if (resumeFrom !== undefined) this.checkpointed.set(kind, resumeFrom);
+    }
+    this.lastStatus = this.computeStatus();
+  }
+
+  /** On the bus first, then in the mirror: what the mirror holds was always published. */
+  private async publish(message: ClusterOutboxMessage): Promise<void> {
+    const writer = this.options.mirror?.writer;
+    if (message.prune !== undefined) {
+      await writer?.prune(message.prune.kind, message.prune.keep);
+      return;
+    }
+    await this.options.bus.publish(message.subject, message.data, { messageId: message.messageId });
+    if (writer === undefined) return;
+    const change = message.change;
+    if (change === undefined) {
+      const { v: _v, clusterId: _clusterId, ...status } = message.data as ClusterStatusMessage;
+      await writer.putStatus(status);
+      return;
+    }
+    const definition = KIND_DEFINITIONS[change.kind] as KindDefinition<object>;
+    const key = definition.keyOf(change.object);
+    const stored = change.type === 'DELETED' ? writer.deleteObject(change.kind, key) : writer.putObject(change.kind, key, change.object);
+    // The mirror's resume point follows each change the watch delivered, so a new holder's seed is
+    // never newer than where its watches resume: replayed changes then step nothing back in time.
+    const resumeAt = message.resumeAt;
+    if (resumeAt === undefined || this.options.mirror === undefined) return void (await stored);
+    const point = writer.putResumePoint(change.kind, { resourceVersion: resumeAt, connection: this.options.mirror.connection });
+    await Promise.all([stored, point]);
+    this.checkpointed.set(change.kind, resumeAt);
+  }
+
+  private checkpointInBackground(): void {
+    this.checkpointing = this.checkpointing
+      .then(() => this.checkpoint())
+      .catch((error: unknown) => this.logger.warn("cannot write the cluster mirror's resume points", { error: describeError(error) }));
+    this.sincePrune += CHECKPOINT_MS;
+    if (this.sincePrune < BOUNDED_PRUNE_MS) return;
+    this.sincePrune = 0;
+    for (const kind of INFORMED_KINDS) if (KIND_DEFINITIONS[kind].bound !== undefined) this.enqueuePrune(kind);
+  }
+
+  /**
+   * When nothing waits for the bus: brings each kind's resume point forward to its reflector's own
+   * version (after a list, or bookmarks), everything before which is published and mirrored.
+   */
+  private async checkpoint(): Promise<void> {
+    const mirror = this.options.mirror;
+    if (mirror === undefined || this.outbox.stats().pending > 0) return;
+    // Read and sent at once: a change published meanwhile writes its own, later, point after these.
+    const writes: Promise<void>[] = [];
+    for (const kind of INFORMED_KINDS) {
+      const version = this.reflectors[kind].lastResourceVersion;
+      if (version === undefined || this.checkpointed.get(kind) === version) continue;
+      this.checkpointed.set(kind, version);
+      writes.push(
+        mirror.writer.putResumePoint(kind, { resourceVersion: version, connection: mirror.connection }).catch((error: unknown) => {
+          if (this.checkpointed.get(kind) === version) this.checkpointed.delete(kind);
+          throw error;
+        }),
+      );
+    }
+    await Promise.all(writes);
+  }
+
+  private enqueuePrune(kind: InformedKind): void {
+    if (this.options.mirror === undefined) return;
+    const keep = (this.reflectors[kind] as Reflector<object>).keys();
+    this.outbox.enqueue({ subject: '', data: null, messageId: `${this.clusterId}:prune:${kind}`, prune: { kind, keep } });
   }
 
   private createReflector<K extends InformedKind>(kind: K): Reflector<InformedProjections[K]> {
@@ -254,11 +368,12 @@ export class ClusterInformers implements ClusterLiveView {
       ...(definition.bound ? { bound: definition.bound } : {}),
       absentWhenNotFound: !definition.required,
       onEvent: (event) => {
-        this.outbox.enqueue(this.objectMessage(kind, event.type, event.object));
+        this.outbox.enqueue({ ...this.objectMessage(kind, event.type, event.object), ...(event.resourceVersion === undefined ? {} : { resumeAt: event.resourceVersion }) });
         // Node readiness is part of the cluster's status.
         if (kind === 'nodes') this.refreshStatus();
       },
       onStateChange: () => this.refreshStatus(),
+      onListed: () => this.enqueuePrune(kind),
     });
   }
 
@@ -299,7 +414,7 @@ export class ClusterInformers implements ClusterLiveView {
     const stillQueued = new Set(queued.flatMap((message) => (message.change ? [changeIdentity(message.change)] : [])));
     const { objects, status } = this.missed.take();
     const messages = objects.filter((missed) => !stillQueued.has(changeIdentity(missed))).flatMap((missed) => this.currentStateOf(missed));
-    if (status && !queued.some((message) => message.change === undefined)) messages.push(this.statusMessage());
+    if (status && !queued.some((message) => message.change === undefined && message.prune === undefined)) messages.push(this.statusMessage());
     return messages;
   }
 

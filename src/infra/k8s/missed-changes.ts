@@ -23,6 +23,10 @@ export interface ObjectChange {
 export interface ClusterOutboxMessage extends OutboxMessage {
   /** Absent for cluster status messages. */
   readonly change?: ObjectChange;
+  /** A change the watch delivered: its resourceVersion, from which a watch resumed continues after it. */
+  readonly resumeAt?: string;
+  /** Not for the bus: the mirror drops the objects of `kind` not in `keep` once everything before is published. */
+  readonly prune?: { readonly kind: InformedKind; readonly keep: ReadonlySet<string> };
 }
 
 export interface MissedObject {

@@ -21,6 +21,8 @@ import { realTimers, type Timers } from './timers.js';
 export interface ReflectorEvent<T> {
   readonly type: WatchEventType;
   readonly object: T;
+  /** For a change the watch delivered: its resourceVersion (a watch from there continues after it). Absent for a list's differences. */
+  readonly resourceVersion?: string;
 }
 
 export interface ReflectorState {
@@ -70,6 +72,8 @@ export interface ReflectorOptions<T extends object> extends ReflectorTuning {
   readonly absentWhenNotFound?: boolean;
   readonly onEvent?: (event: ReflectorEvent<T>) => void;
   readonly onStateChange?: (state: ReflectorState) => void;
+  /** After each list (or a 404 that empties the cache) and the events it caused: the cache is the whole truth now. */
+  readonly onListed?: () => void;
   readonly logger?: Logger;
   readonly timers?: Timers;
   readonly random?: () => number;
@@ -121,6 +125,8 @@ export class Reflector<T extends object> {
   private listAbort: AbortController | undefined;
   private abortWatch: (() => void) | undefined;
   private wakeSleeper: (() => void) | undefined;
+  /** The resourceVersion of the watch event being applied, for the events it causes. */
+  private watchEventVersion: string | undefined;
 
   constructor(private readonly options: ReflectorOptions<T>) {
     this.timers = options.timers ?? realTimers;
@@ -149,6 +155,21 @@ export class Reflector<T extends object> {
     } else {
       throw new Error('Reflector needs a kubeConfig or a transport');
     }
+  }
+
+  /**
+   * Before start: the cache as another replica last published it, and the resourceVersion its
+   * watch had reached. The first thing this reflector does is then a watch from there, not a list:
+   * the apiserver replays every change since (each already published is no news against the seed),
+   * and a 410 Gone relists and diffs against the seed as usual.
+   */
+  seed(items: readonly T[], resourceVersion: string | undefined): void {
+    if (this.loop !== undefined) throw new Error('seed a reflector before it starts');
+    for (const item of items) this.cache.set(this.options.keyOf(item), item);
+    this.resourceVersion = resourceVersion;
+    // A 410 straight away relists at once: the seed was never a list of this reflector's.
+    this.watchEventsSinceList = true;
+    if (resourceVersion !== undefined) this.state = { synced: true, healthy: true };
   }
 
   start(): void {
@@ -180,6 +201,11 @@ export class Reflector<T extends object> {
     return this.cache.get(key);
   }
 
+  /** Every cached key (the mirror keeps these after a list). */
+  keys(): Set<string> {
+    return new Set([...this.cache.entries()].map(([key]) => key));
+  }
+
   get hasSynced(): boolean {
     return this.state.synced;
   }
@@ -203,7 +229,7 @@ export class Reflector<T extends object> {
   }
 
   private async run(): Promise<void> {
-    let needList = true;
+    let needList = this.resourceVersion === undefined;
     while (!this.stopped) {
       if (needList) {
         const listed = await this.listAndReplace();
@@ -330,6 +356,12 @@ export class Reflector<T extends object> {
     }
     this.resourceVersion = resourceVersion;
     this.watchEventsSinceList = false;
+    if (this.stopped) return;
+    try {
+      this.options.onListed?.();
+    } catch (error) {
+      this.logger.error('onListed listener threw', { error: describeError(error) });
+    }
   }
 
   private watchOnce(): Promise<WatchOutcome> {
@@ -412,12 +444,16 @@ export class Reflector<T extends object> {
       case 'ADDED':
       case 'MODIFIED': {
         const item = this.projectSafely(raw);
+        this.watchEventVersion = resourceVersionOf(raw);
         if (item !== undefined) this.upsert(item);
+        this.watchEventVersion = undefined;
         break;
       }
       case 'DELETED': {
         const item = this.projectSafely(raw);
+        this.watchEventVersion = resourceVersionOf(raw);
         if (item !== undefined) this.remove(item);
+        this.watchEventVersion = undefined;
         break;
       }
       case 'BOOKMARK':
@@ -442,7 +478,11 @@ export class Reflector<T extends object> {
     if (previous === undefined) {
       this.emit('ADDED', item);
     } else if (this.options.identityOf && this.options.identityOf(previous) !== this.options.identityOf(item)) {
+      // Only the event's last effect carries its resourceVersion: a watch resumed there has seen all of it.
+      const version = this.watchEventVersion;
+      this.watchEventVersion = undefined;
       this.emit('DELETED', previous);
+      this.watchEventVersion = version;
       this.emit('ADDED', item);
     } else if (!sameProjection(previous, item)) {
       this.emit('MODIFIED', item);
@@ -471,7 +511,8 @@ export class Reflector<T extends object> {
   private emit(type: WatchEventType, object: T): void {
     if (this.stopped) return;
     try {
-      this.options.onEvent?.({ type, object });
+      const resourceVersion = this.watchEventVersion;
+      this.options.onEvent?.(resourceVersion === undefined ? { type, object } : { type, object, resourceVersion });
     } catch (error) {
       this.logger.error('onEvent listener threw', { error: describeError(error) });
     }
