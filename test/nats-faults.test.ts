@@ -1,0 +1,187 @@
+/**
+ * Issue 13, NATS faults: each scenario is a gateway on a nats-server of its own (free port, own
+ * store directory), a database of its own and a simulated cluster, and the fault done to that
+ * server only. test/nats-outage.test.ts covers the plain stop-and-start outage; these go further.
+ */
+import { localKeyOf } from '../src/shared/global-id.js';
+import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { PrivateNatsServer } from './support/private-nats-server.js';
+import { collect, type CollectedSubscription } from './support/subscription.js';
+import { waitFor } from './support/wait.js';
+
+interface PodEventResult {
+  podEvents: { type: string; cursor: string; pod: { name: string; labels: Record<string, string> } };
+}
+
+const POD_EVENTS = `subscription ($clusterId: ID!, $namespace: String, $after: String) {
+  podEvents(clusterId: $clusterId, namespace: $namespace, after: $after) { type cursor pod { name labels } }
+}`;
+
+const NAMESPACE = 'faults';
+const container = [{ name: 'main', image: 'example/app:1' }];
+
+/** What a change looks like on both sides: its type, the pod, and the step that made it. */
+const changeLine = (type: string, name: string, labels: Record<string, string> | undefined) => `${type} ${name} step=${labels?.step ?? '?'}`;
+
+function linesOf(subscription: CollectedSubscription<PodEventResult>): string[] {
+  return subscription.results.map((result) =>
+    result.data ? changeLine(result.data.podEvents.type, result.data.podEvents.pod.name, result.data.podEvents.pod.labels) : `error ${JSON.stringify(result.errors)}`,
+  );
+}
+
+/** What a subscriber knows after applying events in order: ADDED and MODIFIED put a pod, DELETED removes it. */
+function stateAfter(initial: readonly string[], lines: readonly string[]): string[] {
+  const pods = new Set(initial);
+  for (const line of lines) {
+    const [type, name = ''] = line.split(' ');
+    if (type === 'DELETED') pods.delete(name);
+    else pods.add(name);
+  }
+  return [...pods].sort();
+}
+
+/** A gateway on a NATS server of its own and a simulated cluster, and what the tests read from them. */
+function faultSetup(limits: { outboxMaxEvents?: number } = {}) {
+  const setup = {} as { nats: PrivateNatsServer; gateway: TestGateway; cluster: RegisteredCluster; clusterKey: string };
+  const cleanups: Array<() => unknown> = [];
+
+  beforeAll(async () => {
+    setup.nats = await PrivateNatsServer.start();
+    setup.gateway = await startTestGateway({ bus: { kind: 'nats', url: setup.nats.url }, limits });
+    setup.cluster = await registerCluster(setup.gateway, await startSmallCluster());
+    setup.clusterKey = localKeyOf(setup.cluster.id, 'Cluster');
+    setup.cluster.simulator.addNamespace(NAMESPACE);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    if (setup.nats && !setup.nats.running) await setup.nats.start();
+    await setup.gateway?.stop();
+    await setup.cluster?.simulator.close();
+    await setup.nats?.destroy();
+  });
+
+  const metric = async (name: string, labels: string): Promise<number | undefined> => {
+    const text = await (await fetch(`${setup.gateway.url}/metrics`)).text();
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}${labels === '' ? '' : `{${labels}}`} `));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+
+  return {
+    setup,
+    cleanups,
+    metric,
+    clusterOutbox: (name: string) => metric(name, `outbox="cluster",cluster_id="${setup.clusterKey}"`),
+    async podNames(): Promise<string[]> {
+      const response = await setup.gateway.request<{ cluster: { pods: { edges: Array<{ node: { name: string } }> } } }>(
+        `query ($id: ID!, $namespace: String) { cluster(id: $id) { pods(namespace: $namespace, first: 500) { edges { node { name } } } } }`,
+        { id: setup.cluster.id, namespace: NAMESPACE },
+      );
+      return (response.data?.cluster.pods.edges.map((edge) => edge.node.name) ?? []).sort();
+    },
+    /** A live subscriber of the namespace, once its bus subscription is open. */
+    async subscribe(after?: string): Promise<CollectedSubscription<PodEventResult>> {
+      const subjectsBefore = (await metric('kda_subscription_hub_subjects', '')) ?? 0;
+      const subscription = collect<PodEventResult>(setup.gateway.websocket(), POD_EVENTS, {
+        clusterId: setup.cluster.id,
+        namespace: NAMESPACE,
+        ...(after === undefined ? {} : { after }),
+      });
+      cleanups.push(() => subscription.unsubscribe());
+      if (after === undefined) await waitFor('the live subscription', async () => ((await metric('kda_subscription_hub_subjects', '')) ?? 0) > subjectsBefore);
+      return subscription;
+    },
+    /** Every pod change the simulator makes in the namespace from now on, as its watches announce it. */
+    recordChanges(): string[] {
+      const made: string[] = [];
+      cleanups.push(
+        setup.cluster.simulator.onChange((change) => {
+          if (change.resource === 'pods' && change.object.metadata.namespace === NAMESPACE)
+            made.push(changeLine(change.type, change.object.metadata.name, change.object.metadata.labels));
+        }),
+      );
+      return made;
+    },
+    /** A cluster that keeps changing its pods (create, relabel, delete among `pods` names) until stopped. */
+    keepChanging(pods: number, everyMs: number): { stop(): void; steps(): number } {
+      let step = 0;
+      const live = new Set<string>();
+      const change = (): void => {
+        step += 1;
+        const name = `pod-${step % pods}`;
+        if (!live.has(name)) {
+          setup.cluster.simulator.createPod({ namespace: NAMESPACE, name, nodeName: 'worker-1', labels: { step: String(step) }, containers: container });
+          live.add(name);
+        } else if (step % 5 === 0) {
+          setup.cluster.simulator.deletePod(NAMESPACE, name);
+          live.delete(name);
+        } else {
+          setup.cluster.simulator.updatePod(NAMESPACE, name, (pod) => {
+            pod.metadata.labels = { ...pod.metadata.labels, step: String(step) };
+          });
+        }
+      };
+      const timer = setInterval(change, everyMs);
+      cleanups.push(() => clearInterval(timer));
+      return { stop: () => clearInterval(timer), steps: () => step };
+    },
+    /** A last change after which nothing moves: once a subscriber has it, it has everything before it. */
+    sentinel(name: string): string {
+      setup.cluster.simulator.createPod({ namespace: NAMESPACE, name, nodeName: 'worker-1', labels: { step: name }, containers: container });
+      return changeLine('ADDED', name, { step: name });
+    },
+  };
+}
+
+describe('NATS restarted mid-stream', () => {
+  const { setup, subscribe, recordChanges, keepChanging, sentinel } = faultSetup();
+
+  it('killed with SIGKILL while the cluster keeps changing: the open subscription goes on with every change, in order, once', async () => {
+    const live = await subscribe();
+    const made = recordChanges();
+    const cluster = keepChanging(7, 20);
+    await waitFor('events before the crash', () => live.results.length >= 20);
+
+    await setup.nats.stop('SIGKILL');
+    await waitFor('changes made while NATS is down', () => made.length >= live.results.length + 30);
+    await setup.nats.start();
+    const madeByRestart = made.length;
+    await waitFor('events after the restart', () => live.results.length >= madeByRestart + 20, 90_000);
+    cluster.stop();
+    const last = sentinel('last');
+    await waitFor('the last change on the open subscription', () => linesOf(live).includes(last), 90_000);
+
+    expect(linesOf(live)).toEqual(made);
+    expect(made.at(-1)).toBe(last);
+    expect(new Set(live.results.map((result) => result.data?.podEvents.cursor)).size).toBe(live.results.length);
+  }, 180_000);
+});
+
+describe('NATS restarted without its store (a new server: no stream, no consumers, no lease bucket)', () => {
+  const { setup, subscribe, recordChanges, keepChanging, sentinel, clusterOutbox } = faultSetup();
+
+  it('the stream is made again, publishing resumes, and the open subscription gets every change made after the restart', async () => {
+    const live = await subscribe();
+    const made = recordChanges();
+    const cluster = keepChanging(5, 20);
+    await waitFor('events before the restart', () => live.results.length >= 20);
+
+    await setup.nats.stop();
+    await setup.nats.wipeStore();
+    await setup.nats.start();
+    const madeByRestart = made.length;
+    await waitFor('events after the restart', () => live.results.length >= madeByRestart + 20, 60_000);
+    cluster.stop();
+    const last = sentinel('last');
+    await waitFor('the last change on the open subscription', () => linesOf(live).includes(last), 60_000);
+    expect(linesOf(live)).toEqual(made);
+    await waitFor('the outbox to drain', async () => (await clusterOutbox('kda_outbox_pending_events')) === 0);
+
+    // A subscription opened after the restart, resuming from a cursor the new stream issued, works too.
+    const cursorAfterRestart = live.results.at(-2)?.data?.podEvents.cursor;
+    const resumed = await subscribe(cursorAfterRestart);
+    await waitFor('the resumed subscription', () => linesOf(resumed).includes(last));
+    expect(linesOf(resumed)).toEqual([last]);
+  }, 180_000);
+});
