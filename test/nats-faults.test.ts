@@ -3,9 +3,10 @@
  * store directory), a database of its own and a simulated cluster, and the fault done to that
  * server only. test/nats-outage.test.ts covers the plain stop-and-start outage; these go further.
  */
+import { connect } from 'nats';
 import { localKeyOf } from '../src/shared/global-id.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestGateway, type TestGateway, type TestGatewayOverrides } from './support/gateway.js';
 import { PrivateNatsServer } from './support/private-nats-server.js';
 import { collect, type CollectedSubscription } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
@@ -42,13 +43,13 @@ function stateAfter(initial: readonly string[], lines: readonly string[]): strin
 }
 
 /** A gateway on a NATS server of its own and a simulated cluster, and what the tests read from them. */
-function faultSetup(limits: { outboxMaxEvents?: number } = {}) {
+function faultSetup(limits: { outboxMaxEvents?: number } = {}, overrides: Omit<TestGatewayOverrides, 'limits' | 'bus'> = {}) {
   const setup = {} as { nats: PrivateNatsServer; gateway: TestGateway; cluster: RegisteredCluster; clusterKey: string };
   const cleanups: Array<() => unknown> = [];
 
   beforeAll(async () => {
     setup.nats = await PrivateNatsServer.start();
-    setup.gateway = await startTestGateway({ bus: { kind: 'nats', url: setup.nats.url }, limits });
+    setup.gateway = await startTestGateway({ ...overrides, bus: { kind: 'nats', url: setup.nats.url }, limits });
     setup.cluster = await registerCluster(setup.gateway, await startSmallCluster());
     setup.clusterKey = localKeyOf(setup.cluster.id, 'Cluster');
     setup.cluster.simulator.addNamespace(NAMESPACE);
@@ -158,14 +159,32 @@ describe('NATS restarted mid-stream', () => {
   }, 180_000);
 });
 
+/** The keys of the gateway's lease bucket on that server (throws while there is no bucket). */
+async function leaseKeys(url: string): Promise<string[]> {
+  const connection = await connect({ servers: url });
+  try {
+    const bucket = await connection.jetstream().views.kv('kda_leases', { bindOnly: true });
+    const keys: string[] = [];
+    for await (const key of await bucket.keys()) keys.push(key);
+    return keys;
+  } finally {
+    await connection.close();
+  }
+}
+
 describe('NATS restarted without its store (a new server: no stream, no consumers, no lease bucket)', () => {
-  const { setup, subscribe, recordChanges, keepChanging, sentinel, clusterOutbox } = faultSetup();
+  // Metrics polled every second: their leases are renewed every second too.
+  const { setup, subscribe, recordChanges, keepChanging, sentinel, clusterOutbox } = faultSetup(
+    {},
+    { metrics: { intervalSeconds: 1, fineRetentionHours: 24, coarseRetentionDays: 30 } },
+  );
 
   it('the stream is made again, publishing resumes, and the open subscription gets every change made after the restart', async () => {
     const live = await subscribe();
     const made = recordChanges();
     const cluster = keepChanging(5, 20);
     await waitFor('events before the restart', () => live.results.length >= 20);
+    const leasesBefore = await waitFor('the metrics leases', async () => ((await leaseKeys(setup.nats.url)).length >= 2 ? (await leaseKeys(setup.nats.url)).sort() : undefined));
 
     await setup.nats.stop();
     await setup.nats.wipeStore();
@@ -183,5 +202,8 @@ describe('NATS restarted without its store (a new server: no stream, no consumer
     const resumed = await subscribe(cursorAfterRestart);
     await waitFor('the resumed subscription', () => linesOf(resumed).includes(last));
     expect(linesOf(resumed)).toEqual([last]);
+
+    // The lease bucket is made again and the metrics jobs hold their leases on it.
+    await waitFor('the leases on the new server', async () => JSON.stringify((await leaseKeys(setup.nats.url)).sort()) === JSON.stringify(leasesBefore));
   }, 180_000);
 });
