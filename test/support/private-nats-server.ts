@@ -42,10 +42,15 @@ export class PrivateNatsServer {
   ) {}
 
   static async start(): Promise<PrivateNatsServer> {
-    const storeDir = await mkdtemp(join(tmpdir(), `kda-nats-${randomBytes(3).toString('hex')}-`));
-    const server = new PrivateNatsServer(await freePort(), storeDir);
+    const server = await PrivateNatsServer.create();
     await server.start();
     return server;
+  }
+
+  /** A server with its port and store chosen, not started yet (`start()` it). */
+  static async create(): Promise<PrivateNatsServer> {
+    const storeDir = await mkdtemp(join(tmpdir(), `kda-nats-${randomBytes(3).toString('hex')}-`));
+    return new PrivateNatsServer(await freePort(), storeDir);
   }
 
   get url(): string {
