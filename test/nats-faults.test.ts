@@ -71,6 +71,19 @@ function faultSetup(limits: { outboxMaxEvents?: number } = {}, overrides: Omit<T
     return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
 
+  /** A subscriber of the namespace (live: once its bus subscription is open). */
+  const subscribe = async (after?: string): Promise<CollectedSubscription<PodEventResult>> => {
+    const subjectsBefore = (await metric('kda_subscription_hub_subjects', '')) ?? 0;
+    const subscription = collect<PodEventResult>(setup.gateway.websocket(), POD_EVENTS, {
+      clusterId: setup.cluster.id,
+      namespace: NAMESPACE,
+      ...(after === undefined ? {} : { after }),
+    });
+    cleanups.push(() => subscription.unsubscribe());
+    if (after === undefined) await waitFor('the live subscription', async () => ((await metric('kda_subscription_hub_subjects', '')) ?? 0) > subjectsBefore);
+    return subscription;
+  };
+
   return {
     setup,
     cleanups,
@@ -83,18 +96,7 @@ function faultSetup(limits: { outboxMaxEvents?: number } = {}, overrides: Omit<T
       );
       return (response.data?.cluster.pods.edges.map((edge) => edge.node.name) ?? []).sort();
     },
-    /** A live subscriber of the namespace, once its bus subscription is open. */
-    async subscribe(after?: string): Promise<CollectedSubscription<PodEventResult>> {
-      const subjectsBefore = (await metric('kda_subscription_hub_subjects', '')) ?? 0;
-      const subscription = collect<PodEventResult>(setup.gateway.websocket(), POD_EVENTS, {
-        clusterId: setup.cluster.id,
-        namespace: NAMESPACE,
-        ...(after === undefined ? {} : { after }),
-      });
-      cleanups.push(() => subscription.unsubscribe());
-      if (after === undefined) await waitFor('the live subscription', async () => ((await metric('kda_subscription_hub_subjects', '')) ?? 0) > subjectsBefore);
-      return subscription;
-    },
+    subscribe,
     /** Every pod change the simulator makes in the namespace from now on, as its watches announce it. */
     recordChanges(): string[] {
       const made: string[] = [];
@@ -128,6 +130,15 @@ function faultSetup(limits: { outboxMaxEvents?: number } = {}, overrides: Omit<T
       const timer = setInterval(change, everyMs);
       cleanups.push(() => clearInterval(timer));
       return { stop: () => clearInterval(timer), steps: () => step };
+    },
+    /** Subscribes with `after`, again while the bus answers UNAVAILABLE (NATS just back, the gateway not reconnected yet). */
+    async resumeWhenAvailable(after: string): Promise<CollectedSubscription<PodEventResult>> {
+      for (;;) {
+        const subscription = await subscribe(after);
+        const first = await waitFor('the first result', () => subscription.results[0], 60_000);
+        if (first.errors?.[0]?.extensions?.['code'] !== 'UNAVAILABLE') return subscription;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
     /** A last change after which nothing moves: once a subscriber has it, it has everything before it. */
     sentinel(name: string): string {
@@ -252,7 +263,7 @@ describe('NATS down when the gateway starts', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     const query = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
     expect(query.status).toBe(503);
-    expect(((await query.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(((await query.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAVAILABLE');
 
     // The cluster goes on meanwhile.
     cluster.simulator.createPod({ namespace: NAMESPACE, name: 'meanwhile', nodeName: 'worker-1', containers: container });
@@ -272,4 +283,54 @@ describe('NATS down when the gateway starts', () => {
     expect(linesOf(resumed).filter((line) => line.startsWith('ADDED'))).toEqual(['ADDED meanwhile step=?', 'ADDED after step=?']);
     resumed.unsubscribe();
   }, 180_000);
+});
+
+describe('NATS down while the cluster keeps changing, far beyond KDA_OUTBOX_MAX_EVENTS', () => {
+  const { setup, subscribe, resumeWhenAvailable, recordChanges, keepChanging, sentinel, clusterOutbox, podNames } = faultSetup({ outboxMaxEvents: 50 });
+
+  it('the outbox stays within its bound, the gateway keeps answering, and once NATS is back every subscriber ends with the cluster as it is', async () => {
+    const live = await subscribe();
+    setup.cluster.simulator.createPod({ namespace: NAMESPACE, name: 'before', nodeName: 'worker-1', labels: { step: 'before' }, containers: container });
+    await waitFor('ADDED before', () => linesOf(live).includes('ADDED before step=before'));
+    const cursor = live.results.at(-1)?.data?.podEvents.cursor ?? '';
+    const droppedBefore = (await clusterOutbox('kda_outbox_dropped_events_total')) ?? 0;
+    const resyncsBefore = (await clusterOutbox('kda_outbox_resyncs_total')) ?? 0;
+
+    await setup.nats.stop();
+    const made = recordChanges();
+    const cluster = keepChanging(20, 2);
+    let mostPending = 0;
+    await waitFor(
+      '2,000 changes while NATS is down',
+      async () => {
+        mostPending = Math.max(mostPending, (await clusterOutbox('kda_outbox_pending_events')) ?? 0);
+        // The gateway keeps answering from its caches meanwhile.
+        expect((await podNames()).length).toBeGreaterThan(0);
+        return made.length >= 2_000;
+      },
+      120_000,
+    );
+    // At most the bound waits, and one more being attempted.
+    expect(mostPending).toBeLessThanOrEqual(51);
+    // A subscription asked for meanwhile is refused with a code the client can act on: try again.
+    const refused = await subscribe(cursor);
+    const refusal = await waitFor('the refusal', () => refused.results[0]);
+    expect(refusal.errors?.map((error) => error.extensions?.['code'])).toEqual(['UNAVAILABLE']);
+    await waitFor('the drops counted', async () => ((await clusterOutbox('kda_outbox_dropped_events_total')) ?? 0) >= droppedBefore + 2_000 - 51);
+
+    // NATS comes back while the cluster still changes.
+    await setup.nats.start();
+    const resumedDuringLoad = await resumeWhenAvailable(cursor);
+    await waitFor('events on the resumed subscription', () => resumedDuringLoad.results.length >= 20, 90_000);
+    cluster.stop();
+    const last = sentinel('last');
+    await waitFor('the last change on the open subscription', () => linesOf(live).includes(last), 90_000);
+    await waitFor('the last change on the resumed subscription', () => linesOf(resumedDuringLoad).includes(last), 90_000);
+    expect(await clusterOutbox('kda_outbox_resyncs_total')).toBeGreaterThan(resyncsBefore);
+
+    const current = await podNames();
+    expect(stateAfter([], linesOf(live))).toEqual(current);
+    expect(stateAfter(['before'], linesOf(resumedDuringLoad))).toEqual(current);
+    for (const subscription of [live, resumedDuringLoad]) expect(subscription.results.filter((result) => result.errors !== undefined)).toEqual([]);
+  }, 300_000);
 });

@@ -89,7 +89,7 @@ export function createStartingServer(checks: () => ReadinessReport['checks']): S
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'starting\n');
     if (path === '/readyz') return send(response, 503, 'application/json', JSON.stringify(summaryOf({ ready: false, checks: checks() })));
-    const body = { errors: [{ message: 'The gateway is starting; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+    const body = { errors: [{ message: 'The gateway is starting; try again shortly', extensions: { code: 'UNAVAILABLE' } }] };
     send(response, 503, 'application/json', JSON.stringify(body));
   });
 }

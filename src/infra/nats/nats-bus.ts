@@ -39,6 +39,7 @@ import {
   type SubscribeOptions,
   type Unsubscribe,
 } from '../../shared/event-bus.js';
+import { DomainError } from '../../shared/errors.js';
 import { createJsonLogger, type Logger } from '../../shared/logger.js';
 import type { GatewayMetrics } from '../../shared/metrics.js';
 import { inSpan, SpanKind } from '../../shared/tracing.js';
@@ -95,6 +96,12 @@ function jsErrorCode(error: unknown): number | undefined {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A subscription asked for while NATS cannot serve it: an error the caller can act on (subscribe again). */
+function busUnavailable(logger: Logger, subject: string, cause?: unknown): DomainError {
+  logger.warn('subscription refused: NATS cannot serve it now', { subject, ...(cause === undefined ? {} : { error: describe(cause) }) });
+  return new DomainError('UNAVAILABLE', 'Live events are unavailable: the event bus cannot be reached now; subscribe again shortly');
 }
 
 /** A status's `data`: a server address, an error code or a count; anything else as JSON. */
@@ -315,7 +322,15 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
     async subscribe<T>(subject: string, handler: MessageHandler<T>, subscribeOptions: SubscribeOptions = {}): Promise<Unsubscribe> {
       assertOpen();
       assertSubscribable(subject, subjects.all);
-      const optStartSeq = await startSequence(subscribeOptions.after);
+      if (!connected) throw busUnavailable(logger, subject);
+      let optStartSeq: number;
+      try {
+        optStartSeq = await startSequence(subscribeOptions.after);
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw error;
+        // NATS went away, or came back with JetStream not ready yet: the caller may try again.
+        throw busUnavailable(logger, subject, error);
+      }
       let active = true;
       /** Bumped when the subscription starts over on a new stream: the old consumer's stragglers are ignored. */
       let generation = 0;
@@ -360,7 +375,12 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
           .catch(() => undefined);
         return { consumer, messages };
       };
-      let current = await consumeFrom(optStartSeq);
+      let current: Awaited<ReturnType<typeof consumeFrom>>;
+      try {
+        current = await consumeFrom(optStartSeq);
+      } catch (error) {
+        throw busUnavailable(logger, subject, error);
+      }
       const release = async ({ consumer, messages }: typeof current): Promise<void> => {
         await messages.close().catch(() => undefined);
         // Ordered consumers are ephemeral (inactive threshold) but removing them now is tidier.
