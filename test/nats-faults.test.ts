@@ -4,11 +4,14 @@
  * server only. test/nats-outage.test.ts covers the plain stop-and-start outage; these go further.
  */
 import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
 import { connect } from 'nats';
+import WebSocket from 'ws';
 import { localKeyOf } from '../src/shared/global-id.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
 import { startTestGateway, type TestGateway, type TestGatewayOverrides } from './support/gateway.js';
 import { createTestDatabase } from './support/database.js';
+import { buildGateway, startGatewayProcess, type GatewayProcess } from './support/gateway-process.js';
 import { freePort, PrivateNatsServer } from './support/private-nats-server.js';
 import { collect, type CollectedSubscription } from './support/subscription.js';
 import { waitFor } from './support/wait.js';
@@ -332,5 +335,94 @@ describe('NATS down while the cluster keeps changing, far beyond KDA_OUTBOX_MAX_
     expect(stateAfter([], linesOf(live))).toEqual(current);
     expect(stateAfter(['before'], linesOf(resumedDuringLoad))).toEqual(current);
     for (const subscription of [live, resumedDuringLoad]) expect(subscription.results.filter((result) => result.errors !== undefined)).toEqual([]);
+  }, 300_000);
+});
+
+describe('the gateway killed after its publish reached NATS but before the acknowledgement came back', () => {
+  const ADMIN_TOKEN = `faults-admin-${randomBytes(8).toString('hex')}`;
+  const cleanups: Array<() => unknown> = [];
+  let build: Awaited<ReturnType<typeof buildGateway>> | undefined;
+  beforeAll(async () => {
+    build = await buildGateway();
+  }, 300_000);
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    await build?.remove();
+  });
+
+  it('restarted, it publishes that change again and JetStream keeps one: a subscriber resuming with its cursor gets it once', async () => {
+    const nats = await PrivateNatsServer.start();
+    cleanups.push(() => nats.destroy());
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const simulator = await startSmallCluster();
+    cleanups.push(() => simulator.close());
+    simulator.addNamespace(NAMESPACE);
+    const env = {
+      DATABASE_URL: database.url,
+      NATS_URL: nats.url,
+      KDA_SECRET_KEY: randomBytes(32).toString('base64url'),
+      KDA_ADMIN_TOKEN: ADMIN_TOKEN,
+      KDA_EGRESS_ALLOW: '127.0.0.0/8',
+      KDA_LOG_LEVEL: 'warn',
+    };
+    const start = async (): Promise<GatewayProcess> => {
+      const gateway = await startGatewayProcess(build!.mainUrl, env);
+      cleanups.push(async () => {
+        gateway.kill('SIGKILL');
+        await gateway.exited;
+      });
+      return gateway;
+    };
+    const request = async <T>(gateway: GatewayProcess, query: string, variables: Record<string, unknown>): Promise<{ data?: T; errors?: unknown }> =>
+      (await (
+        await fetch(gateway.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json()) as { data?: T; errors?: unknown };
+    const websocket = (gateway: GatewayProcess): Client => {
+      const client = createClient({
+        url: gateway.graphqlUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      cleanups.push(() => client.dispose());
+      return client;
+    };
+    const pending = async (gateway: GatewayProcess): Promise<number> =>
+      Number(/^kda_outbox_pending_events\{outbox="cluster"[^}]*\} (\d+)$/m.exec(await (await fetch(`${gateway.url}/metrics`)).text())?.[1] ?? -1);
+
+    const first = await start();
+    const registered = await request<{ registerCluster: { cluster: { id: string } } }>(
+      first,
+      `mutation ($input: RegisterClusterInput!) { registerCluster(input: $input) { cluster { id } } }`,
+      { input: { kubeconfig: simulator.kubeconfig(), name: simulator.name, provider: 'ON_PREMISE', region: 'Seoul' } },
+    );
+    const clusterId = registered.data?.registerCluster.cluster.id ?? '';
+    const variables = { clusterId, namespace: NAMESPACE };
+    const live = collect<PodEventResult>(websocket(first), POD_EVENTS, variables);
+    await waitFor('the live subscription', async () => /^kda_subscription_hub_subjects [1-9]/m.test(await (await fetch(`${first.url}/metrics`)).text()));
+    simulator.createPod({ namespace: NAMESPACE, name: 'before', nodeName: 'worker-1', containers: container });
+    const cursor = (await waitFor('ADDED before', () => live.results.find((result) => result.data?.podEvents.pod.name === 'before'))).data?.podEvents.cursor;
+
+    // NATS frozen: the gateway's publish of the next change waits in the server's socket, unanswered.
+    nats.signal('SIGSTOP');
+    simulator.createPod({ namespace: NAMESPACE, name: 'once', nodeName: 'worker-1', containers: container });
+    await waitFor('the publish of ADDED once in flight', async () => (await pending(first)) === 1);
+    first.kill('SIGKILL');
+    await first.exited;
+    // NATS reads and stores it; the acknowledgement goes to a connection that is gone.
+    nats.signal('SIGCONT');
+
+    // Restarted, the gateway lists the cluster and publishes every pod's state again, `once` included.
+    const second = await start();
+    const resumed = collect<PodEventResult>(websocket(second), POD_EVENTS, { ...variables, after: cursor });
+    await waitFor('ADDED once on the resumed subscription', () => linesOf(resumed).some((line) => line.startsWith('ADDED once')));
+    simulator.createPod({ namespace: NAMESPACE, name: 'after', nodeName: 'worker-1', containers: container });
+    await waitFor('the pod made after the restart', () => linesOf(resumed).some((line) => line.startsWith('ADDED after')));
+    expect(linesOf(resumed)).toEqual(['ADDED once step=?', 'ADDED after step=?']);
   }, 300_000);
 });

@@ -85,6 +85,12 @@ export class PrivateNatsServer {
     await exited;
   }
 
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: its clients stay connected, and what they send waits in its socket. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (!this.running) throw new Error('the server is not running');
+    this.process?.kill(signal);
+  }
+
   /** Empties the store directory of a stopped server: it starts again as a new one, without streams or buckets. */
   async wipeStore(): Promise<void> {
     if (this.running) throw new Error('stop the server before wiping its store');
