@@ -200,6 +200,7 @@ describe('NATS restarted without its store (a new server: no stream, no consumer
     const made = recordChanges();
     const cluster = keepChanging(5, 20);
     await waitFor('events before the restart', () => live.results.length >= 20);
+    const cursorBefore = live.results.at(-1)?.data?.podEvents.cursor ?? '';
     const leasesBefore = await waitFor('the metrics leases', async () => ((await leaseKeys(setup.nats.url)).length >= 2 ? (await leaseKeys(setup.nats.url)).sort() : undefined));
 
     await setup.nats.stop();
@@ -218,6 +219,13 @@ describe('NATS restarted without its store (a new server: no stream, no consumer
     const resumed = await subscribe(cursorAfterRestart);
     await waitFor('the resumed subscription', () => linesOf(resumed).includes(last));
     expect(linesOf(resumed)).toEqual([last]);
+
+    // A cursor of the lost stream is refused, even where the new stream has a message at its sequence.
+    const sequenceOf = (cursor: string | undefined): number => Number(/^js:(\d+)/.exec(Buffer.from(cursor ?? '', 'base64url').toString())?.[1] ?? 0);
+    expect(sequenceOf(live.results.at(-1)?.data?.podEvents.cursor)).toBeGreaterThan(sequenceOf(cursorBefore));
+    const stale = await subscribe(cursorBefore);
+    const refusal = await waitFor("the refusal of a lost stream's cursor", () => stale.results[0]);
+    expect(refusal.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
 
     // The lease bucket is made again and the metrics jobs hold their leases on it.
     await waitFor('the leases on the new server', async () => JSON.stringify((await leaseKeys(setup.nats.url)).sort()) === JSON.stringify(leasesBefore));

@@ -12,6 +12,7 @@
  *   using the subjects from subjects.ts; this isolates test runs (two streams may not capture
  *   overlapping subjects) and tenants sharing one NATS account.
  */
+import { createHash } from 'node:crypto';
 import {
   connect,
   ConsumerEvents,
@@ -102,6 +103,11 @@ function describe(error: unknown): string {
 function busUnavailable(logger: Logger, subject: string, cause?: unknown): DomainError {
   logger.warn('subscription refused: NATS cannot serve it now', { subject, ...(cause === undefined ? {} : { error: describe(cause) }) });
   return new DomainError('UNAVAILABLE', 'Live events are unavailable: the event bus cannot be reached now; subscribe again shortly');
+}
+
+/** A short token of a stream's name and creation: the same on every replica, another for a stream made again. */
+function streamTokenOf(name: string, created: string): string {
+  return createHash('sha256').update(`${name}\n${created}`).digest('hex').slice(0, 10);
 }
 
 /** A status's `data`: a server address, an error code or a count; anything else as JSON. */
@@ -238,6 +244,8 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
     throw new Error(`NATS JetStream stream ${streamName} is not usable: ${describe(error)}`, { cause: error });
   }
 
+  /** Names this stream in its cursors. */
+  let streamToken = streamTokenOf(streamName, streamCreated);
   let connected = true;
   let closing = false;
   const openSubscriptions = new Set<Unsubscribe>();
@@ -269,6 +277,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
     }
     if (created === streamCreated) return;
     streamCreated = created;
+    streamToken = streamTokenOf(streamName, created);
     logger.warn('JetStream stream was made anew (NATS lost its store); open subscriptions start over on it', { stream: streamName, subscriptions: restarts.size });
     const results = await Promise.allSettled([...restarts.values()].map((restart) => restart()));
     for (const result of results) if (result.status === 'rejected') logger.error('a subscription could not start over on the new stream', { error: describe(result.reason) });
@@ -286,7 +295,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
 
   /** First stream sequence this subscription must see. */
   const startSequence = async (after: string | undefined): Promise<number> => {
-    const cursorSequence = after === undefined ? undefined : decodeJetStreamCursor(after);
+    const cursorSequence = after === undefined ? undefined : decodeJetStreamCursor(after, streamToken);
     const { state } = await jsm.streams.info(streamName);
     if (after === undefined || cursorSequence === undefined) return state.last_seq + 1;
     // A cursor beyond the stream's end was issued by another (recreated) stream.
@@ -348,7 +357,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
           const message: BusMessage<T> = {
             subject: fromWire(jsMessage.subject),
             data: data as T,
-            cursor: encodeJetStreamCursor(jsMessage.seq),
+            cursor: encodeJetStreamCursor(jsMessage.seq, streamToken),
           };
           try {
             handler(message);
