@@ -104,6 +104,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         cachedView: (clusterId) => infra.informers.get(clusterId),
         rolloutSeconds: limits.releaseRolloutSeconds,
         releaseHistory: limits.releaseHistory,
+        outboxMaxEvents: limits.outboxMaxEvents,
         appMaps: { service: appMaps.appMaps, links: appMaps.releaseLinks },
       },
       stops,

@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { connect } from 'nats';
 import WebSocket from 'ws';
+import type { ReleaseEvent } from '../src/domains/catalog/releases/ports.js';
+import { createNatsBus } from '../src/infra/nats/nats-bus.js';
+import { createReleaseEvents } from '../src/infra/nats/release-events.js';
+import { SubscriptionHub } from '../src/infra/nats/subscription-hub.js';
 import { localKeyOf } from '../src/shared/global-id.js';
+import { silentLogger } from '../src/shared/logger.js';
 import { registerCluster, startSmallCluster, type RegisteredCluster } from './support/cluster.js';
 import { startTestGateway, type TestGateway, type TestGatewayOverrides } from './support/gateway.js';
 import { createTestDatabase } from './support/database.js';
@@ -433,4 +438,55 @@ describe('the gateway killed after its publish reached NATS but before the ackno
     await waitFor('the pod made after the restart', () => linesOf(resumed).some((line) => line.startsWith('ADDED after')));
     expect(linesOf(resumed)).toEqual(['ADDED once step=?', 'ADDED after step=?']);
   }, 300_000);
+});
+
+describe('a release event announced while NATS is down', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  });
+
+  it('waits for NATS and is published once it is back: the open stream and one resuming with a cursor get it once', async () => {
+    const nats = await PrivateNatsServer.start();
+    cleanups.push(() => nats.destroy());
+    const bus = await createNatsBus({ url: nats.url, logger: silentLogger });
+    cleanups.push(() => bus.close());
+    const hub = new SubscriptionHub(bus);
+    cleanups.push(() => hub.close());
+    const events = createReleaseEvents(bus, hub, { logger: silentLogger });
+    cleanups.push(() => events.close());
+    const event = (revision: number, type: 'INSTALLED' | 'UPGRADED'): ReleaseEvent => ({
+      v: 1,
+      type,
+      workspaceId: 'ws1',
+      releaseId: 'rel1',
+      revision,
+      status: 'DEPLOYING',
+      message: null,
+      at: new Date().toISOString(),
+    });
+    const received: string[] = [];
+    const live = await events.stream('ws1', undefined);
+    cleanups.push(() => live.return?.());
+    const reading = (async () => {
+      for await (const streamed of live) received.push(`${streamed.event.type}:${streamed.event.revision}:${streamed.cursor}`);
+    })();
+    reading.catch(() => undefined);
+
+    await events.publish(event(1, 'INSTALLED'));
+    await waitFor('the first event', () => received.length === 1);
+    const cursor = received[0]!.split(':')[2]!;
+
+    await nats.stop();
+    // Resolves at once: the release's change is in the database, its event waits for NATS.
+    await events.publish(event(2, 'UPGRADED'));
+    await nats.start();
+    await waitFor('the event announced while NATS was down', () => received.length === 2, 60_000);
+    expect(received.map((line) => line.split(':').slice(0, 2).join(':'))).toEqual(['INSTALLED:1', 'UPGRADED:2']);
+
+    const resumed = await events.stream('ws1', cursor);
+    cleanups.push(() => resumed.return?.());
+    const first = await resumed.next();
+    expect(first.done ? undefined : `${first.value.event.type}:${first.value.event.revision}`).toBe('UPGRADED:2');
+  }, 120_000);
 });
