@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { adminTokenBannerLine, DEFAULT_LIMITS, isLoopbackHost, type GatewayConfig } from './config/config.js';
 import { startDemo } from './demo/index.js';
@@ -10,7 +11,7 @@ import { OperationGuard } from './graphql/cost/operation-guard.js';
 import { createErrorFormatter } from './graphql/errors.js';
 import { createGraphiqlHandler } from './graphql/graphiql.js';
 import { createReadiness } from './graphql/health.js';
-import { closeServer, createHttpServer, listen } from './graphql/http-server.js';
+import { closeServer, createHttpServer, createStartingServer, listen } from './graphql/http-server.js';
 import { createOperationTelemetry } from './graphql/operation-telemetry.js';
 import { RateLimiter, rateLimitKeys } from './graphql/rate-limit.js';
 import { buildGatewaySchema } from './graphql/schema.js';
@@ -75,7 +76,12 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       const tracing = startTracing(config.tracing);
       stops.add(() => tracing.stop());
     }
-    const infra = await openInfra(config, { ...options, metrics: createGatewayMetrics() }, stops);
+    // Listening from the start: a gateway waiting for NATS is alive and says what it waits for.
+    const dependencies: Record<string, { ok: boolean }> = { database: { ok: false }, bus: { ok: false } };
+    const server = createStartingServer(() => dependencies);
+    await listen(server, config.host, config.port);
+    stops.add(() => closeServer(server, 0));
+    const infra = await openInfra(config, { ...options, metrics: createGatewayMetrics(), onDependency: (name, ok) => (dependencies[name] = { ok }) }, stops);
 
     const identity = wireIdentity(infra, config);
     const clusters = wireClusters(infra, config.limits ?? DEFAULT_LIMITS);
@@ -98,6 +104,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
         cachedView: (clusterId) => infra.informers.get(clusterId),
         rolloutSeconds: limits.releaseRolloutSeconds,
         releaseHistory: limits.releaseHistory,
+        outboxMaxEvents: limits.outboxMaxEvents,
         appMaps: { service: appMaps.appMaps, links: appMaps.releaseLinks },
       },
       stops,
@@ -153,6 +160,7 @@ export async function createApp(config: GatewayConfig, options: AppOptions): Pro
       options,
       { infra, identity, clusters, workspaces, builds, catalog, appMaps, mapPackages, alerts, vulnerabilities, monitoring, metering },
       stops,
+      server,
     );
   } catch (error) {
     await stops.stopAll();
@@ -187,7 +195,7 @@ interface Wired {
 }
 
 /** The edge: schema, per-request contexts, Apollo over HTTP, graphql-ws, GraphiQL, health and metrics. */
-async function startServers(config: GatewayConfig, options: AppOptions, wired: Wired, stops: StopList): Promise<App> {
+async function startServers(config: GatewayConfig, options: AppOptions, wired: Wired, stops: StopList, starting: Server): Promise<App> {
   const { logger } = options;
   const limits = config.limits ?? DEFAULT_LIMITS;
   const { infra, identity, workspaces } = wired;
@@ -251,41 +259,44 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
   stops.add(() => apollo.stop());
 
   let websocketConnections = 0;
-  const server = createHttpServer({
-    graphqlPath: GRAPHQL_PATH,
-    graphql: (request, response, requestId) => apollo.handle(request, response, requestId),
-    routes: [
-      createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
-      createCostsCsvRoute({
-        authenticate: (authorization) => contexts.authenticate(authorization),
-        metering: wired.metering,
-        spend: (principal, address) => rateLimiter.takeEach(rateLimitKeys(principal, address)),
+  const server = createHttpServer(
+    {
+      graphqlPath: GRAPHQL_PATH,
+      graphql: (request, response, requestId) => apollo.handle(request, response, requestId),
+      routes: [
+        createCorsRoute({ path: GRAPHQL_PATH, allowedOrigins: config.corsOrigins ?? [] }),
+        createCostsCsvRoute({
+          authenticate: (authorization) => contexts.authenticate(authorization),
+          metering: wired.metering,
+          spend: (principal, address) => rateLimiter.takeEach(rateLimitKeys(principal, address)),
+        }),
+        createGraphiqlHandler({
+          endpointPath: GRAPHQL_PATH,
+          onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),
+          // The embedded default's token is well known; pre-filling it saves a first-time user a step,
+          // but only while nobody but this machine can load the page.
+          ...(config.embedded && config.adminToken && isLoopbackHost(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
+        }),
+      ],
+      readinessDetailFor: async (authorization) => {
+        const principal = await contexts.authenticate(authorization).catch(() => null);
+        return principal !== null && (await workspaces.access.scopeFor(principal)).isSystemAdmin;
+      },
+      readiness: createReadiness({
+        required: { database: () => checkDatabase(dataSource), bus: () => bus.checkReady() },
+        informational: async () =>
+          Object.fromEntries(
+            (await clusters.list()).map((snapshot) => {
+              const status = clusters.liveStatus(snapshot);
+              return [`cluster:${snapshot.record.name}`, { ok: status.state === 'RUNNING', detail: status.reason ?? status.state }];
+            }),
+          ),
       }),
-      createGraphiqlHandler({
-        endpointPath: GRAPHQL_PATH,
-        onAssetError: (error) => logger.error('GraphiQL files cannot be read', { error: String(error) }),
-        // The embedded default's token is well known; pre-filling it saves a first-time user a step,
-        // but only while nobody but this machine can load the page.
-        ...(config.embedded && config.adminToken && isLoopbackHost(config.host) ? { defaultHeaders: { Authorization: `Bearer ${config.adminToken}` } } : {}),
-      }),
-    ],
-    readinessDetailFor: async (authorization) => {
-      const principal = await contexts.authenticate(authorization).catch(() => null);
-      return principal !== null && (await workspaces.access.scopeFor(principal)).isSystemAdmin;
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      logger,
     },
-    readiness: createReadiness({
-      required: { database: () => checkDatabase(dataSource), bus: () => bus.checkReady() },
-      informational: async () =>
-        Object.fromEntries(
-          (await clusters.list()).map((snapshot) => {
-            const status = clusters.liveStatus(snapshot);
-            return [`cluster:${snapshot.record.name}`, { ok: status.state === 'RUNNING', detail: status.reason ?? status.state }];
-          }),
-        ),
-    }),
-    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-    logger,
-  });
+    starting,
+  );
   const websocket = attachWebsocket({
     httpServer: server,
     path: GRAPHQL_PATH,
@@ -322,7 +333,7 @@ async function startServers(config: GatewayConfig, options: AppOptions, wired: W
     buildsOutbox: () => wired.builds.outboxStats(),
     dataSource,
   });
-  const port = await listen(server, config.host, config.port);
+  const port = (server.address() as AddressInfo).port;
   stops.add(() => closeServer(server, SHUTDOWN_GRACE_MS));
   stops.add(() => websocket.stop());
 

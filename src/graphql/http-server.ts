@@ -37,8 +37,11 @@ function summaryOf(report: ReadinessReport): ReadinessReport {
   return { ready: report.ready, checks: Object.fromEntries(required.map(([name, check]) => [name, { ok: check.ok }])) };
 }
 
-/** The single HTTP server: GraphQL, GraphiQL, health, readiness and metrics on one port. */
-export function createHttpServer(options: HttpServerOptions): Server {
+/**
+ * The single HTTP server: GraphQL, GraphiQL, health, readiness and metrics on one port. Given the
+ * server that answered while the gateway was starting, it takes over that one (same port).
+ */
+export function createHttpServer(options: HttpServerOptions, starting?: Server): Server {
   const dispatch = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
@@ -59,7 +62,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     send(response, 404, 'text/plain; charset=utf-8', `Not found. The GraphQL endpoint is ${options.graphqlPath}\n`);
   };
 
-  return createServer((request, response) => {
+  const server = starting ?? createServer();
+  server.removeAllListeners('request');
+  return server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const requestId = requestIdOf(request.headers);
     response.setHeader('x-request-id', requestId);
     dispatch(request, response, requestId).catch((error: unknown) => {
@@ -69,6 +74,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
       if (!response.headersSent) send(response, 500, 'application/json', JSON.stringify(body));
       else response.destroy();
     });
+  });
+}
+
+/**
+ * What answers while the gateway starts (waiting for NATS, say): alive on /healthz, not ready on
+ * /readyz with the verdict of each dependency so far (no details: nobody can authenticate yet),
+ * 503 for everything else. createHttpServer takes this server over once the gateway is up.
+ */
+export function createStartingServer(checks: () => ReadinessReport['checks']): Server {
+  return createServer((request, response) => {
+    response.setHeader('x-request-id', requestIdOf(request.headers));
+    response.setHeader('retry-after', '5');
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path === '/healthz') return send(response, 200, 'text/plain; charset=utf-8', 'starting\n');
+    if (path === '/readyz') return send(response, 503, 'application/json', JSON.stringify(summaryOf({ ready: false, checks: checks() })));
+    const body = { errors: [{ message: 'The gateway is starting; try again shortly', extensions: { code: 'UNAVAILABLE' } }] };
+    send(response, 503, 'application/json', JSON.stringify(body));
   });
 }
 

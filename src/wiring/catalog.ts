@@ -42,6 +42,8 @@ export interface CatalogNeighbours {
   readonly cachedView: (clusterId: string) => ClusterLiveView | undefined;
   readonly rolloutSeconds: number;
   readonly releaseHistory: number;
+  /** Most release events waiting for NATS (KDA_OUTBOX_MAX_EVENTS). */
+  readonly outboxMaxEvents: number;
   /** The application maps releases draw (the app-maps domain). */
   readonly appMaps: { readonly service: AppMapService; readonly links: ReleaseLinks };
 }
@@ -110,7 +112,9 @@ export function wireCatalog(infra: Infra, neighbours: CatalogNeighbours, stops: 
   const compile = cachingCompiler(COMPILED_SCHEMAS_KEPT);
   const catalog = new CatalogService({ ...stores, gate: neighbours.catalogGate, compile, now: () => new Date() });
   const releaseStore = createReleaseStore(infra.dataSource);
-  const events = createReleaseEvents(infra.bus, infra.hub);
+  const events = createReleaseEvents(infra.bus, infra.hub, { maxEvents: neighbours.outboxMaxEvents, logger });
+  // Registered before the followers: stops run in reverse, so followers stop first, then this drains.
+  stops.add(() => events.close());
   const facts = clusterFacts(neighbours, createClusterEventSource(infra.hub));
   const warn = (message: string, fields: Record<string, unknown>) => logger.warn(message, fields);
   const followers = new RolloutFollowers({

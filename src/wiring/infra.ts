@@ -43,6 +43,8 @@ export interface InfraOptions {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly onDatabaseOpen?: ((dataSource: DataSource) => void) | undefined;
+  /** Each dependency's verdict while opening (`database`, `bus`), for /readyz during the start. */
+  readonly onDependency?: (name: 'database' | 'bus', ok: boolean) => void;
 }
 
 export async function openInfra(config: GatewayConfig, options: InfraOptions, stops: StopList): Promise<Infra> {
@@ -51,9 +53,11 @@ export async function openInfra(config: GatewayConfig, options: InfraOptions, st
   const dataSource = await openDatabase(config.database);
   stops.add(() => dataSource.destroy());
   options.onDatabaseOpen?.(dataSource);
+  options.onDependency?.('database', true);
   timeQueries(dataSource, metrics);
 
-  const bus = config.bus.kind === 'nats' ? await createNatsBus({ url: config.bus.url, logger, metrics }) : createMemoryBus();
+  const bus = config.bus.kind === 'nats' ? await createNatsBus({ url: config.bus.url, logger, metrics, onWaiting: () => options.onDependency?.('bus', false) }) : createMemoryBus();
+  options.onDependency?.('bus', true);
   stops.add(() => bus.close());
 
   const hub = new SubscriptionHub(bus, { onDropped: (count) => metrics.eventsDropped.inc({ reason: 'slow_consumer' }, count) });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,10 +42,15 @@ export class PrivateNatsServer {
   ) {}
 
   static async start(): Promise<PrivateNatsServer> {
-    const storeDir = await mkdtemp(join(tmpdir(), `kda-nats-${randomBytes(3).toString('hex')}-`));
-    const server = new PrivateNatsServer(await freePort(), storeDir);
+    const server = await PrivateNatsServer.create();
     await server.start();
     return server;
+  }
+
+  /** A server with its port and store chosen, not started yet (`start()` it). */
+  static async create(): Promise<PrivateNatsServer> {
+    const storeDir = await mkdtemp(join(tmpdir(), `kda-nats-${randomBytes(3).toString('hex')}-`));
+    return new PrivateNatsServer(await freePort(), storeDir);
   }
 
   get url(): string {
@@ -70,14 +75,27 @@ export class PrivateNatsServer {
     }
   }
 
-  /** Stops the server (SIGTERM) and resolves once it has exited. */
-  async stop(): Promise<void> {
+  /** Stops the server (SIGTERM, or SIGKILL for a crash) and resolves once it has exited. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.process;
     this.process = undefined;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
+  }
+
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: its clients stay connected, and what they send waits in its socket. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
+    if (!this.running) throw new Error('the server is not running');
+    this.process?.kill(signal);
+  }
+
+  /** Empties the store directory of a stopped server: it starts again as a new one, without streams or buckets. */
+  async wipeStore(): Promise<void> {
+    if (this.running) throw new Error('stop the server before wiping its store');
+    await rm(this.storeDir, { recursive: true, force: true });
+    await mkdir(this.storeDir, { recursive: true });
   }
 
   async destroy(): Promise<void> {

@@ -10,6 +10,14 @@ describe('cursors', () => {
     expect(decodeJetStreamCursor(encodeJetStreamCursor(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
   });
 
+  test('a JetStream cursor names its stream: another stream in its place refuses it', () => {
+    const cursor = encodeJetStreamCursor(42, 'a1b2c3');
+    expect(decodeJetStreamCursor(cursor, 'a1b2c3')).toBe(42);
+    expect(() => decodeJetStreamCursor(cursor, 'ffffff')).toThrow(InvalidCursorError);
+    // Cursors issued before they named their stream still resume.
+    expect(decodeJetStreamCursor(encodeJetStreamCursor(42), 'a1b2c3')).toBe(42);
+  });
+
   test('memory cursors round-trip only on the bus instance that issued them', () => {
     const cursor = encodeMemoryCursor('abc123', 7);
     expect(decodeMemoryCursor(cursor, 'abc123')).toBe(7);
@@ -29,6 +37,8 @@ describe('cursors', () => {
     ['beyond safe integers', b64('js:9007199254740993')],
     ['trailing text', b64('js:1 ')],
     ['other kind', b64('mem:abc:1')],
+    ['an empty stream token', b64('js:1:')],
+    ['a stream token with other characters', b64('js:1:a-b')],
   ])('a JetStream cursor with %s is refused', (_what, cursor) => {
     expect(() => decodeJetStreamCursor(cursor)).toThrow(InvalidCursorError);
   });

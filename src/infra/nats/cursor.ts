@@ -6,7 +6,7 @@
 import { InvalidCursorError } from '../../shared/event-bus.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const JETSTREAM_CURSOR = /^js:([1-9][0-9]{0,15})$/;
+const JETSTREAM_CURSOR = /^js:([1-9][0-9]{0,15})(?::([A-Za-z0-9]{1,32}))?$/;
 const MEMORY_CURSOR = /^mem:([A-Za-z0-9]{1,32}):([1-9][0-9]{0,15})$/;
 
 function encode(text: string): string {
@@ -27,14 +27,21 @@ function toSequence(digits: string | undefined, cursor: string): number {
   return sequence;
 }
 
-/** Cursor of a JetStream message: its stream sequence. */
-export function encodeJetStreamCursor(streamSequence: number): string {
-  return encode(`js:${streamSequence}`);
+/**
+ * Cursor of a JetStream message: its stream sequence, and which stream it is (a token of the
+ * stream's creation), so that a cursor of a stream NATS lost is refused by the stream made again
+ * in its place instead of resuming at an unrelated message.
+ */
+export function encodeJetStreamCursor(streamSequence: number, stream?: string): string {
+  return encode(stream === undefined ? `js:${streamSequence}` : `js:${streamSequence}:${stream}`);
 }
 
-export function decodeJetStreamCursor(cursor: string): number {
+/** A cursor without a stream token (issued before they had one) is taken as of the current stream. */
+export function decodeJetStreamCursor(cursor: string, expectedStream?: string): number {
   const match = JETSTREAM_CURSOR.exec(decode(cursor));
   if (!match) throw new InvalidCursorError(cursor);
+  const stream = match[2];
+  if (stream !== undefined && expectedStream !== undefined && stream !== expectedStream) throw new InvalidCursorError(cursor);
   return toSequence(match[1], cursor);
 }
 

@@ -101,6 +101,8 @@ class KvLease implements Lease {
     private readonly owner: string,
     private readonly logger: Logger,
     private readonly now: () => number,
+    /** After a failed attempt: NATS may have come back without its store, and the bucket with it. */
+    private readonly onFailure: () => Promise<void>,
   ) {
     this.schedule(0);
   }
@@ -155,6 +157,7 @@ class KvLease implements Lease {
         this.logger.warn('lease lost', { key: this.key, error: String(error) });
         this.setHeld(false);
       }
+      await this.onFailure();
     }
   }
 
@@ -180,15 +183,25 @@ export async function createNatsLeases(options: NatsLeasesOptions): Promise<Leas
     name: 'kda-gateway-leases',
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
+    // The bus connected a moment ago; should NATS be gone again, wait for it as the bus did.
+    waitOnFirstConnect: true,
   });
   // History 1: only the current holder matters. Max age only sweeps keys nobody renews any more.
-  const kv = await nc.jetstream().views.kv(BUCKET, { history: 1, ttl: 60 * 60 * 1000 });
+  const bucket = () => nc.jetstream().views.kv(BUCKET, { history: 1, ttl: 60 * 60 * 1000 });
+  const kv = await bucket();
+  // Making the bucket when it exists only reads its settings; when NATS lost its store, this makes it again.
+  let ensuring: Promise<void> | undefined;
+  const ensureBucket = (): Promise<void> =>
+    (ensuring ??= bucket()
+      .then(() => undefined)
+      .catch(() => undefined)
+      .finally(() => (ensuring = undefined)));
   const owner = randomUUID();
   const leases = new Set<KvLease>();
   return {
     acquire(key, ttlMs) {
       checkKey(key, ttlMs);
-      const lease = new KvLease(key, ttlMs, kv, owner, logger, options.now ?? Date.now);
+      const lease = new KvLease(key, ttlMs, kv, owner, logger, options.now ?? Date.now, ensureBucket);
       leases.add(lease);
       const release = lease.release.bind(lease);
       lease.release = async () => {

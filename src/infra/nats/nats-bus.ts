@@ -12,6 +12,7 @@
  *   using the subjects from subjects.ts; this isolates test runs (two streams may not capture
  *   overlapping subjects) and tenants sharing one NATS account.
  */
+import { createHash } from 'node:crypto';
 import {
   connect,
   ConsumerEvents,
@@ -21,6 +22,7 @@ import {
   RetentionPolicy,
   StorageType,
   StringCodec,
+  type Consumer,
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
@@ -38,6 +40,7 @@ import {
   type SubscribeOptions,
   type Unsubscribe,
 } from '../../shared/event-bus.js';
+import { DomainError } from '../../shared/errors.js';
 import { createJsonLogger, type Logger } from '../../shared/logger.js';
 import type { GatewayMetrics } from '../../shared/metrics.js';
 import { inSpan, SpanKind } from '../../shared/tracing.js';
@@ -65,6 +68,11 @@ export interface NatsBusOptions {
    */
   readonly pullExpiresMs?: number;
   readonly logger?: Logger;
+  /**
+   * Given: when NATS cannot be reached at start, wait for it (calling this once with the reason)
+   * instead of failing.
+   */
+  readonly onWaiting?: (reason: string) => void;
   /** Connection state and publish latency for /metrics. */
   readonly metrics?: Pick<GatewayMetrics, 'natsConnected' | 'natsPublishDuration'>;
 }
@@ -91,6 +99,17 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A subscription asked for while NATS cannot serve it: an error the caller can act on (subscribe again). */
+function busUnavailable(logger: Logger, subject: string, cause?: unknown): DomainError {
+  logger.warn('subscription refused: NATS cannot serve it now', { subject, ...(cause === undefined ? {} : { error: describe(cause) }) });
+  return new DomainError('UNAVAILABLE', 'Live events are unavailable: the event bus cannot be reached now; subscribe again shortly');
+}
+
+/** A short token of a stream's name and creation: the same on every replica, another for a stream made again. */
+function streamTokenOf(name: string, created: string): string {
+  return createHash('sha256').update(`${name}\n${created}`).digest('hex').slice(0, 10);
+}
+
 /** A status's `data`: a server address, an error code or a count; anything else as JSON. */
 function describeStatusData(data: unknown): string {
   return typeof data === 'string' || typeof data === 'number' ? String(data) : JSON.stringify(data);
@@ -104,8 +123,8 @@ interface StreamSettings {
   readonly duplicateWindowMs: number;
 }
 
-/** Creates the stream, or brings an existing one to these limits; safe when replicas race. */
-async function ensureStream(jsm: JetStreamManager, settings: StreamSettings, logger: Logger): Promise<void> {
+/** Creates the stream, or brings an existing one to these limits; safe when replicas race. Returns its creation time. */
+async function ensureStream(jsm: JetStreamManager, settings: StreamSettings, logger: Logger): Promise<string> {
   const limits = {
     subjects: [settings.wireScope],
     max_age: nanos(settings.maxAgeMs),
@@ -120,7 +139,7 @@ async function ensureStream(jsm: JetStreamManager, settings: StreamSettings, log
   }
   if (!existing) {
     try {
-      await jsm.streams.add({
+      const created = await jsm.streams.add({
         name: settings.name,
         ...limits,
         retention: RetentionPolicy.Limits,
@@ -128,7 +147,7 @@ async function ensureStream(jsm: JetStreamManager, settings: StreamSettings, log
         discard: DiscardPolicy.Old,
       });
       logger.info('created JetStream stream', { stream: settings.name, subjects: limits.subjects });
-      return;
+      return created.created;
     } catch (error) {
       // Another replica created it first: fall through to the update.
       if (jsErrorCode(error) !== JS_STREAM_NAME_IN_USE) throw error;
@@ -146,9 +165,10 @@ async function ensureStream(jsm: JetStreamManager, settings: StreamSettings, log
     await jsm.streams.update(settings.name, limits);
     logger.info('updated JetStream stream limits', { stream: settings.name, subjects: limits.subjects });
   }
+  return existing.created;
 }
 
-async function logConnectionStatus(nc: NatsConnection, logger: Logger, onChange: (connected: boolean) => void): Promise<void> {
+async function followConnectionStatus(nc: NatsConnection, logger: Logger, onChange: (connected: boolean) => void): Promise<void> {
   for await (const status of nc.status()) {
     if (status.type === Events.Disconnect) {
       onChange(false);
@@ -185,50 +205,88 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
   const toWire = (subject: string): string => (prefix === undefined ? subject : `${prefix}.${subject}`);
   const fromWire = (subject: string): string => (prefix === undefined ? subject : subject.slice(prefix.length + 1));
 
+  const connectOptions = {
+    servers: options.url.split(',').map((server) => server.trim()),
+    name: options.connectionName ?? 'kda-gateway',
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1000,
+  };
   let nc: NatsConnection;
   try {
-    nc = await connect({
-      servers: options.url.split(',').map((server) => server.trim()),
-      name: options.connectionName ?? 'kda-gateway',
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
-    });
+    nc = await connect(connectOptions);
   } catch (error) {
-    throw new Error(`NATS is not reachable at ${options.url}: ${describe(error)}`, { cause: error });
+    const reason = `NATS is not reachable at ${options.url}: ${describe(error)}`;
+    if (options.onWaiting === undefined) throw new Error(reason, { cause: error });
+    // A gateway started before NATS waits for it (not ready meanwhile) instead of exiting into a crash loop.
+    logger.warn(`${reason}; waiting for it`);
+    options.onWaiting(reason);
+    nc = await connect({ ...connectOptions, waitOnFirstConnect: true });
+    logger.info('NATS reachable', { url: options.url });
   }
 
+  const streamSettings: StreamSettings = {
+    name: streamName,
+    wireScope: toWire(subjects.all),
+    maxAgeMs: options.maxAgeMs ?? DEFAULTS.maxAgeMs,
+    maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
+    duplicateWindowMs: options.duplicateWindowMs ?? DEFAULTS.duplicateWindowMs,
+  };
   let jsm: JetStreamManager;
   let js: JetStreamClient;
+  /** When the stream this bus reads was created: another value after a reconnect means NATS lost its store. */
+  let streamCreated: string;
   try {
     jsm = await nc.jetstreamManager();
     js = nc.jetstream();
-    await ensureStream(
-      jsm,
-      {
-        name: streamName,
-        wireScope: toWire(subjects.all),
-        maxAgeMs: options.maxAgeMs ?? DEFAULTS.maxAgeMs,
-        maxMessages: options.maxMessages ?? DEFAULTS.maxMessages,
-        duplicateWindowMs: options.duplicateWindowMs ?? DEFAULTS.duplicateWindowMs,
-      },
-      logger,
-    );
+    streamCreated = await ensureStream(jsm, streamSettings, logger);
   } catch (error) {
     await nc.close();
     throw new Error(`NATS JetStream stream ${streamName} is not usable: ${describe(error)}`, { cause: error });
   }
 
+  /** Names this stream in its cursors. */
+  let streamToken = streamTokenOf(streamName, streamCreated);
   let connected = true;
   let closing = false;
   const openSubscriptions = new Set<Unsubscribe>();
+  /** Each open subscription's way to start over on a new stream (by its unsubscribe). */
+  const restarts = new Map<Unsubscribe, () => Promise<void>>();
   const metrics = options.metrics;
   metrics?.natsConnected.set(1);
   nc.closed()
     .then(() => metrics?.natsConnected.set(0))
     .catch(() => metrics?.natsConnected.set(0));
-  logConnectionStatus(nc, logger, (value) => {
+
+  /**
+   * After every reconnect: a server that lost its store (a new one, an emptied volume) has no
+   * stream, so publishing would fail for good. Make it again, and move every open subscription
+   * onto it from its first message: the library's own recovery would wait for the old stream's
+   * next sequence and skip everything before it.
+   */
+  const recoverStream = async (): Promise<void> => {
+    let created: string | undefined;
+    for (let attempt = 0; created === undefined; attempt += 1) {
+      if (closing || nc.isClosed()) return;
+      try {
+        created = await ensureStream(jsm, streamSettings, logger);
+      } catch (error) {
+        // JetStream may still be recovering right after the server came up.
+        logger.warn('JetStream stream not ready after reconnect; retrying', { stream: streamName, error: describe(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)));
+      }
+    }
+    if (created === streamCreated) return;
+    streamCreated = created;
+    streamToken = streamTokenOf(streamName, created);
+    logger.warn('JetStream stream was made anew (NATS lost its store); open subscriptions start over on it', { stream: streamName, subscriptions: restarts.size });
+    const results = await Promise.allSettled([...restarts.values()].map((restart) => restart()));
+    for (const result of results) if (result.status === 'rejected') logger.error('a subscription could not start over on the new stream', { error: describe(result.reason) });
+  };
+  let recovering: Promise<void> = Promise.resolve();
+  followConnectionStatus(nc, logger, (value) => {
     connected = value;
     metrics?.natsConnected.set(value ? 1 : 0);
+    if (value) recovering = recovering.then(recoverStream).catch((error: unknown) => logger.error('JetStream stream recovery failed', { error: describe(error) }));
   }).catch((error: unknown) => logger.error('NATS status monitor stopped', { error: describe(error) }));
 
   const assertOpen = (): void => {
@@ -237,7 +295,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
 
   /** First stream sequence this subscription must see. */
   const startSequence = async (after: string | undefined): Promise<number> => {
-    const cursorSequence = after === undefined ? undefined : decodeJetStreamCursor(after);
+    const cursorSequence = after === undefined ? undefined : decodeJetStreamCursor(after, streamToken);
     const { state } = await jsm.streams.info(streamName);
     if (after === undefined || cursorSequence === undefined) return state.last_seq + 1;
     // A cursor beyond the stream's end was issued by another (recreated) stream.
@@ -273,54 +331,88 @@ export async function createNatsBus(options: NatsBusOptions): Promise<EventBus> 
     async subscribe<T>(subject: string, handler: MessageHandler<T>, subscribeOptions: SubscribeOptions = {}): Promise<Unsubscribe> {
       assertOpen();
       assertSubscribable(subject, subjects.all);
-      const optStartSeq = await startSequence(subscribeOptions.after);
+      if (!connected) throw busUnavailable(logger, subject);
+      let optStartSeq: number;
+      try {
+        optStartSeq = await startSequence(subscribeOptions.after);
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw error;
+        // NATS went away, or came back with JetStream not ready yet: the caller may try again.
+        throw busUnavailable(logger, subject, error);
+      }
       let active = true;
-      const deliver = (jsMessage: JsMsg): void => {
-        if (!active) return;
-        let data: unknown;
-        try {
-          data = JSON.parse(codec.decode(jsMessage.data));
-        } catch {
-          logger.error('dropped a non-JSON message', { subject: jsMessage.subject, sequence: jsMessage.seq });
-          return;
-        }
-        const message: BusMessage<T> = {
-          subject: fromWire(jsMessage.subject),
-          data: data as T,
-          cursor: encodeJetStreamCursor(jsMessage.seq),
+      /** Bumped when the subscription starts over on a new stream: the old consumer's stragglers are ignored. */
+      let generation = 0;
+      const deliverFor =
+        (ownGeneration: number) =>
+        (jsMessage: JsMsg): void => {
+          if (!active || ownGeneration !== generation) return;
+          let data: unknown;
+          try {
+            data = JSON.parse(codec.decode(jsMessage.data));
+          } catch {
+            logger.error('dropped a non-JSON message', { subject: jsMessage.subject, sequence: jsMessage.seq });
+            return;
+          }
+          const message: BusMessage<T> = {
+            subject: fromWire(jsMessage.subject),
+            data: data as T,
+            cursor: encodeJetStreamCursor(jsMessage.seq, streamToken),
+          };
+          try {
+            handler(message);
+          } catch (error) {
+            // A throwing callback would stop the library's consumer: keep the subscription alive.
+            logger.error('event bus handler failed', { subject: message.subject, error: describe(error) });
+          }
         };
-        try {
-          handler(message);
-        } catch (error) {
-          // A throwing callback would stop the library's consumer: keep the subscription alive.
-          logger.error('event bus handler failed', { subject: message.subject, error: describe(error) });
-        }
-      };
 
-      const consumer = await js.consumers.get(streamName, {
-        filterSubjects: toWire(subject),
-        opt_start_seq: optStartSeq,
-        name_prefix: 'kda_',
-      });
-      // Resolves once the consumer exists on the server; from then on nothing after optStartSeq is missed.
-      const messages = await consumer.consume({ callback: deliver, expires: pullExpiresMs });
-      logConsumerStatus(messages, logger).catch(() => undefined);
-      messages
-        .closed()
-        .then((error) => {
-          if (active && error) logger.error('JetStream subscription ended', { subject, error: describe(error) });
-        })
-        .catch(() => undefined);
+      const consumeFrom = async (startSeq: number): Promise<{ consumer: Consumer; messages: ConsumerMessages }> => {
+        const consumer = await js.consumers.get(streamName, {
+          filterSubjects: toWire(subject),
+          opt_start_seq: startSeq,
+          name_prefix: 'kda_',
+        });
+        // Resolves once the consumer exists on the server; from then on nothing after startSeq is missed.
+        const messages = await consumer.consume({ callback: deliverFor(generation), expires: pullExpiresMs });
+        logConsumerStatus(messages, logger).catch(() => undefined);
+        messages
+          .closed()
+          .then((error) => {
+            if (active && error) logger.error('JetStream subscription ended', { subject, error: describe(error) });
+          })
+          .catch(() => undefined);
+        return { consumer, messages };
+      };
+      let current: Awaited<ReturnType<typeof consumeFrom>>;
+      try {
+        current = await consumeFrom(optStartSeq);
+      } catch (error) {
+        throw busUnavailable(logger, subject, error);
+      }
+      const release = async ({ consumer, messages }: typeof current): Promise<void> => {
+        await messages.close().catch(() => undefined);
+        // Ordered consumers are ephemeral (inactive threshold) but removing them now is tidier.
+        await consumer.delete().catch(() => false);
+      };
 
       const unsubscribe: Unsubscribe = async () => {
         if (!active) return;
         active = false;
         openSubscriptions.delete(unsubscribe);
-        await messages.close();
-        // Ordered consumers are ephemeral (inactive threshold) but removing them now is tidier.
-        await consumer.delete().catch(() => false);
+        restarts.delete(unsubscribe);
+        await release(current);
       };
       openSubscriptions.add(unsubscribe);
+      restarts.set(unsubscribe, async () => {
+        generation += 1;
+        const previous = current;
+        await release(previous);
+        if (!active) return;
+        // Everything on the new stream was published after the old one was lost: deliver it all.
+        current = await consumeFrom(1);
+        if (!active) await release(current);
+      });
       return unsubscribe;
     },
 
