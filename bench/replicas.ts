@@ -111,6 +111,7 @@ export async function startReplicaFleet(options: FleetOptions): Promise<ReplicaF
     KDA_RATE_LIMIT_PER_SECOND: '1000000000',
     KDA_RATE_LIMIT_BURST: '1000000000',
     KDA_COST_PER_SECOND: '1000000000',
+    KDA_MAX_SUBSCRIPTIONS_PER_USER: '1000000000',
     // Registering dozens of clusters while the replicas list thousands of pods can take longer than 15 s.
     KDA_OPERATION_TIMEOUT_SECONDS: '300',
     ...options.env,
