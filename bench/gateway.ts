@@ -60,7 +60,7 @@ export async function startBenchGateway(bus: BusConfig, options: BenchGatewayOpt
     // The benchmark's simulated clusters listen on loopback.
     outbound: { allowKubeconfigFiles: false, allowKubeconfigProxy: false, allowInsecureClusters: false, egressAllow: ['127.0.0.0/8'] },
     // The benchmark opens thousands of subscriptions with one token: measure throughput, not the limits.
-    limits: { ...DEFAULT_LIMITS, rateLimit: { burst: 1e9, perSecond: 1e9 }, maxSubscriptionsPerSocket: 1e9, costPerSecond: 1e9, ...options.limits },
+    limits: { ...DEFAULT_LIMITS, rateLimit: { burst: 1e9, perSecond: 1e9 }, maxSubscriptionsPerSocket: 1e9, maxSubscriptionsPerUser: 1e9, costPerSecond: 1e9, ...options.limits },
   };
   let app;
   try {

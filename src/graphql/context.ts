@@ -2,8 +2,16 @@ import { buildNamespaceOf } from '../shared/build-namespaces.js';
 import { NO_ACCESS } from '../shared/access.js';
 import type { PageLimits, PagingContext } from '../shared/pagination.js';
 import { createClusterLoaders, type ClusterLoaders, type ClusterService, type ClustersContext, type DayTwoService } from '../domains/clusters/index.js';
-import { createIdentityLoaders, type Authenticator, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
-import { createWorkspaceLoaders, type AccessCache, type AuditContext, type AuditLog, type WorkspacesContext, type WorkspaceService } from '../domains/workspaces/index.js';
+import { createIdentityLoaders, type Authenticator, type IdentityLoaders, type IdentityContext, type IdentityService, type Principal } from '../domains/identity/index.js';
+import {
+  createWorkspaceLoaders,
+  type AccessCache,
+  type WorkspaceLoaders,
+  type AuditContext,
+  type AuditLog,
+  type WorkspacesContext,
+  type WorkspaceService,
+} from '../domains/workspaces/index.js';
 import type { AuditRecorder } from './audit-middleware.js';
 import type { OperationDeadline } from './cost/deadline.js';
 import type { BuildService, BuildsContext, RegistryService } from '../domains/builds/index.js';
@@ -77,61 +85,102 @@ export interface ContextFactory {
 export function createContextFactory(services: GatewayServices): ContextFactory {
   return {
     authenticate: (authorization) => services.authenticator.authenticate(authorization),
-    create: (principal, deadline) => {
-      // Loaders are made on first use: a subscription's context lives as long as it does, mostly idle.
-      const workspaceLoaders = lazily(() => createWorkspaceLoaders(services.workspaces));
-      const clusterLoaders = lazily(() => createClusterLoaders(services.clusters));
-      const identityLoaders = lazily(() => createIdentityLoaders(services.identity));
-      return {
-        principal,
-        pageLimits: services.pageLimits,
-        builds: services.builds,
-        registries: services.registries,
-        catalog: services.catalog,
-        releases: services.releases,
-        appMaps: services.appMaps,
-        mapPackages: services.mapPackages,
-        alerts: services.alerts,
-        vulnerabilities: services.vulnerabilities,
-        monitoring: services.monitoring,
-        metering: services.metering,
-        access: () => (principal === null ? Promise.resolve(NO_ACCESS) : services.access.scopeFor(principal)),
-        allotmentsOf: async (workspaceId: string) => {
-          const workspace = principal === null ? null : await services.workspaces.getVisible(principal, workspaceId);
-          if (workspace === null) return null;
-          const [allotments, storage] = await Promise.all([
-            workspaceLoaders().allotmentsByWorkspaceId.load(workspaceId),
-            workspaceLoaders().storageByWorkspaceId.load(workspaceId),
-          ]);
-          return allotments.map((allotment) => ({
-            ...allotment,
-            buildNamespace: buildNamespaceOf(workspace.slug),
-            storageClasses: storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName),
-          }));
-        },
-        clusters: services.clusters,
-        dayTwo: services.dayTwo,
-        get loaders() {
-          return clusterLoaders();
-        },
-        identity: services.identity,
-        get identityLoaders() {
-          return identityLoaders();
-        },
-        workspaces: services.workspaces,
-        get workspaceLoaders() {
-          return workspaceLoaders();
-        },
-        auditLog: services.auditLog,
-        audit: services.audit,
-        deadline,
-      };
-    },
+    create: (principal, deadline) => new OperationContext(services, principal, deadline),
   };
 }
 
-/** `make()` once, on the first call. */
-function lazily<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
+/**
+ * Services are read through the prototype and loaders are made on first use: a subscription's
+ * context lives as long as it does, mostly idle, and thousands of them are open at once — each is
+ * a caller, a deadline and three empty loader slots, with no closure of its own.
+ */
+class OperationContext implements GatewayContext {
+  private madeWorkspaceLoaders: WorkspaceLoaders | undefined;
+  private madeClusterLoaders: ClusterLoaders | undefined;
+  private madeIdentityLoaders: IdentityLoaders | undefined;
+
+  constructor(
+    private readonly wired: GatewayServices,
+    readonly principal: Principal | null,
+    readonly deadline: OperationDeadline | undefined,
+  ) {}
+
+  get pageLimits(): PageLimits {
+    return this.wired.pageLimits;
+  }
+  get builds(): BuildService {
+    return this.wired.builds;
+  }
+  get registries(): RegistryService {
+    return this.wired.registries;
+  }
+  get catalog(): CatalogService {
+    return this.wired.catalog;
+  }
+  get releases(): ReleaseService {
+    return this.wired.releases;
+  }
+  get appMaps(): AppMapService {
+    return this.wired.appMaps;
+  }
+  get mapPackages(): MapPackageService {
+    return this.wired.mapPackages;
+  }
+  get alerts(): AlertService {
+    return this.wired.alerts;
+  }
+  get vulnerabilities(): VulnerabilityService {
+    return this.wired.vulnerabilities;
+  }
+  get monitoring(): MonitoringService {
+    return this.wired.monitoring;
+  }
+  get metering(): MeteringService {
+    return this.wired.metering;
+  }
+  get clusters(): ClusterService {
+    return this.wired.clusters;
+  }
+  get dayTwo(): DayTwoService {
+    return this.wired.dayTwo;
+  }
+  get identity(): IdentityService {
+    return this.wired.identity;
+  }
+  get workspaces(): WorkspaceService {
+    return this.wired.workspaces;
+  }
+  get auditLog(): AuditLog {
+    return this.wired.auditLog;
+  }
+  get audit(): AuditRecorder {
+    return this.wired.audit;
+  }
+  get loaders(): ClusterLoaders {
+    return (this.madeClusterLoaders ??= createClusterLoaders(this.wired.clusters));
+  }
+  get identityLoaders(): IdentityLoaders {
+    return (this.madeIdentityLoaders ??= createIdentityLoaders(this.wired.identity));
+  }
+  get workspaceLoaders(): WorkspaceLoaders {
+    return (this.madeWorkspaceLoaders ??= createWorkspaceLoaders(this.wired.workspaces));
+  }
+
+  access(): ReturnType<GatewayContext['access']> {
+    return this.principal === null ? Promise.resolve(NO_ACCESS) : this.wired.access.scopeFor(this.principal);
+  }
+
+  async allotmentsOf(workspaceId: string): ReturnType<GatewayContext['allotmentsOf']> {
+    const workspace = this.principal === null ? null : await this.wired.workspaces.getVisible(this.principal, workspaceId);
+    if (workspace === null) return null;
+    const [allotments, storage] = await Promise.all([
+      this.workspaceLoaders.allotmentsByWorkspaceId.load(workspaceId),
+      this.workspaceLoaders.storageByWorkspaceId.load(workspaceId),
+    ]);
+    return allotments.map((allotment) => ({
+      ...allotment,
+      buildNamespace: buildNamespaceOf(workspace.slug),
+      storageClasses: storage.filter((item) => item.clusterId === allotment.clusterId).map((item) => item.storageClassName),
+    }));
+  }
 }

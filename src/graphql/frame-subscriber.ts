@@ -24,8 +24,9 @@ export interface BacklogLimits {
  * One member of a shared subscription. Its frames go straight to its socket, the same payload bytes
  * as every other member's; graphql-ws only sees an iterator that ends (done, or rejected with the
  * reason) when the subscription does, and sends `complete` or `error` after the last frame.
+ * It is that iterator itself, with its methods on the prototype: thousands sit idle at once.
  */
-export class FrameSubscriber {
+export class FrameSubscriber implements AsyncIterableIterator<ExecutionResult> {
   /**
    * Frames queued behind bytes the network had not taken yet: this subscriber's queue. A frame
    * written to an idle socket goes straight to the network and is not counted (nor called back:
@@ -37,18 +38,14 @@ export class FrameSubscriber {
   private ended = false;
   private endError: Error | undefined;
   private waiting: { resolve: (result: IteratorResult<ExecutionResult>) => void; reject: (error: Error) => void } | undefined;
-  /** `{"id":<id>,"type":"next","payload":`, built once: a frame is this, the shared payload and `}`. */
-  private readonly head: string;
-  private readonly written = () => {
-    this.unwritten -= 1;
-  };
+  /** Made the first time a frame has to wait for the network; most subscribers never need it. */
+  private written: (() => void) | undefined;
 
+  /** `leave` is the group's, shared by its members: it takes the member that leaves. */
   constructor(
     readonly channel: FrameChannel,
-    private readonly leave: () => Promise<void>,
-  ) {
-    this.head = `{"id":${JSON.stringify(channel.id)},"type":"next","payload":`;
-  }
+    private readonly leave: (member: FrameSubscriber) => Promise<void>,
+  ) {}
 
   /**
    * Writes one `next` message around the payload serialized once for the whole group; false,
@@ -58,12 +55,18 @@ export class FrameSubscriber {
     if (this.ended) return true;
     const buffered = this.channel.bufferedBytes();
     if (this.unwritten >= limits.maxFrames || buffered > limits.maxBufferedBytes) return false;
-    const frame = this.head + payloadJson + '}';
+    // Built per event rather than kept per subscriber: one concatenation costs less than holding it.
+    const frame = `{"id":${JSON.stringify(this.channel.id)},"type":"next","payload":${payloadJson}}`;
     if (buffered === 0) {
       this.channel.send(frame);
     } else {
       this.unwritten += 1;
-      this.channel.send(frame, this.written);
+      this.channel.send(
+        frame,
+        (this.written ??= () => {
+          this.unwritten -= 1;
+        }),
+      );
     }
     if (cursor !== null) this.lastCursor = cursor;
     this.channel.delivered();
@@ -82,22 +85,21 @@ export class FrameSubscriber {
     else waiting.reject(error);
   }
 
-  /** The iterator graphql-ws consumes: it yields nothing, the frames having gone out already. */
-  iterator(): AsyncIterableIterator<ExecutionResult> {
-    const iterator: AsyncIterableIterator<ExecutionResult> = {
-      next: () => {
-        if (this.ended) return this.endError === undefined ? Promise.resolve({ done: true, value: undefined }) : Promise.reject(this.endError);
-        return new Promise((resolve, reject) => {
-          this.waiting = { resolve, reject };
-        });
-      },
-      return: async () => {
-        this.end();
-        await this.leave();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+  /** What graphql-ws consumes: it yields nothing, the frames having gone out already. */
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.ended) return this.endError === undefined ? Promise.resolve({ done: true, value: undefined }) : Promise.reject(this.endError);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.end();
+    await this.leave(this);
+    return { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+    return this;
   }
 }

@@ -27,6 +27,8 @@ interface Group {
   readonly responseKey: string;
   /** The last payload sent, its cursor blanked; null once someone joined (they have seen nothing yet). */
   lastSent: string | null;
+  /** How a member leaves: one function for the whole group, not one per member. */
+  readonly leave: (member: FrameSubscriber) => Promise<void>;
 }
 
 export interface SharedSubscriptionOptions {
@@ -122,7 +124,8 @@ export class SharedSubscriptions {
         await events.return?.();
         group = raced;
       } else {
-        group = { key, members: new Set(), events, ...rootFieldOf(args), lastSent: null };
+        const created: Group = { key, members: new Set(), events, ...rootFieldOf(args), lastSent: null, leave: (member) => this.leave(created, member) };
+        group = created;
         this.groups.set(key, group);
         this.pump(group);
       }
@@ -244,10 +247,10 @@ export class SharedSubscriptions {
   }
 
   private join(group: Group, channel: FrameChannel): AsyncIterableIterator<ExecutionResult> {
-    const member: FrameSubscriber = new FrameSubscriber(channel, () => this.leave(group, member));
+    const member = new FrameSubscriber(channel, group.leave);
     group.members.add(member);
     group.lastSent = null;
-    return member.iterator();
+    return member;
   }
 
   /** The last member out closes the group's source. */

@@ -14,8 +14,7 @@ import {
 } from 'graphql';
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context as GraphqlWsContext } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domains/identity/index.js';
 import type { ContextFactory } from './context.js';
@@ -30,6 +29,13 @@ import { requestIdOf } from './request-id.js';
 import { SubscriptionBudget } from './subscription-budget.js';
 import { failSpan, inSpan, SpanKind } from '../shared/tracing.js';
 import type { FrameChannel, SharedSubscriptions } from './shared-subscriptions.js';
+import { serveGraphqlWs, type SocketExtra } from './ws-transport.js';
+
+/** A socket's graphql-ws context: its upgrade request is not kept, only what ws-transport.ts copies. */
+type Context = GraphqlWsContext<Record<string, unknown> | undefined, SocketExtra>;
+
+/** graphql-ws's own default: a socket that has not sent `connection_init` by then is closed with 4408. */
+const CONNECTION_INIT_WAIT_MS = 3_000;
 
 export interface WebsocketOptions {
   readonly httpServer: Server;
@@ -126,23 +132,33 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
     }
     return tracked;
   };
-  const reportOf = (context: Context, request: IncomingMessage, id: string, tracked: TrackedSubscription) => ({
-    requestId: requestIdFor(request),
+  const reportOf = (context: Context, id: string, tracked: TrackedSubscription) => ({
+    requestId: context.extra.requestId,
     subscriptionId: id,
     field: tracked.field,
     name: tracked.name,
     callerId: principals.get(context)?.id ?? null,
   });
-  const credentials = new Map<Context, { readonly authorization: string; readonly socket: WebSocket }>();
+  // Each open socket's credential, presented again every credentialRecheckMs.
+  const credentials = new Map<Context, string>();
   const recheck = setInterval(() => {
-    for (const [context, { authorization, socket }] of credentials) {
+    // Sockets sharing a credential (a dashboard's thousand viewers with one token) are judged by one check.
+    const byCredential = new Map<string, Context[]>();
+    for (const [context, authorization] of credentials) {
+      const sharing = byCredential.get(authorization);
+      if (sharing === undefined) byCredential.set(authorization, [context]);
+      else sharing.push(context);
+    }
+    for (const [authorization, sharing] of byCredential) {
       options.contexts.authenticate(authorization).then(
         (principal) => {
           if (principal === null) throw new Error('no credentials');
         },
         () => {
-          credentials.delete(context);
-          socket.close(4403, 'Forbidden: the credentials are no longer valid');
+          for (const context of sharing) {
+            if (!credentials.delete(context)) continue;
+            context.extra.socket.close(4403, 'Forbidden: the credentials are no longer valid');
+          }
         },
       );
     }
@@ -184,6 +200,8 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   const traced = async <T extends ExecutionResult | AsyncIterableIterator<ExecutionResult>>(contextValue: unknown, work: () => Promise<T>): Promise<T> => {
     const tags = spanTags.get(contextValue as object);
     if (tags === undefined) return work();
+    // Needed once, at the start: a subscription's context outlives it by hours.
+    spanTags.delete(contextValue as object);
     return inSpan(tags.name, SpanKind.SERVER, tags.attributes, async (span) => {
       const result = await work();
       const outcome = Symbol.asyncIterator in result ? 'ok' : outcomeOf(result.errors?.map((error) => ({ extensions: error.extensions })));
@@ -198,10 +216,12 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
   server.on('connection', () => options.onConnectionCountChange?.(server.clients.size));
   server.on('close', () => options.onConnectionCountChange?.(0));
 
-  const disposable = useServer(
-    {
-      // Without it graphql-ws puts internal error messages in close reasons unless NODE_ENV=production.
-      isProd: options.debugErrors !== true,
+  const disposable = serveGraphqlWs(server, {
+    keepAliveMs: options.keepAliveMs,
+    connectionInitWaitMs: CONNECTION_INIT_WAIT_MS,
+    debugErrors: options.debugErrors === true,
+    extraOf: (socket, request) => ({ socket, remoteAddress: request.socket.remoteAddress, requestId: requestIdFor(request) }),
+    graphqlWs: {
       schema: options.schema,
       subscribe: (args) => traced(args.contextValue, () => options.sharedSubscriptions.subscribe(args, channels.get(args.contextValue as object))),
       execute: (args) => traced(args.contextValue, () => executeAdmitted(args)),
@@ -211,12 +231,12 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           const principal = await options.contexts.authenticate(typeof authorization === 'string' ? authorization : undefined);
           if (principal === null || typeof authorization !== 'string') return false;
           principals.set(context, principal);
-          credentials.set(context, { authorization, socket: context.extra.socket });
+          credentials.set(context, authorization);
           return true;
         } catch {
           // graphql-ws closes the socket with 4403 Forbidden; the refused credential spends the address's budget.
           try {
-            options.rateLimiter.takeEach(rateLimitKeys(null, context.extra.request.socket.remoteAddress));
+            options.rateLimiter.takeEach(rateLimitKeys(null, context.extra.remoteAddress));
           } catch {
             // Over budget: refused all the same.
           }
@@ -236,7 +256,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           ];
         }
         try {
-          options.rateLimiter.takeEach(rateLimitKeys(principal, context.extra.request.socket.remoteAddress));
+          options.rateLimiter.takeEach(rateLimitKeys(principal, context.extra.remoteAddress));
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
@@ -245,13 +265,15 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         const checked = documents.check(payload.query);
         if ('errors' in checked) return [...checked.errors];
         const { document } = checked;
+        // graphql-ws keeps the subscribe message as long as the operation runs: keep the one cached copy of its text, not one per socket.
+        if (document.loc !== undefined) (payload as { query: string }).query = document.loc.source.body;
         const execution = { schema: options.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null };
         try {
           const cost = options.guard.price(document, payload.operationName, payload.variables);
           // A subscription's events are priced alike but run without a turn or deadline: each is small and its own.
           const operation = getOperationAST(document, payload.operationName ?? undefined);
           if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
-            const overBudget = budget.take(context, id, payerOf(principal, context.extra.request.socket.remoteAddress));
+            const overBudget = budget.take(context, id, payerOf(principal, context.extra.remoteAddress));
             if (overBudget !== undefined) return [overBudget];
             const root = operation.selectionSet.selections[0];
             const tracked: TrackedSubscription = {
@@ -263,30 +285,21 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
             };
             trackedOf(context).set(id, tracked);
             const contextValue = options.contexts.create(principal);
-            spanTags.set(contextValue, spanTagsOf(operation, requestIdFor(context.extra.request)));
-            const socket = context.extra.socket;
-            channels.set(contextValue, {
-              id,
-              // ws calls `written` back once the network took the frame, or with an error once the socket is gone.
-              send: (frame, written) => socket.send(frame, written),
-              bufferedBytes: () => socket.bufferedAmount,
-              delivered: () => {
-                tracked.delivered += 1;
-              },
-            });
+            spanTags.set(contextValue, spanTagsOf(operation, context.extra.requestId));
+            channels.set(contextValue, new SocketChannel(id, context.extra.socket, tracked));
             return { ...execution, contextValue };
           }
           const deadline = options.guard.deadline();
           let leave: () => void;
           try {
-            leave = await options.guard.admit(payerOf(principal, context.extra.request.socket.remoteAddress), cost);
+            leave = await options.guard.admit(payerOf(principal, context.extra.remoteAddress), cost);
           } catch (error) {
             deadline.stop();
             throw error;
           }
           const contextValue = options.contexts.create(principal, deadline);
           admitted.set(contextValue, { deadline, cost, leave, socket: context.extra.socket });
-          if (operation) spanTags.set(contextValue, spanTagsOf(operation, requestIdFor(context.extra.request)));
+          if (operation) spanTags.set(contextValue, spanTagsOf(operation, context.extra.requestId));
           return { ...execution, contextValue };
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
@@ -301,7 +314,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
           return;
         }
         tracked.started = performance.now();
-        options.telemetry?.subscriptionStarted(reportOf(context, context.extra.request, id, tracked));
+        options.telemetry?.subscriptionStarted(reportOf(context, id, tracked));
       },
       onNext: (context, id, _payload, _args, result) => {
         const tracked = subscriptions.get(context)?.get(id);
@@ -324,7 +337,7 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         subscriptions.get(context)?.delete(id);
         if (tracked.started === 0) return;
         options.telemetry?.subscriptionEnded({
-          ...reportOf(context, context.extra.request, id, tracked),
+          ...reportOf(context, id, tracked),
           durationMs: performance.now() - tracked.started,
           delivered: tracked.delivered,
           outcome: tracked.outcome,
@@ -337,15 +350,6 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
         options.onConnectionCountChange?.(server.clients.size);
       },
     },
-    server,
-    // graphql-ws pings every keepAliveMs and terminates a socket whose pong has not come keepAliveMs later.
-    options.keepAliveMs,
-  );
-  // ws itself closes a socket that sends an oversized message (1009) or fails; graphql-ws would also
-  // log each as "Internal error … check your implementation", which a client can trigger at will.
-  server.on('connection', (socket) => {
-    socket.removeAllListeners('error');
-    socket.on('error', () => undefined);
   });
 
   return {
@@ -361,6 +365,28 @@ export function attachWebsocket(options: WebsocketOptions): WebsocketEndpoint {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Where one shared subscription's frames go: its socket, with no closure of its own. */
+class SocketChannel implements FrameChannel {
+  constructor(
+    readonly id: string,
+    private readonly socket: WebSocket,
+    private readonly tracked: TrackedSubscription,
+  ) {}
+
+  send(frame: string, written?: () => void): void {
+    // ws calls `written` back once the network took the frame, or with an error once the socket is gone.
+    this.socket.send(frame, written);
+  }
+
+  bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  delivered(): void {
+    this.tracked.delivered += 1;
+  }
 }
 
 /** An answer not sent because the socket already holds more than its client has read. */
