@@ -72,7 +72,14 @@ export async function openSubscriberFleet(options: SubscriberFleetOptions): Prom
     });
     const done = new Set<Link>();
     for (let attempt = 0; done.size < links.length; attempt++) {
-      if (attempt >= WARMUP_ATTEMPTS) throw new DeliveryFailure(`not every subscriber received any of ${WARMUP_ATTEMPTS} warm-up changes`, undefined);
+      if (attempt >= WARMUP_ATTEMPTS) {
+        const statuses = await everyLink(async (link) => {
+          link.send({ type: 'status' });
+          return link.expect('status', 10_000);
+        });
+        const why = statuses.map((status) => `${status.none} got none, ${status.ended} ended, ${status.errors} errors${status.firstError ? ` (first: ${status.firstError})` : ''}`).join('; ');
+        throw new DeliveryFailure(`not every subscriber received any of ${WARMUP_ATTEMPTS} warm-up changes: ${why}`, undefined);
+      }
       emit(`w-${attempt}`);
       await everyLink(async (link) => {
         if (done.has(link)) return;

@@ -49,27 +49,41 @@ function updateOf(clusterId: string, entry: KvEntry): MirrorUpdate | undefined {
   return undefined;
 }
 
-/** Writes go out in the order made, on one connection, so the stream stores them in that order. */
+/**
+ * Writes go out in the order made, on one connection, so the stream stores them in that order. A
+ * failed write first makes sure the bucket exists (NATS may be back without its store), then fails:
+ * the cluster's outbox tries the change again.
+ */
 class KvClusterStateWriter implements ClusterStateWriter {
   constructor(
     private readonly kv: KV,
     private readonly clusterId: string,
+    private readonly ensureBucket: () => Promise<void>,
   ) {}
 
   async putObject(kind: InformedKind, key: string, object: object): Promise<void> {
-    await this.kv.put(objectKey(this.clusterId, kind, key), encode(object));
+    await this.write(this.kv.put(objectKey(this.clusterId, kind, key), encode(object)));
   }
 
   deleteObject(kind: InformedKind, key: string): Promise<void> {
-    return this.kv.delete(objectKey(this.clusterId, kind, key));
+    return this.write(this.kv.delete(objectKey(this.clusterId, kind, key)));
   }
 
   async putResumePoint(kind: InformedKind, point: ResumePoint): Promise<void> {
-    await this.kv.put(resumeKey(this.clusterId, kind), encode(point));
+    await this.write(this.kv.put(resumeKey(this.clusterId, kind), encode(point)));
   }
 
   async putStatus(status: ClusterConnectionStatus): Promise<void> {
-    await this.kv.put(statusKey(this.clusterId), encode(status));
+    await this.write(this.kv.put(statusKey(this.clusterId), encode(status)));
+  }
+
+  private async write(written: Promise<unknown>): Promise<void> {
+    try {
+      await written;
+    } catch (error) {
+      await this.ensureBucket();
+      throw error;
+    }
   }
 
   async prune(kind: InformedKind, keep: ReadonlySet<string>): Promise<void> {
@@ -103,9 +117,17 @@ export async function createNatsClusterStateStore(options: NatsClusterStateOptio
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
   });
-  const kv = await nc.jetstream().views.kv(BUCKET, { history: 1 });
+  const bucket = () => nc.jetstream().views.kv(BUCKET, { history: 1 });
+  const kv = await bucket();
+  // Making the bucket when it exists only reads its settings; when NATS lost its store, this makes it again.
+  let ensuring: Promise<void> | undefined;
+  const ensureBucket = (): Promise<void> =>
+    (ensuring ??= bucket()
+      .then(() => undefined)
+      .catch(() => undefined)
+      .finally(() => (ensuring = undefined)));
   return {
-    writer: (clusterId) => new KvClusterStateWriter(kv, clusterId),
+    writer: (clusterId) => new KvClusterStateWriter(kv, clusterId, ensureBucket),
     async follow(clusterId, onUpdate, onInitialized) {
       const entries = await kv.watch({ key: `${clusterId}.>`, initializedFn: onInitialized });
       const done = (async () => {

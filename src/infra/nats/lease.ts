@@ -136,29 +136,43 @@ class KvLease implements Lease {
   private async attempt(): Promise<void> {
     const value = codec.encode(JSON.stringify({ owner: this.owner, expiresAt: this.now() + this.ttlMs }));
     try {
-      if (this.held) {
-        this.revision = await this.kv.update(this.key, value, this.revision);
-        return;
-      }
+      if (this.held && (await this.renew(value))) return;
       const entry = await this.kv.get(this.key);
       const current = entry === null || entry.operation !== 'PUT' ? undefined : parseValue(entry.value);
       if (current === undefined && (entry === null || entry.operation !== 'PUT')) {
+        // Free, or gone with a store NATS lost: a holder takes it again as anyone would.
         this.revision = await this.kv.create(this.key, value);
       } else if (current === undefined || current.expiresAt < this.now() || current.owner === this.owner) {
         // Lapsed (or unreadable): take it over, unless another replica did first.
         this.revision = await this.kv.update(this.key, value, entry!.revision);
       } else {
+        if (this.held) this.lose('another replica holds it');
         return;
       }
       if (!this.stopped) this.setHeld(true);
     } catch (error) {
-      // A lost race (wrong last sequence) or NATS away: whoever holds it now keeps it.
-      if (this.held) {
-        this.logger.warn('lease lost', { key: this.key, error: String(error) });
-        this.setHeld(false);
-      }
+      // A lost race or NATS away. A holder keeps the lease until it sees another replica's name on it:
+      // an outage must not stop its work (its changes wait in their outbox). Should another replica
+      // reach NATS meanwhile and take the lapsed key, both work until this one is back and sees it;
+      // what both publish carries the same message ids, so subscribers get it once.
       await this.onFailure();
     }
+  }
+
+  /** Renews the holder's key at its revision; false when the key changed (e.g. NATS lost its store). */
+  private async renew(value: Uint8Array): Promise<boolean> {
+    try {
+      this.revision = await this.kv.update(this.key, value, this.revision);
+      return true;
+    } catch (error) {
+      if (/wrong last sequence/i.test(String(error))) return false;
+      throw error;
+    }
+  }
+
+  private lose(reason: string): void {
+    this.logger.warn('lease lost', { key: this.key, reason });
+    this.setHeld(false);
   }
 
   private setHeld(held: boolean): void {
