@@ -77,7 +77,9 @@ export async function openSubscriberFleet(options: SubscriberFleetOptions): Prom
           link.send({ type: 'status' });
           return link.expect('status', 10_000);
         });
-        const why = statuses.map((status) => `${status.none} got none, ${status.ended} ended, ${status.errors} errors${status.firstError ? ` (first: ${status.firstError})` : ''}`).join('; ');
+        const why = statuses
+          .map((status) => `${status.none} got none, ${status.ended} ended, ${status.errors} errors${status.firstError ? ` (first: ${status.firstError})` : ''}`)
+          .join('; ');
         throw new DeliveryFailure(`not every subscriber received any of ${WARMUP_ATTEMPTS} warm-up changes: ${why}`, undefined);
       }
       emit(`w-${attempt}`);

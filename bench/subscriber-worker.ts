@@ -44,6 +44,9 @@ function textOf(data: WebSocket.RawData): string {
 }
 
 function onPayload(index: number, payload: unknown): void {
+  // A refusal comes as a result with errors (then `complete`), not through the error callback.
+  const refusal = (payload as { errors?: unknown } | null)?.errors;
+  if (refusal !== undefined) noteError(refusal);
   if (round === undefined) return;
   const sequence = sequenceOf(payload);
   if (sequence === undefined || !sequence.startsWith(round.tag)) return;

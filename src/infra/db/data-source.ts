@@ -65,7 +65,7 @@ async function migrated(dataSource: DataSource): Promise<DataSource> {
 }
 
 /** mysql2's pool, bounded: its queue for a connection is unlimited and waits for ever unless told. */
-export const DEFAULT_POOL = Object.freeze({ connectionLimit: 10, queueLimit: 100, acquireTimeoutMs: 10_000 });
+export const DEFAULT_POOL = Object.freeze({ connectionLimit: 10, queueLimit: 1000, acquireTimeoutMs: 10_000 });
 
 /**
  * mysql2 with every pooled connection's session in UTC. Values are sent and read as UTC
