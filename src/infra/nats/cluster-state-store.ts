@@ -10,6 +10,7 @@ import type { ClusterStateStore, ClusterStateWriter, MirrorUpdate, ResumePoint }
 import type { ClusterConnectionStatus } from '../k8s/cluster-status.js';
 import { INFORMED_KINDS, type InformedKind } from '../k8s/informed-kinds.js';
 import { intern } from '../k8s/intern.js';
+import { openKvBucket } from './kv-bucket.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 
 const BUCKET = 'kda_cluster_state';
@@ -117,15 +118,7 @@ export async function createNatsClusterStateStore(options: NatsClusterStateOptio
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
   });
-  const bucket = () => nc.jetstream().views.kv(BUCKET, { history: 1 });
-  const kv = await bucket();
-  // Making the bucket when it exists only reads its settings; when NATS lost its store, this makes it again.
-  let ensuring: Promise<void> | undefined;
-  const ensureBucket = (): Promise<void> =>
-    (ensuring ??= bucket()
-      .then(() => undefined)
-      .catch(() => undefined)
-      .finally(() => (ensuring = undefined)));
+  const { kv, ensure: ensureBucket } = await openKvBucket(() => nc.jetstream().views.kv(BUCKET, { history: 1 }));
   return {
     writer: (clusterId) => new KvClusterStateWriter(kv, clusterId, ensureBucket),
     async follow(clusterId, onUpdate, onInitialized) {

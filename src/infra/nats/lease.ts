@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, StringCodec, type KV, type NatsConnection } from 'nats';
+import { openKvBucket } from './kv-bucket.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 
 export interface Lease {
@@ -201,15 +202,7 @@ export async function createNatsLeases(options: NatsLeasesOptions): Promise<Leas
     waitOnFirstConnect: true,
   });
   // History 1: only the current holder matters. Max age only sweeps keys nobody renews any more.
-  const bucket = () => nc.jetstream().views.kv(BUCKET, { history: 1, ttl: 60 * 60 * 1000 });
-  const kv = await bucket();
-  // Making the bucket when it exists only reads its settings; when NATS lost its store, this makes it again.
-  let ensuring: Promise<void> | undefined;
-  const ensureBucket = (): Promise<void> =>
-    (ensuring ??= bucket()
-      .then(() => undefined)
-      .catch(() => undefined)
-      .finally(() => (ensuring = undefined)));
+  const { kv, ensure: ensureBucket } = await openKvBucket(() => nc.jetstream().views.kv(BUCKET, { history: 1, ttl: 60 * 60 * 1000 }));
   const owner = randomUUID();
   const leases = new Set<KvLease>();
   return {
