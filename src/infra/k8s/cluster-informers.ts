@@ -321,17 +321,21 @@ export class ClusterInformers implements ClusterLiveView {
   }
 
   /**
-   * When nothing waits for the bus: brings each kind's resume point forward to its reflector's own
-   * version (after a list, or bookmarks), everything before which is published and mirrored.
+   * For each kind with nothing waiting for the bus: brings its resume point forward to its
+   * reflector's own version (after a list, or bookmarks), everything before which is published and
+   * mirrored. Per kind, so a busy kind (pods) does not keep the quiet ones from ever checkpointing.
    */
   private async checkpoint(): Promise<void> {
     const mirror = this.options.mirror;
-    if (mirror === undefined || this.outbox.stats().pending > 0) return;
+    const unaccepted = this.outbox.unaccepted();
+    if (mirror === undefined || unaccepted === undefined) return;
+    const busy = new Set(unaccepted.map((message) => message.change?.kind));
     // Read and sent at once: a change published meanwhile writes its own, later, point after these.
     const writes: Promise<void>[] = [];
     for (const kind of INFORMED_KINDS) {
       const version = this.reflectors[kind].lastResourceVersion;
       if (version === undefined || this.checkpointed.get(kind) === version) continue;
+      if (busy.has(kind)) continue;
       this.checkpointed.set(kind, version);
       writes.push(
         mirror.writer.putResumePoint(kind, { resourceVersion: version, connection: mirror.connection }).catch((error: unknown) => {

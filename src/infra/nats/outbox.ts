@@ -160,6 +160,12 @@ export class Outbox<M extends OutboxMessage> {
     };
   }
 
+  /** The messages the bus has not accepted yet (waiting or in flight); undefined while dropped ones are owed a resync. */
+  unaccepted(): M[] | undefined {
+    if (this.owedSince !== undefined) return undefined;
+    return [...this.resyncBatch.values(), ...this.queue.values()].map((entry) => entry.message);
+  }
+
   /** Publishes what the bus accepts; at the first failure the rest is abandoned. */
   async close(): Promise<void> {
     this.closing = true;
