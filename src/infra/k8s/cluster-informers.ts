@@ -5,26 +5,12 @@
  * the event bus.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type {
-  ClusterObjectEvent,
-  ClusterObjectKindName,
-  KubernetesEventProjection,
-  NamespaceProjection,
-  NodeProjection,
-  PersistentVolumeClaimProjection,
-  PersistentVolumeProjection,
-  PodDisruptionBudgetProjection,
-  PodProjection,
-  ServiceProjection,
-  StorageClassProjection,
-  WatchEventType,
-  WorkloadProjection,
-} from '../../domains/clusters/model.js';
+import type { ClusterObjectEvent, ClusterObjectKindName, WatchEventType } from '../../domains/clusters/model.js';
 import type { ClusterLiveView } from '../../domains/clusters/ports.js';
-import type { VulnerabilityReportProjection } from '../../domains/monitoring/vulnerabilities/model.js';
 import { randomBytes } from 'node:crypto';
 import type { EventBus } from '../../shared/event-bus.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
+import { CachedClusterReads } from './cached-cluster-reads.js';
 import { Outbox, type OutboxStats } from '../nats/outbox.js';
 import { subjects } from '../nats/subjects.js';
 import { clusterStatusOf, type ClusterConnectionStatus } from './cluster-status.js';
@@ -106,9 +92,7 @@ export const DEFAULT_OUTBOX_MAX_EVENTS = 10_000;
 
 type Reflectors = { readonly [K in InformedKind]: Reflector<InformedProjections[K]> };
 
-const WORKLOAD_KINDS = ['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'] as const;
-
-export class ClusterInformers implements ClusterLiveView {
+export class ClusterInformers extends CachedClusterReads implements ClusterLiveView {
   readonly clusterId: string;
   /** The connection's credentials, also used by the write operations. */
   readonly kubeConfig: KubeConfig;
@@ -132,6 +116,7 @@ export class ClusterInformers implements ClusterLiveView {
   private sincePrune = 0;
 
   constructor(private readonly options: ClusterInformersOptions) {
+    super();
     this.clusterId = options.clusterId;
     // Fail now, not at the first publish, when the id cannot be a subject token.
     subjects.clusterObjects(options.clusterId, 'status');
@@ -163,53 +148,6 @@ export class ClusterInformers implements ClusterLiveView {
       this.checkpointTimer = setInterval(() => this.checkpointInBackground(), CHECKPOINT_MS);
       this.checkpointTimer.unref();
     }
-  }
-
-  nodes(): NodeProjection[] {
-    return this.reflectors.nodes.items();
-  }
-
-  namespaces(): NamespaceProjection[] {
-    return this.reflectors.namespaces.items();
-  }
-
-  pods(namespace?: string): PodProjection[] {
-    return this.read('pods', namespace);
-  }
-
-  /** Deployments, StatefulSets, DaemonSets, Jobs and CronJobs together. */
-  workloads(namespace?: string): WorkloadProjection[] {
-    return WORKLOAD_KINDS.flatMap((kind) => this.read(kind, namespace));
-  }
-
-  services(namespace?: string): ServiceProjection[] {
-    return this.read('services', namespace);
-  }
-
-  persistentVolumes(): PersistentVolumeProjection[] {
-    return this.reflectors.persistentvolumes.items();
-  }
-
-  persistentVolumeClaims(namespace?: string): PersistentVolumeClaimProjection[] {
-    return this.read('persistentvolumeclaims', namespace);
-  }
-
-  storageClasses(): StorageClassProjection[] {
-    return this.reflectors.storageclasses.items();
-  }
-
-  /** The newest events first (at most MAX_EVENTS_PER_CLUSTER are kept). */
-  events(namespace?: string): KubernetesEventProjection[] {
-    return this.read('events', namespace).sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
-  }
-
-  podDisruptionBudgets(namespace?: string): PodDisruptionBudgetProjection[] {
-    return this.read('poddisruptionbudgets', namespace);
-  }
-
-  /** Trivy Operator's reports; empty when the cluster does not run it (the kind is then absent). */
-  vulnerabilityReports(namespace?: string): VulnerabilityReportProjection[] {
-    return this.read('vulnerabilityreports', namespace);
   }
 
   status(): ClusterConnectionStatus {
@@ -381,7 +319,7 @@ export class ClusterInformers implements ClusterLiveView {
     });
   }
 
-  private read<K extends InformedKind>(kind: K, namespace: string | undefined): InformedProjections[K][] {
+  protected read<K extends InformedKind>(kind: K, namespace: string | undefined): InformedProjections[K][] {
     const reflector = this.reflectors[kind] as Reflector<InformedProjections[K]>;
     return namespace === undefined ? reflector.items() : reflector.itemsIn(namespace);
   }

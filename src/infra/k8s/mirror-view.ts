@@ -3,31 +3,17 @@
  * (cluster-state.ts) instead of watching it: the same caches, filled from the state store, with no
  * request to the apiserver. When this replica wins the lease, the mirror is the seed of its watches.
  */
-import type {
-  KubernetesEventProjection,
-  NamespaceProjection,
-  NodeProjection,
-  PersistentVolumeClaimProjection,
-  PersistentVolumeProjection,
-  PodDisruptionBudgetProjection,
-  PodProjection,
-  ServiceProjection,
-  StorageClassProjection,
-  WorkloadProjection,
-} from '../../domains/clusters/model.js';
 import type { ClusterLiveView } from '../../domains/clusters/ports.js';
-import type { VulnerabilityReportProjection } from '../../domains/monitoring/vulnerabilities/model.js';
 import type { ClusterSeed } from './cluster-informers.js';
 import type { ClusterStateStore, MirrorUpdate, ResumePoint } from './cluster-state.js';
 import type { ClusterConnectionStatus } from './cluster-status.js';
 import { INFORMED_KINDS, KIND_DEFINITIONS, type InformedKind, type InformedProjections, type KindDefinition } from './informed-kinds.js';
+import { CachedClusterReads } from './cached-cluster-reads.js';
 import { ProjectionCache } from './projection-cache.js';
 
 type Caches = { readonly [K in InformedKind]: ProjectionCache<InformedProjections[K]> };
 
-const WORKLOAD_KINDS = ['deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs'] as const;
-
-export class MirrorView implements ClusterLiveView {
+export class MirrorView extends CachedClusterReads implements ClusterLiveView {
   private readonly caches: Caches;
   private readonly resumePoints = new Map<InformedKind, ResumePoint>();
   private current: ClusterConnectionStatus = { state: 'CONNECTING' };
@@ -41,6 +27,7 @@ export class MirrorView implements ClusterLiveView {
     private readonly store: ClusterStateStore,
     private readonly onStatus: (status: ClusterConnectionStatus) => void,
   ) {
+    super();
     const caches: Partial<Record<InformedKind, unknown>> = {};
     for (const kind of INFORMED_KINDS) {
       // The reflectors' own cache settings: the same namespace index, the same bound on events.
@@ -104,51 +91,7 @@ export class MirrorView implements ClusterLiveView {
     return this.current;
   }
 
-  nodes(): NodeProjection[] {
-    return this.caches.nodes.values();
-  }
-
-  namespaces(): NamespaceProjection[] {
-    return this.caches.namespaces.values();
-  }
-
-  pods(namespace?: string): PodProjection[] {
-    return this.read('pods', namespace);
-  }
-
-  workloads(namespace?: string): WorkloadProjection[] {
-    return WORKLOAD_KINDS.flatMap((kind) => this.read(kind, namespace));
-  }
-
-  services(namespace?: string): ServiceProjection[] {
-    return this.read('services', namespace);
-  }
-
-  persistentVolumes(): PersistentVolumeProjection[] {
-    return this.caches.persistentvolumes.values();
-  }
-
-  persistentVolumeClaims(namespace?: string): PersistentVolumeClaimProjection[] {
-    return this.read('persistentvolumeclaims', namespace);
-  }
-
-  storageClasses(): StorageClassProjection[] {
-    return this.caches.storageclasses.values();
-  }
-
-  events(namespace?: string): KubernetesEventProjection[] {
-    return this.read('events', namespace).sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
-  }
-
-  podDisruptionBudgets(namespace?: string): PodDisruptionBudgetProjection[] {
-    return this.read('poddisruptionbudgets', namespace);
-  }
-
-  vulnerabilityReports(namespace?: string): VulnerabilityReportProjection[] {
-    return this.read('vulnerabilityreports', namespace);
-  }
-
-  private read<K extends InformedKind>(kind: K, namespace: string | undefined): InformedProjections[K][] {
+  protected read<K extends InformedKind>(kind: K, namespace: string | undefined): InformedProjections[K][] {
     const cache = this.caches[kind] as ProjectionCache<InformedProjections[K]>;
     return namespace === undefined ? cache.values() : cache.inNamespace(namespace);
   }
